@@ -1,0 +1,116 @@
+//! The one place catalog errors become HTTP: RFC 9457 problem+json with a stable `type`, the field
+//! path, and a Chinese `detail`.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use catalog::CatalogError;
+use serde::Serialize;
+
+/// Base of every problem `type` URI; stable, documented per type.
+pub const PROBLEM_BASE: &str = "https://mulu.example/problems/";
+
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<u8>,
+}
+
+#[derive(Debug)]
+pub struct ApiError(pub Problem);
+
+impl ApiError {
+    pub fn new(status: StatusCode, slug: &str, title: &str, detail: impl Into<String>) -> Self {
+        ApiError(Problem {
+            kind: format!("{PROBLEM_BASE}{slug}"),
+            title: title.to_string(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            field: None,
+            rule: None,
+        })
+    }
+
+    pub fn bad_request(field: &str, detail: impl Into<String>) -> Self {
+        let mut e = Self::new(StatusCode::BAD_REQUEST, "invalid-request", "请求无效", detail);
+        e.0.field = Some(field.to_string());
+        e
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", "未找到", detail)
+    }
+}
+
+impl From<CatalogError> for ApiError {
+    fn from(e: CatalogError) -> Self {
+        let detail = e.to_string();
+        match e {
+            CatalogError::Invalid { field, message } => {
+                let mut p = Self::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid-value",
+                    "字段值无效",
+                    message,
+                );
+                p.0.field = Some(field);
+                p
+            }
+            CatalogError::NotFound { .. } => Self::not_found(detail),
+            CatalogError::Conflict(_) => {
+                Self::new(StatusCode::CONFLICT, "conflict", "冲突", detail)
+            }
+            CatalogError::InvalidTransition(_) => Self::new(
+                StatusCode::CONFLICT,
+                "invalid-transition",
+                "当前状态不允许该操作",
+                detail,
+            ),
+            CatalogError::RuleViolation { rule, field, .. } => {
+                let mut p = Self::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &format!("rule/{}", rule.slug()),
+                    "违反授权运营规则",
+                    detail,
+                );
+                p.0.field = Some(field);
+                p.0.rule = Some(rule.number());
+                p
+            }
+            CatalogError::Forbidden(_) => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", "无权操作", detail)
+            }
+            CatalogError::Storage(_) | CatalogError::Config(_) => {
+                tracing::error!(error = %detail, "internal error");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "服务内部错误",
+                    "服务内部错误，请稍后重试",
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, Json(self.0)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        response
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,108 @@
+//! The working-day calendar (工作日): weekends, public holidays and adjusted working weekends (调休),
+//! loaded from a data file the deployment can replace.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::Deserialize;
+
+use crate::error::{CatalogError, Result};
+
+pub const BUILTIN_CALENDAR: &str = include_str!("../../config/calendar.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Year {
+    holidays: Vec<NaiveDate>,
+    workdays: Vec<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct WorkingCalendar {
+    holidays: BTreeSet<NaiveDate>,
+    workdays: BTreeSet<NaiveDate>,
+}
+
+impl WorkingCalendar {
+    pub fn builtin() -> Self {
+        Self::from_toml(BUILTIN_CALENDAR).expect("the shipped calendar is valid")
+    }
+
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            CatalogError::Config(format!("无法读取日历文件 {}：{e}", path.display()))
+        })?;
+        Self::from_toml(&text)
+    }
+
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let years: BTreeMap<String, Year> = toml::from_str(text)
+            .map_err(|e| CatalogError::Config(format!("日历文件格式错误：{e}")))?;
+        let mut calendar = WorkingCalendar::default();
+        for (year, days) in years {
+            for d in days.holidays.iter().chain(&days.workdays) {
+                if d.year().to_string() != year {
+                    return Err(CatalogError::Config(format!("日期 {d} 不属于 [{year}]")));
+                }
+            }
+            if let Some(d) = days.holidays.iter().find(|d| days.workdays.contains(d)) {
+                return Err(CatalogError::Config(format!(
+                    "{d} 同时被列为节假日和调休工作日"
+                )));
+            }
+            calendar.holidays.extend(days.holidays);
+            calendar.workdays.extend(days.workdays);
+        }
+        Ok(calendar)
+    }
+
+    pub fn is_working_day(&self, day: NaiveDate) -> bool {
+        if self.workdays.contains(&day) {
+            return true;
+        }
+        !self.holidays.contains(&day) && !matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
+    }
+
+    /// The `n`th working day after `from` (not counting `from` itself); `from` when `n` is 0.
+    pub fn add_working_days(&self, from: NaiveDate, n: u32) -> NaiveDate {
+        let mut day = from;
+        let mut left = n;
+        while left > 0 {
+            day = day.succ_opt().expect("dates stay far from chrono's limits");
+            if self.is_working_day(day) {
+                left -= 1;
+            }
+        }
+        day
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn national_day_and_its_adjusted_saturday() {
+        let cal = WorkingCalendar::builtin();
+        assert!(!cal.is_working_day(d("2026-10-05")), "国庆假期");
+        assert!(cal.is_working_day(d("2026-10-10")), "调休上班的周六");
+        assert!(!cal.is_working_day(d("2026-10-11")), "普通周日");
+        // 2026-09-30 (Wed) + 1 wd skips the holiday to 10-08; then 10-09, 10-10 (Sat, adjusted).
+        assert_eq!(cal.add_working_days(d("2026-09-30"), 1), d("2026-10-08"));
+        assert_eq!(cal.add_working_days(d("2026-09-30"), 3), d("2026-10-10"));
+        assert_eq!(cal.add_working_days(d("2026-09-30"), 4), d("2026-10-12"));
+    }
+
+    #[test]
+    fn contradictory_files_are_refused() {
+        let bad = "[2026]\nholidays = [\"2026-10-01\"]\nworkdays = [\"2026-10-01\"]\n";
+        assert!(WorkingCalendar::from_toml(bad).is_err());
+        let wrong_year = "[2026]\nholidays = [\"2025-10-01\"]\nworkdays = []\n";
+        assert!(WorkingCalendar::from_toml(wrong_year).is_err());
+    }
+}

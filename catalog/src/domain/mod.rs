@@ -1,0 +1,19 @@
+//! Domain values that parse, and entities with their pure state transitions.
+
+pub mod authorization;
+pub mod check_char;
+pub mod classification;
+pub mod edition;
+pub mod invalid;
+pub mod negative_list;
+pub mod organization;
+pub mod region;
+pub mod resource;
+pub mod resource_code;
+pub mod uscc;
+
+pub use classification::{Grade, GradeLevel, OpenType, ShareType, UpdateFrequency};
+pub use invalid::InvalidValue;
+pub use region::{RegionCode, RegionLevel};
+pub use resource_code::ResourceCode;
+pub use uscc::Uscc;

@@ -1,0 +1,244 @@
+//! The negative list (负面清单): resources or categories excluded from authorized operation
+//! (GZ 2; C 6.1), under dynamic management with a full status history.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::ResourceCode;
+use super::organization::require_text;
+use super::resource::ResourceContent;
+use crate::error::{CatalogError, Result};
+
+/// What an entry covers: one resource, or a whole category of the directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum NegativeTarget {
+    Resource {
+        code: ResourceCode,
+    },
+    /// Matches resources whose 行业分类 equals `domain` (when given) and whose category path starts
+    /// with `category_path` (when non-empty).
+    Category {
+        #[serde(default)]
+        domain: Option<String>,
+        #[serde(default)]
+        category_path: Vec<String>,
+    },
+}
+
+impl NegativeTarget {
+    pub fn covers(&self, code: &ResourceCode, content: &ResourceContent) -> bool {
+        match self {
+            NegativeTarget::Resource { code: c } => c == code,
+            NegativeTarget::Category {
+                domain,
+                category_path,
+            } => {
+                domain
+                    .as_ref()
+                    .is_none_or(|d| content.domain.as_ref() == Some(d))
+                    && content.category_path.starts_with(category_path)
+            }
+        }
+    }
+}
+
+/// Whole resource, or only the named data items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "items", rename_all = "snake_case")]
+pub enum NegativeScope {
+    WholeResource,
+    DataItems(Vec<String>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NegativeKind {
+    #[serde(rename = "禁止")]
+    Prohibited,
+    #[serde(rename = "限制")]
+    Restricted,
+}
+
+/// Reason categories of C 6.1, plus 涉密 (LY).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NegativeReason {
+    #[serde(rename = "危害国家安全")]
+    NationalSecurity,
+    #[serde(rename = "损害社会公共利益")]
+    PublicInterest,
+    #[serde(rename = "侵犯合法权益且无法取得授权")]
+    LawfulRights,
+    #[serde(rename = "法律法规禁止")]
+    ProhibitedByLaw,
+    #[serde(rename = "涉密")]
+    Classified,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NegativeStatus {
+    Active,
+    Lifted,
+}
+
+impl NegativeStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NegativeStatus::Active => "active",
+            NegativeStatus::Lifted => "lifted",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NegativeStatusChange {
+    pub status: NegativeStatus,
+    pub at: DateTime<Utc>,
+    pub reason: String,
+}
+
+/// What a data administration files to put something on the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewNegativeListEntry {
+    pub target: NegativeTarget,
+    pub scope: NegativeScope,
+    pub kind: NegativeKind,
+    /// Conditions under which a restricted (限制) resource may still be used.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    pub reason: NegativeReason,
+    pub legal_basis: String,
+    pub approved_by: String,
+    pub approved_on: NaiveDate,
+    pub next_review_on: NaiveDate,
+    /// Confidential entries are enforced but never shown to the public.
+    #[serde(default)]
+    pub confidential: bool,
+}
+
+impl NewNegativeListEntry {
+    pub fn validate(&self) -> Result<()> {
+        if let NegativeTarget::Category {
+            domain,
+            category_path,
+        } = &self.target
+            && domain.is_none()
+            && category_path.is_empty()
+        {
+            return Err(CatalogError::invalid(
+                "target",
+                "按类别列入负面清单时须指定行业分类或分类路径",
+            ));
+        }
+        if let NegativeScope::DataItems(items) = &self.scope
+            && items.iter().all(|i| i.trim().is_empty())
+        {
+            return Err(CatalogError::invalid("scope.items", "须列出至少一个信息项"));
+        }
+        if self.kind == NegativeKind::Restricted
+            && self
+                .conditions
+                .as_deref()
+                .is_none_or(|c| c.trim().is_empty())
+        {
+            return Err(CatalogError::invalid(
+                "conditions",
+                "限制类条目必须写明限制条件",
+            ));
+        }
+        require_text("legal_basis", &self.legal_basis, 2000)?;
+        require_text("approved_by", &self.approved_by, 200)?;
+        if self.next_review_on <= self.approved_on {
+            return Err(CatalogError::invalid(
+                "next_review_on",
+                "下次评估日期必须晚于批准日期（负面清单实行动态管理）",
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NegativeListEntry {
+    pub id: Uuid,
+    #[serde(flatten)]
+    pub details: NewNegativeListEntry,
+    pub status: NegativeStatus,
+    pub history: Vec<NegativeStatusChange>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl NegativeListEntry {
+    pub fn new(details: NewNegativeListEntry, now: DateTime<Utc>) -> Result<Self> {
+        details.validate()?;
+        Ok(NegativeListEntry {
+            id: Uuid::now_v7(),
+            details,
+            status: NegativeStatus::Active,
+            history: vec![NegativeStatusChange {
+                status: NegativeStatus::Active,
+                at: now,
+                reason: "列入负面清单".to_string(),
+            }],
+            created_at: now,
+            updated_at: now,
+        })
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.status == NegativeStatus::Active
+    }
+
+    /// Active and covering the whole of the resource: it must stay out of editions and scopes.
+    pub fn excludes(&self, code: &ResourceCode, content: &ResourceContent) -> bool {
+        self.is_active()
+            && self.details.scope == NegativeScope::WholeResource
+            && self.details.target.covers(code, content)
+    }
+
+    /// Data items of the resource this active entry withholds, if it is scoped to items.
+    pub fn withheld_items(&self, code: &ResourceCode, content: &ResourceContent) -> Vec<String> {
+        match &self.details.scope {
+            NegativeScope::DataItems(items)
+                if self.is_active() && self.details.target.covers(code, content) =>
+            {
+                items.clone()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn lift(&mut self, reason: &str, now: DateTime<Utc>) -> Result<()> {
+        require_text("reason", reason, 1000)?;
+        if !self.is_active() {
+            return Err(CatalogError::InvalidTransition(
+                "该负面清单条目已解除".to_string(),
+            ));
+        }
+        self.set_status(NegativeStatus::Lifted, reason, now);
+        Ok(())
+    }
+
+    pub fn reinstate(&mut self, reason: &str, now: DateTime<Utc>) -> Result<()> {
+        require_text("reason", reason, 1000)?;
+        if self.is_active() {
+            return Err(CatalogError::InvalidTransition(
+                "该负面清单条目仍然有效".to_string(),
+            ));
+        }
+        self.set_status(NegativeStatus::Active, reason, now);
+        Ok(())
+    }
+
+    fn set_status(&mut self, status: NegativeStatus, reason: &str, now: DateTime<Utc>) {
+        self.status = status;
+        self.history.push(NegativeStatusChange {
+            status,
+            at: now,
+            reason: reason.trim().to_string(),
+        });
+        self.updated_at = now;
+    }
+}

@@ -1,0 +1,18 @@
+//! Mulu's catalog: domain types, the rules of authorized operation, workflows and storage.
+//!
+//! Layering: `domain` holds values that parse and pure state transitions; `rules` and `policy` hold
+//! what a deployment enforces; `service` runs each write as one transaction over a `store` backend
+//! and appends its audit event in the same transaction.
+
+pub mod audit;
+pub mod calendar;
+pub mod domain;
+pub mod error;
+pub mod policy;
+pub mod service;
+pub mod store;
+
+pub use error::{CatalogError, Result};
+pub use service::{
+    Actor, Catalog, EditionLineRequest, EditionRequest, PublicResource, Role, Versioned,
+};

@@ -1,0 +1,244 @@
+//! Jurisdiction policy (rule 3 and friends): numbers and switches loaded from a TOML file, with
+//! national defaults and provincial or county overrides resolved through `parent` links.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::RegionCode;
+use crate::error::{CatalogError, Result};
+
+/// The policy shipped with Mulu; deployments may load their own file instead.
+pub const BUILTIN_POLICY: &str = include_str!("../../config/jurisdictions.toml");
+
+/// One jurisdiction's fully resolved policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JurisdictionPolicy {
+    pub key: String,
+    pub name: String,
+    pub region: Option<RegionCode>,
+    pub max_agreement_years: u32,
+    pub operator_publicity_working_days: u32,
+    pub registration_publicity_working_days: u32,
+    pub registration_acceptance_working_days: u32,
+    pub formal_review_working_days: u32,
+    pub registration_validity_years: u32,
+    pub renewal_window_days: u32,
+    pub core_data_in_directory: bool,
+    pub important_data_requires_condition: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJurisdiction {
+    name: String,
+    parent: Option<String>,
+    region: Option<RegionCode>,
+    max_agreement_years: Option<u32>,
+    operator_publicity_working_days: Option<u32>,
+    registration_publicity_working_days: Option<u32>,
+    registration_acceptance_working_days: Option<u32>,
+    formal_review_working_days: Option<u32>,
+    registration_validity_years: Option<u32>,
+    renewal_window_days: Option<u32>,
+    core_data_in_directory: Option<bool>,
+    important_data_requires_condition: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicyFile {
+    default: String,
+    jurisdiction: BTreeMap<String, RawJurisdiction>,
+}
+
+/// All jurisdictions of a deployment, resolved, plus which one applies when nothing more specific does.
+#[derive(Debug, Clone)]
+pub struct PolicySet {
+    default_key: String,
+    jurisdictions: BTreeMap<String, JurisdictionPolicy>,
+}
+
+impl PolicySet {
+    pub fn builtin() -> Self {
+        Self::from_toml(BUILTIN_POLICY).expect("the shipped policy file is valid")
+    }
+
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            CatalogError::Config(format!("无法读取政策文件 {}：{e}", path.display()))
+        })?;
+        Self::from_toml(&text)
+    }
+
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let raw: RawPolicyFile = toml::from_str(text)
+            .map_err(|e| CatalogError::Config(format!("政策文件格式错误：{e}")))?;
+        let mut jurisdictions = BTreeMap::new();
+        for key in raw.jurisdiction.keys() {
+            jurisdictions.insert(key.clone(), resolve(key, &raw.jurisdiction)?);
+        }
+        if !jurisdictions.contains_key(&raw.default) {
+            return Err(CatalogError::Config(format!(
+                "默认辖区“{}”未定义",
+                raw.default
+            )));
+        }
+        Ok(PolicySet {
+            default_key: raw.default,
+            jurisdictions,
+        })
+    }
+
+    pub fn get(&self, key: &str) -> Option<&JurisdictionPolicy> {
+        self.jurisdictions.get(key)
+    }
+
+    pub fn default_policy(&self) -> &JurisdictionPolicy {
+        &self.jurisdictions[&self.default_key]
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &JurisdictionPolicy> {
+        self.jurisdictions.values()
+    }
+
+    /// The most specific jurisdiction whose region contains `region`, else the default.
+    pub fn for_region(&self, region: &RegionCode) -> &JurisdictionPolicy {
+        self.jurisdictions
+            .values()
+            .filter(|p| p.region.as_ref().is_some_and(|r| region.is_within(r)))
+            .max_by_key(|p| p.region.as_ref().map(|r| specificity(r)))
+            .unwrap_or_else(|| self.default_policy())
+    }
+}
+
+/// Number of significant digits: 2 for a province, 4 for a prefecture, 6 for a county.
+fn specificity(region: &RegionCode) -> usize {
+    region.as_str().trim_end_matches("00").len()
+}
+
+fn resolve(key: &str, all: &BTreeMap<String, RawJurisdiction>) -> Result<JurisdictionPolicy> {
+    // Walk to the root, then apply overrides from the root down.
+    let mut chain = Vec::new();
+    let mut next = Some(key.to_string());
+    while let Some(k) = next {
+        if chain.iter().any(|(seen, _)| *seen == k) {
+            return Err(CatalogError::Config(format!("辖区“{key}”的上级关系成环")));
+        }
+        let raw = all
+            .get(&k)
+            .ok_or_else(|| CatalogError::Config(format!("辖区“{k}”未定义（被引用为上级）")))?;
+        next = raw.parent.clone();
+        chain.push((k, raw));
+    }
+    let mut merged = RawJurisdiction::default();
+    for (_, raw) in chain.iter().rev() {
+        merged = RawJurisdiction {
+            name: raw.name.clone(),
+            parent: None,
+            region: raw.region.clone().or(merged.region),
+            max_agreement_years: raw.max_agreement_years.or(merged.max_agreement_years),
+            operator_publicity_working_days: raw
+                .operator_publicity_working_days
+                .or(merged.operator_publicity_working_days),
+            registration_publicity_working_days: raw
+                .registration_publicity_working_days
+                .or(merged.registration_publicity_working_days),
+            registration_acceptance_working_days: raw
+                .registration_acceptance_working_days
+                .or(merged.registration_acceptance_working_days),
+            formal_review_working_days: raw
+                .formal_review_working_days
+                .or(merged.formal_review_working_days),
+            registration_validity_years: raw
+                .registration_validity_years
+                .or(merged.registration_validity_years),
+            renewal_window_days: raw.renewal_window_days.or(merged.renewal_window_days),
+            core_data_in_directory: raw.core_data_in_directory.or(merged.core_data_in_directory),
+            important_data_requires_condition: raw
+                .important_data_requires_condition
+                .or(merged.important_data_requires_condition),
+        };
+    }
+    let missing = |field: &str| CatalogError::Config(format!("辖区“{key}”缺少 {field}"));
+    Ok(JurisdictionPolicy {
+        key: key.to_string(),
+        name: merged.name,
+        region: chain[0].1.region.clone(),
+        max_agreement_years: merged
+            .max_agreement_years
+            .ok_or_else(|| missing("max_agreement_years"))?,
+        operator_publicity_working_days: merged
+            .operator_publicity_working_days
+            .ok_or_else(|| missing("operator_publicity_working_days"))?,
+        registration_publicity_working_days: merged
+            .registration_publicity_working_days
+            .ok_or_else(|| missing("registration_publicity_working_days"))?,
+        registration_acceptance_working_days: merged
+            .registration_acceptance_working_days
+            .ok_or_else(|| missing("registration_acceptance_working_days"))?,
+        formal_review_working_days: merged
+            .formal_review_working_days
+            .ok_or_else(|| missing("formal_review_working_days"))?,
+        registration_validity_years: merged
+            .registration_validity_years
+            .ok_or_else(|| missing("registration_validity_years"))?,
+        renewal_window_days: merged
+            .renewal_window_days
+            .ok_or_else(|| missing("renewal_window_days"))?,
+        core_data_in_directory: merged
+            .core_data_in_directory
+            .ok_or_else(|| missing("core_data_in_directory"))?,
+        important_data_requires_condition: merged
+            .important_data_requires_condition
+            .ok_or_else(|| missing("important_data_requires_condition"))?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region(s: &str) -> RegionCode {
+        RegionCode::parse(s).unwrap()
+    }
+
+    #[test]
+    fn shipped_presets_resolve_with_inheritance() {
+        let set = PolicySet::builtin();
+        assert_eq!(set.default_policy().max_agreement_years, 5);
+        assert_eq!(set.get("guizhou").unwrap().max_agreement_years, 3);
+        assert_eq!(set.get("laiyuan").unwrap().max_agreement_years, 3);
+        let sd = set.get("shandong").unwrap();
+        assert_eq!(
+            sd.max_agreement_years, 5,
+            "Shandong inherits the national limit"
+        );
+        assert_eq!(sd.registration_publicity_working_days, 10);
+    }
+
+    #[test]
+    fn region_lookup_picks_the_most_specific_jurisdiction() {
+        let set = PolicySet::builtin();
+        assert_eq!(set.for_region(&region("520100")).key, "guizhou");
+        assert_eq!(set.for_region(&region("130630")).key, "laiyuan");
+        assert_eq!(set.for_region(&region("130600")).key, "national");
+        assert_eq!(set.for_region(&region("370200")).key, "shandong");
+        assert_eq!(set.for_region(&region("110101")).key, "national");
+    }
+
+    #[test]
+    fn broken_files_are_refused_with_a_reason() {
+        let cycle = "default = \"a\"\n[jurisdiction.a]\nname=\"A\"\nparent=\"b\"\n[jurisdiction.b]\nname=\"B\"\nparent=\"a\"\n";
+        assert!(
+            matches!(PolicySet::from_toml(cycle), Err(CatalogError::Config(m)) if m.contains("成环"))
+        );
+        let missing = "default = \"a\"\n[jurisdiction.a]\nname=\"A\"\n";
+        assert!(
+            matches!(PolicySet::from_toml(missing), Err(CatalogError::Config(m)) if m.contains("max_agreement_years"))
+        );
+        let unknown = "default = \"a\"\n[jurisdiction.a]\nname=\"A\"\nmax_years=3\n";
+        assert!(PolicySet::from_toml(unknown).is_err());
+    }
+}

@@ -1,0 +1,334 @@
+//! Authorizations: announcement to agreement to expiry or termination, under rules 1, 3 and 5.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use chrono::{Months, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::entity::{self, from_record};
+use super::negative_list::{active_entries, refuse_if_negative_listed};
+use super::{Actor, Catalog, Role, Versioned};
+use crate::calendar::WorkingCalendar;
+use crate::domain::authorization::{Authorization, NewAuthorization, Termination};
+use crate::domain::organization::{OrgKind, Organization};
+use crate::domain::resource::Resource;
+use crate::error::{CatalogError, Result, Rule};
+use crate::policy::JurisdictionPolicy;
+use crate::store::{RecordFilter, Table, WriteTx};
+
+/// The future of one authorization step, borrowing the transaction and the entity being changed.
+type StepFuture<'a> = Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>;
+
+impl Catalog {
+    pub async fn announce_authorization(
+        &self,
+        actor: &Actor,
+        plan: NewAuthorization,
+    ) -> Result<Authorization> {
+        actor.require_org(
+            Role::DataAdmin,
+            plan.implementing_body_id,
+            "发布授权运营公告",
+        )?;
+        plan.validate()?;
+        let mut tx = self.store.begin_write().await?;
+        let body: Versioned<Organization> = entity::load(tx.as_mut(), plan.implementing_body_id)
+            .await
+            .map_err(|_| CatalogError::invalid("implementing_body_id", "实施机构不存在"))?;
+        body.value
+            .require_kind(OrgKind::DataAdmin, "implementing_body_id")?;
+        let jurisdiction = plan
+            .jurisdiction
+            .clone()
+            .unwrap_or_else(|| body.value.region.clone());
+        check_term(self.policy.for_region(&jurisdiction), &plan)?;
+        check_scope(tx.as_mut(), &plan.resource_ids).await?;
+        let authorization = Authorization::announce(plan, jurisdiction, Utc::now())?;
+        entity::insert(tx.as_mut(), actor, "authorization.announce", &authorization).await?;
+        tx.commit().await?;
+        Ok(authorization)
+    }
+
+    pub async fn apply_for_authorization(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        operator_id: Uuid,
+    ) -> Result<Versioned<Authorization>> {
+        actor.require_org(Role::Operator, operator_id, "以本机构名义申请授权运营")?;
+        self.authorization_step(actor, id, None, "authorization.apply", |tx, a| {
+            Box::pin(async move {
+                let operator: Versioned<Organization> = entity::load(tx, operator_id)
+                    .await
+                    .map_err(|_| CatalogError::invalid("operator_id", "运营机构不存在"))?;
+                operator
+                    .value
+                    .require_kind(OrgKind::Operator, "operator_id")?;
+                a.apply(operator_id, Utc::now())
+            })
+        })
+        .await
+    }
+
+    pub async fn select_operator(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        operator_id: Uuid,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<Authorization>> {
+        self.admin_step(actor, id, if_match, "authorization.select", move |a| {
+            a.select(operator_id, Utc::now())
+        })
+        .await
+    }
+
+    pub async fn publicize_selection(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        start: NaiveDate,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<Authorization>> {
+        self.admin_step(actor, id, if_match, "authorization.publicize", move |a| {
+            a.publicize(start, Utc::now())
+        })
+        .await
+    }
+
+    /// Sign after the publicity period (working days per jurisdiction policy); re-checks rule 1.
+    pub async fn sign_agreement(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        signed_on: NaiveDate,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<Authorization>> {
+        let calendar = self.calendar.clone();
+        let policy = self.policy.clone();
+        let who = actor.clone();
+        self.authorization_step(actor, id, if_match, "authorization.sign", move |tx, a| {
+            Box::pin(async move {
+                require_implementing_body(&who, a)?;
+                check_scope(tx, &a.plan.resource_ids).await?;
+                let start = a.publicity_start.ok_or_else(|| {
+                    CatalogError::InvalidTransition("尚未公示，不能签订协议".to_string())
+                })?;
+                let days = policy
+                    .for_region(&a.jurisdiction)
+                    .operator_publicity_working_days;
+                let end = publicity_end(&calendar, start, days);
+                a.sign(signed_on, end, Utc::now())
+            })
+        })
+        .await
+    }
+
+    pub async fn activate_authorization(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        today: NaiveDate,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<Authorization>> {
+        let who = actor.clone();
+        self.authorization_step(
+            actor,
+            id,
+            if_match,
+            "authorization.activate",
+            move |tx, a| {
+                Box::pin(async move {
+                    require_implementing_body(&who, a)?;
+                    check_scope(tx, &a.plan.resource_ids).await?;
+                    a.activate(today, Utc::now())
+                })
+            },
+        )
+        .await
+    }
+
+    pub async fn terminate_authorization(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        termination: Termination,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<Authorization>> {
+        self.admin_step(actor, id, if_match, "authorization.terminate", move |a| {
+            a.terminate(termination, Utc::now())
+        })
+        .await
+    }
+
+    /// Move every authorization whose term ran out by `today` to `expired`; returns their ids.
+    pub async fn expire_due_authorizations(&self, today: NaiveDate) -> Result<Vec<Uuid>> {
+        let mut expired = Vec::new();
+        for a in self.authorizations(&RecordFilter::default()).await? {
+            if a.is_due_to_expire(today) {
+                self.authorization_step(
+                    &Actor::system(),
+                    a.id,
+                    None,
+                    "authorization.expire",
+                    move |_, a| Box::pin(async move { a.expire(today, Utc::now()) }),
+                )
+                .await?;
+                expired.push(a.id);
+            }
+        }
+        Ok(expired)
+    }
+
+    /// Rule 5 (and the scope half of rule 4): may `operator_id` operate `resource_id` on `today`?
+    /// Only through an active authorization of its own whose term covers the day.
+    pub async fn check_operator_access(
+        &self,
+        operator_id: Uuid,
+        resource_id: Uuid,
+        today: NaiveDate,
+    ) -> Result<()> {
+        let filter = RecordFilter {
+            owner_id: Some(operator_id.to_string()),
+            ..RecordFilter::default()
+        };
+        let own = self.authorizations(&filter).await?;
+        if own
+            .iter()
+            .any(|a| a.grants(operator_id, resource_id, today))
+        {
+            return Ok(());
+        }
+        let closed = own.iter().find(|a| {
+            a.plan.resource_ids.contains(&resource_id)
+                && (a.status.is_final() || today > a.plan.term_end)
+        });
+        Err(match closed {
+            Some(a) => CatalogError::rule(
+                Rule::AccessClosed,
+                "resource_id",
+                format!(
+                    "授权“{}”已{}，运营机构对该资源的访问已关闭",
+                    a.plan.plan_name,
+                    if a.status.is_final() {
+                        a.status.label()
+                    } else {
+                        "到期"
+                    }
+                ),
+            ),
+            None => CatalogError::rule(
+                Rule::ProductScope,
+                "resource_id",
+                "该资源不在运营机构有效授权的范围内",
+            ),
+        })
+    }
+
+    pub async fn authorization(&self, id: Uuid) -> Result<Versioned<Authorization>> {
+        entity::read(self.store(), id).await
+    }
+
+    pub async fn authorizations(&self, filter: &RecordFilter) -> Result<Vec<Authorization>> {
+        self.store
+            .list(Table::Authorizations, filter)
+            .await?
+            .into_iter()
+            .map(|r| from_record(r).map(|v| v.value))
+            .collect()
+    }
+
+    async fn admin_step(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        if_match: Option<i64>,
+        action: &str,
+        apply: impl FnOnce(&mut Authorization) -> Result<()> + Send + 'static,
+    ) -> Result<Versioned<Authorization>> {
+        let who = actor.clone();
+        self.authorization_step(actor, id, if_match, action, move |_, a| {
+            Box::pin(async move {
+                require_implementing_body(&who, a)?;
+                apply(a)
+            })
+        })
+        .await
+    }
+
+    /// Load, apply an (async, transaction-aware) step, save with audit, commit.
+    async fn authorization_step<F>(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        if_match: Option<i64>,
+        action: &str,
+        apply: F,
+    ) -> Result<Versioned<Authorization>>
+    where
+        F: for<'a> FnOnce(&'a mut dyn WriteTx, &'a mut Authorization) -> StepFuture<'a>,
+    {
+        let mut tx = self.store.begin_write().await?;
+        let before: Versioned<Authorization> = entity::load(tx.as_mut(), id).await?;
+        let mut after = before.value.clone();
+        apply(tx.as_mut(), &mut after).await?;
+        let row_version =
+            entity::update(tx.as_mut(), actor, action, &before, &after, if_match).await?;
+        tx.commit().await?;
+        Ok(Versioned {
+            row_version,
+            value: after,
+        })
+    }
+}
+
+fn require_implementing_body(actor: &Actor, a: &Authorization) -> Result<()> {
+    actor.require_org(
+        Role::DataAdmin,
+        a.plan.implementing_body_id,
+        "办理本机构的授权运营",
+    )
+}
+
+/// Rule 3: the agreement term may not exceed the jurisdiction's limit.
+fn check_term(policy: &JurisdictionPolicy, plan: &NewAuthorization) -> Result<()> {
+    let limit = plan
+        .term_start
+        .checked_add_months(Months::new(12 * policy.max_agreement_years))
+        .ok_or_else(|| CatalogError::invalid("term_start", "日期超出范围"))?;
+    if plan.term_end > limit {
+        return Err(CatalogError::rule(
+            Rule::TermLimit,
+            "term_end",
+            format!(
+                "运营期限 {} 至 {} 超过{}规定的最长 {} 年（最晚至 {limit}）",
+                plan.term_start, plan.term_end, policy.name, policy.max_agreement_years
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Rule 1 on an authorization scope: every resource exists and none is negative-listed.
+async fn check_scope(tx: &mut dyn WriteTx, resource_ids: &[Uuid]) -> Result<()> {
+    let negative = active_entries(tx).await?;
+    for (i, id) in resource_ids.iter().enumerate() {
+        let field = format!("resource_ids[{i}]");
+        let resource: Versioned<Resource> = entity::load(tx, *id)
+            .await
+            .map_err(|_| CatalogError::invalid(&field, "资源不存在"))?;
+        refuse_if_negative_listed(&negative, &resource.value, &field)?;
+    }
+    Ok(())
+}
+
+/// The last day of a publicity period of `days` working days starting on `start`.
+fn publicity_end(calendar: &WorkingCalendar, start: NaiveDate, days: u32) -> NaiveDate {
+    let first = if calendar.is_working_day(start) {
+        start
+    } else {
+        calendar.add_working_days(start, 1)
+    };
+    calendar.add_working_days(first, days.saturating_sub(1))
+}

@@ -1,0 +1,266 @@
+//! Typed access to the generic record store, with the audit event every write appends.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use super::Actor;
+use crate::audit::{self, AuditEntry};
+use crate::domain::authorization::Authorization;
+use crate::domain::edition::DirectoryEdition;
+use crate::domain::negative_list::NegativeListEntry;
+use crate::domain::organization::{OrgStatus, Organization};
+use crate::domain::resource::Resource;
+use crate::error::{CatalogError, Result};
+use crate::store::{Record, Store, Table, WriteTx};
+
+/// A domain entity kept in one of the store's tables.
+pub(crate) trait Entity: Serialize + DeserializeOwned {
+    const TABLE: Table;
+    /// Name in audit events and error messages.
+    const TYPE: &'static str;
+    fn id(&self) -> Uuid;
+    fn natural_key(&self) -> Option<String> {
+        None
+    }
+    fn owner_id(&self) -> Option<Uuid> {
+        None
+    }
+    fn status(&self) -> &'static str;
+    fn is_public(&self) -> bool;
+    fn created_at(&self) -> DateTime<Utc>;
+    fn updated_at(&self) -> DateTime<Utc>;
+}
+
+/// An entity with the row version it was read at (the API's ETag).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Versioned<T> {
+    pub row_version: i64,
+    #[serde(flatten)]
+    pub value: T,
+}
+
+fn to_record<T: Entity>(value: &T, row_version: i64) -> Result<Record> {
+    Ok(Record {
+        id: value.id().to_string(),
+        natural_key: value.natural_key(),
+        owner_id: value.owner_id().map(|id| id.to_string()),
+        status: value.status().to_string(),
+        public: value.is_public(),
+        row_version,
+        created_at: value.created_at(),
+        updated_at: value.updated_at(),
+        body: serde_json::to_value(value).map_err(|e| CatalogError::Storage(e.to_string()))?,
+    })
+}
+
+pub(crate) fn from_record<T: Entity>(record: Record) -> Result<Versioned<T>> {
+    let value = serde_json::from_value(record.body).map_err(|e| {
+        CatalogError::Storage(format!("{} {} 的存储内容无法解析：{e}", T::TYPE, record.id))
+    })?;
+    Ok(Versioned {
+        row_version: record.row_version,
+        value,
+    })
+}
+
+pub(crate) async fn load<T: Entity>(tx: &mut dyn WriteTx, id: Uuid) -> Result<Versioned<T>> {
+    let record = tx
+        .get(T::TABLE, &id.to_string())
+        .await?
+        .ok_or_else(|| CatalogError::not_found(T::TYPE, id.to_string()))?;
+    from_record(record)
+}
+
+pub(crate) async fn read<T: Entity>(store: &dyn Store, id: Uuid) -> Result<Versioned<T>> {
+    let record = store
+        .get(T::TABLE, &id.to_string())
+        .await?
+        .ok_or_else(|| CatalogError::not_found(T::TYPE, id.to_string()))?;
+    from_record(record)
+}
+
+pub(crate) async fn insert<T: Entity>(
+    tx: &mut dyn WriteTx,
+    actor: &Actor,
+    action: &str,
+    value: &T,
+) -> Result<()> {
+    let record = to_record(value, 1)?;
+    tx.insert(T::TABLE, &record).await?;
+    audit::append(
+        tx,
+        AuditEntry {
+            actor: &actor.audit_name(),
+            action,
+            entity_type: T::TYPE,
+            entity_id: &record.id,
+            before: None,
+            after: Some(record.body),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Save `after` over `before`. With `if_match`, refuse unless the caller read the current row version.
+pub(crate) async fn update<T: Entity>(
+    tx: &mut dyn WriteTx,
+    actor: &Actor,
+    action: &str,
+    before: &Versioned<T>,
+    after: &T,
+    if_match: Option<i64>,
+) -> Result<i64> {
+    if let Some(expected) = if_match
+        && expected != before.row_version
+    {
+        return Err(CatalogError::Conflict(format!(
+            "{} {} 已被修改（当前版本 {}，请求基于版本 {expected}），请重新读取后再提交",
+            T::TYPE,
+            after.id(),
+            before.row_version
+        )));
+    }
+    let record = to_record(after, before.row_version + 1)?;
+    tx.update(T::TABLE, &record).await?;
+    audit::append(
+        tx,
+        AuditEntry {
+            actor: &actor.audit_name(),
+            action,
+            entity_type: T::TYPE,
+            entity_id: &record.id,
+            before: Some(
+                serde_json::to_value(&before.value)
+                    .map_err(|e| CatalogError::Storage(e.to_string()))?,
+            ),
+            after: Some(record.body),
+        },
+    )
+    .await?;
+    Ok(record.row_version)
+}
+
+impl Entity for Organization {
+    const TABLE: Table = Table::Organizations;
+    const TYPE: &'static str = "organization";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn natural_key(&self) -> Option<String> {
+        Some(self.uscc.as_str().to_string())
+    }
+    fn status(&self) -> &'static str {
+        match self.status {
+            OrgStatus::Active => "active",
+            OrgStatus::Deactivated => "deactivated",
+        }
+    }
+    fn is_public(&self) -> bool {
+        self.status == OrgStatus::Active
+    }
+    fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+}
+
+impl Entity for Resource {
+    const TABLE: Table = Table::Resources;
+    const TYPE: &'static str = "resource";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn natural_key(&self) -> Option<String> {
+        Some(self.code.as_str().to_string())
+    }
+    fn owner_id(&self) -> Option<Uuid> {
+        Some(self.provider_id)
+    }
+    fn status(&self) -> &'static str {
+        self.status.as_str()
+    }
+    fn is_public(&self) -> bool {
+        Resource::is_public(self)
+    }
+    fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+}
+
+impl Entity for NegativeListEntry {
+    const TABLE: Table = Table::NegativeList;
+    const TYPE: &'static str = "negative_list_entry";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn status(&self) -> &'static str {
+        self.status.as_str()
+    }
+    fn is_public(&self) -> bool {
+        !self.details.confidential
+    }
+    fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+}
+
+impl Entity for DirectoryEdition {
+    const TABLE: Table = Table::Editions;
+    const TYPE: &'static str = "directory_edition";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn natural_key(&self) -> Option<String> {
+        Some(self.number.to_string())
+    }
+    fn owner_id(&self) -> Option<Uuid> {
+        Some(self.publisher_id)
+    }
+    fn status(&self) -> &'static str {
+        "published"
+    }
+    fn is_public(&self) -> bool {
+        true
+    }
+    fn created_at(&self) -> DateTime<Utc> {
+        self.published_at
+    }
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.published_at
+    }
+}
+
+impl Entity for Authorization {
+    const TABLE: Table = Table::Authorizations;
+    const TYPE: &'static str = "authorization";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn owner_id(&self) -> Option<Uuid> {
+        self.operator_id
+    }
+    fn status(&self) -> &'static str {
+        self.status.as_str()
+    }
+    /// Announcements invite applications and agreements are disclosed (N 18): all public.
+    fn is_public(&self) -> bool {
+        true
+    }
+    fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+}

@@ -1,0 +1,56 @@
+//! Workflows: each public method is one write transaction that loads, applies a domain transition,
+//! checks the rules, saves and appends its audit event, or a read that applies visibility.
+
+mod actor;
+mod authorizations;
+mod directory;
+mod entity;
+mod negative_list;
+mod organizations;
+mod resources;
+
+use std::sync::Arc;
+
+pub use actor::{Actor, Role};
+pub use directory::{EditionLineRequest, EditionRequest};
+pub use entity::Versioned;
+pub use resources::PublicResource;
+
+use crate::calendar::WorkingCalendar;
+use crate::policy::PolicySet;
+use crate::store::Store;
+
+/// The catalog service: a store, the deployment's jurisdiction policies, and the rules.
+#[derive(Clone)]
+pub struct Catalog {
+    store: Arc<dyn Store>,
+    policy: Arc<PolicySet>,
+    calendar: Arc<WorkingCalendar>,
+}
+
+impl Catalog {
+    pub fn new(store: Arc<dyn Store>, policy: PolicySet, calendar: WorkingCalendar) -> Self {
+        Catalog {
+            store,
+            policy: Arc::new(policy),
+            calendar: Arc::new(calendar),
+        }
+    }
+
+    /// A catalog with the shipped policy and calendar.
+    pub fn with_builtin_config(store: Arc<dyn Store>) -> Self {
+        Self::new(store, PolicySet::builtin(), WorkingCalendar::builtin())
+    }
+
+    pub fn calendar(&self) -> &WorkingCalendar {
+        &self.calendar
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    pub fn policy(&self) -> &PolicySet {
+        &self.policy
+    }
+}

@@ -1,0 +1,296 @@
+//! The directory-entry workflow: draft → submitted → approved | returned → published → withdrawn,
+//! with a readable snapshot of every version.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::entity::{self, from_record};
+use super::{Actor, Catalog, Role, Versioned};
+use crate::domain::ResourceCode;
+use crate::domain::organization::{OrgKind, Organization};
+use crate::domain::resource::{Resource, ResourceContent};
+use crate::error::{CatalogError, Result};
+use crate::store::{RecordFilter, Table, VersionRecord, WriteTx};
+
+/// What the public sees of a resource: its latest published version, without internal fields.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublicResource {
+    pub id: Uuid,
+    pub code: ResourceCode,
+    pub provider_id: Uuid,
+    pub version: u32,
+    pub content: ResourceContent,
+    pub published_at: DateTime<Utc>,
+}
+
+impl Catalog {
+    pub async fn create_resource(
+        &self,
+        actor: &Actor,
+        provider_id: Uuid,
+        content: ResourceContent,
+    ) -> Result<Resource> {
+        actor.require_org(Role::Provider, provider_id, "编制本单位的资源目录")?;
+        let mut tx = self.store.begin_write().await?;
+        let provider: Versioned<Organization> = entity::load(tx.as_mut(), provider_id)
+            .await
+            .map_err(|_| CatalogError::invalid("provider_id", "数源单位不存在"))?;
+        provider
+            .value
+            .require_kind(OrgKind::Provider, "provider_id")?;
+        let code = allocate_code(tx.as_mut(), &provider.value).await?;
+        let resource = Resource::new(code, provider_id, content, Utc::now())?;
+        entity::insert(tx.as_mut(), actor, "resource.create", &resource).await?;
+        snapshot(tx.as_mut(), &resource).await?;
+        tx.commit().await?;
+        Ok(resource)
+    }
+
+    /// Bulk-load entries that were already published elsewhere (a portal being migrated, demo data):
+    /// one transaction, each entry created directly as published with its own audit event.
+    /// System only: it skips the review workflow on purpose.
+    pub async fn import_published_resources(
+        &self,
+        actor: &Actor,
+        provider_id: Uuid,
+        contents: Vec<ResourceContent>,
+    ) -> Result<Vec<Resource>> {
+        actor.require_role(&[], "批量导入已发布资源")?;
+        let mut tx = self.store.begin_write().await?;
+        let provider: Versioned<Organization> = entity::load(tx.as_mut(), provider_id)
+            .await
+            .map_err(|_| CatalogError::invalid("provider_id", "数源单位不存在"))?;
+        provider
+            .value
+            .require_kind(OrgKind::Provider, "provider_id")?;
+        let mut out = Vec::with_capacity(contents.len());
+        for (i, content) in contents.into_iter().enumerate() {
+            let code = allocate_code(tx.as_mut(), &provider.value).await?;
+            let now = Utc::now();
+            let mut resource = Resource::new(code, provider_id, content, now)
+                .map_err(|e| prefix_field(e, &format!("[{i}]")))?;
+            resource.status = crate::domain::resource::ResourceStatus::Published;
+            resource.published_version = Some(resource.version);
+            entity::insert(tx.as_mut(), actor, "resource.import_published", &resource).await?;
+            snapshot(tx.as_mut(), &resource).await?;
+            out.push(resource);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    pub async fn update_resource(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        content: ResourceContent,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<Resource>> {
+        self.resource_transition(actor, id, if_match, "resource.update", |r| {
+            actor.require_org(Role::Provider, r.provider_id, "修改本单位的资源")?;
+            r.edit(content, Utc::now())
+        })
+        .await
+    }
+
+    pub async fn submit_resource(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<Resource>> {
+        self.resource_transition(actor, id, if_match, "resource.submit", |r| {
+            actor.require_org(Role::Provider, r.provider_id, "提交本单位的资源")?;
+            r.submit(Utc::now())
+        })
+        .await
+    }
+
+    pub async fn approve_resource(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<Resource>> {
+        self.resource_transition(actor, id, if_match, "resource.approve", |r| {
+            actor.require_role(&[Role::DataAdmin], "审核资源目录")?;
+            r.approve(Utc::now())
+        })
+        .await
+    }
+
+    pub async fn return_resource(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        reasons: Vec<String>,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<Resource>> {
+        self.resource_transition(actor, id, if_match, "resource.return", |r| {
+            actor.require_role(&[Role::DataAdmin], "退回资源目录")?;
+            r.return_for_revision(reasons, Utc::now())
+        })
+        .await
+    }
+
+    pub async fn publish_resource(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<Resource>> {
+        self.resource_transition(actor, id, if_match, "resource.publish", |r| {
+            actor.require_role(&[Role::DataAdmin], "发布资源目录")?;
+            r.publish(Utc::now())
+        })
+        .await
+    }
+
+    pub async fn withdraw_resource(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        reason: &str,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<Resource>> {
+        self.resource_transition(actor, id, if_match, "resource.withdraw", |r| {
+            if actor.role != Role::DataAdmin {
+                actor.require_org(Role::Provider, r.provider_id, "撤回本单位的资源")?;
+            }
+            r.withdraw(reason, Utc::now())
+        })
+        .await
+    }
+
+    async fn resource_transition(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        if_match: Option<i64>,
+        action: &str,
+        apply: impl FnOnce(&mut Resource) -> Result<()>,
+    ) -> Result<Versioned<Resource>> {
+        let mut tx = self.store.begin_write().await?;
+        let before: Versioned<Resource> = entity::load(tx.as_mut(), id).await?;
+        let mut after = before.value.clone();
+        apply(&mut after)?;
+        let row_version =
+            entity::update(tx.as_mut(), actor, action, &before, &after, if_match).await?;
+        snapshot(tx.as_mut(), &after).await?;
+        tx.commit().await?;
+        Ok(Versioned {
+            row_version,
+            value: after,
+        })
+    }
+
+    /// The full current state, drafts included: for the owner and reviewers only.
+    pub async fn resource(&self, id: Uuid) -> Result<Versioned<Resource>> {
+        entity::read(self.store(), id).await
+    }
+
+    /// Every version's last state, oldest first.
+    pub async fn resource_versions(&self, id: Uuid) -> Result<Vec<Resource>> {
+        self.store
+            .versions(&id.to_string())
+            .await?
+            .into_iter()
+            .map(|v| parse_snapshot(v.body))
+            .collect()
+    }
+
+    pub async fn resource_version(&self, id: Uuid, version: u32) -> Result<Resource> {
+        let snapshot = self
+            .store
+            .version(&id.to_string(), i64::from(version))
+            .await?
+            .ok_or_else(|| {
+                CatalogError::not_found("resource_version", format!("{id}@{version}"))
+            })?;
+        parse_snapshot(snapshot.body)
+    }
+
+    /// The published version of a public resource; `NotFound` for anything the public may not see.
+    pub async fn public_resource(&self, id: Uuid) -> Result<PublicResource> {
+        let current = self.resource(id).await?.value;
+        self.public_view(current).await
+    }
+
+    pub async fn public_resources(
+        &self,
+        after_id: Option<Uuid>,
+        limit: i64,
+    ) -> Result<Vec<PublicResource>> {
+        let filter = RecordFilter {
+            public_only: true,
+            after_id: after_id.map(|id| id.to_string()),
+            limit: Some(limit),
+            ..RecordFilter::default()
+        };
+        let mut out = Vec::new();
+        for record in self.store.list(Table::Resources, &filter).await? {
+            out.push(
+                self.public_view(from_record::<Resource>(record)?.value)
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+
+    pub(crate) async fn public_view(&self, current: Resource) -> Result<PublicResource> {
+        let hidden = || CatalogError::not_found("resource", current.id.to_string());
+        if !current.is_public() {
+            return Err(hidden());
+        }
+        let version = current.published_version.ok_or_else(hidden)?;
+        let published = if version == current.version {
+            current
+        } else {
+            self.resource_version(current.id, version).await?
+        };
+        Ok(PublicResource {
+            id: published.id,
+            code: published.code,
+            provider_id: published.provider_id,
+            version,
+            content: published.content,
+            published_at: published.updated_at,
+        })
+    }
+}
+
+/// The next stable code in the provider's region.
+async fn allocate_code(tx: &mut dyn WriteTx, provider: &Organization) -> Result<ResourceCode> {
+    let region = &provider.region;
+    let seq = tx
+        .next_sequence(&format!("resource_code:{}", region.as_str()))
+        .await?;
+    ResourceCode::new(region, seq as u64).map_err(|e| CatalogError::Storage(e.message))
+}
+
+fn prefix_field(e: CatalogError, prefix: &str) -> CatalogError {
+    match e {
+        CatalogError::Invalid { field, message } => CatalogError::Invalid {
+            field: format!("{prefix}.{field}"),
+            message,
+        },
+        other => other,
+    }
+}
+
+async fn snapshot(tx: &mut dyn WriteTx, resource: &Resource) -> Result<()> {
+    tx.put_version(&VersionRecord {
+        resource_id: resource.id.to_string(),
+        version: i64::from(resource.version),
+        status: resource.status.as_str().to_string(),
+        recorded_at: resource.updated_at,
+        body: serde_json::to_value(resource).map_err(|e| CatalogError::Storage(e.to_string()))?,
+    })
+    .await
+}
+
+fn parse_snapshot(body: serde_json::Value) -> Result<Resource> {
+    serde_json::from_value(body)
+        .map_err(|e| CatalogError::Storage(format!("版本快照无法解析：{e}")))
+}

@@ -1,0 +1,134 @@
+//! Storage: one trait, two native sqlx backends (SQLite, PostgreSQL).
+//!
+//! Entities are stored as rows with a few key columns (for lookups, uniqueness and filters) and the
+//! whole entity as a JSON body. Business rules never live here: the `service` layer loads, decides
+//! and writes inside one `WriteTx`, so every backend enforces exactly the same rules.
+
+mod postgres;
+mod queries;
+mod sqlite;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+use crate::audit::AuditEvent;
+use crate::error::Result;
+
+/// The entity tables; every one has the same key columns (see the migrations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Organizations,
+    Resources,
+    NegativeList,
+    Editions,
+    Authorizations,
+}
+
+impl Table {
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Organizations => "organizations",
+            Table::Resources => "resources",
+            Table::NegativeList => "negative_list_entries",
+            Table::Editions => "directory_editions",
+            Table::Authorizations => "authorizations",
+        }
+    }
+}
+
+/// One stored entity. `row_version` increases on every update (optimistic concurrency, ETags).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub id: String,
+    /// The entity's natural unique key (USCC, resource code, edition number…), if it has one.
+    pub natural_key: Option<String>,
+    /// The organization that owns the entity (provider, operator…), for ownership filters.
+    pub owner_id: Option<String>,
+    pub status: String,
+    /// Visible to anonymous callers (rule 8); computed by the entity, stored for filtering.
+    pub public: bool,
+    pub row_version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub body: Value,
+}
+
+/// A frozen snapshot of one resource version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VersionRecord {
+    pub resource_id: String,
+    pub version: i64,
+    pub status: String,
+    pub recorded_at: DateTime<Utc>,
+    pub body: Value,
+}
+
+/// Which rows `list` returns, in `created_at, id` order.
+#[derive(Debug, Clone, Default)]
+pub struct RecordFilter {
+    /// Only rows whose status is one of these (all when empty).
+    pub statuses: Vec<String>,
+    pub owner_id: Option<String>,
+    /// Only rows visible to anonymous callers.
+    pub public_only: bool,
+    /// Keyset cursor: only rows after this id (ids are time-ordered UUIDv7).
+    pub after_id: Option<String>,
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Reads outside a transaction see committed data only.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+    /// Start a write transaction. Writes are serialized (SQLite `BEGIN IMMEDIATE`, PostgreSQL an
+    /// advisory transaction lock) so the audit chain has one total order.
+    async fn begin_write(&self) -> Result<Box<dyn WriteTx>>;
+    async fn get(&self, table: Table, id: &str) -> Result<Option<Record>>;
+    async fn get_by_key(&self, table: Table, key: &str) -> Result<Option<Record>>;
+    async fn list(&self, table: Table, filter: &RecordFilter) -> Result<Vec<Record>>;
+    async fn count(&self, table: Table) -> Result<i64>;
+    async fn version(&self, resource_id: &str, version: i64) -> Result<Option<VersionRecord>>;
+    async fn versions(&self, resource_id: &str) -> Result<Vec<VersionRecord>>;
+    /// Audit events with `seq > after_seq`, oldest first.
+    async fn audit_events(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEvent>>;
+    async fn close(&self);
+}
+
+#[async_trait]
+pub trait WriteTx: Send {
+    async fn get(&mut self, table: Table, id: &str) -> Result<Option<Record>>;
+    async fn get_by_key(&mut self, table: Table, key: &str) -> Result<Option<Record>>;
+    async fn list(&mut self, table: Table, filter: &RecordFilter) -> Result<Vec<Record>>;
+    async fn insert(&mut self, table: Table, record: &Record) -> Result<()>;
+    /// Replace a row if its stored `row_version` is still `record.row_version - 1`; a `Conflict` otherwise.
+    async fn update(&mut self, table: Table, record: &Record) -> Result<()>;
+    async fn put_version(&mut self, version: &VersionRecord) -> Result<()>;
+    /// Next value of a named counter, starting at 1 (resource codes, edition numbers).
+    async fn next_sequence(&mut self, name: &str) -> Result<i64>;
+    /// The newest audit event's sequence number and hash.
+    async fn last_audit(&mut self) -> Result<Option<(i64, String)>>;
+    async fn insert_audit(&mut self, event: &AuditEvent) -> Result<()>;
+    async fn commit(self: Box<Self>) -> Result<()>;
+}
+
+/// Open a store from a URL: `sqlite://path` (or a bare path) or `postgres://…`; runs migrations.
+pub async fn open(url: &str) -> Result<std::sync::Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(std::sync::Arc::new(PostgresStore::connect(url).await?))
+    } else {
+        let path = url.strip_prefix("sqlite://").unwrap_or(url);
+        Ok(std::sync::Arc::new(
+            SqliteStore::open(std::path::Path::new(path)).await?,
+        ))
+    }
+}

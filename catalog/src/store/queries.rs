@@ -1,0 +1,362 @@
+//! The SQL both backends share. The statements are portable (`$n` placeholders, `ON CONFLICT`,
+//! `RETURNING`); the macro instantiates them once per sqlx driver so each backend stays native.
+
+macro_rules! shared_queries {
+    ($db:ty, $store:ty, $backend:expr) => {
+        use sqlx::Row as _;
+        use sqlx::types::Json;
+
+        use crate::audit::AuditEvent;
+        use crate::error::{CatalogError, Result};
+        use crate::store::{Record, RecordFilter, Table, VersionRecord};
+
+        type Conn = <$db as sqlx::Database>::Connection;
+        type DbRow = <$db as sqlx::Database>::Row;
+
+        const RECORD_COLUMNS: &str =
+            "id, natural_key, owner_id, status, public, row_version, created_at, updated_at, body";
+
+        fn record_from_row(row: &DbRow) -> Result<Record> {
+            Ok(Record {
+                id: row.try_get("id")?,
+                natural_key: row.try_get("natural_key")?,
+                owner_id: row.try_get("owner_id")?,
+                status: row.try_get("status")?,
+                public: row.try_get("public")?,
+                row_version: row.try_get("row_version")?,
+                created_at: row.try_get("created_at")?,
+                updated_at: row.try_get("updated_at")?,
+                body: row.try_get::<Json<serde_json::Value>, _>("body")?.0,
+            })
+        }
+
+        fn version_from_row(row: &DbRow) -> Result<VersionRecord> {
+            Ok(VersionRecord {
+                resource_id: row.try_get("resource_id")?,
+                version: row.try_get("version")?,
+                status: row.try_get("status")?,
+                recorded_at: row.try_get("recorded_at")?,
+                body: row.try_get::<Json<serde_json::Value>, _>("body")?.0,
+            })
+        }
+
+        fn audit_from_row(row: &DbRow) -> Result<AuditEvent> {
+            Ok(AuditEvent {
+                seq: row.try_get("seq")?,
+                at: row.try_get("at")?,
+                actor: row.try_get("actor")?,
+                action: row.try_get("action")?,
+                entity_type: row.try_get("entity_type")?,
+                entity_id: row.try_get("entity_id")?,
+                before: row
+                    .try_get::<Option<Json<serde_json::Value>>, _>("before_body")?
+                    .map(|j| j.0),
+                after: row
+                    .try_get::<Option<Json<serde_json::Value>>, _>("after_body")?
+                    .map(|j| j.0),
+                prev_hash: row.try_get("prev_hash")?,
+                hash: row.try_get("hash")?,
+            })
+        }
+
+        pub(super) async fn get(conn: &mut Conn, table: Table, id: &str) -> Result<Option<Record>> {
+            let sql = format!("SELECT {RECORD_COLUMNS} FROM {} WHERE id = $1", table.name());
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+            row.as_ref().map(record_from_row).transpose()
+        }
+
+        pub(super) async fn get_by_key(
+            conn: &mut Conn,
+            table: Table,
+            key: &str,
+        ) -> Result<Option<Record>> {
+            let sql = format!(
+                "SELECT {RECORD_COLUMNS} FROM {} WHERE natural_key = $1",
+                table.name()
+            );
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(key)
+                .fetch_optional(&mut *conn)
+                .await?;
+            row.as_ref().map(record_from_row).transpose()
+        }
+
+        pub(super) async fn list(
+            conn: &mut Conn,
+            table: Table,
+            filter: &RecordFilter,
+        ) -> Result<Vec<Record>> {
+            let mut sql = format!("SELECT {RECORD_COLUMNS} FROM {} WHERE 1 = 1", table.name());
+            let mut n = 0;
+            let mut param = || {
+                n += 1;
+                format!("${n}")
+            };
+            if !filter.statuses.is_empty() {
+                let marks: Vec<String> = filter.statuses.iter().map(|_| param()).collect();
+                sql.push_str(&format!(" AND status IN ({})", marks.join(", ")));
+            }
+            if filter.owner_id.is_some() {
+                sql.push_str(&format!(" AND owner_id = {}", param()));
+            }
+            if filter.public_only {
+                sql.push_str(" AND public = TRUE");
+            }
+            if filter.after_id.is_some() {
+                sql.push_str(&format!(" AND id > {}", param()));
+            }
+            sql.push_str(" ORDER BY id");
+            if filter.limit.is_some() {
+                sql.push_str(&format!(" LIMIT {}", param()));
+            }
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for status in &filter.statuses {
+                query = query.bind(status.as_str());
+            }
+            if let Some(owner) = &filter.owner_id {
+                query = query.bind(owner.as_str());
+            }
+            if let Some(after) = &filter.after_id {
+                query = query.bind(after.as_str());
+            }
+            if let Some(limit) = filter.limit {
+                query = query.bind(limit);
+            }
+            let rows = query.fetch_all(&mut *conn).await?;
+            rows.iter().map(record_from_row).collect()
+        }
+
+        pub(super) async fn count(conn: &mut Conn, table: Table) -> Result<i64> {
+            let sql = format!("SELECT COUNT(*) AS n FROM {}", table.name());
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .fetch_one(&mut *conn)
+                .await?;
+            Ok(row.try_get("n")?)
+        }
+
+        pub(super) async fn insert(conn: &mut Conn, table: Table, r: &Record) -> Result<()> {
+            let sql = format!(
+                "INSERT INTO {} ({RECORD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                table.name()
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(&r.id)
+                .bind(&r.natural_key)
+                .bind(&r.owner_id)
+                .bind(&r.status)
+                .bind(r.public)
+                .bind(r.row_version)
+                .bind(r.created_at)
+                .bind(r.updated_at)
+                .bind(Json(&r.body))
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        }
+
+        pub(super) async fn update(conn: &mut Conn, table: Table, r: &Record) -> Result<()> {
+            let sql = format!(
+                "UPDATE {} SET natural_key = $2, owner_id = $3, status = $4, public = $5, \
+                 row_version = $6, updated_at = $7, body = $8 WHERE id = $1 AND row_version = $9",
+                table.name()
+            );
+            let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(&r.id)
+                .bind(&r.natural_key)
+                .bind(&r.owner_id)
+                .bind(&r.status)
+                .bind(r.public)
+                .bind(r.row_version)
+                .bind(r.updated_at)
+                .bind(Json(&r.body))
+                .bind(r.row_version - 1)
+                .execute(&mut *conn)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(CatalogError::Conflict(format!(
+                    "记录 {} 已被他人修改，请重新读取后再提交",
+                    r.id
+                )));
+            }
+            Ok(())
+        }
+
+        pub(super) async fn put_version(conn: &mut Conn, v: &VersionRecord) -> Result<()> {
+            sqlx::query(
+                "INSERT INTO resource_versions (resource_id, version, status, recorded_at, body) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (resource_id, version) DO UPDATE SET \
+                 status = excluded.status, recorded_at = excluded.recorded_at, body = excluded.body",
+            )
+            .bind(&v.resource_id)
+            .bind(v.version)
+            .bind(&v.status)
+            .bind(v.recorded_at)
+            .bind(Json(&v.body))
+            .execute(&mut *conn)
+            .await?;
+            Ok(())
+        }
+
+        pub(super) async fn version(
+            conn: &mut Conn,
+            resource_id: &str,
+            version: i64,
+        ) -> Result<Option<VersionRecord>> {
+            let row = sqlx::query(
+                "SELECT resource_id, version, status, recorded_at, body FROM resource_versions \
+                 WHERE resource_id = $1 AND version = $2",
+            )
+            .bind(resource_id)
+            .bind(version)
+            .fetch_optional(&mut *conn)
+            .await?;
+            row.as_ref().map(version_from_row).transpose()
+        }
+
+        pub(super) async fn versions(
+            conn: &mut Conn,
+            resource_id: &str,
+        ) -> Result<Vec<VersionRecord>> {
+            let rows = sqlx::query(
+                "SELECT resource_id, version, status, recorded_at, body FROM resource_versions \
+                 WHERE resource_id = $1 ORDER BY version",
+            )
+            .bind(resource_id)
+            .fetch_all(&mut *conn)
+            .await?;
+            rows.iter().map(version_from_row).collect()
+        }
+
+        pub(super) async fn next_sequence(conn: &mut Conn, name: &str) -> Result<i64> {
+            let row = sqlx::query(
+                "INSERT INTO sequences (name, value) VALUES ($1, 1) ON CONFLICT (name) \
+                 DO UPDATE SET value = sequences.value + 1 RETURNING value",
+            )
+            .bind(name)
+            .fetch_one(&mut *conn)
+            .await?;
+            Ok(row.try_get("value")?)
+        }
+
+        pub(super) async fn last_audit(conn: &mut Conn) -> Result<Option<(i64, String)>> {
+            let row = sqlx::query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(&mut *conn)
+                .await?;
+            row.map(|r| Ok((r.try_get("seq")?, r.try_get("hash")?)))
+                .transpose()
+        }
+
+        pub(super) async fn insert_audit(conn: &mut Conn, e: &AuditEvent) -> Result<()> {
+            sqlx::query(
+                "INSERT INTO audit_events (seq, at, actor, action, entity_type, entity_id, \
+                 before_body, after_body, prev_hash, hash) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(e.seq)
+            .bind(e.at)
+            .bind(&e.actor)
+            .bind(&e.action)
+            .bind(&e.entity_type)
+            .bind(&e.entity_id)
+            .bind(e.before.as_ref().map(Json))
+            .bind(e.after.as_ref().map(Json))
+            .bind(&e.prev_hash)
+            .bind(&e.hash)
+            .execute(&mut *conn)
+            .await?;
+            Ok(())
+        }
+
+        pub(super) async fn audit_events(
+            conn: &mut Conn,
+            after_seq: i64,
+            limit: i64,
+        ) -> Result<Vec<AuditEvent>> {
+            let rows = sqlx::query(
+                "SELECT seq, at, actor, action, entity_type, entity_id, before_body, after_body, \
+                 prev_hash, hash FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2",
+            )
+            .bind(after_seq)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?;
+            rows.iter().map(audit_from_row).collect()
+        }
+
+        /// A serialized write transaction.
+        pub struct Tx(sqlx::Transaction<'static, $db>);
+
+        #[async_trait::async_trait]
+        impl crate::store::WriteTx for Tx {
+            async fn get(&mut self, table: Table, id: &str) -> Result<Option<Record>> {
+                get(&mut self.0, table, id).await
+            }
+            async fn get_by_key(&mut self, table: Table, key: &str) -> Result<Option<Record>> {
+                get_by_key(&mut self.0, table, key).await
+            }
+            async fn list(&mut self, table: Table, filter: &RecordFilter) -> Result<Vec<Record>> {
+                list(&mut self.0, table, filter).await
+            }
+            async fn insert(&mut self, table: Table, record: &Record) -> Result<()> {
+                insert(&mut self.0, table, record).await
+            }
+            async fn update(&mut self, table: Table, record: &Record) -> Result<()> {
+                update(&mut self.0, table, record).await
+            }
+            async fn put_version(&mut self, version: &VersionRecord) -> Result<()> {
+                put_version(&mut self.0, version).await
+            }
+            async fn next_sequence(&mut self, name: &str) -> Result<i64> {
+                next_sequence(&mut self.0, name).await
+            }
+            async fn last_audit(&mut self) -> Result<Option<(i64, String)>> {
+                last_audit(&mut self.0).await
+            }
+            async fn insert_audit(&mut self, event: &AuditEvent) -> Result<()> {
+                insert_audit(&mut self.0, event).await
+            }
+            async fn commit(self: Box<Self>) -> Result<()> {
+                Ok(self.0.commit().await?)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl crate::store::Store for $store {
+            fn backend(&self) -> crate::store::Backend {
+                $backend
+            }
+            async fn begin_write(&self) -> Result<Box<dyn crate::store::WriteTx>> {
+                Ok(Box::new(Tx(self.begin_serialized().await?)))
+            }
+            async fn get(&self, table: Table, id: &str) -> Result<Option<Record>> {
+                get(&mut *self.pool.acquire().await?, table, id).await
+            }
+            async fn get_by_key(&self, table: Table, key: &str) -> Result<Option<Record>> {
+                get_by_key(&mut *self.pool.acquire().await?, table, key).await
+            }
+            async fn list(&self, table: Table, filter: &RecordFilter) -> Result<Vec<Record>> {
+                list(&mut *self.pool.acquire().await?, table, filter).await
+            }
+            async fn count(&self, table: Table) -> Result<i64> {
+                count(&mut *self.pool.acquire().await?, table).await
+            }
+            async fn version(&self, resource_id: &str, v: i64) -> Result<Option<VersionRecord>> {
+                version(&mut *self.pool.acquire().await?, resource_id, v).await
+            }
+            async fn versions(&self, resource_id: &str) -> Result<Vec<VersionRecord>> {
+                versions(&mut *self.pool.acquire().await?, resource_id).await
+            }
+            async fn audit_events(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEvent>> {
+                audit_events(&mut *self.pool.acquire().await?, after_seq, limit).await
+            }
+            async fn close(&self) {
+                self.pool.close().await;
+            }
+        }
+    };
+}
+
+pub(crate) use shared_queries;

@@ -1,0 +1,46 @@
+//! One behavioural suite, run against both storage backends: every test in `suite` is instantiated
+//! once for SQLite and once for PostgreSQL (`MULU_TEST_DATABASE_URL`; required when `CI` is set).
+
+mod fixtures;
+mod suite;
+
+macro_rules! for_each_backend {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    crate::suite::$test(crate::fixtures::sqlite().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    if let Some(env) = crate::fixtures::postgres().await {
+                        crate::suite::$test(env).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+for_each_backend!(
+    organizations_are_unique_by_uscc,
+    resource_workflow_keeps_every_version,
+    invalid_transitions_and_foreign_edits_are_refused,
+    stale_if_match_is_a_conflict,
+    rule1_negative_list_blocks_editions_and_scopes,
+    rule1_category_entries_and_item_scopes,
+    rule2_grade_limits_on_the_directory,
+    rule3_agreement_term_limits_follow_the_jurisdiction,
+    rule5_termination_and_expiry_close_access,
+    rule6_rows_cannot_be_deleted_and_withdrawal_keeps_history,
+    editions_are_frozen_and_diffable,
+    signing_waits_for_the_publicity_period,
+    public_views_hide_drafts_and_confidential_entries,
+    every_write_is_audited_and_tampering_is_detected,
+    concurrent_writers_keep_one_audit_chain,
+);

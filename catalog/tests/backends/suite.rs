@@ -1,0 +1,967 @@
+//! The behaviours every backend must show. Each function gets a fresh catalog.
+
+use catalog::domain::authorization::{
+    AuthorizationMode, AuthorizationStatus, NewAuthorization, OperatorType, Termination,
+    TerminationReason,
+};
+use catalog::domain::negative_list::{
+    NegativeKind, NegativeReason, NegativeScope, NegativeTarget, NewNegativeListEntry,
+};
+use catalog::domain::organization::{NewOrganization, OrgKind, Organization};
+use catalog::domain::resource::{DataItem, ResourceStatus};
+use catalog::domain::{Grade, GradeLevel, RegionCode};
+use catalog::error::Rule;
+use catalog::{Actor, CatalogError, EditionLineRequest, EditionRequest, Role};
+use chrono::{Months, NaiveDate};
+use uuid::Uuid;
+
+use crate::fixtures::{Env, content, uscc_for};
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn assert_rule<T: std::fmt::Debug>(result: Result<T, CatalogError>, rule: Rule, field: &str) {
+    match result {
+        Err(CatalogError::RuleViolation {
+            rule: r,
+            field: f,
+            message,
+        }) => {
+            assert_eq!(r, rule, "{message}");
+            assert_eq!(f, field, "{message}");
+            assert!(!message.is_empty());
+        }
+        other => panic!("expected a violation of {rule:?} at {field}, got {other:?}"),
+    }
+}
+
+struct World {
+    admin: Organization,
+    provider: Organization,
+    operator: Organization,
+}
+
+impl World {
+    async fn new(env: &Env) -> World {
+        World {
+            admin: env.org("数据局", "510000", &[OrgKind::DataAdmin]).await,
+            provider: env.org("统计局", "510500", &[OrgKind::Provider]).await,
+            operator: env.org("运营公司", "510500", &[OrgKind::Operator]).await,
+        }
+    }
+    fn a(&self) -> Actor {
+        Actor::new(Role::DataAdmin, self.admin.id)
+    }
+    fn p(&self) -> Actor {
+        Actor::new(Role::Provider, self.provider.id)
+    }
+    fn o(&self) -> Actor {
+        Actor::new(Role::Operator, self.operator.id)
+    }
+}
+
+fn plan(body: &Organization, resources: Vec<Uuid>, start: &str, end: &str) -> NewAuthorization {
+    NewAuthorization {
+        plan_name: "授权运营实施方案".to_string(),
+        implementing_body_id: body.id,
+        mode: AuthorizationMode::ByScenario,
+        operator_type: OperatorType::Scenario,
+        jurisdiction: None,
+        scope_description: "交通出行场景".to_string(),
+        resource_ids: resources,
+        term_start: d(start),
+        term_end: d(end),
+        planned_products: vec!["出行指数".to_string()],
+        platform: "授权运营平台".to_string(),
+    }
+}
+
+fn lines(ids: &[Uuid]) -> EditionRequest {
+    EditionRequest {
+        title: "运营目录".to_string(),
+        note: None,
+        lines: ids
+            .iter()
+            .map(|id| EditionLineRequest {
+                resource_id: *id,
+                condition: None,
+            })
+            .collect(),
+    }
+}
+
+fn negative(target: NegativeTarget, scope: NegativeScope) -> NewNegativeListEntry {
+    NewNegativeListEntry {
+        target,
+        scope,
+        kind: NegativeKind::Prohibited,
+        conditions: None,
+        reason: NegativeReason::NationalSecurity,
+        legal_basis: "《数据安全法》第二十一条".to_string(),
+        approved_by: "省人民政府".to_string(),
+        approved_on: d("2026-01-10"),
+        next_review_on: d("2027-01-10"),
+        confidential: false,
+    }
+}
+
+pub async fn organizations_are_unique_by_uscc(env: Env) {
+    let org = env.org("统计局", "510500", &[OrgKind::Provider]).await;
+    let again = env
+        .catalog
+        .register_organization(
+            &Actor::system(),
+            NewOrganization {
+                uscc: org.uscc.clone(),
+                name: "另一个名字".to_string(),
+                region: RegionCode::parse("510500").unwrap(),
+                kinds: [OrgKind::Provider].into_iter().collect(),
+                contact: None,
+            },
+        )
+        .await;
+    assert!(matches!(again, Err(CatalogError::Conflict(_))), "{again:?}");
+    let found = env
+        .catalog
+        .organization_by_uscc(&org.uscc)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.id, org.id);
+    let empty_kinds = env
+        .catalog
+        .register_organization(
+            &Actor::system(),
+            NewOrganization {
+                uscc: uscc_for("x", "510500"),
+                name: "无类型".to_string(),
+                region: RegionCode::parse("510500").unwrap(),
+                kinds: Default::default(),
+                contact: None,
+            },
+        )
+        .await;
+    assert!(
+        matches!(empty_kinds, Err(CatalogError::Invalid { ref field, .. }) if field == "kinds")
+    );
+}
+
+pub async fn resource_workflow_keeps_every_version(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let r = c
+        .create_resource(&w.p(), w.provider.id, content("人口统计"))
+        .await
+        .unwrap();
+    assert_eq!(r.status, ResourceStatus::Draft);
+    assert!(
+        r.code.as_str().starts_with("510500-"),
+        "code carries the provider's region: {}",
+        r.code
+    );
+    c.submit_resource(&w.p(), r.id, None).await.unwrap();
+    let returned = c
+        .return_resource(&w.a(), r.id, vec!["摘要过于简略".to_string()], None)
+        .await
+        .unwrap();
+    assert_eq!(returned.value.status, ResourceStatus::Returned);
+    assert_eq!(
+        returned.value.return_reasons,
+        vec!["摘要过于简略".to_string()]
+    );
+    let mut better = content("人口统计");
+    better.summary = "按区县、年龄段统计的常住人口数据".to_string();
+    let edited = c.update_resource(&w.p(), r.id, better, None).await.unwrap();
+    assert_eq!(
+        edited.value.version, 1,
+        "edits before approval stay in version 1"
+    );
+    c.submit_resource(&w.p(), r.id, None).await.unwrap();
+    c.approve_resource(&w.a(), r.id, None).await.unwrap();
+    c.publish_resource(&w.a(), r.id, None).await.unwrap();
+    assert_eq!(c.public_resource(r.id).await.unwrap().version, 1);
+
+    // A change after approval is a new version; the public keeps seeing version 1 until it is published.
+    let v2 = c
+        .update_resource(&w.p(), r.id, content("常住人口统计"), None)
+        .await
+        .unwrap();
+    assert_eq!(v2.value.version, 2);
+    assert_eq!(v2.value.status, ResourceStatus::Draft);
+    let public = c.public_resource(r.id).await.unwrap();
+    assert_eq!(
+        (public.version, public.content.name.as_str()),
+        (1, "人口统计")
+    );
+    c.submit_resource(&w.p(), r.id, None).await.unwrap();
+    c.approve_resource(&w.a(), r.id, None).await.unwrap();
+    c.publish_resource(&w.a(), r.id, None).await.unwrap();
+    let public = c.public_resource(r.id).await.unwrap();
+    assert_eq!(
+        (public.version, public.content.name.as_str()),
+        (2, "常住人口统计")
+    );
+
+    let versions = c.resource_versions(r.id).await.unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[0].content.name, "人口统计");
+    assert_eq!(versions[0].status, ResourceStatus::Published);
+    assert_eq!(
+        c.resource_version(r.id, 2).await.unwrap().content.name,
+        "常住人口统计"
+    );
+    assert!(matches!(
+        c.resource_version(r.id, 3).await,
+        Err(CatalogError::NotFound { .. })
+    ));
+}
+
+pub async fn invalid_transitions_and_foreign_edits_are_refused(env: Env) {
+    let w = World::new(&env).await;
+    let other = env.org("卫健委", "510500", &[OrgKind::Provider]).await;
+    let c = &env.catalog;
+    let r = c
+        .create_resource(&w.p(), w.provider.id, content("医疗机构名录"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        c.approve_resource(&w.a(), r.id, None).await,
+        Err(CatalogError::InvalidTransition(_))
+    ));
+    assert!(matches!(
+        c.publish_resource(&w.a(), r.id, None).await,
+        Err(CatalogError::InvalidTransition(_))
+    ));
+    let intruder = Actor::new(Role::Provider, other.id);
+    assert!(matches!(
+        c.update_resource(&intruder, r.id, content("x"), None).await,
+        Err(CatalogError::Forbidden(_))
+    ));
+    assert!(matches!(
+        c.approve_resource(&w.p(), r.id, None).await,
+        Err(CatalogError::Forbidden(_))
+    ));
+    // An operator is not a provider: it cannot file directory entries.
+    let not_provider = c.create_resource(&w.o(), w.operator.id, content("x")).await;
+    assert!(
+        matches!(not_provider, Err(CatalogError::Forbidden(_))),
+        "{not_provider:?}"
+    );
+    let as_system = c
+        .create_resource(&Actor::system(), w.operator.id, content("x"))
+        .await;
+    assert!(
+        matches!(as_system, Err(CatalogError::Invalid { ref field, .. }) if field == "provider_id")
+    );
+    // Returning without a reason is refused and changes nothing.
+    c.submit_resource(&w.p(), r.id, None).await.unwrap();
+    let no_reason = c
+        .return_resource(&w.a(), r.id, vec!["  ".to_string()], None)
+        .await;
+    assert!(
+        matches!(no_reason, Err(CatalogError::Invalid { ref field, .. }) if field == "reasons")
+    );
+    assert_eq!(
+        c.resource(r.id).await.unwrap().value.status,
+        ResourceStatus::Submitted
+    );
+    // A grade below one of its data items is refused with the item's path.
+    let mut bad = content("企业登记");
+    bad.data_items = vec![DataItem {
+        name: "法定代表人身份证号".to_string(),
+        english_name: None,
+        data_type: "字符型".to_string(),
+        length_format: Some("18".to_string()),
+        value_domain: None,
+        sensitivity: Some(Grade {
+            level: GradeLevel::Important,
+            sub_level: None,
+        }),
+        description: None,
+    }];
+    let refused = c.create_resource(&w.p(), w.provider.id, bad).await;
+    assert!(
+        matches!(refused, Err(CatalogError::Invalid { ref field, .. }) if field == "content.data_items[0].sensitivity"),
+        "{refused:?}"
+    );
+}
+
+pub async fn stale_if_match_is_a_conflict(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let r = c
+        .create_resource(&w.p(), w.provider.id, content("法人库"))
+        .await
+        .unwrap();
+    let read = c.resource(r.id).await.unwrap();
+    c.update_resource(&w.p(), r.id, content("法人基础库"), Some(read.row_version))
+        .await
+        .unwrap();
+    let stale = c
+        .update_resource(&w.p(), r.id, content("法人库2"), Some(read.row_version))
+        .await;
+    assert!(matches!(stale, Err(CatalogError::Conflict(_))), "{stale:?}");
+    assert_eq!(
+        c.resource(r.id).await.unwrap().value.content.name,
+        "法人基础库"
+    );
+}
+
+pub async fn rule1_negative_list_blocks_editions_and_scopes(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let ok = env
+        .published(&w.provider, &w.admin, content("公交线路"))
+        .await;
+    let listed = env
+        .published(&w.provider, &w.admin, content("涉密地理信息"))
+        .await;
+    let entry = c
+        .add_negative_entry(
+            &w.a(),
+            negative(
+                NegativeTarget::Resource {
+                    code: listed.code.clone(),
+                },
+                NegativeScope::WholeResource,
+            ),
+        )
+        .await
+        .unwrap();
+    assert_rule(
+        c.publish_edition(&w.a(), w.admin.id, lines(&[ok.id, listed.id]))
+            .await,
+        Rule::NegativeList,
+        "lines[1].resource_id",
+    );
+    assert!(
+        c.editions().await.unwrap().is_empty(),
+        "a refused edition writes nothing"
+    );
+    assert_rule(
+        c.announce_authorization(
+            &w.a(),
+            plan(&w.admin, vec![listed.id], "2026-01-01", "2027-12-31"),
+        )
+        .await,
+        Rule::NegativeList,
+        "resource_ids[0]",
+    );
+    // A provider or operator cannot touch the list at all.
+    assert!(matches!(
+        c.lift_negative_entry(&w.p(), entry.id, "不再涉密", None)
+            .await,
+        Err(CatalogError::Forbidden(_))
+    ));
+    // Lifting the entry (dynamic management) lets the resource in; history records both states.
+    let lifted = c
+        .lift_negative_entry(&w.a(), entry.id, "经评估已解密", None)
+        .await
+        .unwrap();
+    assert_eq!(lifted.value.history.len(), 2);
+    let edition = c
+        .publish_edition(&w.a(), w.admin.id, lines(&[ok.id, listed.id]))
+        .await
+        .unwrap();
+    assert_eq!(edition.lines.len(), 2);
+    // Reinstated: the scope check refuses again, also at signing time for an authorization announced meanwhile.
+    let auth = c
+        .announce_authorization(
+            &w.a(),
+            plan(&w.admin, vec![listed.id], "2026-01-01", "2027-12-31"),
+        )
+        .await
+        .unwrap();
+    c.reinstate_negative_entry(&w.a(), entry.id, "重新评估后恢复", None)
+        .await
+        .unwrap();
+    c.apply_for_authorization(&w.o(), auth.id, w.operator.id)
+        .await
+        .unwrap();
+    c.select_operator(&w.a(), auth.id, w.operator.id, None)
+        .await
+        .unwrap();
+    c.publicize_selection(&w.a(), auth.id, d("2026-03-02"), None)
+        .await
+        .unwrap();
+    assert_rule(
+        c.sign_agreement(&w.a(), auth.id, d("2026-04-01"), None)
+            .await,
+        Rule::NegativeList,
+        "resource_ids[0]",
+    );
+}
+
+pub async fn rule1_category_entries_and_item_scopes(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let mut health = content("门诊病历");
+    health.domain = Some("Q".to_string());
+    let health = env.published(&w.provider, &w.admin, health).await;
+    let mut traffic = content("路况");
+    traffic.domain = Some("G".to_string());
+    traffic.data_items = vec![
+        DataItem {
+            name: "路段".into(),
+            english_name: None,
+            data_type: "字符型".into(),
+            length_format: None,
+            value_domain: None,
+            sensitivity: None,
+            description: None,
+        },
+        DataItem {
+            name: "车牌号".into(),
+            english_name: None,
+            data_type: "字符型".into(),
+            length_format: None,
+            value_domain: None,
+            sensitivity: None,
+            description: None,
+        },
+    ];
+    let traffic = env.published(&w.provider, &w.admin, traffic).await;
+    c.add_negative_entry(
+        &w.a(),
+        negative(
+            NegativeTarget::Category {
+                domain: Some("Q".into()),
+                category_path: vec![],
+            },
+            NegativeScope::WholeResource,
+        ),
+    )
+    .await
+    .unwrap();
+    c.add_negative_entry(
+        &w.a(),
+        negative(
+            NegativeTarget::Resource {
+                code: traffic.code.clone(),
+            },
+            NegativeScope::DataItems(vec!["车牌号".into()]),
+        ),
+    )
+    .await
+    .unwrap();
+    assert_rule(
+        c.publish_edition(&w.a(), w.admin.id, lines(&[health.id]))
+            .await,
+        Rule::NegativeList,
+        "lines[0].resource_id",
+    );
+    // An item-scoped entry keeps the resource but withholds the item on its line.
+    let edition = c
+        .publish_edition(&w.a(), w.admin.id, lines(&[traffic.id]))
+        .await
+        .unwrap();
+    assert_eq!(edition.lines[0].withheld_items, vec!["车牌号".to_string()]);
+    // Invalid entries are refused with their field.
+    let mut bad = negative(
+        NegativeTarget::Resource {
+            code: traffic.code.clone(),
+        },
+        NegativeScope::WholeResource,
+    );
+    bad.kind = NegativeKind::Restricted;
+    assert!(
+        matches!(c.add_negative_entry(&w.a(), bad).await, Err(CatalogError::Invalid { ref field, .. }) if field == "conditions")
+    );
+    let mut bad = negative(
+        NegativeTarget::Resource {
+            code: traffic.code.clone(),
+        },
+        NegativeScope::WholeResource,
+    );
+    bad.next_review_on = bad.approved_on;
+    assert!(
+        matches!(c.add_negative_entry(&w.a(), bad).await, Err(CatalogError::Invalid { ref field, .. }) if field == "next_review_on")
+    );
+}
+
+pub async fn rule2_grade_limits_on_the_directory(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let mut core = content("电网调度数据");
+    core.grade = Grade {
+        level: GradeLevel::Core,
+        sub_level: None,
+    };
+    let core = env.published(&w.provider, &w.admin, core).await;
+    let mut important = content("企业用电数据");
+    important.grade = Grade {
+        level: GradeLevel::Important,
+        sub_level: None,
+    };
+    let important = env.published(&w.provider, &w.admin, important).await;
+    assert_rule(
+        c.publish_edition(&w.a(), w.admin.id, lines(&[core.id]))
+            .await,
+        Rule::GradeLimit,
+        "lines[0].resource_id",
+    );
+    assert_rule(
+        c.publish_edition(&w.a(), w.admin.id, lines(&[important.id]))
+            .await,
+        Rule::GradeLimit,
+        "lines[0].condition",
+    );
+    let mut with_condition = lines(&[important.id]);
+    with_condition.lines[0].condition = Some("仅通过隐私计算方式提供".to_string());
+    let edition = c
+        .publish_edition(&w.a(), w.admin.id, with_condition)
+        .await
+        .unwrap();
+    assert_eq!(
+        edition.lines[0].condition.as_deref(),
+        Some("仅通过隐私计算方式提供")
+    );
+    assert_eq!(edition.number, 1, "refused editions consume no number");
+}
+
+pub async fn rule3_agreement_term_limits_follow_the_jurisdiction(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let r = env
+        .published(&w.provider, &w.admin, content("公交刷卡"))
+        .await;
+    // National (Sichuan has no preset): 5 years.
+    c.announce_authorization(
+        &w.a(),
+        plan(&w.admin, vec![r.id], "2026-01-01", "2031-01-01"),
+    )
+    .await
+    .unwrap();
+    assert_rule(
+        c.announce_authorization(
+            &w.a(),
+            plan(&w.admin, vec![r.id], "2026-01-01", "2031-01-02"),
+        )
+        .await,
+        Rule::TermLimit,
+        "term_end",
+    );
+    // Guizhou and Laiyuan: 3 years; Shandong inherits the national 5.
+    for (name, region, end, allowed) in [
+        ("贵州省数据局", "520000", "2029-01-02", false),
+        ("贵阳市数据局", "520100", "2029-01-01", true),
+        ("涞源县数据局", "130630", "2029-06-01", false),
+        ("山东省数据局", "370000", "2030-12-31", true),
+    ] {
+        let body = env.org(name, region, &[OrgKind::DataAdmin]).await;
+        let actor = Actor::new(Role::DataAdmin, body.id);
+        let result = c
+            .announce_authorization(&actor, plan(&body, vec![r.id], "2026-01-01", end))
+            .await;
+        if allowed {
+            result.unwrap();
+        } else {
+            assert_rule(result, Rule::TermLimit, "term_end");
+        }
+    }
+}
+
+async fn active_authorization(
+    env: &Env,
+    w: &World,
+    resources: Vec<Uuid>,
+    start: &str,
+    end: &str,
+) -> Uuid {
+    let c = &env.catalog;
+    let auth = c
+        .announce_authorization(&w.a(), plan(&w.admin, resources, start, end))
+        .await
+        .unwrap();
+    c.apply_for_authorization(&w.o(), auth.id, w.operator.id)
+        .await
+        .unwrap();
+    c.select_operator(&w.a(), auth.id, w.operator.id, None)
+        .await
+        .unwrap();
+    c.publicize_selection(&w.a(), auth.id, d(start), None)
+        .await
+        .unwrap();
+    let sign_on = d(start) + Months::new(1);
+    c.sign_agreement(&w.a(), auth.id, sign_on, None)
+        .await
+        .unwrap();
+    let active = c
+        .activate_authorization(&w.a(), auth.id, sign_on, None)
+        .await
+        .unwrap();
+    assert_eq!(active.value.status, AuthorizationStatus::Active);
+    auth.id
+}
+
+pub async fn rule5_termination_and_expiry_close_access(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let r1 = env
+        .published(&w.provider, &w.admin, content("公交刷卡"))
+        .await;
+    let r2 = env
+        .published(&w.provider, &w.admin, content("出租车轨迹"))
+        .await;
+    let outside = env
+        .published(&w.provider, &w.admin, content("气象观测"))
+        .await;
+    let a1 = active_authorization(&env, &w, vec![r1.id], "2026-01-05", "2028-12-31").await;
+    let a2 = active_authorization(&env, &w, vec![r2.id], "2026-01-05", "2026-12-31").await;
+    let day = d("2026-06-01");
+    c.check_operator_access(w.operator.id, r1.id, day)
+        .await
+        .unwrap();
+    c.check_operator_access(w.operator.id, r2.id, day)
+        .await
+        .unwrap();
+    assert_rule(
+        c.check_operator_access(w.operator.id, outside.id, day)
+            .await,
+        Rule::ProductScope,
+        "resource_id",
+    );
+
+    c.terminate_authorization(
+        &w.a(),
+        a1,
+        Termination {
+            reason: TerminationReason::MajorSecurityIncident,
+            detail: "发生数据泄露事件".to_string(),
+            on: day,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    assert_rule(
+        c.check_operator_access(w.operator.id, r1.id, day).await,
+        Rule::AccessClosed,
+        "resource_id",
+    );
+    let again = c
+        .terminate_authorization(
+            &w.a(),
+            a1,
+            Termination {
+                reason: TerminationReason::AgreedCondition,
+                detail: "再次终止".into(),
+                on: day,
+            },
+            None,
+        )
+        .await;
+    assert!(matches!(again, Err(CatalogError::InvalidTransition(_))));
+
+    // Expiry: the sweep moves a2 to expired after its term, and access closes.
+    assert!(
+        c.expire_due_authorizations(d("2026-12-31"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        c.expire_due_authorizations(d("2027-01-01")).await.unwrap(),
+        vec![a2]
+    );
+    assert_eq!(
+        c.authorization(a2).await.unwrap().value.status,
+        AuthorizationStatus::Expired
+    );
+    assert_rule(
+        c.check_operator_access(w.operator.id, r2.id, d("2027-01-01"))
+            .await,
+        Rule::AccessClosed,
+        "resource_id",
+    );
+}
+
+pub async fn rule6_rows_cannot_be_deleted_and_withdrawal_keeps_history(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let r = env
+        .published(&w.provider, &w.admin, content("路灯位置"))
+        .await;
+    for table in [
+        "resources",
+        "organizations",
+        "resource_versions",
+        "audit_events",
+    ] {
+        let deleted = env.exec_raw(&format!("DELETE FROM {table}")).await;
+        assert!(
+            deleted.is_err(),
+            "DELETE FROM {table} must be refused, got {deleted:?}"
+        );
+    }
+    let withdrawn = c
+        .withdraw_resource(&w.p(), r.id, "数据源停止更新", None)
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.value.status, ResourceStatus::Withdrawn);
+    assert_eq!(
+        withdrawn.value.withdrawal_reason.as_deref(),
+        Some("数据源停止更新")
+    );
+    assert!(matches!(
+        c.public_resource(r.id).await,
+        Err(CatalogError::NotFound { .. })
+    ));
+    assert_eq!(
+        c.resource(r.id).await.unwrap().value.content.name,
+        "路灯位置",
+        "the row is kept"
+    );
+    assert_eq!(c.resource_versions(r.id).await.unwrap().len(), 1);
+}
+
+pub async fn editions_are_frozen_and_diffable(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let a = env
+        .published(&w.provider, &w.admin, content("公交线路"))
+        .await;
+    let b = env
+        .published(&w.provider, &w.admin, content("公交站点"))
+        .await;
+    let e = env
+        .published(&w.provider, &w.admin, content("地铁客流"))
+        .await;
+    let first = c
+        .publish_edition(&w.a(), w.admin.id, lines(&[a.id, b.id]))
+        .await
+        .unwrap();
+    // A draft (not yet published) resource cannot enter an edition.
+    let draft = c
+        .create_resource(&w.p(), w.provider.id, content("草稿"))
+        .await
+        .unwrap();
+    let refused = c
+        .publish_edition(&w.a(), w.admin.id, lines(&[draft.id]))
+        .await;
+    assert!(
+        matches!(refused, Err(CatalogError::Invalid { ref field, .. }) if field == "lines[0].resource_id")
+    );
+    // Revise a: version 2 published with a new name.
+    c.update_resource(&w.p(), a.id, content("公交线路（含夜班线）"), None)
+        .await
+        .unwrap();
+    c.submit_resource(&w.p(), a.id, None).await.unwrap();
+    c.approve_resource(&w.a(), a.id, None).await.unwrap();
+    c.publish_resource(&w.a(), a.id, None).await.unwrap();
+    let second = c
+        .publish_edition(&w.a(), w.admin.id, lines(&[a.id, e.id]))
+        .await
+        .unwrap();
+    assert_eq!((first.number, second.number), (1, 2));
+    let frozen = c.edition(1).await.unwrap();
+    assert_eq!(
+        frozen.lines[0].name, "公交线路",
+        "edition 1 keeps what it published"
+    );
+    assert_eq!(frozen.lines[0].provider_name, "统计局");
+    let diff = c.edition_diff(1, 2).await.unwrap();
+    assert_eq!(
+        diff.added
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["地铁客流"]
+    );
+    assert_eq!(
+        diff.removed
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["公交站点"]
+    );
+    assert_eq!(diff.changed.len(), 1);
+    let fields: Vec<&str> = diff.changed[0]
+        .changes
+        .iter()
+        .map(|f| f.field.as_str())
+        .collect();
+    assert_eq!(fields, vec!["name", "version"]);
+    assert!(matches!(
+        c.edition(3).await,
+        Err(CatalogError::NotFound { .. })
+    ));
+}
+
+pub async fn signing_waits_for_the_publicity_period(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let r = env
+        .published(&w.provider, &w.admin, content("公交刷卡"))
+        .await;
+    let auth = c
+        .announce_authorization(
+            &w.a(),
+            plan(&w.admin, vec![r.id], "2026-09-01", "2028-12-31"),
+        )
+        .await
+        .unwrap();
+    c.apply_for_authorization(&w.o(), auth.id, w.operator.id)
+        .await
+        .unwrap();
+    assert!(matches!(
+        c.apply_for_authorization(&w.o(), auth.id, w.operator.id)
+            .await,
+        Err(CatalogError::Conflict(_))
+    ));
+    c.select_operator(&w.a(), auth.id, w.operator.id, None)
+        .await
+        .unwrap();
+    // Publicity from Wed 2026-09-30 for 5 working days: 09-30, 10-08, 10-09, 10-10 (adjusted Saturday), 10-12.
+    c.publicize_selection(&w.a(), auth.id, d("2026-09-30"), None)
+        .await
+        .unwrap();
+    let early = c
+        .sign_agreement(&w.a(), auth.id, d("2026-10-12"), None)
+        .await;
+    assert!(
+        matches!(early, Err(CatalogError::Invalid { ref field, .. }) if field == "signed_on"),
+        "{early:?}"
+    );
+    let signed = c
+        .sign_agreement(&w.a(), auth.id, d("2026-10-13"), None)
+        .await
+        .unwrap();
+    assert_eq!(signed.value.status, AuthorizationStatus::Signed);
+    // Another data administration cannot run this authorization.
+    let other = env.org("别的数据局", "510000", &[OrgKind::DataAdmin]).await;
+    let foreign = c
+        .activate_authorization(
+            &Actor::new(Role::DataAdmin, other.id),
+            auth.id,
+            d("2026-10-14"),
+            None,
+        )
+        .await;
+    assert!(matches!(foreign, Err(CatalogError::Forbidden(_))));
+}
+
+pub async fn public_views_hide_drafts_and_confidential_entries(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let public = env
+        .published(&w.provider, &w.admin, content("公开资源"))
+        .await;
+    let draft = c
+        .create_resource(&w.p(), w.provider.id, content("草稿资源"))
+        .await
+        .unwrap();
+    let returned = c
+        .create_resource(&w.p(), w.provider.id, content("退回资源"))
+        .await
+        .unwrap();
+    c.submit_resource(&w.p(), returned.id, None).await.unwrap();
+    c.return_resource(&w.a(), returned.id, vec!["缺少信息项".into()], None)
+        .await
+        .unwrap();
+    let listed = c.public_resources(None, 100).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![public.id]
+    );
+    for hidden in [draft.id, returned.id] {
+        assert!(matches!(
+            c.public_resource(hidden).await,
+            Err(CatalogError::NotFound { .. })
+        ));
+    }
+    let mut secret = negative(
+        NegativeTarget::Resource {
+            code: public.code.clone(),
+        },
+        NegativeScope::WholeResource,
+    );
+    secret.confidential = true;
+    let secret = c.add_negative_entry(&w.a(), secret).await.unwrap();
+    assert!(
+        c.negative_list(true).await.unwrap().is_empty(),
+        "confidential entries are not public"
+    );
+    assert_eq!(c.negative_list(false).await.unwrap()[0].id, secret.id);
+    // …yet enforced.
+    assert_rule(
+        c.publish_edition(&w.a(), w.admin.id, lines(&[public.id]))
+            .await,
+        Rule::NegativeList,
+        "lines[0].resource_id",
+    );
+}
+
+pub async fn every_write_is_audited_and_tampering_is_detected(env: Env) {
+    let w = World::new(&env).await; // 3 events
+    let c = &env.catalog;
+    let r = env
+        .published(&w.provider, &w.admin, content("公交线路"))
+        .await; // 4 events
+    c.publish_edition(&w.a(), w.admin.id, lines(&[r.id]))
+        .await
+        .unwrap(); // 1 event
+    let _ = c.approve_resource(&w.a(), r.id, None).await; // refused: no event
+    let events = c.store().audit_events(0, 100).await.unwrap();
+    assert_eq!(events.len(), 8);
+    let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        &actions[3..],
+        [
+            "resource.create",
+            "resource.submit",
+            "resource.approve",
+            "resource.publish",
+            "directory.publish_edition"
+        ]
+    );
+    let approve = &events[5];
+    assert_eq!(approve.actor, format!("data_admin:{}", w.admin.id));
+    assert_eq!(approve.before.as_ref().unwrap()["status"], "submitted");
+    assert_eq!(approve.after.as_ref().unwrap()["status"], "approved");
+
+    let report = catalog::audit::verify_store(c.store()).await.unwrap();
+    assert_eq!((report.events, report.first_break), (8, None));
+
+    env.exec_raw("UPDATE audit_events SET actor = 'someone-else' WHERE seq = 5")
+        .await
+        .unwrap();
+    let report = catalog::audit::verify_store(c.store()).await.unwrap();
+    let broken = report.first_break.expect("the edit is detected");
+    assert_eq!(broken.seq, 5);
+    assert_eq!(
+        report.events, 4,
+        "events before the edited one still verify"
+    );
+}
+
+pub async fn concurrent_writers_keep_one_audit_chain(env: Env) {
+    let w = World::new(&env).await;
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let c = env.catalog.clone();
+        let p = w.p();
+        let provider = w.provider.id;
+        tasks.push(tokio::spawn(async move {
+            let r = c
+                .create_resource(&p, provider, content(&format!("并发资源{i}")))
+                .await
+                .unwrap();
+            c.submit_resource(&p, r.id, None).await.unwrap();
+            r.code
+        }));
+    }
+    let mut codes = Vec::new();
+    for t in tasks {
+        codes.push(t.await.unwrap());
+    }
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), 16, "every concurrent writer got its own code");
+    let report = catalog::audit::verify_store(env.catalog.store())
+        .await
+        .unwrap();
+    assert_eq!(report.first_break, None);
+    assert_eq!(report.events, 3 + 32);
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The test command: the whole workspace, with the shared storage suite on SQLite AND PostgreSQL.
+# Uses MULU_TEST_DATABASE_URL when set; otherwise starts a private PostgreSQL cluster for the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=""
+if [ -z "${MULU_TEST_DATABASE_URL:-}" ]; then
+  eval "$(scripts/pg-test-cluster.sh start)"
+  started=1
+fi
+cleanup() { [ -n "$started" ] && scripts/pg-test-cluster.sh stop; }
+trap cleanup EXIT
+echo "PostgreSQL for tests: $MULU_TEST_DATABASE_URL"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo test --workspace --no-fail-fast "$@"
