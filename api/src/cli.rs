@@ -11,7 +11,11 @@ use catalog::{Catalog, CatalogError};
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "mulu", version, about = "目录 Mulu：公共数据资源授权运营目录与登记系统")]
+#[command(
+    name = "mulu",
+    version,
+    about = "目录 Mulu：公共数据资源授权运营目录与登记系统"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -46,9 +50,9 @@ pub struct DbArgs {
 
 impl DbArgs {
     pub fn url(&self) -> String {
-        self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}", self.data_dir.join("mulu.db").display())
-        })
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("mulu.db").display()))
     }
 
     pub async fn open(&self) -> Result<Arc<dyn Store>, CatalogError> {

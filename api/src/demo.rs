@@ -39,15 +39,39 @@ pub async fn load(catalog: &Catalog) -> Result<()> {
         }
     };
     let system = Actor::system();
-    let admin = register(catalog, "演示数据管理局（演示）", "510000", 0, &[OrgKind::DataAdmin]).await?;
-    register(catalog, "演示公共数据登记中心（演示）", "510000", 1, &[OrgKind::Registrar]).await?;
-    let operator = register(catalog, "演示数据运营有限公司（演示）", "510500", 2, &[OrgKind::Operator]).await?;
+    let admin = register(
+        catalog,
+        "演示数据管理局（演示）",
+        "510000",
+        0,
+        &[OrgKind::DataAdmin],
+    )
+    .await?;
+    register(
+        catalog,
+        "演示公共数据登记中心（演示）",
+        "510000",
+        1,
+        &[OrgKind::Registrar],
+    )
+    .await?;
+    let operator = register(
+        catalog,
+        "演示数据运营有限公司（演示）",
+        "510500",
+        2,
+        &[OrgKind::Operator],
+    )
+    .await?;
 
     // One provider per (province, city, department), as the portals list them.
     let mut by_provider: BTreeMap<(String, Option<String>, String), Vec<&CorpusRecord>> =
         BTreeMap::new();
     for r in &records {
-        let dept = r.department.clone().unwrap_or_else(|| "未注明部门".to_string());
+        let dept = r
+            .department
+            .clone()
+            .unwrap_or_else(|| "未注明部门".to_string());
         by_provider
             .entry((r.province.clone(), r.city.clone(), dept))
             .or_default()
@@ -60,9 +84,19 @@ pub async fn load(catalog: &Catalog) -> Result<()> {
             .map(|r| r.as_str().to_string())
             .unwrap_or_else(|| "510000".to_string());
         let name = format!("{}{}{}", province, city.as_deref().unwrap_or(""), dept);
-        let provider = register(catalog, &name, &region, 100 + i as u64, &[OrgKind::Provider]).await?;
+        let provider = register(
+            catalog,
+            &name,
+            &region,
+            100 + i as u64,
+            &[OrgKind::Provider],
+        )
+        .await?;
         for chunk in rows.chunks(BATCH) {
-            let contents = chunk.iter().map(|r| corpus::map_record(r).content).collect();
+            let contents = chunk
+                .iter()
+                .map(|r| corpus::map_record(r).content)
+                .collect();
             published.extend(
                 catalog
                     .import_published_resources(&system, provider.id, contents)
@@ -181,7 +215,8 @@ async fn register(
     let first17 = format!("11{}{:09}", region.as_str(), serial);
     let check = Uscc::compute_check_char(&first17)
         .ok_or_else(|| CatalogError::Config("无法生成演示统一社会信用代码".to_string()))?;
-    let uscc = Uscc::parse(&format!("{first17}{check}")).map_err(|e| CatalogError::Config(e.message))?;
+    let uscc =
+        Uscc::parse(&format!("{first17}{check}")).map_err(|e| CatalogError::Config(e.message))?;
     catalog
         .register_organization(
             &Actor::system(),

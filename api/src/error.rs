@@ -39,7 +39,12 @@ impl ApiError {
     }
 
     pub fn bad_request(field: &str, detail: impl Into<String>) -> Self {
-        let mut e = Self::new(StatusCode::BAD_REQUEST, "invalid-request", "请求无效", detail);
+        let mut e = Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-request",
+            "请求无效",
+            detail,
+        );
         e.0.field = Some(field.to_string());
         e
     }

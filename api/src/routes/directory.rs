@@ -48,8 +48,8 @@ async fn get_edition(
     State(state): State<AppState>,
     number: Result<Path<u32>, PathRejection>,
 ) -> ApiResult<Json<DirectoryEdition>> {
-    let Path(number) = number
-        .map_err(|_| ApiError::bad_request("path.number", "版本号必须是正整数"))?;
+    let Path(number) =
+        number.map_err(|_| ApiError::bad_request("path.number", "版本号必须是正整数"))?;
     Ok(Json(state.catalog.edition(number).await?))
 }
 

@@ -67,7 +67,9 @@ async fn list_resources(
     let page = query(page)?;
     let limit = page.limit()?;
     let items = state.catalog.public_resources(page.after, limit).await?;
-    let next = (items.len() as i64 == limit).then(|| items.last().map(|r| r.id)).flatten();
+    let next = (items.len() as i64 == limit)
+        .then(|| items.last().map(|r| r.id))
+        .flatten();
     Ok(Json(Listing { items, next }))
 }
 
@@ -109,7 +111,9 @@ async fn list_organizations(
         ..RecordFilter::default()
     };
     let orgs = state.catalog.organizations(&filter).await?;
-    let next = (orgs.len() as i64 == limit).then(|| orgs.last().map(|o| o.id)).flatten();
+    let next = (orgs.len() as i64 == limit)
+        .then(|| orgs.last().map(|o| o.id))
+        .flatten();
     Ok(Json(Listing {
         items: orgs.into_iter().map(Into::into).collect(),
         next,
@@ -140,7 +144,9 @@ async fn list_authorizations(
         ..RecordFilter::default()
     };
     let items = state.catalog.authorizations(&filter).await?;
-    let next = (items.len() as i64 == limit).then(|| items.last().map(|a| a.id)).flatten();
+    let next = (items.len() as i64 == limit)
+        .then(|| items.last().map(|a| a.id))
+        .flatten();
     Ok(Json(Listing { items, next }))
 }
 

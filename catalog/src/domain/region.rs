@@ -1,4 +1,4 @@
-//! 行政区划代码 (GB/T 2260): six digits, province–prefecture–county.
+//! 行政区划代码 (GB/T 2260): six digits, two each for province, prefecture and county.
 
 use std::fmt;
 use std::str::FromStr;
@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::InvalidValue;
 
+/// The 34 province-level divisions: code prefix and name.
 const PROVINCES: [(&str, &str); 34] = [
     ("11", "北京市"),
     ("12", "天津市"),
@@ -44,13 +45,26 @@ const PROVINCES: [(&str, &str); 34] = [
     ("82", "澳门特别行政区"),
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+fn province_name_of(prefix: &str) -> Option<&'static str> {
+    PROVINCES
+        .iter()
+        .find(|(p, _)| *p == prefix)
+        .map(|(_, name)| *name)
+}
+
+/// Which tier a code names, read from its trailing zeros.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RegionLevel {
+    /// `XX0000`
     Province,
+    /// `XXXX00`, including a municipality's 市辖区 (e.g. 110100).
     Prefecture,
+    /// Anything else, including a municipality's districts (e.g. 110101).
     County,
 }
 
+/// A GB/T 2260 code that is six ASCII digits, under one of the 34 province-level prefixes, and
+/// never a county without a prefecture (digits 3–4 "00" with 5–6 not "00").
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct RegionCode(String);
@@ -58,20 +72,20 @@ pub struct RegionCode(String);
 impl RegionCode {
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         let s = raw.trim();
-        if s.len() != 6 || !s.chars().all(|c| c.is_ascii_digit()) {
+        if s.len() != 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(InvalidValue::new(format!(
-                "行政区划代码“{raw}”应为6位数字（GB/T 2260）"
+                "行政区划代码“{s}”应为6位数字（GB/T 2260）"
             )));
         }
-        if !PROVINCES.iter().any(|(p, _)| *p == &s[..2]) {
+        if province_name_of(&s[..2]).is_none() {
             return Err(InvalidValue::new(format!(
-                "行政区划代码“{raw}”的前两位“{}”不是省级行政区代码",
+                "行政区划代码“{s}”的前两位“{}”不是省级行政区代码（应为11–15、21–23、31–37、41–46、50–54、61–65、71、81、82之一）",
                 &s[..2]
             )));
         }
         if &s[2..4] == "00" && &s[4..6] != "00" {
             return Err(InvalidValue::new(format!(
-                "行政区划代码“{raw}”无效：县级代码必须隶属于地级代码（第3–4位不能为00）"
+                "行政区划代码“{s}”无效：第3–4位为“00”时第5–6位也应为“00”（县级区划须隶属于地级区划）"
             )));
         }
         Ok(RegionCode(s.to_string()))
@@ -79,6 +93,15 @@ impl RegionCode {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The enclosing province-level code, e.g. "130000" for 130630.
+    pub fn province_code(&self) -> String {
+        format!("{}0000", &self.0[..2])
+    }
+
+    pub fn province_name(&self) -> &'static str {
+        province_name_of(&self.0[..2]).expect("prefix checked on parse")
     }
 
     pub fn level(&self) -> RegionLevel {
@@ -89,27 +112,14 @@ impl RegionCode {
         }
     }
 
-    /// The province-level code, e.g. 130000 for 130630.
-    pub fn province_code(&self) -> String {
-        format!("{}0000", &self.0[..2])
-    }
-
-    pub fn province_name(&self) -> &'static str {
-        PROVINCES
-            .iter()
-            .find(|(p, _)| *p == &self.0[..2])
-            .map(|(_, name)| *name)
-            .expect("checked on parse")
-    }
-
-    /// True when `self` lies inside `ancestor` (or is it).
+    /// True when `self` is `ancestor` or lies inside it: 130630 is within 130600 and 130000.
     pub fn is_within(&self, ancestor: &RegionCode) -> bool {
-        let prefix = match ancestor.level() {
-            RegionLevel::Province => &ancestor.0[..2],
-            RegionLevel::Prefecture => &ancestor.0[..4],
-            RegionLevel::County => &ancestor.0[..],
+        let significant = match ancestor.level() {
+            RegionLevel::Province => 2,
+            RegionLevel::Prefecture => 4,
+            RegionLevel::County => 6,
         };
-        self.0.starts_with(prefix)
+        self.0[..significant] == ancestor.0[..significant]
     }
 }
 
@@ -143,45 +153,83 @@ impl From<RegionCode> for String {
 mod tests {
     use super::*;
 
+    fn code(s: &str) -> RegionCode {
+        RegionCode::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
     #[test]
-    fn levels_and_containment() {
-        let laiyuan = RegionCode::parse("130630").unwrap();
-        assert_eq!(laiyuan.level(), RegionLevel::County);
-        assert_eq!(laiyuan.province_name(), "河北省");
-        assert_eq!(laiyuan.province_code(), "130000");
-        assert!(laiyuan.is_within(&RegionCode::parse("130600").unwrap()));
-        assert!(laiyuan.is_within(&RegionCode::parse("130000").unwrap()));
-        assert!(!laiyuan.is_within(&RegionCode::parse("130700").unwrap()));
-        assert_eq!(
-            RegionCode::parse("520000").unwrap().level(),
-            RegionLevel::Province
-        );
-        assert_eq!(
-            RegionCode::parse("110101").unwrap().level(),
-            RegionLevel::County
-        );
+    fn real_codes_parse_with_their_level_and_province() {
+        for (s, level, province) in [
+            ("110000", RegionLevel::Province, "北京市"),
+            ("110100", RegionLevel::Prefecture, "北京市"),
+            ("110101", RegionLevel::County, "北京市"), // 东城区
+            ("130630", RegionLevel::County, "河北省"), // 涞源县
+            ("440300", RegionLevel::Prefecture, "广东省"), // 深圳市
+            ("429004", RegionLevel::County, "湖北省"), // 仙桃市, 省直辖
+            ("510500", RegionLevel::Prefecture, "四川省"), // 泸州市
+            ("650000", RegionLevel::Province, "新疆维吾尔自治区"),
+            ("710000", RegionLevel::Province, "台湾省"),
+            ("810000", RegionLevel::Province, "香港特别行政区"),
+            ("820000", RegionLevel::Province, "澳门特别行政区"),
+        ] {
+            let c = code(s);
+            assert_eq!(c.level(), level, "{s}");
+            assert_eq!(c.province_name(), province, "{s}");
+            assert_eq!(c.province_code(), format!("{}0000", &s[..2]));
+            assert_eq!(c.to_string(), s);
+        }
+        assert_eq!(code(" 130630\t").as_str(), "130630");
+    }
+
+    #[test]
+    fn every_province_prefix_and_nothing_else() {
+        assert_eq!(PROVINCES.len(), 34);
+        let mut accepted = 0;
+        for p in 0..100 {
+            if RegionCode::parse(&format!("{p:02}0000")).is_ok() {
+                accepted += 1;
+            }
+        }
+        assert_eq!(accepted, 34);
+        for bad in [
+            "000000", "100000", "160000", "200000", "240000", "380000", "470000", "550000",
+            "660000", "720000", "830000", "990000",
+        ] {
+            assert!(RegionCode::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn containment() {
+        let laiyuan = code("130630");
+        assert!(laiyuan.is_within(&code("130630")));
+        assert!(laiyuan.is_within(&code("130600")));
+        assert!(laiyuan.is_within(&code("130000")));
+        assert!(!laiyuan.is_within(&code("130700")));
+        assert!(!laiyuan.is_within(&code("130631")));
+        assert!(!laiyuan.is_within(&code("140000")));
+        assert!(!code("130600").is_within(&laiyuan));
+        assert!(!code("130000").is_within(&code("130600")));
+        assert!(code("110101").is_within(&code("110100")));
     }
 
     #[test]
     fn bad_codes_are_refused_with_reasons() {
-        assert!(
-            RegionCode::parse("13063")
-                .unwrap_err()
-                .message
-                .contains("6位")
-        );
-        assert!(
-            RegionCode::parse("990000")
-                .unwrap_err()
-                .message
-                .contains("省级")
-        );
-        assert!(
-            RegionCode::parse("130030")
-                .unwrap_err()
-                .message
-                .contains("地级")
-        );
-        assert!(RegionCode::parse("13a630").is_err());
+        let msg = |s: &str| RegionCode::parse(s).unwrap_err().message;
+        assert_eq!(msg("13063"), "行政区划代码“13063”应为6位数字（GB/T 2260）");
+        assert!(msg("1306300").contains("6位数字"));
+        assert!(msg("13a630").contains("6位数字"));
+        assert!(msg("１３０６３０").contains("6位数字"));
+        assert!(msg("990000").contains("前两位“99”不是省级行政区代码"));
+        assert!(msg("110001").contains("第3–4位为“00”时第5–6位也应为“00”"));
+        assert!(msg("130030").contains("“130030”"));
+    }
+
+    #[test]
+    fn serde_is_a_validated_string() {
+        let c: RegionCode = serde_json::from_str("\"440300\"").unwrap();
+        assert_eq!(serde_json::to_string(&c).unwrap(), "\"440300\"");
+        assert!(serde_json::from_str::<RegionCode>("\"440001\"").is_err());
+        assert!(serde_json::from_str::<RegionCode>("440300").is_err());
     }
 }
