@@ -71,6 +71,10 @@ pub struct ServeArgs {
     /// empty database before serving.
     #[arg(long)]
     pub demo: bool,
+    /// Demo source: a corpus JSONL(.gz) file, or `builtin` for the small built-in set.
+    /// Default: ../shared/corpus when present, else the built-in set.
+    #[arg(long, env = "MULU_DEMO_CORPUS", requires = "demo")]
+    pub demo_corpus: Option<String>,
     /// Jurisdiction policy file (TOML); default: the shipped national/Guizhou/Shandong/Laiyuan presets.
     #[arg(long, env = "MULU_POLICY")]
     pub policy: Option<PathBuf>,
@@ -111,7 +115,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CatalogError> {
     let store = args.db.open().await?;
     let catalog = Catalog::new(store, policy, calendar);
     if args.demo {
-        crate::demo::load(&catalog).await?;
+        crate::demo::load(&catalog, args.demo_corpus.as_deref()).await?;
     }
     crate::server::serve(catalog, &args.bind)
         .await

@@ -21,12 +21,17 @@ type Result<T> = std::result::Result<T, CatalogError>;
 /// Resources per import transaction.
 const BATCH: usize = 1000;
 
-pub async fn load(catalog: &Catalog) -> Result<()> {
+pub async fn load(catalog: &Catalog, source: Option<&str>) -> Result<()> {
     if catalog.store().count(Table::Organizations).await? > 0 {
         tracing::info!("数据库已有数据，跳过演示数据加载");
         return Ok(());
     }
-    let records = match corpus::default_corpus_path() {
+    let path = match source {
+        Some("builtin") => None,
+        Some(path) => Some(std::path::PathBuf::from(path)),
+        None => corpus::default_corpus_path(),
+    };
+    let records = match path {
         Some(path) => {
             let records = corpus::read_corpus(&path)
                 .map_err(|e| CatalogError::Config(format!("演示语料读取失败：{e}")))?;

@@ -108,7 +108,7 @@ impl PolicySet {
         self.jurisdictions
             .values()
             .filter(|p| p.region.as_ref().is_some_and(|r| region.is_within(r)))
-            .max_by_key(|p| p.region.as_ref().map(|r| specificity(r)))
+            .max_by_key(|p| p.region.as_ref().map(specificity))
             .unwrap_or_else(|| self.default_policy())
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! It detects every single-character substitution. It detects most, but not all, adjacent
 //! transpositions: roughly one in six hundred swaps of two different characters goes unnoticed
-//! (e.g. `23` ↔ `32` inside `FA023Y1PBFA360`), which the tests pin down.
+//! (e.g. `45` ↔ `54` in the payload `31011500004567`,
+//! both of which take the check character `V`), which the tests pin down.
 
 const ALPHABET: &[u8; 36] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const M: u32 = 36;
@@ -103,7 +104,13 @@ mod tests {
 
     #[test]
     fn every_adjacent_transposition_of_samples_is_detected() {
-        for sample in ["A12425GABC1234002", "44030000000123", "31011500004567"] {
+        for sample in [
+            "A12425GABC1234002",
+            "44030000000123",
+            "11010100000001",
+            "51050000004321",
+            "13063000098765",
+        ] {
             let chars: Vec<char> = sample_with_check(sample).chars().collect();
             for i in 0..chars.len() - 1 {
                 if chars[i] == chars[i + 1] {
@@ -123,5 +130,8 @@ mod tests {
         assert_eq!(mod37_36_check("FA023Y1PBFA360"), Some('6'));
         assert!(mod37_36_valid("FA023Y1PBFA3606"));
         assert!(mod37_36_valid("FA032Y1PBFA3606"));
+        // Also within resource codes: 310115-00004567 and 310115-00005467 share the check V.
+        assert_eq!(mod37_36_check("31011500004567"), Some('V'));
+        assert_eq!(mod37_36_check("31011500005467"), Some('V'));
     }
 }

@@ -1,0 +1,5 @@
+//! End-to-end: the real `mulu` binary on a random port, driven over HTTP and from the command line.
+
+mod audit_cli;
+mod public_api;
+mod server;
