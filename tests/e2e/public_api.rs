@@ -18,7 +18,43 @@ async fn get(server: &Server, path: &str) -> (u16, Option<String>, Value) {
 #[tokio::test]
 async fn demo_server_serves_the_directory() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start_demo(dir.path());
+    check_demo_directory(&Server::start_demo(dir.path())).await;
+}
+
+/// `--database-url postgres://…` selects PostgreSQL; the same demo serves the same answers.
+#[tokio::test]
+async fn demo_server_runs_on_postgresql() {
+    let Ok(url) = std::env::var("MULU_TEST_DATABASE_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must set MULU_TEST_DATABASE_URL"
+        );
+        eprintln!("MULU_TEST_DATABASE_URL not set: skipping");
+        return;
+    };
+    let schema = format!("e2e_{}", std::process::id());
+    let admin = sqlx::PgPool::connect(&url).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+    )))
+    .execute(&admin)
+    .await
+    .unwrap();
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let server =
+        Server::start_demo_on(&format!("{url}{separator}options=-csearch_path%3D{schema}"));
+    check_demo_directory(&server).await;
+    let stored: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM {schema}.resources"
+    )))
+    .fetch_one(&admin)
+    .await
+    .unwrap();
+    assert_eq!(stored, 12, "the data went to PostgreSQL");
+}
+
+async fn check_demo_directory(server: &Server) {
+    let server = server;
     assert_eq!(
         reqwest::get(server.url("/healthz"))
             .await

@@ -15,17 +15,19 @@ pub struct Server {
 impl Server {
     /// `mulu serve --demo --demo-corpus builtin` on port 0, in `data_dir`; waits for it to listen.
     pub fn start_demo(data_dir: &Path) -> Server {
+        Self::start(&["--data-dir", data_dir.to_str().unwrap()])
+    }
+
+    /// The same against PostgreSQL at `database_url`.
+    pub fn start_demo_on(database_url: &str) -> Server {
+        Self::start(&["--database-url", database_url])
+    }
+
+    fn start(extra: &[&str]) -> Server {
         let mut child = Command::new(MULU)
-            .args([
-                "serve",
-                "--demo",
-                "--demo-corpus",
-                "builtin",
-                "--bind",
-                "127.0.0.1:0",
-            ])
-            .arg("--data-dir")
-            .arg(data_dir)
+            .args(["serve", "--demo", "--demo-corpus", "builtin"])
+            .args(["--bind", "127.0.0.1:0"])
+            .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
