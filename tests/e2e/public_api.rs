@@ -54,7 +54,6 @@ async fn demo_server_runs_on_postgresql() {
 }
 
 async fn check_demo_directory(server: &Server) {
-    let server = server;
     assert_eq!(
         reqwest::get(server.url("/healthz"))
             .await
@@ -64,11 +63,11 @@ async fn check_demo_directory(server: &Server) {
             .unwrap(),
         "ok"
     );
-    let (status, _, ready) = get(&server, "/readyz").await;
+    let (status, _, ready) = get(server, "/readyz").await;
     assert_eq!(status, 200);
     assert_eq!(ready["resources"], 12, "the built-in demo set");
 
-    let (status, _, page) = get(&server, "/api/v1/resources?limit=5").await;
+    let (status, _, page) = get(server, "/api/v1/resources?limit=5").await;
     assert_eq!(status, 200);
     assert_eq!(page["items"].as_array().unwrap().len(), 5);
     let cursor = page["next"].as_str().expect("a next cursor");
@@ -88,16 +87,16 @@ async fn check_demo_directory(server: &Server) {
     assert_eq!(status, 200);
     assert_eq!(one["code"], first["code"]);
 
-    let (_, _, editions) = get(&server, "/api/v1/directory/editions").await;
+    let (_, _, editions) = get(server, "/api/v1/directory/editions").await;
     assert_eq!(editions.as_array().unwrap().len(), 2);
-    let (status, _, diff) = get(&server, "/api/v1/directory/diff?from=1&to=2").await;
+    let (status, _, diff) = get(server, "/api/v1/directory/diff?from=1&to=2").await;
     assert_eq!(status, 200);
     assert!(diff["added"].is_array() && diff["removed"].is_array());
-    let (_, _, negative) = get(&server, "/api/v1/negative-list").await;
+    let (_, _, negative) = get(server, "/api/v1/negative-list").await;
     assert_eq!(negative.as_array().unwrap().len(), 1);
-    let (_, _, auths) = get(&server, "/api/v1/authorizations").await;
+    let (_, _, auths) = get(server, "/api/v1/authorizations").await;
     assert_eq!(auths["items"][0]["status"], "active");
-    let (_, _, orgs) = get(&server, "/api/v1/organizations?limit=500").await;
+    let (_, _, orgs) = get(server, "/api/v1/organizations?limit=500").await;
     assert!(
         orgs["items"]
             .as_array()
