@@ -72,7 +72,7 @@ async fn check_demo_directory(server: &Server) {
     assert_eq!(page["items"].as_array().unwrap().len(), 5);
     let cursor = page["next"].as_str().expect("a next cursor");
     let (_, _, rest) = get(
-        &server,
+        server,
         &format!("/api/v1/resources?limit=500&after={cursor}"),
     )
     .await;
@@ -80,7 +80,7 @@ async fn check_demo_directory(server: &Server) {
     assert!(rest["next"].is_null());
     let first = &page["items"][0];
     let (status, _, one) = get(
-        &server,
+        server,
         &format!("/api/v1/resources/{}", first["id"].as_str().unwrap()),
     )
     .await;
