@@ -5,9 +5,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use catalog::calendar::WorkingCalendar;
+use catalog::domain::organization::{NewOrganization, OrgKind};
+use catalog::domain::{RegionCode, Uscc};
+use catalog::error::AtField;
 use catalog::policy::PolicySet;
 use catalog::store::{self, Store};
-use catalog::{Catalog, CatalogError};
+use catalog::{Actor, Catalog, CatalogError, Role};
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -29,6 +32,54 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Register organizations (bootstrap the first data administration).
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Issue API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Register an organization (as the system).
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        /// 统一社会信用代码
+        #[arg(long)]
+        uscc: String,
+        #[arg(long)]
+        name: String,
+        /// 行政区划代码 (GB/T 2260)
+        #[arg(long)]
+        region: String,
+        /// provider, data_admin, registrar, operator, developer, exchange, auditor (repeatable)
+        #[arg(long = "kind", required = true)]
+        kinds: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issue a token; the secret is printed once and only its hash is stored.
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The organization's 统一社会信用代码
+        #[arg(long)]
+        org: String,
+        /// The role the token acts in (must be one of the organization's kinds).
+        #[arg(long)]
+        role: String,
+        /// What the token is for, e.g. the system that uses it.
+        #[arg(long)]
+        name: String,
     },
 }
 
@@ -92,6 +143,25 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Audit {
             command: AuditCommand::Verify(db),
         } => audit_verify(db).await,
+        Command::Org {
+            command:
+                OrgCommand::Create {
+                    db,
+                    uscc,
+                    name,
+                    region,
+                    kinds,
+                },
+        } => org_create(db, &uscc, &name, &region, &kinds).await,
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    db,
+                    org,
+                    role,
+                    name,
+                },
+        } => token_create(db, &org, &role, &name).await,
     };
     match outcome {
         Ok(code) => code,
@@ -143,6 +213,58 @@ async fn audit_verify(db: DbArgs) -> Result<ExitCode, CatalogError> {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+/// Parse a snake_case enum value given on the command line.
+fn parse_enum<T: serde::de::DeserializeOwned>(field: &str, raw: &str) -> Result<T, CatalogError> {
+    serde_json::from_value(serde_json::Value::from(raw))
+        .map_err(|_| CatalogError::invalid(field, format!("“{raw}”无效")))
+}
+
+async fn org_create(
+    db: DbArgs,
+    uscc: &str,
+    name: &str,
+    region: &str,
+    kinds: &[String],
+) -> Result<ExitCode, CatalogError> {
+    let catalog = Catalog::with_builtin_config(db.open().await?);
+    let input = NewOrganization {
+        uscc: Uscc::parse(uscc).at("uscc")?,
+        name: name.to_string(),
+        region: RegionCode::parse(region).at("region")?,
+        kinds: kinds
+            .iter()
+            .map(|k| parse_enum::<OrgKind>("kind", k))
+            .collect::<Result<_, _>>()?,
+        contact: None,
+    };
+    let org = catalog
+        .register_organization(&Actor::system(), input)
+        .await?;
+    println!("{}", org.id);
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn token_create(
+    db: DbArgs,
+    uscc: &str,
+    role: &str,
+    name: &str,
+) -> Result<ExitCode, CatalogError> {
+    let catalog = Catalog::with_builtin_config(db.open().await?);
+    let uscc = Uscc::parse(uscc).at("org")?;
+    let org = catalog
+        .organization_by_uscc(&uscc)
+        .await?
+        .ok_or_else(|| CatalogError::invalid("org", format!("机构 {uscc} 未登记")))?;
+    let role: Role = parse_enum("role", role)?;
+    let issued = catalog
+        .issue_token(&Actor::system(), org.id, role, name)
+        .await?;
+    eprintln!("令牌只显示这一次，请妥善保存：");
+    println!("{}", issued.secret);
+    Ok(ExitCode::SUCCESS)
 }
 
 fn init_logging(json: bool) {

@@ -1,8 +1,10 @@
 //! Mulu's HTTP API and the `mulu` command line.
 
+pub mod auth;
 pub mod cli;
 pub mod demo;
 pub mod error;
+pub mod extract;
 pub mod routes;
 pub mod server;
 pub mod state;

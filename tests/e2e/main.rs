@@ -3,3 +3,4 @@
 mod audit_cli;
 mod public_api;
 mod server;
+mod workflow;

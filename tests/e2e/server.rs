@@ -15,17 +15,34 @@ pub struct Server {
 impl Server {
     /// `mulu serve --demo --demo-corpus builtin` on port 0, in `data_dir`; waits for it to listen.
     pub fn start_demo(data_dir: &Path) -> Server {
+        Self::start(&[
+            "--demo",
+            "--demo-corpus",
+            "builtin",
+            "--data-dir",
+            data_dir.to_str().unwrap(),
+        ])
+    }
+
+    /// An empty service on SQLite in `data_dir`.
+    pub fn start_empty(data_dir: &Path) -> Server {
         Self::start(&["--data-dir", data_dir.to_str().unwrap()])
     }
 
     /// The same against PostgreSQL at `database_url`.
     pub fn start_demo_on(database_url: &str) -> Server {
-        Self::start(&["--database-url", database_url])
+        Self::start(&[
+            "--demo",
+            "--demo-corpus",
+            "builtin",
+            "--database-url",
+            database_url,
+        ])
     }
 
     fn start(extra: &[&str]) -> Server {
         let mut child = Command::new(MULU)
-            .args(["serve", "--demo", "--demo-corpus", "builtin"])
+            .arg("serve")
             .args(["--bind", "127.0.0.1:0"])
             .args(extra)
             .env("RUST_LOG", "warn")
@@ -58,4 +75,20 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Run a `mulu` subcommand against the SQLite database in `data_dir`; its stdout, trimmed.
+pub fn mulu(data_dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(MULU)
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "mulu {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }

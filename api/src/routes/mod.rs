@@ -1,8 +1,12 @@
 //! HTTP routes. Handlers stay thin: parse, call `catalog`, shape the response.
 
+mod admin;
+mod audit;
+mod authorizations;
 mod directory;
 mod health;
 mod public;
+mod resources;
 
 use axum::Router;
 
@@ -13,5 +17,9 @@ pub fn router(state: AppState) -> Router {
         .merge(health::routes())
         .merge(public::routes())
         .merge(directory::routes())
+        .merge(resources::routes())
+        .merge(admin::routes())
+        .merge(authorizations::routes())
+        .merge(audit::routes())
         .with_state(state)
 }

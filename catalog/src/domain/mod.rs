@@ -1,5 +1,6 @@
 //! Domain values that parse, and entities with their pure state transitions.
 
+pub mod api_token;
 pub mod authorization;
 pub mod check_char;
 pub mod classification;

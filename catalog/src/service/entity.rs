@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::Actor;
 use crate::audit::{self, AuditEntry};
+use crate::domain::api_token::{ApiToken, TokenStatus};
 use crate::domain::authorization::Authorization;
 use crate::domain::edition::DirectoryEdition;
 use crate::domain::negative_list::NegativeListEntry;
@@ -256,6 +257,35 @@ impl Entity for Authorization {
     /// Announcements invite applications and agreements are disclosed (N 18): all public.
     fn is_public(&self) -> bool {
         true
+    }
+    fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+}
+
+impl Entity for ApiToken {
+    const TABLE: Table = Table::ApiTokens;
+    const TYPE: &'static str = "api_token";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn natural_key(&self) -> Option<String> {
+        Some(self.secret_hash.clone())
+    }
+    fn owner_id(&self) -> Option<Uuid> {
+        Some(self.org_id)
+    }
+    fn status(&self) -> &'static str {
+        match self.status {
+            TokenStatus::Active => "active",
+            TokenStatus::Revoked => "revoked",
+        }
+    }
+    fn is_public(&self) -> bool {
+        false
     }
     fn created_at(&self) -> DateTime<Utc> {
         self.created_at

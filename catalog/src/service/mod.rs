@@ -8,6 +8,7 @@ mod entity;
 mod negative_list;
 mod organizations;
 mod resources;
+mod tokens;
 
 use std::sync::Arc;
 

@@ -9,7 +9,7 @@ use super::entity::{self, from_record};
 use super::{Actor, Catalog, Role, Versioned};
 use crate::domain::ResourceCode;
 use crate::domain::organization::{OrgKind, Organization};
-use crate::domain::resource::{Resource, ResourceContent};
+use crate::domain::resource::{Resource, ResourceContent, ResourceStatus};
 use crate::error::{CatalogError, Result};
 use crate::store::{RecordFilter, Table, VersionRecord, WriteTx};
 
@@ -190,6 +190,60 @@ impl Catalog {
         entity::read(self.store(), id).await
     }
 
+    /// The full current state for those who may see unpublished content: the owning provider,
+    /// data administrations and auditors. Anyone else gets `NotFound`, so existence does not leak.
+    pub async fn resource_as(&self, actor: &Actor, id: Uuid) -> Result<Versioned<Resource>> {
+        let resource = self.resource(id).await?;
+        if may_see_internal(actor, &resource.value) {
+            Ok(resource)
+        } else {
+            Err(CatalogError::not_found("resource", id.to_string()))
+        }
+    }
+
+    pub async fn resource_versions_as(&self, actor: &Actor, id: Uuid) -> Result<Vec<Resource>> {
+        self.resource_as(actor, id).await?;
+        self.resource_versions(id).await
+    }
+
+    /// Entries of one provider in any state (the provider's own workspace), or, for data
+    /// administrations and auditors, of any provider; `statuses` empty means all.
+    pub async fn resources_as(
+        &self,
+        actor: &Actor,
+        provider_id: Option<Uuid>,
+        statuses: Vec<ResourceStatus>,
+        after_id: Option<Uuid>,
+        limit: i64,
+    ) -> Result<Vec<Versioned<Resource>>> {
+        let owner = match actor.role {
+            Role::System | Role::DataAdmin | Role::Auditor => provider_id,
+            Role::Provider => Some(
+                actor
+                    .org_id
+                    .expect("provider actors act for an organization"),
+            ),
+            _ => {
+                return Err(CatalogError::Forbidden(
+                    "只有数源单位、数据管理部门和监管部门可以查看未发布的目录".to_string(),
+                ));
+            }
+        };
+        let filter = RecordFilter {
+            statuses: statuses.iter().map(|s| s.as_str().to_string()).collect(),
+            owner_id: owner.map(|id| id.to_string()),
+            after_id: after_id.map(|id| id.to_string()),
+            limit: Some(limit),
+            ..RecordFilter::default()
+        };
+        self.store
+            .list(Table::Resources, &filter)
+            .await?
+            .into_iter()
+            .map(from_record)
+            .collect()
+    }
+
     /// Every version's last state, oldest first.
     pub async fn resource_versions(&self, id: Uuid) -> Result<Vec<Resource>> {
         self.store
@@ -257,6 +311,14 @@ impl Catalog {
             content: published.content,
             published_at: published.updated_at,
         })
+    }
+}
+
+fn may_see_internal(actor: &Actor, resource: &Resource) -> bool {
+    match actor.role {
+        Role::System | Role::DataAdmin | Role::Auditor => true,
+        Role::Provider => actor.org_id == Some(resource.provider_id),
+        _ => false,
     }
 }
 

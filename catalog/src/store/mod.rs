@@ -26,6 +26,7 @@ pub enum Table {
     NegativeList,
     Editions,
     Authorizations,
+    ApiTokens,
 }
 
 impl Table {
@@ -36,6 +37,7 @@ impl Table {
             Table::NegativeList => "negative_list_entries",
             Table::Editions => "directory_editions",
             Table::Authorizations => "authorizations",
+            Table::ApiTokens => "api_tokens",
         }
     }
 }

@@ -43,4 +43,5 @@ for_each_backend!(
     public_views_hide_drafts_and_confidential_entries,
     every_write_is_audited_and_tampering_is_detected,
     concurrent_writers_keep_one_audit_chain,
+    tokens_are_stored_hashed_and_revocable,
 );
