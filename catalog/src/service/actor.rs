@@ -17,6 +17,8 @@ pub enum Role {
     Developer,
     Exchange,
     Auditor,
+    /// A member of the public (objections); never holds a token.
+    Public,
 }
 
 impl Role {
@@ -30,6 +32,7 @@ impl Role {
             Role::Developer => "developer",
             Role::Exchange => "exchange",
             Role::Auditor => "auditor",
+            Role::Public => "public",
         }
     }
 }

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::entity::{self, from_record};
 use super::negative_list::{active_entries, refuse_if_negative_listed};
+use super::registrations::flag_registrations_of;
 use super::{Actor, Catalog, Role, Versioned};
 use crate::calendar::WorkingCalendar;
 use crate::domain::authorization::{Authorization, NewAuthorization, Termination};
@@ -156,9 +157,20 @@ impl Catalog {
         termination: Termination,
         if_match: Option<i64>,
     ) -> Result<Versioned<Authorization>> {
-        self.admin_step(actor, id, if_match, "authorization.terminate", move |a| {
-            a.terminate(termination, Utc::now())
-        })
+        let who = actor.clone();
+        self.authorization_step(
+            actor,
+            id,
+            if_match,
+            "authorization.terminate",
+            move |tx, a| {
+                Box::pin(async move {
+                    require_implementing_body(&who, a)?;
+                    a.terminate(termination, Utc::now())?;
+                    close_access(tx, a).await
+                })
+            },
+        )
         .await
     }
 
@@ -172,7 +184,12 @@ impl Catalog {
                     a.id,
                     None,
                     "authorization.expire",
-                    move |_, a| Box::pin(async move { a.expire(today, Utc::now()) }),
+                    move |tx, a| {
+                        Box::pin(async move {
+                            a.expire(today, Utc::now())?;
+                            close_access(tx, a).await
+                        })
+                    },
                 )
                 .await?;
                 expired.push(a.id);
@@ -280,6 +297,14 @@ impl Catalog {
             row_version,
             value: after,
         })
+    }
+}
+
+/// Rule 5: the operator's registrations under this authorization are flagged with it.
+async fn close_access(tx: &mut dyn WriteTx, a: &Authorization) -> Result<()> {
+    match a.operator_id {
+        Some(operator) => flag_registrations_of(tx, a.id, operator).await,
+        None => Ok(()),
     }
 }
 

@@ -12,6 +12,8 @@ use crate::domain::authorization::Authorization;
 use crate::domain::edition::DirectoryEdition;
 use crate::domain::negative_list::NegativeListEntry;
 use crate::domain::organization::{OrgStatus, Organization};
+use crate::domain::product::{Product, ProductStatus};
+use crate::domain::registration::Registration;
 use crate::domain::resource::Resource;
 use crate::error::{CatalogError, Result};
 use crate::store::{Record, Store, Table, WriteTx};
@@ -293,4 +295,75 @@ impl Entity for ApiToken {
     fn updated_at(&self) -> DateTime<Utc> {
         self.updated_at
     }
+}
+
+impl Entity for Product {
+    const TABLE: Table = Table::Products;
+    const TYPE: &'static str = "product";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn owner_id(&self) -> Option<Uuid> {
+        Some(self.operator_id)
+    }
+    fn status(&self) -> &'static str {
+        self.status.as_str()
+    }
+    /// Registered products are public (rule 8); drafts and reviews are not.
+    fn is_public(&self) -> bool {
+        self.status == ProductStatus::Registered
+    }
+    fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+}
+
+impl Entity for Registration {
+    const TABLE: Table = Table::Registrations;
+    const TYPE: &'static str = "registration";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn natural_key(&self) -> Option<String> {
+        self.query_code.as_ref().map(|c| c.as_str().to_string())
+    }
+    fn owner_id(&self) -> Option<Uuid> {
+        Some(self.registrant_id)
+    }
+    fn status(&self) -> &'static str {
+        self.status.as_str()
+    }
+    fn is_public(&self) -> bool {
+        Registration::is_public(self)
+    }
+    fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+}
+
+/// One write transaction: load `id`, apply a domain transition, save with its audit event.
+pub(crate) async fn transition<T: Entity + Clone>(
+    store: &dyn Store,
+    actor: &Actor,
+    id: Uuid,
+    if_match: Option<i64>,
+    action: &str,
+    apply: impl FnOnce(&mut T) -> Result<()>,
+) -> Result<Versioned<T>> {
+    let mut tx = store.begin_write().await?;
+    let before: Versioned<T> = load(tx.as_mut(), id).await?;
+    let mut after = before.value.clone();
+    apply(&mut after)?;
+    let row_version = update(tx.as_mut(), actor, action, &before, &after, if_match).await?;
+    tx.commit().await?;
+    Ok(Versioned {
+        row_version,
+        value: after,
+    })
 }

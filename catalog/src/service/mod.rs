@@ -7,6 +7,8 @@ mod directory;
 mod entity;
 mod negative_list;
 mod organizations;
+mod products;
+mod registrations;
 mod resources;
 mod tokens;
 

@@ -59,17 +59,7 @@ impl Catalog {
         apply: impl FnOnce(&mut NegativeListEntry) -> Result<()>,
     ) -> Result<Versioned<NegativeListEntry>> {
         actor.require_role(&[Role::DataAdmin], "维护负面清单")?;
-        let mut tx = self.store.begin_write().await?;
-        let before: Versioned<NegativeListEntry> = entity::load(tx.as_mut(), id).await?;
-        let mut after = before.value.clone();
-        apply(&mut after)?;
-        let row_version =
-            entity::update(tx.as_mut(), actor, action, &before, &after, if_match).await?;
-        tx.commit().await?;
-        Ok(Versioned {
-            row_version,
-            value: after,
-        })
+        entity::transition(self.store(), actor, id, if_match, action, apply).await
     }
 
     pub async fn negative_entry(&self, id: Uuid) -> Result<Versioned<NegativeListEntry>> {

@@ -15,7 +15,7 @@ use crate::store::Table;
 /// The organization kind a role requires.
 fn kind_for(role: Role) -> Option<OrgKind> {
     Some(match role {
-        Role::System => return None,
+        Role::System | Role::Public => return None,
         Role::Provider => OrgKind::Provider,
         Role::DataAdmin => OrgKind::DataAdmin,
         Role::Registrar => OrgKind::Registrar,

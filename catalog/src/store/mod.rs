@@ -27,6 +27,8 @@ pub enum Table {
     Editions,
     Authorizations,
     ApiTokens,
+    Products,
+    Registrations,
 }
 
 impl Table {
@@ -38,6 +40,8 @@ impl Table {
             Table::Editions => "directory_editions",
             Table::Authorizations => "authorizations",
             Table::ApiTokens => "api_tokens",
+            Table::Products => "products",
+            Table::Registrations => "registrations",
         }
     }
 }

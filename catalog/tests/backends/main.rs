@@ -44,4 +44,8 @@ for_each_backend!(
     every_write_is_audited_and_tampering_is_detected,
     concurrent_writers_keep_one_audit_chain,
     tokens_are_stored_hashed_and_revocable,
+    product_registration_runs_to_a_query_code,
+    upheld_objection_terminates_and_supplement_restarts_the_clock,
+    rule4_products_need_scope_and_review,
+    rule5_termination_flags_registrations_and_blocks_new_ones,
 );

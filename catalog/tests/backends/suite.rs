@@ -1008,3 +1008,413 @@ pub async fn tokens_are_stored_hashed_and_revocable(env: Env) {
         "revoked tokens stop working"
     );
 }
+
+mod registration_support {
+    use super::*;
+    use catalog::domain::product::{ComplianceReview, DeliveryForm, NewProduct, SceneCategory};
+    use catalog::domain::registration::{
+        Materials, NewRegistration, RegistrationSubject, RegistrationType,
+    };
+
+    pub fn product(authorization_id: Uuid, sources: Vec<Uuid>) -> NewProduct {
+        NewProduct {
+            name: "城市出行指数".to_string(),
+            summary: "基于公交刷卡与出租车轨迹的出行指数".to_string(),
+            delivery_form: DeliveryForm::Api,
+            authorization_id,
+            source_resource_ids: sources,
+            applicable_scenarios: vec!["交通规划".to_string()],
+            forbidden_scenarios: vec!["个人行踪追踪".to_string()],
+            scene_category: SceneCategory::Industry,
+            price_fen: Some(50_000),
+            ceiling_fen: Some(80_000),
+        }
+    }
+
+    pub fn materials() -> Materials {
+        Materials {
+            registrant_info: "运营公司，统一社会信用代码见主体信息".to_string(),
+            legal_source: "授权运营协议（2026）第1号".to_string(),
+            resource_info: "公交刷卡数据，按日汇总".to_string(),
+            evidence_ref: "存证-2026-0001".to_string(),
+            evidence_on: d("2026-09-01"),
+            product_info: Some("出行指数接口".to_string()),
+            scenario_info: Some("交通规划".to_string()),
+            risk_assessment: "已完成数据安全风险评估，风险可控".to_string(),
+        }
+    }
+
+    pub fn review(passed: bool) -> ComplianceReview {
+        ComplianceReview {
+            passed,
+            report_ref: "合规审核报告-2026-07".to_string(),
+            reviewed_on: d("2026-09-10"),
+            notes: None,
+        }
+    }
+
+    pub fn application(product_id: Uuid) -> NewRegistration {
+        NewRegistration {
+            subject: RegistrationSubject::Product { product_id },
+            kind: RegistrationType::Initial,
+            amends: None,
+            materials: materials(),
+        }
+    }
+
+    pub fn objection() -> catalog::domain::registration::NewObjection {
+        catalog::domain::registration::NewObjection {
+            objector_name: "张三".to_string(),
+            objector_id_number: "510502199001010011".to_string(),
+            contact: "13800000000".to_string(),
+            grounds: "来源数据包含未授权的个人信息".to_string(),
+            evidence: vec!["截图-1".to_string()],
+        }
+    }
+}
+
+use catalog::domain::registration::RegistrationStatus;
+use registration_support::*;
+
+/// An operator with an active authorization over two resources (term 2026-01-05 – 2028-12-31),
+/// and a compliance-reviewed product built on the first.
+async fn reviewed_product(env: &Env, w: &World) -> (Uuid, Uuid, Uuid) {
+    let r1 = env
+        .published(&w.provider, &w.admin, content("公交刷卡"))
+        .await;
+    let r2 = env
+        .published(&w.provider, &w.admin, content("出租车轨迹"))
+        .await;
+    let auth = active_authorization(env, w, vec![r1.id, r2.id], "2026-01-05", "2028-12-31").await;
+    let c = &env.catalog;
+    let p = c
+        .create_product(
+            &w.o(),
+            w.operator.id,
+            product(auth, vec![r1.id]),
+            d("2026-09-01"),
+        )
+        .await
+        .unwrap();
+    c.review_product(&w.a(), p.id, review(true), None)
+        .await
+        .unwrap();
+    (auth, p.id, r1.id)
+}
+
+pub async fn product_registration_runs_to_a_query_code(env: Env) {
+    let w = World::new(&env).await;
+    let registrar_org = env.org("登记中心", "510000", &[OrgKind::Registrar]).await;
+    let reg = Actor::new(Role::Registrar, registrar_org.id);
+    let c = &env.catalog;
+    let (_, product_id, _) = reviewed_product(&env, &w).await;
+
+    let r = c
+        .submit_registration(&w.o(), application(product_id), d("2026-09-21"))
+        .await
+        .unwrap();
+    assert_eq!(r.acceptance_due, d("2026-09-24"), "3 working days");
+    assert!(matches!(
+        c.accept_registration(&w.o(), r.id, d("2026-09-22"), None)
+            .await,
+        Err(CatalogError::Forbidden(_))
+    ));
+    let accepted = c
+        .accept_registration(&reg, r.id, d("2026-09-22"), None)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(
+        accepted.review_due,
+        Some(d("2026-10-27")),
+        "20 working days across 中秋 and National Day"
+    );
+    let publicized = c
+        .publicize_registration(&reg, r.id, d("2026-09-29"), None)
+        .await
+        .unwrap()
+        .value;
+    // 10 working days from 09-30: the holiday is skipped and the adjusted Saturday 10-10 counts.
+    assert_eq!(
+        (publicized.publicity_start, publicized.publicity_end),
+        (Some(d("2026-09-30")), Some(d("2026-10-19")))
+    );
+    assert!(
+        c.issue_query_code(&reg, r.id, None, d("2026-10-19"), None)
+            .await
+            .is_err(),
+        "not before publicity ends"
+    );
+
+    // An objection outside the window is refused; inside it pauses publicity; dismissal resumes it.
+    assert!(
+        c.file_objection(r.id, objection(), d("2026-10-20"))
+            .await
+            .is_err()
+    );
+    let objection_id = c
+        .file_objection(r.id, objection(), d("2026-10-09"))
+        .await
+        .unwrap();
+    assert!(
+        c.issue_query_code(&reg, r.id, None, d("2026-10-27"), None)
+            .await
+            .is_err(),
+        "not while an objection is pending"
+    );
+    let resumed = c
+        .decide_objection(
+            &reg,
+            r.id,
+            catalog::domain::registration::ObjectionDecision {
+                objection_id,
+                upheld: false,
+                decision: "经核实，所涉数据已脱敏".to_string(),
+            },
+            d("2026-10-14"),
+            None,
+        )
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(resumed.status, RegistrationStatus::Publicized);
+    assert_eq!(
+        resumed.publicity_end,
+        Some(d("2026-10-26")),
+        "the 8 working days left run again from 10-15"
+    );
+
+    let coded = c
+        .issue_query_code(&reg, r.id, Some("GJ-EXT-001".into()), d("2026-10-27"), None)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(coded.status, RegistrationStatus::Coded);
+    assert!(coded.objection_flag);
+    assert_eq!(
+        coded.valid_to,
+        Some(d("2028-12-31")),
+        "capped by the agreement term"
+    );
+    let code = coded.query_code.clone().unwrap();
+    catalog::domain::QueryCode::parse(code.as_str()).unwrap();
+    assert_eq!(c.registration_by_code(&code).await.unwrap().id, r.id);
+    assert_eq!(
+        c.product(product_id).await.unwrap().value.status,
+        catalog::domain::product::ProductStatus::Registered
+    );
+
+    // Renewal only in the 60 days before expiry.
+    assert!(matches!(
+        c.renew_registration(&reg, r.id, d("2028-06-01"), None)
+            .await,
+        Err(CatalogError::Invalid { .. })
+    ));
+    // Expiry without renewal cancels.
+    assert!(
+        c.expire_due_registrations(d("2028-12-31"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        c.expire_due_registrations(d("2029-01-01")).await.unwrap(),
+        vec![r.id]
+    );
+    assert_eq!(
+        c.registration(r.id).await.unwrap().value.status,
+        RegistrationStatus::Cancelled
+    );
+}
+
+pub async fn upheld_objection_terminates_and_supplement_restarts_the_clock(env: Env) {
+    let w = World::new(&env).await;
+    let registrar_org = env.org("登记中心", "510000", &[OrgKind::Registrar]).await;
+    let reg = Actor::new(Role::Registrar, registrar_org.id);
+    let c = &env.catalog;
+    let (_, product_id, _) = reviewed_product(&env, &w).await;
+    let r = c
+        .submit_registration(&w.o(), application(product_id), d("2026-09-21"))
+        .await
+        .unwrap();
+    c.request_supplement(
+        &reg,
+        r.id,
+        vec!["补充存证证明".into()],
+        d("2026-09-22"),
+        None,
+    )
+    .await
+    .unwrap();
+    let again = c
+        .resubmit_registration(&w.o(), r.id, materials(), d("2026-09-30"), None)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(
+        again.acceptance_due,
+        d("2026-10-10"),
+        "counted from resubmission, across the holiday"
+    );
+    assert_eq!(again.overdue(d("2026-10-10")), Vec::<&str>::new());
+    assert_eq!(again.overdue(d("2026-10-12")), vec!["acceptance"]);
+    c.accept_registration(&reg, r.id, d("2026-10-12"), None)
+        .await
+        .unwrap();
+    c.publicize_registration(&reg, r.id, d("2026-10-13"), None)
+        .await
+        .unwrap();
+    let o = c
+        .file_objection(r.id, objection(), d("2026-10-15"))
+        .await
+        .unwrap();
+    let ended = c
+        .decide_objection(
+            &reg,
+            r.id,
+            catalog::domain::registration::ObjectionDecision {
+                objection_id: o,
+                upheld: true,
+                decision: "来源数据确含未授权个人信息".to_string(),
+            },
+            d("2026-10-20"),
+            None,
+        )
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(ended.status, RegistrationStatus::Terminated);
+    assert!(
+        c.issue_query_code(&reg, r.id, None, d("2026-11-30"), None)
+            .await
+            .is_err()
+    );
+}
+
+pub async fn rule4_products_need_scope_and_review(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let r1 = env
+        .published(&w.provider, &w.admin, content("公交刷卡"))
+        .await;
+    let outside = env
+        .published(&w.provider, &w.admin, content("气象观测"))
+        .await;
+    let auth = active_authorization(&env, &w, vec![r1.id], "2026-01-05", "2028-12-31").await;
+    assert_rule(
+        c.create_product(
+            &w.o(),
+            w.operator.id,
+            product(auth, vec![r1.id, outside.id]),
+            d("2026-09-01"),
+        )
+        .await,
+        Rule::ProductScope,
+        "source_resource_ids[1]",
+    );
+    let p = c
+        .create_product(
+            &w.o(),
+            w.operator.id,
+            product(auth, vec![r1.id]),
+            d("2026-09-01"),
+        )
+        .await
+        .unwrap();
+    assert_rule(
+        c.submit_registration(&w.o(), application(p.id), d("2026-09-21"))
+            .await,
+        Rule::ProductScope,
+        "subject.product_id",
+    );
+    c.review_product(&w.a(), p.id, review(false), None)
+        .await
+        .unwrap();
+    assert_rule(
+        c.submit_registration(&w.o(), application(p.id), d("2026-09-21"))
+            .await,
+        Rule::ProductScope,
+        "subject.product_id",
+    );
+    c.review_product(&w.a(), p.id, review(true), None)
+        .await
+        .unwrap();
+    // A negative-list entry added after the review still blocks registration (rule 1).
+    c.add_negative_entry(
+        &w.a(),
+        negative(
+            NegativeTarget::Resource {
+                code: r1.code.clone(),
+            },
+            NegativeScope::WholeResource,
+        ),
+    )
+    .await
+    .unwrap();
+    assert_rule(
+        c.submit_registration(&w.o(), application(p.id), d("2026-09-21"))
+            .await,
+        Rule::NegativeList,
+        "source_resource_ids[0]",
+    );
+    // Pricing follows the scene category.
+    let mut free = product(auth, vec![r1.id]);
+    free.scene_category = catalog::domain::product::SceneCategory::PublicGood;
+    assert!(
+        matches!(c.create_product(&w.o(), w.operator.id, free, d("2026-09-01")).await, Err(CatalogError::Invalid { ref field, .. }) if field == "price_fen")
+    );
+}
+
+pub async fn rule5_termination_flags_registrations_and_blocks_new_ones(env: Env) {
+    let w = World::new(&env).await;
+    let registrar_org = env.org("登记中心", "510000", &[OrgKind::Registrar]).await;
+    let reg = Actor::new(Role::Registrar, registrar_org.id);
+    let c = &env.catalog;
+    let (auth, product_id, _) = reviewed_product(&env, &w).await;
+    let r = c
+        .submit_registration(&w.o(), application(product_id), d("2026-09-21"))
+        .await
+        .unwrap();
+    c.accept_registration(&reg, r.id, d("2026-09-22"), None)
+        .await
+        .unwrap();
+    c.publicize_registration(&reg, r.id, d("2026-09-29"), None)
+        .await
+        .unwrap();
+    c.issue_query_code(&reg, r.id, None, d("2026-10-20"), None)
+        .await
+        .unwrap();
+    c.terminate_authorization(
+        &w.a(),
+        auth,
+        Termination {
+            reason: TerminationReason::BreachNotRemedied,
+            detail: "逾期未整改".into(),
+            on: d("2026-11-02"),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let flagged = c.registration(r.id).await.unwrap().value;
+    assert!(flagged.access_closed, "rule 5 flags the coded result");
+    assert_rule(
+        c.renew_registration(&reg, r.id, d("2028-12-01"), None)
+            .await,
+        Rule::AccessClosed,
+        "registration",
+    );
+    let events = c.store().audit_events(0, 1000).await.unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "registration.flag_access_closed")
+    );
+    // A second reviewed product under the ended authorization cannot be registered.
+    let other = c.registrations(&Default::default()).await.unwrap();
+    assert_eq!(other.len(), 1);
+    let again = c
+        .submit_registration(&w.o(), application(product_id), d("2026-11-03"))
+        .await;
+    assert!(again.is_err(), "{again:?}");
+}

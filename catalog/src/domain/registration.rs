@@ -1,0 +1,689 @@
+//! Registration (登记, R 8–15, 20): application, 补正, acceptance, formal review, publicity with
+//! objections, the query code, renewal, expiry, cancellation and revocation. All clocks count
+//! working days on the deployment's calendar.
+
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::QueryCode;
+use super::organization::require_text;
+use crate::calendar::WorkingCalendar;
+use crate::error::{CatalogError, Result};
+use crate::policy::JurisdictionPolicy;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RegistrationSubject {
+    Resource { resource_id: Uuid },
+    Product { product_id: Uuid },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RegistrationType {
+    #[serde(rename = "首次登记")]
+    Initial,
+    #[serde(rename = "变更登记")]
+    Change,
+    #[serde(rename = "更正登记")]
+    Correction,
+}
+
+/// The application materials of R 9 (一).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Materials {
+    /// 主体信息
+    pub registrant_info: String,
+    /// 数据合法合规性来源
+    pub legal_source: String,
+    /// 数据资源情况
+    pub resource_info: String,
+    /// 存证情况: reference of the evidence record made before applying (R 7)
+    pub evidence_ref: String,
+    pub evidence_on: NaiveDate,
+    /// 产品和服务信息 (product registrations)
+    #[serde(default)]
+    pub product_info: Option<String>,
+    /// 应用场景信息
+    #[serde(default)]
+    pub scenario_info: Option<String>,
+    /// 数据安全风险评估
+    pub risk_assessment: String,
+}
+
+impl Materials {
+    fn validate(&self, subject: &RegistrationSubject, submitted_on: NaiveDate) -> Result<()> {
+        require_text("materials.registrant_info", &self.registrant_info, 2000)?;
+        require_text("materials.legal_source", &self.legal_source, 2000)?;
+        require_text("materials.resource_info", &self.resource_info, 4000)?;
+        require_text("materials.evidence_ref", &self.evidence_ref, 200)?;
+        require_text("materials.risk_assessment", &self.risk_assessment, 4000)?;
+        if self.evidence_on > submitted_on {
+            return Err(CatalogError::invalid(
+                "materials.evidence_on",
+                "存证应在申请登记之前完成（R 7）",
+            ));
+        }
+        if let RegistrationSubject::Product { .. } = subject {
+            for (field, value) in [
+                ("materials.product_info", &self.product_info),
+                ("materials.scenario_info", &self.scenario_info),
+            ] {
+                require_text(field, value.as_deref().unwrap_or(""), 4000)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationStatus {
+    Submitted,
+    SupplementRequested,
+    NotAccepted,
+    Accepted,
+    Publicized,
+    UnderObjection,
+    Terminated,
+    Coded,
+    Cancelled,
+    Revoked,
+}
+
+impl RegistrationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistrationStatus::Submitted => "submitted",
+            RegistrationStatus::SupplementRequested => "supplement_requested",
+            RegistrationStatus::NotAccepted => "not_accepted",
+            RegistrationStatus::Accepted => "accepted",
+            RegistrationStatus::Publicized => "publicized",
+            RegistrationStatus::UnderObjection => "under_objection",
+            RegistrationStatus::Terminated => "terminated",
+            RegistrationStatus::Coded => "coded",
+            RegistrationStatus::Cancelled => "cancelled",
+            RegistrationStatus::Revoked => "revoked",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RegistrationStatus::Submitted => "已申请",
+            RegistrationStatus::SupplementRequested => "待补正",
+            RegistrationStatus::NotAccepted => "不予受理",
+            RegistrationStatus::Accepted => "已受理",
+            RegistrationStatus::Publicized => "公示中",
+            RegistrationStatus::UnderObjection => "异议复核中",
+            RegistrationStatus::Terminated => "已终止",
+            RegistrationStatus::Coded => "已赋码",
+            RegistrationStatus::Cancelled => "已注销",
+            RegistrationStatus::Revoked => "已撤销",
+        }
+    }
+}
+
+/// A real-name objection during publicity (R 12). Identity and contact are never public.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewObjection {
+    /// 实名: the objector's legal name.
+    pub objector_name: String,
+    /// ID document number; kept for the reviewer, never published.
+    pub objector_id_number: String,
+    pub contact: String,
+    pub grounds: String,
+    /// References of the evidence materials.
+    pub evidence: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectionStatus {
+    Pending,
+    Upheld,
+    Dismissed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Objection {
+    pub id: Uuid,
+    #[serde(flatten)]
+    pub details: NewObjection,
+    pub filed_on: NaiveDate,
+    pub status: ObjectionStatus,
+    #[serde(default)]
+    pub decision: Option<String>,
+    /// Working days of publicity left when it was filed; publicity resumes with these.
+    pub publicity_days_left: u32,
+}
+
+/// The registrar's decision on one objection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectionDecision {
+    pub objection_id: Uuid,
+    pub upheld: bool,
+    pub decision: String,
+}
+
+/// R 20 grounds for revocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RevocationReason {
+    #[serde(rename = "隐瞒事实或提供虚假材料")]
+    FalseMaterials,
+    #[serde(rename = "篡改伪造登记结果")]
+    ForgedResult,
+    #[serde(rename = "非法使用或不当获利")]
+    Misuse,
+    #[serde(rename = "其他违法情形")]
+    OtherViolation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationEvent {
+    pub status: RegistrationStatus,
+    pub on: NaiveDate,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Registration {
+    pub id: Uuid,
+    pub subject: RegistrationSubject,
+    pub kind: RegistrationType,
+    /// The registration a change or correction amends.
+    #[serde(default)]
+    pub amends: Option<Uuid>,
+    pub registrant_id: Uuid,
+    /// The authorization a product registration depends on (rule 5).
+    #[serde(default)]
+    pub authorization_id: Option<Uuid>,
+    /// Whose policy applies (publicity days, validity years).
+    pub jurisdiction: super::RegionCode,
+    /// Public name of the subject (公示内容: 登记数据名称).
+    pub subject_name: String,
+    /// Public summary (公示内容: 数据内容简介).
+    pub subject_summary: String,
+    pub materials: Materials,
+    pub status: RegistrationStatus,
+    pub submitted_on: NaiveDate,
+    pub acceptance_due: NaiveDate,
+    #[serde(default)]
+    pub supplement_items: Vec<String>,
+    #[serde(default)]
+    pub accepted_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub review_due: Option<NaiveDate>,
+    #[serde(default)]
+    pub publicity_start: Option<NaiveDate>,
+    #[serde(default)]
+    pub publicity_end: Option<NaiveDate>,
+    #[serde(default)]
+    pub objections: Vec<Objection>,
+    /// Set once any objection was filed; shown on the coded result.
+    #[serde(default)]
+    pub objection_flag: bool,
+    #[serde(default)]
+    pub query_code: Option<QueryCode>,
+    /// A code issued by a national or provincial platform, kept beside ours.
+    #[serde(default)]
+    pub external_code: Option<String>,
+    #[serde(default)]
+    pub valid_from: Option<NaiveDate>,
+    #[serde(default)]
+    pub valid_to: Option<NaiveDate>,
+    /// The latest date validity may reach (the agreement term end for products in an authorization).
+    #[serde(default)]
+    pub validity_cap: Option<NaiveDate>,
+    /// Rule 5: the authorization behind the product ended; the result is flagged.
+    #[serde(default)]
+    pub access_closed: bool,
+    #[serde(default)]
+    pub end_reason: Option<String>,
+    pub history: Vec<RegistrationEvent>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What a registrant files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewRegistration {
+    pub subject: RegistrationSubject,
+    pub kind: RegistrationType,
+    #[serde(default)]
+    pub amends: Option<Uuid>,
+    pub materials: Materials,
+}
+
+impl Registration {
+    #[allow(clippy::too_many_arguments)]
+    pub fn submit(
+        input: NewRegistration,
+        registrant_id: Uuid,
+        authorization_id: Option<Uuid>,
+        jurisdiction: super::RegionCode,
+        subject_name: String,
+        subject_summary: String,
+        validity_cap: Option<NaiveDate>,
+        policy: &JurisdictionPolicy,
+        calendar: &WorkingCalendar,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Self> {
+        input.materials.validate(&input.subject, today)?;
+        if input.kind != RegistrationType::Initial && input.amends.is_none() {
+            return Err(CatalogError::invalid(
+                "amends",
+                "变更登记和更正登记须指明所涉登记",
+            ));
+        }
+        Ok(Registration {
+            id: Uuid::now_v7(),
+            subject: input.subject,
+            kind: input.kind,
+            amends: input.amends,
+            registrant_id,
+            authorization_id,
+            jurisdiction,
+            subject_name,
+            subject_summary,
+            materials: input.materials,
+            status: RegistrationStatus::Submitted,
+            submitted_on: today,
+            acceptance_due: calendar
+                .add_working_days(today, policy.registration_acceptance_working_days),
+            supplement_items: Vec::new(),
+            accepted_on: None,
+            review_due: None,
+            publicity_start: None,
+            publicity_end: None,
+            objections: Vec::new(),
+            objection_flag: false,
+            query_code: None,
+            external_code: None,
+            valid_from: None,
+            valid_to: None,
+            validity_cap,
+            access_closed: false,
+            end_reason: None,
+            history: vec![RegistrationEvent {
+                status: RegistrationStatus::Submitted,
+                on: today,
+                note: None,
+            }],
+            created_at: now,
+            updated_at: now,
+        })
+    }
+
+    fn expect(&self, allowed: &[RegistrationStatus], action: &str) -> Result<()> {
+        if allowed.contains(&self.status) {
+            Ok(())
+        } else {
+            Err(CatalogError::InvalidTransition(format!(
+                "登记“{}”当前状态为{}，不能{action}",
+                self.subject_name,
+                self.status.label()
+            )))
+        }
+    }
+
+    fn move_to(
+        &mut self,
+        status: RegistrationStatus,
+        on: NaiveDate,
+        note: Option<String>,
+        now: DateTime<Utc>,
+    ) {
+        self.status = status;
+        self.history.push(RegistrationEvent { status, on, note });
+        self.updated_at = now;
+    }
+
+    /// 补正: ask for all missing items at once (R 10).
+    pub fn request_supplement(
+        &mut self,
+        items: Vec<String>,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.expect(&[RegistrationStatus::Submitted], "要求补正")?;
+        let items: Vec<String> = items
+            .into_iter()
+            .map(|i| i.trim().to_string())
+            .filter(|i| !i.is_empty())
+            .collect();
+        if items.is_empty() {
+            return Err(CatalogError::invalid("items", "须一次性列明需补正的材料"));
+        }
+        self.supplement_items = items;
+        self.move_to(RegistrationStatus::SupplementRequested, today, None, now);
+        Ok(())
+    }
+
+    /// Resubmission restarts the acceptance clock (R 10).
+    pub fn resubmit(
+        &mut self,
+        materials: Materials,
+        policy: &JurisdictionPolicy,
+        calendar: &WorkingCalendar,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.expect(&[RegistrationStatus::SupplementRequested], "重新提交")?;
+        materials.validate(&self.subject, today)?;
+        self.materials = materials;
+        self.supplement_items.clear();
+        self.submitted_on = today;
+        self.acceptance_due =
+            calendar.add_working_days(today, policy.registration_acceptance_working_days);
+        self.move_to(
+            RegistrationStatus::Submitted,
+            today,
+            Some("补正后重新提交".to_string()),
+            now,
+        );
+        Ok(())
+    }
+
+    pub fn accept(
+        &mut self,
+        policy: &JurisdictionPolicy,
+        calendar: &WorkingCalendar,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.expect(&[RegistrationStatus::Submitted], "受理")?;
+        self.accepted_on = Some(today);
+        self.review_due = Some(calendar.add_working_days(today, policy.formal_review_working_days));
+        self.move_to(RegistrationStatus::Accepted, today, None, now);
+        Ok(())
+    }
+
+    pub fn refuse(&mut self, reason: &str, today: NaiveDate, now: DateTime<Utc>) -> Result<()> {
+        self.expect(&[RegistrationStatus::Submitted], "不予受理")?;
+        require_text("reason", reason, 2000)?;
+        self.end_reason = Some(reason.trim().to_string());
+        self.move_to(
+            RegistrationStatus::NotAccepted,
+            today,
+            Some(reason.trim().to_string()),
+            now,
+        );
+        Ok(())
+    }
+
+    /// Formal review passed: publicize for the policy's working days from the next working day.
+    pub fn publicize(
+        &mut self,
+        policy: &JurisdictionPolicy,
+        calendar: &WorkingCalendar,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.expect(&[RegistrationStatus::Accepted], "公示")?;
+        let start = calendar.add_working_days(today, 1);
+        let days = policy.registration_publicity_working_days.max(1);
+        self.publicity_start = Some(start);
+        self.publicity_end = Some(calendar.add_working_days(start, days - 1));
+        self.move_to(RegistrationStatus::Publicized, today, None, now);
+        Ok(())
+    }
+
+    /// Anyone may object, by real name with evidence, while the publicity runs.
+    pub fn file_objection(
+        &mut self,
+        objection: NewObjection,
+        calendar: &WorkingCalendar,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid> {
+        self.expect(&[RegistrationStatus::Publicized], "提出异议")?;
+        let (Some(start), Some(end)) = (self.publicity_start, self.publicity_end) else {
+            return Err(CatalogError::InvalidTransition("登记尚未公示".to_string()));
+        };
+        if today < start || today > end {
+            return Err(CatalogError::invalid(
+                "filed_on",
+                format!("异议须在公示期内（{start} 至 {end}）提出"),
+            ));
+        }
+        require_text("objector_name", &objection.objector_name, 100)?;
+        require_text("objector_id_number", &objection.objector_id_number, 40)?;
+        require_text("contact", &objection.contact, 200)?;
+        require_text("grounds", &objection.grounds, 4000)?;
+        if objection.evidence.iter().all(|e| e.trim().is_empty()) {
+            return Err(CatalogError::invalid(
+                "evidence",
+                "异议须提供必要的证据材料",
+            ));
+        }
+        let mut left = 0;
+        let mut day = today;
+        while day <= end {
+            if calendar.is_working_day(day) {
+                left += 1;
+            }
+            day = day.succ_opt().expect("far from the end of time");
+        }
+        let id = Uuid::now_v7();
+        self.objections.push(Objection {
+            id,
+            details: objection,
+            filed_on: today,
+            status: ObjectionStatus::Pending,
+            decision: None,
+            publicity_days_left: left,
+        });
+        self.objection_flag = true;
+        self.move_to(RegistrationStatus::UnderObjection, today, None, now);
+        Ok(id)
+    }
+
+    /// Upheld ends the registration; dismissed resumes the publicity for the days that were left.
+    pub fn decide_objection(
+        &mut self,
+        objection_id: Uuid,
+        upheld: bool,
+        decision: &str,
+        calendar: &WorkingCalendar,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.expect(&[RegistrationStatus::UnderObjection], "复核异议")?;
+        require_text("decision", decision, 4000)?;
+        let objection = self
+            .objections
+            .iter_mut()
+            .find(|o| o.id == objection_id && o.status == ObjectionStatus::Pending)
+            .ok_or_else(|| CatalogError::not_found("objection", objection_id.to_string()))?;
+        objection.decision = Some(decision.trim().to_string());
+        if upheld {
+            objection.status = ObjectionStatus::Upheld;
+            self.end_reason = Some(format!("异议成立：{}", decision.trim()));
+            self.move_to(
+                RegistrationStatus::Terminated,
+                today,
+                Some(decision.trim().to_string()),
+                now,
+            );
+        } else {
+            objection.status = ObjectionStatus::Dismissed;
+            let left = objection.publicity_days_left.max(1);
+            let resume = calendar.add_working_days(today, 1);
+            self.publicity_end = Some(calendar.add_working_days(resume, left - 1));
+            self.move_to(
+                RegistrationStatus::Publicized,
+                today,
+                Some(format!("异议不成立，公示恢复：{}", decision.trim())),
+                now,
+            );
+        }
+        Ok(())
+    }
+
+    /// After publicity without a standing objection: issue the query code (R 13). Validity is the
+    /// policy's years from today, or the cap (agreement term end) if that comes first (R 15).
+    pub fn issue_code(
+        &mut self,
+        code: QueryCode,
+        policy: &JurisdictionPolicy,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.expect(&[RegistrationStatus::Publicized], "赋码")?;
+        let end = self
+            .publicity_end
+            .expect("publicized registrations have an end");
+        if today <= end {
+            return Err(CatalogError::invalid(
+                "today",
+                format!("公示期至 {end} 结束，期满后方可赋码"),
+            ));
+        }
+        let full = years_after(today, policy.registration_validity_years)?;
+        self.valid_from = Some(today);
+        self.valid_to = Some(self.validity_cap.map_or(full, |cap| cap.min(full)));
+        self.query_code = Some(code);
+        self.move_to(RegistrationStatus::Coded, today, None, now);
+        Ok(())
+    }
+
+    /// Renewal (续展) in the window before expiry: up to the policy's years from the day after expiry.
+    pub fn renew(
+        &mut self,
+        policy: &JurisdictionPolicy,
+        today: NaiveDate,
+        new_cap: Option<NaiveDate>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.expect(&[RegistrationStatus::Coded], "续展")?;
+        let valid_to = self.valid_to.expect("coded registrations have validity");
+        let opens = valid_to - chrono::Days::new(u64::from(policy.renewal_window_days));
+        if today < opens || today > valid_to {
+            return Err(CatalogError::invalid(
+                "today",
+                format!(
+                    "续展须在有效期届满前 {} 日内（{opens} 至 {valid_to}）申请",
+                    policy.renewal_window_days
+                ),
+            ));
+        }
+        if self.access_closed {
+            return Err(CatalogError::rule(
+                crate::error::Rule::AccessClosed,
+                "registration",
+                "授权已终止或到期，登记结果不能续展",
+            ));
+        }
+        let next_start = valid_to.succ_opt().expect("far from the end of time");
+        let full = years_after(next_start, policy.registration_validity_years)?;
+        self.validity_cap = new_cap.or(self.validity_cap);
+        let renewed = self.validity_cap.map_or(full, |cap| cap.min(full));
+        if renewed <= valid_to {
+            return Err(CatalogError::invalid(
+                "validity_cap",
+                "授权运营期限不足以续展",
+            ));
+        }
+        self.valid_to = Some(renewed);
+        self.move_to(
+            RegistrationStatus::Coded,
+            today,
+            Some(format!("续展至 {renewed}")),
+            now,
+        );
+        Ok(())
+    }
+
+    pub fn is_due_to_expire(&self, today: NaiveDate) -> bool {
+        self.status == RegistrationStatus::Coded && self.valid_to.is_some_and(|v| today > v)
+    }
+
+    /// Expiry without renewal: the registrar cancels (R 15).
+    pub fn expire(&mut self, today: NaiveDate, now: DateTime<Utc>) -> Result<()> {
+        if !self.is_due_to_expire(today) {
+            return Err(CatalogError::InvalidTransition(
+                "登记结果未到期".to_string(),
+            ));
+        }
+        self.end_reason = Some("有效期届满未续展".to_string());
+        self.move_to(
+            RegistrationStatus::Cancelled,
+            today,
+            self.end_reason.clone(),
+            now,
+        );
+        Ok(())
+    }
+
+    /// 注销 on the registrant's application (R 9 (四)).
+    pub fn cancel(&mut self, reason: &str, today: NaiveDate, now: DateTime<Utc>) -> Result<()> {
+        self.expect(&[RegistrationStatus::Coded], "注销")?;
+        require_text("reason", reason, 2000)?;
+        self.end_reason = Some(reason.trim().to_string());
+        self.move_to(
+            RegistrationStatus::Cancelled,
+            today,
+            Some(reason.trim().to_string()),
+            now,
+        );
+        Ok(())
+    }
+
+    /// 撤销 (R 20).
+    pub fn revoke(
+        &mut self,
+        reason: RevocationReason,
+        detail: &str,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.expect(&[RegistrationStatus::Coded], "撤销")?;
+        require_text("detail", detail, 2000)?;
+        let label = serde_json::to_value(reason)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        self.end_reason = Some(format!("{label}：{}", detail.trim()));
+        self.move_to(
+            RegistrationStatus::Revoked,
+            today,
+            self.end_reason.clone(),
+            now,
+        );
+        Ok(())
+    }
+
+    /// Deadlines passed without the registrar acting (R 10, R 11).
+    pub fn overdue(&self, today: NaiveDate) -> Vec<&'static str> {
+        let mut late = Vec::new();
+        if self.status == RegistrationStatus::Submitted && today > self.acceptance_due {
+            late.push("acceptance");
+        }
+        if self.status == RegistrationStatus::Accepted && self.review_due.is_some_and(|d| today > d)
+        {
+            late.push("formal_review");
+        }
+        late
+    }
+
+    /// Visible to the public: publicity notices and coded (or ended-after-coding) results.
+    pub fn is_public(&self) -> bool {
+        matches!(
+            self.status,
+            RegistrationStatus::Publicized
+                | RegistrationStatus::UnderObjection
+                | RegistrationStatus::Coded
+                | RegistrationStatus::Cancelled
+                | RegistrationStatus::Revoked
+        ) && self.publicity_start.is_some()
+    }
+}
+
+/// The last day of a period of `years` years starting on `from`.
+fn years_after(from: NaiveDate, years: u32) -> Result<NaiveDate> {
+    from.checked_add_months(Months::new(12 * years))
+        .and_then(|d| d.pred_opt())
+        .ok_or_else(|| CatalogError::invalid("today", "日期超出范围"))
+}
