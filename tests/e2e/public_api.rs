@@ -32,14 +32,12 @@ async fn demo_server_runs_on_postgresql() {
         eprintln!("MULU_TEST_DATABASE_URL not set: skipping");
         return;
     };
-    let schema = format!("e2e_{}", std::process::id());
+    let schema = format!("e2e_{}", uuid::Uuid::now_v7().simple());
     let admin = sqlx::PgPool::connect(&url).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
-    )))
-    .execute(&admin)
-    .await
-    .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&admin)
+        .await
+        .unwrap();
     let separator = if url.contains('?') { '&' } else { '?' };
     let server =
         Server::start_demo_on(&format!("{url}{separator}options=-csearch_path%3D{schema}"));
