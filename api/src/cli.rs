@@ -187,7 +187,8 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CatalogError> {
     if args.demo {
         crate::demo::load(&catalog, args.demo_corpus.as_deref()).await?;
     }
-    crate::server::serve(catalog, &args.bind)
+    let clock = crate::clock::Clock::from_env().map_err(CatalogError::Config)?;
+    crate::server::serve(catalog, clock, &args.bind)
         .await
         .map_err(|e| CatalogError::Config(format!("无法在 {} 上提供服务：{e}", args.bind)))?;
     Ok(ExitCode::SUCCESS)

@@ -36,17 +36,22 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
                 e.body_text(),
             )
         })?;
-        let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(de).map(Body).map_err(|e| {
-            let path = e.path().to_string();
-            let field = if path == "." {
-                "body".to_string()
-            } else {
-                path
-            };
-            ApiError::bad_request(&field, format!("请求体无效：{}", e.into_inner()))
-        })
+        parse_json(&bytes).map(Body)
     }
+}
+
+/// Parse JSON, naming the path of the first bad value.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." {
+            "body".to_string()
+        } else {
+            path
+        };
+        ApiError::bad_request(&field, format!("请求体无效：{}", e.into_inner()))
+    })
 }
 
 /// `If-Match: "<row_version>"` for optimistic concurrency; absent means "whatever is current".

@@ -8,13 +8,14 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::clock::Clock;
 use crate::state::AppState;
 
 /// Largest request body we read (imports and samples get their own limits later).
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
-pub fn app(catalog: Catalog) -> Router {
-    crate::routes::router(AppState { catalog })
+pub fn app(catalog: Catalog, clock: Clock) -> Router {
+    crate::routes::router(AppState { catalog, clock })
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -23,12 +24,12 @@ pub fn app(catalog: Catalog) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-pub async fn serve(catalog: Catalog, bind: &str) -> std::io::Result<()> {
+pub async fn serve(catalog: Catalog, clock: Clock, bind: &str) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind).await?;
     tracing::info!(address = %listener.local_addr()?, "Mulu 服务已启动");
     // Tests read this line to learn the port when binding to :0.
     println!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app(catalog))
+    axum::serve(listener, app(catalog, clock))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

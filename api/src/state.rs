@@ -2,7 +2,10 @@
 
 use catalog::Catalog;
 
+use crate::clock::Clock;
+
 #[derive(Clone)]
 pub struct AppState {
     pub catalog: Catalog,
+    pub clock: Clock,
 }

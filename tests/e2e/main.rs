@@ -2,5 +2,6 @@
 
 mod audit_cli;
 mod public_api;
+mod registration;
 mod server;
 mod workflow;

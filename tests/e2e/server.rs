@@ -29,6 +29,11 @@ impl Server {
         Self::start(&["--data-dir", data_dir.to_str().unwrap()])
     }
 
+    /// The service in `data_dir` with "today" pinned, to walk working-day clocks.
+    pub fn start_on(data_dir: &Path, today: &str) -> Server {
+        Self::start_with_env(&["--data-dir", data_dir.to_str().unwrap()], Some(today))
+    }
+
     /// The same against PostgreSQL at `database_url`.
     pub fn start_demo_on(database_url: &str) -> Server {
         Self::start(&[
@@ -41,7 +46,15 @@ impl Server {
     }
 
     fn start(extra: &[&str]) -> Server {
-        let mut child = Command::new(MULU)
+        Self::start_with_env(extra, None)
+    }
+
+    fn start_with_env(extra: &[&str], today: Option<&str>) -> Server {
+        let mut command = Command::new(MULU);
+        if let Some(today) = today {
+            command.env("MULU_TODAY", today);
+        }
+        let mut child = command
             .arg("serve")
             .args(["--bind", "127.0.0.1:0"])
             .args(extra)

@@ -6,6 +6,7 @@ mod authorizations;
 mod directory;
 mod health;
 mod public;
+mod registrations;
 mod resources;
 
 use axum::Router;
@@ -21,5 +22,6 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(authorizations::routes())
         .merge(audit::routes())
+        .merge(registrations::routes())
         .with_state(state)
 }

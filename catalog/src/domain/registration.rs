@@ -687,3 +687,52 @@ fn years_after(from: NaiveDate, years: u32) -> Result<NaiveDate> {
         .and_then(|d| d.pred_opt())
         .ok_or_else(|| CatalogError::invalid("today", "日期超出范围"))
 }
+
+/// What the public sees (R 12 公示内容, R 13 results): no materials, no objector identities.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublicRegistration {
+    pub id: Uuid,
+    pub subject: RegistrationSubject,
+    pub kind: RegistrationType,
+    pub registrant_id: Uuid,
+    pub subject_name: String,
+    pub subject_summary: String,
+    pub status: RegistrationStatus,
+    pub publicity_start: Option<NaiveDate>,
+    pub publicity_end: Option<NaiveDate>,
+    pub objections_filed: usize,
+    pub objection_flag: bool,
+    pub query_code: Option<QueryCode>,
+    pub external_code: Option<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    pub access_closed: bool,
+    pub end_reason: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Registration {
+    /// `None` unless the registration is public.
+    pub fn public_view(&self) -> Option<PublicRegistration> {
+        self.is_public().then(|| PublicRegistration {
+            id: self.id,
+            subject: self.subject,
+            kind: self.kind,
+            registrant_id: self.registrant_id,
+            subject_name: self.subject_name.clone(),
+            subject_summary: self.subject_summary.clone(),
+            status: self.status,
+            publicity_start: self.publicity_start,
+            publicity_end: self.publicity_end,
+            objections_filed: self.objections.len(),
+            objection_flag: self.objection_flag,
+            query_code: self.query_code.clone(),
+            external_code: self.external_code.clone(),
+            valid_from: self.valid_from,
+            valid_to: self.valid_to,
+            access_closed: self.access_closed,
+            end_reason: self.end_reason.clone(),
+            updated_at: self.updated_at,
+        })
+    }
+}

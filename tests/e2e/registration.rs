@@ -1,0 +1,436 @@
+//! A product from authorization to a coded registration over HTTP, with one objection dismissed
+//! and one upheld, walking the working-day clocks by restarting the server on later dates.
+
+use std::path::Path;
+
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+use crate::server::{Server, mulu};
+
+struct Session {
+    server: Server,
+    http: Client,
+}
+
+impl Session {
+    fn on(dir: &Path, today: &str) -> Session {
+        Session {
+            server: Server::start_on(dir, today),
+            http: Client::new(),
+        }
+    }
+
+    async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        let mut request = self.http.post(self.server.url(path)).json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        (
+            response.status(),
+            response.json().await.unwrap_or(Value::Null),
+        )
+    }
+
+    async fn ok(&self, path: &str, token: Option<&str>, body: Value) -> Value {
+        let (status, body) = self.post(path, token, body).await;
+        assert!(status.is_success(), "{path}: {status} {body}");
+        body
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let response = self.http.get(self.server.url(path)).send().await.unwrap();
+        (
+            response.status(),
+            response.json().await.unwrap_or(Value::Null),
+        )
+    }
+}
+
+fn resource(name: &str) -> Value {
+    json!({"content": {
+        "name": name, "summary": format!("{name}数据"), "grade": {"level": "一般数据"},
+        "share_type": "无条件共享", "open_type": "无条件开放", "update_frequency": "每日",
+    }})
+}
+
+fn product(auth: &str, source: &str, name: &str) -> Value {
+    json!({
+        "name": name, "summary": "出行指数接口", "delivery_form": "数据接口",
+        "authorization_id": auth, "source_resource_ids": [source],
+        "applicable_scenarios": ["交通规划"], "forbidden_scenarios": ["个人行踪追踪"],
+        "scene_category": "产业发展、行业发展", "price_fen": 50000, "ceiling_fen": 80000,
+    })
+}
+
+fn application(product_id: &str) -> Value {
+    json!({
+        "subject": {"type": "product", "product_id": product_id},
+        "kind": "首次登记",
+        "materials": {
+            "registrant_info": "演示运营公司", "legal_source": "授权运营协议第1号",
+            "resource_info": "公交刷卡日汇总", "evidence_ref": "存证-0001", "evidence_on": "2026-09-01",
+            "product_info": "出行指数接口", "scenario_info": "交通规划", "risk_assessment": "风险可控",
+        },
+    })
+}
+
+fn objection() -> Value {
+    json!({
+        "objector_name": "李四", "objector_id_number": "510502199001010011", "contact": "13900000000",
+        "grounds": "产品包含未授权数据", "evidence": ["证据材料-1"],
+    })
+}
+
+#[tokio::test]
+async fn product_from_authorization_to_coded_registration() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let admin_id = mulu(
+        d,
+        &[
+            "org",
+            "create",
+            "--uscc",
+            "11510000000000001L",
+            "--name",
+            "省数据局",
+            "--region",
+            "510000",
+            "--kind",
+            "data_admin",
+        ],
+    );
+    mulu(
+        d,
+        &[
+            "org",
+            "create",
+            "--uscc",
+            "11510500000000002H",
+            "--name",
+            "市交通局",
+            "--region",
+            "510500",
+            "--kind",
+            "provider",
+        ],
+    );
+    mulu(
+        d,
+        &[
+            "org",
+            "create",
+            "--uscc",
+            "91510500000000003C",
+            "--name",
+            "出行数据公司",
+            "--region",
+            "510500",
+            "--kind",
+            "operator",
+        ],
+    );
+    mulu(
+        d,
+        &[
+            "org",
+            "create",
+            "--uscc",
+            "12510000000000004T",
+            "--name",
+            "省登记中心",
+            "--region",
+            "510000",
+            "--kind",
+            "registrar",
+        ],
+    );
+    let admin = mulu(
+        d,
+        &[
+            "token",
+            "create",
+            "--org",
+            "11510000000000001L",
+            "--role",
+            "data_admin",
+            "--name",
+            "a",
+        ],
+    );
+    let provider = mulu(
+        d,
+        &[
+            "token",
+            "create",
+            "--org",
+            "11510500000000002H",
+            "--role",
+            "provider",
+            "--name",
+            "p",
+        ],
+    );
+    let operator = mulu(
+        d,
+        &[
+            "token",
+            "create",
+            "--org",
+            "91510500000000003C",
+            "--role",
+            "operator",
+            "--name",
+            "o",
+        ],
+    );
+    let registrar = mulu(
+        d,
+        &[
+            "token",
+            "create",
+            "--org",
+            "12510000000000004T",
+            "--role",
+            "registrar",
+            "--name",
+            "r",
+        ],
+    );
+
+    // 2026-09-01: directory entries, authorization, products.
+    let s = Session::on(d, "2026-09-01");
+    let mut ids = Vec::new();
+    for name in ["公交刷卡", "出租车轨迹"] {
+        let r = s
+            .ok(
+                "/api/v1/workspace/resources",
+                Some(&provider),
+                resource(name),
+            )
+            .await;
+        let id = r["id"].as_str().unwrap().to_string();
+        s.ok(
+            &format!("/api/v1/workspace/resources/{id}/submit"),
+            Some(&provider),
+            json!({}),
+        )
+        .await;
+        s.ok(
+            &format!("/api/v1/workspace/resources/{id}/approve"),
+            Some(&admin),
+            json!({}),
+        )
+        .await;
+        s.ok(
+            &format!("/api/v1/workspace/resources/{id}/publish"),
+            Some(&admin),
+            json!({}),
+        )
+        .await;
+        ids.push(id);
+    }
+    let auth = s.ok("/api/v1/admin/authorizations", Some(&admin), json!({
+        "plan_name": "交通数据授权运营", "implementing_body_id": admin_id, "mode": "依场景授权",
+        "operator_type": "场景", "scope_description": "公交出行", "resource_ids": [ids[0]],
+        "term_start": "2026-09-01", "term_end": "2028-12-31", "platform": "省授权运营平台",
+    })).await;
+    let auth_id = auth["id"].as_str().unwrap().to_string();
+    let operator_id = s
+        .ok(
+            &format!("/api/v1/authorizations/{auth_id}/apply"),
+            Some(&operator),
+            json!({}),
+        )
+        .await["applicants"][0]
+        .clone();
+    s.ok(
+        &format!("/api/v1/admin/authorizations/{auth_id}/select"),
+        Some(&admin),
+        json!({"operator_id": operator_id}),
+    )
+    .await;
+    s.ok(
+        &format!("/api/v1/admin/authorizations/{auth_id}/publicize"),
+        Some(&admin),
+        json!({"date": "2026-08-03"}),
+    )
+    .await;
+    s.ok(
+        &format!("/api/v1/admin/authorizations/{auth_id}/sign"),
+        Some(&admin),
+        json!({"date": "2026-09-01"}),
+    )
+    .await;
+    s.ok(
+        &format!("/api/v1/admin/authorizations/{auth_id}/activate"),
+        Some(&admin),
+        json!({"date": "2026-09-01"}),
+    )
+    .await;
+
+    // A product from a resource outside the operator's scope: a clear 4xx naming rule 4.
+    let (status, body) = s
+        .post(
+            "/api/v1/operator/products",
+            Some(&operator),
+            product(&auth_id, &ids[1], "越界产品"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["rule"], 4);
+    assert_eq!(body["field"], "source_resource_ids[0]");
+
+    let mut products = Vec::new();
+    for name in ["出行指数", "通勤画像"] {
+        let p = s
+            .ok(
+                "/api/v1/operator/products",
+                Some(&operator),
+                product(&auth_id, &ids[0], name),
+            )
+            .await;
+        let id = p["id"].as_str().unwrap().to_string();
+        s.ok(
+            &format!("/api/v1/admin/products/{id}/review"),
+            Some(&admin),
+            json!({"passed": true, "report_ref": "合规报告", "reviewed_on": "2026-09-10"}),
+        )
+        .await;
+        products.push(id);
+    }
+    drop(s);
+
+    // 2026-09-21: apply; 09-22: accept; 09-29: formal review done, publicity 09-30 … 10-19.
+    let s = Session::on(d, "2026-09-21");
+    let mut regs = Vec::new();
+    for p in &products {
+        let r = s
+            .ok("/api/v1/registrations", Some(&operator), application(p))
+            .await;
+        assert_eq!(r["acceptance_due"], "2026-09-24");
+        regs.push(r["id"].as_str().unwrap().to_string());
+    }
+    let (status, _) = s.get(&format!("/api/v1/registrations/{}", regs[0])).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not public before publicity");
+    drop(s);
+    let s = Session::on(d, "2026-09-22");
+    for r in &regs {
+        s.ok(
+            &format!("/api/v1/registrar/registrations/{r}/accept"),
+            Some(&registrar),
+            json!({}),
+        )
+        .await;
+    }
+    drop(s);
+    let s = Session::on(d, "2026-09-29");
+    for r in &regs {
+        let p = s
+            .ok(
+                &format!("/api/v1/registrar/registrations/{r}/publicize"),
+                Some(&registrar),
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            (p["publicity_start"].as_str(), p["publicity_end"].as_str()),
+            (Some("2026-09-30"), Some("2026-10-19"))
+        );
+    }
+    drop(s);
+
+    // 2026-10-09: the public objects to both, without a token; the notice hides who objected.
+    let s = Session::on(d, "2026-10-09");
+    let (_, notices) = s.get("/api/v1/publicity").await;
+    assert_eq!(notices.as_array().unwrap().len(), 2);
+    let mut objections = Vec::new();
+    for r in &regs {
+        let filed = s
+            .ok(
+                &format!("/api/v1/registrations/{r}/objections"),
+                None,
+                objection(),
+            )
+            .await;
+        objections.push(filed["objection_id"].as_str().unwrap().to_string());
+    }
+    let (_, public) = s.get(&format!("/api/v1/registrations/{}", regs[0])).await;
+    assert_eq!(public["objections_filed"], 1);
+    assert!(
+        !public.to_string().contains("510502199001010011"),
+        "no objector identity in public"
+    );
+    drop(s);
+
+    // 2026-10-14: dismissed for the first, upheld for the second.
+    let s = Session::on(d, "2026-10-14");
+    for (i, upheld) in [(0, false), (1, true)] {
+        s.ok(
+            &format!(
+                "/api/v1/registrar/registrations/{}/decide-objection",
+                regs[i]
+            ),
+            Some(&registrar),
+            json!({
+                "decision": {"objection_id": objections[i], "upheld": upheld, "decision": "经复核"},
+            }),
+        )
+        .await;
+    }
+    drop(s);
+
+    // 2026-10-27: publicity (resumed for 8 working days to 10-26) has ended: code the first.
+    let s = Session::on(d, "2026-10-27");
+    let coded = s
+        .ok(
+            &format!("/api/v1/registrar/registrations/{}/code", regs[0]),
+            Some(&registrar),
+            json!({}),
+        )
+        .await;
+    assert_eq!(coded["status"], "coded");
+    assert_eq!(
+        coded["valid_to"], "2028-12-31",
+        "capped by the agreement term"
+    );
+    assert_eq!(coded["objection_flag"], true);
+    let (status, body) = s
+        .post(
+            &format!("/api/v1/registrar/registrations/{}/code", regs[1]),
+            Some(&registrar),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "the upheld objection terminated it: {body}"
+    );
+    let code = coded["query_code"].as_str().unwrap();
+    let (_, verified) = s.get(&format!("/api/v1/verify/{code}")).await;
+    assert_eq!(
+        (
+            verified["well_formed"].as_bool(),
+            verified["valid"].as_bool()
+        ),
+        (Some(true), Some(true))
+    );
+    let (_, typo) = s
+        .get(&format!(
+            "/api/v1/verify/{}",
+            code.replace("-0000001-", "-0000002-")
+        ))
+        .await;
+    assert_eq!(typo["well_formed"], false);
+    let (_, listed) = s.get("/api/v1/products").await;
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["出行指数"]);
+}
