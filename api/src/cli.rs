@@ -43,6 +43,9 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Print the OpenAPI 3.1 document (regenerate the committed one:
+    /// `cargo run -p api --bin mulu -- openapi > openapi/openapi.json`).
+    Openapi,
 }
 
 #[derive(Debug, Subcommand)]
@@ -140,6 +143,10 @@ pub struct ServeArgs {
 pub async fn run(cli: Cli) -> ExitCode {
     let outcome = match cli.command {
         Command::Serve(args) => serve(args).await,
+        Command::Openapi => {
+            print!("{}", crate::openapi::document_json());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Audit {
             command: AuditCommand::Verify(db),
         } => audit_verify(db).await,

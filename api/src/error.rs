@@ -10,15 +10,22 @@ use serde::Serialize;
 /// Base of every problem `type` URI; stable, documented per type.
 pub const PROBLEM_BASE: &str = "https://mulu.example/problems/";
 
-#[derive(Debug, Serialize)]
+/// RFC 9457 problem details, with Mulu's extension members `field` and `rule`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
+    /// Stable URI naming the kind of problem, e.g. `https://mulu.example/problems/rule/negative-list`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// Short Chinese summary of the kind of problem.
     pub title: String,
+    /// The HTTP status code.
     pub status: u16,
+    /// Chinese explanation of this occurrence, for a person to read.
     pub detail: String,
+    /// Path of the offending field, e.g. `content.grade.level` or `path`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Number of the rule (DOMAIN.md "Rules the service enforces") that refused the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<u8>,
 }

@@ -1,9 +1,16 @@
 //! Request extractors whose failures are problem+json with a field path.
 
+use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
-use axum::http::HeaderMap;
-use axum::http::header::{CONTENT_TYPE, IF_MATCH};
+use axum::extract::path::ErrorKind;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::http::header::{CONTENT_TYPE, ETAG, IF_MATCH};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use catalog::Versioned;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, ApiResult};
@@ -71,4 +78,83 @@ pub fn if_match(headers: &HeaderMap) -> ApiResult<Option<i64>> {
 /// The ETag for a row version.
 pub fn etag(row_version: i64) -> String {
     format!("\"{row_version}\"")
+}
+
+/// A path parameter whose parse failure is a 400 problem naming the parameter.
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(v)| ApiPath(v))
+            .map_err(|e| {
+                let field = match &e {
+                    PathRejection::FailedToDeserializePathParams(inner) => match inner.kind() {
+                        ErrorKind::ParseErrorAtKey { key, .. }
+                        | ErrorKind::InvalidUtf8InPathParam { key }
+                        | ErrorKind::DeserializeError { key, .. } => format!("path.{key}"),
+                        _ => "path".to_string(),
+                    },
+                    _ => "path".to_string(),
+                };
+                ApiError::bad_request(&field, format!("路径参数无效：{}", e.body_text()))
+            })
+    }
+}
+
+/// Query parameters whose parse failure is a 400 problem.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| ApiQuery(v))
+            .map_err(|e| ApiError::bad_request("query", format!("查询参数无效：{}", e.body_text())))
+    }
+}
+
+/// An entity with its row version as the `ETag`, for a later `If-Match`.
+pub struct Tagged<T> {
+    pub status: StatusCode,
+    pub entity: Versioned<T>,
+}
+
+impl<T> Tagged<T> {
+    pub fn ok(entity: Versioned<T>) -> Self {
+        Tagged {
+            status: StatusCode::OK,
+            entity,
+        }
+    }
+
+    pub fn created(entity: Versioned<T>) -> Self {
+        Tagged {
+            status: StatusCode::CREATED,
+            entity,
+        }
+    }
+}
+
+impl<T: Serialize> IntoResponse for Tagged<T> {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(self.entity.value)).into_response();
+        if let Ok(value) = etag(self.entity.row_version).parse() {
+            response.headers_mut().insert(ETAG, value);
+        }
+        response
+    }
 }

@@ -12,7 +12,7 @@ use crate::store::{Store, WriteTx};
 /// The `prev_hash` of the first event.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditEvent {
     pub seq: i64,
     pub at: DateTime<Utc>,
@@ -112,13 +112,13 @@ pub async fn append(tx: &mut dyn WriteTx, entry: AuditEntry<'_>) -> Result<Audit
 }
 
 /// The first event that breaks the chain, and how.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ChainBreak {
     pub seq: i64,
     pub problem: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ChainReport {
     pub events: i64,
     pub head_hash: String,

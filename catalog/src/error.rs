@@ -5,7 +5,7 @@ use crate::domain::InvalidValue;
 pub type Result<T, E = CatalogError> = std::result::Result<T, E>;
 
 /// A numbered rule from DOMAIN.md "Rules the service enforces", named in refusals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub enum Rule {
     /// Rule 1: negative-listed resources stay out of editions, scopes and products.
     NegativeList,

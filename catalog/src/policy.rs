@@ -13,7 +13,7 @@ use crate::error::{CatalogError, Result};
 pub const BUILTIN_POLICY: &str = include_str!("../../config/jurisdictions.toml");
 
 /// One jurisdiction's fully resolved policy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct JurisdictionPolicy {
     pub key: String,
     pub name: String,

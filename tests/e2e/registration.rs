@@ -345,7 +345,7 @@ async fn product_from_authorization_to_coded_registration() {
     // 2026-10-09: the public objects to both, without a token; the notice hides who objected.
     let s = Session::on(d, "2026-10-09");
     let (_, notices) = s.get("/api/v1/publicity").await;
-    assert_eq!(notices.as_array().unwrap().len(), 2);
+    assert_eq!(notices["items"].as_array().unwrap().len(), 2);
     let mut objections = Vec::new();
     for r in &regs {
         let filed = s
@@ -374,9 +374,7 @@ async fn product_from_authorization_to_coded_registration() {
                 regs[i]
             ),
             Some(&registrar),
-            json!({
-                "decision": {"objection_id": objections[i], "upheld": upheld, "decision": "经复核"},
-            }),
+            json!({"objection_id": objections[i], "upheld": upheld, "decision": "经复核"}),
         )
         .await;
     }
@@ -426,7 +424,7 @@ async fn product_from_authorization_to_coded_registration() {
         .await;
     assert_eq!(typo["well_formed"], false);
     let (_, listed) = s.get("/api/v1/products").await;
-    let names: Vec<&str> = listed
+    let names: Vec<&str> = listed["items"]
         .as_array()
         .unwrap()
         .iter()

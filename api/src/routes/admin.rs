@@ -1,38 +1,39 @@
 //! Data-administration writes: organizations, tokens, the negative list, directory editions.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::Json;
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::{Json, Router};
 use catalog::domain::edition::DirectoryEdition;
 use catalog::domain::negative_list::{NegativeListEntry, NewNegativeListEntry};
 use catalog::domain::organization::{NewOrganization, Organization};
 use catalog::{EditionRequest, Role};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::public::path_id;
 use super::resources::Reason;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Body, if_match};
+use crate::extract::{ApiPath, Body, Tagged, if_match};
+use crate::openapi::Problems;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/admin/organizations", post(register_organization))
-        .route("/api/v1/admin/tokens", post(issue_token))
-        .route("/api/v1/admin/tokens/{id}/revoke", post(revoke_token))
-        .route("/api/v1/admin/negative-list", post(add_negative))
-        .route("/api/v1/admin/negative-list/{id}/lift", post(lift_negative))
-        .route(
-            "/api/v1/admin/negative-list/{id}/reinstate",
-            post(reinstate_negative),
-        )
-        .route("/api/v1/admin/directory/editions", post(publish_edition))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register_organization))
+        .routes(routes!(issue_token))
+        .routes(routes!(revoke_token))
+        .routes(routes!(add_negative))
+        .routes(routes!(change_negative))
+        .routes(routes!(publish_edition))
 }
 
+/// Register an organization (provider, operator, exchange…).
+#[utoipa::path(post, path = "/api/v1/admin/organizations", tag = "admin",
+    security(("bearer" = [])), request_body = NewOrganization,
+    responses((status = 201, body = Organization), Problems))]
 async fn register_organization(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -42,23 +43,29 @@ async fn register_organization(
     Ok((StatusCode::CREATED, Json(org)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct TokenRequest {
     org_id: Uuid,
     role: Role,
+    /// What the token is for, e.g. "省数据交易所对接".
     name: String,
 }
 
 /// The secret appears in this response only; Mulu keeps its hash.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct IssuedTokenView {
     id: Uuid,
     org_id: Uuid,
     role: Role,
     name: String,
+    /// The bearer secret, shown once.
     token: String,
 }
 
+/// Issue an API token bound to an organization and a role.
+#[utoipa::path(post, path = "/api/v1/admin/tokens", tag = "admin",
+    security(("bearer" = [])), request_body = TokenRequest,
+    responses((status = 201, body = IssuedTokenView), Problems))]
 async fn issue_token(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -80,15 +87,23 @@ async fn issue_token(
     ))
 }
 
+/// Revoke a token; it stops working at once.
+#[utoipa::path(post, path = "/api/v1/admin/tokens/{id}/revoke", tag = "admin",
+    security(("bearer" = [])), params(("id" = Uuid, Path, description = "令牌 id")),
+    responses((status = 204, description = "已吊销"), Problems))]
 async fn revoke_token(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
-    id: Result<Path<Uuid>, PathRejection>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<StatusCode> {
-    state.catalog.revoke_token(&actor, path_id(id)?).await?;
+    state.catalog.revoke_token(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Put a resource or category on the negative list.
+#[utoipa::path(post, path = "/api/v1/admin/negative-list", tag = "admin",
+    security(("bearer" = [])), request_body = NewNegativeListEntry,
+    responses((status = 201, body = NegativeListEntry), Problems))]
 async fn add_negative(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -98,34 +113,46 @@ async fn add_negative(
     Ok((StatusCode::CREATED, Json(entry)))
 }
 
-async fn lift_negative(
+/// Changes of a negative-list entry's status (dynamic management).
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum NegativeChange {
+    /// No longer excluded.
+    Lift,
+    /// Excluded again.
+    Reinstate,
+}
+
+/// Lift or reinstate a negative-list entry, with the reason; the history keeps both.
+#[utoipa::path(post, path = "/api/v1/admin/negative-list/{id}/{change}", tag = "admin",
+    security(("bearer" = [])), request_body = Reason,
+    params(("id" = Uuid, Path, description = "负面清单条目 id"),
+           ("change" = NegativeChange, Path, description = "lift | reinstate"),
+           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+    responses((status = 200, body = NegativeListEntry, headers(("ETag" = String))), Problems))]
+async fn change_negative(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    id: Result<Path<Uuid>, PathRejection>,
+    ApiPath((id, change)): ApiPath<(Uuid, NegativeChange)>,
     Body(body): Body<Reason>,
-) -> ApiResult<Json<NegativeListEntry>> {
-    let entry = state
-        .catalog
-        .lift_negative_entry(&actor, path_id(id)?, &body.reason, if_match(&headers)?)
-        .await?;
-    Ok(Json(entry.value))
+) -> ApiResult<Tagged<NegativeListEntry>> {
+    let tag = if_match(&headers)?;
+    let c = &state.catalog;
+    let entry = match change {
+        NegativeChange::Lift => c.lift_negative_entry(&actor, id, &body.reason, tag).await?,
+        NegativeChange::Reinstate => {
+            c.reinstate_negative_entry(&actor, id, &body.reason, tag)
+                .await?
+        }
+    };
+    Ok(Tagged::ok(entry))
 }
 
-async fn reinstate_negative(
-    State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    headers: HeaderMap,
-    id: Result<Path<Uuid>, PathRejection>,
-    Body(body): Body<Reason>,
-) -> ApiResult<Json<NegativeListEntry>> {
-    let entry = state
-        .catalog
-        .reinstate_negative_entry(&actor, path_id(id)?, &body.reason, if_match(&headers)?)
-        .await?;
-    Ok(Json(entry.value))
-}
-
+/// Publish a new, frozen edition of the operation directory (rules 1 and 2 apply).
+#[utoipa::path(post, path = "/api/v1/admin/directory/editions", tag = "admin",
+    security(("bearer" = [])), request_body = EditionRequest,
+    responses((status = 201, body = DirectoryEdition), Problems))]
 async fn publish_edition(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,

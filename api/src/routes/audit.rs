@@ -1,38 +1,47 @@
 //! The regulator interface (C 9.6): read the audit trail and check its chain.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use axum::extract::State;
 use catalog::Role;
 use catalog::audit::{AuditEvent, ChainReport};
 use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::public::query;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::ApiQuery;
+use crate::openapi::Problems;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/audit/events", get(events))
-        .route("/api/v1/audit/verify", get(verify))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(events))
+        .routes(routes!(verify))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct EventsQuery {
-    /// Events with a sequence number above this.
+    /// Events with a sequence number above this (default 0).
+    #[param(minimum = 0)]
     after_seq: Option<i64>,
+    /// 1–1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
 }
 
+/// Audit events in chain order (auditor, data administration).
+#[utoipa::path(get, path = "/api/v1/audit/events", tag = "audit", params(EventsQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<AuditEvent>), Problems))]
 async fn events(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
-    q: Result<Query<EventsQuery>, QueryRejection>,
+    ApiQuery(q): ApiQuery<EventsQuery>,
 ) -> ApiResult<Json<Vec<AuditEvent>>> {
     actor.require_role(&[Role::Auditor, Role::DataAdmin], "读取审计记录")?;
-    let q = query(q)?;
     let limit = match q.limit.unwrap_or(100) {
         n @ 1..=1000 => n,
         _ => {
@@ -50,6 +59,10 @@ async fn events(
     Ok(Json(events))
 }
 
+/// Recompute the hash chain end to end; names the first bad event.
+#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit",
+    security(("bearer" = [])),
+    responses((status = 200, body = ChainReport), Problems))]
 async fn verify(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,

@@ -1,38 +1,35 @@
 //! The authorization lifecycle over HTTP (implementing body, and operators applying).
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::Json;
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::{Json, Router};
 use catalog::domain::authorization::{Authorization, NewAuthorization, Termination};
 use chrono::NaiveDate;
 use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::public::path_id;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Body, if_match};
+use crate::extract::{ApiPath, Body, Tagged, if_match};
+use crate::openapi::Problems;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/admin/authorizations", post(announce))
-        .route("/api/v1/authorizations/{id}/apply", post(apply))
-        .route("/api/v1/admin/authorizations/{id}/select", post(select))
-        .route(
-            "/api/v1/admin/authorizations/{id}/publicize",
-            post(publicize),
-        )
-        .route("/api/v1/admin/authorizations/{id}/sign", post(sign))
-        .route("/api/v1/admin/authorizations/{id}/activate", post(activate))
-        .route(
-            "/api/v1/admin/authorizations/{id}/terminate",
-            post(terminate),
-        )
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(announce))
+        .routes(routes!(apply))
+        .routes(routes!(select))
+        .routes(routes!(dated_step))
+        .routes(routes!(terminate))
 }
 
+/// Announce an implementation plan (实施方案) and open it for applications.
+#[utoipa::path(post, path = "/api/v1/admin/authorizations", tag = "admin",
+    security(("bearer" = [])), request_body = NewAuthorization,
+    responses((status = 201, body = Authorization), Problems))]
 async fn announce(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -42,97 +39,110 @@ async fn announce(
     Ok((StatusCode::CREATED, Json(a)))
 }
 
+/// An operator applies to an announced authorization.
+#[utoipa::path(post, path = "/api/v1/authorizations/{id}/apply", tag = "registration",
+    security(("bearer" = [])), params(("id" = Uuid, Path, description = "授权 id")),
+    responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn apply(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
-    id: Result<Path<Uuid>, PathRejection>,
-) -> ApiResult<Json<Authorization>> {
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Tagged<Authorization>> {
     let operator = actor
         .org_id
         .ok_or_else(|| ApiError::bad_request("operator_id", "须以运营机构身份申请"))?;
     let a = state
         .catalog
-        .apply_for_authorization(&actor, path_id(id)?, operator)
+        .apply_for_authorization(&actor, id, operator)
         .await?;
-    Ok(Json(a.value))
+    Ok(Tagged::ok(a))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct OperatorChoice {
+    /// The selected applicant.
     operator_id: Uuid,
 }
 
+/// Select the operator among the applicants.
+#[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/select", tag = "admin",
+    security(("bearer" = [])), request_body = OperatorChoice,
+    params(("id" = Uuid, Path, description = "授权 id"),
+           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+    responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn select(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    id: Result<Path<Uuid>, PathRejection>,
+    ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<OperatorChoice>,
-) -> ApiResult<Json<Authorization>> {
+) -> ApiResult<Tagged<Authorization>> {
+    let tag = if_match(&headers)?;
     let a = state
         .catalog
-        .select_operator(&actor, path_id(id)?, body.operator_id, if_match(&headers)?)
+        .select_operator(&actor, id, body.operator_id, tag)
         .await?;
-    Ok(Json(a.value))
+    Ok(Tagged::ok(a))
 }
 
-#[derive(Debug, Deserialize)]
+/// The steps that happen on a date.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum DatedStep {
+    /// Start the selection's publicity (working days per jurisdiction policy).
+    Publicize,
+    /// Record the signed agreement (after publicity ended without an upheld objection).
+    Sign,
+    /// Operation starts (agreement term checked against rule 3).
+    Activate,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
 struct OnDate {
     date: NaiveDate,
 }
 
-async fn publicize(
+/// Publicize the selection, sign the agreement, or activate the authorization on a date.
+#[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/{step}", tag = "admin",
+    security(("bearer" = [])), request_body = OnDate,
+    params(("id" = Uuid, Path, description = "授权 id"),
+           ("step" = DatedStep, Path, description = "publicize | sign | activate"),
+           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+    responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
+async fn dated_step(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    id: Result<Path<Uuid>, PathRejection>,
+    ApiPath((id, step)): ApiPath<(Uuid, DatedStep)>,
     Body(body): Body<OnDate>,
-) -> ApiResult<Json<Authorization>> {
-    let a = state
-        .catalog
-        .publicize_selection(&actor, path_id(id)?, body.date, if_match(&headers)?)
-        .await?;
-    Ok(Json(a.value))
+) -> ApiResult<Tagged<Authorization>> {
+    let tag = if_match(&headers)?;
+    let c = &state.catalog;
+    let a = match step {
+        DatedStep::Publicize => c.publicize_selection(&actor, id, body.date, tag).await?,
+        DatedStep::Sign => c.sign_agreement(&actor, id, body.date, tag).await?,
+        DatedStep::Activate => c.activate_authorization(&actor, id, body.date, tag).await?,
+    };
+    Ok(Tagged::ok(a))
 }
 
-async fn sign(
-    State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    headers: HeaderMap,
-    id: Result<Path<Uuid>, PathRejection>,
-    Body(body): Body<OnDate>,
-) -> ApiResult<Json<Authorization>> {
-    let a = state
-        .catalog
-        .sign_agreement(&actor, path_id(id)?, body.date, if_match(&headers)?)
-        .await?;
-    Ok(Json(a.value))
-}
-
-async fn activate(
-    State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    headers: HeaderMap,
-    id: Result<Path<Uuid>, PathRejection>,
-    Body(body): Body<OnDate>,
-) -> ApiResult<Json<Authorization>> {
-    let a = state
-        .catalog
-        .activate_authorization(&actor, path_id(id)?, body.date, if_match(&headers)?)
-        .await?;
-    Ok(Json(a.value))
-}
-
+/// Terminate an authorization for a C 8.6 reason; its registrations are flagged (rule 5).
+#[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/terminate", tag = "admin",
+    security(("bearer" = [])), request_body = Termination,
+    params(("id" = Uuid, Path, description = "授权 id"),
+           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+    responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn terminate(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    id: Result<Path<Uuid>, PathRejection>,
+    ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<Termination>,
-) -> ApiResult<Json<Authorization>> {
+) -> ApiResult<Tagged<Authorization>> {
+    let tag = if_match(&headers)?;
     let a = state
         .catalog
-        .terminate_authorization(&actor, path_id(id)?, body, if_match(&headers)?)
+        .terminate_authorization(&actor, id, body, tag)
         .await?;
-    Ok(Json(a.value))
+    Ok(Tagged::ok(a))
 }

@@ -1,22 +1,44 @@
 //! Liveness and readiness.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use catalog::store::Table;
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiResult;
+use crate::openapi::Problems;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(ready))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(live))
+        .routes(routes!(ready))
 }
 
-/// Ready when the database answers.
-async fn ready(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+/// Alive: the process answers.
+#[utoipa::path(get, path = "/healthz", tag = "system",
+    responses((status = 200, body = String, content_type = "text/plain")))]
+async fn live() -> &'static str {
+    "ok"
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+struct Readiness {
+    status: String,
+    /// Directory entries in the database (all states).
+    resources: i64,
+}
+
+/// Ready: the database answers.
+#[utoipa::path(get, path = "/readyz", tag = "system",
+    responses((status = 200, body = Readiness), Problems))]
+async fn ready(State(state): State<AppState>) -> ApiResult<Json<Readiness>> {
     let resources = state.catalog.store().count(Table::Resources).await?;
-    Ok(Json(json!({ "status": "ready", "resources": resources })))
+    Ok(Json(Readiness {
+        status: "ready".into(),
+        resources,
+    }))
 }

@@ -10,11 +10,16 @@ mod registrations;
 mod resources;
 
 use axum::Router;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
 
+use crate::openapi::ApiDoc;
 use crate::state::AppState;
 
-pub fn router(state: AppState) -> Router {
-    Router::new()
+/// Every documented operation; the OpenAPI document is collected from these.
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::routes())
         .merge(public::routes())
         .merge(directory::routes())
@@ -23,5 +28,11 @@ pub fn router(state: AppState) -> Router {
         .merge(authorizations::routes())
         .merge(audit::routes())
         .merge(registrations::routes())
-        .with_state(state)
+}
+
+/// The API plus its document at `/api/v1/openapi.json` and Swagger UI (vendored) at `/docs`.
+pub fn router(state: AppState) -> Router {
+    let (api, document) = api_router().split_for_parts();
+    api.with_state(state)
+        .merge(SwaggerUi::new("/docs").url("/api/v1/openapi.json", document))
 }

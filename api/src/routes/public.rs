@@ -1,36 +1,43 @@
 //! Public reads: only what the rules make public (published resources, the non-confidential
 //! negative list, organizations without their internal contacts, authorizations).
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use axum::extract::State;
 use catalog::PublicResource;
 use catalog::domain::authorization::Authorization;
 use catalog::domain::negative_list::NegativeListEntry;
-use catalog::domain::organization::Organization;
+use catalog::domain::organization::{OrgStatus, Organization};
 use catalog::store::RecordFilter;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiPath, ApiQuery};
+use crate::openapi::Problems;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/resources", get(list_resources))
-        .route("/api/v1/resources/{id}", get(get_resource))
-        .route("/api/v1/negative-list", get(negative_list))
-        .route("/api/v1/organizations", get(list_organizations))
-        .route("/api/v1/organizations/{id}", get(get_organization))
-        .route("/api/v1/authorizations", get(list_authorizations))
-        .route("/api/v1/authorizations/{id}", get(get_authorization))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_resources))
+        .routes(routes!(get_resource))
+        .routes(routes!(negative_list))
+        .routes(routes!(list_organizations))
+        .routes(routes!(get_organization))
+        .routes(routes!(list_authorizations))
+        .routes(routes!(get_authorization))
 }
 
-#[derive(Debug, Deserialize)]
+/// Keyset paging: pass the previous page's `next` as `after`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Page {
-    /// Keyset cursor: the last id of the previous page.
+    /// The last id of the previous page.
     pub after: Option<Uuid>,
+    /// Page size, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 
@@ -41,51 +48,68 @@ impl Page {
             _ => Err(ApiError::bad_request("limit", "limit 必须在 1 到 500 之间")),
         }
     }
+
+    /// The store filter for this page of public records.
+    pub fn public_filter(&self) -> ApiResult<RecordFilter> {
+        Ok(RecordFilter {
+            public_only: true,
+            after_id: self.after.map(|id| id.to_string()),
+            limit: Some(self.limit()?),
+            ..RecordFilter::default()
+        })
+    }
 }
 
-#[derive(Debug, Serialize)]
+/// One page of a listing.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Listing<T> {
     pub items: Vec<T>,
-    /// Pass as `after` to get the next page; absent on the last page.
+    /// Pass as `after` to get the next page; null on the last page.
     pub next: Option<Uuid>,
 }
 
-pub fn query<T>(q: Result<Query<T>, QueryRejection>) -> ApiResult<T> {
-    q.map(|Query(v)| v)
-        .map_err(|e| ApiError::bad_request("query", format!("查询参数无效：{}", e.body_text())))
+impl<T> Listing<T> {
+    /// A page of `limit` items has a next page (keyset on `id`).
+    pub fn page(items: Vec<T>, limit: i64, id: impl Fn(&T) -> Uuid) -> Self {
+        let next = (items.len() as i64 == limit)
+            .then(|| items.last().map(&id))
+            .flatten();
+        Listing { items, next }
+    }
 }
 
-pub fn path_id(p: Result<Path<Uuid>, PathRejection>) -> ApiResult<Uuid> {
-    p.map(|Path(v)| v)
-        .map_err(|e| ApiError::bad_request("path.id", format!("路径参数无效：{}", e.body_text())))
-}
-
+/// Published resources, latest published version of each.
+#[utoipa::path(get, path = "/api/v1/resources", tag = "public", params(Page),
+    responses((status = 200, body = Listing<PublicResource>), Problems))]
 async fn list_resources(
     State(state): State<AppState>,
-    page: Result<Query<Page>, QueryRejection>,
+    ApiQuery(page): ApiQuery<Page>,
 ) -> ApiResult<Json<Listing<PublicResource>>> {
-    let page = query(page)?;
     let limit = page.limit()?;
     let items = state.catalog.public_resources(page.after, limit).await?;
-    let next = (items.len() as i64 == limit)
-        .then(|| items.last().map(|r| r.id))
-        .flatten();
-    Ok(Json(Listing { items, next }))
+    Ok(Json(Listing::page(items, limit, |r| r.id)))
 }
 
+/// One published resource.
+#[utoipa::path(get, path = "/api/v1/resources/{id}", tag = "public",
+    params(("id" = Uuid, Path, description = "资源 id")),
+    responses((status = 200, body = PublicResource), Problems))]
 async fn get_resource(
     State(state): State<AppState>,
-    id: Result<Path<Uuid>, PathRejection>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<PublicResource>> {
-    Ok(Json(state.catalog.public_resource(path_id(id)?).await?))
+    Ok(Json(state.catalog.public_resource(id).await?))
 }
 
+/// The negative list, less entries marked confidential.
+#[utoipa::path(get, path = "/api/v1/negative-list", tag = "public",
+    responses((status = 200, body = Vec<NegativeListEntry>), Problems))]
 async fn negative_list(State(state): State<AppState>) -> ApiResult<Json<Vec<NegativeListEntry>>> {
     Ok(Json(state.catalog.negative_list(true).await?))
 }
 
 /// An organization as the public sees it: no internal contact.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PublicOrganization {
     #[serde(flatten)]
     org: Organization,
@@ -98,61 +122,54 @@ impl From<Organization> for PublicOrganization {
     }
 }
 
+/// Active organizations.
+#[utoipa::path(get, path = "/api/v1/organizations", tag = "public", params(Page),
+    responses((status = 200, body = Listing<PublicOrganization>), Problems))]
 async fn list_organizations(
     State(state): State<AppState>,
-    page: Result<Query<Page>, QueryRejection>,
+    ApiQuery(page): ApiQuery<Page>,
 ) -> ApiResult<Json<Listing<PublicOrganization>>> {
-    let page = query(page)?;
-    let limit = page.limit()?;
-    let filter = RecordFilter {
-        public_only: true,
-        after_id: page.after.map(|id| id.to_string()),
-        limit: Some(limit),
-        ..RecordFilter::default()
-    };
-    let orgs = state.catalog.organizations(&filter).await?;
-    let next = (orgs.len() as i64 == limit)
-        .then(|| orgs.last().map(|o| o.id))
-        .flatten();
+    let orgs = state.catalog.organizations(&page.public_filter()?).await?;
+    let listing = Listing::page(orgs, page.limit()?, |o| o.id);
     Ok(Json(Listing {
-        items: orgs.into_iter().map(Into::into).collect(),
-        next,
+        items: listing.items.into_iter().map(Into::into).collect(),
+        next: listing.next,
     }))
 }
 
+/// One active organization.
+#[utoipa::path(get, path = "/api/v1/organizations/{id}", tag = "public",
+    params(("id" = Uuid, Path, description = "机构 id")),
+    responses((status = 200, body = PublicOrganization), Problems))]
 async fn get_organization(
     State(state): State<AppState>,
-    id: Result<Path<Uuid>, PathRejection>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<PublicOrganization>> {
-    let org = state.catalog.organization(path_id(id)?).await?.value;
-    if org.status != catalog::domain::organization::OrgStatus::Active {
+    let org = state.catalog.organization(id).await?.value;
+    if org.status != OrgStatus::Active {
         return Err(ApiError::not_found("机构不存在"));
     }
     Ok(Json(org.into()))
 }
 
+/// Disclosed authorizations (N 18: 授权对象、内容、范围、时限).
+#[utoipa::path(get, path = "/api/v1/authorizations", tag = "public", params(Page),
+    responses((status = 200, body = Listing<Authorization>), Problems))]
 async fn list_authorizations(
     State(state): State<AppState>,
-    page: Result<Query<Page>, QueryRejection>,
+    ApiQuery(page): ApiQuery<Page>,
 ) -> ApiResult<Json<Listing<Authorization>>> {
-    let page = query(page)?;
-    let limit = page.limit()?;
-    let filter = RecordFilter {
-        public_only: true,
-        after_id: page.after.map(|id| id.to_string()),
-        limit: Some(limit),
-        ..RecordFilter::default()
-    };
-    let items = state.catalog.authorizations(&filter).await?;
-    let next = (items.len() as i64 == limit)
-        .then(|| items.last().map(|a| a.id))
-        .flatten();
-    Ok(Json(Listing { items, next }))
+    let items = state.catalog.authorizations(&page.public_filter()?).await?;
+    Ok(Json(Listing::page(items, page.limit()?, |a| a.id)))
 }
 
+/// One authorization.
+#[utoipa::path(get, path = "/api/v1/authorizations/{id}", tag = "public",
+    params(("id" = Uuid, Path, description = "授权 id")),
+    responses((status = 200, body = Authorization), Problems))]
 async fn get_authorization(
     State(state): State<AppState>,
-    id: Result<Path<Uuid>, PathRejection>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Authorization>> {
-    Ok(Json(state.catalog.authorization(path_id(id)?).await?.value))
+    Ok(Json(state.catalog.authorization(id).await?.value))
 }

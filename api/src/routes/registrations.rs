@@ -1,50 +1,57 @@
 //! Products and registration over HTTP: operators file, the data administration reviews
 //! compliance, the registrar runs the workflow, the public reads notices and objects.
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::Json;
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use catalog::Role;
 use catalog::domain::QueryCode;
-use catalog::domain::product::{ComplianceReview, NewProduct, Product};
+use catalog::domain::product::{ComplianceReview, NewProduct, Product, ProductStatus};
 use catalog::domain::registration::{
     Materials, NewObjection, NewRegistration, ObjectionDecision, PublicRegistration, Registration,
-    RevocationReason,
+    RegistrationStatus, RevocationReason,
 };
 use catalog::store::RecordFilter;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::public::{path_id, query};
+use super::public::{Listing, Page};
+use super::resources::Reason;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Body, if_match, parse_json};
+use crate::extract::{ApiPath, ApiQuery, Body, Tagged, if_match};
+use crate::openapi::Problems;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/v1/operator/products",
-            get(own_products).post(create_product),
-        )
-        .route("/api/v1/admin/products/{id}/review", post(review_product))
-        .route("/api/v1/products", get(public_products))
-        .route("/api/v1/products/{id}", get(public_product))
-        .route("/api/v1/registrations", post(submit))
-        .route("/api/v1/registrations/{id}", get(public_registration))
-        .route("/api/v1/registrations/{id}/resubmit", post(resubmit))
-        .route("/api/v1/registrations/{id}/objections", post(object))
-        .route("/api/v1/publicity", get(publicity))
-        .route("/api/v1/verify/{code}", get(verify_code))
-        .route("/api/v1/registrar/registrations", get(registrar_list))
-        .route(
-            "/api/v1/registrar/registrations/{id}/{action}",
-            post(registrar_action),
-        )
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(own_products, create_product))
+        .routes(routes!(review_product))
+        .routes(routes!(public_products))
+        .routes(routes!(public_product))
+        .routes(routes!(submit))
+        .routes(routes!(public_registration))
+        .routes(routes!(resubmit))
+        .routes(routes!(object))
+        .routes(routes!(publicity))
+        .routes(routes!(verify_code))
+        .routes(routes!(registrar_list))
+        .routes(routes!(registrar_step))
+        .routes(routes!(request_supplement))
+        .routes(routes!(refuse))
+        .routes(routes!(decide_objection))
+        .routes(routes!(issue_code))
+        .routes(routes!(cancel))
+        .routes(routes!(revoke))
 }
 
+/// An operator drafts a product from resources in its authorization scope.
+#[utoipa::path(post, path = "/api/v1/operator/products", tag = "registration",
+    security(("bearer" = [])), request_body = NewProduct,
+    responses((status = 201, body = Product), Problems))]
 async fn create_product(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -60,51 +67,74 @@ async fn create_product(
     Ok((StatusCode::CREATED, Json(product)))
 }
 
+/// The calling operator's own products, in every state.
+#[utoipa::path(get, path = "/api/v1/operator/products", tag = "registration",
+    security(("bearer" = [])), params(Page),
+    responses((status = 200, body = Listing<Product>), Problems))]
 async fn own_products(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
-) -> ApiResult<Json<Vec<Product>>> {
+    ApiQuery(page): ApiQuery<Page>,
+) -> ApiResult<Json<Listing<Product>>> {
     actor.require_role(&[Role::Operator], "查看本机构的产品")?;
     let filter = RecordFilter {
         owner_id: actor.org_id.map(|id| id.to_string()),
+        after_id: page.after.map(|id| id.to_string()),
+        limit: Some(page.limit()?),
         ..RecordFilter::default()
     };
-    Ok(Json(state.catalog.products(&filter).await?))
+    let items = state.catalog.products(&filter).await?;
+    Ok(Json(Listing::page(items, page.limit()?, |p| p.id)))
 }
 
+/// Compliance review of a product by the implementing body (C 10.4).
+#[utoipa::path(post, path = "/api/v1/admin/products/{id}/review", tag = "admin",
+    security(("bearer" = [])), request_body = ComplianceReview,
+    params(("id" = Uuid, Path, description = "产品 id"),
+           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+    responses((status = 200, body = Product, headers(("ETag" = String))), Problems))]
 async fn review_product(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    id: Result<Path<Uuid>, PathRejection>,
+    ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<ComplianceReview>,
-) -> ApiResult<Json<Product>> {
-    let p = state
-        .catalog
-        .review_product(&actor, path_id(id)?, body, if_match(&headers)?)
-        .await?;
-    Ok(Json(p.value))
+) -> ApiResult<Tagged<Product>> {
+    let tag = if_match(&headers)?;
+    let p = state.catalog.review_product(&actor, id, body, tag).await?;
+    Ok(Tagged::ok(p))
 }
 
-async fn public_products(State(state): State<AppState>) -> ApiResult<Json<Vec<Product>>> {
-    let filter = RecordFilter {
-        public_only: true,
-        ..RecordFilter::default()
-    };
-    Ok(Json(state.catalog.products(&filter).await?))
+/// Registered products.
+#[utoipa::path(get, path = "/api/v1/products", tag = "public", params(Page),
+    responses((status = 200, body = Listing<Product>), Problems))]
+async fn public_products(
+    State(state): State<AppState>,
+    ApiQuery(page): ApiQuery<Page>,
+) -> ApiResult<Json<Listing<Product>>> {
+    let items = state.catalog.products(&page.public_filter()?).await?;
+    Ok(Json(Listing::page(items, page.limit()?, |p| p.id)))
 }
 
+/// One registered product.
+#[utoipa::path(get, path = "/api/v1/products/{id}", tag = "public",
+    params(("id" = Uuid, Path, description = "产品 id")),
+    responses((status = 200, body = Product), Problems))]
 async fn public_product(
     State(state): State<AppState>,
-    id: Result<Path<Uuid>, PathRejection>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Product>> {
-    let product = state.catalog.product(path_id(id)?).await?.value;
-    if product.status != catalog::domain::product::ProductStatus::Registered {
+    let product = state.catalog.product(id).await?.value;
+    if product.status != ProductStatus::Registered {
         return Err(ApiError::not_found("产品不存在或尚未登记"));
     }
     Ok(Json(product))
 }
 
+/// Apply for registration (R 9 materials; evidence recorded before applying, R 7).
+#[utoipa::path(post, path = "/api/v1/registrations", tag = "registration",
+    security(("bearer" = [])), request_body = NewRegistration,
+    responses((status = 201, body = Registration), Problems))]
 async fn submit(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -117,24 +147,26 @@ async fn submit(
     Ok((StatusCode::CREATED, Json(r)))
 }
 
+/// Hand in corrected materials (补正); the acceptance clock restarts.
+#[utoipa::path(post, path = "/api/v1/registrations/{id}/resubmit", tag = "registration",
+    security(("bearer" = [])), request_body = Materials,
+    params(("id" = Uuid, Path, description = "登记 id"),
+           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+    responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn resubmit(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    id: Result<Path<Uuid>, PathRejection>,
+    ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<Materials>,
-) -> ApiResult<Json<Registration>> {
+) -> ApiResult<Tagged<Registration>> {
+    let tag = if_match(&headers)?;
+    let today = state.clock.today();
     let r = state
         .catalog
-        .resubmit_registration(
-            &actor,
-            path_id(id)?,
-            body,
-            state.clock.today(),
-            if_match(&headers)?,
-        )
+        .resubmit_registration(&actor, id, body, today, tag)
         .await?;
-    Ok(Json(r.value))
+    Ok(Tagged::ok(r))
 }
 
 fn public_or_404(r: &Registration) -> ApiResult<PublicRegistration> {
@@ -142,26 +174,32 @@ fn public_or_404(r: &Registration) -> ApiResult<PublicRegistration> {
         .ok_or_else(|| ApiError::not_found("登记不存在或尚未公示"))
 }
 
+/// A registration as disclosed: from publicity on.
+#[utoipa::path(get, path = "/api/v1/registrations/{id}", tag = "public",
+    params(("id" = Uuid, Path, description = "登记 id")),
+    responses((status = 200, body = PublicRegistration), Problems))]
 async fn public_registration(
     State(state): State<AppState>,
-    id: Result<Path<Uuid>, PathRejection>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<PublicRegistration>> {
-    let r = state.catalog.registration(path_id(id)?).await?.value;
+    let r = state.catalog.registration(id).await?.value;
     Ok(Json(public_or_404(&r)?))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct Filed {
     objection_id: Uuid,
 }
 
 /// Anyone may object during publicity, by real name with evidence; no token needed.
+#[utoipa::path(post, path = "/api/v1/registrations/{id}/objections", tag = "public",
+    request_body = NewObjection, params(("id" = Uuid, Path, description = "登记 id")),
+    responses((status = 201, body = Filed), Problems))]
 async fn object(
     State(state): State<AppState>,
-    id: Result<Path<Uuid>, PathRejection>,
+    ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<NewObjection>,
 ) -> ApiResult<(StatusCode, Json<Filed>)> {
-    let id = path_id(id)?;
     // Only registrations in publicity exist for the public.
     public_or_404(&state.catalog.registration(id).await?.value)?;
     let objection_id = state
@@ -171,19 +209,30 @@ async fn object(
     Ok((StatusCode::CREATED, Json(Filed { objection_id })))
 }
 
-async fn publicity(State(state): State<AppState>) -> ApiResult<Json<Vec<PublicRegistration>>> {
+/// Registrations now in publicity (or paused by an objection).
+#[utoipa::path(get, path = "/api/v1/publicity", tag = "public", params(Page),
+    responses((status = 200, body = Listing<PublicRegistration>), Problems))]
+async fn publicity(
+    State(state): State<AppState>,
+    ApiQuery(page): ApiQuery<Page>,
+) -> ApiResult<Json<Listing<PublicRegistration>>> {
     let filter = RecordFilter {
         statuses: vec!["publicized".into(), "under_objection".into()],
-        public_only: true,
-        ..RecordFilter::default()
+        ..page.public_filter()?
     };
     let items = state.catalog.registrations(&filter).await?;
-    Ok(Json(
-        items.iter().filter_map(Registration::public_view).collect(),
-    ))
+    let listing = Listing::page(items, page.limit()?, |r| r.id);
+    Ok(Json(Listing {
+        items: listing
+            .items
+            .iter()
+            .filter_map(Registration::public_view)
+            .collect(),
+        next: listing.next,
+    }))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct Verification {
     /// The code's check character is right (verifiable offline).
     well_formed: bool,
@@ -192,11 +241,14 @@ struct Verification {
     registration: Option<PublicRegistration>,
 }
 
+/// Verify a registration query code (登记结果查询码).
+#[utoipa::path(get, path = "/api/v1/verify/{code}", tag = "public",
+    params(("code" = String, Path, description = "登记结果查询码")),
+    responses((status = 200, body = Verification), Problems))]
 async fn verify_code(
     State(state): State<AppState>,
-    code: Result<Path<String>, PathRejection>,
+    ApiPath(raw): ApiPath<String>,
 ) -> ApiResult<Json<Verification>> {
-    let Path(raw) = code.map_err(|_| ApiError::bad_request("path.code", "查询码无效"))?;
     let Ok(code) = QueryCode::parse(&raw) else {
         return Ok(Json(Verification {
             well_formed: false,
@@ -211,8 +263,7 @@ async fn verify_code(
     };
     let today = state.clock.today();
     let valid = registration.as_ref().is_some_and(|r| {
-        r.status == catalog::domain::registration::RegistrationStatus::Coded
-            && r.valid_to.is_some_and(|v| today <= v)
+        r.status == RegistrationStatus::Coded && r.valid_to.is_some_and(|v| today <= v)
     });
     Ok(Json(Verification {
         well_formed: true,
@@ -221,113 +272,242 @@ async fn verify_code(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct RegistrarQuery {
-    status: Option<String>,
+    /// Only registrations in this state.
+    status: Option<RegistrationStatus>,
+    /// The last id of the previous page.
+    after: Option<Uuid>,
+    /// 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct Worklist {
     #[serde(flatten)]
     registration: Registration,
     /// Deadlines already passed (acceptance: 3 wd; formal review: 20 wd).
-    overdue: Vec<&'static str>,
+    overdue: Vec<String>,
 }
 
+/// The registrar's worklist with overdue flags (registrar, auditor).
+#[utoipa::path(get, path = "/api/v1/registrar/registrations", tag = "registration",
+    security(("bearer" = [])), params(RegistrarQuery),
+    responses((status = 200, body = Listing<Worklist>), Problems))]
 async fn registrar_list(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
-    q: Result<Query<RegistrarQuery>, QueryRejection>,
-) -> ApiResult<Json<Vec<Worklist>>> {
+    ApiQuery(q): ApiQuery<RegistrarQuery>,
+) -> ApiResult<Json<Listing<Worklist>>> {
     actor.require_role(&[Role::Registrar, Role::Auditor], "查看登记工作台")?;
-    let q = query(q)?;
+    let page = Page {
+        after: q.after,
+        limit: q.limit,
+    };
+    let status = q
+        .status
+        .map(|s| serde_json::to_value(s).map(|v| v.as_str().unwrap_or_default().to_string()))
+        .transpose()
+        .map_err(|_| ApiError::bad_request("status", "状态无效"))?;
     let filter = RecordFilter {
-        statuses: q.status.into_iter().filter(|s| !s.is_empty()).collect(),
+        statuses: status.into_iter().collect(),
+        after_id: page.after.map(|id| id.to_string()),
+        limit: Some(page.limit()?),
         ..RecordFilter::default()
     };
     let today = state.clock.today();
     let items = state.catalog.registrations(&filter).await?;
-    Ok(Json(
-        items
+    let listing = Listing::page(items, page.limit()?, |r| r.id);
+    Ok(Json(Listing {
+        items: listing
+            .items
             .into_iter()
             .map(|r| Worklist {
-                overdue: r.overdue(today),
+                overdue: r.overdue(today).into_iter().map(String::from).collect(),
                 registration: r,
             })
             .collect(),
-    ))
+        next: listing.next,
+    }))
 }
 
-/// Bodies of the registrar's actions; each action reads the fields it needs.
-#[derive(Debug, Default, Deserialize)]
-struct ActionBody {
-    #[serde(default)]
+/// Registrar steps that need nothing but the date.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum RegistrarStep {
+    /// Accept the application (due within 3 working days).
+    Accept,
+    /// Formal review passed: start the 10-working-day publicity.
+    Publicize,
+    /// Renew a coded registration inside the 60-day window.
+    Renew,
+}
+
+/// Accept, publicize or renew a registration; a request body, if any, is ignored.
+#[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/{step}", tag = "registration",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "登记 id"),
+           ("step" = RegistrarStep, Path, description = "accept | publicize | renew"),
+           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+    responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
+async fn registrar_step(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    ApiPath((id, step)): ApiPath<(Uuid, RegistrarStep)>,
+) -> ApiResult<Tagged<Registration>> {
+    let (c, today, tag) = (&state.catalog, state.clock.today(), if_match(&headers)?);
+    let r = match step {
+        RegistrarStep::Accept => c.accept_registration(&actor, id, today, tag).await?,
+        RegistrarStep::Publicize => c.publicize_registration(&actor, id, today, tag).await?,
+        RegistrarStep::Renew => c.renew_registration(&actor, id, today, tag).await?,
+    };
+    Ok(Tagged::ok(r))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+struct SupplementRequest {
+    /// The materials the applicant must add or correct.
     items: Vec<String>,
-    #[serde(default)]
-    reason: Option<String>,
-    #[serde(default)]
-    detail: Option<String>,
-    #[serde(default)]
-    revocation: Option<RevocationReason>,
-    #[serde(default)]
-    decision: Option<ObjectionDecision>,
+}
+
+/// Ask the applicant for 补正; the application returns to them.
+#[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/supplement", tag = "registration",
+    security(("bearer" = [])), request_body = SupplementRequest,
+    params(("id" = Uuid, Path, description = "登记 id"),
+           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+    responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
+async fn request_supplement(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(body): Body<SupplementRequest>,
+) -> ApiResult<Tagged<Registration>> {
+    let (today, tag) = (state.clock.today(), if_match(&headers)?);
+    let r = state
+        .catalog
+        .request_supplement(&actor, id, body.items, today, tag)
+        .await?;
+    Ok(Tagged::ok(r))
+}
+
+/// Refuse to accept the application, with the reason.
+#[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/refuse", tag = "registration",
+    security(("bearer" = [])), request_body = Reason,
+    params(("id" = Uuid, Path, description = "登记 id"),
+           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+    responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
+async fn refuse(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(body): Body<Reason>,
+) -> ApiResult<Tagged<Registration>> {
+    let (today, tag) = (state.clock.today(), if_match(&headers)?);
+    let r = state
+        .catalog
+        .refuse_registration(&actor, id, &body.reason, today, tag)
+        .await?;
+    Ok(Tagged::ok(r))
+}
+
+/// Decide an objection: dismissed resumes publicity, upheld terminates the registration.
+#[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/decide-objection",
+    tag = "registration", security(("bearer" = [])), request_body = ObjectionDecision,
+    params(("id" = Uuid, Path, description = "登记 id"),
+           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+    responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
+async fn decide_objection(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(body): Body<ObjectionDecision>,
+) -> ApiResult<Tagged<Registration>> {
+    let (today, tag) = (state.clock.today(), if_match(&headers)?);
+    let r = state
+        .catalog
+        .decide_objection(&actor, id, body, today, tag)
+        .await?;
+    Ok(Tagged::ok(r))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+struct CodeRequest {
+    /// A code issued by an external (e.g. national) registration system, kept beside ours.
     #[serde(default)]
     external_code: Option<String>,
 }
 
-async fn registrar_action(
+/// Publicity ended without an upheld objection: issue the query code and start validity.
+#[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/code", tag = "registration",
+    security(("bearer" = [])), request_body = CodeRequest,
+    params(("id" = Uuid, Path, description = "登记 id"),
+           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+    responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
+async fn issue_code(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    path: Result<Path<(Uuid, String)>, PathRejection>,
-    body: axum::body::Bytes,
-) -> ApiResult<Json<Registration>> {
-    let Path((id, action)) = path
-        .map_err(|e| ApiError::bad_request("path", format!("路径参数无效：{}", e.body_text())))?;
-    let body: ActionBody = if body.is_empty() {
-        ActionBody::default()
-    } else {
-        parse_json(&body)?
-    };
-    let today = state.clock.today();
-    let tag = if_match(&headers)?;
-    let c = &state.catalog;
-    let missing = |field: &str| ApiError::bad_request(field, format!("缺少 {field}"));
-    let r = match action.as_str() {
-        "supplement" => {
-            c.request_supplement(&actor, id, body.items, today, tag)
-                .await?
-        }
-        "accept" => c.accept_registration(&actor, id, today, tag).await?,
-        "refuse" => {
-            let reason = body.reason.ok_or_else(|| missing("reason"))?;
-            c.refuse_registration(&actor, id, &reason, today, tag)
-                .await?
-        }
-        "publicize" => c.publicize_registration(&actor, id, today, tag).await?,
-        "decide-objection" => {
-            let decision = body.decision.ok_or_else(|| missing("decision"))?;
-            c.decide_objection(&actor, id, decision, today, tag).await?
-        }
-        "code" => {
-            c.issue_query_code(&actor, id, body.external_code, today, tag)
-                .await?
-        }
-        "renew" => c.renew_registration(&actor, id, today, tag).await?,
-        "cancel" => {
-            let reason = body.reason.ok_or_else(|| missing("reason"))?;
-            c.cancel_registration(&actor, id, &reason, today, tag)
-                .await?
-        }
-        "revoke" => {
-            let reason = body.revocation.ok_or_else(|| missing("revocation"))?;
-            let detail = body.detail.ok_or_else(|| missing("detail"))?;
-            c.revoke_registration(&actor, id, reason, &detail, today, tag)
-                .await?
-        }
-        other => {
-            return Err(ApiError::not_found(format!("未知的登记操作“{other}”")));
-        }
-    };
-    Ok(Json(r.value))
+    ApiPath(id): ApiPath<Uuid>,
+    Body(body): Body<CodeRequest>,
+) -> ApiResult<Tagged<Registration>> {
+    let (today, tag) = (state.clock.today(), if_match(&headers)?);
+    let r = state
+        .catalog
+        .issue_query_code(&actor, id, body.external_code, today, tag)
+        .await?;
+    Ok(Tagged::ok(r))
+}
+
+/// Cancel a registration (注销), with the reason.
+#[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/cancel", tag = "registration",
+    security(("bearer" = [])), request_body = Reason,
+    params(("id" = Uuid, Path, description = "登记 id"),
+           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+    responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
+async fn cancel(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(body): Body<Reason>,
+) -> ApiResult<Tagged<Registration>> {
+    let (today, tag) = (state.clock.today(), if_match(&headers)?);
+    let r = state
+        .catalog
+        .cancel_registration(&actor, id, &body.reason, today, tag)
+        .await?;
+    Ok(Tagged::ok(r))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+struct RevocationRequest {
+    revocation: RevocationReason,
+    detail: String,
+}
+
+/// Revoke a registration for an R 20 reason.
+#[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/revoke", tag = "registration",
+    security(("bearer" = [])), request_body = RevocationRequest,
+    params(("id" = Uuid, Path, description = "登记 id"),
+           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+    responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
+async fn revoke(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(body): Body<RevocationRequest>,
+) -> ApiResult<Tagged<Registration>> {
+    let (today, tag) = (state.clock.today(), if_match(&headers)?);
+    let r = state
+        .catalog
+        .revoke_registration(&actor, id, body.revocation, &body.detail, today, tag)
+        .await?;
+    Ok(Tagged::ok(r))
 }

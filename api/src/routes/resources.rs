@@ -2,61 +2,51 @@
 //! review, return, publish; the owner or an administration withdraws. Unpublished state is only
 //! visible to the owner, administrations and auditors.
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::header::ETAG;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
+use axum::extract::State;
+use axum::http::HeaderMap;
 use catalog::Versioned;
 use catalog::domain::resource::{Resource, ResourceContent, ResourceStatus};
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::public::{Listing, path_id, query};
+use super::public::Listing;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Body, etag, if_match};
+use crate::extract::{ApiPath, ApiQuery, Body, Tagged, if_match};
+use crate::openapi::Problems;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/workspace/resources", get(list).post(create))
-        .route("/api/v1/workspace/resources/{id}", get(current).put(update))
-        .route("/api/v1/workspace/resources/{id}/versions", get(versions))
-        .route("/api/v1/workspace/resources/{id}/submit", post(submit))
-        .route("/api/v1/workspace/resources/{id}/approve", post(approve))
-        .route(
-            "/api/v1/workspace/resources/{id}/return",
-            post(return_for_revision),
-        )
-        .route("/api/v1/workspace/resources/{id}/publish", post(publish))
-        .route("/api/v1/workspace/resources/{id}/withdraw", post(withdraw))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(current, update))
+        .routes(routes!(versions))
+        .routes(routes!(step))
+        .routes(routes!(return_for_revision))
+        .routes(routes!(withdraw))
 }
 
-/// A resource with its ETag header.
-fn tagged(status: StatusCode, resource: Versioned<Resource>) -> Response {
-    let mut response = (status, Json(resource.value)).into_response();
-    if let Ok(value) = etag(resource.row_version).parse() {
-        response.headers_mut().insert(ETAG, value);
-    }
-    response
-}
-
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct NewResource {
-    /// Defaults to the caller's organization.
+    /// The providing organization; defaults to the caller's.
     #[serde(default)]
     provider_id: Option<Uuid>,
     content: ResourceContent,
 }
 
+/// Draft a directory entry (provider, or a data administration on its behalf).
+#[utoipa::path(post, path = "/api/v1/workspace/resources", tag = "workspace",
+    security(("bearer" = [])), request_body = NewResource,
+    responses((status = 201, body = Resource, headers(("ETag" = String))), Problems))]
 async fn create(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     Body(body): Body<NewResource>,
-) -> ApiResult<Response> {
+) -> ApiResult<Tagged<Resource>> {
     let provider = body
         .provider_id
         .or(actor.org_id)
@@ -65,167 +55,190 @@ async fn create(
         .catalog
         .create_resource(&actor, provider, body.content)
         .await?;
-    Ok(tagged(
-        StatusCode::CREATED,
-        Versioned {
-            row_version: 1,
-            value: resource,
-        },
-    ))
+    Ok(Tagged::created(Versioned {
+        row_version: 1,
+        value: resource,
+    }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// Only this provider's entries.
     provider_id: Option<Uuid>,
-    status: Option<String>,
+    /// Only entries in this state.
+    status: Option<ResourceStatus>,
+    /// The last id of the previous page.
     after: Option<Uuid>,
+    /// 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
 }
 
+/// Entries the caller may see in every state: its own (provider), all (administration, auditor).
+#[utoipa::path(get, path = "/api/v1/workspace/resources", tag = "workspace",
+    security(("bearer" = [])), params(ListQuery),
+    responses((status = 200, body = Listing<Resource>), Problems))]
 async fn list(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
-    q: Result<Query<ListQuery>, QueryRejection>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Listing<Resource>>> {
-    let q = query(q)?;
     let limit = match q.limit.unwrap_or(50) {
         n @ 1..=500 => n,
         _ => return Err(ApiError::bad_request("limit", "limit 必须在 1 到 500 之间")),
     };
-    let statuses = match q.status.as_deref() {
-        None | Some("") => Vec::new(),
-        Some(raw) => vec![
-            serde_json::from_value::<ResourceStatus>(serde_json::Value::from(raw))
-                .map_err(|_| ApiError::bad_request("status", format!("状态“{raw}”无效")))?,
-        ],
-    };
     let items: Vec<Resource> = state
         .catalog
-        .resources_as(&actor, q.provider_id, statuses, q.after, limit)
+        .resources_as(
+            &actor,
+            q.provider_id,
+            q.status.into_iter().collect(),
+            q.after,
+            limit,
+        )
         .await?
         .into_iter()
         .map(|v| v.value)
         .collect();
-    let next = (items.len() as i64 == limit)
-        .then(|| items.last().map(|r| r.id))
-        .flatten();
-    Ok(Json(Listing { items, next }))
+    Ok(Json(Listing::page(items, limit, |r| r.id)))
 }
 
+/// The current version of an entry, in whatever state.
+#[utoipa::path(get, path = "/api/v1/workspace/resources/{id}", tag = "workspace",
+    security(("bearer" = [])), params(("id" = Uuid, Path, description = "资源 id")),
+    responses((status = 200, body = Resource, headers(("ETag" = String))), Problems))]
 async fn current(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
-    id: Result<Path<Uuid>, PathRejection>,
-) -> ApiResult<Response> {
-    let resource = state.catalog.resource_as(&actor, path_id(id)?).await?;
-    Ok(tagged(StatusCode::OK, resource))
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Tagged<Resource>> {
+    Ok(Tagged::ok(state.catalog.resource_as(&actor, id).await?))
 }
 
+/// Every version of an entry, oldest first.
+#[utoipa::path(get, path = "/api/v1/workspace/resources/{id}/versions", tag = "workspace",
+    security(("bearer" = [])), params(("id" = Uuid, Path, description = "资源 id")),
+    responses((status = 200, body = Vec<Resource>), Problems))]
 async fn versions(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
-    id: Result<Path<Uuid>, PathRejection>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Vec<Resource>>> {
-    Ok(Json(
-        state
-            .catalog
-            .resource_versions_as(&actor, path_id(id)?)
-            .await?,
-    ))
+    Ok(Json(state.catalog.resource_versions_as(&actor, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct ContentBody {
     content: ResourceContent,
 }
 
+/// Edit an entry; after approval this makes a new version (the public keeps the published one).
+#[utoipa::path(put, path = "/api/v1/workspace/resources/{id}", tag = "workspace",
+    security(("bearer" = [])), request_body = ContentBody,
+    params(("id" = Uuid, Path, description = "资源 id"),
+           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+    responses((status = 200, body = Resource, headers(("ETag" = String))), Problems))]
 async fn update(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    id: Result<Path<Uuid>, PathRejection>,
+    ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<ContentBody>,
-) -> ApiResult<Response> {
-    let resource = state
+) -> ApiResult<Tagged<Resource>> {
+    let tag = if_match(&headers)?;
+    let r = state
         .catalog
-        .update_resource(&actor, path_id(id)?, body.content, if_match(&headers)?)
+        .update_resource(&actor, id, body.content, tag)
         .await?;
-    Ok(tagged(StatusCode::OK, resource))
+    Ok(Tagged::ok(r))
 }
 
-async fn submit(
+/// The workflow steps that carry no body.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum ResourceStep {
+    /// Provider hands a draft in for review.
+    Submit,
+    /// Administration accepts it.
+    Approve,
+    /// Administration publishes it.
+    Publish,
+}
+
+/// Move an entry one step: submit (provider), approve or publish (administration).
+#[utoipa::path(post, path = "/api/v1/workspace/resources/{id}/{step}", tag = "workspace",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "资源 id"),
+           ("step" = ResourceStep, Path, description = "submit | approve | publish"),
+           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+    responses((status = 200, body = Resource, headers(("ETag" = String))), Problems))]
+async fn step(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    id: Result<Path<Uuid>, PathRejection>,
-) -> ApiResult<Response> {
-    let r = state
-        .catalog
-        .submit_resource(&actor, path_id(id)?, if_match(&headers)?)
-        .await?;
-    Ok(tagged(StatusCode::OK, r))
+    ApiPath((id, step)): ApiPath<(Uuid, ResourceStep)>,
+) -> ApiResult<Tagged<Resource>> {
+    let tag = if_match(&headers)?;
+    let c = &state.catalog;
+    let r = match step {
+        ResourceStep::Submit => c.submit_resource(&actor, id, tag).await?,
+        ResourceStep::Approve => c.approve_resource(&actor, id, tag).await?,
+        ResourceStep::Publish => c.publish_resource(&actor, id, tag).await?,
+    };
+    Ok(Tagged::ok(r))
 }
 
-async fn approve(
-    State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    headers: HeaderMap,
-    id: Result<Path<Uuid>, PathRejection>,
-) -> ApiResult<Response> {
-    let r = state
-        .catalog
-        .approve_resource(&actor, path_id(id)?, if_match(&headers)?)
-        .await?;
-    Ok(tagged(StatusCode::OK, r))
-}
-
-async fn publish(
-    State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    headers: HeaderMap,
-    id: Result<Path<Uuid>, PathRejection>,
-) -> ApiResult<Response> {
-    let r = state
-        .catalog
-        .publish_resource(&actor, path_id(id)?, if_match(&headers)?)
-        .await?;
-    Ok(tagged(StatusCode::OK, r))
-}
-
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct Reasons {
+    /// What the provider must fix.
     reasons: Vec<String>,
 }
 
+/// Return a submitted entry to its provider with reasons.
+#[utoipa::path(post, path = "/api/v1/workspace/resources/{id}/return", tag = "workspace",
+    security(("bearer" = [])), request_body = Reasons,
+    params(("id" = Uuid, Path, description = "资源 id"),
+           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+    responses((status = 200, body = Resource, headers(("ETag" = String))), Problems))]
 async fn return_for_revision(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    id: Result<Path<Uuid>, PathRejection>,
+    ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<Reasons>,
-) -> ApiResult<Response> {
+) -> ApiResult<Tagged<Resource>> {
+    let tag = if_match(&headers)?;
     let r = state
         .catalog
-        .return_resource(&actor, path_id(id)?, body.reasons, if_match(&headers)?)
+        .return_resource(&actor, id, body.reasons, tag)
         .await?;
-    Ok(tagged(StatusCode::OK, r))
+    Ok(Tagged::ok(r))
 }
 
-#[derive(Debug, Deserialize)]
+/// A reason given for a state change.
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct Reason {
     pub reason: String,
 }
 
+/// Withdraw a published entry (never deleted: it stays readable with its reason).
+#[utoipa::path(post, path = "/api/v1/workspace/resources/{id}/withdraw", tag = "workspace",
+    security(("bearer" = [])), request_body = Reason,
+    params(("id" = Uuid, Path, description = "资源 id"),
+           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+    responses((status = 200, body = Resource, headers(("ETag" = String))), Problems))]
 async fn withdraw(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    id: Result<Path<Uuid>, PathRejection>,
+    ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<Reason>,
-) -> ApiResult<Response> {
+) -> ApiResult<Tagged<Resource>> {
+    let tag = if_match(&headers)?;
     let r = state
         .catalog
-        .withdraw_resource(&actor, path_id(id)?, &body.reason, if_match(&headers)?)
+        .withdraw_resource(&actor, id, &body.reason, tag)
         .await?;
-    Ok(tagged(StatusCode::OK, r))
+    Ok(Tagged::ok(r))
 }

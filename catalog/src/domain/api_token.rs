@@ -11,7 +11,7 @@ use crate::service::Role;
 /// Every token starts with this, so leaked tokens are easy to spot in logs and scanners.
 pub const TOKEN_PREFIX: &str = "mulu_";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenStatus {
     Active,
@@ -19,7 +19,7 @@ pub enum TokenStatus {
 }
 
 /// The stored side of a token. Never holds the secret.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ApiToken {
     pub id: Uuid,
     pub name: String,

@@ -8,7 +8,7 @@ use super::RegionCode;
 use super::organization::require_text;
 use crate::error::{CatalogError, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum AuthorizationMode {
     #[serde(rename = "整体授权")]
     Whole,
@@ -19,7 +19,7 @@ pub enum AuthorizationMode {
 }
 
 /// C 7.1 operator types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum OperatorType {
     #[serde(rename = "综合")]
     Comprehensive,
@@ -29,7 +29,7 @@ pub enum OperatorType {
     Scenario,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthorizationStatus {
     Announced,
@@ -78,7 +78,7 @@ impl AuthorizationStatus {
 }
 
 /// Termination grounds, C 8.6 a–e.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum TerminationReason {
     /// a) 约定的运营期限届满而未进行续约
     #[serde(rename = "期限届满未续约")]
@@ -97,7 +97,7 @@ pub enum TerminationReason {
     AgreedCondition,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Termination {
     pub reason: TerminationReason,
     pub detail: String,
@@ -105,7 +105,7 @@ pub struct Termination {
 }
 
 /// What a data administration files when it announces an authorization (实施方案 + 协议 draft).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewAuthorization {
     /// 实施方案名称
     pub plan_name: String,
@@ -145,7 +145,7 @@ impl NewAuthorization {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StatusChange {
     pub status: AuthorizationStatus,
     pub at: DateTime<Utc>,
@@ -153,7 +153,7 @@ pub struct StatusChange {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Authorization {
     pub id: Uuid,
     #[serde(flatten)]

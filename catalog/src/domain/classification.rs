@@ -17,7 +17,7 @@ macro_rules! chinese_enum {
     (@count $head:ident $($tail:ident)*) => { 1usize + chinese_enum!(@count $($tail)*) };
     ($(#[$doc:meta])* $name:ident, $what:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
         pub enum $name {
             $(#[serde(rename = $text)] $variant,)+
         }
@@ -132,7 +132,19 @@ chinese_enum!(
 /// Ordered by level, then sub-level (no sub-level sorts below 1). Serialized as
 /// `{"level": "一般数据", "sub_level": 2}`; `sub_level` may be absent or null, and is checked on
 /// deserialize.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(try_from = "GradeRepr")]
 pub struct Grade {
     pub level: GradeLevel,

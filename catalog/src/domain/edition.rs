@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::{Grade, OpenType, ResourceCode, ShareType, UpdateFrequency};
 
 /// One line of an edition. Frozen: later edits of the resource never change a published edition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EditionLine {
     pub resource_id: Uuid,
     pub code: ResourceCode,
@@ -34,7 +34,7 @@ pub struct EditionLine {
     pub withheld_items: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DirectoryEdition {
     pub id: Uuid,
     /// 1, 2, 3… in publication order.
@@ -48,21 +48,21 @@ pub struct DirectoryEdition {
     pub lines: Vec<EditionLine>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FieldChange {
     pub field: String,
     pub before: serde_json::Value,
     pub after: serde_json::Value,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ChangedLine {
     pub code: ResourceCode,
     pub name: String,
     pub changes: Vec<FieldChange>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EditionDiff {
     pub from: u32,
     pub to: u32,

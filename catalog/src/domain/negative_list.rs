@@ -11,7 +11,7 @@ use super::resource::ResourceContent;
 use crate::error::{CatalogError, Result};
 
 /// What an entry covers: one resource, or a whole category of the directory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum NegativeTarget {
     Resource {
@@ -45,14 +45,14 @@ impl NegativeTarget {
 }
 
 /// Whole resource, or only the named data items.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", content = "items", rename_all = "snake_case")]
 pub enum NegativeScope {
     WholeResource,
     DataItems(Vec<String>),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum NegativeKind {
     #[serde(rename = "禁止")]
     Prohibited,
@@ -61,7 +61,7 @@ pub enum NegativeKind {
 }
 
 /// Reason categories of C 6.1, plus 涉密 (LY).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum NegativeReason {
     #[serde(rename = "危害国家安全")]
     NationalSecurity,
@@ -75,7 +75,7 @@ pub enum NegativeReason {
     Classified,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NegativeStatus {
     Active,
@@ -91,7 +91,7 @@ impl NegativeStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NegativeStatusChange {
     pub status: NegativeStatus,
     pub at: DateTime<Utc>,
@@ -99,7 +99,7 @@ pub struct NegativeStatusChange {
 }
 
 /// What a data administration files to put something on the list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewNegativeListEntry {
     pub target: NegativeTarget,
     pub scope: NegativeScope,
@@ -159,7 +159,7 @@ impl NewNegativeListEntry {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NegativeListEntry {
     pub id: Uuid,
     #[serde(flatten)]

@@ -10,7 +10,19 @@ use super::{RegionCode, Uscc};
 use crate::error::{CatalogError, Result};
 
 /// What an organization may act as; one organization can hold several kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgKind {
     /// 数源单位 / 数据提供单位
@@ -44,14 +56,14 @@ impl OrgKind {
 }
 
 /// Internal contact details: never part of any public view.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Contact {
     pub person: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgStatus {
     Active,
@@ -59,7 +71,7 @@ pub enum OrgStatus {
 }
 
 /// What a caller supplies to register an organization.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewOrganization {
     pub uscc: Uscc,
     pub name: String,
@@ -79,7 +91,7 @@ impl NewOrganization {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Organization {
     pub id: Uuid,
     pub uscc: Uscc,

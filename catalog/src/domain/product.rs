@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::organization::require_text;
 use crate::error::{CatalogError, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum DeliveryForm {
     #[serde(rename = "数据集")]
     Dataset,
@@ -24,7 +24,7 @@ pub enum DeliveryForm {
 }
 
 /// Public-good scenes are free; industry scenes may charge up to a government-guided ceiling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum SceneCategory {
     #[serde(rename = "公共治理、公益事业")]
     PublicGood,
@@ -32,7 +32,7 @@ pub enum SceneCategory {
     Industry,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewProduct {
     pub name: String,
     pub summary: String,
@@ -95,7 +95,7 @@ impl NewProduct {
 }
 
 /// The outcome of the compliance review (C 10.4) by the data administration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ComplianceReview {
     pub passed: bool,
     /// Reference of the review report.
@@ -105,7 +105,7 @@ pub struct ComplianceReview {
     pub notes: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProductStatus {
     Draft,
@@ -127,7 +127,7 @@ impl ProductStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Product {
     pub id: Uuid,
     pub operator_id: Uuid,

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use super::check_char::mod37_36_check;
 use super::{InvalidValue, RegionCode};
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct QueryCode(String);
 

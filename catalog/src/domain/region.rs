@@ -65,7 +65,9 @@ pub enum RegionLevel {
 
 /// A GB/T 2260 code that is six ASCII digits, under one of the 34 province-level prefixes, and
 /// never a county without a prefecture (digits 3–4 "00" with 5–6 not "00").
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct RegionCode(String);
 

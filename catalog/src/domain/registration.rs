@@ -12,14 +12,14 @@ use crate::calendar::WorkingCalendar;
 use crate::error::{CatalogError, Result};
 use crate::policy::JurisdictionPolicy;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RegistrationSubject {
     Resource { resource_id: Uuid },
     Product { product_id: Uuid },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum RegistrationType {
     #[serde(rename = "首次登记")]
     Initial,
@@ -30,7 +30,7 @@ pub enum RegistrationType {
 }
 
 /// The application materials of R 9 (一).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Materials {
     /// 主体信息
     pub registrant_info: String,
@@ -76,7 +76,7 @@ impl Materials {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RegistrationStatus {
     Submitted,
@@ -124,7 +124,7 @@ impl RegistrationStatus {
 }
 
 /// A real-name objection during publicity (R 12). Identity and contact are never public.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewObjection {
     /// 实名: the objector's legal name.
     pub objector_name: String,
@@ -136,7 +136,7 @@ pub struct NewObjection {
     pub evidence: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ObjectionStatus {
     Pending,
@@ -144,7 +144,7 @@ pub enum ObjectionStatus {
     Dismissed,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Objection {
     pub id: Uuid,
     #[serde(flatten)]
@@ -158,7 +158,7 @@ pub struct Objection {
 }
 
 /// The registrar's decision on one objection.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ObjectionDecision {
     pub objection_id: Uuid,
     pub upheld: bool,
@@ -166,7 +166,7 @@ pub struct ObjectionDecision {
 }
 
 /// R 20 grounds for revocation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum RevocationReason {
     #[serde(rename = "隐瞒事实或提供虚假材料")]
     FalseMaterials,
@@ -178,7 +178,7 @@ pub enum RevocationReason {
     OtherViolation,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RegistrationEvent {
     pub status: RegistrationStatus,
     pub on: NaiveDate,
@@ -186,7 +186,7 @@ pub struct RegistrationEvent {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Registration {
     pub id: Uuid,
     pub subject: RegistrationSubject,
@@ -246,7 +246,7 @@ pub struct Registration {
 }
 
 /// What a registrant files.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewRegistration {
     pub subject: RegistrationSubject,
     pub kind: RegistrationType,
@@ -689,7 +689,7 @@ fn years_after(from: NaiveDate, years: u32) -> Result<NaiveDate> {
 }
 
 /// What the public sees (R 12 公示内容, R 13 results): no materials, no objector identities.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PublicRegistration {
     pub id: Uuid,
     pub subject: RegistrationSubject,

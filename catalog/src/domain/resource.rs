@@ -11,7 +11,7 @@ use super::{Grade, OpenType, RegionCode, ResourceCode, ShareType, UpdateFrequenc
 use crate::error::{CatalogError, Result};
 
 /// 信息项: one column or field of the resource.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DataItem {
     pub name: String,
     #[serde(default)]
@@ -29,7 +29,7 @@ pub struct DataItem {
 }
 
 /// Everything a provider describes about a resource; versioned as a whole.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ResourceContent {
     pub name: String,
     pub summary: String,
@@ -149,7 +149,7 @@ fn blank(value: &Option<String>) -> bool {
     value.as_deref().is_none_or(|s| s.trim().is_empty())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ResourceStatus {
     Draft,
@@ -186,7 +186,7 @@ impl ResourceStatus {
 
 /// A directory entry. `version` counts content versions: every change after approval makes a new one,
 /// while `published_version` keeps pointing at what the public sees until the change is published.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Resource {
     pub id: Uuid,
     pub code: ResourceCode,

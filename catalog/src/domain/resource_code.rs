@@ -16,7 +16,9 @@ pub const MAX_SEQUENCE: u64 = 99_999_999;
 const FORMAT_HINT: &str = "应为“6位行政区划代码-8位顺序号-1位校验码”，如“440300-00000123-I”";
 
 /// A resource code whose region, sequence and check character have all been verified.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct ResourceCode(String);
 

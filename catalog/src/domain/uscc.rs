@@ -33,7 +33,9 @@ pub fn compute_check_char(first17: &str) -> Option<char> {
 }
 
 /// A 统一社会信用代码 that has passed every check: always 18 uppercase charset characters.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Uscc(String);
 

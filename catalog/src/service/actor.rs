@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use crate::error::{CatalogError, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// The service itself (migrations, demo data, scheduled expiry).

@@ -18,7 +18,7 @@ use crate::error::{CatalogError, Result, Rule};
 use crate::policy::JurisdictionPolicy;
 use crate::store::{RecordFilter, Table};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct EditionLineRequest {
     pub resource_id: Uuid,
     /// Required for 重要数据 where the policy says so, e.g. "仅通过隐私计算方式提供".
@@ -26,7 +26,7 @@ pub struct EditionLineRequest {
     pub condition: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct EditionRequest {
     pub title: String,
     #[serde(default)]

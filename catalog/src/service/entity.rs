@@ -37,7 +37,7 @@ pub(crate) trait Entity: Serialize + DeserializeOwned {
 }
 
 /// An entity with the row version it was read at (the API's ETag).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Versioned<T> {
     pub row_version: i64,
     #[serde(flatten)]

@@ -14,7 +14,7 @@ use crate::error::{CatalogError, Result};
 use crate::store::{RecordFilter, Table, VersionRecord, WriteTx};
 
 /// What the public sees of a resource: its latest published version, without internal fields.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PublicResource {
     pub id: Uuid,
     pub code: ResourceCode,

@@ -1,0 +1,106 @@
+//! The OpenAPI 3.1 document: collected from the handlers' `#[utoipa::path]` annotations by
+//! utoipa-axum, committed as `openapi/openapi.json` and served at `/api/v1/openapi.json`.
+
+use std::collections::BTreeMap;
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+use utoipa::{IntoResponses, Modify, OpenApi};
+
+use crate::error::Problem;
+
+/// Name of the bearer-token security scheme operations refer to.
+pub const BEARER: &str = "bearer";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Mulu 目录 API",
+        description = "公共数据资源授权运营目录与登记服务。错误一律以 RFC 9457 problem+json 返回，\
+                       `type` 稳定，`field` 指出出错字段，`rule` 指出违反的授权运营规则编号。",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    components(schemas(Problem)),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "public", description = "公开信息：已发布目录、负面清单、公示、已登记产品"),
+        (name = "workspace", description = "数源单位编目与数据管理部门审核"),
+        (name = "admin", description = "数据管理部门：机构、令牌、负面清单、运营目录、授权、产品合规审查"),
+        (name = "registration", description = "登记：申请、补正、受理、审查、公示、异议、赋码、续展、注销、撤销"),
+        (name = "audit", description = "监管接口：审计记录与哈希链校验"),
+        (name = "system", description = "健康检查与接口文档"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            BEARER,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("mulu_…")
+                    .description(Some(
+                        "`mulu token create` 或 /api/v1/admin/tokens 签发的访问令牌",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The problem+json answers any operation may give; listed on every operation so clients and
+/// schema checkers know their shape.
+pub struct Problems;
+
+impl IntoResponses for Problems {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::response::Response>> {
+        [
+            ("400", "请求无效（字段路径见 field）"),
+            ("401", "未认证或令牌无效"),
+            ("403", "无权操作"),
+            ("404", "未找到"),
+            ("409", "冲突：版本已变化（If-Match）或当前状态不允许该操作"),
+            ("413", "请求体过大"),
+            ("415", "不支持的内容类型"),
+            (
+                "422",
+                "字段值无效或违反授权运营规则（rule 字段给出规则编号）",
+            ),
+            ("429", "请求过于频繁"),
+        ]
+        .into_iter()
+        .map(|(status, description)| {
+            let response = ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build();
+            (status.to_string(), RefOr::T(response))
+        })
+        .collect()
+    }
+}
+
+/// The whole document, as the running server serves it.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, api) = crate::routes::api_router().split_for_parts();
+    api
+}
+
+/// The document as committed in `openapi/openapi.json` (pretty JSON, trailing newline).
+pub fn document_json() -> String {
+    let mut json = document()
+        .to_pretty_json()
+        .expect("an OpenAPI document always serializes");
+    json.push('\n');
+    json
+}
