@@ -1,10 +1,12 @@
 //! Who is calling: `Authorization: Bearer mulu_…` resolves to an actor; no header is the public.
 
+use std::marker::PhantomData;
+
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use catalog::Actor;
+use catalog::{Actor, Role};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -50,4 +52,67 @@ impl FromRequestParts<AppState> for Authenticated {
             Caller(None) => Err(unauthorized("该操作需要访问令牌")),
         }
     }
+}
+
+/// The roles an operation admits; checked before the body is read, so a caller in the wrong role
+/// learns nothing about the body's shape. The catalog checks ownership again.
+pub trait RoleSet {
+    const ROLES: &'static [Role];
+}
+
+/// An authenticated caller in one of `R::ROLES`: otherwise 401 (no token) or 403.
+pub struct As<R: RoleSet>(pub Actor, pub PhantomData<R>);
+
+impl<R: RoleSet + Send + Sync> FromRequestParts<AppState> for As<R> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Authenticated(actor) = Authenticated::from_request_parts(parts, state).await?;
+        if R::ROLES.contains(&actor.role) {
+            Ok(As(actor, PhantomData))
+        } else {
+            let allowed: Vec<&str> = R::ROLES.iter().map(|r| r.as_str()).collect();
+            Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "无权操作",
+                format!(
+                    "角色 {} 无权调用此接口（允许：{}）",
+                    actor.role.as_str(),
+                    allowed.join("、")
+                ),
+            ))
+        }
+    }
+}
+
+macro_rules! role_sets {
+    ($($(#[$doc:meta])* $name:ident = [$($role:ident),+];)+) => {$(
+        $(#[$doc])*
+        pub struct $name;
+        impl RoleSet for $name {
+            const ROLES: &'static [Role] = &[$(Role::$role),+];
+        }
+    )+};
+}
+
+role_sets! {
+    /// 数据管理部门 / 实施机构.
+    DataAdmins = [DataAdmin];
+    /// 数源单位 drafting their own entries.
+    Providers = [Provider];
+    /// Who moves directory entries through review: providers and administrations.
+    Curators = [Provider, DataAdmin];
+    /// Who reads unpublished directory entries (each within its rights).
+    CatalogReaders = [Provider, DataAdmin, Auditor];
+    /// 运营机构.
+    Operators = [Operator];
+    /// Who applies for registration: operators (products), holders and implementing bodies (resources).
+    Registrants = [Operator, Provider, DataAdmin];
+    /// 登记机构.
+    Registrars = [Registrar];
+    /// Who reads the registrar's worklist.
+    RegistrarDesk = [Registrar, Auditor];
+    /// 监管 and the administration reading the audit trail.
+    Auditors = [Auditor, DataAdmin];
 }

@@ -4,5 +4,6 @@ mod audit_cli;
 mod openapi;
 mod public_api;
 mod registration;
+mod role_matrix;
 mod server;
 mod workflow;

@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::resources::Reason;
-use crate::auth::Authenticated;
+use crate::auth::{As, DataAdmins};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, Body, Tagged, if_match};
 use crate::openapi::Problems;
@@ -32,11 +32,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// Register an organization (provider, operator, exchange…).
 #[utoipa::path(post, path = "/api/v1/admin/organizations", tag = "admin",
-    security(("bearer" = [])), request_body = NewOrganization,
+    security(("bearer" = ["data_admin"])), request_body = NewOrganization,
     responses((status = 201, body = Organization), Problems))]
 async fn register_organization(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<DataAdmins>,
     Body(body): Body<NewOrganization>,
 ) -> ApiResult<(StatusCode, Json<Organization>)> {
     let org = state.catalog.register_organization(&actor, body).await?;
@@ -64,11 +64,11 @@ struct IssuedTokenView {
 
 /// Issue an API token bound to an organization and a role.
 #[utoipa::path(post, path = "/api/v1/admin/tokens", tag = "admin",
-    security(("bearer" = [])), request_body = TokenRequest,
+    security(("bearer" = ["data_admin"])), request_body = TokenRequest,
     responses((status = 201, body = IssuedTokenView), Problems))]
 async fn issue_token(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<DataAdmins>,
     Body(body): Body<TokenRequest>,
 ) -> ApiResult<(StatusCode, Json<IssuedTokenView>)> {
     let issued = state
@@ -89,11 +89,11 @@ async fn issue_token(
 
 /// Revoke a token; it stops working at once.
 #[utoipa::path(post, path = "/api/v1/admin/tokens/{id}/revoke", tag = "admin",
-    security(("bearer" = [])), params(("id" = Uuid, Path, description = "令牌 id")),
+    security(("bearer" = ["data_admin"])), params(("id" = Uuid, Path, description = "令牌 id")),
     responses((status = 204, description = "已吊销"), Problems))]
 async fn revoke_token(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<DataAdmins>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<StatusCode> {
     state.catalog.revoke_token(&actor, id).await?;
@@ -102,11 +102,11 @@ async fn revoke_token(
 
 /// Put a resource or category on the negative list.
 #[utoipa::path(post, path = "/api/v1/admin/negative-list", tag = "admin",
-    security(("bearer" = [])), request_body = NewNegativeListEntry,
+    security(("bearer" = ["data_admin"])), request_body = NewNegativeListEntry,
     responses((status = 201, body = NegativeListEntry), Problems))]
 async fn add_negative(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<DataAdmins>,
     Body(body): Body<NewNegativeListEntry>,
 ) -> ApiResult<(StatusCode, Json<NegativeListEntry>)> {
     let entry = state.catalog.add_negative_entry(&actor, body).await?;
@@ -125,14 +125,14 @@ enum NegativeChange {
 
 /// Lift or reinstate a negative-list entry, with the reason; the history keeps both.
 #[utoipa::path(post, path = "/api/v1/admin/negative-list/{id}/{change}", tag = "admin",
-    security(("bearer" = [])), request_body = Reason,
+    security(("bearer" = ["data_admin"])), request_body = Reason,
     params(("id" = Uuid, Path, description = "负面清单条目 id"),
-           ("change" = NegativeChange, Path, description = "lift | reinstate"),
-           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+           ("change" = inline(NegativeChange), Path, description = "lift | reinstate"),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = NegativeListEntry, headers(("ETag" = String))), Problems))]
 async fn change_negative(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<DataAdmins>,
     headers: HeaderMap,
     ApiPath((id, change)): ApiPath<(Uuid, NegativeChange)>,
     Body(body): Body<Reason>,
@@ -151,11 +151,11 @@ async fn change_negative(
 
 /// Publish a new, frozen edition of the operation directory (rules 1 and 2 apply).
 #[utoipa::path(post, path = "/api/v1/admin/directory/editions", tag = "admin",
-    security(("bearer" = [])), request_body = EditionRequest,
+    security(("bearer" = ["data_admin"])), request_body = EditionRequest,
     responses((status = 201, body = DirectoryEdition), Problems))]
 async fn publish_edition(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<DataAdmins>,
     Body(body): Body<EditionRequest>,
 ) -> ApiResult<(StatusCode, Json<DirectoryEdition>)> {
     let publisher = actor

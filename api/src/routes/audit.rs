@@ -2,14 +2,13 @@
 
 use axum::Json;
 use axum::extract::State;
-use catalog::Role;
 use catalog::audit::{AuditEvent, ChainReport};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::Authenticated;
+use crate::auth::{As, Auditors};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 use crate::openapi::Problems;
@@ -34,14 +33,13 @@ struct EventsQuery {
 
 /// Audit events in chain order (auditor, data administration).
 #[utoipa::path(get, path = "/api/v1/audit/events", tag = "audit", params(EventsQuery),
-    security(("bearer" = [])),
+    security(("bearer" = ["auditor", "data_admin"])),
     responses((status = 200, body = Vec<AuditEvent>), Problems))]
 async fn events(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    _: As<Auditors>,
     ApiQuery(q): ApiQuery<EventsQuery>,
 ) -> ApiResult<Json<Vec<AuditEvent>>> {
-    actor.require_role(&[Role::Auditor, Role::DataAdmin], "读取审计记录")?;
     let limit = match q.limit.unwrap_or(100) {
         n @ 1..=1000 => n,
         _ => {
@@ -51,23 +49,19 @@ async fn events(
             ));
         }
     };
-    let events = state
-        .catalog
-        .store()
-        .audit_events(q.after_seq.unwrap_or(0).max(0), limit)
-        .await?;
+    let after_seq = match q.after_seq.unwrap_or(0) {
+        n @ 0.. => n,
+        _ => return Err(ApiError::bad_request("after_seq", "after_seq 不能为负数")),
+    };
+    let events = state.catalog.store().audit_events(after_seq, limit).await?;
     Ok(Json(events))
 }
 
 /// Recompute the hash chain end to end; names the first bad event.
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit",
-    security(("bearer" = [])),
+    security(("bearer" = ["auditor", "data_admin"])),
     responses((status = 200, body = ChainReport), Problems))]
-async fn verify(
-    State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-) -> ApiResult<Json<ChainReport>> {
-    actor.require_role(&[Role::Auditor, Role::DataAdmin], "校验审计链")?;
+async fn verify(State(state): State<AppState>, _: As<Auditors>) -> ApiResult<Json<ChainReport>> {
     Ok(Json(
         catalog::audit::verify_store(state.catalog.store()).await?,
     ))

@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::auth::Authenticated;
+use crate::auth::{As, DataAdmins, Operators};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, Body, Tagged, if_match};
 use crate::openapi::Problems;
@@ -28,11 +28,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// Announce an implementation plan (实施方案) and open it for applications.
 #[utoipa::path(post, path = "/api/v1/admin/authorizations", tag = "admin",
-    security(("bearer" = [])), request_body = NewAuthorization,
+    security(("bearer" = ["data_admin"])), request_body = NewAuthorization,
     responses((status = 201, body = Authorization), Problems))]
 async fn announce(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<DataAdmins>,
     Body(body): Body<NewAuthorization>,
 ) -> ApiResult<(StatusCode, Json<Authorization>)> {
     let a = state.catalog.announce_authorization(&actor, body).await?;
@@ -41,11 +41,11 @@ async fn announce(
 
 /// An operator applies to an announced authorization.
 #[utoipa::path(post, path = "/api/v1/authorizations/{id}/apply", tag = "registration",
-    security(("bearer" = [])), params(("id" = Uuid, Path, description = "授权 id")),
+    security(("bearer" = ["operator"])), params(("id" = Uuid, Path, description = "授权 id")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn apply(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<Operators>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Tagged<Authorization>> {
     let operator = actor
@@ -66,13 +66,13 @@ struct OperatorChoice {
 
 /// Select the operator among the applicants.
 #[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/select", tag = "admin",
-    security(("bearer" = [])), request_body = OperatorChoice,
+    security(("bearer" = ["data_admin"])), request_body = OperatorChoice,
     params(("id" = Uuid, Path, description = "授权 id"),
-           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn select(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<DataAdmins>,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<OperatorChoice>,
@@ -104,14 +104,14 @@ struct OnDate {
 
 /// Publicize the selection, sign the agreement, or activate the authorization on a date.
 #[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/{step}", tag = "admin",
-    security(("bearer" = [])), request_body = OnDate,
+    security(("bearer" = ["data_admin"])), request_body = OnDate,
     params(("id" = Uuid, Path, description = "授权 id"),
-           ("step" = DatedStep, Path, description = "publicize | sign | activate"),
-           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+           ("step" = inline(DatedStep), Path, description = "publicize | sign | activate"),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn dated_step(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<DataAdmins>,
     headers: HeaderMap,
     ApiPath((id, step)): ApiPath<(Uuid, DatedStep)>,
     Body(body): Body<OnDate>,
@@ -128,13 +128,13 @@ async fn dated_step(
 
 /// Terminate an authorization for a C 8.6 reason; its registrations are flagged (rule 5).
 #[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/terminate", tag = "admin",
-    security(("bearer" = [])), request_body = Termination,
+    security(("bearer" = ["data_admin"])), request_body = Termination,
     params(("id" = Uuid, Path, description = "授权 id"),
-           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn terminate(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<DataAdmins>,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<Termination>,

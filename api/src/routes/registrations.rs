@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use catalog::Role;
 use catalog::domain::QueryCode;
 use catalog::domain::product::{ComplianceReview, NewProduct, Product, ProductStatus};
 use catalog::domain::registration::{
@@ -20,7 +19,7 @@ use uuid::Uuid;
 
 use super::public::{Listing, Page};
 use super::resources::Reason;
-use crate::auth::Authenticated;
+use crate::auth::{As, DataAdmins, Operators, Registrants, RegistrarDesk, Registrars};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery, Body, Tagged, if_match};
 use crate::openapi::Problems;
@@ -50,11 +49,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// An operator drafts a product from resources in its authorization scope.
 #[utoipa::path(post, path = "/api/v1/operator/products", tag = "registration",
-    security(("bearer" = [])), request_body = NewProduct,
+    security(("bearer" = ["operator"])), request_body = NewProduct,
     responses((status = 201, body = Product), Problems))]
 async fn create_product(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<Operators>,
     Body(body): Body<NewProduct>,
 ) -> ApiResult<(StatusCode, Json<Product>)> {
     let operator = actor
@@ -69,14 +68,13 @@ async fn create_product(
 
 /// The calling operator's own products, in every state.
 #[utoipa::path(get, path = "/api/v1/operator/products", tag = "registration",
-    security(("bearer" = [])), params(Page),
+    security(("bearer" = ["operator"])), params(Page),
     responses((status = 200, body = Listing<Product>), Problems))]
 async fn own_products(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<Operators>,
     ApiQuery(page): ApiQuery<Page>,
 ) -> ApiResult<Json<Listing<Product>>> {
-    actor.require_role(&[Role::Operator], "查看本机构的产品")?;
     let filter = RecordFilter {
         owner_id: actor.org_id.map(|id| id.to_string()),
         after_id: page.after.map(|id| id.to_string()),
@@ -89,13 +87,13 @@ async fn own_products(
 
 /// Compliance review of a product by the implementing body (C 10.4).
 #[utoipa::path(post, path = "/api/v1/admin/products/{id}/review", tag = "admin",
-    security(("bearer" = [])), request_body = ComplianceReview,
+    security(("bearer" = ["data_admin"])), request_body = ComplianceReview,
     params(("id" = Uuid, Path, description = "产品 id"),
-           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Product, headers(("ETag" = String))), Problems))]
 async fn review_product(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<DataAdmins>,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<ComplianceReview>,
@@ -133,11 +131,11 @@ async fn public_product(
 
 /// Apply for registration (R 9 materials; evidence recorded before applying, R 7).
 #[utoipa::path(post, path = "/api/v1/registrations", tag = "registration",
-    security(("bearer" = [])), request_body = NewRegistration,
+    security(("bearer" = ["operator", "provider", "data_admin"])), request_body = NewRegistration,
     responses((status = 201, body = Registration), Problems))]
 async fn submit(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<Registrants>,
     Body(body): Body<NewRegistration>,
 ) -> ApiResult<(StatusCode, Json<Registration>)> {
     let r = state
@@ -149,13 +147,13 @@ async fn submit(
 
 /// Hand in corrected materials (补正); the acceptance clock restarts.
 #[utoipa::path(post, path = "/api/v1/registrations/{id}/resubmit", tag = "registration",
-    security(("bearer" = [])), request_body = Materials,
+    security(("bearer" = ["operator", "provider", "data_admin"])), request_body = Materials,
     params(("id" = Uuid, Path, description = "登记 id"),
-           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn resubmit(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<Registrants>,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<Materials>,
@@ -294,14 +292,13 @@ struct Worklist {
 
 /// The registrar's worklist with overdue flags (registrar, auditor).
 #[utoipa::path(get, path = "/api/v1/registrar/registrations", tag = "registration",
-    security(("bearer" = [])), params(RegistrarQuery),
+    security(("bearer" = ["registrar", "auditor"])), params(RegistrarQuery),
     responses((status = 200, body = Listing<Worklist>), Problems))]
 async fn registrar_list(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    _: As<RegistrarDesk>,
     ApiQuery(q): ApiQuery<RegistrarQuery>,
 ) -> ApiResult<Json<Listing<Worklist>>> {
-    actor.require_role(&[Role::Registrar, Role::Auditor], "查看登记工作台")?;
     let page = Page {
         after: q.after,
         limit: q.limit,
@@ -347,14 +344,14 @@ enum RegistrarStep {
 
 /// Accept, publicize or renew a registration; a request body, if any, is ignored.
 #[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/{step}", tag = "registration",
-    security(("bearer" = [])),
+    security(("bearer" = ["registrar"])),
     params(("id" = Uuid, Path, description = "登记 id"),
-           ("step" = RegistrarStep, Path, description = "accept | publicize | renew"),
-           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+           ("step" = inline(RegistrarStep), Path, description = "accept | publicize | renew"),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn registrar_step(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<Registrars>,
     headers: HeaderMap,
     ApiPath((id, step)): ApiPath<(Uuid, RegistrarStep)>,
 ) -> ApiResult<Tagged<Registration>> {
@@ -375,13 +372,13 @@ struct SupplementRequest {
 
 /// Ask the applicant for 补正; the application returns to them.
 #[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/supplement", tag = "registration",
-    security(("bearer" = [])), request_body = SupplementRequest,
+    security(("bearer" = ["registrar"])), request_body = SupplementRequest,
     params(("id" = Uuid, Path, description = "登记 id"),
-           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn request_supplement(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<Registrars>,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<SupplementRequest>,
@@ -396,13 +393,13 @@ async fn request_supplement(
 
 /// Refuse to accept the application, with the reason.
 #[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/refuse", tag = "registration",
-    security(("bearer" = [])), request_body = Reason,
+    security(("bearer" = ["registrar"])), request_body = Reason,
     params(("id" = Uuid, Path, description = "登记 id"),
-           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn refuse(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<Registrars>,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<Reason>,
@@ -417,13 +414,13 @@ async fn refuse(
 
 /// Decide an objection: dismissed resumes publicity, upheld terminates the registration.
 #[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/decide-objection",
-    tag = "registration", security(("bearer" = [])), request_body = ObjectionDecision,
+    tag = "registration", security(("bearer" = ["registrar"])), request_body = ObjectionDecision,
     params(("id" = Uuid, Path, description = "登记 id"),
-           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn decide_objection(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<Registrars>,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<ObjectionDecision>,
@@ -445,13 +442,13 @@ struct CodeRequest {
 
 /// Publicity ended without an upheld objection: issue the query code and start validity.
 #[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/code", tag = "registration",
-    security(("bearer" = [])), request_body = CodeRequest,
+    security(("bearer" = ["registrar"])), request_body = CodeRequest,
     params(("id" = Uuid, Path, description = "登记 id"),
-           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn issue_code(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<Registrars>,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<CodeRequest>,
@@ -466,13 +463,13 @@ async fn issue_code(
 
 /// Cancel a registration (注销), with the reason.
 #[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/cancel", tag = "registration",
-    security(("bearer" = [])), request_body = Reason,
+    security(("bearer" = ["registrar"])), request_body = Reason,
     params(("id" = Uuid, Path, description = "登记 id"),
-           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn cancel(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<Registrars>,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<Reason>,
@@ -493,13 +490,13 @@ struct RevocationRequest {
 
 /// Revoke a registration for an R 20 reason.
 #[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/revoke", tag = "registration",
-    security(("bearer" = [])), request_body = RevocationRequest,
+    security(("bearer" = ["registrar"])), request_body = RevocationRequest,
     params(("id" = Uuid, Path, description = "登记 id"),
-           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn revoke(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<Registrars>,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<RevocationRequest>,

@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::public::Listing;
-use crate::auth::Authenticated;
+use crate::auth::{As, CatalogReaders, Curators, DataAdmins, Providers};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery, Body, Tagged, if_match};
 use crate::openapi::Problems;
@@ -40,11 +40,11 @@ struct NewResource {
 
 /// Draft a directory entry (provider, or a data administration on its behalf).
 #[utoipa::path(post, path = "/api/v1/workspace/resources", tag = "workspace",
-    security(("bearer" = [])), request_body = NewResource,
+    security(("bearer" = ["provider"])), request_body = NewResource,
     responses((status = 201, body = Resource, headers(("ETag" = String))), Problems))]
 async fn create(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<Providers>,
     Body(body): Body<NewResource>,
 ) -> ApiResult<Tagged<Resource>> {
     let provider = body
@@ -77,11 +77,11 @@ struct ListQuery {
 
 /// Entries the caller may see in every state: its own (provider), all (administration, auditor).
 #[utoipa::path(get, path = "/api/v1/workspace/resources", tag = "workspace",
-    security(("bearer" = [])), params(ListQuery),
+    security(("bearer" = ["provider", "data_admin", "auditor"])), params(ListQuery),
     responses((status = 200, body = Listing<Resource>), Problems))]
 async fn list(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<CatalogReaders>,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Listing<Resource>>> {
     let limit = match q.limit.unwrap_or(50) {
@@ -106,11 +106,11 @@ async fn list(
 
 /// The current version of an entry, in whatever state.
 #[utoipa::path(get, path = "/api/v1/workspace/resources/{id}", tag = "workspace",
-    security(("bearer" = [])), params(("id" = Uuid, Path, description = "资源 id")),
+    security(("bearer" = ["provider", "data_admin", "auditor"])), params(("id" = Uuid, Path, description = "资源 id")),
     responses((status = 200, body = Resource, headers(("ETag" = String))), Problems))]
 async fn current(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<CatalogReaders>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Tagged<Resource>> {
     Ok(Tagged::ok(state.catalog.resource_as(&actor, id).await?))
@@ -118,11 +118,11 @@ async fn current(
 
 /// Every version of an entry, oldest first.
 #[utoipa::path(get, path = "/api/v1/workspace/resources/{id}/versions", tag = "workspace",
-    security(("bearer" = [])), params(("id" = Uuid, Path, description = "资源 id")),
+    security(("bearer" = ["provider", "data_admin", "auditor"])), params(("id" = Uuid, Path, description = "资源 id")),
     responses((status = 200, body = Vec<Resource>), Problems))]
 async fn versions(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<CatalogReaders>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Vec<Resource>>> {
     Ok(Json(state.catalog.resource_versions_as(&actor, id).await?))
@@ -135,13 +135,13 @@ struct ContentBody {
 
 /// Edit an entry; after approval this makes a new version (the public keeps the published one).
 #[utoipa::path(put, path = "/api/v1/workspace/resources/{id}", tag = "workspace",
-    security(("bearer" = [])), request_body = ContentBody,
+    security(("bearer" = ["provider"])), request_body = ContentBody,
     params(("id" = Uuid, Path, description = "资源 id"),
-           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Resource, headers(("ETag" = String))), Problems))]
 async fn update(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<Providers>,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<ContentBody>,
@@ -168,14 +168,14 @@ enum ResourceStep {
 
 /// Move an entry one step: submit (provider), approve or publish (administration).
 #[utoipa::path(post, path = "/api/v1/workspace/resources/{id}/{step}", tag = "workspace",
-    security(("bearer" = [])),
+    security(("bearer" = ["provider", "data_admin"])),
     params(("id" = Uuid, Path, description = "资源 id"),
-           ("step" = ResourceStep, Path, description = "submit | approve | publish"),
-           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+           ("step" = inline(ResourceStep), Path, description = "submit | approve | publish"),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Resource, headers(("ETag" = String))), Problems))]
 async fn step(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<Curators>,
     headers: HeaderMap,
     ApiPath((id, step)): ApiPath<(Uuid, ResourceStep)>,
 ) -> ApiResult<Tagged<Resource>> {
@@ -197,13 +197,13 @@ struct Reasons {
 
 /// Return a submitted entry to its provider with reasons.
 #[utoipa::path(post, path = "/api/v1/workspace/resources/{id}/return", tag = "workspace",
-    security(("bearer" = [])), request_body = Reasons,
+    security(("bearer" = ["data_admin"])), request_body = Reasons,
     params(("id" = Uuid, Path, description = "资源 id"),
-           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Resource, headers(("ETag" = String))), Problems))]
 async fn return_for_revision(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<DataAdmins>,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<Reasons>,
@@ -224,13 +224,13 @@ pub struct Reason {
 
 /// Withdraw a published entry (never deleted: it stays readable with its reason).
 #[utoipa::path(post, path = "/api/v1/workspace/resources/{id}/withdraw", tag = "workspace",
-    security(("bearer" = [])), request_body = Reason,
+    security(("bearer" = ["provider", "data_admin"])), request_body = Reason,
     params(("id" = Uuid, Path, description = "资源 id"),
-           ("If-Match" = Option<String>, Header, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Resource, headers(("ETag" = String))), Problems))]
 async fn withdraw(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    As(actor, _): As<Curators>,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<Reason>,

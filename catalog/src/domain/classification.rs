@@ -17,10 +17,23 @@ macro_rules! chinese_enum {
     (@count $head:ident $($tail:ident)*) => { 1usize + chinese_enum!(@count $($tail)*) };
     ($(#[$doc:meta])* $name:ident, $what:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum $name {
             $(#[serde(rename = $text)] $variant,)+
         }
+
+        // Written out because the derive cannot read `rename` values passed through a macro.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($text),+]))
+                    .description(Some($what))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             /// Every value, in the standard's order.
@@ -148,7 +161,9 @@ chinese_enum!(
 #[serde(try_from = "GradeRepr")]
 pub struct Grade {
     pub level: GradeLevel,
+    /// Only for 一般数据: the local sub-level 1–4.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 4)]
     pub sub_level: Option<u8>,
 }
 

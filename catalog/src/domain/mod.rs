@@ -1,5 +1,25 @@
 //! Domain values that parse, and entities with their pure state transitions.
 
+/// The OpenAPI schema of a string newtype: its pattern (the check character is verified by
+/// `parse`, which no pattern can express), an example and a Chinese description.
+macro_rules! string_schema {
+    ($name:ident, $pattern:literal, $example:literal, $description:literal) => {
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .pattern(Some($pattern))
+                    .examples([$example])
+                    .description(Some($description))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+}
+pub(crate) use string_schema;
+
 pub mod api_token;
 pub mod authorization;
 pub mod check_char;

@@ -10,11 +10,16 @@ use serde::{Deserialize, Serialize};
 use super::check_char::mod37_36_check;
 use super::{InvalidValue, RegionCode};
 
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct QueryCode(String);
+
+super::string_schema!(
+    QueryCode,
+    r"^DJ-[0-9]{4}-[0-9]{6}-[0-9]{7}-[0-9A-Z]$",
+    "DJ-2026-510500-0000001-7",
+    "登记结果查询码（含校验码）"
+);
 
 impl QueryCode {
     pub fn new(year: i32, region: &RegionCode, seq: u64) -> Result<Self, InvalidValue> {

@@ -65,11 +65,16 @@ pub enum RegionLevel {
 
 /// A GB/T 2260 code that is six ASCII digits, under one of the 34 province-level prefixes, and
 /// never a county without a prefecture (digits 3–4 "00" with 5–6 not "00").
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct RegionCode(String);
+
+super::string_schema!(
+    RegionCode,
+    r"^[1-8][0-9]{5}$",
+    "510500",
+    "行政区划代码（GB/T 2260）"
+);
 
 impl RegionCode {
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {

@@ -16,11 +16,16 @@ pub const MAX_SEQUENCE: u64 = 99_999_999;
 const FORMAT_HINT: &str = "应为“6位行政区划代码-8位顺序号-1位校验码”，如“440300-00000123-I”";
 
 /// A resource code whose region, sequence and check character have all been verified.
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct ResourceCode(String);
+
+super::string_schema!(
+    ResourceCode,
+    r"^[0-9]{6}-[0-9]{8}-[0-9A-Z]$",
+    "440300-00000123-I",
+    "资源代码：区划-序号-校验码（ISO 7064 MOD 37,36）"
+);
 
 fn check_for(region: &str, seq: &str) -> char {
     mod37_36_check(&format!("{region}{seq}")).expect("region and sequence are digits")

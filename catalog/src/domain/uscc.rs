@@ -33,11 +33,16 @@ pub fn compute_check_char(first17: &str) -> Option<char> {
 }
 
 /// A 统一社会信用代码 that has passed every check: always 18 uppercase charset characters.
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Uscc(String);
+
+super::string_schema!(
+    Uscc,
+    r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$",
+    "91510500000000003C",
+    "统一社会信用代码（GB 32100，含校验码）"
+);
 
 impl Uscc {
     /// Trims and uppercases `raw`, then checks length, charset, region digits and check character.
