@@ -2,10 +2,12 @@
 
 use std::marker::PhantomData;
 
-use axum::extract::FromRequestParts;
-use axum::http::StatusCode;
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use catalog::{Actor, Role};
 
 use crate::error::ApiError;
@@ -24,11 +26,9 @@ fn unauthorized(detail: &str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "未认证", detail)
 }
 
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let Some(header) = parts.headers.get(AUTHORIZATION) else {
+impl Caller {
+    async fn resolve(headers: &HeaderMap, state: &AppState) -> Result<Self, ApiError> {
+        let Some(header) = headers.get(AUTHORIZATION) else {
             return Ok(Caller(None));
         };
         let secret = header
@@ -39,6 +39,33 @@ impl FromRequestParts<AppState> for Caller {
         match state.catalog.authenticate(secret.trim()).await? {
             Some((actor, _)) => Ok(Caller(Some(actor))),
             None => Err(unauthorized("令牌无效或已吊销")),
+        }
+    }
+}
+
+/// Resolve the caller once per request, for every route: a bad token is a 401 even on public
+/// pages, so it can neither pass for anonymous nor dodge the anonymous rate limit.
+pub async fn resolve_caller(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    match Caller::resolve(request.headers(), &state).await {
+        Ok(caller) => {
+            request.extensions_mut().insert(caller);
+            next.run(request).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match parts.extensions.get::<Caller>() {
+            Some(caller) => Ok(caller.clone()),
+            None => Caller::resolve(&parts.headers, state).await,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The `mulu` command line: serve, audit verify.
 
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -138,6 +139,19 @@ pub struct ServeArgs {
     /// Log as JSON lines instead of human-readable text.
     #[arg(long, env = "MULU_LOG_JSON")]
     pub log_json: bool,
+    /// Browser origin allowed to call the API cross-site, e.g. https://data.example.gov.cn
+    /// (repeatable; none means same-origin only).
+    #[arg(long = "cors-origin", env = "MULU_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// Anonymous requests per second per client address (sustained).
+    #[arg(long, env = "MULU_PUBLIC_RATE", default_value_t = NonZeroU32::new(20).unwrap())]
+    pub public_rate: NonZeroU32,
+    /// Anonymous requests a client address may make in a burst.
+    #[arg(long, env = "MULU_PUBLIC_BURST", default_value_t = NonZeroU32::new(200).unwrap())]
+    pub public_burst: NonZeroU32,
+    /// Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).
+    #[arg(long, env = "MULU_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
@@ -195,9 +209,15 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CatalogError> {
         crate::demo::load(&catalog, args.demo_corpus.as_deref()).await?;
     }
     let clock = crate::clock::Clock::from_env().map_err(CatalogError::Config)?;
-    crate::server::serve(catalog, clock, &args.bind)
-        .await
-        .map_err(|e| CatalogError::Config(format!("无法在 {} 上提供服务：{e}", args.bind)))?;
+    let edge = crate::server::EdgeOptions {
+        cors_origins: args.cors_origins.clone(),
+        rate_limit: crate::middleware::rate_limit::RateLimit {
+            per_second: args.public_rate,
+            burst: args.public_burst,
+            trust_forwarded_for: args.trust_forwarded_for,
+        },
+    };
+    crate::server::serve(catalog, clock, &args.bind, &edge).await?;
     Ok(ExitCode::SUCCESS)
 }
 

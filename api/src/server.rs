@@ -1,37 +1,96 @@
-//! Binding the router to a socket, with limits and graceful shutdown.
+//! Binding the router to a socket, with limits, metrics, CORS and graceful shutdown.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
-use catalog::Catalog;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, IF_MATCH};
+use axum::http::{HeaderValue, Method};
+use axum::routing::get;
+use catalog::{Catalog, CatalogError};
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::clock::Clock;
+use crate::middleware::metrics;
+use crate::middleware::rate_limit::{self, PublicLimiter, RateLimit};
 use crate::state::AppState;
 
-/// Largest request body we read (imports and samples get their own limits later).
+/// Largest request body we read (imports and samples get their own limits).
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
-pub fn app(catalog: Catalog, clock: Clock) -> Router {
-    crate::routes::router(AppState { catalog, clock })
+/// How the HTTP edge behaves; from `mulu serve` flags.
+#[derive(Debug, Clone)]
+pub struct EdgeOptions {
+    /// Browser origins allowed to call the API cross-site (none: same-origin only).
+    pub cors_origins: Vec<String>,
+    pub rate_limit: RateLimit,
+}
+
+pub fn app(state: AppState, edge: &EdgeOptions) -> Result<Router, CatalogError> {
+    // Install the recorder before the first request is counted.
+    metrics::handle();
+    let limiter = PublicLimiter::new(edge.rate_limit);
+    limiter.spawn_housekeeping();
+    Ok(crate::routes::router(state.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            limiter,
+            rate_limit::limit,
+        ))
+        // Outside the limiter: it needs to know who is calling.
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            crate::auth::resolve_caller,
+        ))
+        .route("/metrics", get(metrics::render))
+        .layer(axum::middleware::from_fn(metrics::record))
+        .layer(cors(&edge.cors_origins)?)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http()))
 }
 
-pub async fn serve(catalog: Catalog, clock: Clock, bind: &str) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(bind).await?;
-    tracing::info!(address = %listener.local_addr()?, "Mulu 服务已启动");
-    // Tests read this line to learn the port when binding to :0.
-    println!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app(catalog, clock))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
+fn cors(origins: &[String]) -> Result<CorsLayer, CatalogError> {
+    let origins = origins
+        .iter()
+        .map(|o| {
+            HeaderValue::from_str(o)
+                .map_err(|_| CatalogError::Config(format!("CORS 来源“{o}”无效")))
         })
-        .await
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST, Method::PUT])
+        .allow_headers([AUTHORIZATION, CONTENT_TYPE, IF_MATCH])
+        .expose_headers([ETAG])
+        .max_age(Duration::from_secs(3600)))
+}
+
+pub async fn serve(
+    catalog: Catalog,
+    clock: Clock,
+    bind: &str,
+    edge: &EdgeOptions,
+) -> Result<(), CatalogError> {
+    let app = app(AppState { catalog, clock }, edge)?;
+    let io = |e: std::io::Error| CatalogError::Config(format!("无法在 {bind} 上提供服务：{e}"));
+    let listener = tokio::net::TcpListener::bind(bind).await.map_err(io)?;
+    let address = listener.local_addr().map_err(io)?;
+    tracing::info!(%address, "Mulu 服务已启动");
+    // Tests read this line to learn the port when binding to :0.
+    println!("listening on http://{address}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(io)
 }

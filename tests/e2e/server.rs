@@ -45,7 +45,8 @@ impl Server {
         ])
     }
 
-    fn start(extra: &[&str]) -> Server {
+    /// `mulu serve` with these extra arguments.
+    pub fn start(extra: &[&str]) -> Server {
         Self::start_with_env(extra, None)
     }
 

@@ -1,0 +1,106 @@
+//! The HTTP edge: anonymous rate limits, Prometheus metrics, CORS.
+
+use reqwest::StatusCode;
+
+use crate::server::Server;
+
+#[tokio::test]
+async fn anonymous_callers_are_rate_limited_with_a_problem_and_retry_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let server = Server::start(&["--data-dir", d, "--public-rate", "1", "--public-burst", "5"]);
+    let client = reqwest::Client::new();
+    let url = server.url("/api/v1/negative-list");
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        statuses.push(client.get(&url).send().await.unwrap());
+    }
+    let ok = statuses
+        .iter()
+        .filter(|r| r.status() == StatusCode::OK)
+        .count();
+    assert!(
+        (5..=6).contains(&ok),
+        "burst of 5 (+1 refilled): {ok} succeeded"
+    );
+    let limited = statuses.pop().unwrap();
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.headers().contains_key("retry-after"));
+    assert_eq!(
+        limited.headers()["content-type"],
+        "application/problem+json"
+    );
+    let body: serde_json::Value = limited.json().await.unwrap();
+    assert!(body["detail"].as_str().unwrap().contains("请求过于频繁"));
+
+    // A token holder is not limited by the anonymous quota (a bad token still gets its 401).
+    let with_token = client
+        .get(&url)
+        .bearer_auth("mulu_not_a_real_token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_token.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_empty(dir.path());
+    let client = reqwest::Client::new();
+    for id in ["01a2057f-57a0-7790-9ed4-c2498fb87046", "not-a-uuid"] {
+        client
+            .get(server.url(&format!("/api/v1/resources/{id}")))
+            .send()
+            .await
+            .unwrap();
+    }
+    let text = client
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains(r#"mulu_http_requests_total{method="GET",route="/api/v1/resources/{id}",status="404"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"route="/api/v1/resources/{id}",status="400"} 1"#),
+        "{text}"
+    );
+    assert!(text.contains("mulu_http_request_duration_seconds_bucket"));
+    assert!(
+        !text.contains("not-a-uuid"),
+        "raw paths never become labels"
+    );
+}
+
+#[tokio::test]
+async fn cors_admits_only_configured_origins() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let server = Server::start(&[
+        "--data-dir",
+        d,
+        "--cors-origin",
+        "https://portal.example.gov.cn",
+    ]);
+    let client = reqwest::Client::new();
+    let preflight = |origin: &'static str| {
+        client
+            .request(reqwest::Method::OPTIONS, server.url("/api/v1/resources"))
+            .header("origin", origin)
+            .header("access-control-request-method", "GET")
+            .send()
+    };
+    let allowed = preflight("https://portal.example.gov.cn").await.unwrap();
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://portal.example.gov.cn"
+    );
+    let other = preflight("https://evil.example.com").await.unwrap();
+    assert!(!other.headers().contains_key("access-control-allow-origin"));
+}
