@@ -142,4 +142,10 @@ role_sets! {
     RegistrarDesk = [Registrar, Auditor];
     /// 监管 and the administration reading the audit trail.
     Auditors = [Auditor, DataAdmin];
+    /// Who asks for data and reports its quality: operators and secondary developers.
+    Applicants = [Operator, Developer];
+    /// Who reads demand applications (each within its rights).
+    DemandReaders = [Operator, Developer, DataAdmin, Auditor];
+    /// Who takes part in quality feedback (each within its rights).
+    FeedbackParties = [Operator, Developer, Provider, DataAdmin, Auditor];
 }

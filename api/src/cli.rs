@@ -91,6 +91,13 @@ pub enum TokenCommand {
 pub enum AuditCommand {
     /// Recompute the hash chain; exits 1 and names the first bad event if any was altered.
     Verify(DbArgs),
+    /// Write the whole chain as NDJSON to standard output (for regulators, C 9.6).
+    Export(DbArgs),
+    /// Check an exported NDJSON file offline, without any database; exits 1 at the first break.
+    VerifyExport {
+        /// The file written by `mulu audit export` or GET /api/v1/audit/export.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -164,6 +171,12 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Audit {
             command: AuditCommand::Verify(db),
         } => audit_verify(db).await,
+        Command::Audit {
+            command: AuditCommand::Export(db),
+        } => crate::audit_cli::export(db).await,
+        Command::Audit {
+            command: AuditCommand::VerifyExport { file },
+        } => crate::audit_cli::verify_export(&file),
         Command::Org {
             command:
                 OrgCommand::Create {
@@ -225,22 +238,7 @@ async fn audit_verify(db: DbArgs) -> Result<ExitCode, CatalogError> {
     let store = db.open().await?;
     let report = catalog::audit::verify_store(store.as_ref()).await?;
     store.close().await;
-    match report.first_break {
-        None => {
-            println!(
-                "审计链完整：{} 个事件，链头哈希 {}",
-                report.events, report.head_hash
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(b) => {
-            println!(
-                "审计链被破坏：第 {} 号事件 {}（此前 {} 个事件验证通过）",
-                b.seq, b.problem, report.events
-            );
-            Ok(ExitCode::from(1))
-        }
-    }
+    Ok(crate::audit_cli::print_report(&report))
 }
 
 /// Parse a snake_case enum value given on the command line.

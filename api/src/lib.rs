@@ -1,5 +1,6 @@
 //! Mulu's HTTP API and the `mulu` command line.
 
+pub mod audit_cli;
 pub mod auth;
 pub mod cli;
 pub mod clock;

@@ -106,3 +106,35 @@ pub fn mulu(data_dir: &Path, args: &[&str]) -> String {
     );
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
+
+/// A JSON client for one server: status, body and ETag of each call.
+pub struct Api {
+    pub http: reqwest::Client,
+    pub server: Server,
+}
+
+impl Api {
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> (reqwest::StatusCode, serde_json::Value, Option<String>) {
+        let mut request = self.http.request(method, self.server.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let etag = response
+            .headers()
+            .get("etag")
+            .map(|v| v.to_str().unwrap().to_string());
+        let body = response.json().await.unwrap_or(serde_json::Value::Null);
+        (status, body, etag)
+    }
+}

@@ -3,38 +3,7 @@
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::server::{Server, mulu};
-
-struct Api {
-    http: Client,
-    server: Server,
-}
-
-impl Api {
-    async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (StatusCode, Value, Option<String>) {
-        let mut request = self.http.request(method, self.server.url(path));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let etag = response
-            .headers()
-            .get("etag")
-            .map(|v| v.to_str().unwrap().to_string());
-        let body = response.json().await.unwrap_or(Value::Null);
-        (status, body, etag)
-    }
-}
+use crate::server::{Api, Server, mulu};
 
 fn content(name: &str, grade: &str) -> Value {
     json!({

@@ -3,6 +3,7 @@
 mod admin;
 mod audit;
 mod authorizations;
+mod demands;
 mod directory;
 mod health;
 mod public;
@@ -28,6 +29,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(authorizations::routes())
         .merge(audit::routes())
         .merge(registrations::routes())
+        .merge(demands::routes())
 }
 
 /// The API plus its document at `/api/v1/openapi.json` and Swagger UI (vendored) at `/docs`.

@@ -9,7 +9,9 @@ use super::Actor;
 use crate::audit::{self, AuditEntry};
 use crate::domain::api_token::{ApiToken, TokenStatus};
 use crate::domain::authorization::Authorization;
+use crate::domain::demand::DemandApplication;
 use crate::domain::edition::DirectoryEdition;
+use crate::domain::feedback::QualityFeedback;
 use crate::domain::negative_list::NegativeListEntry;
 use crate::domain::organization::{OrgStatus, Organization};
 use crate::domain::product::{Product, ProductStatus};
@@ -366,4 +368,52 @@ pub(crate) async fn transition<T: Entity + Clone>(
         row_version,
         value: after,
     })
+}
+
+impl Entity for DemandApplication {
+    const TABLE: Table = Table::Demands;
+    const TYPE: &'static str = "demand";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn owner_id(&self) -> Option<Uuid> {
+        Some(self.applicant_id)
+    }
+    fn status(&self) -> &'static str {
+        self.status.as_str()
+    }
+    /// Demands name an applicant's business plans: never public.
+    fn is_public(&self) -> bool {
+        false
+    }
+    fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+}
+
+impl Entity for QualityFeedback {
+    const TABLE: Table = Table::Feedback;
+    const TYPE: &'static str = "quality_feedback";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    /// The provider, who must answer.
+    fn owner_id(&self) -> Option<Uuid> {
+        Some(self.provider_id)
+    }
+    fn status(&self) -> &'static str {
+        self.status.as_str()
+    }
+    fn is_public(&self) -> bool {
+        false
+    }
+    fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
 }

@@ -3,8 +3,10 @@
 
 mod actor;
 mod authorizations;
+mod demands;
 mod directory;
 mod entity;
+mod feedback;
 mod negative_list;
 mod organizations;
 mod products;

@@ -29,6 +29,8 @@ pub enum Table {
     ApiTokens,
     Products,
     Registrations,
+    Demands,
+    Feedback,
 }
 
 impl Table {
@@ -42,6 +44,8 @@ impl Table {
             Table::ApiTokens => "api_tokens",
             Table::Products => "products",
             Table::Registrations => "registrations",
+            Table::Demands => "demand_applications",
+            Table::Feedback => "quality_feedback",
         }
     }
 }

@@ -48,4 +48,6 @@ for_each_backend!(
     upheld_objection_terminates_and_supplement_restarts_the_clock,
     rule4_products_need_scope_and_review,
     rule5_termination_flags_registrations_and_blocks_new_ones,
+    demands_need_published_unlisted_resources_and_stay_private,
+    quality_feedback_is_answered_by_the_resource_provider,
 );

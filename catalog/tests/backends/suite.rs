@@ -1418,3 +1418,133 @@ pub async fn rule5_termination_flags_registrations_and_blocks_new_ones(env: Env)
         .await;
     assert!(again.is_err(), "{again:?}");
 }
+
+fn demand(ids: Vec<Uuid>) -> catalog::domain::demand::NewDemand {
+    catalog::domain::demand::NewDemand {
+        scenario: "普惠金融授信".to_string(),
+        scenario_description: "为小微企业授信核验纳税状态".to_string(),
+        resource_ids: ids,
+        justification: "只需缴纳状态".to_string(),
+    }
+}
+
+pub async fn demands_need_published_unlisted_resources_and_stay_private(env: Env) {
+    use catalog::domain::demand::{DemandReview, DemandStatus};
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let open = env
+        .published(&w.provider, &w.admin, content("纳税信用"))
+        .await;
+    let listed = env
+        .published(&w.provider, &w.admin, content("涉密档案"))
+        .await;
+    let draft = c
+        .create_resource(&w.p(), w.provider.id, content("内部草稿"))
+        .await
+        .unwrap();
+    c.add_negative_entry(
+        &w.a(),
+        negative(
+            NegativeTarget::Resource {
+                code: listed.code.clone(),
+            },
+            NegativeScope::WholeResource,
+        ),
+    )
+    .await
+    .unwrap();
+    assert_rule(
+        c.file_demand(&w.o(), demand(vec![open.id, listed.id]))
+            .await,
+        Rule::NegativeList,
+        "resource_ids[1]",
+    );
+    assert!(matches!(
+        c.file_demand(&w.o(), demand(vec![draft.id])).await,
+        Err(CatalogError::Invalid { field, .. }) if field == "resource_ids[0]"
+    ));
+    assert!(matches!(
+        c.file_demand(&w.p(), demand(vec![open.id])).await,
+        Err(CatalogError::Forbidden(_))
+    ));
+    let filed = c.file_demand(&w.o(), demand(vec![open.id])).await.unwrap();
+    // Only the applicant and the administration see it; the provider does not.
+    assert!(c.demand_as(&w.p(), filed.id).await.is_err());
+    let all = |a: Actor| async move {
+        c.demands_as(&a, catalog::store::RecordFilter::default())
+            .await
+            .unwrap()
+            .len()
+    };
+    assert_eq!(all(w.o()).await, 1);
+    assert_eq!(all(w.p()).await, 0);
+    assert_eq!(all(w.a()).await, 1);
+    let review = DemandReview {
+        approved: true,
+        opinion: "符合最小必要".to_string(),
+    };
+    assert!(matches!(
+        c.review_demand(&w.o(), filed.id, review.clone(), None)
+            .await,
+        Err(CatalogError::Forbidden(_))
+    ));
+    let reviewed = c
+        .review_demand(&w.a(), filed.id, review.clone(), None)
+        .await
+        .unwrap();
+    assert_eq!(reviewed.value.status, DemandStatus::Approved);
+    assert!(matches!(
+        c.review_demand(&w.a(), filed.id, review, None).await,
+        Err(CatalogError::InvalidTransition(_))
+    ));
+}
+
+pub async fn quality_feedback_is_answered_by_the_resource_provider(env: Env) {
+    use catalog::domain::feedback::{FeedbackStatus, NewFeedback, QualityDimension};
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let other = env.org("民政局", "510500", &[OrgKind::Provider]).await;
+    let resource = env
+        .published(&w.provider, &w.admin, content("公交到站"))
+        .await;
+    let report = c
+        .report_quality(
+            &w.o(),
+            NewFeedback {
+                resource_id: resource.id,
+                dimension: QualityDimension::Timeliness,
+                description: "到站时间滞后十分钟".to_string(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.provider_id, w.provider.id);
+    let stranger = Actor::new(Role::Provider, other.id);
+    assert!(matches!(
+        c.answer_feedback(&stranger, report.id, "不是我们的", None)
+            .await,
+        Err(CatalogError::Forbidden(_))
+    ));
+    c.answer_feedback(&w.p(), report.id, "已修复时钟同步", None)
+        .await
+        .unwrap();
+    assert!(matches!(
+        c.conclude_feedback(&w.p(), report.id, true, "自行关闭", None)
+            .await,
+        Err(CatalogError::Forbidden(_))
+    ));
+    let closed = c
+        .conclude_feedback(&w.o(), report.id, true, "确认已恢复", None)
+        .await
+        .unwrap();
+    assert_eq!(closed.value.status, FeedbackStatus::Closed);
+    let seen = |a: Actor| async move {
+        c.feedback_as(&a, catalog::store::RecordFilter::default())
+            .await
+            .unwrap()
+            .len()
+    };
+    assert_eq!(seen(w.p()).await, 1);
+    assert_eq!(seen(stranger.clone()).await, 0);
+    assert_eq!(seen(w.a()).await, 1);
+}

@@ -1,0 +1,95 @@
+//! Demand applications: operators and developers ask for resources per scenario; the data
+//! administration reviews. Visible to the applicant, administrations and auditors only.
+
+use chrono::Utc;
+use uuid::Uuid;
+
+use super::entity::{self, from_record};
+use super::negative_list::{active_entries, refuse_if_negative_listed};
+use super::{Actor, Catalog, Role, Versioned};
+use crate::domain::demand::{DemandApplication, DemandReview, NewDemand};
+use crate::domain::resource::Resource;
+use crate::error::{CatalogError, Result};
+use crate::store::{RecordFilter, Table};
+
+impl Catalog {
+    /// File a demand: every requested resource must be published and off the negative list.
+    pub async fn file_demand(
+        &self,
+        actor: &Actor,
+        request: NewDemand,
+    ) -> Result<DemandApplication> {
+        actor.require_role(&[Role::Operator, Role::Developer], "提交数据需求申请")?;
+        let applicant = actor
+            .org_id
+            .ok_or_else(|| CatalogError::Forbidden("须以机构身份申请".into()))?;
+        let demand = DemandApplication::new(applicant, request, Utc::now())?;
+        let mut tx = self.store.begin_write().await?;
+        let negative = active_entries(tx.as_mut()).await?;
+        for (i, id) in demand.request.resource_ids.iter().enumerate() {
+            let field = format!("resource_ids[{i}]");
+            let resource: Versioned<Resource> = entity::load(tx.as_mut(), *id)
+                .await
+                .map_err(|_| CatalogError::invalid(&field, "资源不存在"))?;
+            if !resource.value.is_public() {
+                return Err(CatalogError::invalid(&field, "只能申请已发布的资源"));
+            }
+            refuse_if_negative_listed(&negative, &resource.value, &field)?;
+        }
+        entity::insert(tx.as_mut(), actor, "demand.file", &demand).await?;
+        tx.commit().await?;
+        Ok(demand)
+    }
+
+    pub async fn review_demand(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        review: DemandReview,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<DemandApplication>> {
+        actor.require_role(&[Role::DataAdmin], "审核数据需求申请")?;
+        let reviewer = actor.org_id.unwrap_or_default();
+        entity::transition(
+            self.store(),
+            actor,
+            id,
+            if_match,
+            "demand.review",
+            |d: &mut DemandApplication| d.review(reviewer, review, Utc::now()),
+        )
+        .await
+    }
+
+    /// One demand, if the actor may see it (its applicant, an administration, an auditor).
+    pub async fn demand_as(&self, actor: &Actor, id: Uuid) -> Result<Versioned<DemandApplication>> {
+        let demand: Versioned<DemandApplication> = entity::read(self.store(), id).await?;
+        let oversees = matches!(actor.role, Role::DataAdmin | Role::Auditor | Role::System);
+        if oversees || actor.org_id == Some(demand.value.applicant_id) {
+            Ok(demand)
+        } else {
+            Err(CatalogError::not_found("demand", id.to_string()))
+        }
+    }
+
+    /// The applicant's own demands; every demand for administrations and auditors.
+    pub async fn demands_as(
+        &self,
+        actor: &Actor,
+        filter: RecordFilter,
+    ) -> Result<Vec<DemandApplication>> {
+        let filter = match actor.role {
+            Role::DataAdmin | Role::Auditor | Role::System => filter,
+            _ => RecordFilter {
+                owner_id: Some(actor.org_id.unwrap_or_default().to_string()),
+                ..filter
+            },
+        };
+        self.store
+            .list(Table::Demands, &filter)
+            .await?
+            .into_iter()
+            .map(|r| from_record(r).map(|v| v.value))
+            .collect()
+    }
+}

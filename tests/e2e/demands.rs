@@ -1,0 +1,206 @@
+//! Operators ask for data per scenario and report quality problems; providers answer; the
+//! administration reviews; an auditor exports the chain and anyone verifies the file offline.
+
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::server::{Api, MULU, Server, mulu};
+
+fn org(d: &std::path::Path, uscc: &str, name: &str, kinds: &[&str]) -> String {
+    let mut args = vec![
+        "org", "create", "--uscc", uscc, "--name", name, "--region", "510000",
+    ];
+    for k in kinds {
+        args.extend(["--kind", k]);
+    }
+    mulu(d, &args)
+}
+
+fn token(d: &std::path::Path, uscc: &str, role: &str) -> String {
+    mulu(
+        d,
+        &[
+            "token", "create", "--org", uscc, "--role", role, "--name", "e2e",
+        ],
+    )
+}
+
+#[tokio::test]
+async fn demand_feedback_and_audit_export_over_http() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    org(
+        d,
+        "11510000000000001L",
+        "省数据局",
+        &["data_admin", "auditor"],
+    );
+    org(d, "11510500000000002H", "市统计局", &["provider"]);
+    org(d, "91510500000000003C", "数据运营公司", &["operator"]);
+    let admin = token(d, "11510000000000001L", "data_admin");
+    let auditor = token(d, "11510000000000001L", "auditor");
+    let provider = token(d, "11510500000000002H", "provider");
+    let operator = token(d, "91510500000000003C", "operator");
+    let api = Api {
+        http: Client::new(),
+        server: Server::start_empty(d),
+    };
+    let call = |m: Method, path: &str, t: &str, body: Option<Value>| {
+        let t = t.to_string();
+        let path = path.to_string();
+        let api = &api;
+        async move { api.call(m, &path, Some(&t), body).await }
+    };
+
+    // A published resource to ask for.
+    let (s, created, _) = call(
+        Method::POST,
+        "/api/v1/workspace/resources",
+        &provider,
+        Some(json!({"content": {
+            "name": "企业纳税信用等级",
+            "summary": "按年更新的纳税信用评价结果",
+            "grade": {"level": "一般数据", "sub_level": 2},
+            "share_type": "无条件共享",
+            "open_type": "无条件开放",
+            "update_frequency": "每年",
+            "formats": ["csv"],
+        }})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let rid = created["id"].as_str().unwrap().to_string();
+    let ws = format!("/api/v1/workspace/resources/{rid}");
+    let (s, _, _) = call(Method::POST, &format!("{ws}/submit"), &provider, None).await;
+    assert_eq!(s, StatusCode::OK);
+    for step in ["approve", "publish"] {
+        let (s, b, _) = call(Method::POST, &format!("{ws}/{step}"), &admin, None).await;
+        assert_eq!(s, StatusCode::OK, "{step}: {b}");
+    }
+
+    // One scenario, one application.
+    let demand = json!({
+        "scenario": "普惠金融授信",
+        "scenario_description": "为小微企业授信核验纳税信用",
+        "resource_ids": [rid],
+        "justification": "授信只需信用等级，不含明细",
+    });
+    let (s, b, _) = call(
+        Method::POST,
+        "/api/v1/demands",
+        &provider,
+        Some(demand.clone()),
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "providers do not file demands: {b}"
+    );
+    let (s, bad, _) = call(
+        Method::POST,
+        "/api/v1/demands",
+        &operator,
+        Some(json!({"scenario": "x", "scenario_description": "y", "resource_ids": [], "justification": "z"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    assert_eq!(bad["field"], "resource_ids");
+    let (s, filed, _) = call(Method::POST, "/api/v1/demands", &operator, Some(demand)).await;
+    assert_eq!(s, StatusCode::CREATED, "{filed}");
+    let did = filed["id"].as_str().unwrap();
+    let (s, _, _) = call(
+        Method::GET,
+        &format!("/api/v1/demands/{did}"),
+        &provider,
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "role outside the readers");
+    let (s, reviewed, etag) = call(
+        Method::POST,
+        &format!("/api/v1/admin/demands/{did}/review"),
+        &admin,
+        Some(json!({"approved": true, "opinion": "符合最小必要原则"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{reviewed}");
+    assert_eq!(reviewed["status"], "approved");
+    assert_eq!(etag.as_deref(), Some("\"2\""));
+    let (_, mine, _) = call(Method::GET, "/api/v1/demands", &operator, None).await;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+
+    // Quality feedback: operator reports, provider answers, operator closes.
+    let (s, report, _) = call(
+        Method::POST,
+        "/api/v1/feedback",
+        &operator,
+        Some(json!({"resource_id": rid, "dimension": "timeliness", "description": "2025 年度结果未发布"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{report}");
+    let fid = report["id"].as_str().unwrap();
+    let (s, _, _) = call(
+        Method::POST,
+        &format!("/api/v1/feedback/{fid}/conclude"),
+        &operator,
+        Some(json!({"resolved": true, "text": "先关了"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "nothing answered yet");
+    let (s, _, _) = call(
+        Method::POST,
+        &format!("/api/v1/feedback/{fid}/answer"),
+        &provider,
+        Some(json!({"text": "已于本周发布"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, closed, _) = call(
+        Method::POST,
+        &format!("/api/v1/feedback/{fid}/conclude"),
+        &operator,
+        Some(json!({"resolved": true, "text": "确认"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(closed["status"], "closed");
+    let (_, inbox, _) = call(Method::GET, "/api/v1/feedback", &provider, None).await;
+    assert_eq!(inbox.as_array().unwrap().len(), 1);
+
+    // The auditor exports the chain; the file verifies offline, and a one-byte edit is caught.
+    let export = api
+        .http
+        .get(api.server.url("/api/v1/audit/export"))
+        .bearer_auth(&auditor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(export.status(), StatusCode::OK);
+    assert_eq!(export.headers()["content-type"], "application/x-ndjson");
+    let text = export.text().await.unwrap();
+    let lines = text.lines().count();
+    assert!(lines >= 14, "every write is an event: {lines}");
+    let file = d.join("export.ndjson");
+    std::fs::write(&file, &text).unwrap();
+    let verify = |path: &std::path::Path| {
+        std::process::Command::new(MULU)
+            .args(["audit", "verify-export"])
+            .arg(path)
+            .output()
+            .unwrap()
+    };
+    let ok = verify(&file);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains(&format!("{lines} 个事件")));
+    let tampered = text.replacen("符合最小必要原则", "不符合最小必要原则", 1);
+    assert_ne!(tampered, text);
+    std::fs::write(&file, tampered).unwrap();
+    let bad = verify(&file);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("审计链被破坏"));
+}
