@@ -146,6 +146,8 @@ role_sets! {
     Applicants = [Operator, Developer];
     /// Who reads demand applications (each within its rights).
     DemandReaders = [Operator, Developer, DataAdmin, Auditor];
+    /// Who follows the registered-products feed: exchanges, and the overseers.
+    FeedReaders = [Exchange, DataAdmin, Auditor];
     /// Who takes part in quality feedback (each within its rights).
     FeedbackParties = [Operator, Developer, Provider, DataAdmin, Auditor];
 }

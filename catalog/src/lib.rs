@@ -14,5 +14,6 @@ pub mod store;
 
 pub use error::{CatalogError, Result};
 pub use service::{
-    Actor, Catalog, EditionLineRequest, EditionRequest, PublicResource, Role, Versioned,
+    Actor, Catalog, EditionLineRequest, EditionRequest, FeedItem, FeedPage, PublicResource, Role,
+    Versioned,
 };

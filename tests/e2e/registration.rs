@@ -408,6 +408,33 @@ async fn product_from_authorization_to_coded_registration() {
         "the upheld objection terminated it: {body}"
     );
     let code = coded["query_code"].as_str().unwrap();
+    // The feed carries the coding exactly once; its cursor moves past it.
+    let feed: Value = s
+        .http
+        .get(s.server.url("/api/v1/exchange/feed?after=0&limit=10"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let items = feed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{feed}");
+    assert_eq!(items[0]["action"], "registration.issue_code");
+    assert_eq!(items[0]["registration"]["query_code"], code);
+    let next = feed["next"].as_i64().unwrap();
+    let again: Value = s
+        .http
+        .get(s.server.url(&format!("/api/v1/exchange/feed?after={next}")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["items"].as_array().unwrap().len(), 0, "{again}");
     let (_, verified) = s.get(&format!("/api/v1/verify/{code}")).await;
     assert_eq!(
         (

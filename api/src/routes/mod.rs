@@ -5,6 +5,7 @@ mod audit;
 mod authorizations;
 mod demands;
 mod directory;
+mod exchange;
 mod health;
 mod public;
 mod registrations;
@@ -30,6 +31,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(audit::routes())
         .merge(registrations::routes())
         .merge(demands::routes())
+        .merge(exchange::routes())
 }
 
 /// The API plus its document at `/api/v1/openapi.json` and Swagger UI (vendored) at `/docs`.

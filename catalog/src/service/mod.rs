@@ -6,6 +6,7 @@ mod authorizations;
 mod demands;
 mod directory;
 mod entity;
+mod feed;
 mod feedback;
 mod negative_list;
 mod organizations;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 pub use actor::{Actor, Role};
 pub use directory::{EditionLineRequest, EditionRequest};
 pub use entity::Versioned;
+pub use feed::{FeedItem, FeedPage};
 pub use resources::PublicResource;
 
 use crate::calendar::WorkingCalendar;

@@ -111,6 +111,14 @@ pub trait Store: Send + Sync + 'static {
     async fn versions(&self, resource_id: &str) -> Result<Vec<VersionRecord>>;
     /// Audit events with `seq > after_seq`, oldest first.
     async fn audit_events(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEvent>>;
+    /// Events about one entity type with `seq > after_seq`, oldest first: a durable, totally
+    /// ordered change log (feeds and the search index follow it).
+    async fn audit_events_of(
+        &self,
+        entity_type: &str,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditEvent>>;
     async fn close(&self);
 }
 

@@ -286,6 +286,25 @@ macro_rules! shared_queries {
             rows.iter().map(audit_from_row).collect()
         }
 
+        pub(super) async fn audit_events_of(
+            conn: &mut Conn,
+            entity_type: &str,
+            after_seq: i64,
+            limit: i64,
+        ) -> Result<Vec<AuditEvent>> {
+            let rows = sqlx::query(
+                "SELECT seq, at, actor, action, entity_type, entity_id, before_body, after_body, \
+                 prev_hash, hash FROM audit_events WHERE entity_type = $1 AND seq > $2 \
+                 ORDER BY seq LIMIT $3",
+            )
+            .bind(entity_type)
+            .bind(after_seq)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?;
+            rows.iter().map(audit_from_row).collect()
+        }
+
         /// A serialized write transaction.
         pub struct Tx(sqlx::Transaction<'static, $db>);
 
@@ -351,6 +370,15 @@ macro_rules! shared_queries {
             }
             async fn audit_events(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEvent>> {
                 audit_events(&mut *self.pool.acquire().await?, after_seq, limit).await
+            }
+            async fn audit_events_of(
+                &self,
+                entity_type: &str,
+                after_seq: i64,
+                limit: i64,
+            ) -> Result<Vec<AuditEvent>> {
+                audit_events_of(&mut *self.pool.acquire().await?, entity_type, after_seq, limit)
+                    .await
             }
             async fn close(&self) {
                 self.pool.close().await;

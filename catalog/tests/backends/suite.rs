@@ -1225,6 +1225,29 @@ pub async fn product_registration_runs_to_a_query_code(env: Env) {
         c.registration(r.id).await.unwrap().value.status,
         RegistrationStatus::Cancelled
     );
+
+    // An exchange paging the feed one item at a time sees coding and expiry, once each, in order;
+    // nothing from before the registration was coded.
+    let mut seen = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = c.registration_feed(after, 1, None).await.unwrap();
+        assert!(page.next >= after, "the cursor never moves back");
+        after = page.next;
+        if page.items.is_empty() {
+            break;
+        }
+        seen.extend(page.items);
+    }
+    let statuses: Vec<_> = seen.iter().map(|i| i.registration.status).collect();
+    assert_eq!(
+        statuses,
+        vec![RegistrationStatus::Coded, RegistrationStatus::Cancelled]
+    );
+    assert!(seen.windows(2).all(|w| w[0].seq < w[1].seq));
+    assert_eq!(seen[0].registration.query_code, Some(code.clone()));
+    let later = c.registration_feed(0, 10, Some(seen[1].at)).await.unwrap();
+    assert_eq!(later.items.len(), 1, "updated_since skips older changes");
 }
 
 pub async fn upheld_objection_terminates_and_supplement_restarts_the_clock(env: Env) {
