@@ -148,6 +148,8 @@ role_sets! {
     DemandReaders = [Operator, Developer, DataAdmin, Auditor];
     /// Who follows the registered-products feed: exchanges, and the overseers.
     FeedReaders = [Exchange, DataAdmin, Auditor];
+    /// Who publishes annual disclosures: implementing bodies and operators.
+    Disclosers = [DataAdmin, Operator];
     /// Who takes part in quality feedback (each within its rights).
     FeedbackParties = [Operator, Developer, Provider, DataAdmin, Auditor];
 }

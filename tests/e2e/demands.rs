@@ -204,3 +204,93 @@ async fn demand_feedback_and_audit_export_over_http() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stdout).contains("审计链被破坏"));
 }
+
+#[tokio::test]
+async fn disclosures_are_drafted_published_corrected_and_public() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    org(d, "11510000000000001L", "省数据局", &["data_admin"]);
+    org(d, "91510500000000003C", "数据运营公司", &["operator"]);
+    let admin = token(d, "11510000000000001L", "data_admin");
+    let operator = token(d, "91510500000000003C", "operator");
+    let api = Api {
+        http: Client::new(),
+        server: Server::start_on(d, "2026-02-10"),
+    };
+    let statement = |usage: &str| {
+        json!({"kind": "operator", "product_list": "出行指数（数据接口）",
+               "data_usage": usage, "actual_fees": "0 元"})
+    };
+    // An operator cannot state as an implementing body, nor for a year not yet over.
+    let (s, b, _) = api
+        .call(
+            Method::POST,
+            "/api/v1/disclosures",
+            Some(&operator),
+            Some(json!({"year": 2025, "content": {"kind": "implementing_body",
+                "authorized_parties": "x", "content_and_scope": "x", "term": "x", "fee_ceilings": "x"}})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+    let (s, b, _) = api
+        .call(
+            Method::POST,
+            "/api/v1/disclosures",
+            Some(&operator),
+            Some(json!({"year": 2026, "content": statement("公交数据")})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert_eq!(b["field"], "year");
+    let (s, draft, _) = api
+        .call(
+            Method::POST,
+            "/api/v1/disclosures",
+            Some(&operator),
+            Some(json!({"year": 2025, "content": statement("公交到站数据")})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{draft}");
+    assert_eq!(draft["due"], "2026-03-31");
+    let id = draft["id"].as_str().unwrap();
+    let (s, _, _) = api
+        .call(Method::GET, &format!("/api/v1/disclosures/{id}"), None, None)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "a draft is not public");
+    let (s, _, _) = api
+        .call(
+            Method::POST,
+            &format!("/api/v1/disclosures/{id}/publish"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "only the discloser publishes");
+    let (s, published, _) = api
+        .call(
+            Method::POST,
+            &format!("/api/v1/disclosures/{id}/publish"),
+            Some(&operator),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{published}");
+    let (s, corrected, etag) = api
+        .call(
+            Method::PUT,
+            &format!("/api/v1/disclosures/{id}"),
+            Some(&operator),
+            Some(statement("公交到站与线路数据")),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{corrected}");
+    assert_eq!(corrected["version"], 2);
+    assert_eq!(corrected["history"][0]["content"]["data_usage"], "公交到站数据");
+    assert_eq!(etag.as_deref(), Some("\"3\""));
+    let (_, listed, _) = api
+        .call(Method::GET, "/api/v1/disclosures", None, None)
+        .await;
+    let items = listed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["content"]["data_usage"], "公交到站与线路数据");
+}

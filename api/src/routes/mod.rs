@@ -5,6 +5,7 @@ mod audit;
 mod authorizations;
 mod demands;
 mod directory;
+mod disclosures;
 mod exchange;
 mod health;
 mod public;
@@ -32,6 +33,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(registrations::routes())
         .merge(demands::routes())
         .merge(exchange::routes())
+        .merge(disclosures::routes())
 }
 
 /// The API plus its document at `/api/v1/openapi.json` and Swagger UI (vendored) at `/docs`.

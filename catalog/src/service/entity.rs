@@ -10,6 +10,7 @@ use crate::audit::{self, AuditEntry};
 use crate::domain::api_token::{ApiToken, TokenStatus};
 use crate::domain::authorization::Authorization;
 use crate::domain::demand::DemandApplication;
+use crate::domain::disclosure::{Disclosure, DisclosureStatus};
 use crate::domain::edition::DirectoryEdition;
 use crate::domain::feedback::QualityFeedback;
 use crate::domain::negative_list::NegativeListEntry;
@@ -409,6 +410,36 @@ impl Entity for QualityFeedback {
     }
     fn is_public(&self) -> bool {
         false
+    }
+    fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+}
+
+impl Entity for Disclosure {
+    const TABLE: Table = Table::Disclosures;
+    const TYPE: &'static str = "disclosure";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn natural_key(&self) -> Option<String> {
+        Some(self.key())
+    }
+    fn owner_id(&self) -> Option<Uuid> {
+        Some(self.discloser_id)
+    }
+    fn status(&self) -> &'static str {
+        match self.status {
+            DisclosureStatus::Draft => "draft",
+            DisclosureStatus::Published => "published",
+        }
+    }
+    /// Published statements are public (rule 8).
+    fn is_public(&self) -> bool {
+        self.status == DisclosureStatus::Published
     }
     fn created_at(&self) -> DateTime<Utc> {
         self.created_at

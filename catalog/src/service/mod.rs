@@ -5,6 +5,7 @@ mod actor;
 mod authorizations;
 mod demands;
 mod directory;
+mod disclosures;
 mod entity;
 mod feed;
 mod feedback;

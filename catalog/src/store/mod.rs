@@ -31,6 +31,7 @@ pub enum Table {
     Registrations,
     Demands,
     Feedback,
+    Disclosures,
 }
 
 impl Table {
@@ -46,6 +47,7 @@ impl Table {
             Table::Registrations => "registrations",
             Table::Demands => "demand_applications",
             Table::Feedback => "quality_feedback",
+            Table::Disclosures => "disclosures",
         }
     }
 }

@@ -1,0 +1,120 @@
+//! Annual disclosures (N 18–19): drafted and published by implementing bodies and operators,
+//! read by everyone once published.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use catalog::domain::disclosure::{Disclosure, DisclosureContent, NewDisclosure};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::public::{Listing, Page};
+use crate::auth::{As, Caller, Disclosers};
+use crate::error::ApiResult;
+use crate::extract::{ApiPath, ApiQuery, Body, Tagged, if_match};
+use crate::openapi::Problems;
+use crate::state::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_published, draft))
+        .routes(routes!(get_one, revise))
+        .routes(routes!(publish))
+        .routes(routes!(own))
+}
+
+/// Draft the statement for a finished year (due by 31 March of the next year).
+#[utoipa::path(post, path = "/api/v1/disclosures", tag = "admin",
+    security(("bearer" = ["data_admin", "operator"])), request_body = NewDisclosure,
+    responses((status = 201, body = Disclosure), Problems))]
+async fn draft(
+    State(state): State<AppState>,
+    As(actor, _): As<Disclosers>,
+    Body(body): Body<NewDisclosure>,
+) -> ApiResult<(StatusCode, Json<Disclosure>)> {
+    let d = state
+        .catalog
+        .draft_disclosure(&actor, body, state.clock.today())
+        .await?;
+    Ok((StatusCode::CREATED, Json(d)))
+}
+
+/// Published disclosures.
+#[utoipa::path(get, path = "/api/v1/disclosures", tag = "public", params(Page),
+    responses((status = 200, body = Listing<Disclosure>), Problems))]
+async fn list_published(
+    State(state): State<AppState>,
+    ApiQuery(page): ApiQuery<Page>,
+) -> ApiResult<Json<Listing<Disclosure>>> {
+    let items = state
+        .catalog
+        .public_disclosures(page.public_filter()?)
+        .await?;
+    Ok(Json(Listing::page(items, page.limit()?, |d| d.id)))
+}
+
+/// One disclosure: published ones for everyone, drafts for their discloser.
+#[utoipa::path(get, path = "/api/v1/disclosures/{id}", tag = "public",
+    params(("id" = Uuid, Path, description = "披露 id")),
+    responses((status = 200, body = Disclosure, headers(("ETag" = String))), Problems))]
+async fn get_one(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Tagged<Disclosure>> {
+    Ok(Tagged::ok(
+        state.catalog.disclosure_as(actor.as_ref(), id).await?,
+    ))
+}
+
+/// Edit a draft, or correct a published statement (a new version; the old text stays readable).
+#[utoipa::path(put, path = "/api/v1/disclosures/{id}", tag = "admin",
+    security(("bearer" = ["data_admin", "operator"])), request_body = DisclosureContent,
+    params(("id" = Uuid, Path, description = "披露 id"),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+    responses((status = 200, body = Disclosure, headers(("ETag" = String))), Problems))]
+async fn revise(
+    State(state): State<AppState>,
+    As(actor, _): As<Disclosers>,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(body): Body<DisclosureContent>,
+) -> ApiResult<Tagged<Disclosure>> {
+    let tag = if_match(&headers)?;
+    Ok(Tagged::ok(
+        state
+            .catalog
+            .revise_disclosure(&actor, id, body, tag)
+            .await?,
+    ))
+}
+
+/// Publish a drafted statement.
+#[utoipa::path(post, path = "/api/v1/disclosures/{id}/publish", tag = "admin",
+    security(("bearer" = ["data_admin", "operator"])),
+    params(("id" = Uuid, Path, description = "披露 id"),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+    responses((status = 200, body = Disclosure, headers(("ETag" = String))), Problems))]
+async fn publish(
+    State(state): State<AppState>,
+    As(actor, _): As<Disclosers>,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Tagged<Disclosure>> {
+    let tag = if_match(&headers)?;
+    Ok(Tagged::ok(
+        state.catalog.publish_disclosure(&actor, id, tag).await?,
+    ))
+}
+
+/// The caller's own statements in every state.
+#[utoipa::path(get, path = "/api/v1/workspace/disclosures", tag = "admin",
+    security(("bearer" = ["data_admin", "operator"])),
+    responses((status = 200, body = Vec<Disclosure>), Problems))]
+async fn own(
+    State(state): State<AppState>,
+    As(actor, _): As<Disclosers>,
+) -> ApiResult<Json<Vec<Disclosure>>> {
+    Ok(Json(state.catalog.own_disclosures(&actor).await?))
+}

@@ -1,0 +1,139 @@
+//! Disclosures: implementing bodies and operators draft, publish and correct their annual
+//! statements; the public reads the published ones.
+
+use chrono::{NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::entity::{self, from_record};
+use super::{Actor, Catalog, Role, Versioned};
+use crate::domain::disclosure::{Disclosure, DisclosureContent, NewDisclosure};
+use crate::error::{CatalogError, Result};
+use crate::store::{RecordFilter, Table};
+
+/// Who may state what: implementing bodies (data administrations) and operators.
+fn require_discloser(actor: &Actor, content: &DisclosureContent) -> Result<Uuid> {
+    let role = match content {
+        DisclosureContent::ImplementingBody { .. } => Role::DataAdmin,
+        DisclosureContent::Operator { .. } => Role::Operator,
+    };
+    let org = actor
+        .org_id
+        .ok_or_else(|| CatalogError::Forbidden("须以机构身份披露".into()))?;
+    actor.require_org(role, org, "发布本机构的信息披露")?;
+    Ok(org)
+}
+
+impl Catalog {
+    pub async fn draft_disclosure(
+        &self,
+        actor: &Actor,
+        input: NewDisclosure,
+        today: NaiveDate,
+    ) -> Result<Disclosure> {
+        let discloser = require_discloser(actor, &input.content)?;
+        let disclosure = Disclosure::new(discloser, input, today, Utc::now())?;
+        let mut tx = self.store.begin_write().await?;
+        if tx
+            .get_by_key(Table::Disclosures, &disclosure.key())
+            .await?
+            .is_some()
+        {
+            return Err(CatalogError::Conflict(format!(
+                "{} 年度的该类信息披露已存在，请更正原披露",
+                disclosure.year
+            )));
+        }
+        entity::insert(tx.as_mut(), actor, "disclosure.draft", &disclosure).await?;
+        tx.commit().await?;
+        Ok(disclosure)
+    }
+
+    /// Edit a draft, or correct a published statement (new version, old text kept).
+    pub async fn revise_disclosure(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        content: DisclosureContent,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<Disclosure>> {
+        entity::transition(
+            self.store(),
+            actor,
+            id,
+            if_match,
+            "disclosure.revise",
+            |d: &mut Disclosure| {
+                if require_discloser(actor, &d.content)? != d.discloser_id {
+                    return Err(CatalogError::Forbidden("只能修改本机构的信息披露".into()));
+                }
+                d.revise(content, Utc::now())
+            },
+        )
+        .await
+    }
+
+    pub async fn publish_disclosure(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<Disclosure>> {
+        entity::transition(
+            self.store(),
+            actor,
+            id,
+            if_match,
+            "disclosure.publish",
+            |d: &mut Disclosure| {
+                if require_discloser(actor, &d.content)? != d.discloser_id {
+                    return Err(CatalogError::Forbidden("只能发布本机构的信息披露".into()));
+                }
+                d.publish(Utc::now())
+            },
+        )
+        .await
+    }
+
+    /// Published disclosures, for everyone.
+    pub async fn public_disclosures(&self, filter: RecordFilter) -> Result<Vec<Disclosure>> {
+        let filter = RecordFilter {
+            public_only: true,
+            ..filter
+        };
+        self.store
+            .list(Table::Disclosures, &filter)
+            .await?
+            .into_iter()
+            .map(|r| from_record(r).map(|v| v.value))
+            .collect()
+    }
+
+    /// One disclosure: published ones for everyone, drafts for their discloser.
+    pub async fn disclosure_as(
+        &self,
+        actor: Option<&Actor>,
+        id: Uuid,
+    ) -> Result<Versioned<Disclosure>> {
+        let d: Versioned<Disclosure> = entity::read(self.store(), id).await?;
+        let own = actor.is_some_and(|a| a.org_id == Some(d.value.discloser_id));
+        if d.value.status == crate::domain::disclosure::DisclosureStatus::Published || own {
+            Ok(d)
+        } else {
+            Err(CatalogError::not_found("disclosure", id.to_string()))
+        }
+    }
+
+    /// The discloser's own statements in every state.
+    pub async fn own_disclosures(&self, actor: &Actor) -> Result<Vec<Disclosure>> {
+        let filter = RecordFilter {
+            owner_id: Some(actor.org_id.unwrap_or_default().to_string()),
+            ..RecordFilter::default()
+        };
+        self.store
+            .list(Table::Disclosures, &filter)
+            .await?
+            .into_iter()
+            .map(|r| from_record(r).map(|v| v.value))
+            .collect()
+    }
+}
