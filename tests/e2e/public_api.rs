@@ -113,6 +113,7 @@ async fn bad_input_gets_problem_json_with_a_field() {
         ("/api/v1/resources?limit=0", 400, Some("limit")),
         ("/api/v1/resources?limit=abc", 400, Some("query")),
         ("/api/v1/directory/editions/99", 404, None),
+        ("/api/v1/no-such-endpoint", 404, None),
         (
             "/api/v1/resources/01a2057f-57a0-7790-9ed4-c2498fb87046",
             404,

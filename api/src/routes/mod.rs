@@ -17,6 +17,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::error::ApiError;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 
@@ -41,4 +42,5 @@ pub fn router(state: AppState) -> Router {
     let (api, document) = api_router().split_for_parts();
     api.with_state(state)
         .merge(SwaggerUi::new("/docs").url("/api/v1/openapi.json", document))
+        .fallback(|| async { ApiError::not_found("没有这个地址") })
 }
