@@ -254,7 +254,12 @@ async fn disclosures_are_drafted_published_corrected_and_public() {
     assert_eq!(draft["due"], "2026-03-31");
     let id = draft["id"].as_str().unwrap();
     let (s, _, _) = api
-        .call(Method::GET, &format!("/api/v1/disclosures/{id}"), None, None)
+        .call(
+            Method::GET,
+            &format!("/api/v1/disclosures/{id}"),
+            None,
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND, "a draft is not public");
     let (s, _, _) = api
@@ -285,7 +290,10 @@ async fn disclosures_are_drafted_published_corrected_and_public() {
         .await;
     assert_eq!(s, StatusCode::OK, "{corrected}");
     assert_eq!(corrected["version"], 2);
-    assert_eq!(corrected["history"][0]["content"]["data_usage"], "公交到站数据");
+    assert_eq!(
+        corrected["history"][0]["content"]["data_usage"],
+        "公交到站数据"
+    );
     assert_eq!(etag.as_deref(), Some("\"3\""));
     let (_, listed, _) = api
         .call(Method::GET, "/api/v1/disclosures", None, None)
