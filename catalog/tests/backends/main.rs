@@ -50,4 +50,5 @@ for_each_backend!(
     rule5_termination_flags_registrations_and_blocks_new_ones,
     demands_need_published_unlisted_resources_and_stay_private,
     quality_feedback_is_answered_by_the_resource_provider,
+    feed_sees_every_change_once_under_concurrent_writers,
 );

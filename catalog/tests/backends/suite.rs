@@ -1571,3 +1571,90 @@ pub async fn quality_feedback_is_answered_by_the_resource_provider(env: Env) {
     assert_eq!(seen(stranger.clone()).await, 0);
     assert_eq!(seen(w.a()).await, 1);
 }
+
+/// Four registrations run to a code and a cancellation concurrently while an exchange pages the
+/// feed two items at a time: it sees each of the eight changes exactly once, in sequence order.
+pub async fn feed_sees_every_change_once_under_concurrent_writers(env: Env) {
+    let w = World::new(&env).await;
+    let registrar_org = env.org("登记中心", "510000", &[OrgKind::Registrar]).await;
+    let reg = Actor::new(Role::Registrar, registrar_org.id);
+    let mut products = Vec::new();
+    for _ in 0..4 {
+        products.push(reviewed_product(&env, &w).await.1);
+    }
+    let c = env.catalog.clone();
+    let consumer = {
+        let c = c.clone();
+        tokio::spawn(async move {
+            let mut seen = Vec::new();
+            let mut after = 0;
+            while seen.len() < 8 {
+                let page = c.registration_feed(after, 2, None).await.unwrap();
+                assert!(page.next >= after);
+                after = page.next;
+                seen.extend(
+                    page.items
+                        .into_iter()
+                        .map(|i| (i.seq, i.registration.id, i.action)),
+                );
+                tokio::task::yield_now().await;
+            }
+            (seen, after)
+        })
+    };
+    let writers: Vec<_> = products
+        .into_iter()
+        .map(|product_id| {
+            let (c, reg, operator) = (c.clone(), reg.clone(), w.o());
+            tokio::spawn(async move {
+                let r = c
+                    .submit_registration(&operator, application(product_id), d("2026-09-21"))
+                    .await
+                    .unwrap();
+                c.accept_registration(&reg, r.id, d("2026-09-22"), None)
+                    .await
+                    .unwrap();
+                c.publicize_registration(&reg, r.id, d("2026-09-29"), None)
+                    .await
+                    .unwrap();
+                c.issue_query_code(&reg, r.id, None, d("2026-10-20"), None)
+                    .await
+                    .unwrap();
+                c.cancel_registration(&reg, r.id, "运营机构申请注销", d("2026-11-02"), None)
+                    .await
+                    .unwrap();
+                r.id
+            })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for writer in writers {
+        ids.push(writer.await.unwrap());
+    }
+    let (seen, after) = tokio::time::timeout(std::time::Duration::from_secs(60), consumer)
+        .await
+        .expect("the consumer sees all eight changes")
+        .unwrap();
+    assert_eq!(seen.len(), 8, "{seen:?}");
+    assert!(
+        seen.windows(2).all(|p| p[0].0 < p[1].0),
+        "in sequence order"
+    );
+    for id in &ids {
+        let actions: Vec<&str> = seen
+            .iter()
+            .filter(|(_, r, _)| r == id)
+            .map(|(_, _, a)| a.as_str())
+            .collect();
+        assert_eq!(
+            actions,
+            vec!["registration.issue_code", "registration.cancel"]
+        );
+    }
+    let rest = c.registration_feed(after, 10, None).await.unwrap();
+    assert!(
+        rest.items.is_empty(),
+        "nothing seen twice: {:?}",
+        rest.items
+    );
+}
