@@ -37,8 +37,9 @@ fn every_operation_documents_its_problems_and_writes_their_security() {
                     );
                 }
             }
-            // Every write except the public's objection needs a token.
-            let public_write = path.ends_with("/objections");
+            // Every write needs a token except the public's: objections, developer self-registration.
+            let public_write =
+                path.ends_with("/objections") || path == "/api/v1/developers/applications";
             if method != "get" && !public_write {
                 assert!(
                     op.get("security").is_some(),

@@ -302,3 +302,113 @@ async fn disclosures_are_drafted_published_corrected_and_public() {
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["content"]["data_usage"], "公交到站与线路数据");
 }
+
+#[tokio::test]
+async fn a_developer_registers_itself_is_publicized_then_admitted() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    org(d, "11510000000000001L", "省数据局", &["data_admin"]);
+    let admin = token(d, "11510000000000001L", "data_admin");
+    let application = json!({
+        "organization": {
+            "uscc": "12510000000000004T", "name": "某数据科技有限公司", "region": "510000",
+            "kinds": ["operator"], "contact": {"person": "李四", "phone": "13900000000"}
+        },
+        "qualifications": "具备数据安全管理制度与等保三级系统",
+        "intended_use": "基于已登记的出行指数开发通勤服务",
+    });
+    let api = Api {
+        http: Client::new(),
+        server: Server::start_on(d, "2026-09-28"),
+    };
+    let (s, applied, _) = api
+        .call(
+            Method::POST,
+            "/api/v1/developers/applications",
+            None,
+            Some(application.clone()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{applied}");
+    let id = applied["application_id"].as_str().unwrap().to_string();
+    let (_, listed, _) = api
+        .call(Method::GET, "/api/v1/developers", None, None)
+        .await;
+    assert!(
+        listed["items"].as_array().unwrap().is_empty(),
+        "not public before publicity"
+    );
+    let (s, publicized, _) = api
+        .call(
+            Method::POST,
+            &format!("/api/v1/admin/developers/{id}/publicize"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{publicized}");
+    assert_eq!(publicized["publicity_start"], "2026-09-29");
+    let end = publicized["publicity_end"].as_str().unwrap().to_string();
+    let (_, listed, _) = api
+        .call(Method::GET, "/api/v1/developers", None, None)
+        .await;
+    let notice = &listed["items"][0];
+    assert_eq!(notice["name"], "某数据科技有限公司");
+    assert!(
+        !listed.to_string().contains("13900000000"),
+        "no contact in the notice"
+    );
+    let (s, _, _) = api
+        .call(
+            Method::POST,
+            &format!("/api/v1/admin/developers/{id}/admit"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "not before publicity ends ({end})");
+    drop(api);
+
+    let api = Api {
+        http: Client::new(),
+        server: Server::start_on(d, "2026-12-01"),
+    };
+    let (s, admitted, _) = api
+        .call(
+            Method::POST,
+            &format!("/api/v1/admin/developers/{id}/admit"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{admitted}");
+    let org_id = admitted["organization_id"].as_str().unwrap();
+    let (_, org, _) = api
+        .call(
+            Method::GET,
+            &format!("/api/v1/organizations/{org_id}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        org["kinds"],
+        json!(["developer"]),
+        "the kinds asked for are not granted"
+    );
+    let developer = token(d, "12510000000000004T", "developer");
+    assert!(developer.starts_with("mulu_"));
+    let (s, _, _) = api
+        .call(
+            Method::POST,
+            "/api/v1/developers/applications",
+            None,
+            Some(application),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::CONFLICT,
+        "an admitted USCC cannot apply again"
+    );
+}

@@ -4,6 +4,7 @@ mod admin;
 mod audit;
 mod authorizations;
 mod demands;
+mod developers;
 mod directory;
 mod disclosures;
 mod exchange;
@@ -35,6 +36,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(demands::routes())
         .merge(exchange::routes())
         .merge(disclosures::routes())
+        .merge(developers::routes())
 }
 
 /// The API plus its document at `/api/v1/openapi.json` and Swagger UI (vendored) at `/docs`.

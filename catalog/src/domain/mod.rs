@@ -25,6 +25,7 @@ pub mod authorization;
 pub mod check_char;
 pub mod classification;
 pub mod demand;
+pub mod developer;
 pub mod disclosure;
 pub mod edition;
 pub mod feedback;

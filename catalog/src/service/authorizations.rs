@@ -349,7 +349,7 @@ async fn check_scope(tx: &mut dyn WriteTx, resource_ids: &[Uuid]) -> Result<()> 
 }
 
 /// The last day of a publicity period of `days` working days starting on `start`.
-fn publicity_end(calendar: &WorkingCalendar, start: NaiveDate, days: u32) -> NaiveDate {
+pub(super) fn publicity_end(calendar: &WorkingCalendar, start: NaiveDate, days: u32) -> NaiveDate {
     let first = if calendar.is_working_day(start) {
         start
     } else {

@@ -10,6 +10,7 @@ use crate::audit::{self, AuditEntry};
 use crate::domain::api_token::{ApiToken, TokenStatus};
 use crate::domain::authorization::Authorization;
 use crate::domain::demand::DemandApplication;
+use crate::domain::developer::DeveloperApplication;
 use crate::domain::disclosure::{Disclosure, DisclosureStatus};
 use crate::domain::edition::DirectoryEdition;
 use crate::domain::feedback::QualityFeedback;
@@ -440,6 +441,27 @@ impl Entity for Disclosure {
     /// Published statements are public (rule 8).
     fn is_public(&self) -> bool {
         self.status == DisclosureStatus::Published
+    }
+    fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+}
+
+impl Entity for DeveloperApplication {
+    const TABLE: Table = Table::Developers;
+    const TYPE: &'static str = "developer_application";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn status(&self) -> &'static str {
+        self.status.as_str()
+    }
+    /// Publicity notices and admissions are public (their contacts are not: see `notice`).
+    fn is_public(&self) -> bool {
+        DeveloperApplication::is_public(self)
     }
     fn created_at(&self) -> DateTime<Utc> {
         self.created_at

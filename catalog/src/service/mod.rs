@@ -4,6 +4,7 @@
 mod actor;
 mod authorizations;
 mod demands;
+mod developers;
 mod directory;
 mod disclosures;
 mod entity;

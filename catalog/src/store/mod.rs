@@ -32,6 +32,7 @@ pub enum Table {
     Demands,
     Feedback,
     Disclosures,
+    Developers,
 }
 
 impl Table {
@@ -48,6 +49,7 @@ impl Table {
             Table::Demands => "demand_applications",
             Table::Feedback => "quality_feedback",
             Table::Disclosures => "disclosures",
+            Table::Developers => "developer_applications",
         }
     }
 }

@@ -1,0 +1,135 @@
+//! Secondary developers register themselves (GZ 12); the administration publicizes and admits.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use catalog::domain::developer::{DeveloperApplication, NewDeveloper, PublicDeveloperNotice};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::public::{Listing, Page};
+use super::resources::Reason;
+use crate::auth::{As, DataAdmins};
+use crate::error::ApiResult;
+use crate::extract::{ApiPath, ApiQuery, Body, Tagged, if_match};
+use crate::openapi::Problems;
+use crate::state::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(apply))
+        .routes(routes!(notices))
+        .routes(routes!(all_applications))
+        .routes(routes!(decide))
+        .routes(routes!(reject))
+}
+
+#[derive(Debug, serde::Serialize, ToSchema)]
+struct Applied {
+    application_id: Uuid,
+}
+
+/// Self-registration of a secondary developer; no token needed. Publicized after review.
+#[utoipa::path(post, path = "/api/v1/developers/applications", tag = "public",
+    request_body = NewDeveloper,
+    responses((status = 201, body = Applied), Problems))]
+async fn apply(
+    State(state): State<AppState>,
+    Body(body): Body<NewDeveloper>,
+) -> ApiResult<(StatusCode, Json<Applied>)> {
+    let a = state.catalog.apply_as_developer(body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Applied {
+            application_id: a.id,
+        }),
+    ))
+}
+
+/// Developers in publicity or admitted.
+#[utoipa::path(get, path = "/api/v1/developers", tag = "public", params(Page),
+    responses((status = 200, body = Listing<PublicDeveloperNotice>), Problems))]
+async fn notices(
+    State(state): State<AppState>,
+    ApiQuery(page): ApiQuery<Page>,
+) -> ApiResult<Json<Listing<PublicDeveloperNotice>>> {
+    let items = state
+        .catalog
+        .developer_notices(page.public_filter()?)
+        .await?;
+    Ok(Json(Listing::page(items, page.limit()?, |n| n.id)))
+}
+
+/// Every application with its contacts (administration).
+#[utoipa::path(get, path = "/api/v1/admin/developers", tag = "admin", params(Page),
+    security(("bearer" = ["data_admin"])),
+    responses((status = 200, body = Listing<DeveloperApplication>), Problems))]
+async fn all_applications(
+    State(state): State<AppState>,
+    _: As<DataAdmins>,
+    ApiQuery(page): ApiQuery<Page>,
+) -> ApiResult<Json<Listing<DeveloperApplication>>> {
+    let filter = catalog::store::RecordFilter {
+        after_id: page.after.map(|id| id.to_string()),
+        limit: Some(page.limit()?),
+        ..Default::default()
+    };
+    let items = state.catalog.developer_applications(filter).await?;
+    Ok(Json(Listing::page(items, page.limit()?, |a| a.id)))
+}
+
+/// The dated decisions on an application.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum DeveloperStep {
+    /// Start the publicity (from the next working day).
+    Publicize,
+    /// Admit after publicity ended; creates the developer's organization.
+    Admit,
+}
+
+/// Publicize or admit an application, as of today.
+#[utoipa::path(post, path = "/api/v1/admin/developers/{id}/{step}", tag = "admin",
+    security(("bearer" = ["data_admin"])),
+    params(("id" = Uuid, Path, description = "注册申请 id"),
+           ("step" = inline(DeveloperStep), Path, description = "publicize | admit"),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+    responses((status = 200, body = DeveloperApplication, headers(("ETag" = String))), Problems))]
+async fn decide(
+    State(state): State<AppState>,
+    As(actor, _): As<DataAdmins>,
+    headers: HeaderMap,
+    ApiPath((id, step)): ApiPath<(Uuid, DeveloperStep)>,
+) -> ApiResult<Tagged<DeveloperApplication>> {
+    let (c, today, tag) = (&state.catalog, state.clock.today(), if_match(&headers)?);
+    let a = match step {
+        DeveloperStep::Publicize => c.publicize_developer(&actor, id, today, tag).await?,
+        DeveloperStep::Admit => c.admit_developer(&actor, id, today, tag).await?,
+    };
+    Ok(Tagged::ok(a))
+}
+
+/// Reject an application (e.g. an objection during publicity was upheld), with the reason.
+#[utoipa::path(post, path = "/api/v1/admin/developers/{id}/reject", tag = "admin",
+    security(("bearer" = ["data_admin"])), request_body = Reason,
+    params(("id" = Uuid, Path, description = "注册申请 id"),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+    responses((status = 200, body = DeveloperApplication, headers(("ETag" = String))), Problems))]
+async fn reject(
+    State(state): State<AppState>,
+    As(actor, _): As<DataAdmins>,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(body): Body<Reason>,
+) -> ApiResult<Tagged<DeveloperApplication>> {
+    let tag = if_match(&headers)?;
+    Ok(Tagged::ok(
+        state
+            .catalog
+            .reject_developer(&actor, id, &body.reason, tag)
+            .await?,
+    ))
+}

@@ -1,0 +1,156 @@
+//! Secondary-developer registration (GZ 12): self-registration, publicity, admission.
+
+use chrono::{NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::authorizations::publicity_end;
+use super::entity::{self, from_record};
+use super::{Actor, Catalog, Role, Versioned};
+use crate::domain::developer::{DeveloperApplication, NewDeveloper, PublicDeveloperNotice};
+use crate::domain::organization::Organization;
+use crate::error::{CatalogError, Result};
+use crate::store::{RecordFilter, Table};
+
+impl Catalog {
+    /// Anyone may apply; nothing is public until the administration publicizes it.
+    pub async fn apply_as_developer(&self, input: NewDeveloper) -> Result<DeveloperApplication> {
+        let application = DeveloperApplication::new(input, Utc::now())?;
+        let mut tx = self.store.begin_write().await?;
+        if tx
+            .get_by_key(Table::Organizations, application.applicant.uscc.as_str())
+            .await?
+            .is_some()
+        {
+            return Err(CatalogError::Conflict(format!(
+                "统一社会信用代码 {} 已登记为机构，请联系数据管理部门增加开发利用机构身份",
+                application.applicant.uscc
+            )));
+        }
+        let public = Actor {
+            role: Role::Public,
+            org_id: None,
+        };
+        entity::insert(tx.as_mut(), &public, "developer.apply", &application).await?;
+        tx.commit().await?;
+        Ok(application)
+    }
+
+    /// Publicize from the next working day for the jurisdiction's number of working days.
+    pub async fn publicize_developer(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        today: NaiveDate,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<DeveloperApplication>> {
+        actor.require_role(&[Role::DataAdmin], "公示开发利用机构")?;
+        let calendar = self.calendar.clone();
+        let policy = self.policy.clone();
+        entity::transition(
+            self.store(),
+            actor,
+            id,
+            if_match,
+            "developer.publicize",
+            |a: &mut DeveloperApplication| {
+                let days = policy
+                    .for_region(&a.applicant.region)
+                    .operator_publicity_working_days;
+                let start = calendar.add_working_days(today, 1);
+                let end = publicity_end(&calendar, start, days);
+                a.publicize(start, end, Utc::now())
+            },
+        )
+        .await
+    }
+
+    /// After publicity: admit, creating the developer's organization in the same transaction.
+    pub async fn admit_developer(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        today: NaiveDate,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<DeveloperApplication>> {
+        actor.require_role(&[Role::DataAdmin], "准入开发利用机构")?;
+        let mut tx = self.store.begin_write().await?;
+        let before: Versioned<DeveloperApplication> = entity::load(tx.as_mut(), id).await?;
+        let org = Organization::new(before.value.applicant.clone(), Utc::now())?;
+        if tx
+            .get_by_key(Table::Organizations, org.uscc.as_str())
+            .await?
+            .is_some()
+        {
+            return Err(CatalogError::Conflict(format!(
+                "统一社会信用代码 {} 已登记",
+                org.uscc
+            )));
+        }
+        let mut after = before.value.clone();
+        after.admit(today, org.id, Utc::now())?;
+        entity::insert(tx.as_mut(), actor, "organization.register", &org).await?;
+        let row_version = entity::update(
+            tx.as_mut(),
+            actor,
+            "developer.admit",
+            &before,
+            &after,
+            if_match,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Versioned {
+            row_version,
+            value: after,
+        })
+    }
+
+    pub async fn reject_developer(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        reason: &str,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<DeveloperApplication>> {
+        actor.require_role(&[Role::DataAdmin], "驳回开发利用机构注册")?;
+        entity::transition(
+            self.store(),
+            actor,
+            id,
+            if_match,
+            "developer.reject",
+            |a: &mut DeveloperApplication| a.reject(reason, Utc::now()),
+        )
+        .await
+    }
+
+    /// Every application (administrations).
+    pub async fn developer_applications(
+        &self,
+        filter: RecordFilter,
+    ) -> Result<Vec<DeveloperApplication>> {
+        self.store
+            .list(Table::Developers, &filter)
+            .await?
+            .into_iter()
+            .map(|r| from_record(r).map(|v| v.value))
+            .collect()
+    }
+
+    /// Publicity notices and admissions, without contacts.
+    pub async fn developer_notices(
+        &self,
+        filter: RecordFilter,
+    ) -> Result<Vec<PublicDeveloperNotice>> {
+        let filter = RecordFilter {
+            public_only: true,
+            ..filter
+        };
+        Ok(self
+            .developer_applications(filter)
+            .await?
+            .iter()
+            .map(DeveloperApplication::notice)
+            .collect())
+    }
+}
