@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use super::authorizations::publicity_end;
 use super::entity::{self, from_record};
+use super::organizations::insert_organization;
 use super::{Actor, Catalog, Role, Versioned};
 use crate::domain::developer::{DeveloperApplication, NewDeveloper, PublicDeveloperNotice};
 use crate::domain::organization::Organization;
@@ -76,19 +77,9 @@ impl Catalog {
         let mut tx = self.store.begin_write().await?;
         let before: Versioned<DeveloperApplication> = entity::load(tx.as_mut(), id).await?;
         let org = Organization::new(before.value.applicant.clone(), Utc::now())?;
-        if tx
-            .get_by_key(Table::Organizations, org.uscc.as_str())
-            .await?
-            .is_some()
-        {
-            return Err(CatalogError::Conflict(format!(
-                "统一社会信用代码 {} 已登记",
-                org.uscc
-            )));
-        }
         let mut after = before.value.clone();
         after.admit(today, org.id, Utc::now())?;
-        entity::insert(tx.as_mut(), actor, "organization.register", &org).await?;
+        insert_organization(tx.as_mut(), actor, &org).await?;
         let row_version = entity::update(
             tx.as_mut(),
             actor,

@@ -8,7 +8,7 @@ use super::{Actor, Catalog, Role, Versioned};
 use crate::domain::Uscc;
 use crate::domain::organization::{NewOrganization, Organization};
 use crate::error::{CatalogError, Result};
-use crate::store::{RecordFilter, Table};
+use crate::store::{RecordFilter, Table, WriteTx};
 
 impl Catalog {
     pub async fn register_organization(
@@ -19,17 +19,7 @@ impl Catalog {
         actor.require_role(&[Role::DataAdmin], "登记机构")?;
         let org = Organization::new(input, Utc::now())?;
         let mut tx = self.store.begin_write().await?;
-        if tx
-            .get_by_key(Table::Organizations, org.uscc.as_str())
-            .await?
-            .is_some()
-        {
-            return Err(CatalogError::Conflict(format!(
-                "统一社会信用代码 {} 已登记",
-                org.uscc
-            )));
-        }
-        entity::insert(tx.as_mut(), actor, "organization.register", &org).await?;
+        insert_organization(tx.as_mut(), actor, &org).await?;
         tx.commit().await?;
         Ok(org)
     }
@@ -54,4 +44,23 @@ impl Catalog {
             .map(|r| from_record(r).map(|v| v.value))
             .collect()
     }
+}
+
+/// Insert a new organization inside `tx`; one organization per USCC.
+pub(super) async fn insert_organization(
+    tx: &mut dyn WriteTx,
+    actor: &Actor,
+    org: &Organization,
+) -> Result<()> {
+    if tx
+        .get_by_key(Table::Organizations, org.uscc.as_str())
+        .await?
+        .is_some()
+    {
+        return Err(CatalogError::Conflict(format!(
+            "统一社会信用代码 {} 已登记",
+            org.uscc
+        )));
+    }
+    entity::insert(tx, actor, "organization.register", org).await
 }
