@@ -14,6 +14,9 @@ pub const BUILTIN_CALENDAR: &str = include_str!("../../config/calendar.toml");
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Year {
+    /// Computed from the holiday rules ahead of the State Council's notice for the year.
+    #[serde(default)]
+    provisional: bool,
     holidays: Vec<NaiveDate>,
     workdays: Vec<NaiveDate>,
 }
@@ -22,6 +25,7 @@ struct Year {
 pub struct WorkingCalendar {
     holidays: BTreeSet<NaiveDate>,
     workdays: BTreeSet<NaiveDate>,
+    provisional: BTreeSet<i32>,
 }
 
 impl WorkingCalendar {
@@ -51,6 +55,12 @@ impl WorkingCalendar {
                     "{d} 同时被列为节假日和调休工作日"
                 )));
             }
+            if days.provisional {
+                let y = year
+                    .parse()
+                    .map_err(|_| CatalogError::Config(format!("年份“{year}”无效")))?;
+                calendar.provisional.insert(y);
+            }
             calendar.holidays.extend(days.holidays);
             calendar.workdays.extend(days.workdays);
         }
@@ -62,6 +72,12 @@ impl WorkingCalendar {
             return true;
         }
         !self.holidays.contains(&day) && !matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
+    }
+
+    /// The day's year is only provisionally known (no official notice yet): deadlines computed
+    /// across it may move by a day or two once the notice's adjusted working days are added.
+    pub fn is_provisional(&self, day: NaiveDate) -> bool {
+        self.provisional.contains(&day.year())
     }
 
     /// The `n`th working day after `from` (not counting `from` itself); `from` when `n` is 0.
@@ -96,6 +112,25 @@ mod tests {
         assert_eq!(cal.add_working_days(d("2026-09-30"), 1), d("2026-10-08"));
         assert_eq!(cal.add_working_days(d("2026-09-30"), 3), d("2026-10-10"));
         assert_eq!(cal.add_working_days(d("2026-09-30"), 4), d("2026-10-12"));
+    }
+
+    #[test]
+    fn provisional_2027_follows_the_holiday_rules() {
+        let cal = WorkingCalendar::builtin();
+        assert!(cal.is_provisional(d("2027-06-01")));
+        assert!(!cal.is_provisional(d("2026-06-01")));
+        // 春节: 除夕 is Friday 2027-02-05; eight days off from 除夕.
+        assert!(!cal.is_working_day(d("2027-02-05")));
+        assert!(!cal.is_working_day(d("2027-02-12")));
+        assert!(cal.is_working_day(d("2027-02-04")));
+        assert!(cal.is_working_day(d("2027-02-15")));
+        // 清明 (Mon 04-05), 端午 (Wed 06-09), 中秋 (Wed 09-15) and 国庆 10-01 … 10-07.
+        for day in ["2027-04-05", "2027-06-09", "2027-09-15", "2027-10-07"] {
+            assert!(!cal.is_working_day(d(day)), "{day}");
+        }
+        assert!(cal.is_working_day(d("2027-10-08")));
+        // 2026-12-31 (Thu) + 1 wd skips 元旦 (Fri) and the weekend.
+        assert_eq!(cal.add_working_days(d("2026-12-31"), 1), d("2027-01-04"));
     }
 
     #[test]

@@ -27,7 +27,15 @@ pub struct JurisdictionPolicy {
     pub renewal_window_days: u32,
     pub core_data_in_directory: bool,
     pub important_data_requires_condition: bool,
+    /// R 9 (四): a cancellation is completed within these working days after acceptance.
+    pub cancellation_working_days: u32,
+    /// GZ 17: the largest product sample (样例数据) accepted, in bytes.
+    pub sample_max_bytes: u64,
 }
+
+/// Values added after the first policy files shipped: files that do not set them get these.
+const DEFAULT_CANCELLATION_WORKING_DAYS: u32 = 10;
+const DEFAULT_SAMPLE_MAX_BYTES: u64 = 1024 * 1024;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,6 +52,8 @@ struct RawJurisdiction {
     renewal_window_days: Option<u32>,
     core_data_in_directory: Option<bool>,
     important_data_requires_condition: Option<bool>,
+    cancellation_working_days: Option<u32>,
+    sample_max_bytes: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -159,6 +169,10 @@ fn resolve(key: &str, all: &BTreeMap<String, RawJurisdiction>) -> Result<Jurisdi
             important_data_requires_condition: raw
                 .important_data_requires_condition
                 .or(merged.important_data_requires_condition),
+            cancellation_working_days: raw
+                .cancellation_working_days
+                .or(merged.cancellation_working_days),
+            sample_max_bytes: raw.sample_max_bytes.or(merged.sample_max_bytes),
         };
     }
     let missing = |field: &str| CatalogError::Config(format!("辖区“{key}”缺少 {field}"));
@@ -193,6 +207,10 @@ fn resolve(key: &str, all: &BTreeMap<String, RawJurisdiction>) -> Result<Jurisdi
         important_data_requires_condition: merged
             .important_data_requires_condition
             .ok_or_else(|| missing("important_data_requires_condition"))?,
+        cancellation_working_days: merged
+            .cancellation_working_days
+            .unwrap_or(DEFAULT_CANCELLATION_WORKING_DAYS),
+        sample_max_bytes: merged.sample_max_bytes.unwrap_or(DEFAULT_SAMPLE_MAX_BYTES),
     })
 }
 

@@ -20,6 +20,7 @@ macro_rules! string_schema {
 }
 pub(crate) use string_schema;
 
+pub mod amendment;
 pub mod api_token;
 pub mod authorization;
 pub mod check_char;
@@ -30,6 +31,7 @@ pub mod disclosure;
 pub mod edition;
 pub mod feedback;
 pub mod invalid;
+pub mod listing;
 pub mod negative_list;
 pub mod organization;
 pub mod product;
@@ -38,7 +40,9 @@ pub mod region;
 pub mod registration;
 pub mod resource;
 pub mod resource_code;
+pub mod sample;
 pub mod uscc;
+pub mod webhook;
 
 pub use classification::{Grade, GradeLevel, OpenType, ShareType, UpdateFrequency};
 pub use invalid::InvalidValue;

@@ -136,6 +136,9 @@ pub struct Product {
     pub status: ProductStatus,
     #[serde(default)]
     pub compliance: Option<ComplianceReview>,
+    /// 样例数据 (GZ 17): public with the product once it is registered.
+    #[serde(default)]
+    pub sample: Option<super::sample::SampleRef>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -149,6 +152,7 @@ impl Product {
             details,
             status: ProductStatus::Draft,
             compliance: None,
+            sample: None,
             created_at: now,
             updated_at: now,
         })

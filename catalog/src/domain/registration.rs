@@ -27,6 +27,9 @@ pub enum RegistrationType {
     Change,
     #[serde(rename = "更正登记")]
     Correction,
+    /// Filed through `apply_for_cancellation`, which carries the R 9 (四) ground.
+    #[serde(rename = "注销登记")]
+    Cancellation,
 }
 
 /// The application materials of R 9 (一).
@@ -89,6 +92,8 @@ pub enum RegistrationStatus {
     Coded,
     Cancelled,
     Revoked,
+    /// A change, correction or cancellation application that took effect on its registration.
+    Completed,
 }
 
 impl RegistrationStatus {
@@ -104,6 +109,7 @@ impl RegistrationStatus {
             RegistrationStatus::Coded => "coded",
             RegistrationStatus::Cancelled => "cancelled",
             RegistrationStatus::Revoked => "revoked",
+            RegistrationStatus::Completed => "completed",
         }
     }
 
@@ -119,6 +125,7 @@ impl RegistrationStatus {
             RegistrationStatus::Coded => "已赋码",
             RegistrationStatus::Cancelled => "已注销",
             RegistrationStatus::Revoked => "已撤销",
+            RegistrationStatus::Completed => "已办结",
         }
     }
 }
@@ -241,8 +248,23 @@ pub struct Registration {
     #[serde(default)]
     pub end_reason: Option<String>,
     pub history: Vec<RegistrationEvent>,
+    /// 1 at coding; each change or correction that takes effect adds one.
+    #[serde(default = "first_version")]
+    pub version: u32,
+    /// The texts superseded by changes and corrections, oldest first.
+    #[serde(default)]
+    pub versions: Vec<super::amendment::RegistrationVersion>,
+    /// Cancellation applications: completed within the policy's working days of acceptance.
+    #[serde(default)]
+    pub completion_due: Option<NaiveDate>,
+    #[serde(default)]
+    pub cancellation: Option<super::amendment::CancellationRequest>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+fn first_version() -> u32 {
+    1
 }
 
 /// What a registrant files.
@@ -274,7 +296,7 @@ impl Registration {
         if input.kind != RegistrationType::Initial && input.amends.is_none() {
             return Err(CatalogError::invalid(
                 "amends",
-                "变更登记和更正登记须指明所涉登记",
+                "变更登记、更正登记和注销登记须指明所涉登记",
             ));
         }
         Ok(Registration {
@@ -311,12 +333,16 @@ impl Registration {
                 on: today,
                 note: None,
             }],
+            version: 1,
+            versions: Vec::new(),
+            completion_due: None,
+            cancellation: None,
             created_at: now,
             updated_at: now,
         })
     }
 
-    fn expect(&self, allowed: &[RegistrationStatus], action: &str) -> Result<()> {
+    pub(super) fn expect(&self, allowed: &[RegistrationStatus], action: &str) -> Result<()> {
         if allowed.contains(&self.status) {
             Ok(())
         } else {
@@ -328,7 +354,7 @@ impl Registration {
         }
     }
 
-    fn move_to(
+    pub(super) fn move_to(
         &mut self,
         status: RegistrationStatus,
         on: NaiveDate,
@@ -395,7 +421,14 @@ impl Registration {
     ) -> Result<()> {
         self.expect(&[RegistrationStatus::Submitted], "受理")?;
         self.accepted_on = Some(today);
-        self.review_due = Some(calendar.add_working_days(today, policy.formal_review_working_days));
+        if self.kind == RegistrationType::Cancellation {
+            // R 9 (四): no formal review or publicity; completed within 10 working days.
+            self.completion_due =
+                Some(calendar.add_working_days(today, policy.cancellation_working_days));
+        } else {
+            self.review_due =
+                Some(calendar.add_working_days(today, policy.formal_review_working_days));
+        }
         self.move_to(RegistrationStatus::Accepted, today, None, now);
         Ok(())
     }
@@ -422,6 +455,11 @@ impl Registration {
         now: DateTime<Utc>,
     ) -> Result<()> {
         self.expect(&[RegistrationStatus::Accepted], "公示")?;
+        if self.kind == RegistrationType::Cancellation {
+            return Err(CatalogError::InvalidTransition(
+                "注销登记不经公示，受理后直接办结".to_string(),
+            ));
+        }
         let start = calendar.add_working_days(today, 1);
         let days = policy.registration_publicity_working_days.max(1);
         self.publicity_start = Some(start);
@@ -532,6 +570,11 @@ impl Registration {
         now: DateTime<Utc>,
     ) -> Result<()> {
         self.expect(&[RegistrationStatus::Publicized], "赋码")?;
+        if self.kind != RegistrationType::Initial {
+            return Err(CatalogError::InvalidTransition(
+                "变更、更正和注销登记不另行赋码：请办结申请，结果记入原登记".to_string(),
+            ));
+        }
         let end = self
             .publicity_end
             .expect("publicized registrations have an end");
@@ -665,6 +708,11 @@ impl Registration {
         {
             late.push("formal_review");
         }
+        if self.status == RegistrationStatus::Accepted
+            && self.completion_due.is_some_and(|d| today > d)
+        {
+            late.push("cancellation");
+        }
         late
     }
 
@@ -677,6 +725,7 @@ impl Registration {
                 | RegistrationStatus::Coded
                 | RegistrationStatus::Cancelled
                 | RegistrationStatus::Revoked
+                | RegistrationStatus::Completed
         ) && self.publicity_start.is_some()
     }
 }
@@ -694,6 +743,8 @@ pub struct PublicRegistration {
     pub id: Uuid,
     pub subject: RegistrationSubject,
     pub kind: RegistrationType,
+    /// The registration a change or correction amends.
+    pub amends: Option<Uuid>,
     pub registrant_id: Uuid,
     pub subject_name: String,
     pub subject_summary: String,
@@ -708,6 +759,8 @@ pub struct PublicRegistration {
     pub valid_to: Option<NaiveDate>,
     pub access_closed: bool,
     pub end_reason: Option<String>,
+    /// 1 at coding; each change or correction that took effect adds one.
+    pub version: u32,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -718,6 +771,7 @@ impl Registration {
             id: self.id,
             subject: self.subject,
             kind: self.kind,
+            amends: self.amends,
             registrant_id: self.registrant_id,
             subject_name: self.subject_name.clone(),
             subject_summary: self.subject_summary.clone(),
@@ -732,6 +786,7 @@ impl Registration {
             valid_to: self.valid_to,
             access_closed: self.access_closed,
             end_reason: self.end_reason.clone(),
+            version: self.version,
             updated_at: self.updated_at,
         })
     }

@@ -2,6 +2,7 @@
 //! checks the rules, saves and appends its audit event, or a read that applies visibility.
 
 mod actor;
+mod amendments;
 mod authorizations;
 mod demands;
 mod developers;
@@ -10,12 +11,15 @@ mod disclosures;
 mod entity;
 mod feed;
 mod feedback;
+mod listings;
 mod negative_list;
 mod organizations;
 mod products;
 mod registrations;
 mod resources;
+mod samples;
 mod tokens;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -24,6 +28,8 @@ pub use directory::{EditionLineRequest, EditionRequest};
 pub use entity::Versioned;
 pub use feed::{FeedItem, FeedPage};
 pub use resources::PublicResource;
+pub use samples::SampleDownload;
+pub use webhooks::{ClaimedDelivery, DeliveryQuery};
 
 use crate::calendar::WorkingCalendar;
 use crate::policy::PolicySet;

@@ -12,7 +12,7 @@ use crate::domain::organization::Organization;
 use crate::domain::product::{Product, ProductStatus};
 use crate::domain::registration::{
     Materials, NewObjection, NewRegistration, ObjectionDecision, Registration, RegistrationSubject,
-    RevocationReason,
+    RegistrationType, RevocationReason,
 };
 use crate::domain::resource::Resource;
 use crate::error::{CatalogError, Result, Rule};
@@ -28,6 +28,12 @@ impl Catalog {
         input: NewRegistration,
         today: NaiveDate,
     ) -> Result<Registration> {
+        if input.kind == RegistrationType::Cancellation {
+            return Err(CatalogError::invalid(
+                "kind",
+                "注销登记请通过注销申请提交，并写明注销情形（R 9 (四)）",
+            ));
+        }
         let (registrant_id, name, summary, authorization, region) = match input.subject {
             RegistrationSubject::Product { product_id } => {
                 let product: Product = entity::read(self.store(), product_id)
@@ -35,11 +41,23 @@ impl Catalog {
                     .map_err(|_| CatalogError::invalid("subject.product_id", "产品不存在"))?
                     .value;
                 actor.require_org(Role::Operator, product.operator_id, "登记本机构的产品")?;
-                if product.status != ProductStatus::ReviewPassed {
+                // A first registration needs a passed review; a change or correction, a
+                // registered product.
+                if input.kind == RegistrationType::Initial
+                    && product.status != ProductStatus::ReviewPassed
+                {
                     return Err(CatalogError::rule(
                         Rule::ProductScope,
                         "subject.product_id",
                         format!("产品“{}”尚未通过合规审核，不能登记", product.details.name),
+                    ));
+                }
+                if input.kind != RegistrationType::Initial
+                    && product.status != ProductStatus::Registered
+                {
+                    return Err(CatalogError::invalid(
+                        "subject.product_id",
+                        format!("产品“{}”尚未登记，不能变更或更正", product.details.name),
                     ));
                 }
                 self.check_product_scope(&product, today).await?;
@@ -85,6 +103,9 @@ impl Catalog {
                 )
             }
         };
+        if input.kind != RegistrationType::Initial {
+            self.check_amendment(&input, registrant_id).await?;
+        }
         let policy = self.policy.for_region(&region).clone();
         let registration = Registration::submit(
             input,

@@ -33,6 +33,9 @@ pub enum Table {
     Feedback,
     Disclosures,
     Developers,
+    Listings,
+    WebhookEndpoints,
+    WebhookDeliveries,
 }
 
 impl Table {
@@ -50,6 +53,9 @@ impl Table {
             Table::Feedback => "quality_feedback",
             Table::Disclosures => "disclosures",
             Table::Developers => "developer_applications",
+            Table::Listings => "listings",
+            Table::WebhookEndpoints => "webhook_endpoints",
+            Table::WebhookDeliveries => "webhook_deliveries",
         }
     }
 }
@@ -123,6 +129,8 @@ pub trait Store: Send + Sync + 'static {
         after_seq: i64,
         limit: i64,
     ) -> Result<Vec<AuditEvent>>;
+    /// Bytes kept out of the audit trail (samples, webhook secrets); see `WriteTx::put_blob`.
+    async fn get_blob(&self, key: &str) -> Result<Option<Vec<u8>>>;
     async fn close(&self);
 }
 
@@ -140,6 +148,8 @@ pub trait WriteTx: Send {
     /// The newest audit event's sequence number and hash.
     async fn last_audit(&mut self) -> Result<Option<(i64, String)>>;
     async fn insert_audit(&mut self, event: &AuditEvent) -> Result<()>;
+    /// Store bytes under `key` once; an existing key is left as it is (content addressing).
+    async fn put_blob(&mut self, key: &str, bytes: &[u8]) -> Result<()>;
     async fn commit(self: Box<Self>) -> Result<()>;
 }
 

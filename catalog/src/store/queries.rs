@@ -305,6 +305,28 @@ macro_rules! shared_queries {
             rows.iter().map(audit_from_row).collect()
         }
 
+        pub(super) async fn put_blob(conn: &mut Conn, key: &str, bytes: &[u8]) -> Result<()> {
+            sqlx::query(
+                "INSERT INTO blobs (key, size, bytes, created_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (key) DO NOTHING",
+            )
+            .bind(key)
+            .bind(bytes.len() as i64)
+            .bind(bytes)
+            .bind(chrono::Utc::now())
+            .execute(&mut *conn)
+            .await?;
+            Ok(())
+        }
+
+        pub(super) async fn get_blob(conn: &mut Conn, key: &str) -> Result<Option<Vec<u8>>> {
+            let row = sqlx::query("SELECT bytes FROM blobs WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&mut *conn)
+                .await?;
+            row.map(|r| Ok(r.try_get("bytes")?)).transpose()
+        }
+
         /// A serialized write transaction.
         pub struct Tx(sqlx::Transaction<'static, $db>);
 
@@ -336,6 +358,9 @@ macro_rules! shared_queries {
             }
             async fn insert_audit(&mut self, event: &AuditEvent) -> Result<()> {
                 insert_audit(&mut self.0, event).await
+            }
+            async fn put_blob(&mut self, key: &str, bytes: &[u8]) -> Result<()> {
+                put_blob(&mut self.0, key, bytes).await
             }
             async fn commit(self: Box<Self>) -> Result<()> {
                 Ok(self.0.commit().await?)
@@ -379,6 +404,9 @@ macro_rules! shared_queries {
             ) -> Result<Vec<AuditEvent>> {
                 audit_events_of(&mut *self.pool.acquire().await?, entity_type, after_seq, limit)
                     .await
+            }
+            async fn get_blob(&self, key: &str) -> Result<Option<Vec<u8>>> {
+                get_blob(&mut *self.pool.acquire().await?, key).await
             }
             async fn close(&self) {
                 self.pool.close().await;
