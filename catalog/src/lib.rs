@@ -17,3 +17,4 @@ pub use service::{
     Actor, Catalog, EditionLineRequest, EditionRequest, FeedItem, FeedPage, PublicResource, Role,
     Versioned,
 };
+pub use service::{ClaimedDelivery, DeliveryQuery, SampleDownload};

@@ -51,4 +51,10 @@ for_each_backend!(
     demands_need_published_unlisted_resources_and_stay_private,
     quality_feedback_is_answered_by_the_resource_provider,
     feed_sees_every_change_once_under_concurrent_writers,
+    cancellation_applications_complete_within_ten_working_days,
+    changes_and_corrections_make_new_versions,
+    listings_need_coded_registrations_and_stay_with_their_exchange,
+    samples_are_limited_hashed_and_public_once_registered,
+    webhook_deliveries_are_queued_once_claimed_once_and_retried,
+    disclosures_are_published_corrected_and_listed_publicly,
 );

@@ -17,6 +17,10 @@ use uuid::Uuid;
 
 use crate::fixtures::{Env, content, uscc_for};
 
+#[path = "exchange.rs"]
+mod exchange;
+pub use exchange::*;
+
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
