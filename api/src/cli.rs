@@ -159,6 +159,8 @@ pub struct ServeArgs {
     /// Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).
     #[arg(long, env = "MULU_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    #[command(flatten)]
+    pub webhooks: crate::webhook_worker::WebhookArgs,
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
@@ -222,6 +224,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CatalogError> {
         crate::demo::load(&catalog, args.demo_corpus.as_deref()).await?;
     }
     let clock = crate::clock::Clock::from_env().map_err(CatalogError::Config)?;
+    crate::webhook_worker::spawn(catalog.clone(), args.webhooks.clone());
     let edge = crate::server::EdgeOptions {
         cors_origins: args.cors_origins.clone(),
         rate_limit: crate::middleware::rate_limit::RateLimit {

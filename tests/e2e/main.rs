@@ -3,6 +3,7 @@
 mod audit_cli;
 mod demands;
 mod edge;
+mod exchange;
 mod openapi;
 mod public_api;
 mod registration;

@@ -34,6 +34,13 @@ impl Server {
         Self::start_with_env(&["--data-dir", data_dir.to_str().unwrap()], Some(today))
     }
 
+    /// The service in `data_dir` with "today" pinned and extra `serve` flags.
+    pub fn start_on_with(data_dir: &Path, today: &str, extra: &[&str]) -> Server {
+        let mut args = vec!["--data-dir", data_dir.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        Self::start_with_env(&args, Some(today))
+    }
+
     /// The same against PostgreSQL at `database_url`.
     pub fn start_demo_on(database_url: &str) -> Server {
         Self::start(&[

@@ -1,22 +1,45 @@
-//! The data exchanges' interface: an incremental feed of registered products.
+//! The data exchanges' interface: an incremental feed of registered products, listings reported
+//! back, and webhook endpoints with their delivery log.
 
 use axum::Json;
 use axum::extract::State;
-use catalog::FeedPage;
+use axum::http::{HeaderMap, StatusCode};
+use catalog::domain::listing::{ExchangeListing, ListingUpdate, NewListing};
+use catalog::domain::webhook::{
+    DeliveryStatus, EndpointUpdate, NewEndpoint, WebhookDelivery, WebhookEndpoint,
+};
+use catalog::{DeliveryQuery, FeedPage, Role};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
 
-use crate::auth::{As, FeedReaders};
+use super::public::{Listing, Page};
+use crate::auth::{As, FeedReaders, RoleSet};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ApiQuery;
+use crate::extract::{ApiPath, ApiQuery, Body, Tagged, if_match};
 use crate::openapi::Problems;
 use crate::state::AppState;
 
+/// 数据交易所: listings and webhooks are each exchange's own.
+pub struct Exchanges;
+
+impl RoleSet for Exchanges {
+    const ROLES: &'static [Role] = &[Role::Exchange];
+}
+
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(feed))
+    OpenApiRouter::new()
+        .routes(routes!(feed))
+        .routes(routes!(own_listings, report_listing))
+        .routes(routes!(update_listing))
+        .routes(routes!(product_listings))
+        .routes(routes!(own_webhooks, register_webhook))
+        .routes(routes!(update_webhook))
+        .routes(routes!(deliveries))
+        .routes(routes!(requeue))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -32,8 +55,9 @@ struct FeedQuery {
     updated_since: Option<DateTime<Utc>>,
 }
 
-/// Every change to registered products' registrations (coding, change, renewal, cancellation,
-/// revocation, access closed), in one total order. Paging with `next` sees each change exactly once.
+/// Every change to registered products' registrations (coding, change, correction, renewal,
+/// cancellation, revocation, access closed), in one total order. Paging with `next` sees each
+/// change exactly once.
 #[utoipa::path(get, path = "/api/v1/exchange/feed", tag = "registration", params(FeedQuery),
     security(("bearer" = ["exchange", "data_admin", "auditor"])),
     responses((status = 200, body = FeedPage), Problems))]
@@ -55,5 +79,160 @@ async fn feed(
             .catalog
             .registration_feed(after, limit, q.updated_since)
             .await?,
+    ))
+}
+
+/// Report a listing (挂牌) of a coded product registration.
+#[utoipa::path(post, path = "/api/v1/exchange/listings", tag = "registration",
+    security(("bearer" = ["exchange"])), request_body = NewListing,
+    responses((status = 201, body = ExchangeListing), Problems))]
+async fn report_listing(
+    State(state): State<AppState>,
+    As(actor, _): As<Exchanges>,
+    Body(body): Body<NewListing>,
+) -> ApiResult<(StatusCode, Json<ExchangeListing>)> {
+    let listing = state
+        .catalog
+        .report_listing(&actor, body, state.clock.today())
+        .await?;
+    Ok((StatusCode::CREATED, Json(listing)))
+}
+
+/// The calling exchange's listings.
+#[utoipa::path(get, path = "/api/v1/exchange/listings", tag = "registration",
+    security(("bearer" = ["exchange"])),
+    responses((status = 200, body = Vec<ExchangeListing>), Problems))]
+async fn own_listings(
+    State(state): State<AppState>,
+    As(actor, _): As<Exchanges>,
+) -> ApiResult<Json<Vec<ExchangeListing>>> {
+    Ok(Json(state.catalog.own_listings(&actor).await?))
+}
+
+/// Report a listing's new status or price (own listings only; delisting is final).
+#[utoipa::path(put, path = "/api/v1/exchange/listings/{id}", tag = "registration",
+    security(("bearer" = ["exchange"])), request_body = ListingUpdate,
+    params(("id" = Uuid, Path, description = "挂牌 id"),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+    responses((status = 200, body = ExchangeListing, headers(("ETag" = String))), Problems))]
+async fn update_listing(
+    State(state): State<AppState>,
+    As(actor, _): As<Exchanges>,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(body): Body<ListingUpdate>,
+) -> ApiResult<Tagged<ExchangeListing>> {
+    let (today, tag) = (state.clock.today(), if_match(&headers)?);
+    Ok(Tagged::ok(
+        state
+            .catalog
+            .update_listing(&actor, id, body, today, tag)
+            .await?,
+    ))
+}
+
+/// Where a registered product is listed, by every exchange.
+#[utoipa::path(get, path = "/api/v1/products/{id}/listings", tag = "public",
+    params(("id" = Uuid, Path, description = "产品 id")),
+    responses((status = 200, body = Vec<ExchangeListing>), Problems))]
+async fn product_listings(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<ExchangeListing>>> {
+    Ok(Json(state.catalog.product_listings(id).await?))
+}
+
+/// Register a webhook endpoint; it receives every feed change from now on, signed with the
+/// secret: `Mulu-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`.
+#[utoipa::path(post, path = "/api/v1/exchange/webhooks", tag = "registration",
+    security(("bearer" = ["exchange"])), request_body = NewEndpoint,
+    responses((status = 201, body = WebhookEndpoint), Problems))]
+async fn register_webhook(
+    State(state): State<AppState>,
+    As(actor, _): As<Exchanges>,
+    Body(body): Body<NewEndpoint>,
+) -> ApiResult<(StatusCode, Json<WebhookEndpoint>)> {
+    let endpoint = state.catalog.register_webhook(&actor, body).await?;
+    Ok((StatusCode::CREATED, Json(endpoint)))
+}
+
+/// The calling exchange's webhook endpoints (secrets are never shown).
+#[utoipa::path(get, path = "/api/v1/exchange/webhooks", tag = "registration",
+    security(("bearer" = ["exchange"])),
+    responses((status = 200, body = Vec<WebhookEndpoint>), Problems))]
+async fn own_webhooks(
+    State(state): State<AppState>,
+    As(actor, _): As<Exchanges>,
+) -> ApiResult<Json<Vec<WebhookEndpoint>>> {
+    Ok(Json(state.catalog.own_webhooks(&actor).await?))
+}
+
+/// Change an endpoint: address, secret rotation, pause (`active: false`) or resume.
+#[utoipa::path(put, path = "/api/v1/exchange/webhooks/{id}", tag = "registration",
+    security(("bearer" = ["exchange"])), request_body = EndpointUpdate,
+    params(("id" = Uuid, Path, description = "推送地址 id"),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+    responses((status = 200, body = WebhookEndpoint, headers(("ETag" = String))), Problems))]
+async fn update_webhook(
+    State(state): State<AppState>,
+    As(actor, _): As<Exchanges>,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(body): Body<EndpointUpdate>,
+) -> ApiResult<Tagged<WebhookEndpoint>> {
+    let tag = if_match(&headers)?;
+    Ok(Tagged::ok(
+        state.catalog.update_webhook(&actor, id, body, tag).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct DeliveryFilter {
+    /// Only deliveries in this state.
+    status: Option<DeliveryStatus>,
+    /// The last id of the previous page.
+    after: Option<Uuid>,
+    /// 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<i64>,
+}
+
+/// An endpoint's delivery log: attempts with status codes, and the next attempt while pending.
+#[utoipa::path(get, path = "/api/v1/exchange/webhooks/{id}/deliveries", tag = "registration",
+    security(("bearer" = ["exchange"])), params(("id" = Uuid, Path, description = "推送地址 id"), DeliveryFilter),
+    responses((status = 200, body = Listing<WebhookDelivery>), Problems))]
+async fn deliveries(
+    State(state): State<AppState>,
+    As(actor, _): As<Exchanges>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<DeliveryFilter>,
+) -> ApiResult<Json<Listing<WebhookDelivery>>> {
+    let limit = Page {
+        after: q.after,
+        limit: q.limit,
+    }
+    .limit()?;
+    let query = DeliveryQuery {
+        status: q.status,
+        after: q.after,
+        limit: Some(limit),
+    };
+    let items = state.catalog.webhook_deliveries(&actor, id, query).await?;
+    Ok(Json(Listing::page(items, limit, |d| d.id)))
+}
+
+/// Try a given-up delivery again.
+#[utoipa::path(post, path = "/api/v1/exchange/deliveries/{id}/requeue", tag = "registration",
+    security(("bearer" = ["exchange"])),
+    params(("id" = Uuid, Path, description = "推送记录 id")),
+    responses((status = 200, body = WebhookDelivery, headers(("ETag" = String))), Problems))]
+async fn requeue(
+    State(state): State<AppState>,
+    As(actor, _): As<Exchanges>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Tagged<WebhookDelivery>> {
+    Ok(Tagged::ok(
+        state.catalog.requeue_delivery(&actor, id).await?,
     ))
 }

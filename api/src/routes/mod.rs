@@ -1,6 +1,7 @@
 //! HTTP routes. Handlers stay thin: parse, call `catalog`, shape the response.
 
 mod admin;
+mod amendments;
 mod audit;
 mod authorizations;
 mod demands;
@@ -12,6 +13,7 @@ mod health;
 mod public;
 mod registrations;
 mod resources;
+mod samples;
 
 use axum::Router;
 use utoipa::OpenApi;
@@ -37,6 +39,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(exchange::routes())
         .merge(disclosures::routes())
         .merge(developers::routes())
+        .merge(amendments::routes())
+        .merge(samples::routes())
 }
 
 /// The API plus its document at `/api/v1/openapi.json` and Swagger UI (vendored) at `/docs`.

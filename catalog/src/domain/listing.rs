@@ -70,7 +70,7 @@ pub struct ListingEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Listing {
+pub struct ExchangeListing {
     pub id: Uuid,
     pub exchange_id: Uuid,
     pub product_id: Uuid,
@@ -119,7 +119,7 @@ fn check_price(product: &Product, price_fen: u64) -> Result<()> {
     }
 }
 
-impl Listing {
+impl ExchangeListing {
     pub fn new(
         exchange_id: Uuid,
         input: NewListing,
@@ -158,7 +158,7 @@ impl Listing {
         }
         check_price(product, input.price_fen)?;
         check_url(&input.url)?;
-        Ok(Listing {
+        Ok(ExchangeListing {
             id: Uuid::now_v7(),
             exchange_id,
             product_id,

@@ -5,13 +5,13 @@ use uuid::Uuid;
 
 use super::entity::{self, Entity, from_record};
 use super::{Actor, Catalog, Role, Versioned};
-use crate::domain::listing::{Listing, ListingUpdate, NewListing};
+use crate::domain::listing::{ExchangeListing, ListingUpdate, NewListing};
 use crate::domain::product::{Product, ProductStatus};
 use crate::domain::registration::{Registration, RegistrationSubject};
 use crate::error::{CatalogError, Result};
 use crate::store::{RecordFilter, Table};
 
-impl Entity for Listing {
+impl Entity for ExchangeListing {
     const TABLE: Table = Table::Listings;
     const TYPE: &'static str = "listing";
     fn id(&self) -> Uuid {
@@ -68,10 +68,11 @@ impl Catalog {
         actor: &Actor,
         input: NewListing,
         today: NaiveDate,
-    ) -> Result<Listing> {
+    ) -> Result<ExchangeListing> {
         let exchange = exchange_of(actor)?;
         let (registration, product) = self.listed_registration(input.registration_id).await?;
-        let listing = Listing::new(exchange, input, &registration, &product, today, Utc::now())?;
+        let listing =
+            ExchangeListing::new(exchange, input, &registration, &product, today, Utc::now())?;
         let mut tx = self.store.begin_write().await?;
         if tx
             .get_by_key(Table::Listings, &listing.key())
@@ -96,9 +97,9 @@ impl Catalog {
         update: ListingUpdate,
         today: NaiveDate,
         if_match: Option<i64>,
-    ) -> Result<Versioned<Listing>> {
+    ) -> Result<Versioned<ExchangeListing>> {
         let exchange = exchange_of(actor)?;
-        let current: Listing = entity::read(self.store(), id).await?.value;
+        let current: ExchangeListing = entity::read(self.store(), id).await?.value;
         if current.exchange_id != exchange {
             return Err(CatalogError::Forbidden("只能更新本交易所的挂牌".into()));
         }
@@ -109,7 +110,7 @@ impl Catalog {
             id,
             if_match,
             "listing.update",
-            |l: &mut Listing| {
+            |l: &mut ExchangeListing| {
                 if l.exchange_id != exchange {
                     return Err(CatalogError::Forbidden("只能更新本交易所的挂牌".into()));
                 }
@@ -120,7 +121,7 @@ impl Catalog {
     }
 
     /// An exchange's own listings.
-    pub async fn own_listings(&self, actor: &Actor) -> Result<Vec<Listing>> {
+    pub async fn own_listings(&self, actor: &Actor) -> Result<Vec<ExchangeListing>> {
         let exchange = exchange_of(actor)?;
         let filter = RecordFilter {
             owner_id: Some(exchange.to_string()),
@@ -129,12 +130,12 @@ impl Catalog {
         self.list_listings(&filter).await
     }
 
-    pub async fn listing(&self, id: Uuid) -> Result<Versioned<Listing>> {
+    pub async fn listing(&self, id: Uuid) -> Result<Versioned<ExchangeListing>> {
         entity::read(self.store(), id).await
     }
 
     /// The listings of a registered product, for everyone.
-    pub async fn product_listings(&self, product_id: Uuid) -> Result<Vec<Listing>> {
+    pub async fn product_listings(&self, product_id: Uuid) -> Result<Vec<ExchangeListing>> {
         let product: Product = entity::read(self.store(), product_id).await?.value;
         if product.status != ProductStatus::Registered {
             return Err(CatalogError::not_found("product", product_id.to_string()));
@@ -146,7 +147,7 @@ impl Catalog {
             .collect())
     }
 
-    async fn list_listings(&self, filter: &RecordFilter) -> Result<Vec<Listing>> {
+    async fn list_listings(&self, filter: &RecordFilter) -> Result<Vec<ExchangeListing>> {
         self.store
             .list(Table::Listings, filter)
             .await?

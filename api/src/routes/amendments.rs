@@ -1,0 +1,64 @@
+//! 注销登记 applications by registrants, and the registrar completing change, correction and
+//! cancellation applications (R 9 (二)–(四)).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use catalog::domain::amendment::CancellationRequest;
+use catalog::domain::registration::Registration;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::auth::{As, Registrants, Registrars};
+use crate::error::ApiResult;
+use crate::extract::{ApiPath, Body, Tagged, if_match};
+use crate::openapi::Problems;
+use crate::state::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(apply_for_cancellation))
+        .routes(routes!(complete))
+}
+
+/// Apply for cancellation (注销登记) of an own coded registration, naming the R 9 (四) ground;
+/// the registrar accepts it and completes it within 10 working days of acceptance.
+#[utoipa::path(post, path = "/api/v1/registrations/{id}/cancellation", tag = "registration",
+    security(("bearer" = ["operator", "provider", "data_admin"])), request_body = CancellationRequest,
+    params(("id" = Uuid, Path, description = "要注销的登记 id")),
+    responses((status = 201, body = Registration), Problems))]
+async fn apply_for_cancellation(
+    State(state): State<AppState>,
+    As(actor, _): As<Registrants>,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(body): Body<CancellationRequest>,
+) -> ApiResult<(StatusCode, Json<Registration>)> {
+    let application = state
+        .catalog
+        .apply_for_cancellation(&actor, id, body, state.clock.today())
+        .await?;
+    Ok((StatusCode::CREATED, Json(application)))
+}
+
+/// Complete a change, correction or cancellation application: the registration it names gets a
+/// new version (its query code stays) or is cancelled, in the same transaction.
+#[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/complete", tag = "registration",
+    security(("bearer" = ["registrar"])),
+    params(("id" = Uuid, Path, description = "申请 id"),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+    responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
+async fn complete(
+    State(state): State<AppState>,
+    As(actor, _): As<Registrars>,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Tagged<Registration>> {
+    let (today, tag) = (state.clock.today(), if_match(&headers)?);
+    Ok(Tagged::ok(
+        state
+            .catalog
+            .complete_registration_application(&actor, id, today, tag)
+            .await?,
+    ))
+}
