@@ -1,0 +1,230 @@
+//! Keyset pagination: a page is "the best `limit` documents ranked below the cursor's key", so
+//! page 500 costs the same as page 1 and never skips by offset. The key is (score or update time,
+//! then a stable hash of the document id), the cursor its base64.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::SearchError;
+
+const CURSOR_VERSION: u8 = 1;
+
+/// How a page is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortMode {
+    Score,
+    Updated,
+}
+
+impl SortMode {
+    fn byte(self) -> u8 {
+        match self {
+            SortMode::Score => 0,
+            SortMode::Updated => 1,
+        }
+    }
+}
+
+/// Larger is better: the primary value, then the smaller id hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SortKey {
+    primary: u64,
+    inv_tiebreak: u64,
+}
+
+impl SortKey {
+    fn new(primary: u64, tiebreak: u64) -> Self {
+        SortKey {
+            primary,
+            inv_tiebreak: u64::MAX - tiebreak,
+        }
+    }
+}
+
+/// Order-preserving maps into `u64`.
+fn score_bits(s: Score) -> u64 {
+    let b = s.to_bits();
+    (if b & 0x8000_0000 != 0 { !b } else { b | 0x8000_0000 }) as u64
+}
+
+fn i64_bits(v: i64) -> u64 {
+    (v as u64) ^ (1 << 63)
+}
+
+/// Stable 64-bit hash of a document id (FNV-1a): the tie-breaker stored in the `tiebreak` column.
+pub fn id_hash(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The opaque cursor: where the previous page ended, under which ordering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub mode: SortMode,
+    pub after: SortKey,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        let mut bytes = Vec::with_capacity(18);
+        bytes.push(CURSOR_VERSION);
+        bytes.push(self.mode.byte());
+        bytes.extend_from_slice(&self.after.primary.to_be_bytes());
+        bytes.extend_from_slice(&self.after.inv_tiebreak.to_be_bytes());
+        URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    /// Decodes a cursor made for `mode`; anything else is the caller's mistake.
+    pub fn decode(s: &str, mode: SortMode) -> Result<Self, SearchError> {
+        let bytes = URL_SAFE_NO_PAD
+            .decode(s.trim())
+            .map_err(|_| SearchError::InvalidCursor)?;
+        if bytes.len() != 18 || bytes[0] != CURSOR_VERSION || bytes[1] != mode.byte() {
+            return Err(SearchError::InvalidCursor);
+        }
+        let word = |r: std::ops::Range<usize>| {
+            u64::from_be_bytes(bytes[r].try_into().expect("8 bytes"))
+        };
+        Ok(Cursor {
+            mode,
+            after: SortKey {
+                primary: word(2..10),
+                inv_tiebreak: word(10..18),
+            },
+        })
+    }
+}
+
+/// Collects the best `limit` documents strictly below `after`, by `mode`.
+pub struct PageCollector {
+    pub mode: SortMode,
+    pub limit: usize,
+    pub after: Option<SortKey>,
+}
+
+impl Collector for PageCollector {
+    type Fruit = Vec<(SortKey, Score, DocAddress)>;
+    type Child = PageSegmentCollector;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<PageSegmentCollector> {
+        Ok(PageSegmentCollector {
+            segment,
+            mode: self.mode,
+            limit: self.limit,
+            after: self.after,
+            tiebreak: reader.fast_fields().u64("tiebreak")?,
+            updated: reader.fast_fields().i64("updated_at")?,
+            heap: BinaryHeap::with_capacity(self.limit + 1),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.mode == SortMode::Score
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<Vec<(SortKey, Score, DocAddress)>>,
+    ) -> tantivy::Result<Self::Fruit> {
+        let mut all: Vec<_> = fruits.into_iter().flatten().collect();
+        all.sort_by(|a, b| b.0.cmp(&a.0));
+        all.truncate(self.limit);
+        Ok(all)
+    }
+}
+
+pub struct PageSegmentCollector {
+    segment: SegmentOrdinal,
+    mode: SortMode,
+    limit: usize,
+    after: Option<SortKey>,
+    tiebreak: Column<u64>,
+    updated: Column<i64>,
+    /// Min-heap of the best so far: the root is the worst kept.
+    heap: BinaryHeap<Reverse<(SortKey, DocId, u32)>>,
+}
+
+impl SegmentCollector for PageSegmentCollector {
+    type Fruit = Vec<(SortKey, Score, DocAddress)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if self.limit == 0 {
+            return;
+        }
+        let primary = match self.mode {
+            SortMode::Score => score_bits(score),
+            SortMode::Updated => i64_bits(self.updated.first(doc).unwrap_or(0)),
+        };
+        let key = SortKey::new(primary, self.tiebreak.first(doc).unwrap_or(0));
+        if self.after.is_some_and(|after| key >= after) {
+            return;
+        }
+        if self.heap.len() == self.limit {
+            match self.heap.peek() {
+                Some(Reverse((worst, _, _))) if key > *worst => {
+                    self.heap.pop();
+                }
+                _ => return,
+            }
+        }
+        self.heap.push(Reverse((key, doc, score.to_bits())));
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.heap
+            .into_iter()
+            .map(|Reverse((key, doc, score))| {
+                (key, f32::from_bits(score), DocAddress::new(self.segment, doc))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_preserving_maps() {
+        let scores = [-3.5f32, -0.0, 0.0, 0.1, 1.0, 17.25];
+        assert!(scores.windows(2).all(|w| score_bits(w[0]) <= score_bits(w[1])));
+        let times = [i64::MIN, -1, 0, 1, 1_700_000_000, i64::MAX];
+        assert!(times.windows(2).all(|w| i64_bits(w[0]) < i64_bits(w[1])));
+    }
+
+    #[test]
+    fn cursor_round_trip_and_rejects_garbage() {
+        let c = Cursor {
+            mode: SortMode::Updated,
+            after: SortKey::new(i64_bits(1_700_000_000), id_hash("resource:1")),
+        };
+        let s = c.encode();
+        assert_eq!(Cursor::decode(&s, SortMode::Updated).unwrap(), c);
+        assert!(Cursor::decode(&s, SortMode::Score).is_err());
+        for bad in ["", "x", "!!!!", "AAAA", &"A".repeat(10_000)] {
+            assert!(matches!(
+                Cursor::decode(bad, SortMode::Updated),
+                Err(SearchError::InvalidCursor)
+            ));
+        }
+    }
+
+    #[test]
+    fn ties_break_by_id_hash() {
+        let a = SortKey::new(5, 1);
+        let b = SortKey::new(5, 2);
+        assert!(a > b, "smaller hash ranks first");
+        assert!(SortKey::new(6, u64::MAX) > a);
+    }
+}

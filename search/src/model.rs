@@ -1,0 +1,405 @@
+//! The public vocabulary of the index: what goes in (documents, change batches), who asks (viewer)
+//! and what comes out (results, hits, facet counts, suggestions). All serde types: the API returns
+//! them as JSON.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::SearchError;
+
+/// Globally unique document id, e.g. `resource:<uuid>`; an upsert replaces the document with the same id.
+pub type DocId = String;
+
+/// The visibility value every anonymous caller may read.
+pub const PUBLIC: &str = "public";
+
+/// The visibility value for one organization's non-public documents.
+pub fn org_visibility(org_uuid: &str) -> String {
+    format!("org:{org_uuid}")
+}
+
+/// Which catalog entity a document stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    Resource,
+    DirectoryLine,
+    NegativeListEntry,
+    Registration,
+    Publicity,
+    Product,
+    Disclosure,
+    Organization,
+    Authorization,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 9] = [
+        EntityKind::Resource,
+        EntityKind::DirectoryLine,
+        EntityKind::NegativeListEntry,
+        EntityKind::Registration,
+        EntityKind::Publicity,
+        EntityKind::Product,
+        EntityKind::Disclosure,
+        EntityKind::Organization,
+        EntityKind::Authorization,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Resource => "resource",
+            EntityKind::DirectoryLine => "directory_line",
+            EntityKind::NegativeListEntry => "negative_list_entry",
+            EntityKind::Registration => "registration",
+            EntityKind::Publicity => "publicity",
+            EntityKind::Product => "product",
+            EntityKind::Disclosure => "disclosure",
+            EntityKind::Organization => "organization",
+            EntityKind::Authorization => "authorization",
+        }
+    }
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for EntityKind {
+    type Err = SearchError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        EntityKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| SearchError::InvalidRequest {
+                field: "kind".into(),
+                message: format!("未知的条目类型：{s}"),
+            })
+    }
+}
+
+/// The facets a document can carry; one value each (or none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FacetName {
+    Kind,
+    Provider,
+    Domain,
+    Grade,
+    ShareType,
+    OpenType,
+    UpdateFrequency,
+    Region,
+    Status,
+    DeliveryForm,
+    SceneCategory,
+}
+
+impl FacetName {
+    pub const ALL: [FacetName; 11] = [
+        FacetName::Kind,
+        FacetName::Provider,
+        FacetName::Domain,
+        FacetName::Grade,
+        FacetName::ShareType,
+        FacetName::OpenType,
+        FacetName::UpdateFrequency,
+        FacetName::Region,
+        FacetName::Status,
+        FacetName::DeliveryForm,
+        FacetName::SceneCategory,
+    ];
+
+    /// Also the tantivy field name and the key in [`SearchResults::facets`].
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FacetName::Kind => "kind",
+            FacetName::Provider => "provider",
+            FacetName::Domain => "domain",
+            FacetName::Grade => "grade",
+            FacetName::ShareType => "share_type",
+            FacetName::OpenType => "open_type",
+            FacetName::UpdateFrequency => "update_frequency",
+            FacetName::Region => "region",
+            FacetName::Status => "status",
+            FacetName::DeliveryForm => "delivery_form",
+            FacetName::SceneCategory => "scene_category",
+        }
+    }
+}
+
+impl FromStr for FacetName {
+    type Err = SearchError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FacetName::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| SearchError::InvalidRequest {
+                field: "facet".into(),
+                message: format!("未知的分面：{s}"),
+            })
+    }
+}
+
+/// Facet values of one document (the entity kind is a facet too, taken from [`SearchDoc::kind`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Facets {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_frequency: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_form: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scene_category: Option<String>,
+}
+
+impl Facets {
+    /// The value of one facet; `Kind` is not stored here (see [`SearchDoc::kind`]).
+    pub fn get(&self, name: FacetName) -> Option<&str> {
+        match name {
+            FacetName::Kind => None,
+            FacetName::Provider => self.provider.as_deref(),
+            FacetName::Domain => self.domain.as_deref(),
+            FacetName::Grade => self.grade.as_deref(),
+            FacetName::ShareType => self.share_type.as_deref(),
+            FacetName::OpenType => self.open_type.as_deref(),
+            FacetName::UpdateFrequency => self.update_frequency.as_deref(),
+            FacetName::Region => self.region.as_deref(),
+            FacetName::Status => self.status.as_deref(),
+            FacetName::DeliveryForm => self.delivery_form.as_deref(),
+            FacetName::SceneCategory => self.scene_category.as_deref(),
+        }
+    }
+}
+
+/// Filters: for each facet, the accepted values (any of them); facets combine with AND.
+/// An empty list means "no filter on this facet". Kinds are filtered by [`SearchRequest::kinds`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FacetFilters {
+    pub provider: Vec<String>,
+    pub domain: Vec<String>,
+    pub grade: Vec<String>,
+    pub share_type: Vec<String>,
+    pub open_type: Vec<String>,
+    pub update_frequency: Vec<String>,
+    pub region: Vec<String>,
+    pub status: Vec<String>,
+    pub delivery_form: Vec<String>,
+    pub scene_category: Vec<String>,
+}
+
+impl FacetFilters {
+    pub fn get(&self, name: FacetName) -> &[String] {
+        match name {
+            FacetName::Kind => &[],
+            FacetName::Provider => &self.provider,
+            FacetName::Domain => &self.domain,
+            FacetName::Grade => &self.grade,
+            FacetName::ShareType => &self.share_type,
+            FacetName::OpenType => &self.open_type,
+            FacetName::UpdateFrequency => &self.update_frequency,
+            FacetName::Region => &self.region,
+            FacetName::Status => &self.status,
+            FacetName::DeliveryForm => &self.delivery_form,
+            FacetName::SceneCategory => &self.scene_category,
+        }
+    }
+
+    /// The filter list of one facet, for builders (`Kind` has none: use `SearchRequest::kinds`).
+    pub fn get_mut(&mut self, name: FacetName) -> Option<&mut Vec<String>> {
+        Some(match name {
+            FacetName::Kind => return None,
+            FacetName::Provider => &mut self.provider,
+            FacetName::Domain => &mut self.domain,
+            FacetName::Grade => &mut self.grade,
+            FacetName::ShareType => &mut self.share_type,
+            FacetName::OpenType => &mut self.open_type,
+            FacetName::UpdateFrequency => &mut self.update_frequency,
+            FacetName::Region => &mut self.region,
+            FacetName::Status => &mut self.status,
+            FacetName::DeliveryForm => &mut self.delivery_form,
+            FacetName::SceneCategory => &mut self.scene_category,
+        })
+    }
+}
+
+/// One searchable document, derived from a catalog entity by the caller.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchDoc {
+    pub id: DocId,
+    pub kind: EntityKind,
+    pub title: String,
+    /// Summary, descriptions, data-item names… already filtered to what may be shown.
+    pub body: String,
+    pub tags: Vec<String>,
+    pub facets: Facets,
+    /// `"public"` and/or `"org:<uuid>"`; a document with neither is visible to nobody.
+    pub visible_to: Vec<String>,
+    /// Unix seconds.
+    pub updated_at: i64,
+    /// Canonical path, e.g. `/resources/<uuid>`.
+    pub url: String,
+}
+
+/// Who is searching.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Viewer {
+    #[default]
+    Anonymous,
+    /// The caller's organization uuid: sees its own non-public documents too.
+    Organization(String),
+}
+
+impl Viewer {
+    /// The visibility values this viewer may read.
+    pub fn visibility_values(&self) -> Vec<String> {
+        match self {
+            Viewer::Anonymous => vec![PUBLIC.to_owned()],
+            // An empty or blank id would name nobody's documents; treat it as anonymous.
+            Viewer::Organization(org) if org.trim().is_empty() => vec![PUBLIC.to_owned()],
+            Viewer::Organization(org) => vec![PUBLIC.to_owned(), org_visibility(org)],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    #[default]
+    Relevance,
+    UpdatedDesc,
+}
+
+impl FromStr for SortOrder {
+    type Err = SearchError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "relevance" => Ok(SortOrder::Relevance),
+            "updated_desc" | "updated" | "-updated" => Ok(SortOrder::UpdatedDesc),
+            _ => Err(SearchError::InvalidRequest {
+                field: "sort".into(),
+                message: format!("不支持的排序方式：{s}（可选 relevance、updated_desc）"),
+            }),
+        }
+    }
+}
+
+/// Largest page a caller may ask for.
+pub const MAX_LIMIT: usize = 100;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchRequest {
+    /// Free text as typed; `"quoted words"` must appear as an exact phrase. Never parsed as syntax.
+    pub q: String,
+    /// Restrict to these kinds (any of them); empty = all kinds.
+    pub kinds: Vec<EntityKind>,
+    pub filters: FacetFilters,
+    /// Ignored (listing is by `updated_desc`) when `q` has no searchable words.
+    pub sort: SortOrder,
+    /// 0..=100; 0 returns only `total` and facets.
+    pub limit: usize,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    pub viewer: Viewer,
+    /// Compute facet counts.
+    pub facets: bool,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            q: String::new(),
+            kinds: Vec::new(),
+            filters: FacetFilters::default(),
+            sort: SortOrder::Relevance,
+            limit: 20,
+            cursor: None,
+            viewer: Viewer::Anonymous,
+            facets: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    pub id: DocId,
+    pub kind: EntityKind,
+    pub title: String,
+    /// HTML-escaped title with matches wrapped in `<mark>`.
+    pub title_html: String,
+    /// HTML-escaped excerpt of the body with matches wrapped in `<mark>`.
+    pub snippet_html: String,
+    pub url: String,
+    pub score: f32,
+    pub updated_at: i64,
+    pub facets: Facets,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// Number of matching documents visible to the viewer (all pages).
+    pub total: u64,
+    pub hits: Vec<Hit>,
+    /// Facet name → values by count. A facet under filter counts as if its own filter were off,
+    /// so the caller can offer the alternatives.
+    pub facets: BTreeMap<String, Vec<FacetCount>>,
+    pub next_cursor: Option<String>,
+    pub did_you_mean: Option<String>,
+    /// True when no document matched every word and the results match only most of them.
+    pub relaxed: bool,
+}
+
+/// One suggest-as-you-type completion: a title visible to the viewer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub text: String,
+    /// Escaped title with the typed part wrapped in `<mark>`.
+    pub html: String,
+    pub id: DocId,
+    pub kind: EntityKind,
+    pub url: String,
+}
+
+/// One unit of work for the writer. Batches apply in order; within a batch removals come after the
+/// upserts, so an id listed in both ends up removed (fail closed).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChangeBatch {
+    pub upserts: Vec<SearchDoc>,
+    pub removals: Vec<DocId>,
+    /// The change-log sequence number this batch brings the index up to (stored on commit).
+    pub up_to_seq: Option<i64>,
+    /// Delete every document first (reindex). A reset batch is committed at once, together with its
+    /// upserts, so readers never see a half-built index if the whole corpus is in this one batch.
+    pub reset: bool,
+}

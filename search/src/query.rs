@@ -1,0 +1,382 @@
+//! From user text to a tantivy query, built programmatically: the text is never handed to a query
+//! parser, so `title:x OR *`, stray quotes or control characters are just words (or nothing).
+//!
+//! Every word must match somewhere (title, body, tags, or the title's pinyin); a word matches as
+//! the exact character sequence (a phrase of its characters at their offsets), so segmentation
+//! differences between query and document never lose a match. The whole word as a jieba term, the
+//! title, and the words appearing together as a phrase add score.
+
+use tantivy::Term;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
+
+use crate::model::{EntityKind, FacetFilters, FacetName, Viewer};
+use crate::pinyin::split_syllables;
+use crate::schema::Fields;
+use crate::text::{fold, is_han};
+use crate::tokenizer::query_words;
+
+/// Longer queries are cut here (chars): nobody types more, and it bounds the work.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// At most this many words take part in the query.
+pub const MAX_WORDS: usize = 24;
+
+const W_TITLE: f32 = 3.0;
+const W_BODY: f32 = 1.0;
+const W_TAGS: f32 = 1.5;
+const W_PINYIN: f32 = 1.2;
+const W_INITIALS: f32 = 1.0;
+/// Extra weight when the query's words appear together, as typed.
+const W_PHRASE: f32 = 2.0;
+
+/// Opening and closing quote characters (after width folding).
+const QUOTES: [char; 7] = ['"', '“', '”', '「', '」', '『', '』'];
+
+/// One searchable word of the query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QWord {
+    /// Folded text.
+    pub text: String,
+    /// Characters (Han) or the whole word (anything else), with their char offset in the word.
+    pub atoms: Vec<(usize, String)>,
+    /// Only ASCII letters: may be pinyin.
+    pub letters: bool,
+}
+
+impl QWord {
+    fn new(text: String) -> Self {
+        let han = text.chars().all(is_han);
+        let atoms = if han && text.chars().count() > 1 {
+            text.chars()
+                .enumerate()
+                .map(|(i, c)| (i, c.to_string()))
+                .collect()
+        } else {
+            vec![(0, text.clone())]
+        };
+        let letters = text.bytes().all(|b| b.is_ascii_lowercase());
+        QWord {
+            text,
+            atoms,
+            letters,
+        }
+    }
+
+    pub fn len_chars(&self) -> usize {
+        self.text.chars().count()
+    }
+}
+
+/// Words in typing order with their offset in a gap-free run, plus the gap (dropped chars) budget.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Run {
+    pub words: Vec<(usize, QWord)>,
+    pub gaps: u32,
+}
+
+impl Run {
+    /// Every atom of the run at its offset.
+    fn atoms(&self) -> Vec<(usize, &str)> {
+        self.words
+            .iter()
+            .flat_map(|(o, w)| w.atoms.iter().map(move |(a, t)| (o + a, t.as_str())))
+            .collect()
+    }
+}
+
+/// What the user asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedQuery {
+    /// The folded, truncated text.
+    pub folded: String,
+    /// Unquoted words: each must match.
+    pub loose: Run,
+    /// Quoted phrases: each must match as a phrase.
+    pub phrases: Vec<Run>,
+}
+
+impl ParsedQuery {
+    pub fn parse(q: &str) -> Self {
+        let folded: String = fold(q).chars().take(MAX_QUERY_CHARS).collect();
+        let mut parsed = ParsedQuery {
+            folded: folded.clone(),
+            ..Default::default()
+        };
+        let quotes = folded.chars().filter(|c| QUOTES.contains(c)).count();
+        // An unbalanced last quote is just punctuation.
+        let usable_quotes = quotes - quotes % 2;
+        let mut seen_quotes = 0;
+        let mut inside = false;
+        let mut segment = String::new();
+        let mut budget = MAX_WORDS;
+        for c in folded.chars() {
+            if QUOTES.contains(&c) && seen_quotes < usable_quotes {
+                seen_quotes += 1;
+                parsed.add_segment(&segment, inside, &mut budget);
+                segment.clear();
+                inside = !inside;
+            } else {
+                segment.push(c);
+            }
+        }
+        parsed.add_segment(&segment, inside, &mut budget);
+        parsed
+    }
+
+    fn add_segment(&mut self, segment: &str, quoted: bool, budget: &mut usize) {
+        let mut run = if quoted { Run::default() } else { std::mem::take(&mut self.loose) };
+        // Offsets continue after the words already in the run.
+        let mut next = run
+            .words
+            .last()
+            .map(|(o, w)| o + w.len_chars())
+            .unwrap_or(0);
+        let mut prev_end: Option<usize> = None;
+        for t in query_words(segment) {
+            if *budget == 0 {
+                break;
+            }
+            *budget -= 1;
+            if let Some(end) = prev_end {
+                run.gaps += (t.start - end) as u32;
+            }
+            prev_end = Some(t.end);
+            let w = QWord::new(t.text);
+            let len = w.len_chars();
+            run.words.push((next, w));
+            next += len;
+        }
+        if quoted {
+            if !run.words.is_empty() {
+                self.phrases.push(run);
+            }
+        } else {
+            self.loose = run;
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.loose.words.is_empty() && self.phrases.is_empty()
+    }
+
+    /// Every word, quoted or not.
+    pub fn words(&self) -> impl Iterator<Item = &QWord> {
+        self.loose
+            .words
+            .iter()
+            .chain(self.phrases.iter().flat_map(|p| p.words.iter()))
+            .map(|(_, w)| w)
+    }
+
+    /// Number of required clauses (unquoted words + quoted phrases).
+    pub fn clause_count(&self) -> usize {
+        self.loose.words.len() + self.phrases.len()
+    }
+}
+
+fn term(field: Field, text: &str) -> Term {
+    Term::from_field_text(field, text)
+}
+
+/// The atoms at their offsets as one query on `field`: a term for one atom, else a phrase.
+pub fn atoms_query(field: Field, atoms: &[(usize, &str)], slop: u32) -> Box<dyn Query> {
+    match atoms {
+        [] => Box::new(EmptyQuery),
+        [(_, one)] => Box::new(TermQuery::new(
+            term(field, one),
+            IndexRecordOption::WithFreqs,
+        )),
+        many => {
+            let base = many[0].0;
+            let terms = many
+                .iter()
+                .map(|(o, t)| (o - base, term(field, t)))
+                .collect();
+            Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+        }
+    }
+}
+
+fn boost(q: Box<dyn Query>, w: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(q, w))
+}
+
+fn any_of(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::union(qs))
+}
+
+/// A filter: matches like `q` but adds nothing to the score.
+pub fn filter(q: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(q, 0.0))
+}
+
+/// Alternatives for one word: its characters in title, body or tags, its pinyin in the title.
+fn word_query(f: &Fields, w: &QWord) -> Box<dyn Query> {
+    let atoms: Vec<(usize, &str)> = w.atoms.iter().map(|(o, t)| (*o, t.as_str())).collect();
+    let mut alts = vec![
+        boost(atoms_query(f.title, &atoms, 0), W_TITLE),
+        boost(atoms_query(f.body, &atoms, 0), W_BODY),
+        boost(atoms_query(f.tags, &atoms, 0), W_TAGS),
+    ];
+    if atoms.len() > 1 {
+        // The whole word as jieba indexed it scores when document and query agree on segmentation.
+        let whole = |field| Box::new(TermQuery::new(term(field, &w.text), IndexRecordOption::WithFreqs));
+        alts.push(boost(whole(f.title), W_TITLE));
+        alts.push(boost(whole(f.body), W_BODY));
+    }
+    if w.letters {
+        alts.extend(pinyin_queries(f, &w.text));
+    }
+    any_of(alts)
+}
+
+/// Title matches for letters read as full pinyin (`budongchan`) or as initials (`bdcdj`).
+pub fn pinyin_queries(f: &Fields, letters: &str) -> Vec<Box<dyn Query>> {
+    let mut out = Vec::new();
+    for split in split_syllables(letters, 3, false) {
+        let atoms: Vec<(usize, &str)> = split.iter().enumerate().map(|(i, s)| (i, s.as_str())).collect();
+        out.push(boost(atoms_query(f.title_pinyin, &atoms, 0), W_PINYIN));
+    }
+    let n = letters.len();
+    if (2..=16).contains(&n) {
+        let atoms: Vec<(usize, &str)> = letters
+            .char_indices()
+            .map(|(i, _)| (i, &letters[i..i + 1]))
+            .collect();
+        out.push(boost(atoms_query(f.title_initials, &atoms, 0), W_INITIALS));
+    }
+    out
+}
+
+/// The text part of a search. `relaxed`: most (not all) unquoted words must match.
+pub fn text_query(f: &Fields, q: &ParsedQuery, relaxed: bool) -> Box<dyn Query> {
+    let mut required: Vec<Box<dyn Query>> = q.loose.words.iter().map(|(_, w)| word_query(f, w)).collect();
+    for p in &q.phrases {
+        let atoms = p.atoms();
+        required.push(any_of(vec![
+            boost(atoms_query(f.title, &atoms, p.gaps), W_TITLE),
+            boost(atoms_query(f.body, &atoms, p.gaps), W_BODY),
+            boost(atoms_query(f.tags, &atoms, p.gaps), W_TAGS),
+        ]));
+    }
+    let n = required.len();
+    let min = if relaxed { n.div_ceil(2).max(1) } else { n };
+    let words = BooleanQuery::with_minimum_required_clauses(
+        required.into_iter().map(|q| (Occur::Should, q)).collect(),
+        min,
+    );
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(words))];
+    // Words typed together score more when they also stand together.
+    let atoms = q.loose.atoms();
+    if q.loose.words.len() > 1 && atoms.len() > 1 {
+        clauses.push((
+            Occur::Should,
+            boost(atoms_query(f.title, &atoms, q.loose.gaps), W_TITLE * W_PHRASE),
+        ));
+        clauses.push((
+            Occur::Should,
+            boost(atoms_query(f.body, &atoms, q.loose.gaps), W_BODY * W_PHRASE),
+        ));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Only what the viewer may see: this clause is part of every query the index runs.
+pub fn visibility_filter(f: &Fields, viewer: &Viewer) -> Box<dyn Query> {
+    let values = viewer
+        .visibility_values()
+        .into_iter()
+        .map(|v| Box::new(TermQuery::new(term(f.visible_to, &v), IndexRecordOption::Basic)) as Box<dyn Query>)
+        .collect();
+    filter(any_of(values))
+}
+
+pub fn facet_term(field: Field, value: &str) -> Term {
+    let clean: String = value.chars().filter(|c| *c != '\0').collect();
+    Term::from_facet(field, &Facet::from_path([clean]))
+}
+
+fn facet_filter(field: Field, values: &[String]) -> Box<dyn Query> {
+    filter(any_of(
+        values
+            .iter()
+            .map(|v| Box::new(TermQuery::new(facet_term(field, v), IndexRecordOption::Basic)) as Box<dyn Query>)
+            .collect(),
+    ))
+}
+
+/// Visibility, kinds and facet filters (leaving out the filter on `except`, for its own counts).
+pub fn filters(
+    f: &Fields,
+    viewer: &Viewer,
+    kinds: &[EntityKind],
+    facets: &FacetFilters,
+    except: Option<FacetName>,
+) -> Vec<Box<dyn Query>> {
+    let mut out = vec![visibility_filter(f, viewer)];
+    if !kinds.is_empty() && except != Some(FacetName::Kind) {
+        let names: Vec<String> = kinds.iter().map(|k| k.as_str().to_owned()).collect();
+        out.push(facet_filter(f.facet(FacetName::Kind), &names));
+    }
+    for name in FacetName::ALL {
+        let values = facets.get(name);
+        if !values.is_empty() && except != Some(name) {
+            out.push(facet_filter(f.facet(name), values));
+        }
+    }
+    out
+}
+
+/// `text` (if any) under every filter.
+pub fn combine(text: Option<Box<dyn Query>>, filters: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = filters.into_iter().map(|q| (Occur::Must, q)).collect();
+    if let Some(t) = text {
+        clauses.push((Occur::Must, t));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(run: &Run) -> Vec<(usize, &str)> {
+        run.words.iter().map(|(o, w)| (*o, w.text.as_str())).collect()
+    }
+
+    #[test]
+    fn parses_words_and_quoted_phrases() {
+        let q = ParsedQuery::parse("2023年 GDP “不动产 登记” 税");
+        assert_eq!(texts(&q.loose), [(0, "2023"), (4, "年"), (5, "gdp"), (8, "税")]);
+        assert_eq!(q.phrases.len(), 1);
+        assert_eq!(texts(&q.phrases[0]), [(0, "不动产"), (3, "登记")]);
+        assert_eq!(q.phrases[0].gaps, 1);
+    }
+
+    #[test]
+    fn syntax_is_just_text() {
+        let q = ParsedQuery::parse("title:x OR * \"unbalanced \u{0} -y");
+        let words: Vec<&str> = q.words().map(|w| w.text.as_str()).collect();
+        assert_eq!(words, ["title", "x", "or", "unbalanced", "y"]);
+        assert!(q.phrases.is_empty());
+        assert!(ParsedQuery::parse("*** ：，。\"\"").is_empty());
+    }
+
+    #[test]
+    fn long_input_is_bounded() {
+        let q = ParsedQuery::parse(&"数据".repeat(5_000));
+        assert!(q.folded.chars().count() <= MAX_QUERY_CHARS);
+        assert!(q.clause_count() <= MAX_WORDS);
+    }
+
+    #[test]
+    fn han_words_are_split_into_character_atoms() {
+        let w = QWord::new("登记".into());
+        assert_eq!(w.atoms, [(0, "登".to_owned()), (1, "记".to_owned())]);
+        let w = QWord::new("gdp".into());
+        assert_eq!(w.atoms, [(0, "gdp".to_owned())]);
+        assert!(w.letters);
+    }
+}

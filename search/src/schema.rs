@@ -1,0 +1,107 @@
+//! The tantivy schema, its version and the tokenizers it needs.
+
+use tantivy::Index;
+use tantivy::schema::{
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::model::FacetName;
+use crate::pinyin::{PINYIN_FULL, PINYIN_INITIALS, PinyinTokenizer};
+use crate::tokenizer::{CHINESE, ChineseTokenizer};
+
+/// Bump when the schema or any tokenizer changes: an index of another version is rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Handles of every field.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub id: Field,
+    pub kind: Field,
+    pub title: Field,
+    pub title_pinyin: Field,
+    pub title_initials: Field,
+    pub body: Field,
+    pub tags: Field,
+    pub visible_to: Field,
+    pub updated_at: Field,
+    pub tiebreak: Field,
+    pub url: Field,
+    pub facets_json: Field,
+    /// One facet field per [`FacetName`], same order as `FacetName::ALL`.
+    pub facets: Vec<Field>,
+}
+
+impl Fields {
+    pub fn facet(&self, name: FacetName) -> Field {
+        let i = FacetName::ALL
+            .iter()
+            .position(|n| *n == name)
+            .expect("every facet name has a field");
+        self.facets[i]
+    }
+}
+
+fn text(tokenizer: &str, stored: bool) -> TextOptions {
+    let opts = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    if stored { opts.set_stored() } else { opts }
+}
+
+pub fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let id = b.add_text_field("id", STRING | STORED);
+    let kind = b.add_text_field("kind_term", STRING | STORED);
+    let title = b.add_text_field("title", text(CHINESE, true));
+    let title_pinyin = b.add_text_field("title_pinyin", text(PINYIN_FULL, false));
+    let title_initials = b.add_text_field("title_initials", text(PINYIN_INITIALS, false));
+    let body = b.add_text_field("body", text(CHINESE, true));
+    let tags = b.add_text_field("tags", text(CHINESE, false));
+    let visible_to = b.add_text_field("visible_to", STRING);
+    let updated_at = b.add_i64_field("updated_at", FAST | STORED | INDEXED);
+    let tiebreak = b.add_u64_field("tiebreak", FAST);
+    let url = b.add_text_field("url", STORED);
+    let facets_json = b.add_text_field("facets_json", STORED);
+    let facets = FacetName::ALL
+        .iter()
+        .map(|n| b.add_facet_field(n.as_str(), FacetOptions::default()))
+        .collect();
+    let fields = Fields {
+        id,
+        kind,
+        title,
+        title_pinyin,
+        title_initials,
+        body,
+        tags,
+        visible_to,
+        updated_at,
+        tiebreak,
+        url,
+        facets_json,
+        facets,
+    };
+    (b.build(), fields)
+}
+
+/// Tokenizers are not persisted by tantivy: register them on every open.
+pub fn register_tokenizers(index: &Index) {
+    let m = index.tokenizers();
+    m.register(CHINESE, TextAnalyzer::from(ChineseTokenizer));
+    m.register(
+        PINYIN_FULL,
+        TextAnalyzer::from(PinyinTokenizer {
+            initials_only: false,
+        }),
+    );
+    m.register(
+        PINYIN_INITIALS,
+        TextAnalyzer::from(PinyinTokenizer {
+            initials_only: true,
+        }),
+    );
+}

@@ -1,0 +1,229 @@
+//! The Chinese tokenizer: jieba in search mode plus one token per Han character, every token
+//! positioned at its character offset. Because positions are character offsets (not token counts),
+//! a phrase query can place any mix of words and single characters at exact offsets, whatever
+//! segmentation the document's context produced; single characters make 1-character queries work.
+
+use std::sync::LazyLock;
+
+use jieba_rs::Jieba;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use crate::text::{fold, is_han, is_word_char};
+
+/// Dictionary-only segmentation (no HMM): the same text segments the same way in a document and
+/// in a query, and unknown words still match through their single characters.
+const HMM: bool = false;
+
+/// Longest token we index, in chars: longer alphanumeric runs are noise (hashes, base64).
+const MAX_TOKEN_CHARS: usize = 64;
+
+pub(crate) static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
+
+/// Name under which [`ChineseTokenizer`] is registered.
+pub const CHINESE: &str = "mulu_zh";
+
+/// A token as this crate sees it: folded text and character span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CharToken {
+    pub text: String,
+    /// Character offset of the first char (this is the tantivy position).
+    pub start: usize,
+    /// Character offset one past the last char.
+    pub end: usize,
+}
+
+/// Tokens for indexing: jieba search-mode words (dropping punctuation and spaces) plus every Han
+/// character on its own, sorted by position, lower-cased and width-folded.
+pub fn index_tokens(text: &str) -> Vec<CharToken> {
+    let folded = fold(text);
+    let mut out: Vec<CharToken> = JIEBA
+        .cut_for_search(&folded, HMM)
+        .into_iter()
+        .filter(|t| keep(t.word))
+        .map(|t| CharToken {
+            text: t.word.to_owned(),
+            start: t.start,
+            end: t.end,
+        })
+        .collect();
+    out.extend(
+        folded
+            .chars()
+            .enumerate()
+            .filter(|(_, c)| is_han(*c))
+            .map(|(i, c)| CharToken {
+                text: c.to_string(),
+                start: i,
+                end: i + 1,
+            }),
+    );
+    // tantivy needs each term's positions in ascending order.
+    out.sort_by(|a, b| (a.start, a.end).cmp(&(b.start, b.end)));
+    out.dedup();
+    out
+}
+
+/// Words of a query, segmented as a document would be in default (non-search) mode.
+pub fn query_words(folded: &str) -> Vec<CharToken> {
+    JIEBA
+        .cut(folded, HMM)
+        .into_iter()
+        .filter(|t| keep(t.word))
+        .map(|t| CharToken {
+            text: t.word.to_owned(),
+            start: t.start,
+            end: t.end,
+        })
+        .collect()
+}
+
+fn keep(word: &str) -> bool {
+    word.chars().any(is_word_char) && word.chars().count() <= MAX_TOKEN_CHARS
+}
+
+/// tantivy adapter for [`index_tokens`].
+#[derive(Clone, Default)]
+pub struct ChineseTokenizer;
+
+impl Tokenizer for ChineseTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        VecTokenStream::new(text, index_tokens(text))
+    }
+}
+
+/// A precomputed token list, with byte offsets mapped back onto the original text.
+pub struct VecTokenStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl VecTokenStream {
+    pub(crate) fn new(text: &str, tokens: Vec<CharToken>) -> Self {
+        let byte_at: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        let tokens = tokens
+            .into_iter()
+            .map(|t| Token {
+                offset_from: byte_at[t.start],
+                offset_to: byte_at[t.end],
+                position: t.start,
+                text: t.text,
+                position_length: t.end - t.start,
+            })
+            .collect();
+        VecTokenStream { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for VecTokenStream {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(tokens: &[CharToken]) -> Vec<(&str, usize)> {
+        tokens.iter().map(|t| (t.text.as_str(), t.start)).collect()
+    }
+
+    #[test]
+    fn positions_are_character_offsets() {
+        let tokens = index_tokens("不动产登记信息");
+        let t = texts(&tokens);
+        assert!(t.contains(&("不动产", 0)), "{t:?}");
+        assert!(t.contains(&("登记", 3)), "{t:?}");
+        assert!(t.contains(&("信息", 5)), "{t:?}");
+        // every character on its own, at its offset
+        for (i, c) in "不动产登记信息".chars().enumerate() {
+            assert!(t.contains(&(c.to_string().as_str(), i)), "{c} at {i}: {t:?}");
+        }
+        // search mode also offers the parts of long words
+        assert!(t.contains(&("动产", 1)), "{t:?}");
+    }
+
+    #[test]
+    fn positions_ascend_and_tokens_are_unique() {
+        let tokens = index_tokens("中华人民共和国国家统计局：2023年国民经济和社会发展统计公报");
+        assert!(tokens.windows(2).all(|w| w[0].start <= w[1].start));
+        let mut seen = std::collections::HashSet::new();
+        assert!(tokens.iter().all(|t| seen.insert((t.text.clone(), t.start))));
+    }
+
+    #[test]
+    fn punctuation_and_spaces_are_dropped() {
+        let tokens = index_tokens("税务，登记。“发票”（2023）、 - / ！");
+        for t in &tokens {
+            assert!(t.text.chars().any(is_word_char), "kept {t:?}");
+        }
+        let t = texts(&tokens);
+        assert!(t.contains(&("税务", 0)), "{t:?}");
+        assert!(t.contains(&("登记", 3)), "{t:?}");
+        assert!(t.contains(&("发票", 7)), "{t:?}");
+        assert!(t.contains(&("2023", 11)), "{t:?}");
+    }
+
+    #[test]
+    fn lowercases_and_folds_width() {
+        let t = index_tokens("ＧＤＰ数据 Open API");
+        let words: Vec<&str> = t.iter().map(|t| t.text.as_str()).collect();
+        assert!(words.contains(&"gdp"), "{words:?}");
+        assert!(words.contains(&"open"), "{words:?}");
+        assert!(words.contains(&"api"), "{words:?}");
+        assert!(!words.iter().any(|w| w.chars().any(|c| c.is_uppercase())));
+    }
+
+    #[test]
+    fn mixed_script_splits_digits_latin_and_han() {
+        let t = index_tokens("2023年GDP统计");
+        let t = texts(&t);
+        assert!(t.contains(&("2023", 0)), "{t:?}");
+        assert!(t.contains(&("年", 4)), "{t:?}");
+        assert!(t.contains(&("gdp", 5)), "{t:?}");
+        assert!(t.contains(&("统计", 8)), "{t:?}");
+    }
+
+    #[test]
+    fn byte_offsets_point_into_the_original_text() {
+        let text = "ＧＤＰ，增长";
+        let mut tok = ChineseTokenizer;
+        let mut stream = tok.token_stream(text);
+        let mut seen = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            seen.push((text[t.offset_from..t.offset_to].to_owned(), t.text.clone()));
+        }
+        assert!(seen.contains(&("ＧＤＰ".to_owned(), "gdp".to_owned())), "{seen:?}");
+        assert!(seen.contains(&("增长".to_owned(), "增长".to_owned())), "{seen:?}");
+    }
+
+    #[test]
+    fn query_words_use_default_mode() {
+        let words: Vec<String> = query_words(&fold("不动产登记"))
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        assert!(!words.contains(&"动产".to_owned()), "{words:?}");
+        assert_eq!(words.concat(), "不动产登记");
+    }
+}
