@@ -57,4 +57,5 @@ for_each_backend!(
     samples_are_limited_hashed_and_public_once_registered,
     webhook_deliveries_are_queued_once_claimed_once_and_retried,
     disclosures_are_published_corrected_and_listed_publicly,
+    disclosure_obligations_follow_authorizations_in_force,
 );
