@@ -149,6 +149,9 @@ impl Catalog {
         year: i32,
         today: NaiveDate,
     ) -> Result<Vec<DisclosureObligation>> {
+        if !(2000..=9999).contains(&year) {
+            return Err(CatalogError::invalid("year", "年度应在 2000 至 9999 之间"));
+        }
         let (Some(first), Some(last)) = (
             NaiveDate::from_ymd_opt(year, 1, 1),
             NaiveDate::from_ymd_opt(year, 12, 31),
