@@ -225,6 +225,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CatalogError> {
     }
     let clock = crate::clock::Clock::from_env().map_err(CatalogError::Config)?;
     crate::webhook_worker::spawn(catalog.clone(), args.webhooks.clone());
+    crate::housekeeping::spawn(catalog.clone(), clock);
     let edge = crate::server::EdgeOptions {
         cors_origins: args.cors_origins.clone(),
         rate_limit: crate::middleware::rate_limit::RateLimit {

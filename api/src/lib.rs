@@ -7,6 +7,7 @@ pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod housekeeping;
 pub mod middleware;
 pub mod openapi;
 pub mod routes;

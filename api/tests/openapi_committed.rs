@@ -49,3 +49,29 @@ fn every_operation_documents_its_problems_and_writes_their_security() {
         }
     }
 }
+
+/// OpenAPI requires unique operationIds and a description on every response; client generators
+/// (openapi-python-client in `.ci/run`) refuse documents without them.
+#[test]
+fn operation_ids_are_unique_and_responses_described() {
+    let doc: serde_json::Value = serde_json::from_str(&api::openapi::document_json()).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path}: no operationId"));
+            if let Some(other) = seen.insert(id.to_string(), format!("{method} {path}")) {
+                panic!("operationId `{id}` is used by {other} and {method} {path}");
+            }
+            for (status, response) in op["responses"].as_object().unwrap() {
+                assert!(
+                    response["description"]
+                        .as_str()
+                        .is_some_and(|d| !d.is_empty()),
+                    "{method} {path} {status}: no description"
+                );
+            }
+        }
+    }
+}

@@ -112,6 +112,11 @@ mod tests {
         assert_eq!(cal.add_working_days(d("2026-09-30"), 1), d("2026-10-08"));
         assert_eq!(cal.add_working_days(d("2026-09-30"), 3), d("2026-10-10"));
         assert_eq!(cal.add_working_days(d("2026-09-30"), 4), d("2026-10-12"));
+        // The 10th working day after Thu 2026-09-24: 中秋 (09-25) and 国庆 are skipped, the
+        // adjusted Saturday 10-10 counts: 09-28, 09-29, 09-30, 10-08, 10-09, 10-10, 10-12 … 10-15.
+        assert_eq!(cal.add_working_days(d("2026-09-24"), 10), d("2026-10-15"));
+        // 2025: the adjusted Sunday 09-28 and Saturday 10-11 count, 10-01 … 10-08 do not.
+        assert_eq!(cal.add_working_days(d("2025-09-26"), 10), d("2025-10-16"));
     }
 
     #[test]

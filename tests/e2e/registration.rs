@@ -458,4 +458,38 @@ async fn product_from_authorization_to_coded_registration() {
         .map(|p| p["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, vec!["出行指数"]);
+    drop(s);
+
+    // 2029-01-02: nobody acts, yet the agreement and the registration have run out; the
+    // server's housekeeping expires both and the feed carries the cancellation.
+    let s = Session::on(d, "2029-01-02");
+    let mut actions = Vec::new();
+    for _ in 0..100 {
+        let feed: Value = s
+            .http
+            .get(s.server.url(&format!("/api/v1/exchange/feed?after={next}")))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        actions = feed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["action"].as_str().unwrap().to_string())
+            .collect();
+        if actions.iter().any(|a| a == "registration.expire") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        actions.iter().any(|a| a == "registration.expire"),
+        "{actions:?}"
+    );
+    let (_, auth) = s.get(&format!("/api/v1/authorizations/{auth_id}")).await;
+    assert_eq!(auth["status"], "expired", "{auth}");
 }

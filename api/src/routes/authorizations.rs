@@ -40,7 +40,7 @@ async fn announce(
 }
 
 /// An operator applies to an announced authorization.
-#[utoipa::path(post, path = "/api/v1/authorizations/{id}/apply", tag = "registration",
+#[utoipa::path(post, path = "/api/v1/authorizations/{id}/apply", operation_id = "apply_for_authorization", tag = "registration",
     security(("bearer" = ["operator"])), params(("id" = Uuid, Path, description = "授权 id")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn apply(

@@ -33,7 +33,7 @@ struct Applied {
 }
 
 /// Self-registration of a secondary developer; no token needed. Publicized after review.
-#[utoipa::path(post, path = "/api/v1/developers/applications", tag = "public",
+#[utoipa::path(post, path = "/api/v1/developers/applications", operation_id = "apply_as_developer", tag = "public",
     request_body = NewDeveloper,
     responses((status = 201, body = Applied), Problems))]
 async fn apply(

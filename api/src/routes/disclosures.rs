@@ -4,13 +4,18 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use catalog::domain::disclosure::{Disclosure, DisclosureContent, NewDisclosure};
+use catalog::domain::disclosure::{
+    Disclosure, DisclosureContent, DisclosureObligation, NewDisclosure,
+};
+use chrono::Datelike;
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::public::{Listing, Page};
-use crate::auth::{As, Caller, Disclosers};
+use crate::auth::{As, Auditors, Caller, Disclosers};
 use crate::error::ApiResult;
 use crate::extract::{ApiPath, ApiQuery, Body, Tagged, if_match};
 use crate::openapi::Problems;
@@ -22,6 +27,32 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_one, revise))
         .routes(routes!(publish))
         .routes(routes!(own))
+        .routes(routes!(obligations))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ObligationQuery {
+    /// The year statements cover (default: last year).
+    #[param(minimum = 2000, maximum = 9999)]
+    year: Option<i32>,
+}
+
+/// Who owes an annual statement for a year and where each stands (published, draft, missing;
+/// overdue after 31 March).
+#[utoipa::path(get, path = "/api/v1/admin/disclosures/obligations", tag = "admin",
+    security(("bearer" = ["auditor", "data_admin"])), params(ObligationQuery),
+    responses((status = 200, body = Vec<DisclosureObligation>), Problems))]
+async fn obligations(
+    State(state): State<AppState>,
+    _overseer: As<Auditors>,
+    ApiQuery(q): ApiQuery<ObligationQuery>,
+) -> ApiResult<Json<Vec<DisclosureObligation>>> {
+    let today = state.clock.today();
+    let year = q.year.unwrap_or(today.year() - 1);
+    Ok(Json(
+        state.catalog.disclosure_obligations(year, today).await?,
+    ))
 }
 
 /// Draft the statement for a finished year (due by 31 March of the next year).

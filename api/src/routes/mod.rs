@@ -46,6 +46,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 /// The API plus its document at `/api/v1/openapi.json` and Swagger UI (vendored) at `/docs`.
 pub fn router(state: AppState) -> Router {
     let (api, document) = api_router().split_for_parts();
+    let document = crate::openapi::finish(document);
     api.with_state(state)
         .merge(SwaggerUi::new("/docs").url("/api/v1/openapi.json", document))
         .fallback(|| async { ApiError::not_found("没有这个地址") })

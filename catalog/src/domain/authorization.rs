@@ -113,7 +113,8 @@ pub struct NewAuthorization {
     pub mode: AuthorizationMode,
     pub operator_type: OperatorType,
     /// The jurisdiction whose policy applies (the implementing body's region when omitted).
-    #[serde(default)]
+    /// Responses always carry the resolved one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jurisdiction: Option<RegionCode>,
     pub scope_description: String,
     pub resource_ids: Vec<Uuid>,
@@ -158,6 +159,9 @@ pub struct Authorization {
     pub id: Uuid,
     #[serde(flatten)]
     pub plan: NewAuthorization,
+    /// The resolved jurisdiction; the plan's own field is cleared so the JSON names it once
+    /// (and the document's schema, which `plan` supplies, has one `jurisdiction`).
+    #[schema(ignore)]
     pub jurisdiction: RegionCode,
     /// Applicants, in application order; one of them is selected.
     #[serde(default)]
@@ -177,11 +181,12 @@ pub struct Authorization {
 
 impl Authorization {
     pub fn announce(
-        plan: NewAuthorization,
+        mut plan: NewAuthorization,
         jurisdiction: RegionCode,
         now: DateTime<Utc>,
     ) -> Result<Self> {
         plan.validate()?;
+        plan.jurisdiction = None;
         Ok(Authorization {
             id: Uuid::now_v7(),
             plan,

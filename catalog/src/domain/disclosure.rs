@@ -119,8 +119,7 @@ impl Disclosure {
             ));
         }
         input.content.validate()?;
-        let due = NaiveDate::from_ymd_opt(input.year + 1, 3, 31)
-            .ok_or_else(|| CatalogError::invalid("year", "年度无效"))?;
+        let due = due_date(input.year).ok_or_else(|| CatalogError::invalid("year", "年度无效"))?;
         Ok(Disclosure {
             id: Uuid::now_v7(),
             discloser_id,
@@ -185,6 +184,87 @@ impl Disclosure {
     /// Not published by the due date.
     pub fn overdue(&self, today: NaiveDate) -> bool {
         self.status == DisclosureStatus::Draft && today > self.due
+    }
+}
+
+/// The statement for `year` is due on 31 March of the following year (N 18).
+pub fn due_date(year: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year.checked_add(1)?, 3, 31)
+}
+
+/// Who owes a statement: the implementing body or the operator of an authorization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DiscloserRole {
+    ImplementingBody,
+    Operator,
+}
+
+impl DiscloserRole {
+    pub fn owes(self, content: &DisclosureContent) -> bool {
+        matches!(
+            (self, content),
+            (
+                DiscloserRole::ImplementingBody,
+                DisclosureContent::ImplementingBody { .. }
+            ) | (DiscloserRole::Operator, DisclosureContent::Operator { .. })
+        )
+    }
+}
+
+/// Where one party's statement for one year stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ObligationStatus {
+    Published,
+    Draft,
+    /// Nothing drafted yet.
+    Missing,
+}
+
+/// One statement a party owes for a year, with the authorizations that make it owed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct DisclosureObligation {
+    pub discloser_id: Uuid,
+    pub role: DiscloserRole,
+    pub year: i32,
+    pub due: NaiveDate,
+    pub authorization_ids: Vec<Uuid>,
+    pub status: ObligationStatus,
+    pub disclosure_id: Option<Uuid>,
+    /// Not published and past the due date.
+    pub overdue: bool,
+}
+
+impl DisclosureObligation {
+    /// The obligation of `discloser_id` for `year`, given its statements (any year, any kind).
+    pub fn assess(
+        discloser_id: Uuid,
+        role: DiscloserRole,
+        year: i32,
+        authorization_ids: Vec<Uuid>,
+        statements: &[Disclosure],
+        today: NaiveDate,
+    ) -> Option<Self> {
+        let due = due_date(year)?;
+        let statement = statements
+            .iter()
+            .find(|d| d.discloser_id == discloser_id && d.year == year && role.owes(&d.content));
+        let status = match statement.map(|d| d.status) {
+            Some(DisclosureStatus::Published) => ObligationStatus::Published,
+            Some(DisclosureStatus::Draft) => ObligationStatus::Draft,
+            None => ObligationStatus::Missing,
+        };
+        Some(DisclosureObligation {
+            discloser_id,
+            role,
+            year,
+            due,
+            authorization_ids,
+            status,
+            disclosure_id: statement.map(|d| d.id),
+            overdue: status != ObligationStatus::Published && today > due,
+        })
     }
 }
 

@@ -1,12 +1,17 @@
 //! Disclosures: implementing bodies and operators draft, publish and correct their annual
 //! statements; the public reads the published ones.
 
+use std::collections::BTreeMap;
+
 use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::entity::{self, from_record};
 use super::{Actor, Catalog, Role, Versioned};
-use crate::domain::disclosure::{Disclosure, DisclosureContent, NewDisclosure};
+use crate::domain::authorization::AuthorizationStatus;
+use crate::domain::disclosure::{
+    DiscloserRole, Disclosure, DisclosureContent, DisclosureObligation, NewDisclosure,
+};
 use crate::error::{CatalogError, Result};
 use crate::store::{RecordFilter, Table};
 
@@ -135,5 +140,66 @@ impl Catalog {
             .into_iter()
             .map(|r| from_record(r).map(|v| v.value))
             .collect()
+    }
+
+    /// Who owes a statement for `year` and where each stands (N 18–19): the implementing body
+    /// and the operator of every authorization signed and in force at some point of that year.
+    pub async fn disclosure_obligations(
+        &self,
+        year: i32,
+        today: NaiveDate,
+    ) -> Result<Vec<DisclosureObligation>> {
+        if !(2000..=9999).contains(&year) {
+            return Err(CatalogError::invalid("year", "年度应在 2000 至 9999 之间"));
+        }
+        let (Some(first), Some(last)) = (
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year, 12, 31),
+        ) else {
+            return Err(CatalogError::invalid("year", "年度无效"));
+        };
+        let mut owed: BTreeMap<(Uuid, DiscloserRole), Vec<Uuid>> = BTreeMap::new();
+        for a in self.authorizations(&RecordFilter::default()).await? {
+            let in_force = matches!(
+                a.status,
+                AuthorizationStatus::Signed
+                    | AuthorizationStatus::Active
+                    | AuthorizationStatus::Expired
+                    | AuthorizationStatus::Terminated
+            ) && a.signed_on.is_some_and(|s| s <= last)
+                && a.plan.term_start <= last
+                && a.plan.term_end >= first;
+            if !in_force {
+                continue;
+            }
+            owed.entry((a.plan.implementing_body_id, DiscloserRole::ImplementingBody))
+                .or_default()
+                .push(a.id);
+            if let Some(operator) = a.operator_id {
+                owed.entry((operator, DiscloserRole::Operator))
+                    .or_default()
+                    .push(a.id);
+            }
+        }
+        let statements: Vec<Disclosure> = self
+            .store
+            .list(Table::Disclosures, &RecordFilter::default())
+            .await?
+            .into_iter()
+            .map(|r| from_record(r).map(|v| v.value))
+            .collect::<Result<_>>()?;
+        Ok(owed
+            .into_iter()
+            .filter_map(|((discloser, role), authorizations)| {
+                DisclosureObligation::assess(
+                    discloser,
+                    role,
+                    year,
+                    authorizations,
+                    &statements,
+                    today,
+                )
+            })
+            .collect())
     }
 }

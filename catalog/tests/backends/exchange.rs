@@ -803,3 +803,88 @@ pub async fn disclosures_are_published_corrected_and_listed_publicly(env: Env) {
         Err(CatalogError::Conflict(_))
     ));
 }
+
+pub async fn disclosure_obligations_follow_authorizations_in_force(env: Env) {
+    use catalog::domain::disclosure::{DiscloserRole, ObligationStatus};
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    // Signed 2026-02-05, in force 2026-01-05 … 2028-12-31.
+    let (auth, _, _) = reviewed_product(&env, &w).await;
+    assert!(
+        c.disclosure_obligations(2025, d("2026-06-01"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing was in force in 2025"
+    );
+    let owed = c
+        .disclosure_obligations(2026, d("2027-02-01"))
+        .await
+        .unwrap();
+    let parties: Vec<_> = owed.iter().map(|o| (o.discloser_id, o.role)).collect();
+    assert_eq!(
+        parties,
+        {
+            let mut expected = vec![
+                (w.admin.id, DiscloserRole::ImplementingBody),
+                (w.operator.id, DiscloserRole::Operator),
+            ];
+            expected.sort();
+            expected
+        },
+        "{owed:?}"
+    );
+    assert!(owed.iter().all(|o| o.status == ObligationStatus::Missing
+        && !o.overdue
+        && o.due == d("2027-03-31")
+        && o.authorization_ids == vec![auth]));
+
+    let draft = c
+        .draft_disclosure(
+            &w.o(),
+            NewDisclosure {
+                year: 2026,
+                content: DisclosureContent::Operator {
+                    product_list: "出行指数".into(),
+                    data_usage: "公交刷卡日汇总".into(),
+                    actual_fees: "0 元".into(),
+                },
+            },
+            d("2027-02-01"),
+        )
+        .await
+        .unwrap();
+    let late = c
+        .disclosure_obligations(2026, d("2027-04-01"))
+        .await
+        .unwrap();
+    let of = |role| late.iter().find(|o| o.role == role).unwrap();
+    assert_eq!(
+        (
+            of(DiscloserRole::Operator).status,
+            of(DiscloserRole::Operator).overdue
+        ),
+        (ObligationStatus::Draft, true)
+    );
+    assert_eq!(of(DiscloserRole::Operator).disclosure_id, Some(draft.id));
+    assert_eq!(
+        (
+            of(DiscloserRole::ImplementingBody).status,
+            of(DiscloserRole::ImplementingBody).overdue
+        ),
+        (ObligationStatus::Missing, true)
+    );
+    c.publish_disclosure(&w.o(), draft.id, None).await.unwrap();
+    let after = c
+        .disclosure_obligations(2026, d("2027-04-02"))
+        .await
+        .unwrap();
+    let operator = after
+        .iter()
+        .find(|o| o.role == DiscloserRole::Operator)
+        .unwrap();
+    assert_eq!(
+        (operator.status, operator.overdue),
+        (ObligationStatus::Published, false)
+    );
+}

@@ -43,6 +43,7 @@ for_each_backend!(
     public_views_hide_drafts_and_confidential_entries,
     every_write_is_audited_and_tampering_is_detected,
     concurrent_writers_keep_one_audit_chain,
+    thirty_two_writers_lose_no_update,
     tokens_are_stored_hashed_and_revocable,
     product_registration_runs_to_a_query_code,
     upheld_objection_terminates_and_supplement_restarts_the_clock,
@@ -57,4 +58,5 @@ for_each_backend!(
     samples_are_limited_hashed_and_public_once_registered,
     webhook_deliveries_are_queued_once_claimed_once_and_retried,
     disclosures_are_published_corrected_and_listed_publicly,
+    disclosure_obligations_follow_authorizations_in_force,
 );

@@ -1,0 +1,303 @@
+"""The full provider → admin → operator → registrar → exchange flow, driven only through a client
+that openapi-python-client generated from the committed openapi/openapi.json (issue 5).
+
+Run by scripts/client-flow.sh, which generates the client and builds `mulu`. The server's working
+day is moved by restarting it on the same data directory with MULU_TODAY (publicity periods are
+working-day clocks). A webhook receiver checks the HMAC signature independently of Mulu's code.
+"""
+
+import hashlib
+import hmac
+import http.server
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from uuid import UUID
+
+import httpx
+
+from mulu_client import AuthenticatedClient, Client
+from mulu_client.api.admin import (
+    announce,
+    dated_step,
+    issue_token,
+    register_organization,
+    review_product,
+    select,
+)
+from mulu_client.api.public import (
+    get_resource,
+    object_,
+    product_listings,
+    public_products,
+    publicity,
+    verify_code,
+)
+from mulu_client.api.registration import (
+    apply_for_authorization,
+    create_product,
+    decide_objection,
+    deliveries,
+    feed,
+    issue_code,
+    register_webhook,
+    registrar_step,
+    report_listing,
+    submit,
+)
+from mulu_client.api.workspace import create, step
+from mulu_client.models import (
+    CodeRequest,
+    ComplianceReview,
+    DatedStepStep,
+    NewAuthorization,
+    NewEndpoint,
+    NewListing,
+    NewObjection,
+    NewOrganization,
+    NewProduct,
+    NewRegistration,
+    NewResource,
+    ObjectionDecision,
+    OnDate,
+    OperatorChoice,
+    Problem,
+    RegistrarStepStep,
+    StepStep,
+    TokenRequest,
+)
+
+MULU = sys.argv[1]
+DATA = tempfile.mkdtemp(prefix="mulu-client-flow-")
+SECRET = "exchange-shared-secret-0123456789"
+checks = 0
+
+
+def check(condition, message):
+    global checks
+    if not condition:
+        raise SystemExit(f"FAILED: {message}")
+    checks += 1
+
+
+def ok(response):
+    """The parsed body of a 2xx answer; anything else stops the flow with the problem."""
+    check(
+        200 <= response.status_code < 300 and not isinstance(response.parsed, Problem),
+        f"{response.status_code}: {response.content.decode(errors='replace')}",
+    )
+    return response.parsed
+
+
+def mulu(*args):
+    out = subprocess.run(
+        [MULU, *args, "--data-dir", DATA], check=True, capture_output=True, text=True
+    )
+    return out.stdout.strip()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`mulu serve` on a given day; restarted to move the working-day clock."""
+
+    def __init__(self, today):
+        self.port = free_port()
+        env = dict(os.environ, MULU_TODAY=today)
+        self.process = subprocess.Popen(
+            [
+                MULU,
+                "serve",
+                "--data-dir",
+                DATA,
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--webhook-poll-ms",
+                "100",
+                "--webhook-retry-base-ms",
+                "200",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        for _ in range(300):
+            try:
+                if httpx.get(f"{self.url}/readyz").status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        raise SystemExit("FAILED: the server did not become ready")
+
+    def client(self, token=None):
+        if token is None:
+            return Client(base_url=self.url, raise_on_unexpected_status=True)
+        return AuthenticatedClient(
+            base_url=self.url, token=token, raise_on_unexpected_status=True
+        )
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    """The exchange's webhook endpoint: verifies `Mulu-Signature: t=…,v1=…` itself."""
+
+    received = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        parts = dict(p.split("=", 1) for p in self.headers["Mulu-Signature"].split(","))
+        expected = hmac.new(
+            SECRET.encode(), parts["t"].encode() + b"." + body, hashlib.sha256
+        ).hexdigest()
+        valid = hmac.compare_digest(expected, parts["v1"])
+        Receiver.received.append((valid, json.loads(body)))
+        self.send_response(200 if valid else 400)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def main():
+    receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+
+    # Bootstrap: the one data administration and its token come from the CLI; the rest is API.
+    admin_org = mulu("org", "create", "--uscc", "11510000000000001L", "--name", "省数据局",
+                     "--region", "510000", "--kind", "data_admin")
+    admin_token = mulu("token", "create", "--org", "11510000000000001L",
+                       "--role", "data_admin", "--name", "flow")
+
+    s = Server("2026-09-01")
+    admin = s.client(admin_token)
+    tokens = {}
+    for uscc, name, region, kind in [
+        ("11510500000000002H", "市交通局", "510500", "provider"),
+        ("91510500000000003C", "出行数据公司", "510500", "operator"),
+        ("12510000000000004T", "省登记中心", "510000", "registrar"),
+        ("91510000000000005Q", "省数据交易所", "510000", "exchange"),
+    ]:
+        org = ok(register_organization.sync_detailed(client=admin, body=NewOrganization.from_dict(
+            {"uscc": uscc, "name": name, "region": region, "kinds": [kind]})))
+        issued = ok(issue_token.sync_detailed(client=admin, body=TokenRequest.from_dict(
+            {"org_id": str(org.id), "role": kind, "name": f"{kind}-flow"})))
+        tokens[kind] = issued.token
+
+    # Provider drafts and submits; the administration approves and publishes.
+    provider = s.client(tokens["provider"])
+    resource = ok(create.sync_detailed(client=provider, body=NewResource.from_dict({"content": {
+        "name": "公交刷卡日汇总", "summary": "全市公交刷卡按日汇总", "grade": {"level": "一般数据"},
+        "share_type": "无条件共享", "open_type": "无条件开放", "update_frequency": "每日"}})))
+    check(get_resource.sync_detailed(resource.id, client=s.client()).status_code == 404,
+          "a draft is not public")
+    ok(step.sync_detailed(resource.id, StepStep.SUBMIT, client=provider))
+    for action in (StepStep.APPROVE, StepStep.PUBLISH):
+        ok(step.sync_detailed(resource.id, action, client=admin))
+    ok(get_resource.sync_detailed(resource.id, client=s.client()))
+
+    # Authorization: announce, the operator applies, selection, publicity, signing, activation.
+    operator = s.client(tokens["operator"])
+    auth = ok(announce.sync_detailed(client=admin, body=NewAuthorization.from_dict({
+        "plan_name": "交通数据授权运营", "implementing_body_id": str(admin_org),
+        "mode": "依场景授权", "operator_type": "场景", "scope_description": "公交出行",
+        "resource_ids": [str(resource.id)], "term_start": "2026-09-01",
+        "term_end": "2028-12-31", "platform": "省授权运营平台"})))
+    applied = ok(apply_for_authorization.sync_detailed(auth.id, client=operator))
+    ok(select.sync_detailed(auth.id, client=admin,
+                            body=OperatorChoice.from_dict({"operator_id": str(applied.applicants[0])})))
+    for action, day in [(DatedStepStep.PUBLICIZE, "2026-08-03"), (DatedStepStep.SIGN, "2026-09-01"),
+                        (DatedStepStep.ACTIVATE, "2026-09-01")]:
+        ok(dated_step.sync_detailed(auth.id, action, client=admin, body=OnDate.from_dict({"date": day})))
+
+    # The operator's product; compliance review by the administration.
+    product = ok(create_product.sync_detailed(client=operator, body=NewProduct.from_dict({
+        "name": "出行指数", "summary": "出行指数接口", "delivery_form": "数据接口",
+        "authorization_id": str(auth.id), "source_resource_ids": [str(resource.id)],
+        "applicable_scenarios": ["交通规划"], "forbidden_scenarios": ["个人行踪追踪"],
+        "scene_category": "产业发展、行业发展", "price_fen": 50000, "ceiling_fen": 80000})))
+    ok(review_product.sync_detailed(product.id, client=admin, body=ComplianceReview.from_dict(
+        {"passed": True, "report_ref": "合规报告", "reviewed_on": "2026-09-10"})))
+
+    # The exchange registers its webhook endpoint before anything is coded.
+    exchange = s.client(tokens["exchange"])
+    endpoint = ok(register_webhook.sync_detailed(client=exchange, body=NewEndpoint.from_dict(
+        {"url": f"http://127.0.0.1:{receiver.server_address[1]}/hook", "secret": SECRET})))
+    s.stop()
+
+    # Registration: applied 09-21, accepted 09-22, publicized 09-29 (09-30 … 10-19).
+    s = Server("2026-09-21")
+    registration = ok(submit.sync_detailed(client=s.client(tokens["operator"]), body=NewRegistration.from_dict({
+        "subject": {"type": "product", "product_id": str(product.id)}, "kind": "首次登记",
+        "materials": {"registrant_info": "出行数据公司", "legal_source": "授权运营协议",
+                      "resource_info": "公交刷卡日汇总", "evidence_ref": "存证-0001",
+                      "evidence_on": "2026-09-01", "product_info": "出行指数接口",
+                      "scenario_info": "交通规划", "risk_assessment": "风险可控"}})))
+    check(str(registration.acceptance_due) == "2026-09-24", "accepted within 3 working days")
+    s.stop()
+    for day, action in [("2026-09-22", RegistrarStepStep.ACCEPT), ("2026-09-29", RegistrarStepStep.PUBLICIZE)]:
+        s = Server(day)
+        ok(registrar_step.sync_detailed(registration.id, action, client=s.client(tokens["registrar"])))
+        s.stop()
+
+    # 10-09: an anonymous, real-name objection during publicity; 10-14: dismissed.
+    s = Server("2026-10-09")
+    notices = ok(publicity.sync_detailed(client=s.client()))
+    check([n.id for n in notices.items] == [registration.id], "the notice is public")
+    filed = ok(object_.sync_detailed(registration.id, client=s.client(), body=NewObjection.from_dict({
+        "objector_name": "李四", "objector_id_number": "510502199001010011",
+        "contact": "13900000000", "grounds": "产品包含未授权数据", "evidence": ["证据材料-1"]})))
+    s.stop()
+    s = Server("2026-10-14")
+    ok(decide_objection.sync_detailed(registration.id, client=s.client(tokens["registrar"]),
+                                      body=ObjectionDecision.from_dict({
+                                          "objection_id": str(filed.objection_id), "upheld": False,
+                                          "decision": "经复核，异议不成立"})))
+    s.stop()
+
+    # 10-27: publicity has run its course; the registrar codes it.
+    s = Server("2026-10-27")
+    coded = ok(issue_code.sync_detailed(registration.id, client=s.client(tokens["registrar"]),
+                                        body=CodeRequest.from_dict({})))
+    check(coded.status.value == "coded" and coded.objection_flag, "coded, with the objection flag")
+    code = coded.query_code
+
+    # The exchange: the feed, the code verified, a listing reported, the signed webhook.
+    exchange = s.client(tokens["exchange"])
+    page = ok(feed.sync_detailed(client=exchange, after=0))
+    check([i.action for i in page.items] == ["registration.issue_code"], "the feed has the coding once")
+    check(ok(feed.sync_detailed(client=exchange, after=page.next_)).items == [], "and nothing after it")
+    verified = ok(verify_code.sync_detailed(code, client=s.client()))
+    check(verified.well_formed and verified.valid, "the query code verifies")
+    ok(report_listing.sync_detailed(client=exchange, body=NewListing.from_dict({
+        "registration_id": str(registration.id), "listing_ref": "GP-2026-0001", "price_fen": 50000})))
+    listed = ok(product_listings.sync_detailed(product.id, client=s.client()))
+    check([l.listing_ref for l in listed] == ["GP-2026-0001"], "the listing is public")
+    check([p.name for p in ok(public_products.sync_detailed(client=s.client())).items] == ["出行指数"],
+          "the registered product is public")
+    for _ in range(100):
+        if Receiver.received:
+            break
+        time.sleep(0.1)
+    check(len(Receiver.received) == 1 and Receiver.received[0][0], "one webhook, correctly signed")
+    log = ok(deliveries.sync_detailed(endpoint.id, client=exchange))
+    check([d.status.value for d in log.items] == ["delivered"], "the delivery log says delivered")
+    s.stop()
+    print(f"client flow: {checks} checks passed through the generated client")
+
+
+if __name__ == "__main__":
+    main()
