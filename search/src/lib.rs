@@ -1,1 +1,31 @@
-//! Placeholder until the index lands (issue 4).
+//! Mulu's Chinese full-text index: tantivy with a jieba tokenizer, pinyin title matching,
+//! visibility filtering inside every query, facets, highlights and keyset pagination.
+//!
+//! The index is derived data. The service feeds it [`ChangeBatch`]es through the one writer task
+//! ([`spawn_writer`]); each commit records the change-log sequence number it reached, so a restarted
+//! process resumes where the last commit left off, and `reset` batches rebuild it from scratch.
+
+mod cursor;
+mod document;
+mod error;
+mod facets;
+mod highlight;
+mod index;
+mod model;
+mod pinyin;
+mod query;
+mod schema;
+mod suggest;
+mod text;
+mod tokenizer;
+mod writer;
+
+pub use error::SearchError;
+pub use index::SearchIndex;
+pub use model::{
+    ChangeBatch, DocId, EntityKind, FacetCount, FacetFilters, FacetName, Facets, Hit, MAX_LIMIT,
+    PUBLIC, SearchDoc, SearchRequest, SearchResults, SortOrder, Suggestion, Viewer,
+    org_visibility,
+};
+pub use tokenizer::{CharToken, index_tokens};
+pub use writer::{IndexWriterHandle, spawn_writer};

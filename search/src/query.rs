@@ -10,7 +10,9 @@ use tantivy::Term;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
 };
-use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::schema::{Field, IndexRecordOption};
+
+use crate::document::facet_value;
 
 use crate::model::{EntityKind, FacetFilters, FacetName, Viewer};
 use crate::pinyin::split_syllables;
@@ -294,8 +296,7 @@ pub fn visibility_filter(f: &Fields, viewer: &Viewer) -> Box<dyn Query> {
 }
 
 pub fn facet_term(field: Field, value: &str) -> Term {
-    let clean: String = value.chars().filter(|c| *c != '\0').collect();
-    Term::from_facet(field, &Facet::from_path([clean]))
+    Term::from_facet(field, &facet_value(value))
 }
 
 fn facet_filter(field: Field, values: &[String]) -> Box<dyn Query> {

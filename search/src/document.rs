@@ -1,0 +1,73 @@
+//! A [`SearchDoc`] as a tantivy document, and back from the stored fields.
+
+use tantivy::TantivyDocument;
+use tantivy::schema::{Facet, Value};
+
+use crate::cursor::id_hash;
+use crate::model::{EntityKind, FacetName, Facets, SearchDoc};
+use crate::schema::Fields;
+
+pub fn to_tantivy(f: &Fields, doc: &SearchDoc) -> TantivyDocument {
+    let mut d = TantivyDocument::new();
+    d.add_text(f.id, &doc.id);
+    d.add_text(f.kind, doc.kind.as_str());
+    d.add_text(f.title, &doc.title);
+    d.add_text(f.title_pinyin, &doc.title);
+    d.add_text(f.title_initials, &doc.title);
+    d.add_text(f.body, &doc.body);
+    for tag in &doc.tags {
+        d.add_text(f.tags, tag);
+    }
+    for v in &doc.visible_to {
+        d.add_text(f.visible_to, v);
+    }
+    d.add_i64(f.updated_at, doc.updated_at);
+    d.add_u64(f.tiebreak, id_hash(&doc.id));
+    d.add_text(f.url, &doc.url);
+    d.add_text(
+        f.facets_json,
+        serde_json::to_string(&doc.facets).unwrap_or_default(),
+    );
+    d.add_facet(f.facet(FacetName::Kind), facet_value(doc.kind.as_str()));
+    for name in FacetName::ALL {
+        if let Some(v) = doc.facets.get(name).filter(|v| !v.trim().is_empty()) {
+            d.add_facet(f.facet(name), facet_value(v));
+        }
+    }
+    d
+}
+
+/// A facet value as a one-level tantivy facet (NUL is the path separator inside tantivy).
+pub fn facet_value(value: &str) -> Facet {
+    let clean: String = value.chars().filter(|c| *c != '\0').collect();
+    Facet::from_path([clean])
+}
+
+/// The stored part of a document, as read back for a hit.
+pub struct Stored {
+    pub id: String,
+    pub kind: EntityKind,
+    pub title: String,
+    pub body: String,
+    pub url: String,
+    pub updated_at: i64,
+    pub facets: Facets,
+}
+
+pub fn from_tantivy(f: &Fields, d: &TantivyDocument) -> Option<Stored> {
+    let text = |field| {
+        d.get_first(field)
+            .and_then(|v| v.as_str().map(str::to_owned))
+    };
+    Some(Stored {
+        id: text(f.id)?,
+        kind: text(f.kind)?.parse().ok()?,
+        title: text(f.title).unwrap_or_default(),
+        body: text(f.body).unwrap_or_default(),
+        url: text(f.url).unwrap_or_default(),
+        updated_at: d.get_first(f.updated_at).and_then(|v| v.as_i64()).unwrap_or(0),
+        facets: text(f.facets_json)
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default(),
+    })
+}

@@ -1,0 +1,248 @@
+//! The index handle: opening (or rebuilding an incompatible index), and the read side: search,
+//! facets, highlights, suggestions.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::Count;
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::Schema;
+use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, TantivyDocument};
+
+use crate::SearchError;
+use crate::cursor::{Cursor, PageCollector, SortMode};
+use crate::document::{Stored, from_tantivy};
+use crate::facets::count_facets;
+use crate::highlight::Highlighter;
+use crate::model::{Hit, MAX_LIMIT, SearchRequest, SearchResults, SortOrder, Suggestion, Viewer};
+use crate::query::{ParsedQuery, combine, filters, text_query};
+use crate::schema::{Fields, SCHEMA_VERSION, build_schema, register_tokenizers};
+use crate::suggest;
+
+/// "No sequence number applied yet".
+const NO_SEQ: i64 = i64::MIN;
+
+/// What each commit records: the schema it was written with and the change-log position reached.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct CommitPayload {
+    pub schema: u32,
+    pub seq: Option<i64>,
+}
+
+impl CommitPayload {
+    fn read(index: &Index) -> Option<CommitPayload> {
+        let metas = index.load_metas().ok()?;
+        serde_json::from_str(metas.payload.as_deref()?).ok()
+    }
+}
+
+pub(crate) struct Inner {
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    pub last_seq: AtomicI64,
+    /// tantivy allows one writer per index; [`crate::spawn_writer`] takes it once.
+    pub writer_taken: AtomicBool,
+}
+
+/// The search index. Cheap to clone; every clone reads the same index.
+#[derive(Clone)]
+pub struct SearchIndex {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("docs", &self.doc_count())
+            .field("last_applied_seq", &self.last_applied_seq())
+            .finish()
+    }
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it if absent; an index written with another schema
+    /// version is replaced by an empty one (it is derived data: the caller reindexes).
+    pub fn open_or_create(dir: &Path) -> Result<Self, SearchError> {
+        let directory_error = |e: &dyn std::fmt::Display| SearchError::Directory {
+            path: dir.display().to_string(),
+            message: e.to_string(),
+        };
+        std::fs::create_dir_all(dir).map_err(|e| directory_error(&e))?;
+        let mmap = MmapDirectory::open(dir).map_err(|e| directory_error(&e))?;
+        let (schema, fields) = build_schema();
+        let existing = if Index::exists(&mmap).map_err(|e| directory_error(&e))? {
+            Index::open(mmap.clone())
+                .ok()
+                .filter(|index| compatible(index, &schema))
+        } else {
+            None
+        };
+        let index = match existing {
+            Some(index) => index,
+            None => Index::create(mmap, schema, IndexSettings::default())?,
+        };
+        Self::from_index(index, fields)
+    }
+
+    /// A fresh index in memory (tests, `--index-dir :memory:`).
+    pub fn in_memory() -> Result<Self, SearchError> {
+        let (schema, fields) = build_schema();
+        Self::from_index(Index::create_in_ram(schema), fields)
+    }
+
+    fn from_index(index: Index, fields: Fields) -> Result<Self, SearchError> {
+        register_tokenizers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let seq = CommitPayload::read(&index)
+            .and_then(|p| p.seq)
+            .unwrap_or(NO_SEQ);
+        Ok(SearchIndex {
+            inner: Arc::new(Inner {
+                index,
+                reader,
+                fields,
+                last_seq: AtomicI64::new(seq),
+                writer_taken: AtomicBool::new(false),
+            }),
+        })
+    }
+
+    /// The change-log sequence number of the last committed batch that carried one.
+    pub fn last_applied_seq(&self) -> Option<i64> {
+        match self.inner.last_seq.load(Ordering::Acquire) {
+            NO_SEQ => None,
+            seq => Some(seq),
+        }
+    }
+
+    /// Documents in the index (all visibilities).
+    pub fn doc_count(&self) -> u64 {
+        self.inner.reader.searcher().num_docs()
+    }
+
+    fn searcher(&self) -> Searcher {
+        self.inner.reader.searcher()
+    }
+
+    /// One page of results for `req`, only ever from documents the viewer may see.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
+        if req.limit > MAX_LIMIT {
+            return Err(SearchError::InvalidRequest {
+                field: "limit".into(),
+                message: format!("每页最多 {MAX_LIMIT} 条"),
+            });
+        }
+        let f = &self.inner.fields;
+        let parsed = ParsedQuery::parse(&req.q);
+        let mode = if parsed.is_empty() || req.sort == SortOrder::UpdatedDesc {
+            SortMode::Updated
+        } else {
+            SortMode::Score
+        };
+        let after = match req.cursor.as_deref().filter(|c| !c.is_empty()) {
+            Some(c) => Some(Cursor::decode(c, mode)?.after),
+            None => None,
+        };
+        let searcher = self.searcher();
+        let query_for = |relaxed: bool, except| {
+            let text = (!parsed.is_empty()).then(|| text_query(f, &parsed, relaxed));
+            combine(text, filters(f, &req.viewer, &req.kinds, &req.filters, except))
+        };
+
+        let mut relaxed = false;
+        let mut query = query_for(false, None);
+        let mut total = searcher.search(&query, &Count)? as u64;
+        if total == 0 && parsed.clause_count() > 1 {
+            relaxed = true;
+            query = query_for(true, None);
+            total = searcher.search(&query, &Count)? as u64;
+        }
+
+        // One more than asked tells whether another page exists.
+        let page = searcher.search(
+            &query,
+            &PageCollector {
+                mode,
+                limit: req.limit + 1,
+                after,
+            },
+        )?;
+        let more = page.len() > req.limit;
+        let highlighter = Highlighter::new(&parsed);
+        let mut hits = Vec::with_capacity(req.limit);
+        let mut last_key = None;
+        for (key, score, addr) in page.into_iter().take(req.limit) {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let Some(stored) = from_tantivy(f, &doc) else {
+                continue;
+            };
+            last_key = Some(key);
+            hits.push(hit(stored, score, &highlighter));
+        }
+        let next_cursor = match (more, last_key) {
+            (true, Some(after)) => Some(Cursor { mode, after }.encode()),
+            _ => None,
+        };
+
+        let facets = if req.facets {
+            count_facets(&searcher, req, &|except| query_for(relaxed, except))?
+        } else {
+            BTreeMap::new()
+        };
+        let did_you_mean = if total == 0 || relaxed {
+            suggest::did_you_mean(&searcher, f, &parsed, &req.viewer)?
+        } else {
+            None
+        };
+        Ok(SearchResults {
+            total,
+            hits,
+            facets,
+            next_cursor,
+            did_you_mean,
+            relaxed,
+        })
+    }
+
+    /// Titles completing what the viewer has typed so far (Chinese, Latin or pinyin).
+    pub fn suggest(
+        &self,
+        prefix: &str,
+        viewer: &Viewer,
+        limit: usize,
+    ) -> Result<Vec<Suggestion>, SearchError> {
+        suggest::suggest(
+            &self.searcher(),
+            &self.inner.fields,
+            prefix,
+            viewer,
+            limit.min(MAX_LIMIT),
+        )
+    }
+}
+
+fn compatible(index: &Index, schema: &Schema) -> bool {
+    let version_ok = CommitPayload::read(index).is_none_or(|p| p.schema == SCHEMA_VERSION);
+    version_ok && index.schema() == *schema
+}
+
+fn hit(stored: Stored, score: f32, highlighter: &Highlighter) -> Hit {
+    Hit {
+        title_html: highlighter.title_html(&stored.title),
+        snippet_html: highlighter.snippet_html(&stored.body),
+        id: stored.id,
+        kind: stored.kind,
+        title: stored.title,
+        url: stored.url,
+        score,
+        updated_at: stored.updated_at,
+        facets: stored.facets,
+    }
+}

@@ -1,0 +1,197 @@
+//! The one writer: a thread that owns tantivy's `IndexWriter`, applies batches in the order they
+//! were sent, and commits at most [`COMMIT_EVERY`] after the first pending change (at once when
+//! asked), recording the change-log sequence number in the commit payload.
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use tantivy::{IndexWriter, TantivyDocument, Term};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::SearchError;
+use crate::document::to_tantivy;
+use crate::index::{CommitPayload, Inner, SearchIndex};
+use crate::model::ChangeBatch;
+use crate::schema::SCHEMA_VERSION;
+
+/// Longest a change waits for its commit: keeps writes searchable well within a second.
+pub const COMMIT_EVERY: Duration = Duration::from_millis(200);
+/// Batches queued before senders wait.
+const QUEUE: usize = 64;
+/// tantivy's indexing memory budget.
+const WRITER_HEAP_BYTES: usize = 128 * 1024 * 1024;
+/// How often a waiting writer looks for more work while a commit is pending.
+const POLL: Duration = Duration::from_millis(5);
+
+enum Message {
+    Batch(ChangeBatch),
+    Flush(oneshot::Sender<Result<(), String>>),
+}
+
+/// Sends work to the writer thread. Cloneable; the thread stops when every handle is dropped
+/// (after committing what is pending).
+#[derive(Clone, Debug)]
+pub struct IndexWriterHandle {
+    tx: mpsc::Sender<Message>,
+}
+
+impl IndexWriterHandle {
+    /// Queues a batch; it becomes searchable with the next commit (at most ~200 ms later).
+    pub async fn send(&self, batch: ChangeBatch) -> Result<(), SearchError> {
+        self.tx
+            .send(Message::Batch(batch))
+            .await
+            .map_err(|_| SearchError::WriterClosed)
+    }
+
+    /// Waits until everything sent before is committed and visible to searches.
+    pub async fn flush(&self) -> Result<(), SearchError> {
+        let (tx, rx) = oneshot::channel();
+        self.tx
+            .send(Message::Flush(tx))
+            .await
+            .map_err(|_| SearchError::WriterClosed)?;
+        match rx.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(message)) => Err(SearchError::Directory {
+                path: "index".into(),
+                message,
+            }),
+            Err(_) => Err(SearchError::WriterClosed),
+        }
+    }
+}
+
+/// Starts the writer thread for `index`. There is one writer per index: a second call fails.
+pub fn spawn_writer(index: &SearchIndex) -> Result<IndexWriterHandle, SearchError> {
+    let inner = index.inner.clone();
+    if inner.writer_taken.swap(true, Ordering::AcqRel) {
+        return Err(SearchError::Directory {
+            path: "index".into(),
+            message: "搜索索引已有写入任务".into(),
+        });
+    }
+    let writer: IndexWriter<TantivyDocument> = inner.index.writer(WRITER_HEAP_BYTES)?;
+    let (tx, rx) = mpsc::channel(QUEUE);
+    std::thread::Builder::new()
+        .name("search-writer".into())
+        .spawn(move || Worker::new(inner, writer).run(rx))?;
+    Ok(IndexWriterHandle { tx })
+}
+
+struct Worker {
+    inner: std::sync::Arc<Inner>,
+    writer: IndexWriter<TantivyDocument>,
+    /// When the oldest uncommitted change arrived.
+    pending_since: Option<Instant>,
+    pending_seq: Option<i64>,
+}
+
+impl Worker {
+    fn new(inner: std::sync::Arc<Inner>, writer: IndexWriter<TantivyDocument>) -> Self {
+        Worker {
+            inner,
+            writer,
+            pending_since: None,
+            pending_seq: None,
+        }
+    }
+
+    fn run(mut self, mut rx: mpsc::Receiver<Message>) {
+        loop {
+            let message = match self.pending_since {
+                None => match rx.blocking_recv() {
+                    Some(m) => m,
+                    None => return,
+                },
+                Some(since) => match rx.try_recv() {
+                    Ok(m) => m,
+                    Err(mpsc::error::TryRecvError::Empty) => {
+                        if since.elapsed() >= COMMIT_EVERY {
+                            self.commit_logged();
+                        } else {
+                            std::thread::sleep(POLL);
+                        }
+                        continue;
+                    }
+                    Err(mpsc::error::TryRecvError::Disconnected) => {
+                        self.commit_logged();
+                        return;
+                    }
+                },
+            };
+            match message {
+                Message::Batch(batch) => {
+                    let reset = batch.reset;
+                    if let Err(e) = self.apply(batch) {
+                        tracing::error!(error = %e, "search index: batch not applied");
+                        let _ = self.writer.rollback();
+                        self.pending_since = None;
+                        self.pending_seq = None;
+                        continue;
+                    }
+                    if reset {
+                        self.commit_logged();
+                    }
+                }
+                Message::Flush(reply) => {
+                    let result = self.commit().map_err(|e| e.to_string());
+                    let _ = reply.send(result);
+                }
+            }
+        }
+    }
+
+    fn apply(&mut self, batch: ChangeBatch) -> Result<(), SearchError> {
+        let f = &self.inner.fields;
+        if batch.reset {
+            self.writer.delete_all_documents()?;
+        }
+        for doc in &batch.upserts {
+            self.writer.delete_term(Term::from_field_text(f.id, &doc.id));
+            self.writer.add_document(to_tantivy(f, doc))?;
+        }
+        for id in &batch.removals {
+            self.writer.delete_term(Term::from_field_text(f.id, id));
+        }
+        if let Some(seq) = batch.up_to_seq {
+            self.pending_seq = Some(self.pending_seq.map_or(seq, |s| s.max(seq)));
+        }
+        self.pending_since.get_or_insert_with(Instant::now);
+        Ok(())
+    }
+
+    fn commit_logged(&mut self) {
+        if let Err(e) = self.commit() {
+            tracing::error!(error = %e, "search index: commit failed");
+        }
+    }
+
+    /// Commits pending changes with the sequence number reached, then makes them visible.
+    fn commit(&mut self) -> Result<(), SearchError> {
+        if self.pending_since.is_none() {
+            return Ok(());
+        }
+        let seq = self
+            .pending_seq
+            .or_else(|| match self.inner.last_seq.load(Ordering::Acquire) {
+                i64::MIN => None,
+                s => Some(s),
+            });
+        let payload = serde_json::to_string(&CommitPayload {
+            schema: SCHEMA_VERSION,
+            seq,
+        })
+        .unwrap_or_default();
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        self.inner.reader.reload()?;
+        if let Some(seq) = seq {
+            self.inner.last_seq.store(seq, Ordering::Release);
+        }
+        self.pending_since = None;
+        self.pending_seq = None;
+        Ok(())
+    }
+}
