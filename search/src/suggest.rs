@@ -1,5 +1,5 @@
 //! Suggest-as-you-type from titles (Chinese, Latin or pinyin prefixes) and "did you mean" for
-//! Chinese queries typed with a wrong character of the same sound (不动厂登记 → 不动产登记).
+//! Chinese queries typed with a wrong character of the same sound (不洞产登记 → 不动产登记).
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, PhrasePrefixQuery, Query};
@@ -159,7 +159,7 @@ mod tests {
 
     #[test]
     fn finds_the_homophone_run() {
-        let sounds: Vec<Vec<String>> = "不动厂".chars().map(readings).collect();
+        let sounds: Vec<Vec<String>> = "不洞产".chars().map(readings).collect();
         assert_eq!(
             sounding_like("全市不动产登记信息", &sounds).as_deref(),
             Some("不动产")
