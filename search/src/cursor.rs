@@ -50,7 +50,11 @@ impl SortKey {
 /// Order-preserving maps into `u64`.
 fn score_bits(s: Score) -> u64 {
     let b = s.to_bits();
-    (if b & 0x8000_0000 != 0 { !b } else { b | 0x8000_0000 }) as u64
+    (if b & 0x8000_0000 != 0 {
+        !b
+    } else {
+        b | 0x8000_0000
+    }) as u64
 }
 
 fn i64_bits(v: i64) -> u64 {
@@ -89,9 +93,8 @@ impl Cursor {
         if bytes.len() != 18 || bytes[0] != CURSOR_VERSION || bytes[1] != mode.byte() {
             return Err(SearchError::InvalidCursor);
         }
-        let word = |r: std::ops::Range<usize>| {
-            u64::from_be_bytes(bytes[r].try_into().expect("8 bytes"))
-        };
+        let word =
+            |r: std::ops::Range<usize>| u64::from_be_bytes(bytes[r].try_into().expect("8 bytes"));
         Ok(Cursor {
             mode,
             after: SortKey {
@@ -185,7 +188,11 @@ impl SegmentCollector for PageSegmentCollector {
         self.heap
             .into_iter()
             .map(|Reverse((key, doc, score))| {
-                (key, f32::from_bits(score), DocAddress::new(self.segment, doc))
+                (
+                    key,
+                    f32::from_bits(score),
+                    DocAddress::new(self.segment, doc),
+                )
             })
             .collect()
     }
@@ -198,7 +205,11 @@ mod tests {
     #[test]
     fn order_preserving_maps() {
         let scores = [-3.5f32, -0.0, 0.0, 0.1, 1.0, 17.25];
-        assert!(scores.windows(2).all(|w| score_bits(w[0]) <= score_bits(w[1])));
+        assert!(
+            scores
+                .windows(2)
+                .all(|w| score_bits(w[0]) <= score_bits(w[1]))
+        );
         let times = [i64::MIN, -1, 0, 1, 1_700_000_000, i64::MAX];
         assert!(times.windows(2).all(|w| i64_bits(w[0]) < i64_bits(w[1])));
     }

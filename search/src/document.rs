@@ -65,7 +65,10 @@ pub fn from_tantivy(f: &Fields, d: &TantivyDocument) -> Option<Stored> {
         title: text(f.title).unwrap_or_default(),
         body: text(f.body).unwrap_or_default(),
         url: text(f.url).unwrap_or_default(),
-        updated_at: d.get_first(f.updated_at).and_then(|v| v.as_i64()).unwrap_or(0),
+        updated_at: d
+            .get_first(f.updated_at)
+            .and_then(|v| v.as_i64())
+            .unwrap_or(0),
         facets: text(f.facets_json)
             .and_then(|j| serde_json::from_str(&j).ok())
             .unwrap_or_default(),

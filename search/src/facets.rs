@@ -27,7 +27,10 @@ pub fn count_facets(
     };
     let mut out = BTreeMap::new();
 
-    let shared: Vec<FacetName> = FacetName::ALL.into_iter().filter(|n| !filtered(*n)).collect();
+    let shared: Vec<FacetName> = FacetName::ALL
+        .into_iter()
+        .filter(|n| !filtered(*n))
+        .collect();
     if !shared.is_empty() {
         let mut multi = MultiCollector::new();
         let handles: Vec<_> = shared
@@ -36,7 +39,10 @@ pub fn count_facets(
             .collect();
         let mut fruits = searcher.search(&query_for(None), &multi)?;
         for (name, handle) in shared.iter().zip(handles) {
-            out.insert(name.as_str().to_owned(), values(&handle.extract(&mut fruits)));
+            out.insert(
+                name.as_str().to_owned(),
+                values(&handle.extract(&mut fruits)),
+            );
         }
     }
     for name in FacetName::ALL.into_iter().filter(|n| filtered(*n)) {

@@ -109,8 +109,14 @@ fn mark_all(hay: &[char], needle: &[char], marks: &mut [bool], eq: impl Fn(&char
         return;
     }
     for i in 0..=hay.len() - needle.len() {
-        if hay[i..i + needle.len()].iter().zip(needle).all(|(a, b)| eq(a, b)) {
-            marks[i..i + needle.len()].iter_mut().for_each(|m| *m = true);
+        if hay[i..i + needle.len()]
+            .iter()
+            .zip(needle)
+            .all(|(a, b)| eq(a, b))
+        {
+            marks[i..i + needle.len()]
+                .iter_mut()
+                .for_each(|m| *m = true);
         }
     }
 }
@@ -151,7 +157,10 @@ fn best_window(marks: &[bool], width: usize) -> usize {
         prefix[i + 1] = prefix[i] + usize::from(*m);
     }
     let count = |s: usize| prefix[(s + width).min(marks.len())] - prefix[s];
-    let mut best = (count(first.saturating_sub(LEAD_CHARS)), first.saturating_sub(LEAD_CHARS));
+    let mut best = (
+        count(first.saturating_sub(LEAD_CHARS)),
+        first.saturating_sub(LEAD_CHARS),
+    );
     for (i, m) in marks.iter().enumerate() {
         // Window candidates begin a little before a match starts.
         if *m && (i == 0 || !marks[i - 1]) {
@@ -215,7 +224,10 @@ mod tests {
 
     #[test]
     fn case_and_width_insensitive() {
-        assert_eq!(h("gdp").title_html("ＧＤＰ与GDP"), "<mark>ＧＤＰ</mark>与<mark>GDP</mark>");
+        assert_eq!(
+            h("gdp").title_html("ＧＤＰ与GDP"),
+            "<mark>ＧＤＰ</mark>与<mark>GDP</mark>"
+        );
     }
 
     #[test]

@@ -153,7 +153,10 @@ impl SearchIndex {
         let searcher = self.searcher();
         let query_for = |relaxed: bool, except| {
             let text = (!parsed.is_empty()).then(|| text_query(f, &parsed, relaxed));
-            combine(text, filters(f, &req.viewer, &req.kinds, &req.filters, except))
+            combine(
+                text,
+                filters(f, &req.viewer, &req.kinds, &req.filters, except),
+            )
         };
 
         let mut relaxed = false;

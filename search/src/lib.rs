@@ -24,8 +24,7 @@ pub use error::SearchError;
 pub use index::SearchIndex;
 pub use model::{
     ChangeBatch, DocId, EntityKind, FacetCount, FacetFilters, FacetName, Facets, Hit, MAX_LIMIT,
-    PUBLIC, SearchDoc, SearchRequest, SearchResults, SortOrder, Suggestion, Viewer,
-    org_visibility,
+    PUBLIC, SearchDoc, SearchRequest, SearchResults, SortOrder, Suggestion, Viewer, org_visibility,
 };
 pub use tokenizer::{CharToken, index_tokens};
 pub use writer::{IndexWriterHandle, spawn_writer};

@@ -29,7 +29,11 @@ pub fn readings(c: char) -> Vec<String> {
         for p in multi {
             let r = p.plain().replace('ü', "v");
             // Only plain letters can be typed (drops rare readings such as ê or ḿ).
-            if !r.is_empty() && r.bytes().all(|b| b.is_ascii_lowercase()) && !out.contains(&r) && out.len() < MAX_READINGS {
+            if !r.is_empty()
+                && r.bytes().all(|b| b.is_ascii_lowercase())
+                && !out.contains(&r)
+                && out.len() < MAX_READINGS
+            {
                 out.push(r);
             }
         }
@@ -73,7 +77,8 @@ pub fn split_syllables(letters: &str, max: usize, last_partial: bool) -> Vec<Vec
     for i in (0..n).rev() {
         feasible[i] = (i + 1..=(i + MAX_SYLLABLE).min(n)).any(|j| {
             let piece = &letters[i..j];
-            (feasible[j] && is_syllable(piece)) || (last_partial && j == n && is_syllable_prefix(piece))
+            (feasible[j] && is_syllable(piece))
+                || (last_partial && j == n && is_syllable_prefix(piece))
         });
     }
     if !feasible[0] {
@@ -81,7 +86,15 @@ pub fn split_syllables(letters: &str, max: usize, last_partial: bool) -> Vec<Vec
     }
     let mut out = Vec::new();
     let mut path = Vec::new();
-    walk(letters, 0, &feasible, last_partial, &mut path, &mut out, max * 4);
+    walk(
+        letters,
+        0,
+        &feasible,
+        last_partial,
+        &mut path,
+        &mut out,
+        max * 4,
+    );
     out.sort_by_key(|s: &Vec<String>| s.len());
     out.truncate(max);
     out
@@ -127,13 +140,13 @@ pub fn pinyin_tokens(text: &str, initials_only: bool) -> Vec<CharToken> {
         let mut seen: Vec<String> = Vec::new();
         let all = readings(c);
         // Initials of rare readings mostly add noise (公交车 would match gjj through 车 ju).
-        let used = if initials_only { &all[..all.len().min(1)] } else { &all[..] };
+        let used = if initials_only {
+            &all[..all.len().min(1)]
+        } else {
+            &all[..]
+        };
         for r in used.iter().cloned() {
-            let t = if initials_only {
-                r[..1].to_owned()
-            } else {
-                r
-            };
+            let t = if initials_only { r[..1].to_owned() } else { r };
             if !seen.contains(&t) {
                 seen.push(t.clone());
                 out.push(CharToken {
@@ -185,7 +198,10 @@ mod tests {
         let i = pinyin_tokens("不动产登记", true);
         for (pos, initial) in "bdcdj".chars().enumerate() {
             let initial = initial.to_string();
-            assert!(i.iter().any(|t| t.start == pos && t.text == initial), "{i:?}");
+            assert!(
+                i.iter().any(|t| t.start == pos && t.text == initial),
+                "{i:?}"
+            );
         }
     }
 

@@ -128,7 +128,11 @@ impl ParsedQuery {
     }
 
     fn add_segment(&mut self, segment: &str, quoted: bool, budget: &mut usize) {
-        let mut run = if quoted { Run::default() } else { std::mem::take(&mut self.loose) };
+        let mut run = if quoted {
+            Run::default()
+        } else {
+            std::mem::take(&mut self.loose)
+        };
         // Offsets continue after the words already in the run.
         let mut next = run
             .words
@@ -224,7 +228,12 @@ fn word_query(f: &Fields, w: &QWord) -> Box<dyn Query> {
     ];
     if atoms.len() > 1 {
         // The whole word as jieba indexed it scores when document and query agree on segmentation.
-        let whole = |field| Box::new(TermQuery::new(term(field, &w.text), IndexRecordOption::WithFreqs));
+        let whole = |field| {
+            Box::new(TermQuery::new(
+                term(field, &w.text),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
         alts.push(boost(whole(f.title), W_TITLE));
         alts.push(boost(whole(f.body), W_BODY));
     }
@@ -238,7 +247,11 @@ fn word_query(f: &Fields, w: &QWord) -> Box<dyn Query> {
 pub fn pinyin_queries(f: &Fields, letters: &str) -> Vec<Box<dyn Query>> {
     let mut out = Vec::new();
     for split in split_syllables(letters, 3, false) {
-        let atoms: Vec<(usize, &str)> = split.iter().enumerate().map(|(i, s)| (i, s.as_str())).collect();
+        let atoms: Vec<(usize, &str)> = split
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i, s.as_str()))
+            .collect();
         out.push(boost(atoms_query(f.title_pinyin, &atoms, 0), W_PINYIN));
     }
     let n = letters.len();
@@ -254,7 +267,12 @@ pub fn pinyin_queries(f: &Fields, letters: &str) -> Vec<Box<dyn Query>> {
 
 /// The text part of a search. `relaxed`: most (not all) unquoted words must match.
 pub fn text_query(f: &Fields, q: &ParsedQuery, relaxed: bool) -> Box<dyn Query> {
-    let mut required: Vec<Box<dyn Query>> = q.loose.words.iter().map(|(_, w)| word_query(f, w)).collect();
+    let mut required: Vec<Box<dyn Query>> = q
+        .loose
+        .words
+        .iter()
+        .map(|(_, w)| word_query(f, w))
+        .collect();
     for p in &q.phrases {
         let atoms = p.atoms();
         required.push(any_of(vec![
@@ -275,7 +293,10 @@ pub fn text_query(f: &Fields, q: &ParsedQuery, relaxed: bool) -> Box<dyn Query> 
     if q.loose.words.len() > 1 && atoms.len() > 1 {
         clauses.push((
             Occur::Should,
-            boost(atoms_query(f.title, &atoms, q.loose.gaps), W_TITLE * W_PHRASE),
+            boost(
+                atoms_query(f.title, &atoms, q.loose.gaps),
+                W_TITLE * W_PHRASE,
+            ),
         ));
         clauses.push((
             Occur::Should,
@@ -290,7 +311,12 @@ pub fn visibility_filter(f: &Fields, viewer: &Viewer) -> Box<dyn Query> {
     let values = viewer
         .visibility_values()
         .into_iter()
-        .map(|v| Box::new(TermQuery::new(term(f.visible_to, &v), IndexRecordOption::Basic)) as Box<dyn Query>)
+        .map(|v| {
+            Box::new(TermQuery::new(
+                term(f.visible_to, &v),
+                IndexRecordOption::Basic,
+            )) as Box<dyn Query>
+        })
         .collect();
     filter(any_of(values))
 }
@@ -303,7 +329,12 @@ fn facet_filter(field: Field, values: &[String]) -> Box<dyn Query> {
     filter(any_of(
         values
             .iter()
-            .map(|v| Box::new(TermQuery::new(facet_term(field, v), IndexRecordOption::Basic)) as Box<dyn Query>)
+            .map(|v| {
+                Box::new(TermQuery::new(
+                    facet_term(field, v),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>
+            })
             .collect(),
     ))
 }
@@ -332,7 +363,8 @@ pub fn filters(
 
 /// `text` (if any) under every filter.
 pub fn combine(text: Option<Box<dyn Query>>, filters: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = filters.into_iter().map(|q| (Occur::Must, q)).collect();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        filters.into_iter().map(|q| (Occur::Must, q)).collect();
     if let Some(t) = text {
         clauses.push((Occur::Must, t));
     }
@@ -344,13 +376,19 @@ mod tests {
     use super::*;
 
     fn texts(run: &Run) -> Vec<(usize, &str)> {
-        run.words.iter().map(|(o, w)| (*o, w.text.as_str())).collect()
+        run.words
+            .iter()
+            .map(|(o, w)| (*o, w.text.as_str()))
+            .collect()
     }
 
     #[test]
     fn parses_words_and_quoted_phrases() {
         let q = ParsedQuery::parse("2023年 GDP “不动产 登记” 税");
-        assert_eq!(texts(&q.loose), [(0, "2023"), (4, "年"), (5, "gdp"), (8, "税")]);
+        assert_eq!(
+            texts(&q.loose),
+            [(0, "2023"), (4, "年"), (5, "gdp"), (8, "税")]
+        );
         assert_eq!(q.phrases.len(), 1);
         assert_eq!(texts(&q.phrases[0]), [(0, "不动产"), (3, "登记")]);
         assert_eq!(q.phrases[0].gaps, 1);

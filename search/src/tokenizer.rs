@@ -156,7 +156,10 @@ mod tests {
         assert!(t.contains(&("信息", 5)), "{t:?}");
         // every character on its own, at its offset
         for (i, c) in "不动产登记信息".chars().enumerate() {
-            assert!(t.contains(&(c.to_string().as_str(), i)), "{c} at {i}: {t:?}");
+            assert!(
+                t.contains(&(c.to_string().as_str(), i)),
+                "{c} at {i}: {t:?}"
+            );
         }
         // search mode also offers the parts of long words
         assert!(t.contains(&("动产", 1)), "{t:?}");
@@ -167,7 +170,11 @@ mod tests {
         let tokens = index_tokens("中华人民共和国国家统计局：2023年国民经济和社会发展统计公报");
         assert!(tokens.windows(2).all(|w| w[0].start <= w[1].start));
         let mut seen = std::collections::HashSet::new();
-        assert!(tokens.iter().all(|t| seen.insert((t.text.clone(), t.start))));
+        assert!(
+            tokens
+                .iter()
+                .all(|t| seen.insert((t.text.clone(), t.start)))
+        );
     }
 
     #[test]
@@ -213,8 +220,14 @@ mod tests {
             let t = stream.token();
             seen.push((text[t.offset_from..t.offset_to].to_owned(), t.text.clone()));
         }
-        assert!(seen.contains(&("ＧＤＰ".to_owned(), "gdp".to_owned())), "{seen:?}");
-        assert!(seen.contains(&("增长".to_owned(), "增长".to_owned())), "{seen:?}");
+        assert!(
+            seen.contains(&("ＧＤＰ".to_owned(), "gdp".to_owned())),
+            "{seen:?}"
+        );
+        assert!(
+            seen.contains(&("增长".to_owned(), "增长".to_owned())),
+            "{seen:?}"
+        );
     }
 
     #[test]

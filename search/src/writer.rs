@@ -148,7 +148,8 @@ impl Worker {
             self.writer.delete_all_documents()?;
         }
         for doc in &batch.upserts {
-            self.writer.delete_term(Term::from_field_text(f.id, &doc.id));
+            self.writer
+                .delete_term(Term::from_field_text(f.id, &doc.id));
             self.writer.add_document(to_tantivy(f, doc))?;
         }
         for id in &batch.removals {

@@ -44,10 +44,48 @@ fn folded(s: &str) -> String {
 
 /// Queries each of which appears in some titles and, for some records, only in the description.
 const TITLE_FIRST: [&str; 42] = [
-    "登记", "税", "企业", "学校", "医院", "气象", "营业执照", "环境", "人口", "交通", "车辆",
-    "食品", "药品", "招标", "预算", "旅游", "农业", "养老", "就业", "地名", "停车", "社保",
-    "公交", "水质", "专利", "小区", "电力", "垃圾", "河长", "森林", "地震", "公积金", "空气质量",
-    "不动产", "路灯", "充电", "天然气", "许可", "行政处罚", "信用", "补贴", "幼儿园",
+    "登记",
+    "税",
+    "企业",
+    "学校",
+    "医院",
+    "气象",
+    "营业执照",
+    "环境",
+    "人口",
+    "交通",
+    "车辆",
+    "食品",
+    "药品",
+    "招标",
+    "预算",
+    "旅游",
+    "农业",
+    "养老",
+    "就业",
+    "地名",
+    "停车",
+    "社保",
+    "公交",
+    "水质",
+    "专利",
+    "小区",
+    "电力",
+    "垃圾",
+    "河长",
+    "森林",
+    "地震",
+    "公积金",
+    "空气质量",
+    "不动产",
+    "路灯",
+    "充电",
+    "天然气",
+    "许可",
+    "行政处罚",
+    "信用",
+    "补贴",
+    "幼儿园",
 ];
 
 #[test]
@@ -71,7 +109,10 @@ fn title_matches_rank_above_description_only_matches() {
             checked += 1;
         }
     }
-    assert!(checked >= 20, "only {checked} queries had both kinds of match");
+    assert!(
+        checked >= 20,
+        "only {checked} queries had both kinds of match"
+    );
 }
 
 #[test]
@@ -114,7 +155,9 @@ fn a_quoted_phrase_must_appear_as_typed() {
     for h in &hits {
         let text = format!("{}{}", h.title, h.snippet_html);
         assert!(
-            text.replace("<mark>", "").replace("</mark>", "").contains("不动产登记"),
+            text.replace("<mark>", "")
+                .replace("</mark>", "")
+                .contains("不动产登记"),
             "{}",
             h.title
         );
@@ -140,12 +183,18 @@ fn known_items_are_found_by_their_title() {
         .filter(|r| !found_in_top10(r, &r.title))
         .map(|r| r.title.as_str())
         .collect();
-    assert!(missed.is_empty(), "{} of {} missed: {missed:?}", missed.len(), sample.len());
+    assert!(
+        missed.is_empty(),
+        "{} of {} missed: {missed:?}",
+        missed.len(),
+        sample.len()
+    );
 }
 
 /// The two longest words of a title (jieba's default cut), in title order.
 fn key_words(title: &str) -> String {
-    static JIEBA: std::sync::LazyLock<jieba_rs::Jieba> = std::sync::LazyLock::new(jieba_rs::Jieba::new);
+    static JIEBA: std::sync::LazyLock<jieba_rs::Jieba> =
+        std::sync::LazyLock::new(jieba_rs::Jieba::new);
     let mut words: Vec<(usize, String)> = JIEBA
         .tokenize(title, jieba_rs::TokenizeMode::Default, false)
         .into_iter()
@@ -155,7 +204,11 @@ fn key_words(title: &str) -> String {
     words.sort_by_key(|(start, w)| (std::cmp::Reverse(w.chars().count()), *start));
     words.truncate(2);
     words.sort();
-    words.into_iter().map(|(_, w)| w).collect::<Vec<_>>().join(" ")
+    words
+        .into_iter()
+        .map(|(_, w)| w)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[test]
@@ -172,9 +225,16 @@ fn known_items_are_found_by_words_from_their_title() {
         }
     }
     let rate = found as f64 / sample.len() as f64;
-    println!("known items by two title words: {found}/{} ({rate:.3})", sample.len());
+    println!(
+        "known items by two title words: {found}/{} ({rate:.3})",
+        sample.len()
+    );
     // Two generic words ("信息", "数据") can match hundreds of titles; most records still come first.
-    assert!(rate >= 0.80, "found {found}/{}: missed {missed:?}", sample.len());
+    assert!(
+        rate >= 0.80,
+        "found {found}/{}: missed {missed:?}",
+        sample.len()
+    );
 }
 
 #[test]
@@ -182,19 +242,30 @@ fn one_and_two_character_queries_return_results() {
     for q in ["税", "水", "车", "医", "登记", "公交", "社保", "人口"] {
         let r = search(q, 10);
         assert!(r.total > 0, "{q}");
-        assert!(r.hits[0].title.contains(q), "{q}: top hit {:?}", r.hits[0].title);
+        assert!(
+            r.hits[0].title.contains(q),
+            "{q}: top hit {:?}",
+            r.hits[0].title
+        );
         assert!(r.hits[0].title_html.contains("<mark>"), "{q}: no highlight");
     }
 }
 
 #[test]
 fn mixed_script_queries_work() {
-    for (q, needle) in [("GDP", "gdp"), ("2023年 GDP", "gdp"), ("2023年", "2023年"), ("api 接口", "接口")] {
+    for (q, needle) in [
+        ("GDP", "gdp"),
+        ("2023年 GDP", "gdp"),
+        ("2023年", "2023年"),
+        ("api 接口", "接口"),
+    ] {
         let r = search(q, 10);
         assert!(r.total > 0, "{q}: nothing");
         assert!(
-            r.hits.iter().any(|h| h.title.to_lowercase().contains(needle)
-                || h.snippet_html.to_lowercase().contains(needle)),
+            r.hits
+                .iter()
+                .any(|h| h.title.to_lowercase().contains(needle)
+                    || h.snippet_html.to_lowercase().contains(needle)),
             "{q}: {:?}",
             r.hits.iter().map(|h| &h.title).collect::<Vec<_>>()
         );
@@ -203,7 +274,14 @@ fn mixed_script_queries_work() {
 
 #[test]
 fn pinyin_finds_titles() {
-    for q in ["bdcdj", "budongchan", "budongchandengji", "gjj", "gongjijin", "kongqizhiliang"] {
+    for q in [
+        "bdcdj",
+        "budongchan",
+        "budongchandengji",
+        "gjj",
+        "gongjijin",
+        "kongqizhiliang",
+    ] {
         let r = search(q, 10);
         assert!(r.total > 0, "{q}: nothing");
         let expected = match q {
@@ -214,7 +292,12 @@ fn pinyin_finds_titles() {
         };
         // Initials are ambiguous (gjj: 公积金, 国家级…): the intended title is in the first ten.
         let hit = r.hits.iter().find(|h| h.title.contains(expected));
-        let hit = hit.unwrap_or_else(|| panic!("{q}: {:?}", r.hits.iter().map(|h| &h.title).collect::<Vec<_>>()));
+        let hit = hit.unwrap_or_else(|| {
+            panic!(
+                "{q}: {:?}",
+                r.hits.iter().map(|h| &h.title).collect::<Vec<_>>()
+            )
+        });
         assert!(hit.title_html.contains("<mark>"), "{q}: {}", hit.title_html);
     }
 }
@@ -263,7 +346,11 @@ fn facets_count_the_whole_result() {
     let f = corpus_index().search(&filtered).unwrap();
     assert_eq!(f.total, open[0].count);
     assert_eq!(f.facets["open_type"], r.facets["open_type"]);
-    assert!(f.hits.iter().all(|h| h.facets.open_type.as_deref() == Some(first.as_str())));
+    assert!(
+        f.hits
+            .iter()
+            .all(|h| h.facets.open_type.as_deref() == Some(first.as_str()))
+    );
 }
 
 #[test]

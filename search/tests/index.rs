@@ -1,0 +1,252 @@
+//! The index as a component: visibility (property-tested), near-real-time writes, durable
+//! sequence numbers across reopen, resets, removals and hostile query strings.
+
+use std::time::{Duration, Instant};
+
+use proptest::prelude::*;
+use search::{
+    ChangeBatch, EntityKind, Facets, PUBLIC, SearchDoc, SearchIndex, SearchRequest, Viewer,
+    org_visibility, spawn_writer,
+};
+
+fn doc(id: &str, title: &str, visible_to: &[&str]) -> SearchDoc {
+    SearchDoc {
+        id: id.into(),
+        kind: EntityKind::Resource,
+        title: title.into(),
+        body: format!("{title}的说明"),
+        tags: vec![],
+        facets: Facets::default(),
+        visible_to: visible_to.iter().map(|s| s.to_string()).collect(),
+        updated_at: 1_700_000_000,
+        url: format!("/resources/{id}"),
+    }
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap()
+}
+
+fn ids(index: &SearchIndex, q: &str, viewer: Viewer) -> Vec<String> {
+    index
+        .search(&SearchRequest {
+            q: q.into(),
+            viewer,
+            limit: 100,
+            ..SearchRequest::default()
+        })
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+const WORDS: [&str; 8] = [
+    "不动产",
+    "登记",
+    "税务",
+    "公交",
+    "人口",
+    "GDP",
+    "医院",
+    "数据",
+];
+const ORGS: [&str; 3] = ["a1", "b2", "c3"];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Whatever the documents and the query, a viewer only ever gets documents visible to it.
+    #[test]
+    fn nobody_sees_another_organizations_documents(
+        docs in prop::collection::vec((0usize..8, 0usize..8, prop::option::of(0usize..3), any::<bool>()), 1..40),
+        query in prop::collection::vec(0usize..8, 0..3),
+        viewer in prop::option::of(0usize..3),
+    ) {
+        let index = SearchIndex::in_memory().unwrap();
+        let writer = spawn_writer(&index).unwrap();
+        let docs: Vec<SearchDoc> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, (a, b, owner, public))| {
+                let mut vis = Vec::new();
+                if *public { vis.push(PUBLIC.to_owned()); }
+                if let Some(o) = owner { vis.push(org_visibility(ORGS[*o])); }
+                let mut d = doc(&format!("d{i}"), &format!("{}{}", WORDS[*a], WORDS[*b]), &[]);
+                d.visible_to = vis;
+                d
+            })
+            .collect();
+        rt().block_on(async {
+            writer.send(ChangeBatch { upserts: docs.clone(), ..Default::default() }).await.unwrap();
+            writer.flush().await.unwrap();
+        });
+        let q: Vec<&str> = query.iter().map(|i| WORDS[*i]).collect();
+        let viewer = match viewer { Some(o) => Viewer::Organization(ORGS[o].into()), None => Viewer::Anonymous };
+        let allowed = viewer.visibility_values();
+        for id in ids(&index, &q.join(" "), viewer.clone()) {
+            let d = docs.iter().find(|d| d.id == id).unwrap();
+            prop_assert!(d.visible_to.iter().any(|v| allowed.contains(v)), "{id} {:?} leaked to {viewer:?}", d.visible_to);
+        }
+        // Suggestions obey the same rule.
+        for s in index.suggest(q.first().copied().unwrap_or("数"), &viewer, 50).unwrap() {
+            let d = docs.iter().find(|d| d.id == s.id).unwrap();
+            prop_assert!(d.visible_to.iter().any(|v| allowed.contains(v)));
+        }
+    }
+}
+
+#[test]
+fn a_write_is_searchable_within_a_second_without_flush() {
+    let index = SearchIndex::in_memory().unwrap();
+    let writer = spawn_writer(&index).unwrap();
+    rt().block_on(async {
+        let start = Instant::now();
+        writer
+            .send(ChangeBatch {
+                upserts: vec![doc("r1", "城市公交线路", &[PUBLIC])],
+                up_to_seq: Some(7),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        while ids(&index, "公交", Viewer::Anonymous).is_empty() {
+            assert!(
+                start.elapsed() < Duration::from_secs(1),
+                "not searchable after 1 s"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        println!("searchable after {:?}", start.elapsed());
+    });
+    assert_eq!(index.last_applied_seq(), Some(7));
+}
+
+#[test]
+fn sequence_number_survives_reopen_and_removals_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let index = SearchIndex::open_or_create(dir.path()).unwrap();
+        assert_eq!(index.last_applied_seq(), None);
+        let writer = spawn_writer(&index).unwrap();
+        assert!(spawn_writer(&index).is_err(), "one writer per index");
+        rt().block_on(async {
+            writer
+                .send(ChangeBatch {
+                    upserts: vec![
+                        doc("r1", "人口统计", &[PUBLIC]),
+                        doc("r2", "人口普查", &[PUBLIC]),
+                    ],
+                    up_to_seq: Some(41),
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            writer
+                .send(ChangeBatch {
+                    removals: vec!["r2".into()],
+                    up_to_seq: Some(42),
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            writer.flush().await.unwrap();
+        });
+    }
+    let index = SearchIndex::open_or_create(dir.path()).unwrap();
+    assert_eq!(index.last_applied_seq(), Some(42));
+    assert_eq!(ids(&index, "人口", Viewer::Anonymous), ["r1"]);
+    // An upsert replaces by id; a reset empties the index first.
+    let writer = spawn_writer(&index).unwrap();
+    rt().block_on(async {
+        writer
+            .send(ChangeBatch {
+                upserts: vec![doc("r1", "医院名录", &[PUBLIC])],
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        writer.flush().await.unwrap();
+        assert!(ids(&index, "人口", Viewer::Anonymous).is_empty());
+        assert_eq!(ids(&index, "医院", Viewer::Anonymous), ["r1"]);
+        writer
+            .send(ChangeBatch {
+                upserts: vec![doc("r9", "税务登记", &[PUBLIC])],
+                reset: true,
+                up_to_seq: Some(50),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        writer.flush().await.unwrap();
+    });
+    assert_eq!(index.doc_count(), 1);
+    assert_eq!(index.last_applied_seq(), Some(50));
+}
+
+#[test]
+fn hostile_queries_neither_fail_nor_leak() {
+    let index = SearchIndex::in_memory().unwrap();
+    let writer = spawn_writer(&index).unwrap();
+    rt().block_on(async {
+        writer
+            .send(ChangeBatch {
+                upserts: vec![
+                    doc("secret", "内部草稿", &["org:x"]),
+                    doc("pub", "公开目录", &[PUBLIC]),
+                ],
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        writer.flush().await.unwrap();
+    });
+    let long = "数".repeat(10_000);
+    for q in [
+        "title:内部 OR *",
+        "visible_to:org:x",
+        "\"unbalanced",
+        "\u{0}\u{0}",
+        "*",
+        "草稿) OR (1=1",
+        "'; DROP TABLE resources; --",
+        long.as_str(),
+        "<script>alert(1)</script>",
+        "内部草稿",
+    ] {
+        let r = index
+            .search(&SearchRequest {
+                q: q.into(),
+                ..SearchRequest::default()
+            })
+            .unwrap_or_else(|e| panic!("{q:?}: {e}"));
+        assert!(r.hits.iter().all(|h| h.id != "secret"), "{q:?} leaked");
+        for h in &r.hits {
+            assert!(!h.title_html.contains("<script>"));
+        }
+    }
+    assert!(
+        index
+            .search(&SearchRequest {
+                cursor: Some("garbage".into()),
+                ..SearchRequest::default()
+            })
+            .is_err_and(|e| e.is_client_error())
+    );
+    assert!(
+        index
+            .search(&SearchRequest {
+                limit: 101,
+                ..SearchRequest::default()
+            })
+            .is_err_and(|e| e.is_client_error())
+    );
+    assert_eq!(
+        ids(&index, "内部草稿", Viewer::Organization("x".into())),
+        ["secret"]
+    );
+}
