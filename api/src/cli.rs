@@ -44,6 +44,8 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Rebuild the search index from the database (stop `mulu serve` on this index first).
+    Reindex(ReindexArgs),
     /// Print the OpenAPI 3.1 document (regenerate the committed one:
     /// `cargo run -p api --bin mulu -- openapi > openapi/openapi.json`).
     Openapi,
@@ -123,9 +125,38 @@ impl DbArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct IndexArgs {
+    /// Where the search index lives (default: `index` under --data-dir); `:memory:` keeps it in
+    /// memory and rebuilds it at every start.
+    #[arg(long, env = "MULU_INDEX_DIR")]
+    pub index_dir: Option<PathBuf>,
+}
+
+impl IndexArgs {
+    pub fn open(&self, db: &DbArgs) -> Result<search::SearchIndex, CatalogError> {
+        let opened = match &self.index_dir {
+            Some(dir) if dir.as_os_str() == ":memory:" => search::SearchIndex::in_memory(),
+            Some(dir) => search::SearchIndex::open_or_create(dir),
+            None => search::SearchIndex::open_or_create(&db.data_dir.join("index")),
+        };
+        opened.map_err(|e| CatalogError::Config(e.to_string()))
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReindexArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(flatten)]
+    pub index: IndexArgs,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     #[command(flatten)]
     pub db: DbArgs,
+    #[command(flatten)]
+    pub index: IndexArgs,
     /// Address to listen on.
     #[arg(long, env = "MULU_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
@@ -166,6 +197,7 @@ pub struct ServeArgs {
 pub async fn run(cli: Cli) -> ExitCode {
     let outcome = match cli.command {
         Command::Serve(args) => serve(args).await,
+        Command::Reindex(args) => crate::reindex_cli::run(args).await,
         Command::Openapi => {
             print!("{}", crate::openapi::document_json());
             Ok(ExitCode::SUCCESS)
@@ -224,6 +256,8 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CatalogError> {
         crate::demo::load(&catalog, args.demo_corpus.as_deref()).await?;
     }
     let clock = crate::clock::Clock::from_env().map_err(CatalogError::Config)?;
+    let search = args.index.open(&args.db)?;
+    crate::indexer::start(catalog.clone(), &search)?;
     crate::webhook_worker::spawn(catalog.clone(), args.webhooks.clone());
     crate::housekeeping::spawn(catalog.clone(), clock);
     let edge = crate::server::EdgeOptions {
@@ -234,7 +268,12 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CatalogError> {
             trust_forwarded_for: args.trust_forwarded_for,
         },
     };
-    crate::server::serve(catalog, clock, &args.bind, &edge).await?;
+    let state = crate::state::AppState {
+        catalog,
+        clock,
+        search,
+    };
+    crate::server::serve(state, &args.bind, &edge).await?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -59,6 +59,15 @@ impl ApiError {
     pub fn not_found(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not-found", "未找到", detail)
     }
+
+    pub fn unavailable(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "服务暂不可用",
+            detail,
+        )
+    }
 }
 
 impl From<CatalogError> for ApiError {
@@ -109,6 +118,16 @@ impl From<CatalogError> for ApiError {
                 )
             }
         }
+    }
+}
+
+impl From<search::SearchError> for ApiError {
+    fn from(e: search::SearchError) -> Self {
+        if e.is_client_error() {
+            return Self::bad_request(e.field().unwrap_or("query"), e.to_string());
+        }
+        tracing::error!(error = %e, "search index error");
+        Self::unavailable("搜索服务暂时不可用，请稍后重试")
     }
 }
 

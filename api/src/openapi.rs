@@ -28,6 +28,7 @@ pub const BEARER: &str = "bearer";
         (name = "admin", description = "数据管理部门：机构、令牌、负面清单、运营目录、授权、产品合规审查"),
         (name = "registration", description = "登记：申请、补正、受理、审查、公示、异议、赋码、续展、注销、撤销"),
         (name = "audit", description = "监管接口：审计记录与哈希链校验"),
+        (name = "search", description = "中文全文检索：分面、高亮、游标分页、拼音与联想"),
         (name = "system", description = "健康检查与接口文档"),
     )
 )]

@@ -7,13 +7,12 @@ use axum::Router;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, IF_MATCH};
 use axum::http::{HeaderValue, Method};
 use axum::routing::get;
-use catalog::{Catalog, CatalogError};
+use catalog::CatalogError;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::clock::Clock;
 use crate::middleware::metrics;
 use crate::middleware::rate_limit::{self, PublicLimiter, RateLimit};
 use crate::state::AppState;
@@ -41,10 +40,16 @@ pub fn app(state: AppState, edge: &EdgeOptions) -> Result<Router, CatalogError> 
         ))
         // Outside the limiter: it needs to know who is calling.
         .layer(axum::middleware::from_fn_with_state(
-            state,
+            state.clone(),
             crate::auth::resolve_caller,
         ))
-        .route("/metrics", get(metrics::render))
+        .route(
+            "/metrics",
+            get({
+                let state = state.clone();
+                move || metrics::render(state.clone())
+            }),
+        )
         .layer(axum::middleware::from_fn(metrics::record))
         .layer(cors(&edge.cors_origins)?)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
@@ -71,13 +76,8 @@ fn cors(origins: &[String]) -> Result<CorsLayer, CatalogError> {
         .max_age(Duration::from_secs(3600)))
 }
 
-pub async fn serve(
-    catalog: Catalog,
-    clock: Clock,
-    bind: &str,
-    edge: &EdgeOptions,
-) -> Result<(), CatalogError> {
-    let app = app(AppState { catalog, clock }, edge)?;
+pub async fn serve(state: AppState, bind: &str, edge: &EdgeOptions) -> Result<(), CatalogError> {
+    let app = app(state, edge)?;
     let io = |e: std::io::Error| CatalogError::Config(format!("无法在 {bind} 上提供服务：{e}"));
     let listener = tokio::net::TcpListener::bind(bind).await.map_err(io)?;
     let address = listener.local_addr().map_err(io)?;

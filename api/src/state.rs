@@ -1,6 +1,7 @@
 //! What every handler can reach.
 
 use catalog::Catalog;
+use search::SearchIndex;
 
 use crate::clock::Clock;
 
@@ -8,4 +9,6 @@ use crate::clock::Clock;
 pub struct AppState {
     pub catalog: Catalog,
     pub clock: Clock,
+    /// The local search index (derived data, following the database's change log).
+    pub search: SearchIndex,
 }

@@ -141,7 +141,7 @@ impl Collector for PageCollector {
         fruits: Vec<Vec<(SortKey, Score, DocAddress)>>,
     ) -> tantivy::Result<Self::Fruit> {
         let mut all: Vec<_> = fruits.into_iter().flatten().collect();
-        all.sort_by(|a, b| b.0.cmp(&a.0));
+        all.sort_by_key(|e| std::cmp::Reverse(e.0));
         all.truncate(self.limit);
         Ok(all)
     }

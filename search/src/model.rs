@@ -22,7 +22,19 @@ pub fn org_visibility(org_uuid: &str) -> String {
 }
 
 /// Which catalog entity a document stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EntityKind {
     Resource,
@@ -149,7 +161,7 @@ impl FromStr for FacetName {
 }
 
 /// Facet values of one document (the entity kind is a facet too, taken from [`SearchDoc::kind`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct Facets {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -345,7 +357,7 @@ impl Default for SearchRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Hit {
     pub id: DocId,
     pub kind: EntityKind,
@@ -360,13 +372,13 @@ pub struct Hit {
     pub facets: Facets,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FacetCount {
     pub value: String,
     pub count: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SearchResults {
     /// Number of matching documents visible to the viewer (all pages).
     pub total: u64,
@@ -381,7 +393,7 @@ pub struct SearchResults {
 }
 
 /// One suggest-as-you-type completion: a title visible to the viewer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Suggestion {
     pub text: String,
     /// Escaped title with the typed part wrapped in `<mark>`.

@@ -58,7 +58,7 @@ pub fn index_tokens(text: &str) -> Vec<CharToken> {
             }),
     );
     // tantivy needs each term's positions in ascending order.
-    out.sort_by(|a, b| (a.start, a.end).cmp(&(b.start, b.end)));
+    out.sort_by_key(|t| (t.start, t.end));
     out.dedup();
     out
 }

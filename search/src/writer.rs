@@ -26,6 +26,7 @@ const POLL: Duration = Duration::from_millis(5);
 enum Message {
     Batch(ChangeBatch),
     Flush(oneshot::Sender<Result<(), String>>),
+    Shutdown(oneshot::Sender<()>),
 }
 
 /// Sends work to the writer thread. Cloneable; the thread stops when every handle is dropped
@@ -58,6 +59,16 @@ impl IndexWriterHandle {
                 message,
             }),
             Err(_) => Err(SearchError::WriterClosed),
+        }
+    }
+}
+
+impl IndexWriterHandle {
+    /// Commits what is pending, releases the index lock and stops the writer (for every handle).
+    pub async fn shutdown(self) {
+        let (tx, rx) = oneshot::channel();
+        if self.tx.send(Message::Shutdown(tx)).await.is_ok() {
+            let _ = rx.await;
         }
     }
 }
@@ -137,6 +148,13 @@ impl Worker {
                 Message::Flush(reply) => {
                     let result = self.commit().map_err(|e| e.to_string());
                     let _ = reply.send(result);
+                }
+                Message::Shutdown(reply) => {
+                    self.commit_logged();
+                    // Dropping the writer waits for merges and releases the directory lock.
+                    drop(self);
+                    let _ = reply.send(());
+                    return;
                 }
             }
         }

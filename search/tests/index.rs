@@ -155,6 +155,7 @@ fn sequence_number_survives_reopen_and_removals_apply() {
                 .await
                 .unwrap();
             writer.flush().await.unwrap();
+            writer.shutdown().await;
         });
     }
     let index = SearchIndex::open_or_create(dir.path()).unwrap();

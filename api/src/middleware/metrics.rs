@@ -9,6 +9,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
+use crate::state::AppState;
+
 /// Latency buckets in seconds: sub-millisecond searches up to slow imports.
 const BUCKETS: &[f64] = &[
     0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
@@ -51,8 +53,13 @@ pub async fn record(request: Request, next: Next) -> Response {
     response
 }
 
-/// `GET /metrics` in the Prometheus text format.
-pub async fn render() -> impl IntoResponse {
+/// `GET /metrics` in the Prometheus text format, with the search index's state sampled now.
+pub async fn render(state: AppState) -> impl IntoResponse {
+    match crate::indexer::lag(&state.catalog, &state.search).await {
+        Ok(lag) => metrics::gauge!("mulu_search_index_lag").set(lag as f64),
+        Err(e) => tracing::warn!(error = %e, "cannot read the change-log head"),
+    }
+    metrics::gauge!("mulu_search_documents").set(state.search.doc_count() as f64);
     (
         [(CONTENT_TYPE, "text/plain; version=0.0.4")],
         handle().render(),

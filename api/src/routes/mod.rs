@@ -14,6 +14,7 @@ mod public;
 mod registrations;
 mod resources;
 mod samples;
+mod search;
 
 use axum::Router;
 use utoipa::OpenApi;
@@ -41,6 +42,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(developers::routes())
         .merge(amendments::routes())
         .merge(samples::routes())
+        .merge(search::routes())
 }
 
 /// The API plus its document at `/api/v1/openapi.json` and Swagger UI (vendored) at `/docs`.

@@ -121,6 +121,8 @@ pub trait Store: Send + Sync + 'static {
     async fn versions(&self, resource_id: &str) -> Result<Vec<VersionRecord>>;
     /// Audit events with `seq > after_seq`, oldest first.
     async fn audit_events(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEvent>>;
+    /// The newest audit event's sequence number (0 when there is none): the change log's head.
+    async fn audit_head(&self) -> Result<i64>;
     /// Events about one entity type with `seq > after_seq`, oldest first: a durable, totally
     /// ordered change log (feeds and the search index follow it).
     async fn audit_events_of(

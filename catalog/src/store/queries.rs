@@ -396,6 +396,11 @@ macro_rules! shared_queries {
             async fn audit_events(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEvent>> {
                 audit_events(&mut *self.pool.acquire().await?, after_seq, limit).await
             }
+            async fn audit_head(&self) -> Result<i64> {
+                Ok(last_audit(&mut *self.pool.acquire().await?)
+                    .await?
+                    .map_or(0, |(seq, _)| seq))
+            }
             async fn audit_events_of(
                 &self,
                 entity_type: &str,

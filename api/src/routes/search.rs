@@ -1,0 +1,216 @@
+//! Full-text search over everything public (and the caller's own unpublished entries), with
+//! facets, highlights, cursor paging and suggestions.
+
+use axum::Json;
+use axum::extract::State;
+use search::{
+    EntityKind, FacetFilters, SearchRequest, SearchResults, SortOrder, Suggestion, Viewer,
+};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiPath, ApiQuery};
+use crate::openapi::Problems;
+use crate::state::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(search_all))
+        .routes(routes!(suggest))
+        .routes(routes!(search_kind))
+}
+
+/// Lists are comma-separated; a value matches any of them.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct SearchQuery {
+    /// What to look for, as typed: Chinese, English, digits or pinyin (`bdcdj`, `budongchan`).
+    /// `"quoted words"` must appear together. Empty: everything, newest first.
+    #[param(max_length = 1000)]
+    q: Option<String>,
+    /// Entity kinds, comma-separated (resource, directory_line, negative_list_entry, registration,
+    /// publicity, product, disclosure, organization, authorization).
+    kind: Option<String>,
+    /// 数源单位/运营机构名称, comma-separated.
+    provider: Option<String>,
+    /// 行业分类, comma-separated.
+    domain: Option<String>,
+    /// 分级, comma-separated.
+    grade: Option<String>,
+    /// 共享类型, comma-separated.
+    share_type: Option<String>,
+    /// 开放类型, comma-separated.
+    open_type: Option<String>,
+    /// 更新频率, comma-separated.
+    update_frequency: Option<String>,
+    /// 行政区划代码, comma-separated.
+    region: Option<String>,
+    /// 状态, comma-separated.
+    status: Option<String>,
+    /// 交付形式, comma-separated.
+    delivery_form: Option<String>,
+    /// 场景类别, comma-separated.
+    scene_category: Option<String>,
+    /// `relevance` (default) or `updated`.
+    sort: Option<SortParam>,
+    /// 0–100 (default 20).
+    #[param(minimum = 0, maximum = 100)]
+    limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    #[param(max_length = 200)]
+    cursor: Option<String>,
+    /// Include facet counts (default false).
+    facets: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum SortParam {
+    Relevance,
+    Updated,
+}
+
+fn list(raw: &Option<String>) -> Vec<String> {
+    raw.iter()
+        .flat_map(|s| s.split(','))
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+fn viewer(caller: &Caller) -> Viewer {
+    match caller.0.as_ref().and_then(|actor| actor.org_id) {
+        Some(org) => Viewer::Organization(org.to_string()),
+        None => Viewer::Anonymous,
+    }
+}
+
+impl SearchQuery {
+    fn request(self, viewer: Viewer, kind: Option<EntityKind>) -> ApiResult<SearchRequest> {
+        let kinds = match kind {
+            Some(k) => vec![k],
+            None => list(&self.kind)
+                .iter()
+                .map(|k| k.parse::<EntityKind>())
+                .collect::<Result<_, _>>()?,
+        };
+        if self.q.as_ref().is_some_and(|q| q.chars().count() > 1000) {
+            return Err(ApiError::bad_request("q", "查询词最长 1000 个字符"));
+        }
+        if self
+            .cursor
+            .as_ref()
+            .is_some_and(|c| c.chars().count() > 200)
+        {
+            return Err(ApiError::bad_request("cursor", "游标无效"));
+        }
+        let limit = match self.limit.unwrap_or(20) {
+            n @ 0..=100 => n as usize,
+            _ => return Err(ApiError::bad_request("limit", "limit 必须在 0 到 100 之间")),
+        };
+        Ok(SearchRequest {
+            q: self.q.clone().unwrap_or_default(),
+            kinds,
+            filters: FacetFilters {
+                provider: list(&self.provider),
+                domain: list(&self.domain),
+                grade: list(&self.grade),
+                share_type: list(&self.share_type),
+                open_type: list(&self.open_type),
+                update_frequency: list(&self.update_frequency),
+                region: list(&self.region),
+                status: list(&self.status),
+                delivery_form: list(&self.delivery_form),
+                scene_category: list(&self.scene_category),
+            },
+            sort: match self.sort {
+                Some(SortParam::Updated) => SortOrder::UpdatedDesc,
+                _ => SortOrder::Relevance,
+            },
+            limit,
+            cursor: self.cursor.filter(|c| !c.is_empty()),
+            viewer,
+            facets: self.facets.unwrap_or(false),
+        })
+    }
+}
+
+async fn run(state: &AppState, request: SearchRequest) -> ApiResult<Json<SearchResults>> {
+    let index = state.search.clone();
+    // Searching is CPU work: keep it off the async workers.
+    let results = tokio::task::spawn_blocking(move || index.search(&request))
+        .await
+        .map_err(|_| ApiError::unavailable("搜索任务异常中止"))??;
+    Ok(Json(results))
+}
+
+/// Searches every kind of public entry (and, with a token, the caller's own unpublished ones).
+#[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchQuery),
+    responses((status = 200, body = SearchResults), Problems))]
+async fn search_all(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<SearchQuery>,
+) -> ApiResult<Json<SearchResults>> {
+    let request = q.request(viewer(&caller), None)?;
+    run(&state, request).await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct KindPath {
+    /// One entity kind.
+    kind: EntityKind,
+}
+
+/// Searches one kind of entry; the same parameters as `/api/v1/search` (its `kind` is ignored).
+#[utoipa::path(get, path = "/api/v1/search/{kind}", tag = "search", params(KindPath, SearchQuery),
+    responses((status = 200, body = SearchResults), Problems))]
+async fn search_kind(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(path): ApiPath<KindPath>,
+    ApiQuery(q): ApiQuery<SearchQuery>,
+) -> ApiResult<Json<SearchResults>> {
+    let request = q.request(viewer(&caller), Some(path.kind))?;
+    run(&state, request).await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct SuggestQuery {
+    /// What has been typed so far (Chinese, English or pinyin).
+    #[param(max_length = 200)]
+    q: Option<String>,
+    /// 1–20 (default 8).
+    #[param(minimum = 1, maximum = 20)]
+    limit: Option<i64>,
+}
+
+/// Titles completing what has been typed, for a search box.
+#[utoipa::path(get, path = "/api/v1/search/suggest", tag = "search", params(SuggestQuery),
+    responses((status = 200, body = Vec<Suggestion>), Problems))]
+async fn suggest(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<SuggestQuery>,
+) -> ApiResult<Json<Vec<Suggestion>>> {
+    let limit = match q.limit.unwrap_or(8) {
+        n @ 1..=20 => n as usize,
+        _ => return Err(ApiError::bad_request("limit", "limit 必须在 1 到 20 之间")),
+    };
+    if q.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
+        return Err(ApiError::bad_request("q", "输入最长 200 个字符"));
+    }
+    let index = state.search.clone();
+    let viewer = viewer(&caller);
+    let prefix = q.q.unwrap_or_default();
+    let found = tokio::task::spawn_blocking(move || index.suggest(&prefix, &viewer, limit))
+        .await
+        .map_err(|_| ApiError::unavailable("搜索任务异常中止"))??;
+    Ok(Json(found))
+}
