@@ -8,5 +8,6 @@ mod openapi;
 mod public_api;
 mod registration;
 mod role_matrix;
+mod search;
 mod server;
 mod workflow;

@@ -1,0 +1,280 @@
+//! Search over HTTP against the real binary: drafts stay private, publication makes an entry
+//! findable within a second, short and pinyin queries work, and after kill -9 a restarted server's
+//! index catches up with writes made while it was down.
+
+use std::time::{Duration, Instant};
+
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::server::{Api, Server, mulu};
+
+const ADMIN_USCC: &str = "11510000000000001L";
+const PROVIDER_USCC: &str = "11510500000000002H";
+
+fn setup(d: &std::path::Path) -> (String, String) {
+    mulu(
+        d,
+        &[
+            "org",
+            "create",
+            "--uscc",
+            ADMIN_USCC,
+            "--name",
+            "省数据局",
+            "--region",
+            "510000",
+            "--kind",
+            "data_admin",
+        ],
+    );
+    mulu(
+        d,
+        &[
+            "org",
+            "create",
+            "--uscc",
+            PROVIDER_USCC,
+            "--name",
+            "市统计局",
+            "--region",
+            "510500",
+            "--kind",
+            "provider",
+        ],
+    );
+    let admin = mulu(
+        d,
+        &[
+            "token",
+            "create",
+            "--org",
+            ADMIN_USCC,
+            "--role",
+            "data_admin",
+            "--name",
+            "审核台",
+        ],
+    );
+    let provider = mulu(
+        d,
+        &[
+            "token",
+            "create",
+            "--org",
+            PROVIDER_USCC,
+            "--role",
+            "provider",
+            "--name",
+            "报送",
+        ],
+    );
+    (admin, provider)
+}
+
+fn query(q: &str) -> String {
+    let mut url = reqwest::Url::parse("http://x/api/v1/search").unwrap();
+    url.query_pairs_mut()
+        .append_pair("q", q)
+        .append_pair("limit", "20");
+    format!("{}?{}", url.path(), url.query().unwrap())
+}
+
+async fn titles(api: &Api, q: &str, token: Option<&str>) -> Vec<String> {
+    let (s, body, _) = api.call(Method::GET, &query(q), token, None).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    body["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Polls until `title` is among the hits, failing after `within`.
+async fn await_found(api: &Api, q: &str, token: Option<&str>, title: &str, within: Duration) {
+    let start = Instant::now();
+    loop {
+        if titles(api, q, token).await.iter().any(|t| t == title) {
+            return;
+        }
+        assert!(
+            start.elapsed() < within,
+            "{title} not found by {q:?} within {within:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn content(name: &str) -> Value {
+    json!({
+        "name": name,
+        "summary": format!("{name}，按月更新"),
+        "grade": {"level": "一般数据"},
+        "share_type": "无条件共享",
+        "open_type": "无条件开放",
+        "update_frequency": "每月",
+        "formats": ["csv"],
+    })
+}
+
+#[tokio::test]
+async fn drafts_stay_private_and_publication_is_searchable_within_a_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let (admin, provider) = setup(dir.path());
+    let api = Api {
+        http: Client::new(),
+        server: Server::start_empty(dir.path()),
+    };
+    let title = "犀牛湾湿地候鸟迁徙观测记录";
+    let (s, created, _) = api
+        .call(
+            Method::POST,
+            "/api/v1/workspace/resources",
+            Some(&provider),
+            Some(json!({"content": content(title)})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+
+    // The owner finds its draft; nobody else does, by title, words or pinyin.
+    await_found(&api, title, Some(&provider), title, Duration::from_secs(1)).await;
+    for q in [title, "犀牛湾", "候鸟迁徙", "xiniuwan", "xnwsd"] {
+        assert!(
+            titles(&api, q, None).await.is_empty(),
+            "{q} leaked the draft"
+        );
+        assert!(
+            titles(&api, q, Some(&admin)).await.is_empty(),
+            "{q}: another organization sees the draft"
+        );
+    }
+    let (s, suggestions, _) = api
+        .call(
+            Method::GET,
+            "/api/v1/search/suggest?q=%E7%8A%80%E7%89%9B",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(suggestions, json!([]), "suggestions leak the draft");
+
+    for (step, token) in [
+        ("submit", &provider),
+        ("approve", &admin),
+        ("publish", &admin),
+    ] {
+        let (s, body, _) = api
+            .call(
+                Method::POST,
+                &format!("/api/v1/workspace/resources/{id}/{step}"),
+                Some(token),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{step}: {body}");
+    }
+    let published = Instant::now();
+    await_found(&api, "候鸟迁徙", None, title, Duration::from_secs(1)).await;
+    println!(
+        "published → anonymously searchable in {:?}",
+        published.elapsed()
+    );
+    await_found(&api, "xnwsd", None, title, Duration::from_secs(1)).await;
+
+    // Per-type search and facets see it too; a bad parameter is a 400 problem, never a 500.
+    let (s, body, _) = api
+        .call(
+            Method::GET,
+            "/api/v1/search/resource?q=%E5%80%99%E9%B8%9F&facets=true",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(body["hits"][0]["title"], title);
+    assert_eq!(body["facets"]["provider"][0]["value"], "市统计局");
+    for bad in [
+        "/api/v1/search?limit=101",
+        "/api/v1/search?kind=secret",
+        "/api/v1/search?cursor=zzz",
+        "/api/v1/search?sort=random",
+        "/api/v1/search/unknown_kind",
+    ] {
+        let (s, body, _) = api.call(Method::GET, bad, None, None).await;
+        assert!(s.is_client_error(), "{bad}: {s} {body}");
+    }
+}
+
+#[tokio::test]
+async fn short_and_pinyin_queries_over_the_demo_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = Api {
+        http: Client::new(),
+        server: Server::start_demo(dir.path()),
+    };
+    // The demo index is built in the background right after start.
+    await_found(
+        &api,
+        "公交",
+        None,
+        "公交线路及站点信息",
+        Duration::from_secs(10),
+    )
+    .await;
+    for (q, expected) in [
+        ("药", "药品零售企业名录"),
+        ("登记", "不动产登记业务办理量"),
+        ("bdcdj", "不动产登记业务办理量"),
+        ("gongjijin", "住房公积金缴存统计"),
+        ("空气 质量", "空气质量监测小时数据"),
+    ] {
+        let found = titles(&api, q, None).await;
+        assert!(found.iter().any(|t| t == expected), "{q}: {found:?}");
+    }
+}
+
+#[tokio::test]
+async fn after_kill_9_the_index_catches_up_with_writes_made_while_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _) = setup(dir.path());
+    let http = Client::new();
+    {
+        let api = Api {
+            http: http.clone(),
+            server: Server::start_empty(dir.path()),
+        };
+        await_found(&api, "统计局", None, "市统计局", Duration::from_secs(2)).await;
+        // Dropping the server kills it with SIGKILL.
+    }
+    // Written straight to the database while no server runs.
+    mulu(
+        dir.path(),
+        &[
+            "org",
+            "create",
+            "--uscc",
+            "12510500000000003H",
+            "--name",
+            "市气象台",
+            "--region",
+            "510500",
+            "--kind",
+            "provider",
+        ],
+    );
+    let api = Api {
+        http,
+        server: Server::start_empty(dir.path()),
+    };
+    await_found(&api, "气象台", None, "市气象台", Duration::from_secs(2)).await;
+    // The old entries survived the kill: the index was reopened, not rebuilt empty.
+    await_found(&api, "统计局", None, "市统计局", Duration::from_secs(1)).await;
+
+    // `mulu reindex` rebuilds from the database (the server must not hold the index meanwhile).
+    drop(api);
+    let out = mulu(dir.path(), &["reindex"]);
+    assert!(out.contains("已重建搜索索引"), "{out}");
+}
