@@ -8,6 +8,7 @@ mod openapi;
 mod public_api;
 mod registration;
 mod role_matrix;
+mod scale_out;
 mod search;
 mod server;
 mod workflow;

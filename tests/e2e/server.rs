@@ -49,6 +49,9 @@ impl Server {
             "builtin",
             "--database-url",
             database_url,
+            // Each test server keeps its own index: nothing shared under the working directory.
+            "--index-dir",
+            ":memory:",
         ])
     }
 

@@ -1,0 +1,198 @@
+//! Scale-out: two `mulu serve` nodes on one PostgreSQL, each with its own local index following the
+//! database's change log. A write through node A is found through node B within a second.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use reqwest::{Client, Method, StatusCode};
+use serde_json::json;
+
+use crate::server::{Api, MULU, Server};
+
+/// A fresh schema on the test PostgreSQL, or `None` outside CI when there is none.
+async fn fresh_database() -> Option<String> {
+    let Ok(url) = std::env::var("MULU_TEST_DATABASE_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must set MULU_TEST_DATABASE_URL"
+        );
+        eprintln!("MULU_TEST_DATABASE_URL not set: skipping");
+        return None;
+    };
+    let schema = format!("e2e_{}", uuid::Uuid::now_v7().simple());
+    let admin = sqlx::PgPool::connect(&url).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let separator = if url.contains('?') { '&' } else { '?' };
+    Some(format!("{url}{separator}options=-csearch_path%3D{schema}"))
+}
+
+fn mulu_pg(database_url: &str, args: &[&str]) -> String {
+    let out = Command::new(MULU)
+        .args(args)
+        .args(["--database-url", database_url])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "mulu {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+fn node(database_url: &str, index_dir: &std::path::Path) -> Server {
+    Server::start(&[
+        "--database-url",
+        database_url,
+        "--index-dir",
+        index_dir.to_str().unwrap(),
+    ])
+}
+
+async fn hits(api: &Api, q: &str) -> Vec<String> {
+    let response = api
+        .http
+        .get(api.server.url("/api/v1/search"))
+        .query(&[("q", q)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{q}");
+    let body: serde_json::Value = response.json().await.unwrap();
+    body["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_write_through_node_a_is_found_through_node_b() {
+    let Some(db) = fresh_database().await else {
+        return;
+    };
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    mulu_pg(
+        &db,
+        &[
+            "org",
+            "create",
+            "--uscc",
+            "11510000000000001L",
+            "--name",
+            "省数据局",
+            "--region",
+            "510000",
+            "--kind",
+            "data_admin",
+        ],
+    );
+    mulu_pg(
+        &db,
+        &[
+            "org",
+            "create",
+            "--uscc",
+            "11510500000000002H",
+            "--name",
+            "市统计局",
+            "--region",
+            "510500",
+            "--kind",
+            "provider",
+        ],
+    );
+    let admin = mulu_pg(
+        &db,
+        &[
+            "token",
+            "create",
+            "--org",
+            "11510000000000001L",
+            "--role",
+            "data_admin",
+            "--name",
+            "a",
+        ],
+    );
+    let provider = mulu_pg(
+        &db,
+        &[
+            "token",
+            "create",
+            "--org",
+            "11510500000000002H",
+            "--role",
+            "provider",
+            "--name",
+            "p",
+        ],
+    );
+    let http = Client::new();
+    let a = Api {
+        http: http.clone(),
+        server: node(&db, dir_a.path()),
+    };
+    let b = Api {
+        http,
+        server: node(&db, dir_b.path()),
+    };
+
+    let mut latencies = Vec::new();
+    for (i, title) in [
+        "嘉陵江水文站日流量",
+        "长江航道船舶通行量",
+        "川南城际公交客流",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (s, created, _) = a
+            .call(
+                Method::POST,
+                "/api/v1/workspace/resources",
+                Some(&provider),
+                Some(json!({"content": {
+                    "name": title, "summary": "按日更新", "grade": {"level": "一般数据"},
+                    "share_type": "无条件共享", "open_type": "无条件开放", "update_frequency": "每日",
+                }})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{created}");
+        let id = created["id"].as_str().unwrap().to_owned();
+        // Alternate the nodes the workflow goes through: both write to the same database.
+        for (step, token) in [
+            ("submit", &provider),
+            ("approve", &admin),
+            ("publish", &admin),
+        ] {
+            let via = if i % 2 == 0 { &a } else { &b };
+            let (s, body, _) = via
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/workspace/resources/{id}/{step}"),
+                    Some(token),
+                    None,
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{step}: {body}");
+        }
+        let written = Instant::now();
+        for reader in [&b, &a] {
+            while !hits(reader, title).await.iter().any(|t| t == title) {
+                assert!(
+                    written.elapsed() < Duration::from_secs(1),
+                    "{title} not searchable on {} within 1 s",
+                    reader.server.base
+                );
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+        latencies.push(written.elapsed());
+    }
+    println!("write on one node → found on both: {latencies:?}");
+}
