@@ -23,7 +23,7 @@ use crate::schema::{Fields, SCHEMA_VERSION, build_schema, register_tokenizers};
 use crate::suggest;
 
 /// "No sequence number applied yet".
-const NO_SEQ: i64 = i64::MIN;
+pub(crate) const NO_SEQ: i64 = i64::MIN;
 
 /// What each commit records: the schema it was written with and the change-log position reached.
 #[derive(Debug, Default, Serialize, Deserialize)]

@@ -413,5 +413,7 @@ pub struct ChangeBatch {
     pub up_to_seq: Option<i64>,
     /// Delete every document first (reindex). A reset batch is committed at once, together with its
     /// upserts, so readers never see a half-built index if the whole corpus is in this one batch.
+    /// It also forgets the sequence number: send the position the rebuild reached with its LAST
+    /// batch, so that a crash in between leaves an index without one (rebuilt at the next start).
     pub reset: bool,
 }

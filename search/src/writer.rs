@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::SearchError;
 use crate::document::to_tantivy;
-use crate::index::{CommitPayload, Inner, SearchIndex};
+use crate::index::{CommitPayload, Inner, NO_SEQ, SearchIndex};
 use crate::model::ChangeBatch;
 use crate::schema::SCHEMA_VERSION;
 
@@ -164,6 +164,10 @@ impl Worker {
         let f = &self.inner.fields;
         if batch.reset {
             self.writer.delete_all_documents()?;
+            // Until a later batch names the position the rebuild reached, commits record none:
+            // a crash mid-rebuild then leads to a new rebuild, never to an index that skips rows.
+            self.inner.last_seq.store(NO_SEQ, Ordering::Release);
+            self.pending_seq = None;
         }
         for doc in &batch.upserts {
             self.writer
@@ -194,7 +198,7 @@ impl Worker {
         let seq = self
             .pending_seq
             .or_else(|| match self.inner.last_seq.load(Ordering::Acquire) {
-                i64::MIN => None,
+                NO_SEQ => None,
                 s => Some(s),
             });
         let payload = serde_json::to_string(&CommitPayload {

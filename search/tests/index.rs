@@ -251,3 +251,36 @@ fn hostile_queries_neither_fail_nor_leak() {
         ["secret"]
     );
 }
+
+#[test]
+fn a_rebuild_cut_short_leaves_no_sequence_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open_or_create(dir.path()).unwrap();
+    let writer = spawn_writer(&index).unwrap();
+    rt().block_on(async {
+        let batch = |ids: &[&str], seq| ChangeBatch {
+            upserts: ids
+                .iter()
+                .map(|id| doc(id, "人口统计", &[PUBLIC]))
+                .collect(),
+            up_to_seq: seq,
+            ..Default::default()
+        };
+        writer.send(batch(&["a"], Some(10))).await.unwrap();
+        writer.flush().await.unwrap();
+        // A rebuild starts: the reset commits at once, the rest is still to come.
+        writer
+            .send(ChangeBatch {
+                reset: true,
+                ..batch(&["b"], None)
+            })
+            .await
+            .unwrap();
+        writer.flush().await.unwrap();
+        writer.shutdown().await;
+    });
+    drop(index);
+    // As after a crash mid-rebuild: no position, so the service rebuilds again.
+    let reopened = SearchIndex::open_or_create(dir.path()).unwrap();
+    assert_eq!(reopened.last_applied_seq(), None);
+}

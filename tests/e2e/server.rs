@@ -69,7 +69,10 @@ impl Server {
             .arg("serve")
             .args(["--bind", "127.0.0.1:0"])
             .args(extra)
-            .env("RUST_LOG", "warn")
+            .env(
+                "RUST_LOG",
+                std::env::var("MULU_TEST_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -77,9 +80,13 @@ impl Server {
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
+            // With MULU_TEST_LOG set, the server's log (on stdout) is shown with the test's output.
+            let forward = std::env::var_os("MULU_TEST_LOG").is_some();
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 if let Some(addr) = line.strip_prefix("listening on ") {
                     let _ = tx.send(addr.to_string());
+                } else if forward {
+                    eprintln!("{line}");
                 }
             }
         });

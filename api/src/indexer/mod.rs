@@ -104,6 +104,12 @@ impl Follower {
                 docs::apply(&self.catalog, &mut self.names, table, &record, &mut batch).await?;
             }
         }
+        tracing::debug!(
+            from = self.applied,
+            to = last,
+            documents = batch.upserts.len(),
+            "search index step"
+        );
         self.writer.send(batch).await?;
         self.applied = last;
         Ok(events.len())
@@ -164,7 +170,6 @@ pub async fn rebuild(
             };
             let mut batch = ChangeBatch {
                 reset: std::mem::take(&mut first),
-                up_to_seq: Some(head),
                 ..ChangeBatch::default()
             };
             for record in &page {
@@ -179,16 +184,14 @@ pub async fn rebuild(
             after_id = Some(last);
         }
     }
-    if first {
-        // Nothing in the database: still empty the index.
-        writer
-            .send(ChangeBatch {
-                reset: true,
-                up_to_seq: Some(head),
-                ..ChangeBatch::default()
-            })
-            .await?;
-    }
+    // Only now is the position durable: a crash before this commit means a new rebuild.
+    writer
+        .send(ChangeBatch {
+            reset: first,
+            up_to_seq: Some(head),
+            ..ChangeBatch::default()
+        })
+        .await?;
     writer.flush().await?;
     Ok(done)
 }
