@@ -1,6 +1,7 @@
 //! End-to-end: the real `mulu` binary on a random port, driven over HTTP and from the command line.
 
 mod audit_cli;
+mod bad_input;
 mod crash;
 mod demands;
 mod edge;
