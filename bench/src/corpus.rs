@@ -122,7 +122,7 @@ pub fn to_doc(r: &Record) -> SearchDoc {
 pub fn scale_up(real: &[Record], n: usize, seed: u64) -> Vec<Record> {
     let mut out: Vec<Record> = real.iter().take(n).cloned().collect();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut pick = |rng: &mut ChaCha8Rng| &real[rng.random_range(0..real.len())];
+    let pick = |rng: &mut ChaCha8Rng| &real[rng.random_range(0..real.len())];
     while out.len() < n {
         let (a, b) = (pick(&mut rng), pick(&mut rng));
         let head: String = {
