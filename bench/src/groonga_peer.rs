@@ -178,3 +178,10 @@ impl Peer {
         let _ = self.child.wait();
     }
 }
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

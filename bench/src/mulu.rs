@@ -66,7 +66,7 @@ impl Server {
             .map_err(|_| "mulu serve did not start (see its log above)")?;
         Ok(Server {
             startup: started.elapsed(),
-            base: format!("http://{addr}"),
+            base: if addr.starts_with("http") { addr } else { format!("http://{addr}") },
             child,
         })
     }
@@ -304,4 +304,12 @@ pub fn disk_size(path: &Path) -> u64 {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+/// A bench that fails half-way leaves no server behind.
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
