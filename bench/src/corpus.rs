@@ -1,12 +1,10 @@
-//! The real corpus (`../shared/corpus`), its mapping to search documents (same mapping as
-//! `search/tests/common`), and a deterministic synthetic scale-up written in the corpus format.
+//! The real corpus (`../shared/corpus`) and a deterministic synthetic scale-up written in the corpus format.
 
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use search::{EntityKind, Facets, PUBLIC, SearchDoc};
 use serde::{Deserialize, Serialize};
 
 use crate::Result;
@@ -77,41 +75,6 @@ pub fn provider(r: &Record) -> &str {
 
 pub fn domain(r: &Record) -> Option<&str> {
     r.category.as_deref().or(r.industry.as_deref())
-}
-
-fn unix_seconds(date: Option<&str>) -> i64 {
-    date.and_then(|d| chrono::NaiveDate::parse_from_str(d.get(..10)?, "%Y-%m-%d").ok())
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc().timestamp())
-        .unwrap_or(0)
-}
-
-pub fn to_doc(r: &Record) -> SearchDoc {
-    SearchDoc {
-        id: format!("resource:{}", r.id),
-        kind: EntityKind::Resource,
-        title: r.title.clone(),
-        body: body(r).to_owned(),
-        tags: r
-            .tags
-            .iter()
-            .flat_map(|t| t.split([',', '，', ';', '；']))
-            .map(|t| t.trim().to_owned())
-            .filter(|t| !t.is_empty())
-            .collect(),
-        facets: Facets {
-            provider: r.department.clone(),
-            domain: domain(r).map(str::to_owned),
-            open_type: r.is_open.clone(),
-            update_frequency: r.update_frequency.clone(),
-            region: r.city.clone().or_else(|| Some(r.province.clone())),
-            status: Some("published".into()),
-            ..Facets::default()
-        },
-        visible_to: vec![PUBLIC.to_owned()],
-        updated_at: unix_seconds(r.update_time.as_deref()),
-        url: format!("/resources/{}", r.id),
-    }
 }
 
 /// `n` entries: the real records first, then synthetic ones (source `synthetic`, id `syn-…`)

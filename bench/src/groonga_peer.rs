@@ -19,7 +19,9 @@ pub struct Peer {
 }
 
 fn free_port() -> Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }
 
 impl Peer {
@@ -62,7 +64,12 @@ impl Peer {
         self.child.id()
     }
 
-    async fn command(&self, http: &reqwest::Client, name: &str, params: &[(&str, &str)]) -> Result<Value> {
+    async fn command(
+        &self,
+        http: &reqwest::Client,
+        name: &str,
+        params: &[(&str, &str)],
+    ) -> Result<Value> {
         let res = http
             .get(format!("{}/d/{name}", self.base))
             .query(params)
@@ -76,10 +83,38 @@ impl Peer {
     }
 
     /// Loads `records`; returns (load time, index build time).
-    pub async fn load(&self, http: &reqwest::Client, records: &[Record]) -> Result<(Duration, Duration)> {
-        self.command(http, "table_create", &[("name", "Docs"), ("flags", "TABLE_HASH_KEY"), ("key_type", "ShortText")]).await?;
-        for (name, ty) in [("title", "ShortText"), ("body", "Text"), ("provider", "ShortText"), ("domain", "ShortText")] {
-            self.command(http, "column_create", &[("table", "Docs"), ("name", name), ("flags", "COLUMN_SCALAR"), ("type", ty)]).await?;
+    pub async fn load(
+        &self,
+        http: &reqwest::Client,
+        records: &[Record],
+    ) -> Result<(Duration, Duration)> {
+        self.command(
+            http,
+            "table_create",
+            &[
+                ("name", "Docs"),
+                ("flags", "TABLE_HASH_KEY"),
+                ("key_type", "ShortText"),
+            ],
+        )
+        .await?;
+        for (name, ty) in [
+            ("title", "ShortText"),
+            ("body", "Text"),
+            ("provider", "ShortText"),
+            ("domain", "ShortText"),
+        ] {
+            self.command(
+                http,
+                "column_create",
+                &[
+                    ("table", "Docs"),
+                    ("name", name),
+                    ("flags", "COLUMN_SCALAR"),
+                    ("type", ty),
+                ],
+            )
+            .await?;
         }
         let start = Instant::now();
         for chunk in records.chunks(5000) {
@@ -134,7 +169,11 @@ impl Peer {
         Ok((loaded, start.elapsed()))
     }
 
-    pub async fn search(&self, http: &reqwest::Client, q: &Query) -> std::result::Result<Vec<String>, String> {
+    pub async fn search(
+        &self,
+        http: &reqwest::Client,
+        q: &Query,
+    ) -> std::result::Result<Vec<String>, String> {
         // Quoted: the text is matched as typed, never parsed as query syntax.
         let quoted = format!("\"{}\"", q.q.replace('\\', "\\\\").replace('"', "\\\""));
         let mut params = vec![

@@ -15,7 +15,6 @@ pub struct Stats {
     pub p99_ms: f64,
     pub p999_ms: f64,
     pub qps: f64,
-    pub requests: u64,
     pub errors: u64,
 }
 
@@ -78,7 +77,6 @@ where
         p99_ms: ms(0.99),
         p999_ms: ms(0.999),
         qps: all.len() as f64 / measure.as_secs_f64(),
-        requests: all.len(),
         errors,
     }
 }

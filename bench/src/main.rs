@@ -134,7 +134,11 @@ fn pg_admin_url(port: u16) -> Result<String> {
         .env("MULU_PG_PORT", port.to_string())
         .output()?;
     if !out.status.success() {
-        return Err(format!("PostgreSQL cluster: {}", String::from_utf8_lossy(&out.stderr)).into());
+        return Err(format!(
+            "PostgreSQL cluster: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
     }
     let text = String::from_utf8_lossy(&out.stdout);
     Ok(text
@@ -153,7 +157,12 @@ async fn run(args: Args) -> Result<()> {
     let records = corpus::scale_up(&real, n, args.seed);
     if let Some(path) = &args.generate_only {
         corpus::write_jsonl_gz(path, &records)?;
-        println!("{} entries ({} synthetic) → {}", records.len(), records.len().saturating_sub(real.len()), path.display());
+        println!(
+            "{} entries ({} synthetic) → {}",
+            records.len(),
+            records.len().saturating_sub(real.len()),
+            path.display()
+        );
         return Ok(());
     }
     let seconds = args.seconds.unwrap_or(if args.small { 3 } else { 10 });
@@ -181,14 +190,25 @@ async fn run(args: Args) -> Result<()> {
     let data = fresh_dir(&work.join("mulu-sqlite"))?;
     let server = mulu::Server::start(&data, None, &corpus_file, &[])?;
     res.import_sqlite = Some((n, n as f64 / server.startup.as_secs_f64()));
-    step(&format!("imported in {:.1} s; waiting for the index", server.startup.as_secs_f64()));
+    step(&format!(
+        "imported in {:.1} s; waiting for the index",
+        server.startup.as_secs_f64()
+    ));
     let indexed = mulu::await_indexed(&http, &server.base, n).await?;
     res.initial_index_s = Some(indexed.as_secs_f64());
-    step(&format!("indexed in {:.1} s; write→searchable", indexed.as_secs_f64()));
+    step(&format!(
+        "indexed in {:.1} s; write→searchable",
+        indexed.as_secs_f64()
+    ));
     let (admin, provider) = mulu::tokens(&data, None)?;
     let mut w2s = Vec::new();
     for i in 0..writes {
-        w2s.push(mulu::write_to_searchable(&http, &server.base, (&admin, &provider), i).await?.as_secs_f64() * 1000.0);
+        w2s.push(
+            mulu::write_to_searchable(&http, &server.base, (&admin, &provider), i)
+                .await?
+                .as_secs_f64()
+                * 1000.0,
+        );
     }
     w2s.sort_by(f64::total_cmp);
     let q = |p: f64| w2s[((w2s.len() as f64 * p).ceil() as usize).clamp(1, w2s.len()) - 1];
@@ -215,7 +235,12 @@ async fn run(args: Args) -> Result<()> {
     eprintln!("  {out}");
     res.reindex_s = Some(took.as_secs_f64());
     res.mulu.size_bytes = Some(mulu::disk_size(&data.join("index")));
-    res.db_bytes = Some(["mulu.db", "mulu.db-wal", "mulu.db-shm"].iter().map(|f| mulu::disk_size(&data.join(f))).sum());
+    res.db_bytes = Some(
+        ["mulu.db", "mulu.db-wal", "mulu.db-shm"]
+            .iter()
+            .map(|f| mulu::disk_size(&data.join(f)))
+            .sum(),
+    );
 
     // The same index in process: the engine limit.
     step("in-process tantivy");
@@ -247,15 +272,22 @@ async fn run(args: Args) -> Result<()> {
             f
         };
         let pool = sqlx::PgPool::connect(&admin_url).await?;
-        sqlx::query("DROP DATABASE IF EXISTS mulu_bench WITH (FORCE)").execute(&pool).await?;
-        sqlx::query("CREATE DATABASE mulu_bench").execute(&pool).await?;
+        sqlx::query("DROP DATABASE IF EXISTS mulu_bench WITH (FORCE)")
+            .execute(&pool)
+            .await?;
+        sqlx::query("CREATE DATABASE mulu_bench")
+            .execute(&pool)
+            .await?;
         let url = format!("{}/mulu_bench", admin_url.rsplit_once('/').ok_or("url")?.0);
         let pg_data = fresh_dir(&work.join("mulu-pg"))?;
-        let server = mulu::Server::start(&pg_data, Some(&url), &pg_file, &["--index-dir", ":memory:"])?;
+        let server =
+            mulu::Server::start(&pg_data, Some(&url), &pg_file, &["--index-dir", ":memory:"])?;
         res.import_pg = Some((pg_n, pg_n as f64 / server.startup.as_secs_f64()));
         server.stop();
         res.pg_db_bytes = Some(
-            sqlx::query_scalar::<_, i64>("SELECT pg_database_size('mulu_bench')").fetch_one(&pool).await? as u64,
+            sqlx::query_scalar::<_, i64>("SELECT pg_database_size('mulu_bench')")
+                .fetch_one(&pool)
+                .await? as u64,
         );
         pool.close().await;
 

@@ -20,9 +20,7 @@ pub struct Server {
 pub fn binary() -> PathBuf {
     std::env::var_os("MULU_BIN")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/mulu")
-        })
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/mulu"))
 }
 
 impl Server {
@@ -40,7 +38,12 @@ impl Server {
             .arg(corpus)
             .arg("--data-dir")
             .arg(data_dir)
-            .args(["--public-rate", "1000000000", "--public-burst", "1000000000"])
+            .args([
+                "--public-rate",
+                "1000000000",
+                "--public-burst",
+                "1000000000",
+            ])
             .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
@@ -49,13 +52,19 @@ impl Server {
             cmd.args(["--database-url", url]);
         }
         let started = Instant::now();
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| format!("{}: {e} (build it: cargo build --release -p api)", binary().display()))?;
+        let mut child = cmd.spawn().map_err(|e| {
+            format!(
+                "{}: {e} (build it: cargo build --release -p api)",
+                binary().display()
+            )
+        })?;
         let stdout = child.stdout.take().ok_or("no stdout")?;
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
+            for line in BufReader::new(stdout)
+                .lines()
+                .map_while(std::result::Result::ok)
+            {
                 if let Some(addr) = line.strip_prefix("listening on ") {
                     let _ = tx.send(addr.to_owned());
                 }
@@ -66,7 +75,11 @@ impl Server {
             .map_err(|_| "mulu serve did not start (see its log above)")?;
         Ok(Server {
             startup: started.elapsed(),
-            base: if addr.starts_with("http") { addr } else { format!("http://{addr}") },
+            base: if addr.starts_with("http") {
+                addr
+            } else {
+                format!("http://{addr}")
+            },
             child,
         })
     }
@@ -87,7 +100,9 @@ impl Server {
 
     pub fn stop(mut self) {
         // SIGTERM lets it commit the index; fall back to kill.
-        let _ = Command::new("kill").arg(self.child.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
         for _ in 0..100 {
             if let Ok(Some(_)) = self.child.try_wait() {
                 return;
@@ -117,7 +132,12 @@ fn proc_status_kb(pid: u32, key: &str) -> u64 {
 
 /// `mulu_search_index_lag` and `mulu_search_documents` from /metrics.
 pub async fn index_state(http: &reqwest::Client, base: &str) -> Result<(f64, f64)> {
-    let text = http.get(format!("{base}/metrics")).send().await?.text().await?;
+    let text = http
+        .get(format!("{base}/metrics"))
+        .send()
+        .await?
+        .text()
+        .await?;
     let value = |name: &str| {
         text.lines()
             .find(|l| l.starts_with(name) && l[name.len()..].starts_with(' '))
@@ -153,7 +173,11 @@ pub async fn search(
 ) -> std::result::Result<Vec<String>, String> {
     let res = http
         .get(format!("{base}/api/v1/search"))
-        .query(&[("q", q), ("limit", "10"), ("facets", if facets { "true" } else { "false" })])
+        .query(&[
+            ("q", q),
+            ("limit", "10"),
+            ("facets", if facets { "true" } else { "false" }),
+        ])
         .send()
         .await
         .map_err(|e| e.to_string())?;
@@ -216,23 +240,48 @@ pub fn tokens(data_dir: &Path, database_url: Option<&str>) -> Result<(String, St
         cli(
             data_dir,
             database_url,
-            &["org", "create", "--uscc", u, "--name", name, "--region", region, "--kind", kind],
+            &[
+                "org", "create", "--uscc", u, "--name", name, "--region", region, "--kind", kind,
+            ],
         )?;
     }
     let admin_token = cli(
         data_dir,
         database_url,
-        &["token", "create", "--org", &admin, "--role", "data_admin", "--name", "基准审核"],
+        &[
+            "token",
+            "create",
+            "--org",
+            &admin,
+            "--role",
+            "data_admin",
+            "--name",
+            "基准审核",
+        ],
     )?;
     let provider_token = cli(
         data_dir,
         database_url,
-        &["token", "create", "--org", &provider, "--role", "provider", "--name", "基准报送"],
+        &[
+            "token",
+            "create",
+            "--org",
+            &provider,
+            "--role",
+            "provider",
+            "--name",
+            "基准报送",
+        ],
     )?;
     Ok((admin_token, provider_token))
 }
 
-async fn post(http: &reqwest::Client, url: String, token: &str, body: Option<Value>) -> Result<Value> {
+async fn post(
+    http: &reqwest::Client,
+    url: String,
+    token: &str,
+    body: Option<Value>,
+) -> Result<Value> {
     let mut req = http.post(url).bearer_auth(token);
     if let Some(body) = body {
         req = req.json(&body);
@@ -273,7 +322,13 @@ pub async fn write_to_searchable(
     .await?;
     let id = created["id"].as_str().ok_or("no id")?.to_owned();
     for (step, token) in [("submit", provider), ("approve", admin), ("publish", admin)] {
-        post(http, format!("{base}/api/v1/workspace/resources/{id}/{step}"), token, None).await?;
+        post(
+            http,
+            format!("{base}/api/v1/workspace/resources/{id}/{step}"),
+            token,
+            None,
+        )
+        .await?;
     }
     let published = Instant::now();
     loop {

@@ -40,7 +40,10 @@ pub async fn load(admin_url: &str, records: &[Record]) -> Result<(Peer, Duration
     sqlx::query("CREATE DATABASE fts").execute(&admin).await?;
     admin.close().await;
     let url = format!("{}/fts", admin_url.rsplit_once('/').ok_or("url")?.0);
-    let pool = PgPoolOptions::new().max_connections(16).connect(&url).await?;
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .connect(&url)
+        .await?;
     sqlx::query(
         "CREATE TABLE docs (id text PRIMARY KEY, title text NOT NULL, provider text, \
          domain text, body text, tsv tsvector NOT NULL)",

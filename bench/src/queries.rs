@@ -11,7 +11,6 @@ use crate::corpus::{self, Record};
 pub struct Query {
     pub q: String,
     pub facets: bool,
-    pub kind: &'static str,
 }
 
 pub fn mix(real: &[Record], n: usize, seed: u64) -> Vec<Query> {
@@ -52,7 +51,8 @@ pub fn mix(real: &[Record], n: usize, seed: u64) -> Vec<Query> {
             }
         };
         let facets = out.len() % 4 == 0;
-        out.push(Query { q, facets, kind });
+        let _ = kind;
+        out.push(Query { q, facets });
     }
     out
 }

@@ -47,7 +47,11 @@ pub struct Results {
 }
 
 fn ms(v: f64) -> String {
-    if v < 10.0 { format!("{v:.2} ms") } else { format!("{v:.0} ms") }
+    if v < 10.0 {
+        format!("{v:.2} ms")
+    } else {
+        format!("{v:.0} ms")
+    }
 }
 
 fn mib(b: u64) -> String {
@@ -88,7 +92,10 @@ impl Results {
         head.extend(self.peers.iter().map(|p| p.name.to_string()));
         head.extend(self.peers.iter().map(|p| format!("Mulu/{}", p.name)));
         head.extend(["target".into(), "met".into()]);
-        let mut t = Table { head, rows: Vec::new() };
+        let mut t = Table {
+            head,
+            rows: Vec::new(),
+        };
         let width = self.peers.len();
         let blank = |n: usize| vec!["–".to_string(); n];
         let simple = |t: &mut Table, name: String, mulu: String, target: &str, ok: Option<bool>| {
@@ -99,14 +106,30 @@ impl Results {
             t.row(r);
         };
         if let Some((n, rate)) = self.import_sqlite {
-            simple(&mut t, format!("import, SQLite ({n} entries)"), format!("{rate:.0} /s"), "≥ 20000 /s", Some(rate >= 20000.0));
+            simple(
+                &mut t,
+                format!("import, SQLite ({n} entries)"),
+                format!("{rate:.0} /s"),
+                "≥ 20000 /s",
+                Some(rate >= 20000.0),
+            );
         }
         if let Some((n, rate)) = self.import_pg {
-            simple(&mut t, format!("import, PostgreSQL ({n} entries)"), format!("{rate:.0} /s"), "≥ 20000 /s", Some(rate >= 20000.0));
+            simple(
+                &mut t,
+                format!("import, PostgreSQL ({n} entries)"),
+                format!("{rate:.0} /s"),
+                "≥ 20000 /s",
+                Some(rate >= 20000.0),
+            );
         }
         {
             let mut r = vec!["peer bulk load (entries/s)".to_string(), "–".into()];
-            r.extend(self.peers.iter().map(|p| opt(p.load_rate, |v| format!("{v:.0} /s"))));
+            r.extend(
+                self.peers
+                    .iter()
+                    .map(|p| opt(p.load_rate, |v| format!("{v:.0} /s"))),
+            );
             r.extend(blank(width));
             r.extend(["".into(), "".into()]);
             t.row(r);
@@ -117,17 +140,37 @@ impl Results {
                 "index build from the database (s)".to_string(),
                 opt(self.initial_index_s, |v| format!("{v:.1} s")),
             ];
-            r.extend(self.peers.iter().map(|p| opt(p.index_build_s, |v| format!("{v:.1} s"))));
-            r.extend(self.peers.iter().map(|p| match (self.initial_index_s, p.index_build_s) {
-                (Some(m), Some(x)) if x > 0.0 => format!("{:.2}", m / x),
-                _ => "–".into(),
-            }));
+            r.extend(
+                self.peers
+                    .iter()
+                    .map(|p| opt(p.index_build_s, |v| format!("{v:.1} s"))),
+            );
+            r.extend(
+                self.peers
+                    .iter()
+                    .map(|p| match (self.initial_index_s, p.index_build_s) {
+                        (Some(m), Some(x)) if x > 0.0 => format!("{:.2}", m / x),
+                        _ => "–".into(),
+                    }),
+            );
             r.extend(["".into(), "".into()]);
             t.row(r);
         }
-        simple(&mut t, "full reindex (`mulu reindex`)".into(), opt(self.reindex_s, |v| format!("{v:.1} s")), "", None);
+        simple(
+            &mut t,
+            "full reindex (`mulu reindex`)".into(),
+            opt(self.reindex_s, |v| format!("{v:.1} s")),
+            "",
+            None,
+        );
         if let Some((p50, p99, n)) = self.w2s_ms {
-            simple(&mut t, format!("write→searchable p50 / p99 ({n} writes)"), format!("{} / {}", ms(p50), ms(p99)), "≤ 1 s", Some(p99 <= 1000.0));
+            simple(
+                &mut t,
+                format!("write→searchable p50 / p99 ({n} writes)"),
+                format!("{} / {}", ms(p50), ms(p99)),
+                "≤ 1 s",
+                Some(p99 <= 1000.0),
+            );
         }
         for c in LEVELS {
             for (label, get) in [
@@ -138,10 +181,14 @@ impl Results {
                 let m = self.mulu.at(c).map(|s| get(&s));
                 let mut r = vec![format!("search {label}, concurrency {c}"), opt(m, ms)];
                 r.extend(self.peers.iter().map(|p| opt(p.at(c).map(|s| get(&s)), ms)));
-                r.extend(self.peers.iter().map(|p| match (m, p.at(c).map(|s| get(&s))) {
-                    (Some(m), Some(x)) if x > 0.0 => format!("{:.2}", m / x),
-                    _ => "–".into(),
-                }));
+                r.extend(
+                    self.peers
+                        .iter()
+                        .map(|p| match (m, p.at(c).map(|s| get(&s))) {
+                            (Some(m), Some(x)) if x > 0.0 => format!("{:.2}", m / x),
+                            _ => "–".into(),
+                        }),
+                );
                 let (target, ok) = match (label, c) {
                     ("p50", 1) => ("≤ 2 ms", m.map(|v| v <= 2.0)),
                     ("p99", 1) => ("≤ 10 ms", m.map(|v| v <= 10.0)),
@@ -152,12 +199,23 @@ impl Results {
                 t.row(r);
             }
             let m = self.mulu.at(c).map(|s| s.qps);
-            let mut r = vec![format!("throughput, concurrency {c} (queries/s)"), opt(m, |v| format!("{v:.0}"))];
-            r.extend(self.peers.iter().map(|p| opt(p.at(c).map(|s| s.qps), |v| format!("{v:.0}"))));
-            r.extend(self.peers.iter().map(|p| match (m, p.at(c).map(|s| s.qps)) {
-                (Some(m), Some(x)) if x > 0.0 => format!("{:.2}", m / x),
-                _ => "–".into(),
-            }));
+            let mut r = vec![
+                format!("throughput, concurrency {c} (queries/s)"),
+                opt(m, |v| format!("{v:.0}")),
+            ];
+            r.extend(
+                self.peers
+                    .iter()
+                    .map(|p| opt(p.at(c).map(|s| s.qps), |v| format!("{v:.0}"))),
+            );
+            r.extend(
+                self.peers
+                    .iter()
+                    .map(|p| match (m, p.at(c).map(|s| s.qps)) {
+                        (Some(m), Some(x)) if x > 0.0 => format!("{:.2}", m / x),
+                        _ => "–".into(),
+                    }),
+            );
             r.extend(["".into(), "".into()]);
             t.row(r);
         }
@@ -173,22 +231,39 @@ impl Results {
             } else {
                 ("Mulu ≥ 3× peer", mq >= 3.0 * pq)
             };
-            simple(&mut t, format!("best throughput, Mulu vs {} (queries/s)", p.name), format!("{mq:.0} vs {pq:.0} = {:.2}×", mq / pq), target, Some(ok));
+            simple(
+                &mut t,
+                format!("best throughput, Mulu vs {} (queries/s)", p.name),
+                format!("{mq:.0} vs {pq:.0} = {:.2}×", mq / pq),
+                target,
+                Some(ok),
+            );
         }
         {
             let mut r = vec!["overlap@10 with Mulu".to_string(), "1.00".into()];
-            r.extend(self.peers.iter().map(|p| opt(p.overlap, |v| format!("{v:.2}"))));
+            r.extend(
+                self.peers
+                    .iter()
+                    .map(|p| opt(p.overlap, |v| format!("{v:.2}"))),
+            );
             r.extend(blank(width));
             r.extend(["".into(), "".into()]);
             t.row(r);
         }
         let rss = self.mulu.peak_rss;
         {
-            let mut r = vec!["peak RSS (VmHWM, Mulu's includes the import)".to_string(), opt(rss, mib)];
+            let mut r = vec![
+                "peak RSS (VmHWM, Mulu's includes the import)".to_string(),
+                opt(rss, mib),
+            ];
             r.extend(self.peers.iter().map(|p| opt(p.peak_rss, mib)));
             r.extend(blank(width));
             r.push("≤ 1.5 GiB".into());
-            r.push(rss.map(|b| verdict(b <= 1536 * 1048576)).unwrap_or("").into());
+            r.push(
+                rss.map(|b| verdict(b <= 1536 * 1048576))
+                    .unwrap_or("")
+                    .into(),
+            );
             t.row(r);
         }
         simple(
@@ -205,9 +280,21 @@ impl Results {
             r.extend(["".into(), "".into()]);
             t.row(r);
         }
-        simple(&mut t, "database size, SQLite".into(), opt(self.db_bytes, mib), "", None);
+        simple(
+            &mut t,
+            "database size, SQLite".into(),
+            opt(self.db_bytes, mib),
+            "",
+            None,
+        );
         if self.pg_db_bytes.is_some() {
-            simple(&mut t, "database size, PostgreSQL".into(), opt(self.pg_db_bytes, mib), "", None);
+            simple(
+                &mut t,
+                "database size, PostgreSQL".into(),
+                opt(self.pg_db_bytes, mib),
+                "",
+                None,
+            );
         }
         let mut out = format!(
             "{} entries ({} real, {} synthetic). Latency ratios < 1 and throughput ratios > 1 favour Mulu.\n\n",
