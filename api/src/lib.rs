@@ -11,6 +11,7 @@ pub mod housekeeping;
 pub mod indexer;
 pub mod middleware;
 pub mod openapi;
+pub mod portal;
 pub mod reindex_cli;
 pub mod routes;
 pub mod server;

@@ -49,7 +49,18 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 pub fn router(state: AppState) -> Router {
     let (api, document) = api_router().split_for_parts();
     let document = crate::openapi::finish(document);
-    api.with_state(state)
+    api.with_state(state.clone())
         .merge(SwaggerUi::new("/docs").url("/api/v1/openapi.json", document))
-        .fallback(|| async { ApiError::not_found("没有这个地址") })
+        .merge(crate::portal::router().with_state(state))
+        .fallback(fallback)
+}
+
+/// Unknown API addresses get a problem document; anything else the portal's Chinese 404 page.
+async fn fallback(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        ApiError::not_found("没有这个地址").into_response()
+    } else {
+        crate::portal::fallback().await
+    }
 }

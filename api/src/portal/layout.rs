@@ -1,0 +1,177 @@
+//! The page shell (lang="zh-CN", skip link, navigation), the Chinese 404/500 pages, and small
+//! building blocks shared by every page: field lists, pagers.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use catalog::CatalogError;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use serde_json::Value;
+
+use super::labels::label;
+
+/// A whole HTML page; `title` is also the page's only `<h1>` unless `body` brings its own hero.
+pub fn page(title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · 公共数据授权运营目录" }
+                link rel="stylesheet" href="/static/portal.css";
+                link rel="alternate" type="application/atom+xml" title="公示公告" href="/feeds/publicity.atom";
+                link rel="alternate" type="application/atom+xml" title="目录版本" href="/feeds/editions.atom";
+                link rel="alternate" type="application/atom+xml" title="登记结果" href="/feeds/registrations.atom";
+            }
+            body {
+                a.skip href="#content" { "跳到正文" }
+                header.site {
+                    div.wrap {
+                        a.brand href="/" { "公共数据授权运营目录" }
+                        nav.main aria-label="主导航" {
+                            ul {
+                                li { a href="/search" { "检索" } }
+                                li { a href="/directory" { "运营目录" } }
+                                li { a href="/negative-list" { "负面清单" } }
+                                li { a href="/publicity" { "公示公告" } }
+                                li { a href="/products" { "登记产品" } }
+                                li { a href="/authorizations" { "授权信息" } }
+                                li { a href="/disclosures" { "年度披露" } }
+                            }
+                        }
+                    }
+                }
+                main #content.wrap tabindex="-1" { (body) }
+                footer.site {
+                    "本站仅展示已公开的信息。 "
+                    a href="/api/v1/openapi.json" { "开放接口" }
+                }
+                script src="/static/portal.js" defer {}
+            }
+        }
+    }
+}
+
+/// What a portal handler can fail with: the public only ever sees "not found" or a calm 500.
+#[derive(Debug)]
+pub enum PortalError {
+    NotFound,
+    Internal(String),
+}
+
+pub type PortalResult<T> = Result<T, PortalError>;
+
+impl From<CatalogError> for PortalError {
+    fn from(e: CatalogError) -> Self {
+        match e {
+            // Invalid ids and unpublished entries look exactly like missing ones.
+            CatalogError::NotFound { .. } | CatalogError::Invalid { .. } => PortalError::NotFound,
+            other => PortalError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<search::SearchError> for PortalError {
+    fn from(e: search::SearchError) -> Self {
+        PortalError::Internal(e.to_string())
+    }
+}
+
+impl IntoResponse for PortalError {
+    fn into_response(self) -> Response {
+        match self {
+            PortalError::NotFound => not_found().into_response(),
+            PortalError::Internal(detail) => {
+                tracing::error!(%detail, "门户页面出错");
+                let body = page(
+                    "服务暂时不可用",
+                    html! { h1 { "服务暂时不可用" } p { "请稍后再试。" } },
+                );
+                (StatusCode::INTERNAL_SERVER_ERROR, body).into_response()
+            }
+        }
+    }
+}
+
+pub fn not_found() -> (StatusCode, Markup) {
+    let body = html! {
+        h1 { "页面不存在" }
+        p { "没有找到您要访问的页面，它可能尚未公开或地址有误。" }
+        p { a href="/" { "返回首页" } " · " a href="/search" { "检索目录" } }
+    };
+    (StatusCode::NOT_FOUND, page("页面不存在", body))
+}
+
+/// Fields of a JSON object as a definition list with Chinese labels; `skip` names fields the
+/// page shows elsewhere (or never: internal ids).
+pub fn fields(value: &Value, skip: &[&str]) -> Markup {
+    let Value::Object(map) = value else {
+        return html! { (text(value)) };
+    };
+    html! {
+        dl.fields {
+            @for (key, v) in map {
+                @if !skip.contains(&key.as_str()) && !is_empty(v) {
+                    dt { (label(key)) }
+                    dd {
+                        @match v {
+                            Value::Object(_) => (fields(v, skip)),
+                            Value::Array(items) if items.iter().any(Value::is_object) => {
+                                @for item in items { (fields(item, skip)) }
+                            }
+                            _ => (text(v)),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}
+
+/// A scalar (or list of scalars) as text, enum values translated.
+pub fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => label(s).to_string(),
+        Value::Bool(true) => "是".into(),
+        Value::Bool(false) => "否".into(),
+        Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join("、"),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// A serializable value as JSON (for field lists).
+pub fn json(v: &impl serde::Serialize) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// "Next page" link for keyset listings.
+pub fn pager(path: &str, next: Option<String>) -> Markup {
+    html! {
+        nav.pager aria-label="分页" {
+            @if let Some(after) = next {
+                a rel="next" href=(format!("{path}?after={after}")) { "下一页" }
+            }
+            a href=(path) { "第一页" }
+        }
+    }
+}
+
+/// A highlight string the search crate already escaped (only `<mark>` is raw).
+pub fn marked(s: &str) -> PreEscaped<String> {
+    PreEscaped(s.to_string())
+}
+
+pub fn date(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d").to_string()
+}

@@ -1,0 +1,58 @@
+//! The public portal: server-rendered Chinese pages over the catalog's public read functions
+//! (the same ones the anonymous `/api/v1` routes use), plus Atom feeds and embedded assets.
+//! Rule 8: nothing here takes a caller's token into account; every page is what anyone sees.
+
+mod assets;
+mod directory;
+mod feeds;
+mod labels;
+mod layout;
+mod pages;
+mod public;
+mod registrations;
+mod search;
+
+use axum::Router;
+use axum::routing::get;
+use uuid::Uuid;
+
+use crate::state::AppState;
+use layout::{PortalError, PortalResult};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/search", get(search::search))
+        .route("/resources", get(pages::resources))
+        .route("/resources/{id}", get(pages::resource))
+        .route("/resources/{id}/versions/{n}", get(pages::resource_version))
+        .route("/negative-list", get(pages::negative_list))
+        .route("/directory", get(directory::editions))
+        .route("/directory/diff", get(directory::diff))
+        .route("/directory/{edition}", get(directory::edition))
+        .route("/publicity", get(registrations::publicity))
+        .route(
+            "/publicity/{id}",
+            get(registrations::notice).post(registrations::object),
+        )
+        .route("/products", get(registrations::products))
+        .route("/products/{id}", get(registrations::product))
+        .route("/authorizations", get(public::authorizations))
+        .route("/authorizations/{id}", get(public::authorization))
+        .route("/disclosures", get(public::disclosures))
+        .route("/disclosures/{id}", get(public::disclosure))
+        .route("/organizations/{uscc}", get(public::organization))
+        .route("/feeds/{feed}", get(feeds::feed))
+        .route("/static/{file}", get(assets::asset))
+}
+
+/// Path ids that do not parse are simply pages that do not exist.
+fn uuid(raw: &str) -> PortalResult<Uuid> {
+    raw.parse().map_err(|_| PortalError::NotFound)
+}
+
+/// The 404 page for any unknown non-API address.
+pub async fn fallback() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    layout::not_found().into_response()
+}

@@ -1,0 +1,185 @@
+//! Home, published resources (current version and its published history), the negative list.
+
+use axum::extract::{Path, Query, State};
+use catalog::PublicResource;
+use catalog::domain::organization::OrgStatus;
+use maud::{Markup, html};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::layout::{PortalError, PortalResult, date, fields, json, page, pager};
+use super::uuid;
+use crate::state::AppState;
+
+pub async fn home() -> Markup {
+    page(
+        "首页",
+        html! {
+            h1 { "公共数据授权运营目录" }
+            p.muted { "检索已发布的公共数据资源、运营目录、登记结果与公示公告。" }
+            (search_box(""))
+            h2 { "浏览" }
+            ul {
+                li { a href="/resources" { "已发布的数据资源" } }
+                li { a href="/directory" { "授权运营目录（各版本及差异）" } }
+                li { a href="/negative-list" { "负面清单" } }
+                li { a href="/publicity" { "登记公示（可提出异议）" } }
+                li { a href="/products" { "已登记的数据产品" } }
+                li { a href="/authorizations" { "授权运营信息" } " · " a href="/disclosures" { "年度披露" } }
+            }
+            h2 { "订阅" }
+            ul {
+                li { a href="/feeds/publicity.atom" { "公示公告（Atom）" } }
+                li { a href="/feeds/editions.atom" { "目录版本（Atom）" } }
+                li { a href="/feeds/registrations.atom" { "登记结果（Atom）" } }
+            }
+        },
+    )
+}
+
+/// The one search box (home and search page).
+pub fn search_box(q: &str) -> Markup {
+    html! {
+        form.search role="search" action="/search" method="get" {
+            label for="q" { "检索关键词" }
+            input #q type="search" name="q" value=(q) placeholder="资源名称、数源单位、代码或拼音";
+            button type="submit" { "检索" }
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct After {
+    after: Option<String>,
+}
+
+impl After {
+    pub fn id(&self) -> Option<Uuid> {
+        self.after.as_deref().and_then(|a| a.parse().ok())
+    }
+}
+
+pub const PAGE: i64 = 30;
+
+/// Keyset: a full page has a next page after its last id.
+pub fn next<T>(items: &[T], id: impl Fn(&T) -> Uuid) -> Option<String> {
+    (items.len() as i64 == PAGE)
+        .then(|| items.last().map(|i| id(i).to_string()))
+        .flatten()
+}
+
+pub async fn resources(
+    State(state): State<AppState>,
+    Query(after): Query<After>,
+) -> PortalResult<Markup> {
+    let items = state.catalog.public_resources(after.id(), PAGE).await?;
+    Ok(page(
+        "数据资源",
+        html! {
+            h1 { "已发布的数据资源" }
+            ul {
+                @for r in &items {
+                    li {
+                        a href=(format!("/resources/{}", r.id)) { (r.content.name) }
+                        " " span.muted { (r.code.as_str()) " · " (date(&r.published_at)) }
+                    }
+                }
+            }
+            @if items.is_empty() { p { "暂无已发布的数据资源。" } }
+            (pager("/resources", next(&items, |r| r.id)))
+        },
+    ))
+}
+
+/// The provider's public name (and page) for a resource.
+async fn provider(state: &AppState, id: Uuid) -> Markup {
+    match state.catalog.organization(id).await {
+        Ok(o) if o.value.status == OrgStatus::Active => html! {
+            a href=(format!("/organizations/{}", o.value.uscc.as_str())) { (o.value.name) }
+        },
+        _ => html! { "—" },
+    }
+}
+
+/// Versions the public has seen: each snapshot that was itself the published one.
+async fn published_history(state: &AppState, current: &PublicResource) -> PortalResult<Vec<u32>> {
+    let versions = state.catalog.resource_versions(current.id).await?;
+    Ok(versions
+        .iter()
+        .filter(|v| v.version <= current.version && v.published_version == Some(v.version))
+        .map(|v| v.version)
+        .collect())
+}
+
+fn resource_body(r: &PublicResource, provider: Markup, history: &[u32], shown: u32) -> Markup {
+    html! {
+        h1 { (r.content.name) }
+        p.muted {
+            "资源代码 " (r.code.as_str()) " · 第 " (shown) " 版 · 数源单位 " (provider)
+        }
+        @if shown != r.version {
+            p.alert role="note" {
+                "这是历史版本。" a href=(format!("/resources/{}", r.id)) { "查看现行版本（第 " (r.version) " 版）" }
+            }
+        }
+        (fields(&json(&r.content), &["name"]))
+        h2 { "版本历史" }
+        ol {
+            @for n in history {
+                li {
+                    @if *n == shown { strong { "第 " (n) " 版（本页）" } }
+                    @else { a href=(format!("/resources/{}/versions/{n}", r.id)) { "第 " (n) " 版" } }
+                    @if *n == r.version { " " span.tag { "现行" } }
+                }
+            }
+        }
+    }
+}
+
+pub async fn resource(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> PortalResult<Markup> {
+    let r = state.catalog.public_resource(uuid(&id)?).await?;
+    let history = published_history(&state, &r).await?;
+    let body = resource_body(&r, provider(&state, r.provider_id).await, &history, r.version);
+    Ok(page(&r.content.name, body))
+}
+
+pub async fn resource_version(
+    State(state): State<AppState>,
+    Path((id, n)): Path<(String, String)>,
+) -> PortalResult<Markup> {
+    let current = state.catalog.public_resource(uuid(&id)?).await?;
+    let n: u32 = n.parse().map_err(|_| PortalError::NotFound)?;
+    let history = published_history(&state, &current).await?;
+    // Only versions that were published once; drafts in between never render.
+    if !history.contains(&n) {
+        return Err(PortalError::NotFound);
+    }
+    let old = state.catalog.resource_version(current.id, n).await?;
+    let shown = PublicResource {
+        content: old.content,
+        ..current.clone()
+    };
+    let body = resource_body(&shown, provider(&state, current.provider_id).await, &history, n);
+    Ok(page(&format!("{}（第 {n} 版）", shown.content.name), body))
+}
+
+pub async fn negative_list(State(state): State<AppState>) -> PortalResult<Markup> {
+    let entries = state.catalog.negative_list(true).await?;
+    Ok(page(
+        "负面清单",
+        html! {
+            h1 { "负面清单" }
+            p.muted { "列入负面清单的数据不得纳入授权运营。" }
+            @for e in &entries {
+                section id=(e.id.to_string()) {
+                    h2 { "条目 " (e.id.to_string().get(..8).unwrap_or_default()) }
+                    (fields(&json(&e.details), &["confidential"]))
+                }
+            }
+            @if entries.is_empty() { p { "负面清单暂无公开条目。" } }
+        },
+    ))
+}

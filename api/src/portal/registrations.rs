@@ -1,0 +1,268 @@
+//! Registration publicity (with the real-name objection form) and registered products.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use catalog::CatalogError;
+use catalog::domain::product::ProductStatus;
+use catalog::domain::registration::{
+    NewObjection, PublicRegistration, Registration, RegistrationSubject,
+};
+use catalog::store::RecordFilter;
+use maud::{Markup, html};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::layout::{PortalError, PortalResult, fields, json, page, pager};
+use super::pages::{After, PAGE, next};
+use super::uuid;
+use crate::state::AppState;
+
+const SKIP: &[&str] = &["id", "registrant_id", "amends", "subject", "version", "operator_id",
+    "authorization_id", "source_resource_ids", "sample", "implementing_body_id", "resource_ids", "applicants"];
+
+/// Registrations in publicity (or paused by an objection), as the API lists them.
+pub async fn in_publicity(state: &AppState, after: Option<Uuid>) -> PortalResult<Vec<PublicRegistration>> {
+    let filter = RecordFilter {
+        statuses: vec!["publicized".into(), "under_objection".into()],
+        public_only: true,
+        after_id: after.map(|id| id.to_string()),
+        limit: Some(PAGE),
+        ..RecordFilter::default()
+    };
+    let items = state.catalog.registrations(&filter).await?;
+    Ok(items.iter().filter_map(Registration::public_view).collect())
+}
+
+pub async fn publicity(
+    State(state): State<AppState>,
+    Query(after): Query<After>,
+) -> PortalResult<Markup> {
+    let items = in_publicity(&state, after.id()).await?;
+    Ok(page(
+        "登记公示",
+        html! {
+            h1 { "登记公示" }
+            p.muted { "公示期内，任何单位和个人可以实名提出异议。" }
+            ul {
+                @for r in &items {
+                    li {
+                        a href=(format!("/publicity/{}", r.id)) { (r.subject_name) }
+                        " " span.muted {
+                            "公示期 " (r.publicity_start.map(|d| d.to_string()).unwrap_or_default())
+                            " 至 " (r.publicity_end.map(|d| d.to_string()).unwrap_or_default())
+                        }
+                    }
+                }
+            }
+            @if items.is_empty() { p { "目前没有处于公示期的登记。" } }
+            (pager("/publicity", next(&items, |r| r.id)))
+        },
+    ))
+}
+
+async fn public_registration(state: &AppState, raw: &str) -> PortalResult<PublicRegistration> {
+    let r = state.catalog.registration(uuid(raw)?).await?.value;
+    r.public_view().ok_or(PortalError::NotFound)
+}
+
+/// What the objector typed, kept when the form comes back with errors.
+#[derive(Debug, Default, Deserialize)]
+pub struct ObjectionForm {
+    #[serde(default)]
+    objector_name: String,
+    #[serde(default)]
+    objector_id_number: String,
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    grounds: String,
+    #[serde(default)]
+    evidence: String,
+}
+
+/// Inline errors by field name.
+type Errors = Vec<(&'static str, String)>;
+
+fn input(form: &ObjectionForm, errors: &Errors, name: &'static str, label: &str, hint: &str) -> Markup {
+    let value = match name {
+        "objector_name" => &form.objector_name,
+        "objector_id_number" => &form.objector_id_number,
+        "contact" => &form.contact,
+        "grounds" => &form.grounds,
+        _ => &form.evidence,
+    };
+    let error = errors.iter().find(|(f, _)| *f == name).map(|(_, m)| m);
+    let error_id = format!("{name}-error");
+    let hint_id = format!("{name}-hint");
+    let described = if error.is_some() { format!("{hint_id} {error_id}") } else { hint_id.clone() };
+    let multiline = matches!(name, "grounds" | "evidence");
+    html! {
+        div.field {
+            label for=(name) { (label) " " span.muted { "（必填）" } }
+            p.muted id=(hint_id) { (hint) }
+            @if let Some(message) = error { p.error id=(error_id) { (message) } }
+            @if multiline {
+                textarea id=(name) name=(name) rows="4" required aria-invalid=(error.is_some()) aria-describedby=(described) { (value) }
+            } @else {
+                input id=(name) name=(name) type="text" value=(value) required aria-invalid=(error.is_some()) aria-describedby=(described);
+            }
+        }
+    }
+}
+
+fn notice_page(r: &PublicRegistration, form: &ObjectionForm, errors: &Errors) -> Markup {
+    let open = r.publicity_end.is_some() && r.query_code.is_none();
+    page(
+        &r.subject_name,
+        html! {
+            h1 { (r.subject_name) }
+            p.muted { "登记公示 · " (super::labels::label(&json(&r.status).as_str().unwrap_or_default().to_string())) }
+            (fields(&json(r), SKIP))
+            @if open {
+                h2 #objection { "提出异议" }
+                @if !errors.is_empty() {
+                    div.alert role="alert" { "提交未成功，请按提示修改 " (errors.len()) " 处后重新提交。" }
+                }
+                form method="post" action=(format!("/publicity/{}#objection", r.id)) novalidate {
+                    (input(form, errors, "objector_name", "异议人姓名或单位名称", "须为真实姓名（实名）或单位全称。"))
+                    (input(form, errors, "objector_id_number", "身份证号或统一社会信用代码", "仅供登记机构核实，不予公开。"))
+                    (input(form, errors, "contact", "联系方式", "电话或电子邮箱。"))
+                    (input(form, errors, "grounds", "异议理由", "说明登记内容与事实不符之处。"))
+                    (input(form, errors, "evidence", "证据材料", "每行一项证据材料（名称或编号）。"))
+                    button type="submit" { "提交异议" }
+                }
+            }
+        },
+    )
+}
+
+pub async fn notice(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> PortalResult<Markup> {
+    let r = public_registration(&state, &id).await?;
+    Ok(notice_page(&r, &ObjectionForm::default(), &Vec::new()))
+}
+
+/// The same catalog function as `POST /api/v1/registrations/{id}/objections`.
+pub async fn object(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(form): Form<ObjectionForm>,
+) -> PortalResult<(StatusCode, Markup)> {
+    let r = public_registration(&state, &id).await?;
+    let mut errors: Errors = Vec::new();
+    // Blank fields are reported all at once; the catalog then checks the rest (ID formats, dates).
+    for (name, value, message) in [
+        ("objector_name", &form.objector_name, "请填写异议人的真实姓名或单位名称"),
+        ("objector_id_number", &form.objector_id_number, "请填写身份证号或统一社会信用代码"),
+        ("contact", &form.contact, "请填写联系方式"),
+        ("grounds", &form.grounds, "请填写异议理由"),
+        ("evidence", &form.evidence, "请至少列出一项证据材料"),
+    ] {
+        if value.trim().is_empty() {
+            errors.push((name, message.to_string()));
+        }
+    }
+    if errors.is_empty() {
+        let objection = NewObjection {
+            objector_name: form.objector_name.trim().to_string(),
+            objector_id_number: form.objector_id_number.trim().to_string(),
+            contact: form.contact.trim().to_string(),
+            grounds: form.grounds.trim().to_string(),
+            evidence: form.evidence.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect(),
+        };
+        match state.catalog.file_objection(r.id, objection, state.clock.today()).await {
+            Ok(receipt) => return Ok((StatusCode::CREATED, receipt_page(&r, receipt))),
+            Err(CatalogError::Invalid { field, message }) => errors.push((field_name(&field), message)),
+            Err(CatalogError::RuleViolation { .. } | CatalogError::InvalidTransition(_) | CatalogError::Conflict(_)) => {
+                errors.push(("grounds", "公示期已结束或当前不接受异议".to_string()))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, notice_page(&r, &form, &errors)))
+}
+
+/// The form field a catalog error is about (its path may be nested, e.g. `evidence[0]`).
+fn field_name(path: &str) -> &'static str {
+    ["objector_name", "objector_id_number", "contact", "grounds", "evidence"]
+        .into_iter()
+        .find(|f| path.contains(f))
+        .unwrap_or("grounds")
+}
+
+fn receipt_page(r: &PublicRegistration, receipt: Uuid) -> Markup {
+    page(
+        "异议已提交",
+        html! {
+            h1 { "异议已提交" }
+            div.notice role="status" {
+                p { "您对“" (r.subject_name) "”的异议已经收到，登记机构将依法处理。" }
+                p { "回执编号：" strong #receipt { (receipt) } }
+            }
+            p { a href=(format!("/publicity/{}", r.id)) { "返回公示页面" } }
+        },
+    )
+}
+
+pub async fn products(
+    State(state): State<AppState>,
+    Query(after): Query<After>,
+) -> PortalResult<Markup> {
+    let filter = RecordFilter {
+        public_only: true,
+        after_id: after.id().map(|id| id.to_string()),
+        limit: Some(PAGE),
+        ..RecordFilter::default()
+    };
+    let items = state.catalog.products(&filter).await?;
+    let shown: Vec<_> = items.iter().filter(|p| p.status == ProductStatus::Registered).collect();
+    Ok(page(
+        "登记产品",
+        html! {
+            h1 { "已登记的数据产品" }
+            ul { @for p in &shown { li { a href=(format!("/products/{}", p.id)) { (p.details.name) } } } }
+            @if shown.is_empty() { p { "暂无已登记的数据产品。" } }
+            (pager("/products", next(&items, |p| p.id)))
+        },
+    ))
+}
+
+pub async fn product(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> PortalResult<Markup> {
+    let p = state.catalog.product(uuid(&id)?).await?.value;
+    if p.status != ProductStatus::Registered {
+        return Err(PortalError::NotFound);
+    }
+    // Its public registration result: the query code and validity.
+    let filter = RecordFilter { public_only: true, ..RecordFilter::default() };
+    let registration = state
+        .catalog
+        .registrations(&filter)
+        .await?
+        .iter()
+        .filter(|r| matches!(r.subject, RegistrationSubject::Product { product_id } if product_id == p.id))
+        .filter_map(Registration::public_view)
+        .max_by_key(|r| r.updated_at);
+    Ok(page(
+        &p.details.name,
+        html! {
+            h1 { (p.details.name) }
+            @if let Some(r) = &registration {
+                dl.fields {
+                    dt { "登记结果查询码" } dd #query-code { (r.query_code.as_ref().map(|c| c.as_str().to_string()).unwrap_or_else(|| "—".into())) }
+                    dt { "有效期" } dd {
+                        (r.valid_from.map(|d| d.to_string()).unwrap_or_default()) " 至 "
+                        (r.valid_to.map(|d| d.to_string()).unwrap_or_default())
+                    }
+                }
+            }
+            h2 { "产品信息" }
+            (fields(&json(&p.details), SKIP))
+        },
+    ))
+}

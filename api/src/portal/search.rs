@@ -1,0 +1,160 @@
+//! The search page: the app's search index as an anonymous viewer (so no draft, ever), facets as
+//! filter links with counts, `<mark>` highlights from the index, cursor pagination.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Query, State};
+use maud::{Markup, html};
+use search::{EntityKind, FacetFilters, SearchRequest, SortOrder, Viewer};
+
+use super::labels::{facet, label};
+use super::layout::{PortalError, PortalResult, marked, page};
+use super::pages::search_box;
+use crate::state::AppState;
+
+/// Filters a page may carry, in link order.
+const FILTERS: [&str; 11] = [
+    "kind", "provider", "domain", "grade", "share_type", "open_type", "update_frequency", "region",
+    "status", "delivery_form", "scene_category",
+];
+
+type Params = BTreeMap<String, String>;
+
+fn values(p: &Params, name: &str) -> Vec<String> {
+    p.get(name)
+        .map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
+        .unwrap_or_default()
+}
+
+fn request(p: &Params) -> Result<SearchRequest, String> {
+    let kinds = values(p, "kind")
+        .iter()
+        .map(|k| k.parse::<EntityKind>().map_err(|_| format!("未知类别“{k}”")))
+        .collect::<Result<_, _>>()?;
+    let q: String = p.get("q").cloned().unwrap_or_default().chars().take(1000).collect();
+    Ok(SearchRequest {
+        q,
+        kinds,
+        filters: FacetFilters {
+            provider: values(p, "provider"),
+            domain: values(p, "domain"),
+            grade: values(p, "grade"),
+            share_type: values(p, "share_type"),
+            open_type: values(p, "open_type"),
+            update_frequency: values(p, "update_frequency"),
+            region: values(p, "region"),
+            status: values(p, "status"),
+            delivery_form: values(p, "delivery_form"),
+            scene_category: values(p, "scene_category"),
+        },
+        sort: SortOrder::Relevance,
+        limit: 20,
+        cursor: p.get("cursor").filter(|c| !c.is_empty() && c.len() <= 200).cloned(),
+        // The portal is the public's view, whoever is logged in elsewhere.
+        viewer: Viewer::Anonymous,
+        facets: true,
+    })
+}
+
+/// This page's URL with one parameter set (or removed with `None`), cursor reset.
+fn link(p: &Params, name: &str, value: Option<&str>) -> String {
+    let mut next = p.clone();
+    next.remove("cursor");
+    match value {
+        Some(v) => next.insert(name.to_string(), v.to_string()),
+        None => next.remove(name),
+    };
+    let query: Vec<(String, String)> = next.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    format!("/search?{}", url_encode(&query))
+}
+
+fn url_encode(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Percent-encoding for query values (UTF-8 bytes outside the unreserved set).
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    Query(p): Query<Params>,
+) -> PortalResult<Markup> {
+    let q = p.get("q").cloned().unwrap_or_default();
+    let title = if q.is_empty() { "检索".to_string() } else { format!("“{q}”的检索结果") };
+    let request = match request(&p) {
+        Ok(r) => r,
+        Err(message) => {
+            return Ok(page(&title, html! { h1 { "检索" } (search_box(&q)) p.alert role="alert" { (message) } }));
+        }
+    };
+    let index = state.search.clone();
+    let results = tokio::task::spawn_blocking(move || index.search(&request))
+        .await
+        .map_err(|e| PortalError::Internal(e.to_string()))?;
+    let results = match results {
+        Ok(r) => r,
+        // A stale or malformed cursor: start over rather than fail.
+        Err(e) => return Ok(page(&title, html! { h1 { "检索" } (search_box(&q)) p.alert role="alert" { "检索条件无效：" (e.to_string()) } })),
+    };
+    Ok(page(
+        &title,
+        html! {
+            h1 { (title) }
+            (search_box(&q))
+            @if let Some(suggestion) = &results.did_you_mean {
+                p { "您是不是要找：" a href=(link(&p, "q", Some(suggestion))) { (suggestion) } }
+            }
+            p.muted role="status" { "共找到 " strong #total { (results.total) } " 条结果" @if results.relaxed { "（已放宽匹配条件）" } }
+            div.layout {
+                aside.facets aria-label="筛选" {
+                    @for name in FILTERS {
+                        @if let Some(counts) = results.facets.get(name).filter(|c| !c.is_empty()) {
+                            h2 { (facet(name)) }
+                            ul {
+                                @let chosen = values(&p, name);
+                                @for c in counts {
+                                    li {
+                                        @if chosen.contains(&c.value) {
+                                            a.on href=(link(&p, name, None)) aria-current="true" { (label(&c.value)) " ✕" }
+                                        } @else {
+                                            a href=(link(&p, name, Some(&c.value))) { (label(&c.value)) }
+                                        }
+                                        " " span.count { "(" (c.count) ")" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                section aria-label="检索结果" {
+                    ol.hits {
+                        @for hit in &results.hits {
+                            li {
+                                h3 { a href=(hit.url) { (marked(&hit.title_html)) } }
+                                span.tag { (label(hit.kind.as_str())) }
+                                p { (marked(&hit.snippet_html)) }
+                            }
+                        }
+                    }
+                    @if results.hits.is_empty() { p { "没有找到相关结果，请换个关键词试试。" } }
+                    @if let Some(cursor) = &results.next_cursor {
+                        nav.pager aria-label="分页" {
+                            a rel="next" href=({ let mut n = p.clone(); n.insert("cursor".into(), cursor.clone()); format!("/search?{}", url_encode(&n.into_iter().collect::<Vec<_>>())) }) { "下一页" }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
