@@ -46,6 +46,8 @@ pub enum Command {
     },
     /// Rebuild the search index from the database (stop `mulu serve` on this index first).
     Reindex(ReindexArgs),
+    /// Import a filled directory template (.xlsx/.csv) or a corpus file (.jsonl[.gz]) as drafts.
+    Import(crate::cli_import::ImportArgs),
     /// Print the OpenAPI 3.1 document (regenerate the committed one:
     /// `cargo run -p api --bin mulu -- openapi > openapi/openapi.json`).
     Openapi,
@@ -198,6 +200,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     let outcome = match cli.command {
         Command::Serve(args) => serve(args).await,
         Command::Reindex(args) => crate::reindex_cli::run(args).await,
+        Command::Import(args) => crate::cli_import::run(args).await,
         Command::Openapi => {
             print!("{}", crate::openapi::document_json());
             Ok(ExitCode::SUCCESS)

@@ -1,4 +1,8 @@
 //! Readers that turn foreign catalog files into validated Mulu drafts, reporting every value they
 //! had to normalize.
 
+pub mod columns;
 pub mod corpus;
+pub mod rows;
+pub mod sheet;
+pub mod template;

@@ -11,6 +11,7 @@ mod disclosures;
 mod entity;
 mod feed;
 mod feedback;
+mod imports;
 mod listings;
 mod negative_list;
 mod organizations;

@@ -323,7 +323,10 @@ fn may_see_internal(actor: &Actor, resource: &Resource) -> bool {
 }
 
 /// The next stable code in the provider's region.
-async fn allocate_code(tx: &mut dyn WriteTx, provider: &Organization) -> Result<ResourceCode> {
+pub(super) async fn allocate_code(
+    tx: &mut dyn WriteTx,
+    provider: &Organization,
+) -> Result<ResourceCode> {
     let region = &provider.region;
     let seq = tx
         .next_sequence(&format!("resource_code:{}", region.as_str()))
@@ -341,7 +344,7 @@ fn prefix_field(e: CatalogError, prefix: &str) -> CatalogError {
     }
 }
 
-async fn snapshot(tx: &mut dyn WriteTx, resource: &Resource) -> Result<()> {
+pub(super) async fn snapshot(tx: &mut dyn WriteTx, resource: &Resource) -> Result<()> {
     tx.put_version(&VersionRecord {
         resource_id: resource.id.to_string(),
         version: i64::from(resource.version),
