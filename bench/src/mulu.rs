@@ -333,7 +333,7 @@ pub async fn write_to_searchable(
     let published = Instant::now();
     loop {
         let hits = search(http, base, &title, false).await?;
-        if hits.iter().any(|t| *t == title) {
+        if hits.contains(&title) {
             return Ok(published.elapsed());
         }
         if published.elapsed() > Duration::from_secs(30) {

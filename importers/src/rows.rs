@@ -429,7 +429,7 @@ fn parse_date(raw: &str) -> Result<NaiveDate, String> {
 fn split_list(raw: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for part in raw
-        .split(|c: char| matches!(c, ',' | '，' | ';' | '；' | '、'))
+        .split([',', '，', ';', '；', '、'])
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {

@@ -16,7 +16,10 @@ pub async fn asset(Path(file): Path<String>) -> Response {
         _ => return not_found().into_response(),
     };
     (
-        [(CONTENT_TYPE, kind), (CACHE_CONTROL, "public, max-age=86400")],
+        [
+            (CONTENT_TYPE, kind),
+            (CACHE_CONTROL, "public, max-age=86400"),
+        ],
         body,
     )
         .into_response()

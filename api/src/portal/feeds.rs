@@ -21,7 +21,9 @@ struct Entry {
 }
 
 fn midnight(d: Option<NaiveDate>, fallback: DateTime<Utc>) -> DateTime<Utc> {
-    d.and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc()).unwrap_or(fallback)
+    d.and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .unwrap_or(fallback)
 }
 
 pub async fn feed(
@@ -30,14 +32,23 @@ pub async fn feed(
     Path(name): Path<String>,
 ) -> PortalResult<Response> {
     let (title, mut entries) = match name.as_str() {
-        "publicity.atom" => ("登记公示", registrations(&state, &["publicized", "under_objection"], "/publicity").await?),
-        "registrations.atom" => ("登记结果", registrations(&state, &["coded"], "/products").await?),
+        "publicity.atom" => (
+            "登记公示",
+            registrations(&state, &["publicized", "under_objection"], "/publicity").await?,
+        ),
+        "registrations.atom" => (
+            "登记结果",
+            registrations(&state, &["coded"], "/products").await?,
+        ),
         "editions.atom" => ("授权运营目录版本", editions(&state).await?),
         _ => return Err(PortalError::NotFound),
     };
-    entries.sort_by(|a, b| b.updated.cmp(&a.updated));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.updated));
     entries.truncate(50);
-    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
     let base = format!("http://{host}");
     let updated = entries.first().map(|e| e.updated).unwrap_or_else(Utc::now);
     let body: Markup = html! {
@@ -59,10 +70,18 @@ pub async fn feed(
             }
         }
     };
-    Ok(([(CONTENT_TYPE, "application/atom+xml; charset=utf-8")], body.into_string()).into_response())
+    Ok((
+        [(CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        body.into_string(),
+    )
+        .into_response())
 }
 
-async fn registrations(state: &AppState, statuses: &[&str], base: &str) -> PortalResult<Vec<super::feeds::Entry>> {
+async fn registrations(
+    state: &AppState,
+    statuses: &[&str],
+    base: &str,
+) -> PortalResult<Vec<super::feeds::Entry>> {
     let filter = RecordFilter {
         statuses: statuses.iter().map(|s| s.to_string()).collect(),
         public_only: true,
@@ -74,15 +93,25 @@ async fn registrations(state: &AppState, statuses: &[&str], base: &str) -> Porta
         .filter_map(Registration::public_view)
         .map(|r| {
             let path = match (base, r.subject) {
-                ("/products", catalog::domain::registration::RegistrationSubject::Product { product_id }) => format!("/products/{product_id}"),
-                ("/products", catalog::domain::registration::RegistrationSubject::Resource { resource_id }) => format!("/resources/{resource_id}"),
+                (
+                    "/products",
+                    catalog::domain::registration::RegistrationSubject::Product { product_id },
+                ) => format!("/products/{product_id}"),
+                (
+                    "/products",
+                    catalog::domain::registration::RegistrationSubject::Resource { resource_id },
+                ) => format!("/resources/{resource_id}"),
                 _ => format!("/publicity/{}", r.id),
             };
             Entry {
                 id: format!("{}-{}", r.id, r.version),
                 title: r.subject_name.clone(),
                 path,
-                updated: if base == "/publicity" { midnight(r.publicity_start, r.updated_at) } else { r.updated_at },
+                updated: if base == "/publicity" {
+                    midnight(r.publicity_start, r.updated_at)
+                } else {
+                    r.updated_at
+                },
                 summary: r.subject_summary.clone(),
             }
         })
@@ -100,7 +129,12 @@ async fn editions(state: &AppState) -> PortalResult<Vec<Entry>> {
             title: e.title.clone(),
             path: format!("/directory/{}", e.number),
             updated: e.published_at,
-            summary: format!("第 {} 版，共 {} 条，{} 发布", e.number, e.lines.len(), e.publisher_name),
+            summary: format!(
+                "第 {} 版，共 {} 条，{} 发布",
+                e.number,
+                e.lines.len(),
+                e.publisher_name
+            ),
         })
         .collect())
 }

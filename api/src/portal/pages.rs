@@ -142,7 +142,12 @@ pub async fn resource(
 ) -> PortalResult<Markup> {
     let r = state.catalog.public_resource(uuid(&id)?).await?;
     let history = published_history(&state, &r).await?;
-    let body = resource_body(&r, provider(&state, r.provider_id).await, &history, r.version);
+    let body = resource_body(
+        &r,
+        provider(&state, r.provider_id).await,
+        &history,
+        r.version,
+    );
     Ok(page(&r.content.name, body))
 }
 
@@ -162,7 +167,12 @@ pub async fn resource_version(
         content: old.content,
         ..current.clone()
     };
-    let body = resource_body(&shown, provider(&state, current.provider_id).await, &history, n);
+    let body = resource_body(
+        &shown,
+        provider(&state, current.provider_id).await,
+        &history,
+        n,
+    );
     Ok(page(&format!("{}（第 {n} 版）", shown.content.name), body))
 }
 

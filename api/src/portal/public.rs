@@ -11,8 +11,17 @@ use super::pages::{After, PAGE, next};
 use super::uuid;
 use crate::state::AppState;
 
-const SKIP: &[&str] = &["id", "history", "implementing_body_id", "resource_ids", "applicants",
-    "operator_id", "discloser_id", "contact", "created_at"];
+const SKIP: &[&str] = &[
+    "id",
+    "history",
+    "implementing_body_id",
+    "resource_ids",
+    "applicants",
+    "operator_id",
+    "discloser_id",
+    "contact",
+    "created_at",
+];
 
 fn filter(after: &After) -> RecordFilter {
     RecordFilter {
@@ -79,7 +88,10 @@ pub async fn disclosure(
     // No actor: only published statements.
     let d = state.catalog.disclosure_as(None, uuid(&id)?).await?.value;
     let title = format!("{} 年度披露", d.year);
-    Ok(page(&title, html! { h1 { (title) } (fields(&json(&d), SKIP)) }))
+    Ok(page(
+        &title,
+        html! { h1 { (title) } (fields(&json(&d), SKIP)) },
+    ))
 }
 
 pub async fn organization(

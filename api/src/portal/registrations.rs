@@ -18,11 +18,26 @@ use super::pages::{After, PAGE, next};
 use super::uuid;
 use crate::state::AppState;
 
-const SKIP: &[&str] = &["id", "registrant_id", "amends", "subject", "version", "operator_id",
-    "authorization_id", "source_resource_ids", "sample", "implementing_body_id", "resource_ids", "applicants"];
+const SKIP: &[&str] = &[
+    "id",
+    "registrant_id",
+    "amends",
+    "subject",
+    "version",
+    "operator_id",
+    "authorization_id",
+    "source_resource_ids",
+    "sample",
+    "implementing_body_id",
+    "resource_ids",
+    "applicants",
+];
 
 /// Registrations in publicity (or paused by an objection), as the API lists them.
-pub async fn in_publicity(state: &AppState, after: Option<Uuid>) -> PortalResult<Vec<PublicRegistration>> {
+pub async fn in_publicity(
+    state: &AppState,
+    after: Option<Uuid>,
+) -> PortalResult<Vec<PublicRegistration>> {
     let filter = RecordFilter {
         statuses: vec!["publicized".into(), "under_objection".into()],
         public_only: true,
@@ -84,7 +99,13 @@ pub struct ObjectionForm {
 /// Inline errors by field name.
 type Errors = Vec<(&'static str, String)>;
 
-fn input(form: &ObjectionForm, errors: &Errors, name: &'static str, label: &str, hint: &str) -> Markup {
+fn input(
+    form: &ObjectionForm,
+    errors: &Errors,
+    name: &'static str,
+    label: &str,
+    hint: &str,
+) -> Markup {
     let value = match name {
         "objector_name" => &form.objector_name,
         "objector_id_number" => &form.objector_id_number,
@@ -95,7 +116,11 @@ fn input(form: &ObjectionForm, errors: &Errors, name: &'static str, label: &str,
     let error = errors.iter().find(|(f, _)| *f == name).map(|(_, m)| m);
     let error_id = format!("{name}-error");
     let hint_id = format!("{name}-hint");
-    let described = if error.is_some() { format!("{hint_id} {error_id}") } else { hint_id.clone() };
+    let described = if error.is_some() {
+        format!("{hint_id} {error_id}")
+    } else {
+        hint_id.clone()
+    };
     let multiline = matches!(name, "grounds" | "evidence");
     html! {
         div.field {
@@ -117,7 +142,7 @@ fn notice_page(r: &PublicRegistration, form: &ObjectionForm, errors: &Errors) ->
         &r.subject_name,
         html! {
             h1 { (r.subject_name) }
-            p.muted { "登记公示 · " (super::labels::label(&json(&r.status).as_str().unwrap_or_default().to_string())) }
+            p.muted { "登记公示 · " (super::labels::label(json(&r.status).as_str().unwrap_or_default())) }
             (fields(&json(r), SKIP))
             @if open {
                 h2 #objection { "提出异议" }
@@ -137,10 +162,7 @@ fn notice_page(r: &PublicRegistration, form: &ObjectionForm, errors: &Errors) ->
     )
 }
 
-pub async fn notice(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> PortalResult<Markup> {
+pub async fn notice(State(state): State<AppState>, Path(id): Path<String>) -> PortalResult<Markup> {
     let r = public_registration(&state, &id).await?;
     Ok(notice_page(&r, &ObjectionForm::default(), &Vec::new()))
 }
@@ -155,8 +177,16 @@ pub async fn object(
     let mut errors: Errors = Vec::new();
     // Blank fields are reported all at once; the catalog then checks the rest (ID formats, dates).
     for (name, value, message) in [
-        ("objector_name", &form.objector_name, "请填写异议人的真实姓名或单位名称"),
-        ("objector_id_number", &form.objector_id_number, "请填写身份证号或统一社会信用代码"),
+        (
+            "objector_name",
+            &form.objector_name,
+            "请填写异议人的真实姓名或单位名称",
+        ),
+        (
+            "objector_id_number",
+            &form.objector_id_number,
+            "请填写身份证号或统一社会信用代码",
+        ),
         ("contact", &form.contact, "请填写联系方式"),
         ("grounds", &form.grounds, "请填写异议理由"),
         ("evidence", &form.evidence, "请至少列出一项证据材料"),
@@ -171,26 +201,49 @@ pub async fn object(
             objector_id_number: form.objector_id_number.trim().to_string(),
             contact: form.contact.trim().to_string(),
             grounds: form.grounds.trim().to_string(),
-            evidence: form.evidence.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect(),
+            evidence: form
+                .evidence
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect(),
         };
-        match state.catalog.file_objection(r.id, objection, state.clock.today()).await {
+        match state
+            .catalog
+            .file_objection(r.id, objection, state.clock.today())
+            .await
+        {
             Ok(receipt) => return Ok((StatusCode::CREATED, receipt_page(&r, receipt))),
-            Err(CatalogError::Invalid { field, message }) => errors.push((field_name(&field), message)),
-            Err(CatalogError::RuleViolation { .. } | CatalogError::InvalidTransition(_) | CatalogError::Conflict(_)) => {
-                errors.push(("grounds", "公示期已结束或当前不接受异议".to_string()))
+            Err(CatalogError::Invalid { field, message }) => {
+                errors.push((field_name(&field), message))
             }
+            Err(
+                CatalogError::RuleViolation { .. }
+                | CatalogError::InvalidTransition(_)
+                | CatalogError::Conflict(_),
+            ) => errors.push(("grounds", "公示期已结束或当前不接受异议".to_string())),
             Err(e) => return Err(e.into()),
         }
     }
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, notice_page(&r, &form, &errors)))
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        notice_page(&r, &form, &errors),
+    ))
 }
 
 /// The form field a catalog error is about (its path may be nested, e.g. `evidence[0]`).
 fn field_name(path: &str) -> &'static str {
-    ["objector_name", "objector_id_number", "contact", "grounds", "evidence"]
-        .into_iter()
-        .find(|f| path.contains(f))
-        .unwrap_or("grounds")
+    [
+        "objector_name",
+        "objector_id_number",
+        "contact",
+        "grounds",
+        "evidence",
+    ]
+    .into_iter()
+    .find(|f| path.contains(f))
+    .unwrap_or("grounds")
 }
 
 fn receipt_page(r: &PublicRegistration, receipt: Uuid) -> Markup {
@@ -218,7 +271,10 @@ pub async fn products(
         ..RecordFilter::default()
     };
     let items = state.catalog.products(&filter).await?;
-    let shown: Vec<_> = items.iter().filter(|p| p.status == ProductStatus::Registered).collect();
+    let shown: Vec<_> = items
+        .iter()
+        .filter(|p| p.status == ProductStatus::Registered)
+        .collect();
     Ok(page(
         "登记产品",
         html! {
@@ -239,7 +295,10 @@ pub async fn product(
         return Err(PortalError::NotFound);
     }
     // Its public registration result: the query code and validity.
-    let filter = RecordFilter { public_only: true, ..RecordFilter::default() };
+    let filter = RecordFilter {
+        public_only: true,
+        ..RecordFilter::default()
+    };
     let registration = state
         .catalog
         .registrations(&filter)

@@ -14,24 +14,48 @@ use crate::state::AppState;
 
 /// Filters a page may carry, in link order.
 const FILTERS: [&str; 11] = [
-    "kind", "provider", "domain", "grade", "share_type", "open_type", "update_frequency", "region",
-    "status", "delivery_form", "scene_category",
+    "kind",
+    "provider",
+    "domain",
+    "grade",
+    "share_type",
+    "open_type",
+    "update_frequency",
+    "region",
+    "status",
+    "delivery_form",
+    "scene_category",
 ];
 
 type Params = BTreeMap<String, String>;
 
 fn values(p: &Params, name: &str) -> Vec<String> {
     p.get(name)
-        .map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn request(p: &Params) -> Result<SearchRequest, String> {
     let kinds = values(p, "kind")
         .iter()
-        .map(|k| k.parse::<EntityKind>().map_err(|_| format!("未知类别“{k}”")))
+        .map(|k| {
+            k.parse::<EntityKind>()
+                .map_err(|_| format!("未知类别“{k}”"))
+        })
         .collect::<Result<_, _>>()?;
-    let q: String = p.get("q").cloned().unwrap_or_default().chars().take(1000).collect();
+    let q: String = p
+        .get("q")
+        .cloned()
+        .unwrap_or_default()
+        .chars()
+        .take(1000)
+        .collect();
     Ok(SearchRequest {
         q,
         kinds,
@@ -49,7 +73,10 @@ fn request(p: &Params) -> Result<SearchRequest, String> {
         },
         sort: SortOrder::Relevance,
         limit: 20,
-        cursor: p.get("cursor").filter(|c| !c.is_empty() && c.len() <= 200).cloned(),
+        cursor: p
+            .get("cursor")
+            .filter(|c| !c.is_empty() && c.len() <= 200)
+            .cloned(),
         // The portal is the public's view, whoever is logged in elsewhere.
         viewer: Viewer::Anonymous,
         facets: true,
@@ -80,7 +107,9 @@ fn url_encode(pairs: &[(String, String)]) -> String {
 fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -91,11 +120,18 @@ pub async fn search(
     Query(p): Query<Params>,
 ) -> PortalResult<Markup> {
     let q = p.get("q").cloned().unwrap_or_default();
-    let title = if q.is_empty() { "检索".to_string() } else { format!("“{q}”的检索结果") };
+    let title = if q.is_empty() {
+        "检索".to_string()
+    } else {
+        format!("“{q}”的检索结果")
+    };
     let request = match request(&p) {
         Ok(r) => r,
         Err(message) => {
-            return Ok(page(&title, html! { h1 { "检索" } (search_box(&q)) p.alert role="alert" { (message) } }));
+            return Ok(page(
+                &title,
+                html! { h1 { "检索" } (search_box(&q)) p.alert role="alert" { (message) } },
+            ));
         }
     };
     let index = state.search.clone();
@@ -105,7 +141,12 @@ pub async fn search(
     let results = match results {
         Ok(r) => r,
         // A stale or malformed cursor: start over rather than fail.
-        Err(e) => return Ok(page(&title, html! { h1 { "检索" } (search_box(&q)) p.alert role="alert" { "检索条件无效：" (e.to_string()) } })),
+        Err(e) => {
+            return Ok(page(
+                &title,
+                html! { h1 { "检索" } (search_box(&q)) p.alert role="alert" { "检索条件无效：" (e.to_string()) } },
+            ));
+        }
     };
     Ok(page(
         &title,
