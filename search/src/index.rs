@@ -9,13 +9,14 @@ use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
 use tantivy::directory::MmapDirectory;
+use tantivy::query::Query;
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, TantivyDocument};
 
 use crate::SearchError;
 use crate::cursor::{Cursor, PageCollector, SortMode};
 use crate::document::{Stored, from_tantivy};
-use crate::facets::count_facets;
+use crate::facets::{SharedFacets, count_facets};
 use crate::highlight::Highlighter;
 use crate::model::{Hit, MAX_LIMIT, SearchRequest, SearchResults, SortOrder, Suggestion, Viewer};
 use crate::query::{ParsedQuery, combine, filters, text_query};
@@ -159,24 +160,35 @@ impl SearchIndex {
             )
         };
 
+        // One pass counts, pages and counts the unfiltered facets; a second only when the strict
+        // query found nothing and a relaxed one may.
+        let main_pass = |query: &dyn Query| {
+            let page_collector = PageCollector {
+                mode,
+                // One more than asked tells whether another page exists.
+                limit: req.limit + 1,
+                after,
+            };
+            let (facet_collector, shared) = match req.facets {
+                true => {
+                    let (collector, shared) = SharedFacets::new(req);
+                    (Some(collector), Some(shared))
+                }
+                false => (None, None),
+            };
+            let (total, page, fruit) =
+                searcher.search(query, &(Count, page_collector, facet_collector))?;
+            Ok::<_, SearchError>((total as u64, page, shared.zip(fruit)))
+        };
         let mut relaxed = false;
         let mut query = query_for(false, None);
-        let mut total = searcher.search(&query, &Count)? as u64;
+        let (mut total, mut page, mut facet_fruit) = main_pass(query.as_ref())?;
         if total == 0 && parsed.clause_count() > 1 {
             relaxed = true;
             query = query_for(true, None);
-            total = searcher.search(&query, &Count)? as u64;
+            (total, page, facet_fruit) = main_pass(query.as_ref())?;
         }
 
-        // One more than asked tells whether another page exists.
-        let page = searcher.search(
-            &query,
-            &PageCollector {
-                mode,
-                limit: req.limit + 1,
-                after,
-            },
-        )?;
         let more = page.len() > req.limit;
         let highlighter = Highlighter::new(&parsed);
         let mut hits = Vec::with_capacity(req.limit);
@@ -194,10 +206,15 @@ impl SearchIndex {
             _ => None,
         };
 
-        let facets = if req.facets {
-            count_facets(&searcher, req, &|except| query_for(relaxed, except))?
-        } else {
-            BTreeMap::new()
+        let facets = match facet_fruit {
+            Some((shared, fruit)) => count_facets(
+                &searcher,
+                req,
+                &|except| query_for(relaxed, except),
+                shared,
+                fruit,
+            )?,
+            None => BTreeMap::new(),
         };
         let did_you_mean = if total == 0 || relaxed {
             suggest::did_you_mean(&searcher, f, &parsed, &req.viewer)?
