@@ -107,7 +107,8 @@ pub enum AuditCommand {
 #[derive(Debug, Clone, Args)]
 pub struct DbArgs {
     /// `postgres://…` for PostgreSQL, or `sqlite://PATH`; default: SQLite under --data-dir.
-    #[arg(long, env = "MULU_DATABASE_URL")]
+    // hide_env_values: `--help` would otherwise print the URL, password included.
+    #[arg(long, env = "MULU_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
     /// Where the embedded database (and later the index) lives.
     #[arg(long, env = "MULU_DATA_DIR", default_value = "./mulu-data")]

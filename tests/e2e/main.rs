@@ -13,5 +13,6 @@ mod registration;
 mod role_matrix;
 mod scale_out;
 mod search;
+mod secrets;
 mod server;
 mod workflow;

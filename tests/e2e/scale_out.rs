@@ -7,27 +7,7 @@ use std::time::{Duration, Instant};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::json;
 
-use crate::server::{Api, MULU, Server};
-
-/// A fresh schema on the test PostgreSQL, or `None` outside CI when there is none.
-async fn fresh_database() -> Option<String> {
-    let Ok(url) = std::env::var("MULU_TEST_DATABASE_URL") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must set MULU_TEST_DATABASE_URL"
-        );
-        eprintln!("MULU_TEST_DATABASE_URL not set: skipping");
-        return None;
-    };
-    let schema = format!("e2e_{}", uuid::Uuid::now_v7().simple());
-    let admin = sqlx::PgPool::connect(&url).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let separator = if url.contains('?') { '&' } else { '?' };
-    Some(format!("{url}{separator}options=-csearch_path%3D{schema}"))
-}
+use crate::server::{Api, MULU, Server, fresh_database};
 
 fn mulu_pg(database_url: &str, args: &[&str]) -> String {
     let out = Command::new(MULU)

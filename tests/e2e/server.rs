@@ -3,6 +3,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub const MULU: &str = env!("CARGO_BIN_EXE_mulu");
@@ -10,6 +11,8 @@ pub const MULU: &str = env!("CARGO_BIN_EXE_mulu");
 pub struct Server {
     child: Child,
     pub base: String,
+    /// Every line the server logged (stdout), kept so tests can check what reaches the log.
+    log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -60,7 +63,17 @@ impl Server {
         Self::start_with_env(extra, None)
     }
 
+    /// `mulu serve` with these extra arguments, logging at `rust_log`.
+    pub fn start_logged(extra: &[&str], rust_log: &str) -> Server {
+        Self::spawn(extra, None, rust_log)
+    }
+
     fn start_with_env(extra: &[&str], today: Option<&str>) -> Server {
+        let rust_log = std::env::var("MULU_TEST_LOG").unwrap_or_else(|_| "warn".into());
+        Self::spawn(extra, today, &rust_log)
+    }
+
+    fn spawn(extra: &[&str], today: Option<&str>, rust_log: &str) -> Server {
         let mut command = Command::new(MULU);
         if let Some(today) = today {
             command.env("MULU_TODAY", today);
@@ -69,31 +82,38 @@ impl Server {
             .arg("serve")
             .args(["--bind", "127.0.0.1:0"])
             .args(extra)
-            .env(
-                "RUST_LOG",
-                std::env::var("MULU_TEST_LOG").unwrap_or_else(|_| "warn".into()),
-            )
+            .env("RUST_LOG", rust_log)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("mulu starts");
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let kept = log.clone();
         std::thread::spawn(move || {
             // With MULU_TEST_LOG set, the server's log (on stdout) is shown with the test's output.
             let forward = std::env::var_os("MULU_TEST_LOG").is_some();
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 if let Some(addr) = line.strip_prefix("listening on ") {
                     let _ = tx.send(addr.to_string());
-                } else if forward {
-                    eprintln!("{line}");
+                } else {
+                    if forward {
+                        eprintln!("{line}");
+                    }
+                    kept.lock().unwrap().push(line);
                 }
             }
         });
         let base = rx
             .recv_timeout(Duration::from_secs(60))
             .expect("mulu prints its address within 60 s");
-        Server { child, base }
+        Server { child, base, log }
+    }
+
+    /// What the server has logged so far, one line per entry.
+    pub fn log_text(&self) -> String {
+        self.log.lock().unwrap().join("\n")
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -154,4 +174,24 @@ impl Api {
         let body = response.json().await.unwrap_or(serde_json::Value::Null);
         (status, body, etag)
     }
+}
+
+/// A fresh schema on the test PostgreSQL, or `None` outside CI when there is none.
+pub async fn fresh_database() -> Option<String> {
+    let Ok(url) = std::env::var("MULU_TEST_DATABASE_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must set MULU_TEST_DATABASE_URL"
+        );
+        eprintln!("MULU_TEST_DATABASE_URL not set: skipping");
+        return None;
+    };
+    let schema = format!("e2e_{}", uuid::Uuid::now_v7().simple());
+    let admin = sqlx::PgPool::connect(&url).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let separator = if url.contains('?') { '&' } else { '?' };
+    Some(format!("{url}{separator}options=-csearch_path%3D{schema}"))
 }
