@@ -4,7 +4,7 @@
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::server::{Api, MULU, Server, mulu};
+use crate::server::{Api, MULU, Server, mulu, token};
 
 fn org(d: &std::path::Path, uscc: &str, name: &str, kinds: &[&str]) -> String {
     let mut args = vec![
@@ -14,15 +14,6 @@ fn org(d: &std::path::Path, uscc: &str, name: &str, kinds: &[&str]) -> String {
         args.extend(["--kind", k]);
     }
     mulu(d, &args)
-}
-
-fn token(d: &std::path::Path, uscc: &str, role: &str) -> String {
-    mulu(
-        d,
-        &[
-            "token", "create", "--org", uscc, "--role", role, "--name", "e2e",
-        ],
-    )
 }
 
 #[tokio::test]

@@ -15,7 +15,7 @@ use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::server::{Api, Server, mulu};
+use crate::server::{Api, Server, mulu, token};
 
 const SECRET: &str = "exchange-shared-secret-0001";
 /// Fast retries and polling, and a short timeout so a lease never holds a retry up for long.
@@ -106,15 +106,6 @@ fn org(d: &Path, uscc: &str, name: &str, region: &str, kind: &str) -> String {
         d,
         &[
             "org", "create", "--uscc", uscc, "--name", name, "--region", region, "--kind", kind,
-        ],
-    )
-}
-
-fn token(d: &Path, uscc: &str, role: &str) -> String {
-    mulu(
-        d,
-        &[
-            "token", "create", "--org", uscc, "--role", role, "--name", "e2e",
         ],
     )
 }

@@ -6,7 +6,7 @@ use std::process::Command;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::json;
 
-use crate::server::{Api, MULU, Server, fresh_database, mulu};
+use crate::server::{Api, MULU, Server, fresh_database, mulu, token};
 
 const WEBHOOK_SECRET: &str = "whsec-never-logged-7f3a9c";
 const ROTATED_SECRET: &str = "whsec-rotated-never-logged-41be";
@@ -38,16 +38,8 @@ async fn tokens_and_webhook_secrets_stay_out_of_logs_and_audit() {
             ],
         );
     }
-    let token = |uscc: &str, role: &str| {
-        mulu(
-            d,
-            &[
-                "token", "create", "--org", uscc, "--role", role, "--name", "e2e",
-            ],
-        )
-    };
-    let exchange = token("91510000000000005Q", "exchange");
-    let auditor = token("11510000000000001L", "auditor");
+    let exchange = token(d, "91510000000000005Q", "exchange");
+    let auditor = token(d, "11510000000000001L", "auditor");
 
     for format in [&[][..], &["--log-json"][..]] {
         let mut args = vec!["--data-dir", d.to_str().unwrap()];

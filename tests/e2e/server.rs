@@ -144,6 +144,16 @@ pub fn mulu(data_dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
+/// Issue an API token for `uscc` in `role`; the secret, as printed once.
+pub fn token(d: &Path, uscc: &str, role: &str) -> String {
+    mulu(
+        d,
+        &[
+            "token", "create", "--org", uscc, "--role", role, "--name", "e2e",
+        ],
+    )
+}
+
 /// A JSON client for one server: status, body and ETag of each call.
 pub struct Api {
     pub http: reqwest::Client,
