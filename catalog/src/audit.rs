@@ -89,26 +89,48 @@ pub struct AuditEntry<'a> {
 
 /// Append an event inside the caller's write transaction, chained to the newest one.
 pub async fn append(tx: &mut dyn WriteTx, entry: AuditEntry<'_>) -> Result<AuditEvent> {
-    let (last_seq, prev_hash) = tx
-        .last_audit()
-        .await?
-        .unwrap_or((0, GENESIS_HASH.to_string()));
-    let mut event = AuditEvent {
-        seq: last_seq + 1,
-        // Microseconds: the precision every backend stores, so the hash verifies after reading back.
-        at: Utc::now().trunc_subsecs(6),
-        actor: entry.actor.to_string(),
-        action: entry.action.to_string(),
-        entity_type: entry.entity_type.to_string(),
-        entity_id: entry.entity_id.to_string(),
-        before: entry.before,
-        after: entry.after,
-        prev_hash,
-        hash: String::new(),
-    };
-    event.hash = event.compute_hash();
+    let event = ChainHead::read(tx).await?.next(entry);
     tx.insert_audit(&event).await?;
     Ok(event)
+}
+
+/// The newest event's sequence number and hash: batch writers chain many events in memory from
+/// here and store them with `WriteTx::insert_audits` (same events as `append` one by one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainHead {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl ChainHead {
+    pub async fn read(tx: &mut dyn WriteTx) -> Result<ChainHead> {
+        let (seq, hash) = tx
+            .last_audit()
+            .await?
+            .unwrap_or((0, GENESIS_HASH.to_string()));
+        Ok(ChainHead { seq, hash })
+    }
+
+    /// The event for `entry`, chained after the head; the head moves to it.
+    pub fn next(&mut self, entry: AuditEntry<'_>) -> AuditEvent {
+        let mut event = AuditEvent {
+            seq: self.seq + 1,
+            // Microseconds: the precision every backend stores, so the hash verifies after reading back.
+            at: Utc::now().trunc_subsecs(6),
+            actor: entry.actor.to_string(),
+            action: entry.action.to_string(),
+            entity_type: entry.entity_type.to_string(),
+            entity_id: entry.entity_id.to_string(),
+            before: entry.before,
+            after: entry.after,
+            prev_hash: std::mem::take(&mut self.hash),
+            hash: String::new(),
+        };
+        event.hash = event.compute_hash();
+        self.seq = event.seq;
+        self.hash = event.hash.clone();
+        event
+    }
 }
 
 /// The first event that breaks the chain, and how.
