@@ -10,7 +10,9 @@ use catalog::domain::Uscc;
 use catalog::error::AtField;
 use catalog::{Actor, Catalog, CatalogError, Role};
 use clap::Args;
-use importers::report::{ImportMode, ImportReport, import_prepared, prepare, read_path};
+use importers::report::{
+    ImportMode, ImportReport, Prepared, import_prepared, prepare, read_path,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::DbArgs;
@@ -41,9 +43,26 @@ pub async fn run(args: ImportArgs) -> Result<ExitCode, CatalogError> {
     let (bytes, format) = read_path(&args.file).map_err(|e| CatalogError::invalid("file", e))?;
     let prepared = prepare(&bytes, format, &source);
     drop(bytes);
+    let mode = ImportMode {
+        partial: args.partial,
+        dry_run: args.dry_run,
+    };
+    write_and_report(&args.db, &args.provider, prepared, mode, args.json, started).await
+}
+
+/// Write a prepared file as drafts of the provider `uscc` (as `mode` allows), print the report
+/// (JSON or text) and the timing; exit 1 when any row had a problem.
+pub async fn write_and_report(
+    db: &DbArgs,
+    uscc: &str,
+    prepared: Prepared,
+    mode: ImportMode,
+    json: bool,
+    started: Instant,
+) -> Result<ExitCode, CatalogError> {
     let parse_seconds = started.elapsed().as_secs_f64();
-    let catalog = Catalog::with_builtin_config(args.db.open().await?);
-    let uscc = Uscc::parse(&args.provider).at("provider")?;
+    let catalog = Catalog::with_builtin_config(db.open().await?);
+    let uscc = Uscc::parse(uscc).at("provider")?;
     let provider = catalog
         .organization_by_uscc(&uscc)
         .await?
@@ -53,10 +72,6 @@ pub async fn run(args: ImportArgs) -> Result<ExitCode, CatalogError> {
         ProgressStyle::with_template("写入 {bar:40} {pos}/{len} 条 {per_sec} 预计剩余 {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mode = ImportMode {
-        partial: args.partial,
-        dry_run: args.dry_run,
-    };
     let actor = Actor::new(Role::Provider, provider.id);
     let write_started = Instant::now();
     let report = import_prepared(&catalog, &actor, provider.id, prepared, mode, |n| {
@@ -67,7 +82,7 @@ pub async fn run(args: ImportArgs) -> Result<ExitCode, CatalogError> {
     let write_seconds = write_started.elapsed().as_secs_f64();
     let seconds = started.elapsed().as_secs_f64();
     catalog.store().close().await;
-    if args.json {
+    if json {
         println!(
             "{}",
             serde_json::to_string_pretty(&report).unwrap_or_default()

@@ -64,7 +64,7 @@ pub struct ImportProblem {
 /// with `application/octet-stream` the kind is recognized from the bytes. Up to 64 MiB.
 /// All or nothing unless `partial=true`: a file with any problem is refused with 422 and the
 /// full report, and nothing is written. 201 when drafts were created, 200 for a clean dry run.
-#[utoipa::path(post, path = "/api/v1/imports", tag = "workspace",
+#[utoipa::path(post, path = "/api/v1/imports", operation_id = "import_directory", tag = "workspace",
     security(("bearer" = ["provider"])), params(ImportQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream",
                  description = "模板文件（.xlsx / .csv）或 JSON Lines 目录记录本身；\
@@ -216,7 +216,8 @@ fn percent(name: &str) -> String {
 
 /// The empty directory template as an Excel workbook: the resource sheet, the data-item sheet,
 /// drop-downs of every enumerated column and a guide. Public.
-#[utoipa::path(get, path = "/api/v1/import-templates/directory.xlsx", tag = "workspace",
+#[utoipa::path(get, path = "/api/v1/import-templates/directory.xlsx", operation_id = "directory_template_xlsx",
+    tag = "workspace",
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                body = Vec<u8>), Problems))]
 async fn xlsx() -> ApiResult<Response> {
@@ -233,7 +234,8 @@ async fn xlsx() -> ApiResult<Response> {
 
 /// The resource sheet of the template as CSV (UTF-8 with BOM, so Excel opens it in Chinese),
 /// with one example row. Public.
-#[utoipa::path(get, path = "/api/v1/import-templates/directory.csv", tag = "workspace",
+#[utoipa::path(get, path = "/api/v1/import-templates/directory.csv", operation_id = "directory_template_csv",
+    tag = "workspace",
     responses((status = 200, content_type = "text/csv", body = String), Problems))]
 async fn csv() -> Response {
     static TEMPLATE: OnceLock<Vec<u8>> = OnceLock::new();
