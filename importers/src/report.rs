@@ -113,6 +113,15 @@ impl Prepared {
 /// Read and validate `bytes` as `format`; `source` names the file in problems of corpus rows.
 /// A file without a single data row is a problem too: there is nothing to import.
 pub fn prepare(bytes: &[u8], format: SourceFormat, source: &str) -> Prepared {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Prepared {
+            parsed: ParsedFile {
+                problems: vec![whole_file("文件为空")],
+                ..ParsedFile::default()
+            },
+            normalized: Vec::new(),
+        };
+    }
     let mut prepared = match format {
         SourceFormat::Xlsx | SourceFormat::Csv => Prepared {
             parsed: parse_directory_file(bytes),

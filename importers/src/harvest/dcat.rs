@@ -173,6 +173,8 @@ fn map(graph: &Graph, s: NamedOrBlankNodeRef) -> Mapped {
             push_unique(&mut tags, l.value().trim().to_string());
         }
     }
+    // A graph has no order: sort for stable drafts.
+    tags.sort();
     let theme = v.nodes(s, DCAT, "theme").into_iter().next().map(|t| match t {
         NamedOrBlankNodeRef::NamedNode(n) => v
             .text(t, "http://www.w3.org/2004/02/skos/core#", "prefLabel")
@@ -210,6 +212,7 @@ fn map(graph: &Graph, s: NamedOrBlankNodeRef) -> Mapped {
             }
         }
     }
+    formats.sort();
     let release_date = notes.date(v.value(s, DCT, "issued").as_deref());
     notes.note("grade", "", "一般数据");
     let provenance = match s {
