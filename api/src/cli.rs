@@ -48,6 +48,11 @@ pub enum Command {
     Reindex(ReindexArgs),
     /// Import a filled directory template (.xlsx/.csv) or a corpus file (.jsonl[.gz]) as drafts.
     Import(crate::cli_import::ImportArgs),
+    /// Harvest a foreign catalog (DCAT or CKAN) as drafts.
+    Harvest {
+        #[command(subcommand)]
+        command: crate::cli_harvest::HarvestCommand,
+    },
     /// Print the OpenAPI 3.1 document (regenerate the committed one:
     /// `cargo run -p api --bin mulu -- openapi > openapi/openapi.json`).
     Openapi,
@@ -202,6 +207,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve(args).await,
         Command::Reindex(args) => crate::reindex_cli::run(args).await,
         Command::Import(args) => crate::cli_import::run(args).await,
+        Command::Harvest { command } => crate::cli_harvest::run(command).await,
         Command::Openapi => {
             print!("{}", crate::openapi::document_json());
             Ok(ExitCode::SUCCESS)

@@ -3,6 +3,7 @@
 pub mod audit_cli;
 pub mod auth;
 pub mod cli;
+pub mod cli_harvest;
 pub mod cli_import;
 pub mod clock;
 pub mod demo;

@@ -9,7 +9,6 @@ use axum::http::{HeaderValue, Method};
 use axum::routing::get;
 use catalog::CatalogError;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -52,7 +51,10 @@ pub fn app(state: AppState, edge: &EdgeOptions) -> Result<Router, CatalogError> 
         )
         .layer(axum::middleware::from_fn(metrics::record))
         .layer(cors(&edge.cors_origins)?)
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            BODY_LIMIT,
+            crate::routes::body_limit,
+        ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

@@ -30,20 +30,38 @@ impl AuditEvent {
     /// The hash over every field but `hash`, in a canonical JSON form (sorted keys, no spaces), so
     /// it survives a round trip through JSONB or TEXT columns.
     pub fn compute_hash(&self) -> String {
-        let payload = Value::Array(vec![
-            Value::from(self.seq),
-            Value::from(self.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
-            Value::from(self.actor.as_str()),
-            Value::from(self.action.as_str()),
-            Value::from(self.entity_type.as_str()),
-            Value::from(self.entity_id.as_str()),
-            self.before.clone().unwrap_or(Value::Null),
-            self.after.clone().unwrap_or(Value::Null),
-            Value::from(self.prev_hash.as_str()),
-        ]);
-        let mut canonical = String::new();
-        write_canonical(&payload, &mut canonical);
+        // The canonical form of the JSON array [seq, at, actor, action, entity_type, entity_id,
+        // before, after, prev_hash], written field by field so the bodies are not copied.
+        let null = Value::Null;
+        let mut canonical = String::with_capacity(1024);
+        canonical.push('[');
+        canonical.push_str(&self.seq.to_string());
+        for text in [
+            &self.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            &self.actor,
+            &self.action,
+            &self.entity_type,
+            &self.entity_id,
+        ] {
+            canonical.push(',');
+            write_json_string(text, &mut canonical);
+        }
+        for body in [&self.before, &self.after] {
+            canonical.push(',');
+            write_canonical(body.as_ref().unwrap_or(&null), &mut canonical);
+        }
+        canonical.push(',');
+        write_json_string(&self.prev_hash, &mut canonical);
+        canonical.push(']');
         hex::encode(Sha256::digest(canonical.as_bytes()))
+    }
+}
+
+/// A string as serde_json writes it (the same escapes as `Value::String(..).to_string()`).
+fn write_json_string(text: &str, out: &mut String) {
+    // Writing JSON to a String cannot fail.
+    if let Ok(quoted) = serde_json::to_string(text) {
+        out.push_str(&quoted);
     }
 }
 
@@ -57,7 +75,7 @@ fn write_canonical(value: &Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                out.push_str(&Value::from(key.as_str()).to_string());
+                write_json_string(key, out);
                 out.push(':');
                 write_canonical(&map[key], out);
             }
@@ -89,26 +107,48 @@ pub struct AuditEntry<'a> {
 
 /// Append an event inside the caller's write transaction, chained to the newest one.
 pub async fn append(tx: &mut dyn WriteTx, entry: AuditEntry<'_>) -> Result<AuditEvent> {
-    let (last_seq, prev_hash) = tx
-        .last_audit()
-        .await?
-        .unwrap_or((0, GENESIS_HASH.to_string()));
-    let mut event = AuditEvent {
-        seq: last_seq + 1,
-        // Microseconds: the precision every backend stores, so the hash verifies after reading back.
-        at: Utc::now().trunc_subsecs(6),
-        actor: entry.actor.to_string(),
-        action: entry.action.to_string(),
-        entity_type: entry.entity_type.to_string(),
-        entity_id: entry.entity_id.to_string(),
-        before: entry.before,
-        after: entry.after,
-        prev_hash,
-        hash: String::new(),
-    };
-    event.hash = event.compute_hash();
+    let event = ChainHead::read(tx).await?.next(entry);
     tx.insert_audit(&event).await?;
     Ok(event)
+}
+
+/// The newest event's sequence number and hash: batch writers chain many events in memory from
+/// here and store them with `WriteTx::insert_audits` (same events as `append` one by one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainHead {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl ChainHead {
+    pub async fn read(tx: &mut dyn WriteTx) -> Result<ChainHead> {
+        let (seq, hash) = tx
+            .last_audit()
+            .await?
+            .unwrap_or((0, GENESIS_HASH.to_string()));
+        Ok(ChainHead { seq, hash })
+    }
+
+    /// The event for `entry`, chained after the head; the head moves to it.
+    pub fn next(&mut self, entry: AuditEntry<'_>) -> AuditEvent {
+        let mut event = AuditEvent {
+            seq: self.seq + 1,
+            // Microseconds: the precision every backend stores, so the hash verifies after reading back.
+            at: Utc::now().trunc_subsecs(6),
+            actor: entry.actor.to_string(),
+            action: entry.action.to_string(),
+            entity_type: entry.entity_type.to_string(),
+            entity_id: entry.entity_id.to_string(),
+            before: entry.before,
+            after: entry.after,
+            prev_hash: std::mem::take(&mut self.hash),
+            hash: String::new(),
+        };
+        event.hash = event.compute_hash();
+        self.seq = event.seq;
+        self.hash = event.hash.clone();
+        event
+    }
 }
 
 /// The first event that breaks the chain, and how.
@@ -215,6 +255,32 @@ mod tests {
         };
         e.hash = e.compute_hash();
         e
+    }
+
+    /// The hash as first defined (a JSON array built as a `Value`): chains stored before the
+    /// allocation-free version must still verify.
+    #[test]
+    fn hash_is_unchanged_from_the_value_form() {
+        let mut e = event(7, GENESIS_HASH);
+        e.actor = "provider:\"引号\"\n\u{1}".into();
+        e.after = Some(serde_json::json!({"z": [1, {"b": null, "a": "文本\t"}], "a": 1.5}));
+        let payload = Value::Array(vec![
+            Value::from(e.seq),
+            Value::from(e.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
+            Value::from(e.actor.as_str()),
+            Value::from(e.action.as_str()),
+            Value::from(e.entity_type.as_str()),
+            Value::from(e.entity_id.as_str()),
+            e.before.clone().unwrap_or(Value::Null),
+            e.after.clone().unwrap_or(Value::Null),
+            Value::from(e.prev_hash.as_str()),
+        ]);
+        let mut canonical = String::new();
+        write_canonical(&payload, &mut canonical);
+        assert_eq!(
+            e.compute_hash(),
+            hex::encode(Sha256::digest(canonical.as_bytes()))
+        );
     }
 
     #[test]

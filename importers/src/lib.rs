@@ -3,6 +3,8 @@
 
 pub mod columns;
 pub mod corpus;
+pub mod harvest;
+pub mod report;
 pub mod rows;
 pub mod sheet;
 pub mod template;

@@ -465,6 +465,11 @@ fn validation_problem(
     layout.problem(p.row, column_for(&RESOURCE_COLUMNS, field), None, message)
 }
 
+/// The resource sheet's header for a `ResourceContent` field ("" when it has none).
+pub fn column_for_field(field: &str) -> &'static str {
+    column_for(&RESOURCE_COLUMNS, field)
+}
+
 fn column_for(columns: &[Column], field: &str) -> &'static str {
     let base = field.split(['.', '[']).next().unwrap_or(field);
     columns

@@ -6,6 +6,7 @@ mod crash;
 mod demands;
 mod edge;
 mod exchange;
+mod import;
 mod no_leaks;
 mod openapi;
 mod public_api;

@@ -10,6 +10,7 @@ mod directory;
 mod disclosures;
 mod exchange;
 mod health;
+mod imports;
 mod public;
 mod registrations;
 mod resources;
@@ -24,6 +25,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
+
+pub use imports::body_limit;
 
 /// Every documented operation; the OpenAPI document is collected from these.
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -43,6 +46,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(amendments::routes())
         .merge(samples::routes())
         .merge(search::routes())
+        .merge(imports::routes())
 }
 
 /// The API plus its document at `/api/v1/openapi.json` and Swagger UI (vendored) at `/docs`.

@@ -111,6 +111,38 @@ pub(crate) async fn insert<T: Entity>(
     Ok(())
 }
 
+/// Insert many new entities with multi-row statements, each with its own audit event (chained
+/// in memory): the same rows and events as `insert` one by one. Returns the stored records.
+pub(crate) async fn insert_many<T: Entity>(
+    tx: &mut dyn WriteTx,
+    actor: &Actor,
+    action: &str,
+    values: &[T],
+) -> Result<Vec<Record>> {
+    let records = values
+        .iter()
+        .map(|v| to_record(v, 1))
+        .collect::<Result<Vec<_>>>()?;
+    tx.insert_many(T::TABLE, &records).await?;
+    let mut head = audit::ChainHead::read(tx).await?;
+    let actor = actor.audit_name();
+    let events: Vec<_> = records
+        .iter()
+        .map(|r| {
+            head.next(AuditEntry {
+                actor: &actor,
+                action,
+                entity_type: T::TYPE,
+                entity_id: &r.id,
+                before: None,
+                after: Some(r.body.clone()),
+            })
+        })
+        .collect();
+    tx.insert_audits(&events).await?;
+    Ok(records)
+}
+
 /// Save `after` over `before`. With `if_match`, refuse unless the caller read the current row version.
 pub(crate) async fn update<T: Entity>(
     tx: &mut dyn WriteTx,

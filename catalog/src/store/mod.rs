@@ -147,6 +147,14 @@ pub trait WriteTx: Send {
     async fn put_version(&mut self, version: &VersionRecord) -> Result<()>;
     /// Next value of a named counter, starting at 1 (resource codes, edition numbers).
     async fn next_sequence(&mut self, name: &str) -> Result<i64>;
+    /// Reserve the next `count` (≥ 1) values of a named counter at once; returns the first.
+    async fn reserve_sequence(&mut self, name: &str, count: i64) -> Result<i64>;
+    /// Insert new rows with multi-row INSERTs: the same rows `insert` would write one by one.
+    async fn insert_many(&mut self, table: Table, records: &[Record]) -> Result<()>;
+    /// `put_version` for many versions, with multi-row statements.
+    async fn put_versions(&mut self, versions: &[VersionRecord]) -> Result<()>;
+    /// Store events already chained in memory (see `audit::ChainHead`), in batches.
+    async fn insert_audits(&mut self, events: &[AuditEvent]) -> Result<()>;
     /// The newest audit event's sequence number and hash.
     async fn last_audit(&mut self) -> Result<Option<(i64, String)>>;
     async fn insert_audit(&mut self, event: &AuditEvent) -> Result<()>;

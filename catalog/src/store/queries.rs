@@ -16,6 +16,10 @@ macro_rules! shared_queries {
         const RECORD_COLUMNS: &str =
             "id, natural_key, owner_id, status, public, row_version, created_at, updated_at, body";
 
+        /// Rows per multi-row statement: at most 10 binds a row stays far below SQLite's 32,766
+        /// and PostgreSQL's 65,535 bound parameters.
+        const BATCH_ROWS: usize = 1000;
+
         fn record_from_row(row: &DbRow) -> Result<Record> {
             Ok(Record {
                 id: row.try_get("id")?,
@@ -241,6 +245,94 @@ macro_rules! shared_queries {
             Ok(row.try_get("value")?)
         }
 
+        pub(super) async fn reserve_sequence(
+            conn: &mut Conn,
+            name: &str,
+            count: i64,
+        ) -> Result<i64> {
+            let row = sqlx::query(
+                "INSERT INTO sequences (name, value) VALUES ($1, $2) ON CONFLICT (name) \
+                 DO UPDATE SET value = sequences.value + $3 RETURNING value",
+            )
+            .bind(name)
+            .bind(count)
+            .bind(count)
+            .fetch_one(&mut *conn)
+            .await?;
+            let last: i64 = row.try_get("value")?;
+            Ok(last - count + 1)
+        }
+
+        pub(super) async fn insert_many(
+            conn: &mut Conn,
+            table: Table,
+            records: &[Record],
+        ) -> Result<()> {
+            for chunk in records.chunks(BATCH_ROWS) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(format!(
+                    "INSERT INTO {} ({RECORD_COLUMNS}) ",
+                    table.name()
+                ));
+                q.push_values(chunk, |mut b, r| {
+                    b.push_bind(&r.id)
+                        .push_bind(&r.natural_key)
+                        .push_bind(&r.owner_id)
+                        .push_bind(&r.status)
+                        .push_bind(r.public)
+                        .push_bind(r.row_version)
+                        .push_bind(r.created_at)
+                        .push_bind(r.updated_at)
+                        .push_bind(Json(&r.body));
+                });
+                q.build().execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
+        pub(super) async fn put_versions(conn: &mut Conn, versions: &[VersionRecord]) -> Result<()> {
+            for chunk in versions.chunks(BATCH_ROWS) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO resource_versions (resource_id, version, status, recorded_at, body) ",
+                );
+                q.push_values(chunk, |mut b, v| {
+                    b.push_bind(&v.resource_id)
+                        .push_bind(v.version)
+                        .push_bind(&v.status)
+                        .push_bind(v.recorded_at)
+                        .push_bind(Json(&v.body));
+                });
+                q.push(
+                    " ON CONFLICT (resource_id, version) DO UPDATE SET status = excluded.status, \
+                     recorded_at = excluded.recorded_at, body = excluded.body",
+                );
+                q.build().execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
+        pub(super) async fn insert_audits(conn: &mut Conn, events: &[AuditEvent]) -> Result<()> {
+            for chunk in events.chunks(BATCH_ROWS) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO audit_events (seq, at, actor, action, entity_type, entity_id, \
+                     before_body, after_body, prev_hash, hash) ",
+                );
+                q.push_values(chunk, |mut b, e| {
+                    b.push_bind(e.seq)
+                        .push_bind(e.at)
+                        .push_bind(&e.actor)
+                        .push_bind(&e.action)
+                        .push_bind(&e.entity_type)
+                        .push_bind(&e.entity_id)
+                        .push_bind(e.before.as_ref().map(Json))
+                        .push_bind(e.after.as_ref().map(Json))
+                        .push_bind(&e.prev_hash)
+                        .push_bind(&e.hash);
+                });
+                q.build().execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
         pub(super) async fn last_audit(conn: &mut Conn) -> Result<Option<(i64, String)>> {
             let row = sqlx::query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
                 .fetch_optional(&mut *conn)
@@ -352,6 +444,18 @@ macro_rules! shared_queries {
             }
             async fn next_sequence(&mut self, name: &str) -> Result<i64> {
                 next_sequence(&mut self.0, name).await
+            }
+            async fn reserve_sequence(&mut self, name: &str, count: i64) -> Result<i64> {
+                reserve_sequence(&mut self.0, name, count).await
+            }
+            async fn insert_many(&mut self, table: Table, records: &[Record]) -> Result<()> {
+                insert_many(&mut self.0, table, records).await
+            }
+            async fn put_versions(&mut self, versions: &[VersionRecord]) -> Result<()> {
+                put_versions(&mut self.0, versions).await
+            }
+            async fn insert_audits(&mut self, events: &[AuditEvent]) -> Result<()> {
+                insert_audits(&mut self.0, events).await
             }
             async fn last_audit(&mut self) -> Result<Option<(i64, String)>> {
                 last_audit(&mut self.0).await

@@ -59,4 +59,6 @@ for_each_backend!(
     webhook_deliveries_are_queued_once_claimed_once_and_retried,
     disclosures_are_published_corrected_and_listed_publicly,
     disclosure_obligations_follow_authorizations_in_force,
+    batch_import_stores_every_row_version_and_audit_event,
+    batch_import_is_all_or_nothing,
 );

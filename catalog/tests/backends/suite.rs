@@ -20,6 +20,9 @@ use crate::fixtures::{Env, content, uscc_for};
 #[path = "exchange.rs"]
 mod exchange;
 pub use exchange::*;
+#[path = "imports.rs"]
+mod imports;
+pub use imports::*;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()

@@ -1,0 +1,244 @@
+//! Batch import of a provider's directory (GZ 6 接口/模板导入): the filled template (.xlsx or
+//! .csv) or a JSON Lines corpus file is the request body; every valid row becomes a draft of the
+//! caller's organization in one transaction, or nothing is written and the full report (row,
+//! column, Chinese message of every problem) comes back as a 422 problem. The empty templates are
+//! public downloads.
+
+use std::sync::OnceLock;
+
+use axum::Json;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_LENGTH};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http_body_util::Limited;
+use importers::report::{ImportMode, ImportReport, SourceFormat, import_prepared, prepare};
+use importers::template::{csv_template, xlsx_template};
+use serde::{Deserialize, Serialize};
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::{As, Providers};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::ApiQuery;
+use crate::openapi::Problems;
+use crate::state::AppState;
+
+/// Where files are uploaded; the one route with a larger body limit.
+const UPLOAD_PATH: &str = "/api/v1/imports";
+/// Largest upload: a directory of ~100,000 rows as xlsx, or the whole open-data corpus as JSONL.
+pub const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upload))
+        .routes(routes!(xlsx))
+        .routes(routes!(csv))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ImportQuery {
+    /// Import the valid rows and report the rest (default: all or nothing).
+    partial: Option<bool>,
+    /// Validate and report only; nothing is written.
+    dry_run: Option<bool>,
+}
+
+/// A refused import: the problem, and the full report of every row.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ImportProblem {
+    #[serde(flatten)]
+    pub problem: Problem,
+    pub report: ImportReport,
+}
+
+/// Import a directory file as drafts of the caller's organization. The body is the file itself:
+/// a filled template (`application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`,
+/// `text/csv`) or open-data corpus records (`application/x-ndjson`, optionally `application/gzip`);
+/// with `application/octet-stream` the kind is recognized from the bytes. Up to 64 MiB.
+/// All or nothing unless `partial=true`: a file with any problem is refused with 422 and the
+/// full report, and nothing is written. 201 when drafts were created, 200 for a clean dry run.
+#[utoipa::path(post, path = "/api/v1/imports", operation_id = "import_directory", tag = "workspace",
+    security(("bearer" = ["provider"])), params(ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream",
+                 description = "模板文件（.xlsx / .csv）或 JSON Lines 目录记录本身；\
+                                Content-Type 可写明具体类型"),
+    responses(Problems,
+        (status = 201, body = ImportReport, description = "已创建草稿（partial 时报告中含被拒绝的行）"),
+        (status = 200, body = ImportReport, description = "试运行：文件无问题，未写入"),
+        (status = 422, body = ImportProblem, content_type = "application/problem+json",
+         description = "文件有问题，未写入任何数据；report 列出每个问题的行、列与说明")))]
+async fn upload(
+    State(state): State<AppState>,
+    As(actor, _): As<Providers>,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: Body,
+) -> ApiResult<Response> {
+    let declared = match headers.get(header::CONTENT_TYPE) {
+        None => None,
+        Some(v) => {
+            let media_type = v.to_str().unwrap_or("?");
+            SourceFormat::from_media_type(media_type).map_err(|detail| {
+                ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported-media-type",
+                    "不支持的内容类型",
+                    detail,
+                )
+            })?
+        }
+    };
+    // Bounded by `body_limit` below; a longer body fails here.
+    let bytes = to_bytes(body, usize::MAX).await.map_err(|_| too_large())?;
+    let provider_id = actor
+        .org_id
+        .ok_or_else(|| ApiError::bad_request("Authorization", "令牌未关联机构"))?;
+    let format = declared.unwrap_or_else(|| SourceFormat::sniff(&bytes));
+    // Reading a large workbook is CPU work: keep it off the async workers.
+    let prepared = tokio::task::spawn_blocking(move || prepare(&bytes, format, "上传文件"))
+        .await
+        .map_err(|_| ApiError::unavailable("文件解析中断，请重试"))?;
+    let mode = ImportMode {
+        partial: q.partial.unwrap_or(false),
+        dry_run: q.dry_run.unwrap_or(false),
+    };
+    let report =
+        import_prepared(&state.catalog, &actor, provider_id, prepared, mode, |_| {}).await?;
+    if report.imported == 0 && !report.problems.is_empty() {
+        return Ok(refused(report));
+    }
+    let status = if report.imported > 0 {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(report)).into_response())
+}
+
+fn refused(report: ImportReport) -> Response {
+    let detail = match report.problems.first() {
+        Some(p) if p.row == 0 => format!("文件无法导入：{}", p.message),
+        _ => format!(
+            "文件中 {} 行有问题（共 {} 个问题），未写入任何数据；请按报告逐项修改后重新上传",
+            report.rejected,
+            report.problems.len()
+        ),
+    };
+    let ApiError(mut problem) = ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "import-rejected",
+        "导入文件有问题",
+        detail,
+    );
+    problem.field = Some("body".to_string());
+    let mut response = (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(ImportProblem { problem, report }),
+    )
+        .into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    response
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload-too-large",
+        "请求体过大",
+        format!(
+            "导入文件不能超过 {} MiB；请拆分后分批导入",
+            IMPORT_BODY_LIMIT / 1024 / 1024
+        ),
+    )
+}
+
+/// The body limit of every request: `default`, and `IMPORT_BODY_LIMIT` for uploads. A declared
+/// length over the limit is refused before reading; a longer body fails when it is read.
+pub async fn body_limit(State(default): State<usize>, request: Request, next: Next) -> Response {
+    let limit = if request.uri().path() == UPLOAD_PATH {
+        IMPORT_BODY_LIMIT
+    } else {
+        default
+    };
+    let declared = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        let mut e = too_large();
+        if limit != IMPORT_BODY_LIMIT {
+            e.0.detail = format!("请求体不能超过 {} KiB", limit / 1024);
+        }
+        return e.into_response();
+    }
+    next.run(request.map(|body| Body::new(Limited::new(body, limit))))
+        .await
+}
+
+/// A template served as a download.
+fn attachment(bytes: &'static [u8], content_type: &'static str, file_name: &str) -> Response {
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"directory-template\"; filename*=UTF-8''{}",
+        percent(file_name)
+    )) {
+        h.insert(CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    response
+}
+
+fn percent(name: &str) -> String {
+    name.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The empty directory template as an Excel workbook: the resource sheet, the data-item sheet,
+/// drop-downs of every enumerated column and a guide. Public.
+#[utoipa::path(get, path = "/api/v1/import-templates/directory.xlsx", operation_id = "directory_template_xlsx",
+    tag = "workspace",
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               body = Vec<u8>), Problems))]
+async fn xlsx() -> ApiResult<Response> {
+    static TEMPLATE: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+    let bytes = TEMPLATE
+        .get_or_init(|| xlsx_template().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| {
+            tracing::error!(error = %e, "xlsx template");
+            ApiError::unavailable("模板暂时无法生成")
+        })?;
+    Ok(attachment(bytes, XLSX, "资源目录导入模板.xlsx"))
+}
+
+/// The resource sheet of the template as CSV (UTF-8 with BOM, so Excel opens it in Chinese),
+/// with one example row. Public.
+#[utoipa::path(get, path = "/api/v1/import-templates/directory.csv", operation_id = "directory_template_csv",
+    tag = "workspace",
+    responses((status = 200, content_type = "text/csv", body = String), Problems))]
+async fn csv() -> Response {
+    static TEMPLATE: OnceLock<Vec<u8>> = OnceLock::new();
+    let bytes = TEMPLATE.get_or_init(csv_template);
+    attachment(bytes, "text/csv; charset=utf-8", "资源目录导入模板.csv")
+}

@@ -1,0 +1,432 @@
+//! Batch import over HTTP and from the command line: templates download and open in a spreadsheet
+//! reader; a good workbook becomes drafts (the provider's, invisible to the public); a broken
+//! workbook or wrong enumerations are refused with the full report and change nothing; partial
+//! mode imports the good rows; `mulu import` reads real corpus records.
+
+use std::io::{BufRead, BufReader, Cursor, Write};
+
+use calamine::{Reader, open_workbook_auto_from_rs};
+use importers::columns::{ITEM_SHEET, RESOURCE_SHEET};
+use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::Value;
+
+use crate::server::{Api, MULU, Server, mulu};
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const PROVIDER: &str = "11510500000000002H";
+
+fn token(out: &str) -> String {
+    out.split_whitespace()
+        .find(|w| w.starts_with("mulu_"))
+        .unwrap_or_else(|| panic!("no token in {out}"))
+        .to_string()
+}
+
+/// A data administration (reads the audit trail) and a provider, with a token each.
+fn setup(d: &std::path::Path) -> (String, String) {
+    for (uscc, name, region, kind) in [
+        ("11510000000000001L", "省数据局", "510000", "data_admin"),
+        (PROVIDER, "市交通运输局", "510500", "provider"),
+    ] {
+        mulu(
+            d,
+            &[
+                "org", "create", "--uscc", uscc, "--name", name, "--region", region, "--kind",
+                kind,
+            ],
+        );
+    }
+    let admin = token(&mulu(
+        d,
+        &[
+            "token",
+            "create",
+            "--org",
+            "11510000000000001L",
+            "--role",
+            "data_admin",
+            "--name",
+            "a",
+        ],
+    ));
+    let provider = token(&mulu(
+        d,
+        &[
+            "token", "create", "--org", PROVIDER, "--role", "provider", "--name", "p",
+        ],
+    ));
+    (admin, provider)
+}
+
+struct Upload {
+    status: StatusCode,
+    content_type: String,
+    body: Value,
+}
+
+async fn upload(api: &Api, token: Option<&str>, query: &str, ct: &str, bytes: Vec<u8>) -> Upload {
+    let mut request = api
+        .http
+        .post(api.server.url(&format!("/api/v1/imports{query}")))
+        .header(CONTENT_TYPE, ct)
+        .body(bytes);
+    if let Some(t) = token {
+        request = request.bearer_auth(t);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let body = response.json().await.unwrap_or(Value::Null);
+    Upload {
+        status,
+        content_type,
+        body,
+    }
+}
+
+/// (resources the administration sees, audit events), to prove a refusal wrote nothing.
+async fn state(api: &Api, admin: &str) -> (usize, i64) {
+    let (s, list, _) = api
+        .call(
+            Method::GET,
+            "/api/v1/workspace/resources?limit=500",
+            Some(admin),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    let (s, chain, _) = api
+        .call(Method::GET, "/api/v1/audit/verify", Some(admin), None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{chain}");
+    assert!(chain["first_break"].is_null(), "{chain}");
+    (
+        list["items"].as_array().unwrap().len(),
+        chain["events"].as_i64().unwrap(),
+    )
+}
+
+/// A workbook with the downloaded template's resource-sheet headers and these rows.
+fn filled_workbook(headers: &[String], rows: &[Vec<(&str, &str)>]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(RESOURCE_SHEET).unwrap();
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(0, c as u16, h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (header, value) in row {
+            let c = headers
+                .iter()
+                .position(|h| h.trim_end_matches('*') == *header)
+                .unwrap_or_else(|| panic!("template has no column {header}: {headers:?}"));
+            sheet.write_string(r as u32 + 1, c as u16, *value).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+fn row<'a>(name: &'a str, grade: &'a str, frequency: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("资源名称", name),
+        ("资源摘要", "线路、站点与首末班时间"),
+        ("数据分级", grade),
+        ("共享类型", "无条件共享"),
+        ("开放类型", "无条件开放"),
+        ("更新频率", frequency),
+    ]
+}
+
+fn names(list: &Value) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["content"]["name"]
+                .as_str()
+                .or(r["name"].as_str())
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn uploads_import_all_or_nothing_with_a_full_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (admin, provider) = setup(d);
+    let api = Api {
+        http: Client::new(),
+        server: Server::start(&[
+            "--data-dir",
+            d.to_str().unwrap(),
+            "--public-rate",
+            "100000",
+            "--public-burst",
+            "100000",
+        ]),
+    };
+
+    // The templates are public downloads; the workbook opens in a spreadsheet reader.
+    let response = api
+        .http
+        .get(api.server.url("/api/v1/import-templates/directory.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[CONTENT_TYPE], XLSX);
+    assert!(
+        response.headers()[CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let template = response.bytes().await.unwrap().to_vec();
+    let mut book = open_workbook_auto_from_rs(Cursor::new(template)).unwrap();
+    let sheets = book.sheet_names();
+    assert!(sheets.contains(&RESOURCE_SHEET.to_string()), "{sheets:?}");
+    assert!(sheets.contains(&ITEM_SHEET.to_string()), "{sheets:?}");
+    let range = book.worksheet_range(RESOURCE_SHEET).unwrap();
+    let headers: Vec<String> = range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert!(headers.iter().any(|h| h.starts_with("更新频率")), "{headers:?}");
+
+    let response = api
+        .http
+        .get(api.server.url("/api/v1/import-templates/directory.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv_template = response.bytes().await.unwrap().to_vec();
+    assert!(csv_template.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
+
+    let before = state(&api, &admin).await;
+
+    // Only providers upload.
+    let good = filled_workbook(
+        &headers,
+        &[
+            row("公交线路导入测试", "一般数据/2", "每月"),
+            row("出租车站点导入测试", "一般数据", "每日"),
+        ],
+    );
+    let anonymous = upload(&api, None, "", XLSX, good.clone()).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let wrong_role = upload(&api, Some(&admin), "", XLSX, good.clone()).await;
+    assert_eq!(wrong_role.status, StatusCode::FORBIDDEN);
+    let json = upload(&api, Some(&provider), "", "application/json", b"{}".to_vec()).await;
+    assert_eq!(json.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", json.body);
+    assert_eq!(state(&api, &admin).await, before);
+
+    // A dry run validates and writes nothing.
+    let dry = upload(&api, Some(&provider), "?dry_run=true", XLSX, good.clone()).await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
+    assert_eq!(dry.body["valid_rows"], 2);
+    assert_eq!(dry.body["imported"], 0);
+    assert_eq!(state(&api, &admin).await, before);
+
+    // A good workbook: two drafts of the caller's organization, one audit event each.
+    let done = upload(&api, Some(&provider), "", XLSX, good).await;
+    assert_eq!(done.status, StatusCode::CREATED, "{}", done.body);
+    assert_eq!(done.body["imported"], 2);
+    assert_eq!(done.body["problems"], serde_json::json!([]));
+    let codes = done.body["codes"].as_array().unwrap();
+    assert_eq!(codes.len(), 2);
+    assert!(codes[0].as_str().unwrap().contains("510500"), "{codes:?}");
+    let after_good = state(&api, &admin).await;
+    assert_eq!(after_good, (before.0 + 2, before.1 + 2));
+
+    let (s, own, _) = api
+        .call(
+            Method::GET,
+            "/api/v1/workspace/resources?status=draft",
+            Some(&provider),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{own}");
+    let own_names = names(&own);
+    assert!(own_names.contains(&"公交线路导入测试".to_string()), "{own}");
+    assert!(own_names.contains(&"出租车站点导入测试".to_string()));
+    let (s, public, _) = api
+        .call(Method::GET, "/api/v1/resources?limit=500", None, None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!public.to_string().contains("导入测试"), "drafts are not public");
+    let id = own["items"][0]["id"].as_str().unwrap();
+    let (s, _, _) = api
+        .call(Method::GET, &format!("/api/v1/resources/{id}"), None, None)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // A broken workbook: 422 problem with the report, nothing written.
+    let broken = upload(
+        &api,
+        Some(&provider),
+        "",
+        XLSX,
+        b"PK\x03\x04this is not a workbook".to_vec(),
+    )
+    .await;
+    assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", broken.body);
+    assert_eq!(broken.content_type, "application/problem+json");
+    assert_eq!(broken.body["status"], 422);
+    let problems = broken.body["report"]["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{}", broken.body);
+    assert_eq!(problems[0]["row"], 0);
+    assert!(problems[0]["message"].as_str().unwrap().contains("Excel"));
+    assert_eq!(state(&api, &admin).await, after_good);
+
+    // Wrong enumerations in a CSV: every bad cell reported, nothing written.
+    let mut csv = csv_template.clone();
+    let header = String::from_utf8(csv_template[3..].to_vec()).unwrap();
+    let header = header.lines().next().unwrap();
+    let columns: Vec<&str> = header.split(',').collect();
+    let line = |values: &[(&str, &str)]| {
+        columns
+            .iter()
+            .map(|c| {
+                values
+                    .iter()
+                    .find(|(h, _)| c.trim_end_matches('*') == *h)
+                    .map_or("", |(_, v)| *v)
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    writeln!(csv, "{}", line(&row("道路名录导入测试", "秘密", "每季度"))).unwrap();
+    writeln!(csv, "{}", line(&row("桥梁名录导入测试", "一般数据/2", "季度"))).unwrap();
+    let refused = upload(&api, Some(&provider), "", "text/csv", csv.clone()).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(refused.content_type, "application/problem+json");
+    let report = &refused.body["report"];
+    assert_eq!(report["total_rows"], 3, "{report}");
+    assert_eq!(report["rejected"], 2);
+    assert_eq!(report["imported"], 0);
+    let at = |row: i64, column: &str| {
+        report["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["row"] == row && p["column"] == column)
+            .unwrap_or_else(|| panic!("no problem at row {row} column {column}: {report}"))
+            .clone()
+    };
+    let grade = at(3, "数据分级");
+    assert!(grade["message"].as_str().unwrap().contains("秘密"), "{grade}");
+    assert_eq!(grade["value"], "秘密");
+    assert!(grade["cell"].as_str().unwrap().ends_with('3'));
+    let frequency = at(4, "更新频率");
+    assert!(
+        frequency["message"].as_str().unwrap().contains("每季度"),
+        "the near miss is named: {frequency}"
+    );
+    assert_eq!(state(&api, &admin).await, after_good);
+
+    // Partial: the template's example row goes in, the two bad rows are reported.
+    let partial = upload(&api, Some(&provider), "?partial=true", "text/csv", csv).await;
+    assert_eq!(partial.status, StatusCode::CREATED, "{}", partial.body);
+    assert_eq!(partial.body["imported"], 1);
+    assert_eq!(partial.body["rejected"], 2);
+    assert!(!partial.body["problems"].as_array().unwrap().is_empty());
+    assert_eq!(
+        state(&api, &admin).await,
+        (after_good.0 + 1, after_good.1 + 1)
+    );
+
+    // Garbage as octet-stream is a client error.
+    let garbage = upload(
+        &api,
+        Some(&provider),
+        "",
+        "application/octet-stream",
+        vec![0xff, 0x00, 0x13, 0x37],
+    )
+    .await;
+    assert!(garbage.status.is_client_error(), "{}", garbage.status);
+}
+
+#[test]
+fn mulu_import_reads_real_corpus_records_and_reports_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    setup(d);
+    // 300 lines of the real corpus (the built-in sample when it is absent).
+    let sample = d.join("sample.jsonl");
+    let lines: Vec<String> = match importers::corpus::default_corpus_path() {
+        Some(path) => {
+            let file = std::fs::File::open(path).unwrap();
+            BufReader::new(flate2::read::GzDecoder::new(file))
+                .lines()
+                .take(300)
+                .map(Result::unwrap)
+                .collect()
+        }
+        None => include_str!("../../importers/src/builtin_sample.jsonl")
+            .lines()
+            .map(str::to_string)
+            .collect(),
+    };
+    std::fs::write(&sample, lines.join("\n")).unwrap();
+    let out = std::process::Command::new(MULU)
+        .arg("import")
+        .arg(&sample)
+        .args(["--provider", PROVIDER, "--json", "--data-dir"])
+        .arg(d)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["total_rows"], lines.len());
+    assert_eq!(report["imported"], lines.len());
+    assert_eq!(report["codes"].as_array().unwrap().len(), lines.len());
+    assert!(
+        !report["normalized"].as_array().unwrap().is_empty(),
+        "the corpus always needs normalizing: {report}"
+    );
+    let verify = std::process::Command::new(MULU)
+        .args(["audit", "verify", "--data-dir"])
+        .arg(d)
+        .output()
+        .unwrap();
+    assert!(verify.status.success(), "the chain verifies after a batch import");
+
+    // A file with a bad line is refused as a whole (exit 1), with the line in the report.
+    let bad = d.join("bad.jsonl");
+    std::fs::write(&bad, format!("{}\nnot json\n", lines[0])).unwrap();
+    let out = std::process::Command::new(MULU)
+        .arg("import")
+        .arg(&bad)
+        .args(["--provider", PROVIDER, "--json", "--data-dir"])
+        .arg(d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["imported"], 0);
+    assert_eq!(report["problems"][0]["row"], 2);
+}
