@@ -419,7 +419,7 @@ async fn package_search(state: &AppState, base: &str, params: &Params) -> CkanRe
                         ids: Some(ranked.clone()),
                         order: order(sort),
                         limit: ranked.len() as i64,
-                        ..filtered
+                        ..filtered.clone()
                     },
                 )
                 .await?;
