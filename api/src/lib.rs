@@ -11,6 +11,7 @@ pub mod error;
 pub mod extract;
 pub mod housekeeping;
 pub mod indexer;
+pub mod interop;
 pub mod middleware;
 pub mod openapi;
 pub mod portal;

@@ -18,3 +18,4 @@ pub use service::{
     Versioned,
 };
 pub use service::{ClaimedDelivery, DeliveryQuery, SampleDownload};
+pub use service::{PublicCatalogPage, PublicEntry, PublicItem, PublicKind};

@@ -55,6 +55,7 @@ pub fn router(state: AppState) -> Router {
     let document = crate::openapi::finish(document);
     api.with_state(state.clone())
         .merge(SwaggerUi::new("/docs").url("/api/v1/openapi.json", document))
+        .merge(crate::interop::router().with_state(state.clone()))
         .merge(crate::portal::router().with_state(state))
         .fallback(fallback)
 }

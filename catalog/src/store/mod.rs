@@ -5,6 +5,7 @@
 //! and writes inside one `WriteTx`, so every backend enforces exactly the same rules.
 
 mod postgres;
+mod public_page;
 mod queries;
 mod sqlite;
 
@@ -13,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 pub use postgres::PostgresStore;
+pub use public_page::{PublicOrder, PublicPage};
 pub use sqlite::SqliteStore;
 
 use crate::audit::AuditEvent;
@@ -117,6 +119,8 @@ pub trait Store: Send + Sync + 'static {
     async fn get_by_key(&self, table: Table, key: &str) -> Result<Option<Record>>;
     async fn list(&self, table: Table, filter: &RecordFilter) -> Result<Vec<Record>>;
     async fn count(&self, table: Table) -> Result<i64>;
+    /// Public rows of several tables as one list: the filtered total and one page of it.
+    async fn public_page(&self, q: &PublicPage) -> Result<(i64, Vec<(Table, Record)>)>;
     async fn version(&self, resource_id: &str, version: i64) -> Result<Option<VersionRecord>>;
     async fn versions(&self, resource_id: &str) -> Result<Vec<VersionRecord>>;
     /// Audit events with `seq > after_seq`, oldest first.

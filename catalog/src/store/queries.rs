@@ -133,6 +133,8 @@ macro_rules! shared_queries {
             rows.iter().map(record_from_row).collect()
         }
 
+        crate::store::public_page::public_page_query!();
+
         pub(super) async fn count(conn: &mut Conn, table: Table) -> Result<i64> {
             let sql = format!("SELECT COUNT(*) AS n FROM {}", table.name());
             let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -490,6 +492,12 @@ macro_rules! shared_queries {
             }
             async fn count(&self, table: Table) -> Result<i64> {
                 count(&mut *self.pool.acquire().await?, table).await
+            }
+            async fn public_page(
+                &self,
+                q: &crate::store::PublicPage,
+            ) -> Result<(i64, Vec<(Table, Record)>)> {
+                public_page(&mut *self.pool.acquire().await?, q).await
             }
             async fn version(&self, resource_id: &str, v: i64) -> Result<Option<VersionRecord>> {
                 version(&mut *self.pool.acquire().await?, resource_id, v).await

@@ -1,0 +1,560 @@
+//! A read-only CKAN Action API (`/api/3/action/*`, `/api/action/*`, GET and POST) over the public
+//! catalog, so CKAN harvesters and `ckanapi` can copy it. Responses use CKAN's envelope
+//! (`help`, `success`, `result` / `error.__type`) and its status codes.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use catalog::PublicEntry;
+use catalog::domain::Uscc;
+use catalog::domain::organization::{OrgStatus, Organization};
+use catalog::store::{PublicOrder, PublicPage, RecordFilter};
+use search::{EntityKind, SearchRequest, Viewer};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::ckan_package::{organization_dict, owners, package_dict};
+use super::ckan_query::{Filters, Invalid, Params, Sort, parse_fq, parse_sort};
+use super::{PackageRef, base_url, org_name, package_name, parse_package_ref, vocab};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// CKAN's `ckan.search.rows_max`: larger `rows` are capped, not refused.
+const ROWS_MAX: i64 = 1000;
+/// How many text-search matches `q` considers (by relevance) before `fq`, sort and paging.
+const SEARCH_CAP: usize = 1000;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/3/action/{action}", get(get_action).post(post_action))
+        .route("/api/action/{action}", get(get_action).post(post_action))
+}
+
+/// The error half of CKAN's envelope.
+enum CkanError {
+    /// 409 `Validation Error` with field → messages.
+    Validation(Invalid),
+    /// 404 `Not Found Error`.
+    NotFound(String),
+    /// 400 with a bare JSON string, as CKAN answers unknown actions and unreadable bodies.
+    BadRequest(String),
+    /// Anything on our side, with its status.
+    Internal(StatusCode, String),
+}
+
+impl From<Invalid> for CkanError {
+    fn from(e: Invalid) -> Self {
+        CkanError::Validation(e)
+    }
+}
+
+impl From<ApiError> for CkanError {
+    fn from(e: ApiError) -> Self {
+        let status = StatusCode::from_u16(e.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        match status {
+            StatusCode::NOT_FOUND => CkanError::NotFound("Not found".into()),
+            s if s.is_client_error() => CkanError::Validation(Invalid::new(
+                e.0.field.as_deref().unwrap_or("query"),
+                e.0.detail,
+            )),
+            s => CkanError::Internal(s, e.0.detail),
+        }
+    }
+}
+
+impl From<catalog::CatalogError> for CkanError {
+    fn from(e: catalog::CatalogError) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
+type CkanResult<T> = Result<T, CkanError>;
+
+fn help_url(base: &str, action: &str) -> String {
+    format!("{base}/api/3/action/help_show?name={action}")
+}
+
+fn envelope(base: &str, action: &str, outcome: CkanResult<Value>) -> Response {
+    let help = help_url(base, action);
+    let (status, body) = match outcome {
+        Ok(result) => (
+            StatusCode::OK,
+            json!({ "help": help, "success": true, "result": result }),
+        ),
+        Err(CkanError::Validation(e)) => (
+            StatusCode::CONFLICT,
+            json!({ "help": help, "success": false,
+                    "error": { "__type": "Validation Error", e.field: [e.message] } }),
+        ),
+        Err(CkanError::NotFound(message)) => (
+            StatusCode::NOT_FOUND,
+            json!({ "help": help, "success": false,
+                    "error": { "__type": "Not Found Error", "message": message } }),
+        ),
+        Err(CkanError::BadRequest(message)) => {
+            (StatusCode::BAD_REQUEST, Value::String(format!("Bad request - {message}")))
+        }
+        Err(CkanError::Internal(status, message)) => (
+            status,
+            json!({ "help": help, "success": false,
+                    "error": { "__type": "Internal Server Error", "message": message } }),
+        ),
+    };
+    let mut response = (status, axum::Json(body)).into_response();
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-cache"),
+    );
+    response
+}
+
+fn query_params(raw: Option<String>) -> Params {
+    Params::from_pairs(url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).into_owned())
+}
+
+async fn get_action(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(action): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let base = base_url(&headers);
+    let outcome = dispatch(&state, &base, &action, query_params(raw)).await;
+    envelope(&base, &action, outcome)
+}
+
+/// POST takes a JSON object (what `ckanapi` sends) or a form; query-string values are defaults.
+async fn post_action(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(action): Path<String>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let base = base_url(&headers);
+    let mut params = query_params(raw);
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("json"))
+        || body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    let outcome = if body.iter().all(u8::is_ascii_whitespace) {
+        dispatch(&state, &base, &action, params).await
+    } else if is_json {
+        match serde_json::from_slice::<serde_json::Map<String, Value>>(&body) {
+            Ok(map) => {
+                params.merge(Params(map.into_iter().collect()));
+                dispatch(&state, &base, &action, params).await
+            }
+            Err(e) => Err(CkanError::BadRequest(format!("JSON Error: {e}"))),
+        }
+    } else {
+        params.merge(Params::from_pairs(
+            url::form_urlencoded::parse(&body).into_owned(),
+        ));
+        dispatch(&state, &base, &action, params).await
+    };
+    envelope(&base, &action, outcome)
+}
+
+async fn dispatch(state: &AppState, base: &str, action: &str, params: Params) -> CkanResult<Value> {
+    match action {
+        "package_search" => package_search(state, base, &params).await,
+        "package_show" => package_show(state, base, &params).await,
+        "package_list" => package_list(state, &params).await,
+        "organization_list" => organization_list(state, &params).await,
+        "organization_show" => organization_show(state, &params).await,
+        "group_list" => group_list(&params),
+        "status_show" => Ok(status_show(base)),
+        _ => Err(CkanError::BadRequest(format!("Action name not known: {action}"))),
+    }
+}
+
+fn status_show(base: &str) -> Value {
+    json!({
+        "site_title": "目录 Mulu 公共数据资源目录",
+        "site_description": "公共数据资源授权运营目录与登记（只读 CKAN 兼容接口）",
+        "site_url": base,
+        "ckan_version": "2.10.4",
+        "error_emails_to": null,
+        "locale_default": "zh_Hans_CN",
+        "extensions": ["mulu-readonly"],
+    })
+}
+
+async fn package_show(state: &AppState, base: &str, params: &Params) -> CkanResult<Value> {
+    let raw = match params.text("id")? {
+        Some(id) => id,
+        None => params
+            .text("name_or_id")?
+            .ok_or_else(|| Invalid::new("name_or_id", "Missing value"))?,
+    };
+    let not_found = || CkanError::NotFound("Not found".into());
+    let entry = match parse_package_ref(&raw).ok_or_else(not_found)? {
+        PackageRef::Id(id) => state.catalog.public_catalog_entry(id).await,
+        PackageRef::Code(code) => state.catalog.public_catalog_entry_by_code(&code).await,
+    }
+    .map_err(|e| match e {
+        catalog::CatalogError::NotFound { .. } => not_found(),
+        other => other.into(),
+    })?;
+    let org = state.catalog.organization(entry.owner()).await?.value;
+    Ok(package_dict(base, &entry, Some(&org)))
+}
+
+/// Every public package's name, in id order (stable while the catalog grows).
+async fn package_list(state: &AppState, params: &Params) -> CkanResult<Value> {
+    let offset = params.natural("offset")?.unwrap_or(0);
+    let limit = params.natural("limit")?.unwrap_or(i64::MAX);
+    let page = PublicPage {
+        order: PublicOrder::IdAsc,
+        offset,
+        limit,
+        ..PublicPage::default()
+    };
+    let found = state.catalog.public_catalog(&[], page).await?;
+    Ok(json!(found.entries.iter().map(package_name).collect::<Vec<_>>()))
+}
+
+async fn active_organizations(state: &AppState) -> CkanResult<Vec<Organization>> {
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let filter = RecordFilter {
+            public_only: true,
+            after_id: after,
+            limit: Some(500),
+            ..RecordFilter::default()
+        };
+        let page = state.catalog.organizations(&filter).await?;
+        let done = page.len() < 500;
+        after = page.last().map(|o| o.id.to_string());
+        out.extend(page.into_iter().filter(|o| o.status == OrgStatus::Active));
+        if done {
+            return Ok(out);
+        }
+    }
+}
+
+async fn organization_list(state: &AppState, params: &Params) -> CkanResult<Value> {
+    let all_fields = params.flag("all_fields")?;
+    let offset = params.natural("offset")?.unwrap_or(0) as usize;
+    let limit = params.natural("limit")?.map_or(usize::MAX, |n| n as usize);
+    let mut orgs = active_organizations(state).await?;
+    orgs.sort_by_key(org_name);
+    let page = orgs.iter().skip(offset).take(limit);
+    Ok(if all_fields {
+        json!(page.map(organization_dict).collect::<Vec<_>>())
+    } else {
+        json!(page.map(org_name).collect::<Vec<_>>())
+    })
+}
+
+/// An active organization by CKAN name (lowercased USCC) or id.
+async fn find_organization(state: &AppState, raw: &str) -> CkanResult<Option<Organization>> {
+    let org = if let Ok(id) = Uuid::parse_str(raw) {
+        match state.catalog.organization(id).await {
+            Ok(org) => Some(org.value),
+            Err(catalog::CatalogError::NotFound { .. }) => None,
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        match Uscc::parse(&raw.to_ascii_uppercase()) {
+            Ok(uscc) => state.catalog.organization_by_uscc(&uscc).await?,
+            Err(_) => None,
+        }
+    };
+    Ok(org.filter(|o| o.status == OrgStatus::Active))
+}
+
+async fn organization_show(state: &AppState, params: &Params) -> CkanResult<Value> {
+    let raw = params
+        .text("id")?
+        .ok_or_else(|| Invalid::new("id", "Missing value"))?;
+    let org = find_organization(state, raw.trim())
+        .await?
+        .ok_or_else(|| CkanError::NotFound("Not found".into()))?;
+    Ok(organization_dict(&org))
+}
+
+/// Groups are the GB/T 4754-2017 sections resources are classified in.
+fn group_list(params: &Params) -> CkanResult<Value> {
+    let all_fields = params.flag("all_fields")?;
+    Ok(json!(
+        vocab::GBT4754_SECTIONS
+            .iter()
+            .map(|(code, name)| if all_fields {
+                json!({ "name": vocab::group_name(code), "title": name, "display_name": name,
+                        "type": "group", "is_organization": false, "state": "active",
+                        "description": format!("GB/T 4754-2017 门类 {code}") })
+            } else {
+                json!(vocab::group_name(code))
+            })
+            .collect::<Vec<_>>()
+    ))
+}
+
+/// The single owner `fq` restricts to: `Ok(None)` for no restriction, `Err(())` when no
+/// organization can satisfy every term.
+async fn owner_filter(state: &AppState, filters: &Filters) -> CkanResult<Result<Option<Uuid>, ()>> {
+    let mut wanted: Option<Uuid> = None;
+    for raw in filters.organizations.iter().chain(&filters.owner_orgs) {
+        let Some(org) = find_organization(state, raw).await? else {
+            return Ok(Err(()));
+        };
+        if wanted.is_some_and(|id| id != org.id) {
+            return Ok(Err(()));
+        }
+        wanted = Some(org.id);
+    }
+    Ok(Ok(wanted))
+}
+
+/// Ids of public resources and products matching `q`, best first.
+async fn search_ids(state: &AppState, q: &str) -> CkanResult<Vec<String>> {
+    let mut ids = Vec::new();
+    let mut cursor = None;
+    loop {
+        let request = SearchRequest {
+            q: q.to_owned(),
+            kinds: vec![EntityKind::Resource, EntityKind::Product],
+            limit: 100,
+            cursor,
+            viewer: Viewer::Anonymous,
+            ..SearchRequest::default()
+        };
+        let index = state.search.clone();
+        let results = tokio::task::spawn_blocking(move || index.search(&request))
+            .await
+            .map_err(|_| CkanError::Internal(StatusCode::SERVICE_UNAVAILABLE, "search aborted".into()))?
+            .map_err(|e| match e.is_client_error() {
+                true => CkanError::Validation(Invalid::new("q", e.to_string())),
+                false => ApiError::from(e).into(),
+            })?;
+        ids.extend(
+            results
+                .hits
+                .iter()
+                .map(|h| h.id.rsplit(':').next().unwrap_or_default().to_owned()),
+        );
+        match results.next_cursor {
+            Some(next) if ids.len() < SEARCH_CAP => cursor = Some(next),
+            _ => break,
+        }
+    }
+    ids.truncate(SEARCH_CAP);
+    Ok(ids)
+}
+
+fn order(sort: Sort) -> PublicOrder {
+    match sort {
+        Sort::IdAsc => PublicOrder::IdAsc,
+        Sort::IdDesc => PublicOrder::IdDesc,
+        Sort::ModifiedAsc => PublicOrder::ModifiedAsc,
+        Sort::Default | Sort::ModifiedDesc => PublicOrder::ModifiedDesc,
+    }
+}
+
+fn sort_text(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Default => "score desc, metadata_modified desc",
+        Sort::IdAsc => "id asc",
+        Sort::IdDesc => "id desc",
+        Sort::ModifiedAsc => "metadata_modified asc",
+        Sort::ModifiedDesc => "metadata_modified desc",
+    }
+}
+
+async fn package_search(state: &AppState, base: &str, params: &Params) -> CkanResult<Value> {
+    let q = params.text("q")?.unwrap_or_default();
+    let q = q.trim();
+    let q = (!matches!(q, "" | "*:*" | "*")).then_some(q);
+    let mut filters = parse_fq(&params.text("fq")?.unwrap_or_default())?;
+    for fq in params.list("fq_list")? {
+        let more = parse_fq(&fq)?;
+        filters.modified_since = filters.modified_since.max(more.modified_since);
+        filters.organizations.extend(more.organizations);
+        filters.owner_orgs.extend(more.owner_orgs);
+        filters.nothing |= more.nothing;
+    }
+    let rows = params.natural("rows")?.unwrap_or(10).min(ROWS_MAX);
+    let start = params.natural("start")?.unwrap_or(0);
+    let sort = parse_sort(params.text("sort")?.as_deref())?;
+    let facet_fields = params.list("facet.field")?;
+    let facet_limit = match params.text("facet.limit")?.as_deref().map(str::trim) {
+        None | Some("") => 50,
+        Some("-1") => usize::MAX,
+        Some(n) => n
+            .parse::<usize>()
+            .map_err(|_| Invalid::new("facet.limit", "Must be an integer"))?,
+    };
+
+    let empty = |sort| {
+        json!({ "count": 0, "results": [], "sort": sort_text(sort),
+                "facets": {}, "search_facets": {} })
+    };
+    let owner = match owner_filter(state, &filters).await? {
+        Ok(owner) if !filters.nothing => owner,
+        _ => return Ok(empty(sort)),
+    };
+    let filtered = PublicPage {
+        modified_since: filters.modified_since,
+        owners: owner.map(|id| id.to_string()).into_iter().collect(),
+        ..PublicPage::default()
+    };
+
+    let (total, page, facet_source) = match q {
+        Some(q) => {
+            let ranked = search_ids(state, q).await?;
+            let all = state
+                .catalog
+                .public_catalog(
+                    &[],
+                    PublicPage {
+                        ids: Some(ranked.clone()),
+                        order: order(sort),
+                        limit: ranked.len() as i64,
+                        ..filtered.clone()
+                    },
+                )
+                .await?;
+            let mut entries = all.entries;
+            if sort == Sort::Default {
+                let rank: HashMap<&str, usize> =
+                    ranked.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+                entries.sort_by_key(|e| rank.get(e.id().to_string().as_str()).copied());
+            }
+            let page: Vec<PublicEntry> =
+                entries.iter().skip(start as usize).take(rows as usize).cloned().collect();
+            (all.total, page, Some(entries))
+        }
+        None => {
+            let found = state
+                .catalog
+                .public_catalog(
+                    &[],
+                    PublicPage {
+                        order: order(sort),
+                        offset: start,
+                        limit: rows,
+                        ..filtered.clone()
+                    },
+                )
+                .await?;
+            (found.total, found.entries, None)
+        }
+    };
+
+    let mut orgs = owners(&state.catalog, &page).await?;
+    let results: Vec<Value> = page
+        .iter()
+        .map(|e| package_dict(base, e, orgs.get(&e.owner())))
+        .collect();
+
+    let (facets, search_facets) = if facet_fields.is_empty() {
+        (json!({}), json!({}))
+    } else {
+        let entries = match facet_source {
+            Some(entries) => entries,
+            None => all_matching(state, &filtered).await?,
+        };
+        for (id, org) in owners(&state.catalog, &entries).await? {
+            orgs.entry(id).or_insert(org);
+        }
+        facet_counts(&entries, &orgs, &facet_fields, facet_limit)
+    };
+    Ok(json!({
+        "count": total,
+        "sort": sort_text(sort),
+        "facets": facets,
+        "search_facets": search_facets,
+        "results": results,
+    }))
+}
+
+/// Every entry matching the filters, read in pages (facets count the whole set).
+async fn all_matching(state: &AppState, filtered: &PublicPage) -> CkanResult<Vec<PublicEntry>> {
+    let mut out = Vec::new();
+    loop {
+        let page = state
+            .catalog
+            .public_catalog(
+                &[],
+                PublicPage {
+                    offset: out.len() as i64,
+                    limit: ROWS_MAX,
+                    ..filtered.clone()
+                },
+            )
+            .await?;
+        let done = page.entries.len() < ROWS_MAX as usize;
+        out.extend(page.entries);
+        if done {
+            return Ok(out);
+        }
+    }
+}
+
+/// CKAN `facets` (field → value → count) and `search_facets` (with display names, by count).
+fn facet_counts(
+    entries: &[PublicEntry],
+    orgs: &HashMap<Uuid, Organization>,
+    fields: &[String],
+    limit: usize,
+) -> (Value, Value) {
+    let mut facets = serde_json::Map::new();
+    let mut search_facets = serde_json::Map::new();
+    for field in fields {
+        // value → (display name, count)
+        let mut counts: BTreeMap<String, (String, u64)> = BTreeMap::new();
+        for entry in entries {
+            let dict = package_dict("", entry, orgs.get(&entry.owner()));
+            let values: Vec<(String, String)> = match field.as_str() {
+                "organization" => orgs
+                    .get(&entry.owner())
+                    .map(|o| vec![(org_name(o), o.name.clone())])
+                    .unwrap_or_default(),
+                "tags" | "groups" => dict[field.as_str()]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|t| Some((t["name"].as_str()?.to_owned(), t["display_name"].as_str()?.to_owned())))
+                    .collect(),
+                "res_format" => dict["resources"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r["format"].as_str().filter(|f| !f.is_empty()))
+                    .map(|f| (f.to_owned(), f.to_owned()))
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for (name, display) in values {
+                counts.entry(name).or_insert((display, 0)).1 += 1;
+            }
+        }
+        let mut items: Vec<(String, String, u64)> =
+            counts.into_iter().map(|(n, (d, c))| (n, d, c)).collect();
+        items.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        items.truncate(limit);
+        facets.insert(
+            field.clone(),
+            Value::Object(items.iter().map(|(n, _, c)| (n.clone(), json!(c))).collect()),
+        );
+        search_facets.insert(
+            field.clone(),
+            json!({
+                "title": field,
+                "items": items.iter().map(|(n, d, c)| json!({"name": n, "display_name": d, "count": c})).collect::<Vec<_>>(),
+            }),
+        );
+    }
+    (Value::Object(facets), Value::Object(search_facets))
+}

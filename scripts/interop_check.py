@@ -1,0 +1,197 @@
+"""Issue 6 export check, run by scripts/interop-check.sh against a running demo server.
+
+1. DCAT-AP 3: every page of /catalog.ttl (followed through hydra:next) and of /catalog.jsonld is
+   validated with pyshacl against ../shared/dcat-ap/shapes.ttl + range.ttl: 0 violations.
+2. CKAN: `ckanapi dump datasets --all` reads as many packages as package_list names; a harvester
+   style walk (package_search start/rows/sort=id asc) and an incremental walk
+   (fq=metadata_modified:[T TO *]) read the catalog completely, without duplicates.
+Exits non-zero on the first failure.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timezone
+
+import ckanapi
+import pyshacl
+import rdflib
+import requests
+
+BASE = sys.argv[1].rstrip("/")
+SHAPES_DIR = sys.argv[2]
+HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+
+
+def fail(message):
+    print(f"FAIL: {message}", flush=True)
+    sys.exit(1)
+
+
+def shapes_graph():
+    g = rdflib.Graph()
+    for name in ("shapes.ttl", "range.ttl"):
+        g.parse(os.path.join(SHAPES_DIR, name), format="turtle")
+    return g
+
+
+def walk_catalog(ext, fmt, page_size):
+    """All pages of /catalog.{ext}, following hydra:next; returns (merged graph, pages, total)."""
+    url = f"{BASE}/catalog.{ext}?page=1&page_size={page_size}"
+    merged = rdflib.Graph()
+    pages, total, seen = 0, None, set()
+    while url:
+        if url in seen:
+            fail(f"hydra:next loops back to {url}")
+        seen.add(url)
+        r = requests.get(url, timeout=60)
+        if r.status_code != 200:
+            fail(f"GET {url} -> {r.status_code}: {r.text[:300]}")
+        g = rdflib.Graph()
+        g.parse(data=r.content, format=fmt, publicID=url)
+        pages += 1
+        merged += g
+        total = int(next(g.objects(None, HYDRA.totalItems)))
+        views = list(g.subjects(rdflib.RDF.type, HYDRA.PartialCollectionView))
+        if len(views) != 1:
+            fail(f"{url}: expected one hydra:PartialCollectionView, found {len(views)}")
+        nxt = list(g.objects(views[0], HYDRA.next))
+        url = str(nxt[0]) if nxt else None
+    return merged, pages, total
+
+
+def violations(data, shapes):
+    conforms, results, _text = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", abort_on_first=False, meta_shacl=False
+    )
+    count = len(list(results.subjects(SH.resultSeverity, SH.Violation)))
+    return conforms, count, _text
+
+
+def check_dcat(shapes, page_size):
+    for ext, fmt in (("ttl", "turtle"), ("jsonld", "json-ld")):
+        graph, pages, total = walk_catalog(ext, fmt, page_size)
+        datasets = set(graph.subjects(rdflib.RDF.type, DCAT.Dataset))
+        conforms, count, text = violations(graph, shapes)
+        print(f"DCAT /catalog.{ext}: {pages} pages, {len(datasets)} datasets "
+              f"(hydra:totalItems {total}), {len(graph)} triples, SHACL violations: {count}",
+              flush=True)
+        if count or not conforms:
+            print(text[:4000])
+            fail(f"/catalog.{ext} has {count} SHACL violations")
+        if len(datasets) != total:
+            fail(f"/catalog.{ext}: {len(datasets)} datasets but totalItems {total}")
+        zh_titles = [t for t in graph.objects(None, rdflib.DCTERMS.title)
+                     if isinstance(t, rdflib.Literal) and t.language == "zh"]
+        if len(zh_titles) < len(datasets):
+            fail(f"/catalog.{ext}: fewer @zh titles than datasets")
+    return total
+
+
+def parse_ckan_time(raw):
+    return datetime.fromisoformat(raw).replace(tzinfo=timezone.utc)
+
+
+def check_ckan(dcat_total):
+    ckan = ckanapi.RemoteCKAN(BASE, user_agent="mulu-interop-check")
+    status = ckan.action.status_show()
+    print(f"CKAN status_show: ckan_version {status['ckan_version']}", flush=True)
+    names = ckan.action.package_list()
+    if len(names) != len(set(names)):
+        fail("package_list has duplicate names")
+    if len(names) != dcat_total:
+        fail(f"package_list has {len(names)} names, the DCAT catalog {dcat_total} datasets")
+    for n in names:
+        if not (2 <= len(n) <= 100 and all(c in "abcdefghijklmnopqrstuvwxyz0123456789-_" for c in n)):
+            fail(f"package name {n!r} does not match [a-z0-9_-]{{2,100}}")
+
+    # ckanapi dump datasets --all (package_list + package_show for each, 2 workers).
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "datasets.jsonl")
+        exe = os.path.join(os.path.dirname(sys.executable), "ckanapi")
+        subprocess.run([exe, "dump", "datasets", "--all", "-q", "-p", "2", "-O", out, "-r", BASE],
+                       check=True, stdout=subprocess.DEVNULL)
+        with open(out, encoding="utf-8") as f:
+            dumped = [json.loads(line) for line in f if line.strip()]
+    if sorted(d["name"] for d in dumped) != sorted(names):
+        fail(f"ckanapi dump read {len(dumped)} packages, package_list names {len(names)}")
+    print(f"CKAN ckanapi dump datasets --all: {len(dumped)} packages = package_list", flush=True)
+
+    # Harvester walk: start/rows with sort=id asc.
+    rows = 3
+    walked, start = [], 0
+    while True:
+        page = ckan.action.package_search(q="*:*", rows=rows, start=start, sort="id asc")
+        walked.extend(page["results"])
+        start += rows
+        if start >= page["count"]:
+            break
+    ids = [p["id"] for p in walked]
+    if ids != sorted(ids) or len(ids) != len(set(ids)):
+        fail("paging walk with sort=id asc is out of order or has duplicates")
+    if sorted(p["name"] for p in walked) != sorted(names):
+        fail(f"paging walk read {len(walked)} packages, package_list {len(names)}")
+    for p in walked:
+        if not p.get("resources") or not p.get("organization") or "extras" not in p:
+            fail(f"search result {p['name']} is not a complete package dict")
+    print(f"CKAN paging walk (rows={rows}, sort=id asc): {len(walked)} packages, complete", flush=True)
+
+    # Incremental walk: everything modified at or after a midpoint, then after the newest.
+    times = sorted(parse_ckan_time(p["metadata_modified"]) for p in walked)
+    mid = times[len(times) // 2]
+    since = mid.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    expected = sum(1 for t in times if t >= mid)
+    got, start = [], 0
+    while True:
+        page = ckan.action.package_search(
+            fq=f"metadata_modified:[{since} TO *]", rows=rows, start=start, sort="id asc")
+        got.extend(page["results"])
+        start += rows
+        if start >= page["count"]:
+            break
+    if len(got) != expected or any(parse_ckan_time(p["metadata_modified"]) < mid for p in got):
+        fail(f"incremental walk since {since}: {len(got)} packages, expected {expected}")
+    print(f"CKAN incremental walk (fq metadata_modified since {since}): {len(got)} = expected",
+          flush=True)
+    r = requests.get(f"{BASE}/catalog.ttl", params={"modified_since": since, "page_size": 1000},
+                     timeout=60)
+    g = rdflib.Graph().parse(data=r.content, format="turtle")
+    if int(next(g.objects(None, HYDRA.totalItems))) != expected:
+        fail("DCAT modified_since disagrees with CKAN's fq")
+
+    # Errors in CKAN's shape.
+    try:
+        ckan.action.package_show(id="no-such-package")
+        fail("package_show of a missing package succeeded")
+    except ckanapi.NotFound:
+        pass
+    try:
+        ckan.action.package_search(fq="frobnicate:1")
+        fail("an unknown fq field was accepted")
+    except ckanapi.ValidationError:
+        pass
+    r = requests.get(f"{BASE}/api/3/action/no_such_action", timeout=30)
+    if r.status_code != 400 or "Action name not known" not in r.text:
+        fail(f"unknown action -> {r.status_code} {r.text[:200]}")
+    facets = ckan.action.package_search(rows=0, **{"facet.field": json.dumps(["organization"])})
+    total_by_org = sum(i["count"] for i in facets["search_facets"]["organization"]["items"])
+    if total_by_org != len(names):
+        fail(f"organization facet counts {total_by_org}, packages {len(names)}")
+    print("CKAN errors (Not Found, Validation Error, unknown action) and facets: ok", flush=True)
+
+
+def main():
+    shapes = shapes_graph()
+    total = check_dcat(shapes, page_size=5)
+    if total == 0:
+        fail("the catalog is empty")
+    check_ckan(total)
+    print("interop check: ok")
+
+
+if __name__ == "__main__":
+    main()

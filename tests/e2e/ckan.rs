@@ -1,0 +1,303 @@
+//! The read-only CKAN Action API on the real server: CKAN's envelope and error `__type`s, paging
+//! that reads the catalog completely (start/rows/sort id asc), `fq` on metadata_modified and
+//! organization, sorts, facets — and drafts never appear.
+
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::server::{Api, Server, mulu};
+
+const ADMIN_USCC: &str = "11510000000000001L";
+const PROVIDER_USCC: &str = "11510500000000002H";
+/// Words only unpublished content carries; no public output may contain them.
+pub const DRAFT_MARKER: &str = "草稿标记犀牛湾";
+pub const EDIT_MARKER: &str = "未发布修改标记";
+
+/// A server with published resources, one draft, one approved-but-unpublished entry and one
+/// published entry whose newer version is still a draft.
+pub struct Fixture {
+    pub api: Api,
+    pub published: Vec<String>,
+    pub draft: String,
+    pub approved: String,
+    _dir: tempfile::TempDir,
+}
+
+fn content(name: &str, tags: &[&str]) -> Value {
+    json!({
+        "name": name,
+        "summary": format!("{name}，按月更新的统计数据"),
+        "grade": {"level": "一般数据"},
+        "share_type": "无条件共享",
+        "open_type": "无条件开放",
+        "update_frequency": "每月",
+        "domain": "S",
+        "formats": ["csv", "xlsx"],
+        "tags": tags,
+    })
+}
+
+async fn ok(api: &Api, method: Method, path: &str, token: &str, body: Option<Value>) -> Value {
+    let (s, body, _) = api.call(method, path, Some(token), body).await;
+    assert!(s.is_success(), "{path}: {s} {body}");
+    body
+}
+
+pub async fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (uscc, name, region, kind) in [
+        (ADMIN_USCC, "省数据局", "510000", "data_admin"),
+        (PROVIDER_USCC, "市统计局", "510500", "provider"),
+    ] {
+        mulu(d, &["org", "create", "--uscc", uscc, "--name", name, "--region", region, "--kind", kind]);
+    }
+    let admin = mulu(d, &["token", "create", "--org", ADMIN_USCC, "--role", "data_admin", "--name", "审核"]);
+    let provider = mulu(d, &["token", "create", "--org", PROVIDER_USCC, "--role", "provider", "--name", "报送"]);
+    let api = Api {
+        http: Client::new(),
+        server: Server::start_empty(d),
+    };
+    let create = |name: String, tags: Vec<&'static str>| {
+        let api = &api;
+        let provider = provider.clone();
+        async move {
+            let body = json!({ "content": content(&name, &tags) });
+            ok(api, Method::POST, "/api/v1/workspace/resources", &provider, Some(body)).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let mut published = Vec::new();
+    for i in 0..7 {
+        let tags = if i % 2 == 0 { vec!["人口", "统计"] } else { vec!["统计"] };
+        let id = create(format!("第{i}号人口统计年报"), tags).await;
+        for (step, token) in [("submit", &provider), ("approve", &admin), ("publish", &admin)] {
+            let path = format!("/api/v1/workspace/resources/{id}/{step}");
+            ok(&api, Method::POST, &path, token, None).await;
+        }
+        published.push(id);
+    }
+    let draft = create(format!("{DRAFT_MARKER}资源"), vec!["统计"]).await;
+    let approved = create(format!("{DRAFT_MARKER}已审核"), vec!["统计"]).await;
+    for (step, token) in [("submit", &provider), ("approve", &admin)] {
+        let path = format!("/api/v1/workspace/resources/{approved}/{step}");
+        ok(&api, Method::POST, &path, token, None).await;
+    }
+    // A published entry edited again: the edit is a new, unpublished version.
+    let edited = &published[0];
+    let body = json!({ "content": content(&format!("{EDIT_MARKER}年报"), &["统计"]) });
+    ok(&api, Method::PUT, &format!("/api/v1/workspace/resources/{edited}"), &provider, Some(body)).await;
+    Fixture {
+        api,
+        published,
+        draft,
+        approved,
+        _dir: dir,
+    }
+}
+
+/// GET an action with query parameters; status and body.
+async fn get(api: &Api, action: &str, query: &[(&str, &str)]) -> (StatusCode, Value) {
+    let response = api
+        .http
+        .get(api.server.url(&format!("/api/3/action/{action}")))
+        .query(query)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// POST a JSON body to `/api/action/{action}` (what ckanapi does).
+async fn post(api: &Api, action: &str, body: Value) -> (StatusCode, Value) {
+    let response = api
+        .http
+        .post(api.server.url(&format!("/api/action/{action}")))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn result(api: &Api, action: &str, query: &[(&str, &str)]) -> Value {
+    let (s, body) = get(api, action, query).await;
+    assert_eq!(s, StatusCode::OK, "{action} {query:?}: {body}");
+    assert_eq!(body["success"], true);
+    assert!(body["help"].as_str().unwrap().contains("help_show"));
+    body["result"].clone()
+}
+
+#[tokio::test]
+async fn envelope_errors_and_names() {
+    let f = fixture().await;
+    let api = &f.api;
+    let status = result(api, "status_show", &[]).await;
+    assert!(status["ckan_version"].as_str().unwrap().starts_with("2."));
+
+    // Unknown action: 400 with CKAN's bare message.
+    let (s, body) = get(api, "package_delete", &[]).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(body.as_str().unwrap().contains("Action name not known"), "{body}");
+    // Missing package: 404 Not Found Error.
+    let (s, body) = get(api, "package_show", &[("id", "no-such-package")]).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(body["success"], false);
+    assert_eq!(body["error"]["__type"], "Not Found Error");
+    // Bad parameters: 409 Validation Error naming the field.
+    for (query, field) in [
+        (vec![("fq", "tags:统计")], "fq"),
+        (vec![("rows", "-1")], "rows"),
+        (vec![("start", "x")], "start"),
+        (vec![("sort", "title_string asc")], "sort"),
+        (vec![("fq", "metadata_modified:[yesterday TO *]")], "fq"),
+    ] {
+        let (s, body) = get(api, "package_search", &query).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{query:?}: {body}");
+        assert_eq!(body["error"]["__type"], "Validation Error");
+        assert!(body["error"][field].is_array(), "{body}");
+    }
+    let (s, body) = get(api, "package_show", &[]).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    // An unreadable JSON body is a 400, never a 500.
+    let response = api
+        .http
+        .post(api.server.url("/api/3/action/package_search"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+
+    // Unknown parameters are ignored; POST JSON and GET agree; rows above 1000 are capped.
+    let (s, posted) = post(api, "package_list", json!({"frobnicate": true})).await;
+    assert_eq!(s, StatusCode::OK, "{posted}");
+    let names: Vec<String> = serde_json::from_value(posted["result"].clone()).unwrap();
+    assert_eq!(names.len(), f.published.len());
+    assert_eq!(result(api, "package_list", &[("whatever", "1")]).await, posted["result"]);
+    let capped = result(api, "package_search", &[("rows", "5000")]).await;
+    assert_eq!(capped["count"], f.published.len());
+    for name in &names {
+        assert!(
+            (2..=100).contains(&name.len())
+                && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'),
+            "{name}"
+        );
+        // package_show by name and by id give the same dictionary.
+        let by_name = result(api, "package_show", &[("id", name)]).await;
+        let by_id = result(api, "package_show", &[("id", by_name["id"].as_str().unwrap())]).await;
+        assert_eq!(by_name, by_id);
+        assert_eq!(by_name["name"], *name);
+        assert_eq!(by_name["organization"]["name"], PROVIDER_USCC.to_lowercase());
+        assert!(by_name["resources"].as_array().unwrap().len() == 2, "{by_name}");
+    }
+    let orgs = result(api, "organization_list", &[]).await;
+    assert!(orgs.as_array().unwrap().contains(&json!(PROVIDER_USCC.to_lowercase())));
+    let org = result(api, "organization_show", &[("id", &PROVIDER_USCC.to_lowercase())]).await;
+    assert_eq!(org["title"], "市统计局");
+    let groups = result(api, "group_list", &[]).await;
+    assert_eq!(groups.as_array().unwrap().len(), 20);
+}
+
+/// Every package via start/rows with `extra` parameters; checks no page repeats an id.
+async fn walk(api: &Api, rows: usize, extra: &[(&str, &str)]) -> Vec<Value> {
+    let mut out = Vec::new();
+    loop {
+        let start = out.len().to_string();
+        let rows_text = rows.to_string();
+        let mut query = vec![("start", start.as_str()), ("rows", rows_text.as_str())];
+        query.extend_from_slice(extra);
+        let page = result(api, "package_search", &query).await;
+        let results = page["results"].as_array().unwrap().clone();
+        let count = page["count"].as_u64().unwrap() as usize;
+        out.extend(results.iter().cloned());
+        if results.is_empty() || out.len() >= count {
+            assert_eq!(out.len(), count, "walk read {} of {count}", out.len());
+            return out;
+        }
+    }
+}
+
+fn ids(packages: &[Value]) -> Vec<String> {
+    packages.iter().map(|p| p["id"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn paging_sorts_filters_and_facets_read_the_public_catalog_only() {
+    let f = fixture().await;
+    let api = &f.api;
+
+    // Harvester walk: sort id asc, pages of 2, complete and in order.
+    let walked = walk(api, 2, &[("sort", "id asc"), ("q", "*:*")]).await;
+    let walked_ids = ids(&walked);
+    let mut expected = f.published.clone();
+    expected.sort();
+    assert_eq!(walked_ids, expected);
+    // Search results are complete package dictionaries, identical to package_show's.
+    let shown = result(api, "package_show", &[("id", &walked_ids[3])]).await;
+    assert_eq!(walked[3], shown);
+
+    // metadata_modified desc is newest first.
+    let newest = walk(api, 3, &[("sort", "metadata_modified desc")]).await;
+    let times: Vec<&str> = newest.iter().map(|p| p["metadata_modified"].as_str().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "{times:?}");
+    let id_desc = ids(&walk(api, 4, &[("sort", "id desc")]).await);
+    assert_eq!(id_desc, expected.iter().rev().cloned().collect::<Vec<_>>());
+
+    // Incremental: everything modified at or after the middle package's time, and nothing older.
+    let mut sorted_times: Vec<&str> = times.clone();
+    sorted_times.sort();
+    let mid = sorted_times[sorted_times.len() / 2];
+    let fq = format!("metadata_modified:[{mid}Z TO *] AND organization:{}", PROVIDER_USCC.to_lowercase());
+    let since = walk(api, 2, &[("fq", fq.as_str()), ("sort", "id asc")]).await;
+    let want = sorted_times.iter().filter(|t| **t >= mid).count();
+    assert_eq!(since.len(), want);
+    assert!(since.iter().all(|p| p["metadata_modified"].as_str().unwrap() >= mid));
+    let later = result(api, "package_search", &[("fq", "metadata_modified:[2999-01-01T00:00:00Z TO *]")]).await;
+    assert_eq!(later["count"], 0);
+    let other_org = result(api, "package_search", &[("fq", "organization:11510000000000001l")]).await;
+    assert_eq!(other_org["count"], 0);
+    let unknown_org = result(api, "package_search", &[("fq", "organization:nobody")]).await;
+    assert_eq!(unknown_org["count"], 0);
+
+    // Facets: counts over the whole result, CKAN's two shapes.
+    let faceted = result(
+        api,
+        "package_search",
+        &[("rows", "1"), ("facet.field", r#"["organization","tags","res_format","groups"]"#)],
+    )
+    .await;
+    let org = PROVIDER_USCC.to_lowercase();
+    assert_eq!(faceted["facets"]["organization"][&org], 7);
+    assert_eq!(faceted["facets"]["tags"]["人口"], 4);
+    assert_eq!(faceted["facets"]["tags"]["统计"], 7);
+    assert_eq!(faceted["facets"]["res_format"]["csv"], 7);
+    assert_eq!(faceted["facets"]["groups"]["gbt4754-s"], 7);
+    let items = faceted["search_facets"]["organization"]["items"].as_array().unwrap();
+    assert_eq!(items[0]["display_name"], "市统计局");
+    assert_eq!(items[0]["count"], 7);
+
+    // Text search through the index, restricted to what is public.
+    let found = result(api, "package_search", &[("q", "第3号人口统计年报")]).await;
+    assert!(found["count"].as_u64().unwrap() >= 1, "{found}");
+    assert!(found["results"][0]["title"].as_str().unwrap().contains("第3号"), "{found}");
+
+    // Drafts, approved-but-unpublished entries and unpublished edits appear nowhere.
+    let everything = serde_json::to_string(&walk(api, 100, &[])).unwrap();
+    assert!(!everything.contains(DRAFT_MARKER) && !everything.contains(EDIT_MARKER));
+    for q in [DRAFT_MARKER, EDIT_MARKER] {
+        let hits = result(api, "package_search", &[("q", q)]).await;
+        assert!(!hits.to_string().contains(q), "{q}: {hits}");
+    }
+    for id in [&f.draft, &f.approved] {
+        let (s, _) = get(api, "package_show", &[("id", id)]).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{id} is not public");
+    }
+    let edited = result(api, "package_show", &[("id", &f.published[0])]).await;
+    assert_eq!(edited["title"], "第0号人口统计年报", "the published version is shown");
+}
