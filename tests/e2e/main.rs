@@ -8,6 +8,7 @@ mod edge;
 mod exchange;
 mod no_leaks;
 mod openapi;
+mod portal;
 mod public_api;
 mod registration;
 mod role_matrix;

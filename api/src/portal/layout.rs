@@ -115,10 +115,11 @@ pub fn fields(value: &Value, skip: &[&str]) -> Markup {
                     dt { (label(key)) }
                     dd {
                         @match v {
-                            Value::Object(_) => (fields(v, skip)),
+                            Value::Object(o) if !o.contains_key("level") => (fields(v, skip)),
                             Value::Array(items) if items.iter().any(Value::is_object) => {
                                 @for item in items { (fields(item, skip)) }
                             }
+                            Value::String(code) if key == "domain" => (super::labels::domain(code)),
                             _ => (text(v)),
                         }
                     }
@@ -146,6 +147,14 @@ pub fn text(v: &Value) -> String {
         Value::Bool(false) => "否".into(),
         Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join("、"),
         Value::Null => String::new(),
+        // A grade: "一般数据3级", as `Grade` displays itself.
+        Value::Object(o) if o.contains_key("level") => {
+            let level = o.get("level").map(text).unwrap_or_default();
+            match o.get("sub_level").and_then(Value::as_u64) {
+                Some(n) => format!("{level}{n}级"),
+                None => level,
+            }
+        }
         other => other.to_string(),
     }
 }
@@ -155,14 +164,16 @@ pub fn json(v: &impl serde::Serialize) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-/// "Next page" link for keyset listings.
-pub fn pager(path: &str, next: Option<String>) -> Markup {
+/// Paging links for keyset listings: back to the first page (when not on it) and the next page.
+pub fn pager(path: &str, paged: bool, next: Option<String>) -> Markup {
     html! {
-        nav.pager aria-label="分页" {
-            @if let Some(after) = next {
-                a rel="next" href=(format!("{path}?after={after}")) { "下一页" }
+        @if paged || next.is_some() {
+            nav.pager aria-label="分页" {
+                @if paged { a href=(path) { "回到第一页" } }
+                @if let Some(after) = next {
+                    a rel="next" href=(format!("{path}?after={after}")) { "下一页" }
+                }
             }
-            a href=(path) { "第一页" }
         }
     }
 }
