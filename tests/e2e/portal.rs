@@ -513,13 +513,16 @@ impl Browser {
         self.client.set_window_size(width, 900).await.unwrap();
         // Grow the window to the page (twice: a narrower window can make the page taller).
         for _ in 0..2 {
-            let height = self
-                .js("return Math.ceil(document.documentElement.scrollHeight);")
+            // The window is taller than the page's viewport by the browser's own frame.
+            let size = self
+                .js("return [document.documentElement.scrollHeight, window.outerHeight - window.innerHeight]")
+                .await;
+            let page = size[0].as_u64().unwrap_or(900).clamp(400, 8000);
+            let frame = size[1].as_u64().unwrap_or(0).min(200);
+            self.client
+                .set_window_size(width, (page + frame) as u32)
                 .await
-                .as_u64()
-                .unwrap_or(900)
-                .clamp(600, 8000) as u32;
-            self.client.set_window_size(width, height).await.unwrap();
+                .unwrap();
         }
         let png = self.client.screenshot().await.unwrap();
         assert!(png.starts_with(b"\x89PNG"), "{name} is a PNG");

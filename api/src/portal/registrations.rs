@@ -22,6 +22,12 @@ use crate::state::AppState;
 
 const SKIP: &[&str] = &[
     "id",
+    "name",
+    "subject_name",
+    "status",
+    "publicity_start",
+    "publicity_end",
+    "access_closed",
     "registrant_id",
     "amends",
     "subject",
