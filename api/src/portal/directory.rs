@@ -5,6 +5,7 @@ use catalog::domain::edition::EditionLine;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::labels::domain;
 use super::layout::{PortalError, PortalResult, date, page, text};
 use crate::state::AppState;
 
@@ -33,7 +34,7 @@ pub async fn editions(State(state): State<AppState>) -> PortalResult<Markup> {
             } }
             @if numbers.len() >= 2 {
                 h2 { "比较两个版本" }
-                form.search action="/directory/diff" method="get" {
+                form.compare action="/directory/diff" method="get" {
                     label for="from" { "旧版本" }
                     select #from name="from" { @for n in &numbers { option value=(n) selected[*n == numbers[numbers.len() - 2]] { "第 " (n) " 版" } } }
                     label for="to" { "新版本" }
@@ -46,23 +47,36 @@ pub async fn editions(State(state): State<AppState>) -> PortalResult<Markup> {
 }
 
 fn line_row(l: &EditionLine, class: &str) -> Markup {
+    let kind = [l.domain.as_deref().map(domain), l.theme.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
     html! {
         tr class=(class) id=(l.code.as_str()) {
             td { a href=(format!("/resources/{}", l.resource_id)) { (l.code.as_str()) } }
             td { (l.name) }
+            td { (kind) }
             td { (l.provider_name) }
-            td { (text(&super::layout::json(&l.grade))) }
-            td { (text(&super::layout::json(&l.share_type))) }
-            td { (text(&super::layout::json(&l.open_type))) }
-            td { (l.condition.as_deref().unwrap_or("")) }
+            td { (l.formats.join("、")) }
+            td { (l.update_frequency) }
+            td { (l.grade) }
+            td { (l.share_type) }
+            td { (l.open_type) }
+            td {
+                (l.usage_restrictions.as_deref().unwrap_or(""))
+                @if let Some(c) = &l.condition { @if l.usage_restrictions.is_some() { "；" } "运营条件：" (c) }
+                @if !l.withheld_items.is_empty() { " 不予开放的信息项：" (l.withheld_items.join("、")) }
+            }
         }
     }
 }
 
 fn line_head() -> Markup {
     html! { thead { tr {
-        th scope="col" { "资源代码" } th scope="col" { "名称" } th scope="col" { "数源单位" }
-        th scope="col" { "分级" } th scope="col" { "共享类型" } th scope="col" { "开放类型" } th scope="col" { "条件" }
+        th scope="col" { "资源代码" } th scope="col" { "名称" } th scope="col" { "类型" } th scope="col" { "数源单位" }
+        th scope="col" { "格式" } th scope="col" { "更新频率" } th scope="col" { "分级" } th scope="col" { "共享类型" }
+        th scope="col" { "开放类型" } th scope="col" { "使用限制与条件" }
     } } }
 }
 

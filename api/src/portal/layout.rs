@@ -7,7 +7,7 @@ use catalog::CatalogError;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde_json::Value;
 
-use super::labels::label;
+use super::labels::{ORDER, label};
 
 /// A whole HTML page; `title` is also the page's only `<h1>` unless `body` brings its own hero.
 pub fn page(title: &str, body: Markup) -> Markup {
@@ -108,16 +108,24 @@ pub fn fields(value: &Value, skip: &[&str]) -> Markup {
     let Value::Object(map) = value else {
         return html! { (text(value)) };
     };
+    // JSON objects come alphabetically; people read them in the order of `labels::ORDER`.
+    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    entries.sort_by_key(|(key, _)| ORDER.iter().position(|k| k == key).unwrap_or(ORDER.len()));
     html! {
         dl.fields {
-            @for (key, v) in map {
+            @for (key, v) in entries {
                 @if !skip.contains(&key.as_str()) && !is_empty(v) {
                     dt { (label(key)) }
                     dd {
                         @match v {
-                            Value::Object(_) => (fields(v, skip)),
+                            Value::Object(o) if !o.contains_key("level") => (fields(v, skip)),
                             Value::Array(items) if items.iter().any(Value::is_object) => {
                                 @for item in items { (fields(item, skip)) }
+                            }
+                            Value::String(code) if key == "domain" => (super::labels::domain(code)),
+                            // Prices are kept in fen (分); people read yuan.
+                            Value::Number(n) if key.ends_with("_fen") => {
+                                (format!("{:.2} 元", n.as_f64().unwrap_or_default() / 100.0))
                             }
                             _ => (text(v)),
                         }
@@ -141,11 +149,25 @@ fn is_empty(v: &Value) -> bool {
 /// A scalar (or list of scalars) as text, enum values translated.
 pub fn text(v: &Value) -> String {
     match v {
+        // Timestamps in Beijing time, to the minute.
+        Value::String(s) if s.len() > 19 && chrono::DateTime::parse_from_rfc3339(s).is_ok() => {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .map(|t| beijing(&t.with_timezone(&chrono::Utc)))
+                .unwrap_or_default()
+        }
         Value::String(s) => label(s).to_string(),
         Value::Bool(true) => "是".into(),
         Value::Bool(false) => "否".into(),
         Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join("、"),
         Value::Null => String::new(),
+        // A grade: "一般数据3级", as `Grade` displays itself.
+        Value::Object(o) if o.contains_key("level") => {
+            let level = o.get("level").map(text).unwrap_or_default();
+            match o.get("sub_level").and_then(Value::as_u64) {
+                Some(n) => format!("{level}{n}级"),
+                None => level,
+            }
+        }
         other => other.to_string(),
     }
 }
@@ -155,14 +177,16 @@ pub fn json(v: &impl serde::Serialize) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-/// "Next page" link for keyset listings.
-pub fn pager(path: &str, next: Option<String>) -> Markup {
+/// Paging links for keyset listings: back to the first page (when not on it) and the next page.
+pub fn pager(path: &str, paged: bool, next: Option<String>) -> Markup {
     html! {
-        nav.pager aria-label="分页" {
-            @if let Some(after) = next {
-                a rel="next" href=(format!("{path}?after={after}")) { "下一页" }
+        @if paged || next.is_some() {
+            nav.pager aria-label="分页" {
+                @if paged { a href=(path) { "回到第一页" } }
+                @if let Some(after) = next {
+                    a rel="next" href=(format!("{path}?after={after}")) { "下一页" }
+                }
             }
-            a href=(path) { "第一页" }
         }
     }
 }
@@ -170,6 +194,14 @@ pub fn pager(path: &str, next: Option<String>) -> Markup {
 /// A highlight string the search crate already escaped (only `<mark>` is raw).
 pub fn marked(s: &str) -> PreEscaped<String> {
     PreEscaped(s.to_string())
+}
+
+/// A timestamp as Beijing time (UTC+8), to the minute.
+pub fn beijing(t: &chrono::DateTime<chrono::Utc>) -> String {
+    let offset = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    t.with_timezone(&offset)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 pub fn date(t: &chrono::DateTime<chrono::Utc>) -> String {

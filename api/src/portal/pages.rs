@@ -86,13 +86,13 @@ pub async fn resources(
                 }
             }
             @if items.is_empty() { p { "暂无已发布的数据资源。" } }
-            (pager("/resources", next(&items, |r| r.id)))
+            (pager("/resources", after.id().is_some(), next(&items, |r| r.id)))
         },
     ))
 }
 
-/// The provider's public name (and page) for a resource.
-async fn provider(state: &AppState, id: Uuid) -> Markup {
+/// An organization's public name, linked to its page ("—" when it is not public).
+pub async fn org_link(state: &AppState, id: Uuid) -> Markup {
     match state.catalog.organization(id).await {
         Ok(o) if o.value.status == OrgStatus::Active => html! {
             a href=(format!("/organizations/{}", o.value.uscc.as_str())) { (o.value.name) }
@@ -122,9 +122,26 @@ fn resource_body(r: &PublicResource, provider: Markup, history: &[u32], shown: u
                 "这是历史版本。" a href=(format!("/resources/{}", r.id)) { "查看现行版本（第 " (r.version) " 版）" }
             }
         }
-        (fields(&json(&r.content), &["name"]))
-        h2 { "版本历史" }
-        ol {
+        (fields(&json(&r.content), &["name", "data_items"]))
+        @if !r.content.data_items.is_empty() {
+            h2 { "信息项" }
+            div.scroll { table {
+                thead { tr { th scope="col" { "名称" } th scope="col" { "英文名称" } th scope="col" { "数据类型" } th scope="col" { "长度/格式" } th scope="col" { "说明" } } }
+                tbody {
+                    @for item in &r.content.data_items {
+                        tr {
+                            td { (item.name) }
+                            td { (item.english_name.as_deref().unwrap_or("")) }
+                            td { (item.data_type) }
+                            td { (item.length_format.as_deref().unwrap_or("")) }
+                            td { (item.description.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            } }
+        }
+        h2 #history-heading { "版本历史" }
+        ol #history aria-labelledby="history-heading" {
             @for n in history {
                 li {
                     @if *n == shown { strong { "第 " (n) " 版（本页）" } }
@@ -144,7 +161,7 @@ pub async fn resource(
     let history = published_history(&state, &r).await?;
     let body = resource_body(
         &r,
-        provider(&state, r.provider_id).await,
+        org_link(&state, r.provider_id).await,
         &history,
         r.version,
     );
@@ -169,7 +186,7 @@ pub async fn resource_version(
     };
     let body = resource_body(
         &shown,
-        provider(&state, current.provider_id).await,
+        org_link(&state, current.provider_id).await,
         &history,
         n,
     );

@@ -7,7 +7,7 @@ use catalog::store::RecordFilter;
 use maud::{Markup, html};
 
 use super::layout::{PortalError, PortalResult, fields, json, page, pager};
-use super::pages::{After, PAGE, next};
+use super::pages::{After, PAGE, next, org_link};
 use super::uuid;
 use crate::state::AppState;
 
@@ -46,7 +46,7 @@ pub async fn authorizations(
                 " " span.tag { (super::labels::label(a.status.as_str())) }
             } } }
             @if items.is_empty() { p { "暂无公开的授权信息。" } }
-            (pager("/authorizations", next(&items, |a| a.id)))
+            (pager("/authorizations", after.id().is_some(), next(&items, |a| a.id)))
         },
     ))
 }
@@ -56,9 +56,22 @@ pub async fn authorization(
     Path(id): Path<String>,
 ) -> PortalResult<Markup> {
     let a = state.catalog.authorization(uuid(&id)?).await?.value;
+    let body = org_link(&state, a.plan.implementing_body_id).await;
+    let operator = match a.operator_id {
+        Some(id) => Some(org_link(&state, id).await),
+        None => None,
+    };
     Ok(page(
         &a.plan.plan_name,
-        html! { h1 { (a.plan.plan_name) } (fields(&json(&a), SKIP)) },
+        html! {
+            h1 { (a.plan.plan_name) }
+            dl.fields {
+                dt { "实施机构" } dd { (body) }
+                @if let Some(operator) = operator { dt { "运营机构" } dd { (operator) } }
+                dt { "授权资源" } dd { (a.plan.resource_ids.len()) " 项" }
+            }
+            (fields(&json(&a), SKIP))
+        },
     ))
 }
 
@@ -76,7 +89,7 @@ pub async fn disclosures(
                 " " span.muted { (d.published_at.as_ref().map(super::layout::date).unwrap_or_default()) }
             } } }
             @if items.is_empty() { p { "暂无已发布的年度披露。" } }
-            (pager("/disclosures", next(&items, |d| d.id)))
+            (pager("/disclosures", after.id().is_some(), next(&items, |d| d.id)))
         },
     ))
 }

@@ -4,22 +4,30 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use catalog::CatalogError;
+use catalog::domain::Uscc;
 use catalog::domain::product::ProductStatus;
 use catalog::domain::registration::{
-    NewObjection, PublicRegistration, Registration, RegistrationSubject,
+    NewObjection, PublicRegistration, Registration, RegistrationStatus, RegistrationSubject,
 };
 use catalog::store::RecordFilter;
+use chrono::NaiveDate;
 use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::layout::{PortalError, PortalResult, fields, json, page, pager};
-use super::pages::{After, PAGE, next};
+use super::pages::{After, PAGE, next, org_link};
 use super::uuid;
 use crate::state::AppState;
 
 const SKIP: &[&str] = &[
     "id",
+    "name",
+    "subject_name",
+    "status",
+    "publicity_start",
+    "publicity_end",
+    "access_closed",
     "registrant_id",
     "amends",
     "subject",
@@ -71,7 +79,7 @@ pub async fn publicity(
                 }
             }
             @if items.is_empty() { p { "目前没有处于公示期的登记。" } }
-            (pager("/publicity", next(&items, |r| r.id)))
+            (pager("/publicity", after.id().is_some(), next(&items, |r| r.id)))
         },
     ))
 }
@@ -136,14 +144,36 @@ fn input(
     }
 }
 
-fn notice_page(r: &PublicRegistration, form: &ObjectionForm, errors: &Errors) -> Markup {
-    let open = r.publicity_end.is_some() && r.query_code.is_none();
+fn notice_page(
+    r: &PublicRegistration,
+    registrant: Markup,
+    today: NaiveDate,
+    form: &ObjectionForm,
+    errors: &Errors,
+) -> Markup {
+    // Objections are taken while the publicity runs (and not while one is being reviewed).
+    let window = r.publicity_start.zip(r.publicity_end);
+    let open = r.status == RegistrationStatus::Publicized
+        && window.is_some_and(|(start, end)| start <= today && today <= end);
     page(
         &r.subject_name,
         html! {
             h1 { (r.subject_name) }
-            p.muted { "登记公示 · " (super::labels::label(json(&r.status).as_str().unwrap_or_default())) }
+            p.muted { "登记公示 · " (r.status.label()) }
+            @if let Some((start, end)) = window {
+                p { "公示期：" strong { (start) " 至 " (end) } "。公示期内，任何单位和个人可以实名提出异议并提供证据材料。" }
+            }
+            dl.fields { dt { "登记申请人" } dd { (registrant) } }
             (fields(&json(r), SKIP))
+            @if !open {
+                p.notice role="note" {
+                    @match r.status {
+                        RegistrationStatus::UnderObjection => "该登记的异议正在处理中，暂停受理新的异议。",
+                        RegistrationStatus::Publicized if window.is_some_and(|(start, _)| today < start) => "公示期尚未开始，届时可提出异议。",
+                        _ => "公示期已结束，不再受理异议。",
+                    }
+                }
+            }
             @if open {
                 h2 #objection { "提出异议" }
                 @if !errors.is_empty() {
@@ -164,7 +194,13 @@ fn notice_page(r: &PublicRegistration, form: &ObjectionForm, errors: &Errors) ->
 
 pub async fn notice(State(state): State<AppState>, Path(id): Path<String>) -> PortalResult<Markup> {
     let r = public_registration(&state, &id).await?;
-    Ok(notice_page(&r, &ObjectionForm::default(), &Vec::new()))
+    Ok(notice_page(
+        &r,
+        org_link(&state, r.registrant_id).await,
+        state.clock.today(),
+        &ObjectionForm::default(),
+        &Vec::new(),
+    ))
 }
 
 /// The same catalog function as `POST /api/v1/registrations/{id}/objections`.
@@ -194,6 +230,21 @@ pub async fn object(
         if value.trim().is_empty() {
             errors.push((name, message.to_string()));
         }
+    }
+    // Real name means a checkable identity: a resident ID number or an organization's USCC.
+    let id_number = form.objector_id_number.trim();
+    if !id_number.is_empty() && !resident_id_ok(id_number) && Uscc::parse(id_number).is_err() {
+        errors.push((
+            "objector_id_number",
+            "身份证号或统一社会信用代码无效，请核对后重新填写（18 位，末位为校验码）".to_string(),
+        ));
+    }
+    let contact = form.contact.trim();
+    if !contact.is_empty() && !contact_ok(contact) {
+        errors.push((
+            "contact",
+            "请填写有效的电话号码或电子邮箱，以便登记机构联系".to_string(),
+        ));
     }
     if errors.is_empty() {
         let objection = NewObjection {
@@ -228,8 +279,39 @@ pub async fn object(
     }
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
-        notice_page(&r, &form, &errors),
+        notice_page(
+            &r,
+            org_link(&state, r.registrant_id).await,
+            state.clock.today(),
+            &form,
+            &errors,
+        ),
     ))
+}
+
+/// GB 11643 citizen identity number: 17 digits and an ISO 7064 MOD 11-2 check character.
+fn resident_id_ok(s: &str) -> bool {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() != 18 || !chars[..17].iter().all(char::is_ascii_digit) {
+        return false;
+    }
+    let sum: u32 = chars[..17]
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    chars[17].to_ascii_uppercase() == check
+}
+
+/// A phone number (at least 7 digits) or an e-mail address.
+fn contact_ok(s: &str) -> bool {
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    let email = s
+        .split_once('@')
+        .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'));
+    email || digits >= 7
 }
 
 /// The form field a catalog error is about (its path may be nested, e.g. `evidence[0]`).
@@ -281,7 +363,7 @@ pub async fn products(
             h1 { "已登记的数据产品" }
             ul { @for p in &shown { li { a href=(format!("/products/{}", p.id)) { (p.details.name) } } } }
             @if shown.is_empty() { p { "暂无已登记的数据产品。" } }
-            (pager("/products", next(&items, |p| p.id)))
+            (pager("/products", after.id().is_some(), next(&items, |p| p.id)))
         },
     ))
 }
@@ -307,6 +389,14 @@ pub async fn product(
         .filter(|r| matches!(r.subject, RegistrationSubject::Product { product_id } if product_id == p.id))
         .filter_map(Registration::public_view)
         .max_by_key(|r| r.updated_at);
+    let operator = org_link(&state, p.operator_id).await;
+    let mut sources = Vec::new();
+    for id in &p.details.source_resource_ids {
+        // Only resources the public may see are named.
+        if let Ok(r) = state.catalog.public_resource(*id).await {
+            sources.push((r.id, r.content.name));
+        }
+    }
     Ok(page(
         &p.details.name,
         html! {
@@ -314,13 +404,19 @@ pub async fn product(
             @if let Some(r) = &registration {
                 dl.fields {
                     dt { "登记结果查询码" } dd #query-code { (r.query_code.as_ref().map(|c| c.as_str().to_string()).unwrap_or_else(|| "—".into())) }
-                    dt { "有效期" } dd {
+                    dt { "有效期" } dd #validity {
                         (r.valid_from.map(|d| d.to_string()).unwrap_or_default()) " 至 "
                         (r.valid_to.map(|d| d.to_string()).unwrap_or_default())
                     }
                 }
             }
             h2 { "产品信息" }
+            dl.fields {
+                dt { "运营机构" } dd { (operator) }
+                dt { "来源数据资源" } dd {
+                    ul.plain { @for (id, name) in &sources { li { a href=(format!("/resources/{id}")) { (name) } } } }
+                }
+            }
             (fields(&json(&p.details), SKIP))
         },
     ))

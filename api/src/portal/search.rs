@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use maud::{Markup, html};
 use search::{EntityKind, FacetFilters, SearchRequest, SortOrder, Viewer};
 
-use super::labels::{facet, label};
+use super::labels::{domain, facet, label};
 use super::layout::{PortalError, PortalResult, marked, page};
 use super::pages::search_box;
 use crate::state::AppState;
@@ -81,6 +81,14 @@ fn request(p: &Params) -> Result<SearchRequest, String> {
         viewer: Viewer::Anonymous,
         facets: true,
     })
+}
+
+/// A facet value as people read it.
+fn value_label(facet: &str, value: &str) -> String {
+    match facet {
+        "domain" => domain(value),
+        _ => label(value).to_string(),
+    }
 }
 
 /// This page's URL with one parameter set (or removed with `None`), cursor reset.
@@ -166,10 +174,11 @@ pub async fn search(
                                 @let chosen = values(&p, name);
                                 @for c in counts {
                                     li {
+                                        @let shown = value_label(name, &c.value);
                                         @if chosen.contains(&c.value) {
-                                            a.on href=(link(&p, name, None)) aria-current="true" { (label(&c.value)) " ✕" }
+                                            a.on href=(link(&p, name, None)) aria-current="true" title="取消此筛选" { (shown) " ✕" }
                                         } @else {
-                                            a href=(link(&p, name, Some(&c.value))) { (label(&c.value)) }
+                                            a href=(link(&p, name, Some(&c.value))) { (shown) }
                                         }
                                         " " span.count { "(" (c.count) ")" }
                                     }
@@ -189,9 +198,12 @@ pub async fn search(
                         }
                     }
                     @if results.hits.is_empty() { p { "没有找到相关结果，请换个关键词试试。" } }
-                    @if let Some(cursor) = &results.next_cursor {
+                    @if results.next_cursor.is_some() || p.contains_key("cursor") {
                         nav.pager aria-label="分页" {
-                            a rel="next" href=({ let mut n = p.clone(); n.insert("cursor".into(), cursor.clone()); format!("/search?{}", url_encode(&n.into_iter().collect::<Vec<_>>())) }) { "下一页" }
+                            @if p.contains_key("cursor") { a href=(link(&p, "cursor", None)) { "回到第一页" } }
+                            @if let Some(cursor) = &results.next_cursor {
+                                a rel="next" href=({ let mut n = p.clone(); n.insert("cursor".into(), cursor.clone()); format!("/search?{}", url_encode(&n.into_iter().collect::<Vec<_>>())) }) { "下一页" }
+                            }
                         }
                     }
                 }

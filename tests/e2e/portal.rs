@@ -1,0 +1,965 @@
+//! The public portal in a real headless Chromium (chromedriver + fantoccini) against the real
+//! server: home → search (facets, highlights, next page) → a resource with its history → editions
+//! and their diff → a publicity notice and the real-name objection form (inline errors, then a
+//! receipt) → a registered product with its query code → Atom feeds. A draft's unique title never
+//! renders anywhere. Screenshots land in `target/screenshots/`.
+//!
+//! Without chromium/chromedriver the test is skipped with a notice, unless `CI` is set: then it fails.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::server::{MULU, Server, mulu};
+
+const ADMIN: &str = "11510000000000001L";
+const PROVIDER: &str = "11510500000000002H";
+const OPERATOR: &str = "91510500000000003C";
+const REGISTRAR: &str = "12510000000000004T";
+/// The draft's title: unique enough that any occurrence on a page is the draft leaking.
+const DRAFT: &str = "鹭鸶洲未公开草稿资源";
+const PLACES: [&str; 24] = [
+    "岷江",
+    "沱江",
+    "嘉陵江",
+    "涪江",
+    "渠江",
+    "青衣江",
+    "大渡河",
+    "雅砻江",
+    "安宁河",
+    "金沙江",
+    "赤水河",
+    "濑溪河",
+    "釜溪河",
+    "琼江",
+    "南河",
+    "府河",
+    "锦江",
+    "清溪河",
+    "长江",
+    "永宁河",
+    "古蔺河",
+    "龙溪河",
+    "九曲河",
+    "马边河",
+];
+
+// ---------------------------------------------------------------------------------------------
+// chromedriver
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|dir| Path::new(dir).join(name))
+        .find(|p| p.is_file())
+}
+
+/// chromedriver and a Chromium it can drive, if installed.
+fn browser() -> Option<(PathBuf, PathBuf)> {
+    let driver = on_path("chromedriver")?;
+    let chrome = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find_map(on_path)?;
+    Some((driver, chrome))
+}
+
+/// A chromedriver process on a free port, killed on drop.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Driver {
+    fn start(path: &Path) -> Driver {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        // Its own process group, so that dropping it also ends the Chromium it started.
+        let child = Command::new(path)
+            .arg(format!("--port={port}"))
+            .process_group(0)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// A headless Chromium session; retried until chromedriver listens.
+    async fn session(&self, chrome: &Path) -> Client {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chrome,
+                "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                         "--window-size=1280,900", "--force-device-scale-factor=1", "--lang=zh-CN",
+                         "--hide-scrollbars", "--no-first-run"],
+            }),
+        );
+        let start = Instant::now();
+        loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&self.url)
+                .await
+            {
+                Ok(client) => return client,
+                Err(e) if start.elapsed() < Duration::from_secs(20) => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("no WebDriver session at {}: {e}", self.url),
+            }
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// data through the API
+
+struct Api {
+    server: Server,
+    http: reqwest::Client,
+}
+
+impl Api {
+    fn on(dir: &Path, today: &str) -> Api {
+        Api {
+            server: Server::start_on(dir, today),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn send(&self, method: reqwest::Method, path: &str, token: &str, body: Value) -> Value {
+        let response = self
+            .http
+            .request(method, self.server.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "{path}: {status} {body}");
+        body
+    }
+
+    async fn post(&self, path: &str, token: &str, body: Value) -> Value {
+        self.send(reqwest::Method::POST, path, token, body).await
+    }
+
+    async fn get_json(&self, path: &str) -> Value {
+        let response = self.http.get(self.server.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        response.json().await.unwrap()
+    }
+
+    /// A portal page's HTML as served (not as the browser re-serializes it).
+    async fn html(&self, path: &str) -> (StatusCode, String) {
+        let response = self.http.get(self.server.url(path)).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+}
+
+fn content(name: &str, i: usize) -> Value {
+    let conditional = i % 3 == 0;
+    let frequency = ["每日", "每月", "每季度"][i % 3];
+    json!({
+        "name": name,
+        "summary": format!("{name}：断面水温、溶解氧、氨氮、总磷等指标，自动站实时采集。"),
+        "tags": ["水环境", "监测"],
+        "domain": if i % 2 == 0 { "N" } else { "D" },
+        "grade": {"level": "一般数据"},
+        "share_type": if conditional { "有条件共享" } else { "无条件共享" },
+        "share_condition": if conditional { Some("仅限生态环境治理用途") } else { None },
+        "open_type": "无条件开放",
+        "update_frequency": frequency,
+        "formats": ["csv", "json"],
+        "record_count": 1000 + i as u64 * 17,
+        "usage_restrictions": "不得用于商业排名",
+    })
+}
+
+struct World {
+    dir: tempfile::TempDir,
+    provider: String,
+    /// The published resources, in creation order; `[5]` has two published versions.
+    resources: Vec<String>,
+    draft: String,
+    /// In publicity (objections open) and coded (with a query code).
+    in_publicity: String,
+    coded_product: String,
+    query_code: String,
+}
+
+fn cli_setup(d: &Path) -> [String; 5] {
+    let org = |uscc: &str, name: &str, region: &str, kind: &str| {
+        mulu(
+            d,
+            &[
+                "org", "create", "--uscc", uscc, "--name", name, "--region", region, "--kind", kind,
+            ],
+        )
+    };
+    let admin_id = org(ADMIN, "省数据局", "510000", "data_admin");
+    org(PROVIDER, "市生态环境局", "510500", "provider");
+    org(OPERATOR, "川南水务数据公司", "510500", "operator");
+    org(REGISTRAR, "省登记中心", "510000", "registrar");
+    let token = |uscc: &str, role: &str| {
+        mulu(
+            d,
+            &[
+                "token", "create", "--org", uscc, "--role", role, "--name", role,
+            ],
+        )
+    };
+    [
+        admin_id,
+        token(ADMIN, "data_admin"),
+        token(PROVIDER, "provider"),
+        token(OPERATOR, "operator"),
+        token(REGISTRAR, "registrar"),
+    ]
+}
+
+/// Builds the world over three pinned days: 09-01 directory, editions, authorization, products
+/// and registrations (one publicized); 09-16 the first is coded and the second publicized. The
+/// browser then runs on 09-17, inside the second one's publicity.
+async fn build_world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let [admin_id, admin, provider, operator, registrar] = cli_setup(d);
+
+    let api = Api::on(d, "2026-09-01");
+    let publish = |id: String| {
+        let api = &api;
+        let (provider, admin) = (&provider, &admin);
+        async move {
+            let base = format!("/api/v1/workspace/resources/{id}");
+            api.post(&format!("{base}/submit"), provider, json!({}))
+                .await;
+            api.post(&format!("{base}/approve"), admin, json!({})).await;
+            api.post(&format!("{base}/publish"), admin, json!({})).await;
+        }
+    };
+    let mut resources = Vec::new();
+    for (i, place) in PLACES.iter().enumerate() {
+        let name = format!("{place}流域水质自动监测数据");
+        let r = api
+            .post(
+                "/api/v1/workspace/resources",
+                &provider,
+                json!({"content": content(&name, i)}),
+            )
+            .await;
+        let id = r["id"].as_str().unwrap().to_string();
+        publish(id.clone()).await;
+        resources.push(id);
+    }
+    let draft = api
+        .post(
+            "/api/v1/workspace/resources",
+            &provider,
+            json!({"content": content(DRAFT, 1)}),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let edition = |title: &str, ids: &[String]| {
+        let lines: Vec<Value> = ids.iter().map(|id| json!({"resource_id": id})).collect();
+        json!({"title": title, "note": "按季度更新", "lines": lines})
+    };
+    api.post(
+        "/api/v1/admin/directory/editions",
+        &admin,
+        edition("2026年授权运营目录（第一批）", &resources[0..8]),
+    )
+    .await;
+    // A second published version of [5]: new summary, daily updates.
+    let mut changed = content(&format!("{}流域水质自动监测数据", PLACES[5]), 5);
+    changed["summary"] = json!("新版：增加高锰酸盐指数，按小时汇总后每日发布。");
+    changed["update_frequency"] = json!("每日");
+    api.send(
+        reqwest::Method::PUT,
+        &format!("/api/v1/workspace/resources/{}", resources[5]),
+        &provider,
+        json!({"content": changed}),
+    )
+    .await;
+    publish(resources[5].clone()).await;
+    api.post(
+        "/api/v1/admin/directory/editions",
+        &admin,
+        edition("2026年授权运营目录（第二批）", &resources[4..12]),
+    )
+    .await;
+
+    let auth = api.post("/api/v1/admin/authorizations", &admin, json!({
+        "plan_name": "流域水环境数据授权运营", "implementing_body_id": admin_id, "mode": "依场景授权",
+        "operator_type": "场景", "scope_description": "水环境治理", "resource_ids": [resources[0]],
+        "term_start": "2026-09-01", "term_end": "2028-12-31", "platform": "省授权运营平台",
+    })).await["id"].as_str().unwrap().to_string();
+    let base = format!("/api/v1/admin/authorizations/{auth}");
+    let applicant = api
+        .post(
+            &format!("/api/v1/authorizations/{auth}/apply"),
+            &operator,
+            json!({}),
+        )
+        .await["applicants"][0]
+        .clone();
+    api.post(
+        &format!("{base}/select"),
+        &admin,
+        json!({"operator_id": applicant}),
+    )
+    .await;
+    api.post(
+        &format!("{base}/publicize"),
+        &admin,
+        json!({"date": "2026-08-03"}),
+    )
+    .await;
+    for step in ["sign", "activate"] {
+        api.post(
+            &format!("{base}/{step}"),
+            &admin,
+            json!({"date": "2026-09-01"}),
+        )
+        .await;
+    }
+    let mut products = Vec::new();
+    let mut registrations = Vec::new();
+    for name in ["水质指数接口", "流域水质年度报告"] {
+        let p = api.post("/api/v1/operator/products", &operator, json!({
+            "name": name, "summary": format!("{name}，基于公开水质监测数据"), "delivery_form": "数据接口",
+            "authorization_id": auth, "source_resource_ids": [resources[0]],
+            "applicable_scenarios": ["流域治理"], "forbidden_scenarios": ["个人信息识别"],
+            "scene_category": "公共治理、公益事业",
+        })).await["id"].as_str().unwrap().to_string();
+        api.post(
+            &format!("/api/v1/admin/products/{p}/review"),
+            &admin,
+            json!({"passed": true, "report_ref": "合规审查报告 2026-017", "reviewed_on": "2026-09-01"}),
+        )
+        .await;
+        let r = api.post("/api/v1/registrations", &operator, json!({
+            "subject": {"type": "product", "product_id": p}, "kind": "首次登记",
+            "materials": {
+                "registrant_info": "川南水务数据公司", "legal_source": "授权运营协议第 7 号",
+                "resource_info": "流域水质监测", "evidence_ref": "存证-0007", "evidence_on": "2026-09-01",
+                "product_info": name, "scenario_info": "流域治理", "risk_assessment": "风险可控",
+            },
+        })).await["id"].as_str().unwrap().to_string();
+        api.post(
+            &format!("/api/v1/registrar/registrations/{r}/accept"),
+            &registrar,
+            json!({}),
+        )
+        .await;
+        products.push(p);
+        registrations.push(r);
+    }
+    api.post(
+        &format!(
+            "/api/v1/registrar/registrations/{}/publicize",
+            registrations[0]
+        ),
+        &registrar,
+        json!({}),
+    )
+    .await;
+    drop(api);
+
+    let api = Api::on(d, "2026-09-16");
+    let coded = api
+        .post(
+            &format!("/api/v1/registrar/registrations/{}/code", registrations[0]),
+            &registrar,
+            json!({}),
+        )
+        .await;
+    api.post(
+        &format!(
+            "/api/v1/registrar/registrations/{}/publicize",
+            registrations[1]
+        ),
+        &registrar,
+        json!({}),
+    )
+    .await;
+    drop(api);
+
+    World {
+        dir,
+        provider: PROVIDER.to_string(),
+        resources,
+        draft,
+        in_publicity: registrations[1].clone(),
+        coded_product: products[0].clone(),
+        query_code: coded["query_code"].as_str().unwrap().to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// browser helpers
+
+struct Browser {
+    client: Client,
+    base: String,
+    shots: PathBuf,
+}
+
+impl Browser {
+    async fn open(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap();
+    }
+
+    async fn js(&self, script: &str) -> Value {
+        self.client.execute(script, vec![]).await.unwrap()
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .text()
+            .await
+            .unwrap()
+    }
+
+    async fn all_text(&self, css: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in self.client.find_all(Locator::Css(css)).await.unwrap() {
+            out.push(e.text().await.unwrap());
+        }
+        out
+    }
+
+    async fn path(&self) -> String {
+        let url = self.client.current_url().await.unwrap();
+        match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        }
+    }
+
+    /// The basics every page must meet: Chinese document language, one h1, every form control
+    /// labelled, no draft.
+    async fn check_page(&self) {
+        let path = self.path().await;
+        let facts = self
+            .js(r#"
+                const controls = [...document.querySelectorAll('input:not([type=hidden]), textarea, select')];
+                return {
+                    lang: document.documentElement.lang,
+                    h1: document.querySelectorAll('h1').length,
+                    unlabelled: controls.filter(c => !(c.labels && c.labels.length) && !c.getAttribute('aria-label')).map(c => c.outerHTML),
+                    // What the page says itself: the search page's heading and box echo the query.
+                    text: (() => {
+                        const copy = document.body.cloneNode(true);
+                        copy.querySelectorAll('h1, form[role=search]').forEach(e => e.remove());
+                        return copy.textContent;
+                    })(),
+                };"#)
+            .await;
+        assert_eq!(facts["lang"], "zh-CN", "{path}");
+        assert_eq!(facts["h1"], 1, "{path}: exactly one h1");
+        assert_eq!(
+            facts["unlabelled"],
+            json!([]),
+            "{path}: unlabelled controls"
+        );
+        assert!(
+            !facts["text"].as_str().unwrap().contains(DRAFT),
+            "{path} renders the draft"
+        );
+    }
+
+    /// A PNG of the whole page at `width` CSS pixels.
+    async fn shot(&self, name: &str, width: u32) {
+        self.client.set_window_size(width, 900).await.unwrap();
+        // Grow the window to the page (twice: a narrower window can make the page taller).
+        for _ in 0..2 {
+            // The window is taller than the page's viewport by the browser's own frame.
+            let size = self
+                .js("return [document.documentElement.scrollHeight, window.outerHeight - window.innerHeight]")
+                .await;
+            let page = size[0].as_u64().unwrap_or(900).clamp(400, 8000);
+            let frame = size[1].as_u64().unwrap_or(0).min(200);
+            self.client
+                .set_window_size(width, (page + frame) as u32)
+                .await
+                .unwrap();
+        }
+        let png = self.client.screenshot().await.unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "{name} is a PNG");
+        std::fs::write(self.shots.join(format!("{name}.png")), png).unwrap();
+        self.client.set_window_size(1280, 900).await.unwrap();
+    }
+
+    async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .click()
+            .await
+            .unwrap();
+    }
+}
+
+/// Every `http(s)://` address in `text` must be the server's own.
+fn no_external_urls(what: &str, text: &str, base: &str) {
+    for scheme in ["http://", "https://"] {
+        for (at, _) in text.match_indices(scheme) {
+            assert!(
+                text[at..].starts_with(base),
+                "{what} refers to an external address: {}",
+                &text[at..(at + 60).min(text.len())]
+            );
+        }
+    }
+}
+
+/// Parses an Atom document and checks what RFC 4287 requires: a `feed` in the Atom namespace with
+/// id, title and updated; each entry with id, title, updated (RFC 3339) and a link. Returns the
+/// entries' titles and links.
+fn parse_atom(xml: &str) -> Vec<(String, String)> {
+    use quick_xml::XmlVersion;
+    use quick_xml::events::{BytesStart, Event};
+    use quick_xml::reader::Reader;
+
+    fn attr(e: &BytesStart, key: &str) -> Option<String> {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref() == key)
+            .map(|a| {
+                a.normalized_value(XmlVersion::Implicit1_0)
+                    .unwrap()
+                    .to_string()
+            })
+    }
+
+    let mut reader = Reader::from_str(xml);
+    reader.config_mut().trim_text(true);
+    let mut stack: Vec<String> = Vec::new();
+    let mut feed_fields = BTreeSet::new();
+    let mut entries = Vec::new();
+    let mut fields: BTreeMap<String, String> = BTreeMap::new();
+    let mut link = String::new();
+    loop {
+        let event = reader.read_event().expect("well-formed XML");
+        match &event {
+            Event::Start(e) | Event::Empty(e) => {
+                let name = e.name().as_ref().to_string();
+                if stack.is_empty() {
+                    assert_eq!(name, "feed", "root element");
+                    assert_eq!(
+                        attr(e, "xmlns").as_deref(),
+                        Some("http://www.w3.org/2005/Atom")
+                    );
+                }
+                match stack.len() {
+                    1 => {
+                        feed_fields.insert(name.clone());
+                    }
+                    2 if name == "link" => link = attr(e, "href").expect("link has href"),
+                    _ => {}
+                }
+                if name == "entry" {
+                    fields.clear();
+                    link.clear();
+                }
+                if matches!(event, Event::Start(_)) {
+                    stack.push(name);
+                }
+            }
+            // Text comes in runs split at entity references.
+            Event::Text(t) if stack.len() == 3 => {
+                let text = t.xml10_content();
+                fields.entry(stack[2].clone()).or_default().push_str(&text);
+            }
+            Event::GeneralRef(r) if stack.len() == 3 => {
+                let text = match &**r {
+                    "amp" => "&",
+                    "lt" => "<",
+                    "gt" => ">",
+                    "quot" => "\"",
+                    "apos" => "'",
+                    other => panic!("undefined entity &{other};"),
+                };
+                fields.entry(stack[2].clone()).or_default().push_str(text);
+            }
+            Event::End(_) => {
+                if stack.pop().as_deref() == Some("entry") {
+                    for required in ["id", "title", "updated"] {
+                        assert!(fields.contains_key(required), "entry without {required}");
+                    }
+                    chrono::DateTime::parse_from_rfc3339(&fields["updated"])
+                        .expect("updated is RFC 3339");
+                    assert!(!link.is_empty(), "entry without link");
+                    entries.push((fields["title"].clone(), link.clone()));
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    for required in ["id", "title", "updated"] {
+        assert!(feed_fields.contains(required), "feed without {required}");
+    }
+    entries
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn portal_in_a_real_browser() {
+    let Some((driver_path, chrome)) = browser() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install chromium and chromium-driver for the portal tests"
+        );
+        println!("SKIPPED portal browser test: chromium/chromedriver not installed");
+        return;
+    };
+    let started = Instant::now();
+    // Chromium starts while the data is built.
+    let driver = Driver::start(&driver_path);
+    let world = build_world().await;
+    println!("data built in {:?}", started.elapsed());
+    let api = Api::on(world.dir.path(), "2026-09-17");
+    let shots = Path::new(MULU)
+        .parent()
+        .and_then(Path::parent)
+        .unwrap()
+        .join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let b = Browser {
+        client: driver.session(&chrome).await,
+        base: api.server.base.clone(),
+        shots,
+    };
+    walk(&b, &api, &world).await;
+    let _ = b.client.clone().close().await;
+    println!("portal walk done in {:?}", started.elapsed());
+}
+
+async fn walk(b: &Browser, api: &Api, world: &World) {
+    // Home: keyboard reaches the search box and its button; focus is visible.
+    b.open("/").await;
+    b.check_page().await;
+    b.shot("home-desktop", 1280).await;
+    b.shot("home-mobile", 390).await;
+    let mut reached = false;
+    for _ in 0..20 {
+        b.client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(&Key::Tab)
+            .await
+            .unwrap();
+        if b.js("return document.activeElement.id").await == "q" {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "Tab reaches the search box");
+    let outline = b
+        .js("const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth];")
+        .await;
+    assert_ne!(outline[0], "none", "focus is visible: {outline}");
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("水质")
+        .await
+        .unwrap();
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&Key::Tab)
+        .await
+        .unwrap();
+    let focused = b
+        .js("return [document.activeElement.tagName, document.activeElement.type]")
+        .await;
+    assert_eq!(focused, json!(["BUTTON", "submit"]), "Tab reaches submit");
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&Key::Enter)
+        .await
+        .unwrap();
+    b.client
+        .wait()
+        .for_element(Locator::Css("#total"))
+        .await
+        .unwrap();
+
+    // Search results: highlights, facets as filter links with counts, next page.
+    assert!(
+        b.path().await.starts_with("/search?q="),
+        "{}",
+        b.path().await
+    );
+    b.check_page().await;
+    let total: u64 = b.text("#total").await.parse().unwrap();
+    assert!(total > 20, "more than one page: {total}");
+    let marks = b.all_text("ol.hits mark").await;
+    assert!(
+        marks.iter().any(|m| m.contains("水质")),
+        "highlights: {marks:?}"
+    );
+    b.shot("search-results", 1280).await;
+    let hits =
+        "return [...document.querySelectorAll('ol.hits h3 a')].map(a => a.getAttribute('href'))";
+    let first_page: Vec<String> = serde_json::from_value(b.js(hits).await).unwrap();
+    assert_eq!(first_page.len(), 20);
+    b.click("a[rel=next]").await;
+    let second_page: Vec<String> = serde_json::from_value(b.js(hits).await).unwrap();
+    assert!(!second_page.is_empty(), "a second page of hits");
+    assert!(
+        second_page.iter().all(|t| !first_page.contains(t)),
+        "page 2 repeats page 1: {second_page:?}"
+    );
+    b.client.back().await.unwrap();
+    let facet = b
+        .client
+        .find(Locator::XPath(
+            "//aside//a[contains(., '数据资源')]/following-sibling::span[@class='count']",
+        ))
+        .await
+        .expect("a 数据资源 facet with its count")
+        .text()
+        .await
+        .unwrap();
+    let count: u64 = facet.trim_matches(['(', ')']).parse().unwrap();
+    b.click("aside a[href*='kind=resource']").await;
+    let filtered: u64 = b.text("#total").await.parse().unwrap();
+    assert_eq!(filtered, count, "the facet count is what the filter finds");
+    assert_eq!(count, 24, "the 24 published resources, never the draft");
+    assert!(b.client.find(Locator::Css("aside a.on")).await.is_ok());
+
+    // A resource: current version and its published history.
+    let id = &world.resources[5];
+    b.open(&format!("/resources/{id}")).await;
+    b.check_page().await;
+    let body = b.text("main").await;
+    assert!(body.contains("新版：增加高锰酸盐指数"), "current version");
+    let history = b.all_text("#history li").await;
+    assert_eq!(history.len(), 2, "{history:?}");
+    b.shot("resource-desktop", 1280).await;
+    b.shot("resource-mobile", 390).await;
+    b.click(&format!("a[href='/resources/{id}/versions/1']"))
+        .await;
+    b.check_page().await;
+    let old = b.text("main").await;
+    assert!(old.contains("这是历史版本"), "{old}");
+    assert!(!old.contains("新版："), "version 1 shows version 1");
+
+    // Editions: list, compare form, diff.
+    b.open("/directory").await;
+    b.check_page().await;
+    assert_eq!(b.all_text("table tbody tr").await.len(), 2);
+    b.click("form.compare button").await;
+    assert_eq!(b.path().await, "/directory/diff?from=1&to=2");
+    b.check_page().await;
+    assert_eq!(b.all_text("tr.added").await.len(), 4);
+    assert_eq!(b.all_text("tr.removed").await.len(), 4);
+    let changed = b.all_text("tr.changed").await.join("\n");
+    assert!(
+        changed.contains("更新频率") && changed.contains("每日"),
+        "{changed}"
+    );
+    b.shot("edition-diff", 1280).await;
+    b.open("/directory/2").await;
+    b.check_page().await;
+    b.shot("edition", 1280).await;
+
+    // Publicity notice and the objection form.
+    b.open("/publicity").await;
+    b.check_page().await;
+    b.click(&format!("a[href='/publicity/{}']", world.in_publicity))
+        .await;
+    b.check_page().await;
+    let field = |name: &str| format!("#{name}");
+    let type_into = |name: &'static str, text: &'static str| async move {
+        let e = b.client.find(Locator::Css(&field(name))).await.unwrap();
+        e.clear().await.unwrap();
+        e.send_keys(text).await.unwrap();
+    };
+    type_into("objector_name", "王五").await;
+    type_into("objector_id_number", "51050219900101001").await;
+    type_into("grounds", "产品说明与实际数据来源不符").await;
+    b.click("form[method=post] button[type=submit]").await;
+    b.check_page().await;
+    assert!(b.text("[role=alert]").await.contains("提交未成功"));
+    for (name, wrong) in [
+        ("objector_id_number", true),
+        ("contact", true),
+        ("evidence", true),
+        ("objector_name", false),
+        ("grounds", false),
+    ] {
+        let e = b.client.find(Locator::Css(&field(name))).await.unwrap();
+        let invalid = e.attr("aria-invalid").await.unwrap();
+        assert_eq!(invalid.as_deref() == Some("true"), wrong, "{name}");
+        if wrong {
+            let described = e.attr("aria-describedby").await.unwrap().unwrap();
+            let error_id = format!("{name}-error");
+            assert!(described.split(' ').any(|d| d == error_id), "{described}");
+            let message = b.text(&format!("#{error_id}")).await;
+            assert!(
+                message
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "Chinese error for {name}: {message}"
+            );
+        }
+    }
+    let kept = b
+        .client
+        .find(Locator::Css("#objector_name"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("王五"), "typed values are kept");
+    b.shot("objection-errors", 1280).await;
+    type_into("objector_id_number", "510502199001010018").await;
+    type_into("contact", "13900000000").await;
+    type_into("evidence", "监测站点运维合同\n现场照片").await;
+    b.click("form[method=post] button[type=submit]").await;
+    b.check_page().await;
+    let receipt = b.text("#receipt").await;
+    assert!(receipt.parse::<uuid::Uuid>().is_ok(), "{receipt}");
+    b.shot("objection-receipt", 1280).await;
+    let public = api
+        .get_json(&format!("/api/v1/registrations/{}", world.in_publicity))
+        .await;
+    assert_eq!(public["objections_filed"], 1, "{public}");
+
+    // A registered product: query code and validity.
+    b.open("/products").await;
+    b.check_page().await;
+    b.click(&format!("a[href='/products/{}']", world.coded_product))
+        .await;
+    b.check_page().await;
+    assert_eq!(b.text("#query-code").await, world.query_code);
+    let validity = b.text("#validity").await;
+    assert!(validity.starts_with("2026-09-16"), "{validity}");
+    b.shot("product", 1280).await;
+
+    // Organization, negative list, authorizations, disclosures, 404.
+    for path in [
+        format!("/organizations/{}", world.provider),
+        "/negative-list".to_string(),
+        "/authorizations".to_string(),
+        "/disclosures".to_string(),
+        "/resources".to_string(),
+        format!("/resources/{}", world.draft),
+        format!("/search?q={DRAFT}"),
+        "/search?q=鹭鸶洲".to_string(),
+        "/search?q=lusizhou".to_string(),
+    ] {
+        b.open(&path).await;
+        b.check_page().await;
+        if path.starts_with("/search") {
+            assert_eq!(b.text("#total").await, "0", "{path} finds the draft");
+        }
+    }
+
+    // Raw HTML of every page: no external address, no draft; feeds are valid Atom.
+    let mut pages = vec![
+        "/".to_string(),
+        "/search?q=水质".to_string(),
+        "/search?q=水质&kind=resource".to_string(),
+        "/resources".to_string(),
+        format!("/resources/{id}"),
+        format!("/resources/{id}/versions/1"),
+        "/directory".to_string(),
+        "/directory/1".to_string(),
+        "/directory/diff?from=1&to=2".to_string(),
+        "/negative-list".to_string(),
+        "/publicity".to_string(),
+        format!("/publicity/{}", world.in_publicity),
+        "/products".to_string(),
+        format!("/products/{}", world.coded_product),
+        "/authorizations".to_string(),
+        "/disclosures".to_string(),
+        format!("/organizations/{}", world.provider),
+    ];
+    pages.extend(["portal.css", "portal.js"].map(|f| format!("/static/{f}")));
+    for path in &pages {
+        let (status, html) = api.html(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        no_external_urls(path, &html, &api.server.base);
+        assert!(!html.contains(DRAFT), "{path} renders the draft");
+    }
+    let (status, _) = api.html(&format!("/resources/{}", world.draft)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the draft has no page");
+    for (feed, expected) in [
+        ("publicity", "流域水质年度报告"),
+        ("registrations", "水质指数接口"),
+        ("editions", "2026年授权运营目录（第二批）"),
+    ] {
+        let response = api
+            .http
+            .get(api.server.url(&format!("/feeds/{feed}.atom")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/atom+xml; charset=utf-8"
+        );
+        let xml = response.text().await.unwrap();
+        let entries = parse_atom(&xml);
+        assert!(
+            entries
+                .iter()
+                .any(|(title, link)| title == expected && link.starts_with(&api.server.base)),
+            "{feed}: {entries:?}"
+        );
+        assert!(!xml.contains(DRAFT));
+    }
+}
