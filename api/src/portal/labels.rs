@@ -108,6 +108,7 @@ pub fn label(key: &str) -> &str {
         "coded" => "已赋码",
         "registered" => "已登记",
         "active" => "有效",
+        "lifted" => "已解除",
         "conditional" => "有条件",
         "unconditional" => "无条件",
         "not_shared" => "不予共享",
