@@ -907,6 +907,13 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
         }
     }
 
+    // The provider's page leads to its public entries (and still not to the draft).
+    b.open(&format!("/organizations/{}", world.provider)).await;
+    b.click("main a[href^='/search?provider=']").await;
+    b.check_page().await;
+    let total: u64 = b.text("#total").await.parse().unwrap();
+    assert!(total >= 24, "the provider's published resources: {total}");
+
     // Raw HTML of every page: no external address, no draft; feeds are valid Atom.
     let mut pages = vec![
         "/".to_string(),

@@ -126,6 +126,12 @@ pub fn label(key: &str) -> &str {
         "organization" => "机构",
         "authorization" => "授权",
         "provider" => "数源单位",
+        "data_admin" => "数据管理部门",
+        "registrar" => "登记机构",
+        "operator" => "运营机构",
+        "developer" => "开发利用机构",
+        "exchange" => "数据交易所",
+        "auditor" => "监管机构",
         "provider_facet" => "数源单位/运营机构",
         other => other,
     }

@@ -83,6 +83,11 @@ fn request(p: &Params) -> Result<SearchRequest, String> {
     })
 }
 
+/// The search page filtered to one provider or operator (its facet value is its name).
+pub fn by_provider(name: &str) -> String {
+    link(&Params::new(), "provider", Some(name))
+}
+
 /// Facet values shown before "more".
 const FACET_SHOWN: usize = 8;
 
