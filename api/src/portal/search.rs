@@ -217,7 +217,12 @@ pub async fn search(
                         @for hit in &results.hits {
                             li {
                                 h3 { a href=(hit.url) { (marked(&hit.title_html)) } }
-                                span.tag { (label(hit.kind.as_str())) }
+                                p.meta {
+                                    span.tag { (label(hit.kind.as_str())) }
+                                    @for value in [hit.facets.provider.as_deref(), hit.facets.update_frequency.as_deref(), hit.facets.status.as_deref().map(label)].into_iter().flatten() {
+                                        span.muted { " · " (value) }
+                                    }
+                                }
                                 p { (marked(&hit.snippet_html)) }
                             }
                         }
