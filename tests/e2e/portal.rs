@@ -189,13 +189,13 @@ impl Api {
 }
 
 fn content(name: &str, i: usize) -> Value {
-    let conditional = i % 3 == 0;
+    let conditional = i.is_multiple_of(3);
     let frequency = ["每日", "每月", "每季度"][i % 3];
     json!({
         "name": name,
         "summary": format!("{name}：断面水温、溶解氧、氨氮、总磷等指标，自动站实时采集。"),
         "tags": ["水环境", "监测"],
-        "domain": if i % 2 == 0 { "N" } else { "D" },
+        "domain": if i.is_multiple_of(2) { "N" } else { "D" },
         "grade": {"level": "一般数据"},
         "share_type": if conditional { "有条件共享" } else { "无条件共享" },
         "share_condition": if conditional { Some("仅限生态环境治理用途") } else { None },
@@ -623,16 +623,15 @@ fn parse_atom(xml: &str) -> Vec<(String, String)> {
                 };
                 fields.entry(stack[2].clone()).or_default().push_str(text);
             }
-            Event::End(_) => {
-                if stack.pop().as_deref() == Some("entry") {
-                    for required in ["id", "title", "updated"] {
-                        assert!(fields.contains_key(required), "entry without {required}");
-                    }
-                    chrono::DateTime::parse_from_rfc3339(&fields["updated"])
-                        .expect("updated is RFC 3339");
-                    assert!(!link.is_empty(), "entry without link");
-                    entries.push((fields["title"].clone(), link.clone()));
+            // Every end tag pops (in the guard); an entry's end checks what it held.
+            Event::End(_) if stack.pop().as_deref() == Some("entry") => {
+                for required in ["id", "title", "updated"] {
+                    assert!(fields.contains_key(required), "entry without {required}");
                 }
+                chrono::DateTime::parse_from_rfc3339(&fields["updated"])
+                    .expect("updated is RFC 3339");
+                assert!(!link.is_empty(), "entry without link");
+                entries.push((fields["title"].clone(), link.clone()));
             }
             Event::Eof => break,
             _ => {}
@@ -907,6 +906,13 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
             assert_eq!(b.text("#total").await, "0", "{path} finds the draft");
         }
     }
+
+    // The provider's page leads to its public entries (and still not to the draft).
+    b.open(&format!("/organizations/{}", world.provider)).await;
+    b.click("main a[href^='/search?provider=']").await;
+    b.check_page().await;
+    let total: u64 = b.text("#total").await.parse().unwrap();
+    assert!(total >= 24, "the provider's published resources: {total}");
 
     // Raw HTML of every page: no external address, no draft; feeds are valid Atom.
     let mut pages = vec![

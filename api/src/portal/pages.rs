@@ -2,12 +2,14 @@
 
 use axum::extract::{Path, Query, State};
 use catalog::PublicResource;
+use catalog::domain::negative_list::{NegativeScope, NegativeTarget};
 use catalog::domain::organization::OrgStatus;
 use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::layout::{PortalError, PortalResult, date, fields, json, page, pager};
+use super::labels::{domain, label};
+use super::layout::{PortalError, PortalResult, date, fields, json, page, pager, text};
 use super::uuid;
 use crate::state::AppState;
 
@@ -193,17 +195,50 @@ pub async fn resource_version(
     Ok(page(&format!("{}（第 {n} 版）", shown.content.name), body))
 }
 
+/// What an entry covers, as a heading: a resource code or a category.
+fn negative_target(target: &NegativeTarget) -> String {
+    match target {
+        NegativeTarget::Resource { code } => format!("数据资源 {}", code.as_str()),
+        NegativeTarget::Category {
+            domain: d,
+            category_path,
+        } => {
+            let mut parts = vec!["类别".to_string()];
+            parts.extend(d.as_deref().map(domain));
+            if !category_path.is_empty() {
+                parts.push(category_path.join(" / "));
+            }
+            parts.join(" ")
+        }
+    }
+}
+
 pub async fn negative_list(State(state): State<AppState>) -> PortalResult<Markup> {
     let entries = state.catalog.negative_list(true).await?;
     Ok(page(
         "负面清单",
         html! {
             h1 { "负面清单" }
-            p.muted { "列入负面清单的数据不得纳入授权运营。" }
+            p.muted { "列入负面清单的数据不得纳入授权运营；清单实行动态管理，到期重新评估。" }
             @for e in &entries {
-                section id=(e.id.to_string()) {
-                    h2 { "条目 " (e.id.to_string().get(..8).unwrap_or_default()) }
-                    (fields(&json(&e.details), &["confidential"]))
+                @let d = &e.details;
+                section.entry id=(e.id.to_string()) {
+                    h2 { (negative_target(&d.target)) " " span.tag { (text(&json(&d.kind))) } }
+                    dl.fields {
+                        dt { "范围" } dd {
+                            @match &d.scope {
+                                NegativeScope::WholeResource => "整个资源",
+                                NegativeScope::DataItems(items) => { "信息项：" (items.join("、")) }
+                            }
+                        }
+                        @if let Some(c) = &d.conditions { dt { "限制条件" } dd { (c) } }
+                        dt { "理由" } dd { (text(&json(&d.reason))) }
+                        dt { "法律依据" } dd { (d.legal_basis) }
+                        dt { "批准机关" } dd { (d.approved_by) }
+                        dt { "批准日期" } dd { (d.approved_on) }
+                        dt { "下次评估日期" } dd { (d.next_review_on) }
+                        dt { "状态" } dd { (label(e.status.as_str())) }
+                    }
                 }
             }
             @if entries.is_empty() { p { "负面清单暂无公开条目。" } }

@@ -120,6 +120,10 @@ pub async fn organization(
         .ok_or(PortalError::NotFound)?;
     Ok(page(
         &org.name,
-        html! { h1 { (org.name) } (fields(&json(&org), SKIP)) },
+        html! {
+            h1 { (org.name) }
+            (fields(&json(&org), &[SKIP, &["name"]].concat()))
+            p { a href=(super::search::by_provider(&org.name)) { "查看该机构公开的数据资源与产品" } }
+        },
     ))
 }

@@ -83,6 +83,35 @@ fn request(p: &Params) -> Result<SearchRequest, String> {
     })
 }
 
+/// The search page filtered to one provider or operator (its facet value is its name).
+pub fn by_provider(name: &str) -> String {
+    link(&Params::new(), "provider", Some(name))
+}
+
+/// Facet values shown before "more".
+const FACET_SHOWN: usize = 8;
+
+/// One facet value: a link that adds the filter, or (when chosen) removes it; with its count.
+fn facet_item(
+    p: &Params,
+    name: &str,
+    chosen: &[String],
+    value: &str,
+    count: impl std::fmt::Display,
+) -> Markup {
+    let shown = value_label(name, value);
+    html! {
+        li {
+            @if chosen.iter().any(|c| c == value) {
+                a.on href=(link(p, name, None)) aria-current="true" title="取消此筛选" { (shown) " ✕" }
+            } @else {
+                a href=(link(p, name, Some(value))) { (shown) }
+            }
+            " " span.count { "(" (count) ")" }
+        }
+    }
+}
+
 /// A facet value as people read it.
 fn value_label(facet: &str, value: &str) -> String {
     match facet {
@@ -170,18 +199,14 @@ pub async fn search(
                     @for name in FILTERS {
                         @if let Some(counts) = results.facets.get(name).filter(|c| !c.is_empty()) {
                             h2 { (facet(name)) }
-                            ul {
-                                @let chosen = values(&p, name);
-                                @for c in counts {
-                                    li {
-                                        @let shown = value_label(name, &c.value);
-                                        @if chosen.contains(&c.value) {
-                                            a.on href=(link(&p, name, None)) aria-current="true" title="取消此筛选" { (shown) " ✕" }
-                                        } @else {
-                                            a href=(link(&p, name, Some(&c.value))) { (shown) }
-                                        }
-                                        " " span.count { "(" (c.count) ")" }
-                                    }
+                            @let chosen = values(&p, name);
+                            // The first few values; the rest fold away (chosen ones always show).
+                            @let (head, tail): (Vec<_>, Vec<_>) = counts.iter().enumerate().partition(|(i, c)| *i < FACET_SHOWN || chosen.contains(&c.value));
+                            ul { @for (_, c) in &head { (facet_item(&p, name, &chosen, &c.value, c.count)) } }
+                            @if !tail.is_empty() {
+                                details {
+                                    summary { "更多（" (tail.len()) "）" }
+                                    ul { @for (_, c) in &tail { (facet_item(&p, name, &chosen, &c.value, c.count)) } }
                                 }
                             }
                         }
@@ -192,7 +217,12 @@ pub async fn search(
                         @for hit in &results.hits {
                             li {
                                 h3 { a href=(hit.url) { (marked(&hit.title_html)) } }
-                                span.tag { (label(hit.kind.as_str())) }
+                                p.meta {
+                                    span.tag { (label(hit.kind.as_str())) }
+                                    @for value in [hit.facets.provider.as_deref(), hit.facets.update_frequency.as_deref(), hit.facets.status.as_deref().map(label)].into_iter().flatten() {
+                                        span.muted { " · " (value) }
+                                    }
+                                }
                                 p { (marked(&hit.snippet_html)) }
                             }
                         }
