@@ -258,7 +258,7 @@ def main():
     notices = ok(publicity.sync_detailed(client=s.client()))
     check([n.id for n in notices.items] == [registration.id], "the notice is public")
     filed = ok(object_.sync_detailed(registration.id, client=s.client(), body=NewObjection.from_dict({
-        "objector_name": "李四", "objector_id_number": "510502199001010011",
+        "objector_name": "李四", "objector_id_number": "510502199001010018",
         "contact": "13900000000", "grounds": "产品包含未授权数据", "evidence": ["证据材料-1"]})))
     s.stop()
     s = Server("2026-10-14")

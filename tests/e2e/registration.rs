@@ -78,7 +78,7 @@ fn application(product_id: &str) -> Value {
 
 fn objection() -> Value {
     json!({
-        "objector_name": "李四", "objector_id_number": "510502199001010011", "contact": "13900000000",
+        "objector_name": "李四", "objector_id_number": "510502199001010018", "contact": "13900000000",
         "grounds": "产品包含未授权数据", "evidence": ["证据材料-1"],
     })
 }
@@ -360,7 +360,7 @@ async fn product_from_authorization_to_coded_registration() {
     let (_, public) = s.get(&format!("/api/v1/registrations/{}", regs[0])).await;
     assert_eq!(public["objections_filed"], 1);
     assert!(
-        !public.to_string().contains("510502199001010011"),
+        !public.to_string().contains("510502199001010018"),
         "no objector identity in public"
     );
     drop(s);

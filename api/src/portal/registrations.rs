@@ -4,7 +4,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use catalog::CatalogError;
-use catalog::domain::Uscc;
+use catalog::domain::identity;
 use catalog::domain::product::ProductStatus;
 use catalog::domain::registration::{
     NewObjection, PublicRegistration, Registration, RegistrationStatus, RegistrationSubject,
@@ -233,14 +233,14 @@ pub async fn object(
     }
     // Real name means a checkable identity: a resident ID number or an organization's USCC.
     let id_number = form.objector_id_number.trim();
-    if !id_number.is_empty() && !resident_id_ok(id_number) && Uscc::parse(id_number).is_err() {
+    if !id_number.is_empty() && !identity::is_objector_id(id_number) {
         errors.push((
             "objector_id_number",
             "身份证号或统一社会信用代码无效，请核对后重新填写（18 位，末位为校验码）".to_string(),
         ));
     }
     let contact = form.contact.trim();
-    if !contact.is_empty() && !contact_ok(contact) {
+    if !contact.is_empty() && !identity::is_contact(contact) {
         errors.push((
             "contact",
             "请填写有效的电话号码或电子邮箱，以便登记机构联系".to_string(),
@@ -287,31 +287,6 @@ pub async fn object(
             &errors,
         ),
     ))
-}
-
-/// GB 11643 citizen identity number: 17 digits and an ISO 7064 MOD 11-2 check character.
-fn resident_id_ok(s: &str) -> bool {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let chars: Vec<char> = s.chars().collect();
-    if chars.len() != 18 || !chars[..17].iter().all(char::is_ascii_digit) {
-        return false;
-    }
-    let sum: u32 = chars[..17]
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
-    chars[17].to_ascii_uppercase() == check
-}
-
-/// A phone number (at least 7 digits) or an e-mail address.
-fn contact_ok(s: &str) -> bool {
-    let digits = s.chars().filter(char::is_ascii_digit).count();
-    let email = s
-        .split_once('@')
-        .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'));
-    email || digits >= 7
 }
 
 /// The form field a catalog error is about (its path may be nested, e.g. `evidence[0]`).

@@ -30,6 +30,7 @@ pub mod developer;
 pub mod disclosure;
 pub mod edition;
 pub mod feedback;
+pub mod identity;
 pub mod invalid;
 pub mod listing;
 pub mod negative_list;

@@ -490,6 +490,19 @@ impl Registration {
         require_text("objector_id_number", &objection.objector_id_number, 40)?;
         require_text("contact", &objection.contact, 200)?;
         require_text("grounds", &objection.grounds, 4000)?;
+        // 实名: an identity the registrar can check, and a way to reach the objector.
+        if !super::identity::is_objector_id(objection.objector_id_number.trim()) {
+            return Err(CatalogError::invalid(
+                "objector_id_number",
+                "身份证号或统一社会信用代码无效，请核对后重新填写（18 位，末位为校验码）",
+            ));
+        }
+        if !super::identity::is_contact(objection.contact.trim()) {
+            return Err(CatalogError::invalid(
+                "contact",
+                "请填写有效的电话号码或电子邮箱，以便登记机构联系",
+            ));
+        }
         if objection.evidence.iter().all(|e| e.trim().is_empty()) {
             return Err(CatalogError::invalid(
                 "evidence",

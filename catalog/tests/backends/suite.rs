@@ -1072,7 +1072,7 @@ mod registration_support {
     pub fn objection() -> catalog::domain::registration::NewObjection {
         catalog::domain::registration::NewObjection {
             objector_name: "张三".to_string(),
-            objector_id_number: "510502199001010011".to_string(),
+            objector_id_number: "510502199001010018".to_string(),
             contact: "13800000000".to_string(),
             grounds: "来源数据包含未授权的个人信息".to_string(),
             evidence: vec!["截图-1".to_string()],
