@@ -47,8 +47,10 @@ impl QueryCode {
         if year.len() != 4 || !year.chars().all(|c| c.is_ascii_digit()) {
             return Err(InvalidValue::new(format!("查询码“{raw}”的年份应为4位数字")));
         }
-        RegionCode::parse(region)
+        // The region as parsed (RegionCode trims), so the code is checked and kept canonical.
+        let region = RegionCode::parse(region)
             .map_err(|e| InvalidValue::new(format!("查询码“{raw}”中的{}", e.message)))?;
+        let region = region.as_str();
         if seq.len() != 7 || !seq.chars().all(|c| c.is_ascii_digit()) {
             return Err(InvalidValue::new(format!("查询码“{raw}”的序号应为7位数字")));
         }
@@ -58,7 +60,7 @@ impl QueryCode {
                 "查询码“{raw}”校验位错误，应为“{expected}”"
             )));
         }
-        Ok(QueryCode(s))
+        Ok(QueryCode(format!("DJ-{year}-{region}-{seq}-{check}")))
     }
 
     pub fn as_str(&self) -> &str {
@@ -95,6 +97,16 @@ impl From<QueryCode> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn padded_regions_are_refused_or_canonical_never_a_panic() {
+        // Found by cargo-fuzz: a region padded with no-break spaces reached the check digit.
+        let padded = "DJ-2025-510500\u{a0}\u{a0}-0000001-7";
+        if let Ok(code) = QueryCode::parse(padded) {
+            assert_eq!(QueryCode::parse(code.as_str()).unwrap(), code);
+            assert!(!code.as_str().contains('\u{a0}'));
+        }
+    }
 
     #[test]
     fn issued_codes_verify_offline_and_typos_do_not() {
