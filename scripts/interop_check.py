@@ -113,8 +113,10 @@ def check_ckan(dcat_total):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "datasets.jsonl")
         exe = os.path.join(os.path.dirname(sys.executable), "ckanapi")
+        # Its parallel workers start `ckanapi` again by name: put the venv first on PATH.
+        env = dict(os.environ, PATH=os.path.dirname(exe) + os.pathsep + os.environ["PATH"])
         subprocess.run([exe, "dump", "datasets", "--all", "-q", "-p", "2", "-O", out, "-r", BASE],
-                       check=True, stdout=subprocess.DEVNULL)
+                       check=True, stdout=subprocess.DEVNULL, env=env)
         with open(out, encoding="utf-8") as f:
             dumped = [json.loads(line) for line in f if line.strip()]
     if sorted(d["name"] for d in dumped) != sorted(names):

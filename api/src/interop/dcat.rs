@@ -162,7 +162,21 @@ async fn catalog_document(
     };
     let orgs = owners(&state.catalog, &found.entries).await?;
     let mut graph = DcatGraph::new(&base);
-    let modified = found.entries.iter().map(|e| e.modified).max();
+    // The catalog's dct:modified is the newest change of the whole (filtered) catalog, the same
+    // on every page, so merged pages keep a single value.
+    let newest = state
+        .catalog
+        .public_catalog(
+            &[],
+            PublicPage {
+                modified_since: since,
+                order: PublicOrder::ModifiedDesc,
+                limit: 1,
+                ..PublicPage::default()
+            },
+        )
+        .await?;
+    let modified = newest.entries.first().map(|e| e.modified);
     graph.catalog(modified, Some(&view));
     for entry in &found.entries {
         graph.dataset(entry, &orgs, true);
