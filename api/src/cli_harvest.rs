@@ -62,7 +62,8 @@ pub async fn run(command: HarvestCommand) -> Result<ExitCode, CatalogError> {
             (args, r)
         }
     };
-    let harvested: Harvest = result.map_err(|e: HarvestError| CatalogError::invalid("url", e.to_string()))?;
+    let harvested: Harvest =
+        result.map_err(|e: HarvestError| CatalogError::invalid("url", e.to_string()))?;
     eprintln!(
         "已读取 {} 页，{} 个数据集",
         harvested.pages,

@@ -10,9 +10,7 @@ use catalog::domain::Uscc;
 use catalog::error::AtField;
 use catalog::{Actor, Catalog, CatalogError, Role};
 use clap::Args;
-use importers::report::{
-    ImportMode, ImportReport, Prepared, import_prepared, prepare, read_path,
-};
+use importers::report::{ImportMode, ImportReport, Prepared, import_prepared, prepare, read_path};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::DbArgs;

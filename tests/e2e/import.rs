@@ -32,8 +32,7 @@ fn setup(d: &std::path::Path) -> (String, String) {
         mulu(
             d,
             &[
-                "org", "create", "--uscc", uscc, "--name", name, "--region", region, "--kind",
-                kind,
+                "org", "create", "--uscc", uscc, "--name", name, "--region", region, "--kind", kind,
             ],
         );
     }
@@ -202,7 +201,10 @@ async fn uploads_import_all_or_nothing_with_a_full_report() {
         .iter()
         .map(|c| c.to_string())
         .collect();
-    assert!(headers.iter().any(|h| h.starts_with("更新频率")), "{headers:?}");
+    assert!(
+        headers.iter().any(|h| h.starts_with("更新频率")),
+        "{headers:?}"
+    );
 
     let response = api
         .http
@@ -218,7 +220,10 @@ async fn uploads_import_all_or_nothing_with_a_full_report() {
             .starts_with("text/csv")
     );
     let csv_template = response.bytes().await.unwrap().to_vec();
-    assert!(csv_template.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
+    assert!(
+        csv_template.starts_with(b"\xEF\xBB\xBF"),
+        "UTF-8 BOM for Excel"
+    );
 
     let before = state(&api, &admin).await;
 
@@ -234,8 +239,20 @@ async fn uploads_import_all_or_nothing_with_a_full_report() {
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     let wrong_role = upload(&api, Some(&admin), "", XLSX, good.clone()).await;
     assert_eq!(wrong_role.status, StatusCode::FORBIDDEN);
-    let json = upload(&api, Some(&provider), "", "application/json", b"{}".to_vec()).await;
-    assert_eq!(json.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", json.body);
+    let json = upload(
+        &api,
+        Some(&provider),
+        "",
+        "application/json",
+        b"{}".to_vec(),
+    )
+    .await;
+    assert_eq!(
+        json.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "{}",
+        json.body
+    );
     assert_eq!(state(&api, &admin).await, before);
 
     // A dry run validates and writes nothing.
@@ -272,7 +289,10 @@ async fn uploads_import_all_or_nothing_with_a_full_report() {
         .call(Method::GET, "/api/v1/resources?limit=500", None, None)
         .await;
     assert_eq!(s, StatusCode::OK);
-    assert!(!public.to_string().contains("导入测试"), "drafts are not public");
+    assert!(
+        !public.to_string().contains("导入测试"),
+        "drafts are not public"
+    );
     let id = own["items"][0]["id"].as_str().unwrap();
     let (s, _, _) = api
         .call(Method::GET, &format!("/api/v1/resources/{id}"), None, None)
@@ -288,7 +308,12 @@ async fn uploads_import_all_or_nothing_with_a_full_report() {
         b"PK\x03\x04this is not a workbook".to_vec(),
     )
     .await;
-    assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", broken.body);
+    assert_eq!(
+        broken.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        broken.body
+    );
     assert_eq!(broken.content_type, "application/problem+json");
     assert_eq!(broken.body["status"], 422);
     let problems = broken.body["report"]["problems"].as_array().unwrap();
@@ -315,9 +340,19 @@ async fn uploads_import_all_or_nothing_with_a_full_report() {
             .join(",")
     };
     writeln!(csv, "{}", line(&row("道路名录导入测试", "秘密", "每季度"))).unwrap();
-    writeln!(csv, "{}", line(&row("桥梁名录导入测试", "一般数据/2", "季度"))).unwrap();
+    writeln!(
+        csv,
+        "{}",
+        line(&row("桥梁名录导入测试", "一般数据/2", "季度"))
+    )
+    .unwrap();
     let refused = upload(&api, Some(&provider), "", "text/csv", csv.clone()).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
     assert_eq!(refused.content_type, "application/problem+json");
     let report = &refused.body["report"];
     assert_eq!(report["total_rows"], 3, "{report}");
@@ -333,7 +368,10 @@ async fn uploads_import_all_or_nothing_with_a_full_report() {
             .clone()
     };
     let grade = at(3, "数据分级");
-    assert!(grade["message"].as_str().unwrap().contains("秘密"), "{grade}");
+    assert!(
+        grade["message"].as_str().unwrap().contains("秘密"),
+        "{grade}"
+    );
     assert_eq!(grade["value"], "秘密");
     assert!(grade["cell"].as_str().unwrap().ends_with('3'));
     let frequency = at(4, "更新频率");
@@ -413,7 +451,10 @@ fn mulu_import_reads_real_corpus_records_and_reports_as_json() {
         .arg(d)
         .output()
         .unwrap();
-    assert!(verify.status.success(), "the chain verifies after a batch import");
+    assert!(
+        verify.status.success(),
+        "the chain verifies after a batch import"
+    );
 
     // A file with a bad line is refused as a whole (exit 1), with the line in the report.
     let bad = d.join("bad.jsonl");

@@ -11,13 +11,18 @@ use crate::fixtures::{Env, content};
 pub async fn batch_import_stores_every_row_version_and_audit_event(env: Env) {
     let w = World::new(&env).await; // 3 events
     let c = &env.catalog;
-    let before = c.create_resource(&w.p(), w.provider.id, content("导入前")).await.unwrap();
+    let before = c
+        .create_resource(&w.p(), w.provider.id, content("导入前"))
+        .await
+        .unwrap();
     // More than one chunk (2,000) and more than one multi-row statement (1,000).
     let n = 2_345;
     let contents = (0..n).map(|i| content(&format!("批量资源{i}"))).collect();
     let progress = std::sync::Mutex::new(Vec::new());
     let created = c
-        .import_drafts(&w.p(), w.provider.id, contents, |k| progress.lock().unwrap().push(k))
+        .import_drafts(&w.p(), w.provider.id, contents, |k| {
+            progress.lock().unwrap().push(k)
+        })
         .await
         .unwrap();
     assert_eq!(created.len(), n);
@@ -25,13 +30,24 @@ pub async fn batch_import_stores_every_row_version_and_audit_event(env: Env) {
     // Codes continue the provider region's sequence without gaps or repeats.
     let first = before.code.sequence();
     for (i, r) in created.iter().enumerate() {
-        assert_eq!(r.code.sequence(), first + 1 + i as u64, "{}", r.code.as_str());
+        assert_eq!(
+            r.code.sequence(),
+            first + 1 + i as u64,
+            "{}",
+            r.code.as_str()
+        );
         assert_eq!(r.content.name, format!("批量资源{i}"));
     }
-    let after = c.create_resource(&w.p(), w.provider.id, content("导入后")).await.unwrap();
+    let after = c
+        .create_resource(&w.p(), w.provider.id, content("导入后"))
+        .await
+        .unwrap();
     assert_eq!(after.code.sequence(), first + 1 + n as u64);
 
-    assert_eq!(c.store().count(Table::Resources).await.unwrap(), n as i64 + 2);
+    assert_eq!(
+        c.store().count(Table::Resources).await.unwrap(),
+        n as i64 + 2
+    );
     let last = &created[n - 1];
     let stored = c.resource(last.id).await.unwrap();
     assert_eq!(stored.row_version, 1);
@@ -39,15 +55,28 @@ pub async fn batch_import_stores_every_row_version_and_audit_event(env: Env) {
     let versions = c.resource_versions(last.id).await.unwrap();
     assert_eq!(versions, vec![last.clone()]);
 
-    let events = c.store().audit_events_of("resource", 0, 10_000).await.unwrap();
+    let events = c
+        .store()
+        .audit_events_of("resource", 0, 10_000)
+        .await
+        .unwrap();
     assert_eq!(events.len(), n + 2);
-    let imported: Vec<_> = events.iter().filter(|e| e.action == "resource.import").collect();
+    let imported: Vec<_> = events
+        .iter()
+        .filter(|e| e.action == "resource.import")
+        .collect();
     assert_eq!(imported.len(), n);
     assert_eq!(imported[7].entity_id, created[7].id.to_string());
-    assert_eq!(imported[7].after.as_ref().unwrap()["content"]["name"], "批量资源7");
+    assert_eq!(
+        imported[7].after.as_ref().unwrap()["content"]["name"],
+        "批量资源7"
+    );
     assert_eq!(imported[7].actor, format!("provider:{}", w.provider.id));
     let report = catalog::audit::verify_store(c.store()).await.unwrap();
-    assert_eq!((report.events, report.first_break), (3 + n as i64 + 2, None));
+    assert_eq!(
+        (report.events, report.first_break),
+        (3 + n as i64 + 2, None)
+    );
 }
 
 pub async fn batch_import_is_all_or_nothing(env: Env) {
@@ -56,14 +85,20 @@ pub async fn batch_import_is_all_or_nothing(env: Env) {
     let head = c.store().audit_head().await.unwrap();
     let mut contents: Vec<_> = (0..2_100).map(|i| content(&format!("资源{i}"))).collect();
     contents[2_050].name = String::new();
-    match c.import_drafts(&w.p(), w.provider.id, contents, |_| {}).await {
+    match c
+        .import_drafts(&w.p(), w.provider.id, contents, |_| {})
+        .await
+    {
         Err(CatalogError::Invalid { field, .. }) => assert_eq!(field, "[2050].content.name"),
         other => panic!("expected an invalid row, got {:?}", other.map(|r| r.len())),
     }
     assert_eq!(c.store().count(Table::Resources).await.unwrap(), 0);
     assert_eq!(c.store().audit_head().await.unwrap(), head);
     // Nor were codes consumed: the next draft gets the first code.
-    let r = c.create_resource(&w.p(), w.provider.id, content("之后")).await.unwrap();
+    let r = c
+        .create_resource(&w.p(), w.provider.id, content("之后"))
+        .await
+        .unwrap();
     assert_eq!(r.code.sequence(), 1, "{}", r.code.as_str());
 
     // Only the provider itself imports for itself.
