@@ -56,7 +56,9 @@ impl SourceFormat {
                 SourceFormat::Xlsx
             }
             "text/csv" | "application/csv" | "text/plain" => SourceFormat::Csv,
-            "application/x-ndjson" | "application/jsonl" | "application/x-jsonlines"
+            "application/x-ndjson"
+            | "application/jsonl"
+            | "application/x-jsonlines"
             | "application/jsonlines" => SourceFormat::Jsonl,
             "application/gzip" | "application/x-gzip" => SourceFormat::JsonlGz,
             "application/octet-stream" | "" => return Ok(None),
@@ -133,7 +135,10 @@ pub fn prepare(bytes: &[u8], format: SourceFormat, source: &str) -> Prepared {
         }
     };
     if prepared.parsed.total_rows == 0 && prepared.parsed.problems.is_empty() {
-        prepared.parsed.problems.push(whole_file("文件中没有数据行，没有可导入的内容"));
+        prepared
+            .parsed
+            .problems
+            .push(whole_file("文件中没有数据行，没有可导入的内容"));
     }
     prepared
 }
@@ -351,13 +356,18 @@ mod tests {
         assert_eq!(SourceFormat::sniff(b"PK\x03\x04.."), SourceFormat::Xlsx);
         assert_eq!(SourceFormat::sniff(b"\x1f\x8b.."), SourceFormat::JsonlGz);
         assert_eq!(SourceFormat::sniff(b"\n {\"id\":1}"), SourceFormat::Jsonl);
-        assert_eq!(SourceFormat::sniff("资源名称,x".as_bytes()), SourceFormat::Csv);
+        assert_eq!(
+            SourceFormat::sniff("资源名称,x".as_bytes()),
+            SourceFormat::Csv
+        );
     }
 
     #[test]
     fn corpus_lines_report_bad_lines_by_number_and_count_normalizations() {
         let good = r#"{"id":"1","title":"道路名录","update_frequency":"年","province":"四川省","source":"s"}"#;
-        let file = format!("{good}\n\nnot json\n{{\"id\":\"2\",\"title\":\"\",\"province\":\"四川省\",\"source\":\"s\"}}\n");
+        let file = format!(
+            "{good}\n\nnot json\n{{\"id\":\"2\",\"title\":\"\",\"province\":\"四川省\",\"source\":\"s\"}}\n"
+        );
         let p = prepare(file.as_bytes(), SourceFormat::Jsonl, "up.jsonl");
         assert_eq!(p.parsed.total_rows, 3);
         assert_eq!(p.parsed.valid.len(), 1);

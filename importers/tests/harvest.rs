@@ -185,11 +185,21 @@ async fn dcat_turtle_pages_are_followed_and_mapped() {
     let parking = &h.rows[1].1.as_ref().unwrap().content;
     assert_eq!(parking.open_type.as_str(), "有条件开放");
     let prepared = h.prepare("dcat");
-    assert_eq!(prepared.parsed.valid.len(), 3, "{:?}", prepared.parsed.problems);
+    assert_eq!(
+        prepared.parsed.valid.len(),
+        3,
+        "{:?}",
+        prepared.parsed.problems
+    );
     assert!(prepared.parsed.problems.is_empty());
     // The missing descriptions and the assumed grade are reported, not hidden.
     assert!(prepared.normalized.iter().any(|n| n.field == "summary"));
-    assert!(prepared.normalized.iter().any(|n| n.field == "grade" && n.count == 3));
+    assert!(
+        prepared
+            .normalized
+            .iter()
+            .any(|n| n.field == "grade" && n.count == 3)
+    );
 
     // Max pages stops the walk.
     let one = dcat::harvest(&client, &format!("{base}/dcat/page1.ttl"), Some(1))
@@ -229,7 +239,9 @@ async fn ckan_package_search_is_paged_with_start_and_rows() {
     assert_eq!(h.pages, 3);
     assert_eq!(
         names(&h),
-        (1..=5).map(|i| format!("CKAN 数据集 {i}")).collect::<Vec<_>>()
+        (1..=5)
+            .map(|i| format!("CKAN 数据集 {i}"))
+            .collect::<Vec<_>>()
     );
     let third = &h.rows[2].1.as_ref().unwrap().content;
     assert_eq!(third.update_frequency.as_str(), "每月");

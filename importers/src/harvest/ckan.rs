@@ -5,9 +5,7 @@ use catalog::domain::resource::ResourceContent;
 use catalog::domain::{Grade, GradeLevel, OpenType, ShareType};
 use serde_json::Value;
 
-use super::{
-    DEFAULT_MAX_PAGES, Harvest, HarvestError, Notes, fetch, format_name, push_unique,
-};
+use super::{DEFAULT_MAX_PAGES, Harvest, HarvestError, Notes, fetch, format_name, push_unique};
 use crate::corpus::Mapped;
 
 const SEARCH: &str = "/api/3/action/package_search";
@@ -64,7 +62,9 @@ pub fn parse_page(bytes: &[u8]) -> Result<Page, String> {
     let body: Value =
         serde_json::from_slice(bytes).map_err(|e| format!("不是 JSON（CKAN Action API）：{e}"))?;
     if body["success"] != Value::Bool(true) {
-        let why = body["error"]["message"].as_str().unwrap_or("success 不为 true");
+        let why = body["error"]["message"]
+            .as_str()
+            .unwrap_or("success 不为 true");
         return Err(format!("CKAN 返回错误：{why}"));
     }
     let result = &body["result"];
@@ -118,7 +118,12 @@ pub fn map(package: &Value) -> Mapped {
         .and_then(|g| text(&g["title"]).or_else(|| text(&g["name"])));
     let frequency = extra(
         package,
-        &["frequency", "update_frequency", "accrual_periodicity", "更新频率"],
+        &[
+            "frequency",
+            "update_frequency",
+            "accrual_periodicity",
+            "更新频率",
+        ],
     )
     .or_else(|| text(&package["frequency"]));
     let update_frequency = notes.frequency(frequency.as_deref());
@@ -210,9 +215,11 @@ mod tests {
 
     #[test]
     fn error_answers_are_reported() {
-        assert!(parse_page(br#"{"success": false, "error": {"message": "Not found"}}"#)
-            .unwrap_err()
-            .contains("Not found"));
+        assert!(
+            parse_page(br#"{"success": false, "error": {"message": "Not found"}}"#)
+                .unwrap_err()
+                .contains("Not found")
+        );
         assert!(parse_page(b"<html>").is_err());
         assert_eq!(
             search_url("http://x/ckan/"),

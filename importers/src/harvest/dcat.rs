@@ -9,9 +9,7 @@ use catalog::domain::{Grade, GradeLevel, OpenType, ShareType};
 use oxrdf::vocab::rdf;
 use oxrdf::{Graph, NamedNodeRef, NamedOrBlankNodeRef, TermRef};
 
-use super::{
-    DEFAULT_MAX_PAGES, Harvest, HarvestError, Notes, fetch, format_name, push_unique,
-};
+use super::{DEFAULT_MAX_PAGES, Harvest, HarvestError, Notes, fetch, format_name, push_unique};
 use crate::corpus::Mapped;
 
 const DCAT: &str = "http://www.w3.org/ns/dcat#";
@@ -60,7 +58,11 @@ pub fn parse(bytes: &[u8], media_type: &str, base: &str) -> Result<Graph, Harves
             .map_err(|e| format_error(e.to_string()))?;
         for quad in parser.for_slice(bytes) {
             let quad = quad.map_err(|e| format_error(format!("JSON-LD：{e}")))?;
-            graph.insert(&oxrdf::Triple::new(quad.subject, quad.predicate, quad.object));
+            graph.insert(&oxrdf::Triple::new(
+                quad.subject,
+                quad.predicate,
+                quad.object,
+            ));
         }
     } else {
         let parser = oxttl::TurtleParser::new()
@@ -137,14 +139,21 @@ impl<'a> View<'a> {
 
     /// A literal's text or an IRI.
     fn value(&self, s: NamedOrBlankNodeRef<'a>, ns: &str, local: &str) -> Option<String> {
-        self.objects(s, ns, local).into_iter().find_map(|t| match t {
-            TermRef::NamedNode(n) => Some(n.as_str().to_string()),
-            TermRef::Literal(l) => Some(l.value().to_string()),
-            _ => None,
-        })
+        self.objects(s, ns, local)
+            .into_iter()
+            .find_map(|t| match t {
+                TermRef::NamedNode(n) => Some(n.as_str().to_string()),
+                TermRef::Literal(l) => Some(l.value().to_string()),
+                _ => None,
+            })
     }
 
-    fn nodes(&self, s: NamedOrBlankNodeRef<'a>, ns: &str, local: &str) -> Vec<NamedOrBlankNodeRef<'a>> {
+    fn nodes(
+        &self,
+        s: NamedOrBlankNodeRef<'a>,
+        ns: &str,
+        local: &str,
+    ) -> Vec<NamedOrBlankNodeRef<'a>> {
         self.objects(s, ns, local)
             .into_iter()
             .filter_map(|t| match t {
@@ -175,14 +184,18 @@ fn map(graph: &Graph, s: NamedOrBlankNodeRef) -> Mapped {
     }
     // A graph has no order: sort for stable drafts.
     tags.sort();
-    let theme = v.nodes(s, DCAT, "theme").into_iter().next().map(|t| match t {
-        NamedOrBlankNodeRef::NamedNode(n) => v
-            .text(t, "http://www.w3.org/2004/02/skos/core#", "prefLabel")
-            .unwrap_or_else(|| local_name(n.as_str())),
-        NamedOrBlankNodeRef::BlankNode(_) => v
-            .text(t, "http://www.w3.org/2004/02/skos/core#", "prefLabel")
-            .unwrap_or_default(),
-    });
+    let theme = v
+        .nodes(s, DCAT, "theme")
+        .into_iter()
+        .next()
+        .map(|t| match t {
+            NamedOrBlankNodeRef::NamedNode(n) => v
+                .text(t, "http://www.w3.org/2004/02/skos/core#", "prefLabel")
+                .unwrap_or_else(|| local_name(n.as_str())),
+            NamedOrBlankNodeRef::BlankNode(_) => v
+                .text(t, "http://www.w3.org/2004/02/skos/core#", "prefLabel")
+                .unwrap_or_default(),
+        });
     let update_frequency = notes.frequency(v.value(s, DCT, "accrualPeriodicity").as_deref());
     let access = v.value(s, DCT, "accessRights").unwrap_or_default();
     let (open_type, open_condition) = match local_name(&access).to_ascii_uppercase().as_str() {
