@@ -69,7 +69,7 @@ pub fn check(data: &[u8]) {
         q: q.clone(),
         cursor,
         facets: data.first().is_some_and(|b| b & 1 == 1),
-        sort: if data.len() % 2 == 0 {
+        sort: if data.len().is_multiple_of(2) {
             SortOrder::Relevance
         } else {
             SortOrder::UpdatedDesc
