@@ -106,7 +106,7 @@ fn ckan_package(i: usize) -> Value {
         "id": format!("00000000-0000-0000-0000-00000000000{i}"),
         "name": format!("dataset-{i}"),
         "title": format!("CKAN 数据集 {i}"),
-        "notes": if i % 2 == 0 { "" } else { "数据集说明" },
+        "notes": if i.is_multiple_of(2) { "" } else { "数据集说明" },
         "private": false,
         "state": "active",
         "license_id": "cc-by",
