@@ -50,10 +50,39 @@ pub async fn fixture() -> Fixture {
         (ADMIN_USCC, "省数据局", "510000", "data_admin"),
         (PROVIDER_USCC, "市统计局", "510500", "provider"),
     ] {
-        mulu(d, &["org", "create", "--uscc", uscc, "--name", name, "--region", region, "--kind", kind]);
+        mulu(
+            d,
+            &[
+                "org", "create", "--uscc", uscc, "--name", name, "--region", region, "--kind", kind,
+            ],
+        );
     }
-    let admin = mulu(d, &["token", "create", "--org", ADMIN_USCC, "--role", "data_admin", "--name", "审核"]);
-    let provider = mulu(d, &["token", "create", "--org", PROVIDER_USCC, "--role", "provider", "--name", "报送"]);
+    let admin = mulu(
+        d,
+        &[
+            "token",
+            "create",
+            "--org",
+            ADMIN_USCC,
+            "--role",
+            "data_admin",
+            "--name",
+            "审核",
+        ],
+    );
+    let provider = mulu(
+        d,
+        &[
+            "token",
+            "create",
+            "--org",
+            PROVIDER_USCC,
+            "--role",
+            "provider",
+            "--name",
+            "报送",
+        ],
+    );
     let api = Api {
         http: Client::new(),
         server: Server::start_empty(d),
@@ -63,7 +92,14 @@ pub async fn fixture() -> Fixture {
         let provider = provider.clone();
         async move {
             let body = json!({ "content": content(&name, &tags) });
-            ok(api, Method::POST, "/api/v1/workspace/resources", &provider, Some(body)).await["id"]
+            ok(
+                api,
+                Method::POST,
+                "/api/v1/workspace/resources",
+                &provider,
+                Some(body),
+            )
+            .await["id"]
                 .as_str()
                 .unwrap()
                 .to_owned()
@@ -71,9 +107,17 @@ pub async fn fixture() -> Fixture {
     };
     let mut published = Vec::new();
     for i in 0..7 {
-        let tags = if i % 2 == 0 { vec!["人口", "统计"] } else { vec!["统计"] };
+        let tags = if i % 2 == 0 {
+            vec!["人口", "统计"]
+        } else {
+            vec!["统计"]
+        };
         let id = create(format!("第{i}号人口统计年报"), tags).await;
-        for (step, token) in [("submit", &provider), ("approve", &admin), ("publish", &admin)] {
+        for (step, token) in [
+            ("submit", &provider),
+            ("approve", &admin),
+            ("publish", &admin),
+        ] {
             let path = format!("/api/v1/workspace/resources/{id}/{step}");
             ok(&api, Method::POST, &path, token, None).await;
         }
@@ -88,7 +132,14 @@ pub async fn fixture() -> Fixture {
     // A published entry edited again: the edit is a new, unpublished version.
     let edited = &published[0];
     let body = json!({ "content": content(&format!("{EDIT_MARKER}年报"), &["统计"]) });
-    ok(&api, Method::PUT, &format!("/api/v1/workspace/resources/{edited}"), &provider, Some(body)).await;
+    ok(
+        &api,
+        Method::PUT,
+        &format!("/api/v1/workspace/resources/{edited}"),
+        &provider,
+        Some(body),
+    )
+    .await;
     Fixture {
         api,
         published,
@@ -142,7 +193,10 @@ async fn envelope_errors_and_names() {
     // Unknown action: 400 with CKAN's bare message.
     let (s, body) = get(api, "package_delete", &[]).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert!(body.as_str().unwrap().contains("Action name not known"), "{body}");
+    assert!(
+        body.as_str().unwrap().contains("Action name not known"),
+        "{body}"
+    );
     // Missing package: 404 Not Found Error.
     let (s, body) = get(api, "package_show", &[("id", "no-such-package")]).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
@@ -179,26 +233,51 @@ async fn envelope_errors_and_names() {
     assert_eq!(s, StatusCode::OK, "{posted}");
     let names: Vec<String> = serde_json::from_value(posted["result"].clone()).unwrap();
     assert_eq!(names.len(), f.published.len());
-    assert_eq!(result(api, "package_list", &[("whatever", "1")]).await, posted["result"]);
+    assert_eq!(
+        result(api, "package_list", &[("whatever", "1")]).await,
+        posted["result"]
+    );
     let capped = result(api, "package_search", &[("rows", "5000")]).await;
     assert_eq!(capped["count"], f.published.len());
     for name in &names {
         assert!(
             (2..=100).contains(&name.len())
-                && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'),
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'),
             "{name}"
         );
         // package_show by name and by id give the same dictionary.
         let by_name = result(api, "package_show", &[("id", name)]).await;
-        let by_id = result(api, "package_show", &[("id", by_name["id"].as_str().unwrap())]).await;
+        let by_id = result(
+            api,
+            "package_show",
+            &[("id", by_name["id"].as_str().unwrap())],
+        )
+        .await;
         assert_eq!(by_name, by_id);
         assert_eq!(by_name["name"], *name);
-        assert_eq!(by_name["organization"]["name"], PROVIDER_USCC.to_lowercase());
-        assert!(by_name["resources"].as_array().unwrap().len() == 2, "{by_name}");
+        assert_eq!(
+            by_name["organization"]["name"],
+            PROVIDER_USCC.to_lowercase()
+        );
+        assert!(
+            by_name["resources"].as_array().unwrap().len() == 2,
+            "{by_name}"
+        );
     }
     let orgs = result(api, "organization_list", &[]).await;
-    assert!(orgs.as_array().unwrap().contains(&json!(PROVIDER_USCC.to_lowercase())));
-    let org = result(api, "organization_show", &[("id", &PROVIDER_USCC.to_lowercase())]).await;
+    assert!(
+        orgs.as_array()
+            .unwrap()
+            .contains(&json!(PROVIDER_USCC.to_lowercase()))
+    );
+    let org = result(
+        api,
+        "organization_show",
+        &[("id", &PROVIDER_USCC.to_lowercase())],
+    )
+    .await;
     assert_eq!(org["title"], "市统计局");
     let groups = result(api, "group_list", &[]).await;
     assert_eq!(groups.as_array().unwrap().len(), 20);
@@ -224,7 +303,10 @@ async fn walk(api: &Api, rows: usize, extra: &[(&str, &str)]) -> Vec<Value> {
 }
 
 fn ids(packages: &[Value]) -> Vec<String> {
-    packages.iter().map(|p| p["id"].as_str().unwrap().to_owned()).collect()
+    packages
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[tokio::test]
@@ -244,7 +326,10 @@ async fn paging_sorts_filters_and_facets_read_the_public_catalog_only() {
 
     // metadata_modified desc is newest first.
     let newest = walk(api, 3, &[("sort", "metadata_modified desc")]).await;
-    let times: Vec<&str> = newest.iter().map(|p| p["metadata_modified"].as_str().unwrap()).collect();
+    let times: Vec<&str> = newest
+        .iter()
+        .map(|p| p["metadata_modified"].as_str().unwrap())
+        .collect();
     assert!(times.windows(2).all(|w| w[0] >= w[1]), "{times:?}");
     let id_desc = ids(&walk(api, 4, &[("sort", "id desc")]).await);
     assert_eq!(id_desc, expected.iter().rev().cloned().collect::<Vec<_>>());
@@ -253,14 +338,31 @@ async fn paging_sorts_filters_and_facets_read_the_public_catalog_only() {
     let mut sorted_times: Vec<&str> = times.clone();
     sorted_times.sort();
     let mid = sorted_times[sorted_times.len() / 2];
-    let fq = format!("metadata_modified:[{mid}Z TO *] AND organization:{}", PROVIDER_USCC.to_lowercase());
+    let fq = format!(
+        "metadata_modified:[{mid}Z TO *] AND organization:{}",
+        PROVIDER_USCC.to_lowercase()
+    );
     let since = walk(api, 2, &[("fq", fq.as_str()), ("sort", "id asc")]).await;
     let want = sorted_times.iter().filter(|t| **t >= mid).count();
     assert_eq!(since.len(), want);
-    assert!(since.iter().all(|p| p["metadata_modified"].as_str().unwrap() >= mid));
-    let later = result(api, "package_search", &[("fq", "metadata_modified:[2999-01-01T00:00:00Z TO *]")]).await;
+    assert!(
+        since
+            .iter()
+            .all(|p| p["metadata_modified"].as_str().unwrap() >= mid)
+    );
+    let later = result(
+        api,
+        "package_search",
+        &[("fq", "metadata_modified:[2999-01-01T00:00:00Z TO *]")],
+    )
+    .await;
     assert_eq!(later["count"], 0);
-    let other_org = result(api, "package_search", &[("fq", "organization:11510000000000001l")]).await;
+    let other_org = result(
+        api,
+        "package_search",
+        &[("fq", "organization:11510000000000001l")],
+    )
+    .await;
     assert_eq!(other_org["count"], 0);
     let unknown_org = result(api, "package_search", &[("fq", "organization:nobody")]).await;
     assert_eq!(unknown_org["count"], 0);
@@ -269,7 +371,13 @@ async fn paging_sorts_filters_and_facets_read_the_public_catalog_only() {
     let faceted = result(
         api,
         "package_search",
-        &[("rows", "1"), ("facet.field", r#"["organization","tags","res_format","groups"]"#)],
+        &[
+            ("rows", "1"),
+            (
+                "facet.field",
+                r#"["organization","tags","res_format","groups"]"#,
+            ),
+        ],
     )
     .await;
     let org = PROVIDER_USCC.to_lowercase();
@@ -278,17 +386,25 @@ async fn paging_sorts_filters_and_facets_read_the_public_catalog_only() {
     assert_eq!(faceted["facets"]["tags"]["统计"], 7);
     assert_eq!(faceted["facets"]["res_format"]["csv"], 7);
     assert_eq!(faceted["facets"]["groups"]["gbt4754-s"], 7);
-    let items = faceted["search_facets"]["organization"]["items"].as_array().unwrap();
+    let items = faceted["search_facets"]["organization"]["items"]
+        .as_array()
+        .unwrap();
     assert_eq!(items[0]["display_name"], "市统计局");
     assert_eq!(items[0]["count"], 7);
 
     // Text search through the index, restricted to what is public.
     let found = result(api, "package_search", &[("q", "第3号人口统计年报")]).await;
     assert!(found["count"].as_u64().unwrap() >= 1, "{found}");
-    assert!(found["results"][0]["title"].as_str().unwrap().contains("第3号"), "{found}");
+    assert!(
+        found["results"][0]["title"]
+            .as_str()
+            .unwrap()
+            .contains("第3号"),
+        "{found}"
+    );
 
     // Drafts, approved-but-unpublished entries and unpublished edits appear nowhere.
-    let everything = serde_json::to_string(&walk(api, 100, &[])).unwrap();
+    let everything = serde_json::to_string(&walk(api, 100, &[]).await).unwrap();
     assert!(!everything.contains(DRAFT_MARKER) && !everything.contains(EDIT_MARKER));
     for q in [DRAFT_MARKER, EDIT_MARKER] {
         let hits = result(api, "package_search", &[("q", q)]).await;
@@ -299,14 +415,20 @@ async fn paging_sorts_filters_and_facets_read_the_public_catalog_only() {
         assert_eq!(s, StatusCode::NOT_FOUND, "{id} is not public");
     }
     let edited = result(api, "package_show", &[("id", &f.published[0])]).await;
-    assert_eq!(edited["title"], "第0号人口统计年报", "the published version is shown");
+    assert_eq!(
+        edited["title"], "第0号人口统计年报",
+        "the published version is shown"
+    );
 }
 
 /// The same paging, filters and export over PostgreSQL (the page query is backend SQL).
 #[tokio::test]
 async fn paging_and_filters_on_postgresql() {
     let Ok(url) = std::env::var("MULU_TEST_DATABASE_URL") else {
-        assert!(std::env::var_os("CI").is_none(), "CI must set MULU_TEST_DATABASE_URL");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must set MULU_TEST_DATABASE_URL"
+        );
         eprintln!("MULU_TEST_DATABASE_URL not set: skipping");
         return;
     };
@@ -321,18 +443,27 @@ async fn paging_and_filters_on_postgresql() {
         http: Client::new(),
         server: Server::start_demo_on(&format!("{url}{separator}options=-csearch_path%3D{schema}")),
     };
-    let names: Vec<String> = serde_json::from_value(result(&api, "package_list", &[]).await).unwrap();
+    let names: Vec<String> =
+        serde_json::from_value(result(&api, "package_list", &[]).await).unwrap();
     assert!(names.len() >= 10, "{names:?}");
     let walked = walk(&api, 4, &[("sort", "id asc")]).await;
     let mut sorted = ids(&walked);
     sorted.sort();
     assert_eq!(ids(&walked), sorted);
     assert_eq!(walked.len(), names.len());
-    let mut times: Vec<&str> = walked.iter().map(|p| p["metadata_modified"].as_str().unwrap()).collect();
+    let mut times: Vec<&str> = walked
+        .iter()
+        .map(|p| p["metadata_modified"].as_str().unwrap())
+        .collect();
     times.sort();
     let mid = times[times.len() / 2];
     let fq = format!("metadata_modified:[{mid}Z TO *]");
-    let since = walk(&api, 4, &[("fq", fq.as_str()), ("sort", "metadata_modified desc")]).await;
+    let since = walk(
+        &api,
+        4,
+        &[("fq", fq.as_str()), ("sort", "metadata_modified desc")],
+    )
+    .await;
     assert_eq!(since.len(), times.iter().filter(|t| **t >= mid).count());
     let page = api
         .http
@@ -343,5 +474,9 @@ async fn paging_and_filters_on_postgresql() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains(&format!("hydra:totalItems {}", names.len())) || page.contains(&format!("\"{}\"^^xsd:integer", names.len())), "{page}");
+    assert!(
+        page.contains(&format!("hydra:totalItems {}", names.len()))
+            || page.contains(&format!("\"{}\"^^xsd:integer", names.len())),
+        "{page}"
+    );
 }

@@ -51,20 +51,29 @@ fn objects<'a>(triples: &'a [Triple], predicate: &str) -> impl Iterator<Item = &
 fn datasets(triples: &[Triple]) -> BTreeSet<String> {
     triples
         .iter()
-        .filter(|t| t.predicate.as_str() == RDF_TYPE && t.object == Term::from(NamedNode::new_unchecked(DCAT_DATASET)))
+        .filter(|t| {
+            t.predicate.as_str() == RDF_TYPE
+                && t.object == Term::from(NamedNode::new_unchecked(DCAT_DATASET))
+        })
         .map(|t| t.subject.to_string())
         .collect()
 }
 
 fn link(triples: &[Triple], name: &str) -> Option<String> {
-    objects(triples, &format!("{HYDRA}{name}")).next().map(|t| match t {
-        Term::NamedNode(n) => n.as_str().to_owned(),
-        other => panic!("hydra:{name} is not an IRI: {other}"),
-    })
+    objects(triples, &format!("{HYDRA}{name}"))
+        .next()
+        .map(|t| match t {
+            Term::NamedNode(n) => n.as_str().to_owned(),
+            other => panic!("hydra:{name} is not an IRI: {other}"),
+        })
 }
 
 /// Follows hydra:next from `first` to the end; every page's datasets, and the total announced.
-async fn walk(http: &reqwest::Client, first: &str, parse: fn(&str) -> Vec<Triple>) -> (Vec<Vec<Triple>>, i64) {
+async fn walk(
+    http: &reqwest::Client,
+    first: &str,
+    parse: fn(&str) -> Vec<Triple>,
+) -> (Vec<Vec<Triple>>, i64) {
     let mut pages = Vec::new();
     let mut url = Some(first.to_owned());
     let mut total = None;
@@ -90,7 +99,10 @@ async fn catalog_pages_parse_back_with_zh_titles_and_no_drafts() {
     let f = fixture().await;
     let http = &f.api.http;
     let base = &f.api.server.base;
-    for (ext, parse) in [("ttl", turtle as fn(&str) -> Vec<Triple>), ("jsonld", json_ld)] {
+    for (ext, parse) in [
+        ("ttl", turtle as fn(&str) -> Vec<Triple>),
+        ("jsonld", json_ld),
+    ] {
         let (pages, total) = walk(http, &format!("{base}/catalog.{ext}?page_size=3"), parse).await;
         assert_eq!(total, f.published.len() as i64);
         assert_eq!(pages.len(), 3, "7 datasets in pages of 3");
@@ -100,7 +112,10 @@ async fn catalog_pages_parse_back_with_zh_titles_and_no_drafts() {
                 assert!(seen.insert(d.clone()), "{d} on two pages");
             }
             let text: String = page.iter().map(|t| t.to_string()).collect();
-            assert!(!text.contains(DRAFT_MARKER) && !text.contains(EDIT_MARKER), "unpublished content exported");
+            assert!(
+                !text.contains(DRAFT_MARKER) && !text.contains(EDIT_MARKER),
+                "unpublished content exported"
+            );
             // Every dataset's title is Chinese-tagged.
             for d in datasets(page) {
                 let titled = page.iter().any(|t| {
@@ -111,7 +126,11 @@ async fn catalog_pages_parse_back_with_zh_titles_and_no_drafts() {
                 assert!(titled, "{d} has no @zh title");
             }
         }
-        let expected: BTreeSet<String> = f.published.iter().map(|id| format!("<{base}/datasets/{id}>")).collect();
+        let expected: BTreeSet<String> = f
+            .published
+            .iter()
+            .map(|id| format!("<{base}/datasets/{id}>"))
+            .collect();
         assert_eq!(seen, expected);
     }
 
@@ -137,7 +156,13 @@ async fn catalog_pages_parse_back_with_zh_titles_and_no_drafts() {
     assert_eq!(recent.len(), 1, "{recent:?}");
 
     // Bad paging input is a 400, never a 500.
-    for query in ["page=0", "page_size=0", "page_size=1001", "page=x", "modified_since=yesterday"] {
+    for query in [
+        "page=0",
+        "page_size=0",
+        "page_size=1001",
+        "page=x",
+        "modified_since=yesterday",
+    ] {
         let (s, _, body) = fetch(http, &format!("{base}/catalog.ttl?{query}")).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{query}: {body}");
     }
@@ -161,7 +186,10 @@ async fn dataset_documents_and_unpublished_entries() {
         b.iter().map(|t| t.to_string()).collect::<BTreeSet<_>>(),
         "Turtle and JSON-LD carry the same graph"
     );
-    assert_eq!(datasets(&a), BTreeSet::from([format!("<{base}/datasets/{id}>")]));
+    assert_eq!(
+        datasets(&a),
+        BTreeSet::from([format!("<{base}/datasets/{id}>")])
+    );
     assert!(ttl.contains("\"第1号人口统计年报\"@zh"), "{ttl}");
 
     // Content negotiation on the bare address.

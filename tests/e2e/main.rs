@@ -1,8 +1,8 @@
 //! End-to-end: the real `mulu` binary on a random port, driven over HTTP and from the command line.
 
 mod audit_cli;
-mod ckan;
 mod bad_input;
+mod ckan;
 mod crash;
 mod dcat;
 mod demands;

@@ -96,9 +96,10 @@ fn envelope(base: &str, action: &str, outcome: CkanResult<Value>) -> Response {
             json!({ "help": help, "success": false,
                     "error": { "__type": "Not Found Error", "message": message } }),
         ),
-        Err(CkanError::BadRequest(message)) => {
-            (StatusCode::BAD_REQUEST, Value::String(format!("Bad request - {message}")))
-        }
+        Err(CkanError::BadRequest(message)) => (
+            StatusCode::BAD_REQUEST,
+            Value::String(format!("Bad request - {message}")),
+        ),
         Err(CkanError::Internal(status, message)) => (
             status,
             json!({ "help": help, "success": false,
@@ -171,7 +172,9 @@ async fn dispatch(state: &AppState, base: &str, action: &str, params: Params) ->
         "organization_show" => organization_show(state, &params).await,
         "group_list" => group_list(&params),
         "status_show" => Ok(status_show(base)),
-        _ => Err(CkanError::BadRequest(format!("Action name not known: {action}"))),
+        _ => Err(CkanError::BadRequest(format!(
+            "Action name not known: {action}"
+        ))),
     }
 }
 
@@ -218,7 +221,9 @@ async fn package_list(state: &AppState, params: &Params) -> CkanResult<Value> {
         ..PublicPage::default()
     };
     let found = state.catalog.public_catalog(&[], page).await?;
-    Ok(json!(found.entries.iter().map(package_name).collect::<Vec<_>>()))
+    Ok(json!(
+        found.entries.iter().map(package_name).collect::<Vec<_>>()
+    ))
 }
 
 async fn active_organizations(state: &AppState) -> CkanResult<Vec<Organization>> {
@@ -331,7 +336,9 @@ async fn search_ids(state: &AppState, q: &str) -> CkanResult<Vec<String>> {
         let index = state.search.clone();
         let results = tokio::task::spawn_blocking(move || index.search(&request))
             .await
-            .map_err(|_| CkanError::Internal(StatusCode::SERVICE_UNAVAILABLE, "search aborted".into()))?
+            .map_err(|_| {
+                CkanError::Internal(StatusCode::SERVICE_UNAVAILABLE, "search aborted".into())
+            })?
             .map_err(|e| match e.is_client_error() {
                 true => CkanError::Validation(Invalid::new("q", e.to_string())),
                 false => ApiError::from(e).into(),
@@ -425,12 +432,19 @@ async fn package_search(state: &AppState, base: &str, params: &Params) -> CkanRe
                 .await?;
             let mut entries = all.entries;
             if sort == Sort::Default {
-                let rank: HashMap<&str, usize> =
-                    ranked.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+                let rank: HashMap<&str, usize> = ranked
+                    .iter()
+                    .enumerate()
+                    .map(|(i, id)| (id.as_str(), i))
+                    .collect();
                 entries.sort_by_key(|e| rank.get(e.id().to_string().as_str()).copied());
             }
-            let page: Vec<PublicEntry> =
-                entries.iter().skip(start as usize).take(rows as usize).cloned().collect();
+            let page: Vec<PublicEntry> = entries
+                .iter()
+                .skip(start as usize)
+                .take(rows as usize)
+                .cloned()
+                .collect();
             (all.total, page, Some(entries))
         }
         None => {
@@ -523,7 +537,12 @@ fn facet_counts(
                     .as_array()
                     .into_iter()
                     .flatten()
-                    .filter_map(|t| Some((t["name"].as_str()?.to_owned(), t["display_name"].as_str()?.to_owned())))
+                    .filter_map(|t| {
+                        Some((
+                            t["name"].as_str()?.to_owned(),
+                            t["display_name"].as_str()?.to_owned(),
+                        ))
+                    })
                     .collect(),
                 "res_format" => dict["resources"]
                     .as_array()
@@ -546,7 +565,12 @@ fn facet_counts(
         items.truncate(limit);
         facets.insert(
             field.clone(),
-            Value::Object(items.iter().map(|(n, _, c)| (n.clone(), json!(c))).collect()),
+            Value::Object(
+                items
+                    .iter()
+                    .map(|(n, _, c)| (n.clone(), json!(c)))
+                    .collect(),
+            ),
         );
         search_facets.insert(
             field.clone(),

@@ -18,7 +18,10 @@ pub fn ckan_time(t: DateTime<Utc>) -> String {
 }
 
 /// The organizations publishing `entries`, by id (deactivated ones too: their entries stay public).
-pub async fn owners(catalog: &Catalog, entries: &[PublicEntry]) -> ApiResult<HashMap<Uuid, Organization>> {
+pub async fn owners(
+    catalog: &Catalog,
+    entries: &[PublicEntry],
+) -> ApiResult<HashMap<Uuid, Organization>> {
     let ids: BTreeSet<Uuid> = entries.iter().map(PublicEntry::owner).collect();
     let mut out = HashMap::with_capacity(ids.len());
     for id in ids {
@@ -54,7 +57,14 @@ fn tag(name: &str) -> Value {
 
 /// A CKAN `resource` (a distribution): Mulu holds metadata only, so every resource points at the
 /// public page that says how to apply for access.
-fn distribution(base: &str, entry: &PublicEntry, n: usize, name: &str, format: &str, description: &str) -> Value {
+fn distribution(
+    base: &str,
+    entry: &PublicEntry,
+    n: usize,
+    name: &str,
+    format: &str,
+    description: &str,
+) -> Value {
     let id = entry.id();
     json!({
         "id": format!("{id}-{n}"),
@@ -102,7 +112,10 @@ pub fn package_dict(base: &str, entry: &PublicEntry, org: Option<&Organization>)
                 ("domain", c.domain.clone()),
                 ("theme", c.theme.clone()),
                 ("coverage_time", c.coverage_time.clone()),
-                ("coverage_region", c.coverage_region.as_ref().map(|r| r.as_str().to_owned())),
+                (
+                    "coverage_region",
+                    c.coverage_region.as_ref().map(|r| r.as_str().to_owned()),
+                ),
                 ("usage_restrictions", c.usage_restrictions.clone()),
                 ("storage_size", c.storage_size.clone()),
                 ("record_count", c.record_count.map(|n| n.to_string())),
@@ -133,7 +146,14 @@ pub fn package_dict(base: &str, entry: &PublicEntry, org: Option<&Organization>)
                 }));
             }
             if c.formats.is_empty() {
-                resources.push(distribution(base, entry, 0, "目录信息", "", "元数据目录条目，原始数据不出域，按共享/开放条件申请使用"));
+                resources.push(distribution(
+                    base,
+                    entry,
+                    0,
+                    "目录信息",
+                    "",
+                    "元数据目录条目，原始数据不出域，按共享/开放条件申请使用",
+                ));
             }
             for (n, format) in c.formats.iter().enumerate() {
                 let description = format!("{}；{}", c.share_type, c.open_type);
@@ -152,9 +172,15 @@ pub fn package_dict(base: &str, entry: &PublicEntry, org: Option<&Organization>)
             tags.push(tag(&form));
             extras.push(extra("delivery_form", &form));
             extras.push(extra("scene_category", scene.as_str().unwrap_or_default()));
-            extras.push(extra("applicable_scenarios", d.applicable_scenarios.join("；")));
+            extras.push(extra(
+                "applicable_scenarios",
+                d.applicable_scenarios.join("；"),
+            ));
             if !d.forbidden_scenarios.is_empty() {
-                extras.push(extra("forbidden_scenarios", d.forbidden_scenarios.join("；")));
+                extras.push(extra(
+                    "forbidden_scenarios",
+                    d.forbidden_scenarios.join("；"),
+                ));
             }
             if let Some(price) = d.price_fen {
                 extras.push(extra("price_fen", price));
@@ -164,7 +190,14 @@ pub fn package_dict(base: &str, entry: &PublicEntry, org: Option<&Organization>)
             }
             let sources: Vec<String> = d.source_resource_ids.iter().map(Uuid::to_string).collect();
             extras.push(extra("source_resource_ids", sources.join(",")));
-            resources.push(distribution(base, entry, 0, &form, &form, "公共数据产品和服务"));
+            resources.push(distribution(
+                base,
+                entry,
+                0,
+                &form,
+                &form,
+                "公共数据产品和服务",
+            ));
         }
     }
     extras.push(extra("mulu_kind", kind));

@@ -145,7 +145,9 @@ pub fn parse_fq(raw: &str) -> Result<Filters, Invalid> {
         let Some((field, value)) = term.split_once(':') else {
             return Err(Invalid::new(
                 "fq",
-                format!("Search Query is invalid: cannot read the term \"{term}\" (expected field:value)"),
+                format!(
+                    "Search Query is invalid: cannot read the term \"{term}\" (expected field:value)"
+                ),
             ));
         };
         let value = unquote(value);
@@ -193,7 +195,10 @@ fn terms(raw: &str) -> Result<Vec<String>, Invalid> {
             current.push(c);
         }
         if depth < 0 {
-            return Err(Invalid::new("fq", "Search Query is invalid: unbalanced brackets"));
+            return Err(Invalid::new(
+                "fq",
+                "Search Query is invalid: unbalanced brackets",
+            ));
         }
     }
     if depth != 0 || quoted {
@@ -206,7 +211,10 @@ fn terms(raw: &str) -> Result<Vec<String>, Invalid> {
         out.push(current);
     }
     out.retain(|t| t != "AND" && t != "&&");
-    if out.iter().any(|t| t == "OR" || t == "NOT" || t.starts_with('-')) {
+    if out
+        .iter()
+        .any(|t| t == "OR" || t == "NOT" || t.starts_with('-'))
+    {
         return Err(Invalid::new(
             "fq",
             "Search Query is invalid: only AND combinations of filters are supported",
@@ -225,7 +233,12 @@ fn unquote(value: &str) -> &str {
 /// `[2024-01-01T00:00:00Z TO *]` (or `TO NOW`): the lower bound. Closed upper bounds are refused
 /// rather than silently ignored.
 fn parse_range_start(value: &str) -> Result<Option<DateTime<Utc>>, Invalid> {
-    let bad = |why: &str| Invalid::new("fq", format!("Search Query is invalid: metadata_modified {why}"));
+    let bad = |why: &str| {
+        Invalid::new(
+            "fq",
+            format!("Search Query is invalid: metadata_modified {why}"),
+        )
+    };
     let inner = value
         .strip_prefix('[')
         .and_then(|v| v.strip_suffix(']'))
@@ -276,7 +289,12 @@ pub fn parse_sort(raw: Option<&str>) -> Result<Sort, Invalid> {
     };
     let normalized: Vec<String> = raw
         .split(',')
-        .map(|part| part.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase())
+        .map(|part| {
+            part.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_ascii_lowercase()
+        })
         .collect();
     let first = normalized.first().map(String::as_str).unwrap_or_default();
     Ok(match first {
@@ -306,10 +324,7 @@ mod tests {
             "metadata_modified:[2024-01-01T00:00:00.123456Z TO *] AND organization:\"abc\" +dataset_type:dataset",
         )
         .unwrap();
-        assert_eq!(
-            f.modified_since,
-            parse_time("2024-01-01T00:00:00.123456Z")
-        );
+        assert_eq!(f.modified_since, parse_time("2024-01-01T00:00:00.123456Z"));
         assert_eq!(f.organizations, vec!["abc"]);
         assert!(!f.nothing);
     }
@@ -317,7 +332,9 @@ mod tests {
     #[test]
     fn fq_refuses_unknown_fields_and_closed_ranges() {
         assert!(parse_fq("tags:x").is_err());
-        assert!(parse_fq("metadata_modified:[2024-01-01T00:00:00Z TO 2025-01-01T00:00:00Z]").is_err());
+        assert!(
+            parse_fq("metadata_modified:[2024-01-01T00:00:00Z TO 2025-01-01T00:00:00Z]").is_err()
+        );
         assert!(parse_fq("metadata_modified:[yesterday TO *]").is_err());
         assert!(parse_fq("organization:a OR organization:b").is_err());
         assert!(parse_fq("metadata_modified:[2024 TO *").is_err());
@@ -330,7 +347,10 @@ mod tests {
             parse_sort(Some("score desc, metadata_modified desc")).unwrap(),
             Sort::Default
         );
-        assert_eq!(parse_sort(Some("metadata_modified  desc")).unwrap(), Sort::ModifiedDesc);
+        assert_eq!(
+            parse_sort(Some("metadata_modified  desc")).unwrap(),
+            Sort::ModifiedDesc
+        );
         assert!(parse_sort(Some("title_string asc")).is_err());
     }
 

@@ -11,10 +11,10 @@ use catalog::store::{PublicOrder, PublicPage};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::base_url;
 use super::ckan_package::owners;
 use super::ckan_query::parse_time;
 use super::dcat_graph::{DcatGraph, View};
-use super::base_url;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -102,7 +102,10 @@ async fn catalog_document(
 ) -> ApiResult<Response> {
     let page = q.page.unwrap_or(1);
     if page < 1 || page > 1_000_000 {
-        return Err(ApiError::bad_request("page", "page 必须是 1 到 1000000 之间的整数"));
+        return Err(ApiError::bad_request(
+            "page",
+            "page 必须是 1 到 1000000 之间的整数",
+        ));
     }
     let size = q.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
     if !(1..=MAX_PAGE_SIZE).contains(&size) {
@@ -111,7 +114,12 @@ async fn catalog_document(
             format!("page_size 必须在 1 到 {MAX_PAGE_SIZE} 之间"),
         ));
     }
-    let since = match q.modified_since.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let since = match q
+        .modified_since
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
         Some(raw) => Some(parse_time(raw).ok_or_else(|| {
             ApiError::bad_request(
@@ -191,8 +199,12 @@ async fn dataset(
                 .get(header::ACCEPT)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default();
-            let json = accept.contains("application/ld+json") || accept.contains("application/json");
-            (file.as_str(), if json { Format::JsonLd } else { Format::Turtle })
+            let json =
+                accept.contains("application/ld+json") || accept.contains("application/json");
+            (
+                file.as_str(),
+                if json { Format::JsonLd } else { Format::Turtle },
+            )
         }
     };
     let id = Uuid::parse_str(id).map_err(|_| ApiError::bad_request("id", "数据集 id 应为 UUID"))?;

@@ -60,7 +60,10 @@ fn zh(text: &str) -> Literal {
 }
 
 fn date_time(t: DateTime<Utc>) -> Literal {
-    Literal::new_typed_literal(t.to_rfc3339_opts(SecondsFormat::AutoSi, true), xsd::DATE_TIME)
+    Literal::new_typed_literal(
+        t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+        xsd::DATE_TIME,
+    )
 }
 
 impl DcatGraph {
@@ -96,11 +99,18 @@ impl DcatGraph {
     pub fn catalog(&mut self, modified: Option<DateTime<Utc>>, view: Option<&View>) {
         let catalog = self.catalog_iri();
         self.typed(&catalog, term(DCAT, "Catalog"));
-        self.add(&catalog, term(DCT, "title"), zh("目录 Mulu 公共数据资源目录"));
         self.add(
             &catalog,
             term(DCT, "title"),
-            Literal::new_language_tagged_literal_unchecked("Mulu catalog of public data resources", "en"),
+            zh("目录 Mulu 公共数据资源目录"),
+        );
+        self.add(
+            &catalog,
+            term(DCT, "title"),
+            Literal::new_language_tagged_literal_unchecked(
+                "Mulu catalog of public data resources",
+                "en",
+            ),
         );
         self.add(
             &catalog,
@@ -110,7 +120,11 @@ impl DcatGraph {
         let publisher = self.iri("/catalog#publisher");
         self.add(&catalog, term(DCT, "publisher"), publisher.clone());
         self.typed(&publisher, term(FOAF, "Agent"));
-        self.add(&publisher, term(FOAF, "name"), zh("目录 Mulu 公共数据资源目录平台"));
+        self.add(
+            &publisher,
+            term(FOAF, "name"),
+            zh("目录 Mulu 公共数据资源目录平台"),
+        );
         let home = self.iri("/");
         self.add(&catalog, term(FOAF, "homepage"), home.clone());
         self.typed(&home, term(FOAF, "Document"));
@@ -122,7 +136,11 @@ impl DcatGraph {
         let scheme = self.iri("/vocab/gbt4754");
         self.add(&catalog, term(DCAT, "themeTaxonomy"), scheme.clone());
         self.typed(&scheme, term(SKOS, "ConceptScheme"));
-        self.add(&scheme, term(DCT, "title"), zh("GB/T 4754-2017 国民经济行业分类（门类）"));
+        self.add(
+            &scheme,
+            term(DCT, "title"),
+            zh("GB/T 4754-2017 国民经济行业分类（门类）"),
+        );
         if let Some(modified) = modified {
             self.add(&catalog, term(DCT, "modified"), date_time(modified));
         }
@@ -144,7 +162,11 @@ impl DcatGraph {
             ];
             for (name, link) in links {
                 if let Some(link) = link {
-                    self.add(&this, term(HYDRA, name), NamedNode::new_unchecked(link.clone()));
+                    self.add(
+                        &this,
+                        term(HYDRA, name),
+                        NamedNode::new_unchecked(link.clone()),
+                    );
                 }
             }
         }
@@ -154,7 +176,11 @@ impl DcatGraph {
         let agent = self.iri(&format!("/organizations/{}", org.uscc.as_str()));
         self.typed(&agent, term(FOAF, "Agent"));
         self.add(&agent, term(FOAF, "name"), zh(&org.name));
-        self.add(&agent, term(DCT, "identifier"), Literal::new_simple_literal(org.uscc.as_str()));
+        self.add(
+            &agent,
+            term(DCT, "identifier"),
+            Literal::new_simple_literal(org.uscc.as_str()),
+        );
         agent
     }
 
@@ -162,13 +188,24 @@ impl DcatGraph {
         let concept = self.iri(&format!("/vocab/{scheme}/{code}"));
         self.typed(&concept, term(SKOS, "Concept"));
         self.add(&concept, term(SKOS, "prefLabel"), zh(label));
-        self.add(&concept, term(SKOS, "notation"), Literal::new_simple_literal(code));
+        self.add(
+            &concept,
+            term(SKOS, "notation"),
+            Literal::new_simple_literal(code),
+        );
         let scheme = self.iri(&format!("/vocab/{scheme}"));
         self.add(&concept, term(SKOS, "inScheme"), scheme);
         concept
     }
 
-    fn distribution(&mut self, dataset: &NamedNode, n: usize, access: &NamedNode, title: &str, format: Option<&str>) {
+    fn distribution(
+        &mut self,
+        dataset: &NamedNode,
+        n: usize,
+        access: &NamedNode,
+        title: &str,
+        format: Option<&str>,
+    ) {
         let dist = NamedNode::new_unchecked(format!("{}#distribution-{n}", dataset.as_str()));
         self.add(dataset, term(DCAT, "distribution"), dist.clone());
         self.typed(&dist, term(DCAT, "Distribution"));
@@ -185,12 +222,21 @@ impl DcatGraph {
             let node = self.iri(&format!("/vocab/format/{slug}"));
             self.add(&dist, term(DCT, "format"), node.clone());
             self.typed(&node, term(DCT, "MediaTypeOrExtent"));
-            self.add(&node, rdfs::LABEL.into_owned(), Literal::new_simple_literal(format));
+            self.add(
+                &node,
+                rdfs::LABEL.into_owned(),
+                Literal::new_simple_literal(format),
+            );
         }
     }
 
     /// One dataset with everything it points to; `in_catalog` links it from the catalog node.
-    pub fn dataset(&mut self, entry: &PublicEntry, owners: &HashMap<Uuid, Organization>, in_catalog: bool) {
+    pub fn dataset(
+        &mut self,
+        entry: &PublicEntry,
+        owners: &HashMap<Uuid, Organization>,
+        in_catalog: bool,
+    ) {
         let id = entry.id();
         let ds = self.dataset_iri(id);
         if in_catalog {
@@ -213,10 +259,22 @@ impl DcatGraph {
                 self.add(&ds, term(DCT, "type"), kind);
                 self.add(&ds, term(DCT, "title"), zh(&c.name));
                 self.add(&ds, term(DCT, "description"), zh(&c.summary));
-                self.add(&ds, term(DCT, "identifier"), Literal::new_simple_literal(r.code.as_str()));
-                self.add(&ds, term(DCAT, "version"), Literal::new_simple_literal(r.version.to_string()));
+                self.add(
+                    &ds,
+                    term(DCT, "identifier"),
+                    Literal::new_simple_literal(r.code.as_str()),
+                );
+                self.add(
+                    &ds,
+                    term(DCAT, "version"),
+                    Literal::new_simple_literal(r.version.to_string()),
+                );
                 match c.release_date {
-                    Some(d) => self.add(&ds, term(DCT, "issued"), Literal::new_typed_literal(d.to_string(), xsd::DATE)),
+                    Some(d) => self.add(
+                        &ds,
+                        term(DCT, "issued"),
+                        Literal::new_typed_literal(d.to_string(), xsd::DATE),
+                    ),
                     None => self.add(&ds, term(DCT, "issued"), date_time(r.published_at)),
                 }
                 for t in &c.tags {
@@ -231,18 +289,29 @@ impl DcatGraph {
                 let freq = NamedNode::new_unchecked(vocab::frequency_iri(c.update_frequency));
                 self.add(&ds, term(DCT, "accrualPeriodicity"), freq.clone());
                 self.typed(&freq, term(DCT, "Frequency"));
-                self.add(&freq, term(SKOS, "prefLabel"), zh(c.update_frequency.as_str()));
+                self.add(
+                    &freq,
+                    term(SKOS, "prefLabel"),
+                    zh(c.update_frequency.as_str()),
+                );
                 if let Some(region) = &c.coverage_region {
                     let place = self.iri(&format!("/vocab/region/{}", region.as_str()));
                     self.add(&ds, term(DCT, "spatial"), place.clone());
                     self.typed(&place, term(DCT, "Location"));
-                    self.add(&place, term(SKOS, "notation"), Literal::new_simple_literal(region.as_str()));
+                    self.add(
+                        &place,
+                        term(SKOS, "notation"),
+                        Literal::new_simple_literal(region.as_str()),
+                    );
                 }
                 let rights = NamedNode::new_unchecked(format!("{}#access-rights", ds.as_str()));
                 self.add(&ds, term(DCT, "accessRights"), rights.clone());
                 self.typed(&rights, term(DCT, "RightsStatement"));
                 let mut label = format!("{}；{}", c.share_type, c.open_type);
-                for condition in [&c.share_condition, &c.open_condition, &c.usage_restrictions].into_iter().flatten() {
+                for condition in [&c.share_condition, &c.open_condition, &c.usage_restrictions]
+                    .into_iter()
+                    .flatten()
+                {
                     label.push('；');
                     label.push_str(condition);
                 }
@@ -260,9 +329,17 @@ impl DcatGraph {
                 self.add(&ds, term(DCT, "type"), kind);
                 self.add(&ds, term(DCT, "title"), zh(&d.name));
                 self.add(&ds, term(DCT, "description"), zh(&d.summary));
-                self.add(&ds, term(DCT, "identifier"), Literal::new_simple_literal(p.id.to_string()));
+                self.add(
+                    &ds,
+                    term(DCT, "identifier"),
+                    Literal::new_simple_literal(p.id.to_string()),
+                );
                 self.add(&ds, term(DCT, "issued"), date_time(entry.created));
-                for s in d.applicable_scenarios.iter().filter(|s| !s.trim().is_empty()) {
+                for s in d
+                    .applicable_scenarios
+                    .iter()
+                    .filter(|s| !s.trim().is_empty())
+                {
                     self.add(&ds, term(DCAT, "keyword"), zh(s));
                 }
                 for source in &d.source_resource_ids {

@@ -106,7 +106,11 @@ impl Catalog {
 
     /// A public resource by its code (CKAN addresses packages by name).
     pub async fn public_catalog_entry_by_code(&self, code: &ResourceCode) -> Result<PublicEntry> {
-        match self.store.get_by_key(Table::Resources, code.as_str()).await? {
+        match self
+            .store
+            .get_by_key(Table::Resources, code.as_str())
+            .await?
+        {
             Some(record) if record.public => self.public_entry(Table::Resources, record).await,
             _ => Err(CatalogError::not_found("dataset", code.as_str())),
         }
