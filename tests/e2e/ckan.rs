@@ -392,16 +392,18 @@ async fn paging_sorts_filters_and_facets_read_the_public_catalog_only() {
     assert_eq!(items[0]["display_name"], "市统计局");
     assert_eq!(items[0]["count"], 7);
 
-    // Text search through the index, restricted to what is public.
-    let found = result(api, "package_search", &[("q", "第3号人口统计年报")]).await;
-    assert!(found["count"].as_u64().unwrap() >= 1, "{found}");
-    assert!(
-        found["results"][0]["title"]
-            .as_str()
-            .unwrap()
-            .contains("第3号"),
-        "{found}"
-    );
+    // Text search through the index (which follows the change log: allow it a few seconds).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let found = result(api, "package_search", &[("q", "第3号人口统计年报")]).await;
+        if found["count"].as_u64().unwrap() >= 1 {
+            let title = found["results"][0]["title"].as_str().unwrap();
+            assert!(title.contains("第3号"), "{found}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{found}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 
     // Drafts, approved-but-unpublished entries and unpublished edits appear nowhere.
     let everything = serde_json::to_string(&walk(api, 100, &[]).await).unwrap();
