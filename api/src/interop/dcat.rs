@@ -101,7 +101,7 @@ async fn catalog_document(
     format: Format,
 ) -> ApiResult<Response> {
     let page = q.page.unwrap_or(1);
-    if page < 1 || page > 1_000_000 {
+    if !(1..=1_000_000).contains(&page) {
         return Err(ApiError::bad_request(
             "page",
             "page 必须是 1 到 1000000 之间的整数",
