@@ -347,7 +347,7 @@ async fn search_ids(state: &AppState, q: &str) -> CkanResult<Vec<String>> {
             results
                 .hits
                 .iter()
-                .map(|h| h.id.rsplit(':').next().unwrap_or_default().to_owned()),
+                .map(|h| h.id.split(':').nth(1).unwrap_or(&h.id).to_owned()),
         );
         match results.next_cursor {
             Some(next) if ids.len() < SEARCH_CAP => cursor = Some(next),
