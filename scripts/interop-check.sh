@@ -18,8 +18,12 @@ cargo build -q -p api --bin mulu
 mulu="${CARGO_TARGET_DIR:-target}/debug/mulu"
 data=$(mktemp -d)
 log=$data/serve.log
+# The server's exit status on SIGTERM is not the check's: never let it leak out under `set -e`.
 cleanup() {
-  [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  if [ -n "${pid:-}" ]; then
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
   rm -rf "$data"
 }
 trap cleanup EXIT
