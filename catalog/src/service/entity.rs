@@ -20,7 +20,7 @@ use crate::domain::product::{Product, ProductStatus};
 use crate::domain::registration::Registration;
 use crate::domain::resource::Resource;
 use crate::error::{CatalogError, Result};
-use crate::store::{Record, Store, Table, WriteTx};
+use crate::store::{RawBody, Record, Store, Table, WriteTx};
 
 /// A domain entity kept in one of the store's tables.
 pub(crate) trait Entity: Serialize + DeserializeOwned {
@@ -111,36 +111,21 @@ pub(crate) async fn insert<T: Entity>(
     Ok(())
 }
 
-/// Insert many new entities with multi-row statements, each with its own audit event (chained
-/// in memory): the same rows and events as `insert` one by one. Returns the stored records.
-pub(crate) async fn insert_many<T: Entity>(
-    tx: &mut dyn WriteTx,
-    actor: &Actor,
-    action: &str,
-    values: &[T],
-) -> Result<Vec<Record>> {
-    let records = values
-        .iter()
-        .map(|v| to_record(v, 1))
-        .collect::<Result<Vec<_>>>()?;
-    tx.insert_many(T::TABLE, &records).await?;
-    let mut head = audit::ChainHead::read(tx).await?;
-    let actor = actor.audit_name();
-    let events: Vec<_> = records
-        .iter()
-        .map(|r| {
-            head.next(AuditEntry {
-                actor: &actor,
-                action,
-                entity_type: T::TYPE,
-                entity_id: &r.id,
-                before: None,
-                after: Some(r.body.clone()),
-            })
-        })
-        .collect();
-    tx.insert_audits(&events).await?;
-    Ok(records)
+/// The record of a new entity with its body in canonical JSON, for bulk creation (see
+/// `audit::CreatedEvent`): serialized once, stored as row, version snapshot and audit event.
+pub(crate) fn to_created_record<T: Entity>(value: &T) -> Result<Record<RawBody>> {
+    let body = serde_json::to_value(value).map_err(|e| CatalogError::Storage(e.to_string()))?;
+    Ok(Record {
+        id: value.id().to_string(),
+        natural_key: value.natural_key(),
+        owner_id: value.owner_id().map(|id| id.to_string()),
+        status: value.status().to_string(),
+        public: value.is_public(),
+        row_version: 1,
+        created_at: value.created_at(),
+        updated_at: value.updated_at(),
+        body: audit::canonical_body(&body)?,
+    })
 }
 
 /// Save `after` over `before`. With `if_match`, refuse unless the caller read the current row version.

@@ -47,39 +47,6 @@ impl Catalog {
         Ok(resource)
     }
 
-    /// Bulk-load entries that were already published elsewhere (a portal being migrated, demo data):
-    /// one transaction, each entry created directly as published with its own audit event.
-    /// System only: it skips the review workflow on purpose.
-    pub async fn import_published_resources(
-        &self,
-        actor: &Actor,
-        provider_id: Uuid,
-        contents: Vec<ResourceContent>,
-    ) -> Result<Vec<Resource>> {
-        actor.require_role(&[], "批量导入已发布资源")?;
-        let mut tx = self.store.begin_write().await?;
-        let provider: Versioned<Organization> = entity::load(tx.as_mut(), provider_id)
-            .await
-            .map_err(|_| CatalogError::invalid("provider_id", "数源单位不存在"))?;
-        provider
-            .value
-            .require_kind(OrgKind::Provider, "provider_id")?;
-        let mut out = Vec::with_capacity(contents.len());
-        for (i, content) in contents.into_iter().enumerate() {
-            let code = allocate_code(tx.as_mut(), &provider.value).await?;
-            let now = Utc::now();
-            let mut resource = Resource::new(code, provider_id, content, now)
-                .map_err(|e| prefix_field(e, &format!("[{i}]")))?;
-            resource.status = crate::domain::resource::ResourceStatus::Published;
-            resource.published_version = Some(resource.version);
-            entity::insert(tx.as_mut(), actor, "resource.import_published", &resource).await?;
-            snapshot(tx.as_mut(), &resource).await?;
-            out.push(resource);
-        }
-        tx.commit().await?;
-        Ok(out)
-    }
-
     pub async fn update_resource(
         &self,
         actor: &Actor,
@@ -332,16 +299,6 @@ pub(super) async fn allocate_code(
         .next_sequence(&format!("resource_code:{}", region.as_str()))
         .await?;
     ResourceCode::new(region, seq as u64).map_err(|e| CatalogError::Storage(e.message))
-}
-
-fn prefix_field(e: CatalogError, prefix: &str) -> CatalogError {
-    match e {
-        CatalogError::Invalid { field, message } => CatalogError::Invalid {
-            field: format!("{prefix}.{field}"),
-            message,
-        },
-        other => other,
-    }
 }
 
 pub(super) async fn snapshot(tx: &mut dyn WriteTx, resource: &Resource) -> Result<()> {

@@ -17,7 +17,7 @@ pub use postgres::PostgresStore;
 pub use public_page::{PublicOrder, PublicPage};
 pub use sqlite::SqliteStore;
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditEvent, CreatedEvent};
 use crate::error::Result;
 
 /// The entity tables; every one has the same key columns (see the migrations).
@@ -62,9 +62,14 @@ impl Table {
     }
 }
 
+/// A JSON body already serialized in canonical form (sorted keys, no spaces): a bulk write stores
+/// one body as the row, its version snapshot and its audit event, and serializes it once.
+pub type RawBody = Box<serde_json::value::RawValue>;
+
 /// One stored entity. `row_version` increases on every update (optimistic concurrency, ETags).
+/// The body is a `Value`, or a `RawBody` on the bulk path.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Record {
+pub struct Record<B = Value> {
     pub id: String,
     /// The entity's natural unique key (USCC, resource code, edition number…), if it has one.
     pub natural_key: Option<String>,
@@ -76,17 +81,17 @@ pub struct Record {
     pub row_version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    pub body: Value,
+    pub body: B,
 }
 
 /// A frozen snapshot of one resource version.
 #[derive(Debug, Clone, PartialEq)]
-pub struct VersionRecord {
+pub struct VersionRecord<B = Value> {
     pub resource_id: String,
     pub version: i64,
     pub status: String,
     pub recorded_at: DateTime<Utc>,
-    pub body: Value,
+    pub body: B,
 }
 
 /// Which rows `list` returns, in `created_at, id` order.
@@ -154,11 +159,11 @@ pub trait WriteTx: Send {
     /// Reserve the next `count` (≥ 1) values of a named counter at once; returns the first.
     async fn reserve_sequence(&mut self, name: &str, count: i64) -> Result<i64>;
     /// Insert new rows with multi-row INSERTs: the same rows `insert` would write one by one.
-    async fn insert_many(&mut self, table: Table, records: &[Record]) -> Result<()>;
+    async fn insert_many(&mut self, table: Table, records: &[Record<RawBody>]) -> Result<()>;
     /// `put_version` for many versions, with multi-row statements.
-    async fn put_versions(&mut self, versions: &[VersionRecord]) -> Result<()>;
-    /// Store events already chained in memory (see `audit::ChainHead`), in batches.
-    async fn insert_audits(&mut self, events: &[AuditEvent]) -> Result<()>;
+    async fn put_versions(&mut self, versions: &[VersionRecord<RawBody>]) -> Result<()>;
+    /// Store events already chained in memory (see `audit::ChainHead::next_created`), in batches.
+    async fn insert_audits(&mut self, events: &[CreatedEvent]) -> Result<()>;
     /// The newest audit event's sequence number and hash.
     async fn last_audit(&mut self) -> Result<Option<(i64, String)>>;
     async fn insert_audit(&mut self, event: &AuditEvent) -> Result<()>;

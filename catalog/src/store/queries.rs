@@ -6,9 +6,9 @@ macro_rules! shared_queries {
         use sqlx::Row as _;
         use sqlx::types::Json;
 
-        use crate::audit::AuditEvent;
+        use crate::audit::{AuditEvent, CreatedEvent};
         use crate::error::{CatalogError, Result};
-        use crate::store::{Record, RecordFilter, Table, VersionRecord};
+        use crate::store::{RawBody, Record, RecordFilter, Table, VersionRecord};
 
         type Conn = <$db as sqlx::Database>::Connection;
         type DbRow = <$db as sqlx::Database>::Row;
@@ -268,7 +268,7 @@ macro_rules! shared_queries {
         pub(super) async fn insert_many(
             conn: &mut Conn,
             table: Table,
-            records: &[Record],
+            records: &[Record<RawBody>],
         ) -> Result<()> {
             for chunk in records.chunks(BATCH_ROWS) {
                 let mut q = sqlx::QueryBuilder::<$db>::new(format!(
@@ -284,14 +284,17 @@ macro_rules! shared_queries {
                         .push_bind(r.row_version)
                         .push_bind(r.created_at)
                         .push_bind(r.updated_at)
-                        .push_bind(Json(&r.body));
+                        .push_bind(Json(&*r.body));
                 });
                 q.build().execute(&mut *conn).await?;
             }
             Ok(())
         }
 
-        pub(super) async fn put_versions(conn: &mut Conn, versions: &[VersionRecord]) -> Result<()> {
+        pub(super) async fn put_versions(
+            conn: &mut Conn,
+            versions: &[VersionRecord<RawBody>],
+        ) -> Result<()> {
             for chunk in versions.chunks(BATCH_ROWS) {
                 let mut q = sqlx::QueryBuilder::<$db>::new(
                     "INSERT INTO resource_versions (resource_id, version, status, recorded_at, body) ",
@@ -301,7 +304,7 @@ macro_rules! shared_queries {
                         .push_bind(v.version)
                         .push_bind(&v.status)
                         .push_bind(v.recorded_at)
-                        .push_bind(Json(&v.body));
+                        .push_bind(Json(&*v.body));
                 });
                 q.push(
                     " ON CONFLICT (resource_id, version) DO UPDATE SET status = excluded.status, \
@@ -312,21 +315,22 @@ macro_rules! shared_queries {
             Ok(())
         }
 
-        pub(super) async fn insert_audits(conn: &mut Conn, events: &[AuditEvent]) -> Result<()> {
+        pub(super) async fn insert_audits(conn: &mut Conn, events: &[CreatedEvent]) -> Result<()> {
             for chunk in events.chunks(BATCH_ROWS) {
                 let mut q = sqlx::QueryBuilder::<$db>::new(
                     "INSERT INTO audit_events (seq, at, actor, action, entity_type, entity_id, \
                      before_body, after_body, prev_hash, hash) ",
                 );
-                q.push_values(chunk, |mut b, e| {
+                q.push_values(chunk, |mut b, created| {
+                    let e = &created.event;
                     b.push_bind(e.seq)
                         .push_bind(e.at)
                         .push_bind(&e.actor)
                         .push_bind(&e.action)
                         .push_bind(&e.entity_type)
                         .push_bind(&e.entity_id)
-                        .push_bind(e.before.as_ref().map(Json))
-                        .push_bind(e.after.as_ref().map(Json))
+                        .push_bind(None::<Json<&serde_json::Value>>)
+                        .push_bind(Json(&*created.after))
                         .push_bind(&e.prev_hash)
                         .push_bind(&e.hash);
                 });
@@ -450,13 +454,13 @@ macro_rules! shared_queries {
             async fn reserve_sequence(&mut self, name: &str, count: i64) -> Result<i64> {
                 reserve_sequence(&mut self.0, name, count).await
             }
-            async fn insert_many(&mut self, table: Table, records: &[Record]) -> Result<()> {
+            async fn insert_many(&mut self, table: Table, records: &[Record<RawBody>]) -> Result<()> {
                 insert_many(&mut self.0, table, records).await
             }
-            async fn put_versions(&mut self, versions: &[VersionRecord]) -> Result<()> {
+            async fn put_versions(&mut self, versions: &[VersionRecord<RawBody>]) -> Result<()> {
                 put_versions(&mut self.0, versions).await
             }
-            async fn insert_audits(&mut self, events: &[AuditEvent]) -> Result<()> {
+            async fn insert_audits(&mut self, events: &[CreatedEvent]) -> Result<()> {
                 insert_audits(&mut self.0, events).await
             }
             async fn last_audit(&mut self) -> Result<Option<(i64, String)>> {

@@ -1,5 +1,8 @@
 //! The embedded default: SQLite in WAL mode; every write transaction starts with `BEGIN IMMEDIATE`
 //! so writers queue on the database lock (with a busy timeout) instead of failing mid-transaction.
+//! Commits do not checkpoint: a background task copies the WAL into the database file, so a
+//! writer's commit never pays for copying everything committed before it (SQLite's own advice
+//! for applications that care about commit latency).
 
 use std::path::Path;
 use std::str::FromStr;
@@ -10,8 +13,18 @@ use sqlx::{Sqlite, SqlitePool};
 
 use crate::store::Backend;
 
+/// How often the background task checkpoints the WAL.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
 pub struct SqliteStore {
     pool: SqlitePool,
+    checkpointer: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        self.checkpointer.abort();
+    }
 }
 
 impl SqliteStore {
@@ -29,17 +42,38 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30));
+            .busy_timeout(Duration::from_secs(30))
+            .pragma("wal_autocheckpoint", "0");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore { pool })
+        let checkpointer = tokio::spawn(checkpoint_periodically(pool.clone()));
+        Ok(SqliteStore { pool, checkpointer })
     }
 
     async fn begin_serialized(&self) -> Result<sqlx::Transaction<'static, Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+/// PASSIVE checkpoints never wait for readers or writers; what they cannot copy yet is copied by
+/// a later round, and the last connection to close checkpoints whatever is left.
+async fn checkpoint_periodically(pool: SqlitePool) {
+    let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            tracing::warn!(error = %e, "WAL checkpoint failed; retrying next round");
+        }
     }
 }
 
