@@ -3,6 +3,7 @@
 //! queries. `--small` is the ≤ 5 minute version over the real corpus only.
 
 mod corpus;
+mod engine;
 mod groonga_peer;
 mod loadgen;
 mod mulu;
@@ -59,6 +60,10 @@ pub struct Args {
     /// Leave out the Groonga peer.
     #[arg(long)]
     pub no_groonga: bool,
+    /// Only the search engine, in process: build an index of the entries (kept in the work
+    /// directory for the next run) and time the query mix one query at a time, by kind.
+    #[arg(long)]
+    pub engine_only: bool,
     /// Where databases, indexes, the corpus file and results.md go.
     #[arg(long, default_value = "target/bench")]
     pub work_dir: PathBuf,
@@ -164,6 +169,12 @@ async fn run(args: Args) -> Result<()> {
             path.display()
         );
         return Ok(());
+    }
+    if args.engine_only {
+        let queries = queries::mix(&real, 500, args.seed);
+        let dir = args.work_dir.join(format!("engine-{n}"));
+        std::fs::create_dir_all(&dir)?;
+        return engine::run(&dir, &records, &queries, 3).await;
     }
     let seconds = args.seconds.unwrap_or(if args.small { 3 } else { 10 });
     let writes = args.writes.unwrap_or(if args.small { 10 } else { 30 });

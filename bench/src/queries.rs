@@ -11,6 +11,8 @@ use crate::corpus::{self, Record};
 pub struct Query {
     pub q: String,
     pub facets: bool,
+    /// What the query was drawn from: title, fragment, department, category, 2-char, 1-char.
+    pub kind: &'static str,
 }
 
 pub fn mix(real: &[Record], n: usize, seed: u64) -> Vec<Query> {
@@ -51,8 +53,7 @@ pub fn mix(real: &[Record], n: usize, seed: u64) -> Vec<Query> {
             }
         };
         let facets = out.len() % 4 == 0;
-        let _ = kind;
-        out.push(Query { q, facets });
+        out.push(Query { q, facets, kind });
     }
     out
 }

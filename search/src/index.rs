@@ -16,7 +16,7 @@ use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, Tantivy
 use crate::SearchError;
 use crate::cursor::{Cursor, PageCollector, SortMode};
 use crate::document::{Stored, from_tantivy};
-use crate::facets::{SharedFacets, count_facets};
+use crate::facets::{FacetCounter, count_facets};
 use crate::highlight::Highlighter;
 use crate::model::{Hit, MAX_LIMIT, SearchRequest, SearchResults, SortOrder, Suggestion, Viewer};
 use crate::query::{ParsedQuery, combine, filters, text_query};
@@ -169,16 +169,10 @@ impl SearchIndex {
                 limit: req.limit + 1,
                 after,
             };
-            let (facet_collector, shared) = match req.facets {
-                true => {
-                    let (collector, shared) = SharedFacets::new(req);
-                    (Some(collector), Some(shared))
-                }
-                false => (None, None),
-            };
+            let facet_counter = req.facets.then(|| FacetCounter::shared(req));
             let (total, page, fruit) =
-                searcher.search(query, &(Count, page_collector, facet_collector))?;
-            Ok::<_, SearchError>((total as u64, page, shared.zip(fruit)))
+                searcher.search(query, &(Count, page_collector, facet_counter.clone()))?;
+            Ok::<_, SearchError>((total as u64, page, facet_counter.zip(fruit)))
         };
         let mut relaxed = false;
         let mut query = query_for(false, None);

@@ -41,7 +41,9 @@ const QUOTES: [char; 7] = ['"', '“', '”', '「', '」', '『', '』'];
 pub struct QWord {
     /// Folded text.
     pub text: String,
-    /// Characters (Han) or the whole word (anything else), with their char offset in the word.
+    /// Terms that together spell the word, with their char offset in the word: for Han text,
+    /// character pairs covering it (the last may overlap), or the character itself; the whole word
+    /// for anything else.
     pub atoms: Vec<(usize, String)>,
     /// Only ASCII letters: may be pinyin.
     pub letters: bool,
@@ -50,10 +52,13 @@ pub struct QWord {
 impl QWord {
     fn new(text: String) -> Self {
         let han = text.chars().all(is_han);
-        let atoms = if han && text.chars().count() > 1 {
-            text.chars()
-                .enumerate()
-                .map(|(i, c)| (i, c.to_string()))
+        let chars: Vec<char> = text.chars().collect();
+        let atoms = if han && chars.len() > 1 {
+            let last = chars.len() - 2;
+            (0..=last)
+                .step_by(2)
+                .chain((chars.len() % 2 == 1).then_some(last))
+                .map(|i| (i, chars[i..i + 2].iter().collect()))
                 .collect()
         } else {
             vec![(0, text.clone())]
@@ -68,6 +73,11 @@ impl QWord {
 
     pub fn len_chars(&self) -> usize {
         self.text.chars().count()
+    }
+
+    /// A Han word of two characters, spelled by one pair term.
+    fn is_pair(&self) -> bool {
+        self.len_chars() == 2 && self.atoms.len() == 1 && self.text.chars().all(is_han)
     }
 }
 
@@ -221,9 +231,12 @@ pub fn filter(q: Box<dyn Query>) -> Box<dyn Query> {
 /// Alternatives for one word: its characters in title, body or tags, its pinyin in the title.
 fn word_query(f: &Fields, w: &QWord) -> Box<dyn Query> {
     let atoms: Vec<(usize, &str)> = w.atoms.iter().map(|(o, t)| (*o, t.as_str())).collect();
+    // A 2-character word is its own single pair: that one term scores as the spelling and as the
+    // whole word (below, for longer words) together.
+    let whole_too = if w.is_pair() { 2.0 } else { 1.0 };
     let mut alts = vec![
-        boost(atoms_query(f.title, &atoms, 0), W_TITLE),
-        boost(atoms_query(f.body, &atoms, 0), W_BODY),
+        boost(atoms_query(f.title, &atoms, 0), W_TITLE * whole_too),
+        boost(atoms_query(f.body, &atoms, 0), W_BODY * whole_too),
         boost(atoms_query(f.tags, &atoms, 0), W_TAGS),
     ];
     if atoms.len() > 1 {
@@ -281,12 +294,17 @@ pub fn text_query(f: &Fields, q: &ParsedQuery, relaxed: bool) -> Box<dyn Query> 
             boost(atoms_query(f.tags, &atoms, p.gaps), W_TAGS),
         ]));
     }
-    let n = required.len();
-    let min = if relaxed { n.div_ceil(2).max(1) } else { n };
-    let words = BooleanQuery::with_minimum_required_clauses(
-        required.into_iter().map(|q| (Occur::Should, q)).collect(),
-        min,
-    );
+    let words = if relaxed {
+        let n = required.len();
+        BooleanQuery::with_minimum_required_clauses(
+            required.into_iter().map(|q| (Occur::Should, q)).collect(),
+            n.div_ceil(2).max(1),
+        )
+    } else {
+        // Every word required: an intersection, led by the rarest word (a minimum-match over
+        // all of them would walk every document holding any one word).
+        BooleanQuery::new(required.into_iter().map(|q| (Occur::Must, q)).collect())
+    };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(words))];
     // Words typed together score more when they also stand together.
     let atoms = q.loose.atoms();
@@ -411,9 +429,26 @@ mod tests {
     }
 
     #[test]
-    fn han_words_are_split_into_character_atoms() {
-        let w = QWord::new("登记".into());
-        assert_eq!(w.atoms, [(0, "登".to_owned()), (1, "记".to_owned())]);
+    fn han_words_are_covered_by_character_pairs() {
+        let atoms = |t: &str| QWord::new(t.into()).atoms;
+        assert_eq!(atoms("登记"), [(0, "登记".to_owned())]);
+        assert_eq!(atoms("税"), [(0, "税".to_owned())]);
+        assert_eq!(
+            atoms("不动产"),
+            [(0, "不动".to_owned()), (1, "动产".to_owned())]
+        );
+        assert_eq!(
+            atoms("不动产登记"),
+            [
+                (0, "不动".to_owned()),
+                (2, "产登".to_owned()),
+                (3, "登记".to_owned())
+            ]
+        );
+        assert_eq!(
+            atoms("数据开放"),
+            [(0, "数据".to_owned()), (2, "开放".to_owned())]
+        );
         let w = QWord::new("gdp".into());
         assert_eq!(w.atoms, [(0, "gdp".to_owned())]);
         assert!(w.letters);

@@ -12,7 +12,7 @@ use crate::pinyin::{PINYIN_FULL, PINYIN_INITIALS, PinyinTokenizer};
 use crate::tokenizer::{CHINESE, ChineseTokenizer};
 
 /// Bump when the schema or any tokenizer changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Handles of every field.
 #[derive(Debug, Clone)]

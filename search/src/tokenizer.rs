@@ -1,7 +1,9 @@
-//! The Chinese tokenizer: jieba in search mode plus one token per Han character, every token
-//! positioned at its character offset. Because positions are character offsets (not token counts),
-//! a phrase query can place any mix of words and single characters at exact offsets, whatever
-//! segmentation the document's context produced; single characters make 1-character queries work.
+//! The Chinese tokenizer: jieba in search mode plus one token per Han character and one per pair
+//! of adjacent Han characters, every token positioned at its character offset. Because positions
+//! are character offsets (not token counts), a phrase query can place any mix of words, pairs and
+//! single characters at exact offsets, whatever segmentation the document's context produced;
+//! single characters make 1-character queries work, and pairs let a query cover a word with few,
+//! rare terms instead of many common characters (a 2-character word is one term).
 
 use std::sync::LazyLock;
 
@@ -33,9 +35,11 @@ pub struct CharToken {
 }
 
 /// Tokens for indexing: jieba search-mode words (dropping punctuation and spaces) plus every Han
-/// character on its own, sorted by position, lower-cased and width-folded.
+/// character on its own and every pair of adjacent Han characters, sorted by position,
+/// lower-cased and width-folded.
 pub fn index_tokens(text: &str) -> Vec<CharToken> {
     let folded = fold(text);
+    let chars: Vec<char> = folded.chars().collect();
     let mut out: Vec<CharToken> = JIEBA
         .cut_for_search(&folded, HMM)
         .into_iter()
@@ -57,7 +61,19 @@ pub fn index_tokens(text: &str) -> Vec<CharToken> {
                 end: i + 1,
             }),
     );
-    // tantivy needs each term's positions in ascending order.
+    out.extend(
+        chars
+            .windows(2)
+            .enumerate()
+            .filter(|(_, pair)| pair.iter().all(|c| is_han(*c)))
+            .map(|(i, pair)| CharToken {
+                text: pair.iter().collect(),
+                start: i,
+                end: i + 2,
+            }),
+    );
+    // tantivy needs each term's positions in ascending order. Tokens with the same span have the
+    // same text (a jieba word that is also a pair), so sorting by span puts duplicates together.
     out.sort_by_key(|t| (t.start, t.end));
     out.dedup();
     out
@@ -163,6 +179,18 @@ mod tests {
         }
         // search mode also offers the parts of long words
         assert!(t.contains(&("动产", 1)), "{t:?}");
+    }
+
+    #[test]
+    fn every_adjacent_han_pair_is_a_token_once() {
+        let tokens = index_tokens("产登记，税务2023年");
+        let t = texts(&tokens);
+        // "产登" is no word, but a query covering "不动产登记" with pairs needs it.
+        assert!(t.contains(&("产登", 0)), "{t:?}");
+        assert_eq!(t.iter().filter(|x| **x == ("登记", 1)).count(), 1, "{t:?}");
+        // no pair across punctuation or into digits
+        assert!(!t.iter().any(|(w, _)| ["记税", "3年"].contains(w)), "{t:?}");
+        assert!(t.contains(&("税务", 4)), "{t:?}");
     }
 
     #[test]

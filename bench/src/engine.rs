@@ -1,0 +1,103 @@
+//! `--engine-only`: the search engine alone, for profiling. Builds an index of the corpus in this
+//! process (the same `SearchDoc`s Mulu's indexer makes of a published resource, as far as the
+//! corpus has the fields), then runs the query mix one query at a time and prints latency per
+//! query kind, and the slowest queries. No server, no database, no peers.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use search::{ChangeBatch, EntityKind, Facets, PUBLIC, SearchDoc, SearchIndex};
+
+use crate::Result;
+use crate::corpus::{self, Record};
+use crate::queries::Query;
+use crate::tantivy_peer;
+
+const BATCH: usize = 10_000;
+
+fn doc(i: usize, r: &Record) -> SearchDoc {
+    SearchDoc {
+        id: format!("resource:{i}"),
+        kind: EntityKind::Resource,
+        title: r.title.clone(),
+        body: corpus::body(r).to_owned(),
+        tags: r.tags.iter().cloned().collect(),
+        facets: Facets {
+            provider: Some(corpus::provider(r).to_owned()),
+            domain: corpus::domain(r).map(str::to_owned),
+            status: Some("published".into()),
+            ..Facets::default()
+        },
+        visible_to: vec![PUBLIC.to_owned()],
+        updated_at: 1_700_000_000 + i as i64,
+        url: format!("/resources/{i}"),
+    }
+}
+
+pub async fn run(dir: &Path, records: &[Record], queries: &[Query], rounds: usize) -> Result<()> {
+    let index = SearchIndex::open_or_create(dir)?;
+    if index.doc_count() as usize != records.len() {
+        let started = Instant::now();
+        let writer = search::spawn_writer(&index)?;
+        for (n, chunk) in records.chunks(BATCH).enumerate() {
+            let upserts = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, r)| doc(n * BATCH + i, r))
+                .collect();
+            writer
+                .send(ChangeBatch {
+                    upserts,
+                    reset: n == 0,
+                    ..ChangeBatch::default()
+                })
+                .await?;
+        }
+        writer.flush().await?;
+        writer.shutdown().await;
+        eprintln!(
+            "indexed {} documents in {:.1} s",
+            records.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let mut by_kind: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    let mut slowest: Vec<(f64, &Query, u64)> = Vec::new();
+    for round in 0..rounds {
+        for q in queries {
+            let started = Instant::now();
+            let res = index.search(&tantivy_peer::request(q))?;
+            let ms = started.elapsed().as_secs_f64() * 1e3;
+            if round > 0 {
+                let kind = if q.facets { "facets" } else { q.kind };
+                by_kind.entry(kind).or_default().push(ms);
+                by_kind.entry("all").or_default().push(ms);
+                slowest.push((ms, q, res.total));
+            }
+        }
+    }
+    println!("| kind | queries | mean ms | p50 ms | p99 ms | max ms |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for (kind, mut ms) in by_kind {
+        ms.sort_by(f64::total_cmp);
+        let at = |p: f64| ms[((ms.len() - 1) as f64 * p).round() as usize];
+        println!(
+            "| {kind} | {} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            ms.len(),
+            ms.iter().sum::<f64>() / ms.len() as f64,
+            at(0.5),
+            at(0.99),
+            at(1.0)
+        );
+    }
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    println!("\nslowest:");
+    for (ms, q, total) in slowest.iter().take(15) {
+        println!(
+            "  {ms:7.2} ms  {:10} facets={:5} total={total:7}  {}",
+            q.kind, q.facets, q.q
+        );
+    }
+    Ok(())
+}
