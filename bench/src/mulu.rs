@@ -224,6 +224,42 @@ pub fn reindex(data_dir: &Path, database_url: Option<&str>) -> Result<(Duration,
     Ok((start.elapsed(), out))
 }
 
+/// `mulu import FILE --provider … --partial` into an empty database: the bulk import a provider
+/// runs (every row validated, drafts with versions and audit events, one transaction). Wall time
+/// of the import command alone, process start and final WAL checkpoint included; the provider
+/// is created first by its own command.
+pub fn bulk_import(
+    data_dir: &Path,
+    database_url: Option<&str>,
+    corpus: &Path,
+) -> Result<(Duration, String)> {
+    let provider = uscc("350100", 900_000_010)?;
+    cli(
+        data_dir,
+        database_url,
+        &[
+            "org",
+            "create",
+            "--uscc",
+            &provider,
+            "--name",
+            "基准测试导入单位",
+            "--region",
+            "350100",
+            "--kind",
+            "provider",
+        ],
+    )?;
+    let file = corpus.display().to_string();
+    let start = Instant::now();
+    let out = cli(
+        data_dir,
+        database_url,
+        &["import", &file, "--provider", &provider, "--partial"],
+    )?;
+    Ok((start.elapsed(), out))
+}
+
 fn uscc(region: &str, serial: u64) -> Result<String> {
     let first17 = format!("11{region}{serial:09}");
     let check = catalog::domain::Uscc::compute_check_char(&first17).ok_or("uscc")?;

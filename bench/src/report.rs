@@ -36,6 +36,9 @@ pub struct Results {
     pub peers: Vec<Engine>,
     pub import_sqlite: Option<(usize, f64)>,
     pub import_pg: Option<(usize, f64)>,
+    /// `serve --demo --demo-corpus`: one provider per department registered, entries published.
+    pub demo_load_sqlite: Option<(usize, f64)>,
+    pub demo_load_pg: Option<(usize, f64)>,
     pub initial_index_s: Option<f64>,
     pub reindex_s: Option<f64>,
     pub w2s_ms: Option<(f64, f64, usize)>,
@@ -108,7 +111,7 @@ impl Results {
         if let Some((n, rate)) = self.import_sqlite {
             simple(
                 &mut t,
-                format!("import, SQLite ({n} entries)"),
+                format!("`mulu import`, SQLite ({n} entries)"),
                 format!("{rate:.0} /s"),
                 "≥ 20000 /s",
                 Some(rate >= 20000.0),
@@ -117,11 +120,25 @@ impl Results {
         if let Some((n, rate)) = self.import_pg {
             simple(
                 &mut t,
-                format!("import, PostgreSQL ({n} entries)"),
+                format!("`mulu import`, PostgreSQL ({n} entries)"),
                 format!("{rate:.0} /s"),
                 "≥ 20000 /s",
                 Some(rate >= 20000.0),
             );
+        }
+        for (backend, load) in [
+            ("SQLite", self.demo_load_sqlite),
+            ("PostgreSQL", self.demo_load_pg),
+        ] {
+            if let Some((n, rate)) = load {
+                simple(
+                    &mut t,
+                    format!("demo load with providers, {backend} ({n} entries)"),
+                    format!("{rate:.0} /s"),
+                    "",
+                    None,
+                );
+            }
         }
         {
             let mut r = vec!["peer bulk load (entries/s)".to_string(), "–".into()];
