@@ -62,6 +62,25 @@ pub async fn run(dir: &Path, records: &[Record], queries: &[Query], rounds: usiz
             started.elapsed().as_secs_f64()
         );
     }
+    if std::env::var_os("MULU_ENGINE_MERGE").is_some() {
+        // Experiment: everything in one segment, to see what the per-segment cost is.
+        let raw = tantivy::Index::open_in_dir(dir)?;
+        let ids = raw.searchable_segment_ids()?;
+        if ids.len() > 1 {
+            drop(index);
+            let started = Instant::now();
+            let mut writer: tantivy::IndexWriter<tantivy::TantivyDocument> =
+                raw.writer(256 * 1024 * 1024)?;
+            writer.merge(&ids).wait()?;
+            writer.wait_merging_threads()?;
+            eprintln!(
+                "merged {} segments in {:.1} s",
+                ids.len(),
+                started.elapsed().as_secs_f64()
+            );
+            return Box::pin(run(dir, records, queries, rounds)).await;
+        }
+    }
     let mut by_kind: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     let mut slowest: Vec<(f64, &Query, u64)> = Vec::new();
     for round in 0..rounds {

@@ -128,6 +128,11 @@ impl SearchIndex {
         self.inner.reader.searcher().num_docs()
     }
 
+    /// Segments searched per query (each adds a fixed cost).
+    pub fn segment_count(&self) -> usize {
+        self.inner.reader.searcher().segment_readers().len()
+    }
+
     fn searcher(&self) -> Searcher {
         self.inner.reader.searcher()
     }

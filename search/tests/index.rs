@@ -127,6 +127,36 @@ fn a_write_is_searchable_within_a_second_without_flush() {
 }
 
 #[test]
+fn merging_segments_keeps_documents_and_sequence_number() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let index = SearchIndex::open_or_create(dir.path()).unwrap();
+        let writer = spawn_writer(&index).unwrap();
+        rt().block_on(async {
+            for i in 0..4 {
+                writer
+                    .send(ChangeBatch {
+                        upserts: vec![doc(&format!("r{i}"), "人口统计", &[PUBLIC])],
+                        up_to_seq: Some(10 + i),
+                        ..Default::default()
+                    })
+                    .await
+                    .unwrap();
+                writer.flush().await.unwrap();
+            }
+            assert_eq!(index.segment_count(), 4, "one segment per commit");
+            writer.merge_segments().await.unwrap();
+            assert_eq!(index.segment_count(), 1);
+            assert_eq!(ids(&index, "人口", Viewer::Anonymous).len(), 4);
+            writer.shutdown().await;
+        });
+    }
+    let index = SearchIndex::open_or_create(dir.path()).unwrap();
+    assert_eq!(index.segment_count(), 1);
+    assert_eq!(index.last_applied_seq(), Some(13));
+}
+
+#[test]
 fn sequence_number_survives_reopen_and_removals_apply() {
     let dir = tempfile::tempdir().unwrap();
     {

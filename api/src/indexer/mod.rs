@@ -193,6 +193,7 @@ pub async fn rebuild(
         })
         .await?;
     writer.flush().await?;
+    writer.merge_segments().await?;
     Ok(done)
 }
 
