@@ -37,9 +37,9 @@ fn doc(i: usize, r: &Record) -> SearchDoc {
 
 pub async fn run(dir: &Path, records: &[Record], queries: &[Query], rounds: usize) -> Result<()> {
     let index = SearchIndex::open_or_create(dir)?;
+    let writer = search::spawn_writer(&index)?;
     if index.doc_count() as usize != records.len() {
         let started = Instant::now();
-        let writer = search::spawn_writer(&index)?;
         for (n, chunk) in records.chunks(BATCH).enumerate() {
             let upserts = chunk
                 .iter()
@@ -55,32 +55,22 @@ pub async fn run(dir: &Path, records: &[Record], queries: &[Query], rounds: usiz
                 .await?;
         }
         writer.flush().await?;
-        writer.shutdown().await;
         eprintln!(
             "indexed {} documents in {:.1} s",
             records.len(),
             started.elapsed().as_secs_f64()
         );
     }
-    if std::env::var_os("MULU_ENGINE_MERGE").is_some() {
-        // Experiment: everything in one segment, to see what the per-segment cost is.
-        let raw = tantivy::Index::open_in_dir(dir)?;
-        let ids = raw.searchable_segment_ids()?;
-        if ids.len() > 1 {
-            drop(index);
-            let started = Instant::now();
-            let mut writer: tantivy::IndexWriter<tantivy::TantivyDocument> =
-                raw.writer(256 * 1024 * 1024)?;
-            writer.merge(&ids).wait()?;
-            writer.wait_merging_threads()?;
-            eprintln!(
-                "merged {} segments in {:.1} s",
-                ids.len(),
-                started.elapsed().as_secs_f64()
-            );
-            return Box::pin(run(dir, records, queries, rounds)).await;
-        }
+    if std::env::var_os("MULU_ENGINE_MERGE").is_some() && index.segment_count() > 1 {
+        // Experiment: everything in one segment, as a rebuild leaves it.
+        let (segments, started) = (index.segment_count(), Instant::now());
+        writer.merge_segments().await?;
+        eprintln!(
+            "merged {segments} segments in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
     }
+    writer.shutdown().await;
     let mut by_kind: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     let mut slowest: Vec<(f64, &Query, u64)> = Vec::new();
     for round in 0..rounds {

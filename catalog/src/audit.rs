@@ -40,6 +40,14 @@ impl AuditEvent {
         })
     }
 
+    /// `compute_hash` of this event with no `before` and `after` as the canonical JSON `after`.
+    fn created_hash(&self, after: &RawValue) -> String {
+        self.hash_with(|out| {
+            out.push_str("null,");
+            out.push_str(after.get());
+        })
+    }
+
     /// The hash of the canonical JSON array [seq, at, actor, action, entity_type, entity_id,
     /// before, after, prev_hash], with `bodies` writing "before,after"; written field by field so
     /// the bodies are not copied.
@@ -79,7 +87,8 @@ pub struct CreatedEvent {
 pub fn canonical_body(value: &Value) -> Result<RawBody> {
     let mut text = String::with_capacity(2048);
     write_canonical(value, &mut text);
-    RawValue::from_string(text).map_err(|e| CatalogError::Storage(e.to_string()))
+    let raw = RawValue::from_string(text).map_err(|e| CatalogError::Storage(e.to_string()))?;
+    Ok(RawBody::from(raw))
 }
 
 /// A string as serde_json writes it (the same escapes as `Value::String(..).to_string()`).
@@ -156,6 +165,36 @@ impl ChainHead {
 
     /// The event for `entry`, chained after the head; the head moves to it.
     pub fn next(&mut self, entry: AuditEntry<'_>) -> AuditEvent {
+        self.chain(entry, AuditEvent::compute_hash)
+    }
+
+    /// `next` for the creation of an entity whose body is already canonical JSON: the same
+    /// event and hash as `next` with `after: Some(value)`, without serializing the body again.
+    pub fn next_created(
+        &mut self,
+        actor: &str,
+        action: &str,
+        entity_type: &str,
+        entity_id: &str,
+        after: RawBody,
+    ) -> CreatedEvent {
+        let entry = AuditEntry {
+            actor,
+            action,
+            entity_type,
+            entity_id,
+            before: None,
+            after: None,
+        };
+        let event = self.chain(entry, |e| e.created_hash(&after));
+        CreatedEvent { event, after }
+    }
+
+    fn chain(
+        &mut self,
+        entry: AuditEntry<'_>,
+        hash_of: impl FnOnce(&AuditEvent) -> String,
+    ) -> AuditEvent {
         let mut event = AuditEvent {
             seq: self.seq + 1,
             // Microseconds: the precision every backend stores, so the hash verifies after reading back.
@@ -169,41 +208,10 @@ impl ChainHead {
             prev_hash: std::mem::take(&mut self.hash),
             hash: String::new(),
         };
-        event.hash = event.compute_hash();
+        event.hash = hash_of(&event);
         self.seq = event.seq;
         self.hash = event.hash.clone();
         event
-    }
-
-    /// `next` for the creation of an entity whose body is already canonical JSON: the same
-    /// event and hash as `next` with `after: Some(value)`, without serializing the body again.
-    pub fn next_created(
-        &mut self,
-        actor: &str,
-        action: &str,
-        entity_type: &str,
-        entity_id: &str,
-        after: RawBody,
-    ) -> CreatedEvent {
-        let mut event = AuditEvent {
-            seq: self.seq + 1,
-            at: Utc::now().trunc_subsecs(6),
-            actor: actor.to_string(),
-            action: action.to_string(),
-            entity_type: entity_type.to_string(),
-            entity_id: entity_id.to_string(),
-            before: None,
-            after: None,
-            prev_hash: std::mem::take(&mut self.hash),
-            hash: String::new(),
-        };
-        event.hash = event.hash_with(|out| {
-            out.push_str("null,");
-            out.push_str(after.get());
-        });
-        self.seq = event.seq;
-        self.hash = event.hash.clone();
-        CreatedEvent { event, after }
     }
 }
 
@@ -398,10 +406,7 @@ mod tests {
         // Same timestamp, so the hashes must agree exactly.
         let mut event = created.event.clone();
         event.at = expected.at;
-        event.hash = event.hash_with(|out| {
-            out.push_str("null,");
-            out.push_str(created.after.get());
-        });
+        event.hash = event.created_hash(&created.after);
         assert_eq!(event.hash, expected.compute_hash());
         // What the store reads back (the body parsed from the stored text) verifies.
         event.after = Some(serde_json::from_str(created.after.get()).unwrap());

@@ -51,8 +51,9 @@ pub fn index_tokens(text: &str) -> Vec<CharToken> {
         })
         .collect();
     out.extend(
-        folded
-            .chars()
+        chars
+            .iter()
+            .copied()
             .enumerate()
             .filter(|(_, c)| is_han(*c))
             .map(|(i, c)| CharToken {

@@ -49,7 +49,15 @@ pub struct Versioned<T> {
 }
 
 fn to_record<T: Entity>(value: &T, row_version: i64) -> Result<Record> {
-    Ok(Record {
+    Ok(record_with(value, row_version, body_of(value)?))
+}
+
+fn body_of<T: Entity>(value: &T) -> Result<serde_json::Value> {
+    serde_json::to_value(value).map_err(|e| CatalogError::Storage(e.to_string()))
+}
+
+fn record_with<T: Entity, B>(value: &T, row_version: i64, body: B) -> Record<B> {
+    Record {
         id: value.id().to_string(),
         natural_key: value.natural_key(),
         owner_id: value.owner_id().map(|id| id.to_string()),
@@ -58,8 +66,8 @@ fn to_record<T: Entity>(value: &T, row_version: i64) -> Result<Record> {
         row_version,
         created_at: value.created_at(),
         updated_at: value.updated_at(),
-        body: serde_json::to_value(value).map_err(|e| CatalogError::Storage(e.to_string()))?,
-    })
+        body,
+    }
 }
 
 pub(crate) fn from_record<T: Entity>(record: Record) -> Result<Versioned<T>> {
@@ -114,18 +122,8 @@ pub(crate) async fn insert<T: Entity>(
 /// The record of a new entity with its body in canonical JSON, for bulk creation (see
 /// `audit::CreatedEvent`): serialized once, stored as row, version snapshot and audit event.
 pub(crate) fn to_created_record<T: Entity>(value: &T) -> Result<Record<RawBody>> {
-    let body = serde_json::to_value(value).map_err(|e| CatalogError::Storage(e.to_string()))?;
-    Ok(Record {
-        id: value.id().to_string(),
-        natural_key: value.natural_key(),
-        owner_id: value.owner_id().map(|id| id.to_string()),
-        status: value.status().to_string(),
-        public: value.is_public(),
-        row_version: 1,
-        created_at: value.created_at(),
-        updated_at: value.updated_at(),
-        body: audit::canonical_body(&body)?,
-    })
+    let body = audit::canonical_body(&body_of(value)?)?;
+    Ok(record_with(value, 1, body))
 }
 
 /// Save `after` over `before`. With `if_match`, refuse unless the caller read the current row version.

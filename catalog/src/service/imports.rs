@@ -12,9 +12,9 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::entity::{self, Entity};
-use super::{Actor, Catalog, Role, Versioned};
+use super::resources::load_provider;
+use super::{Actor, Catalog, Role};
 use crate::audit::{ChainHead, CreatedEvent};
-use crate::domain::organization::{OrgKind, Organization};
 use crate::domain::resource::{Resource, ResourceContent, ResourceStatus};
 use crate::domain::{RegionCode, ResourceCode};
 use crate::error::{CatalogError, Result};
@@ -72,17 +72,12 @@ impl Catalog {
         progress: impl Fn(usize) + Send,
     ) -> Result<Vec<Resource>> {
         let mut tx = self.store.begin_write().await?;
-        let provider: Versioned<Organization> = entity::load(tx.as_mut(), provider_id)
-            .await
-            .map_err(|_| CatalogError::invalid("provider_id", "数源单位不存在"))?;
-        provider
-            .value
-            .require_kind(OrgKind::Provider, "provider_id")?;
+        let provider = load_provider(tx.as_mut(), provider_id).await?;
         if contents.is_empty() {
             tx.commit().await?;
             return Ok(Vec::new());
         }
-        let region = provider.value.region.clone();
+        let region = provider.region;
         let counter = format!("resource_code:{}", region.as_str());
         let first_code = tx.reserve_sequence(&counter, contents.len() as i64).await?;
         let plan = NewResourcePlan {

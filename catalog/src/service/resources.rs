@@ -33,13 +33,8 @@ impl Catalog {
     ) -> Result<Resource> {
         actor.require_org(Role::Provider, provider_id, "编制本单位的资源目录")?;
         let mut tx = self.store.begin_write().await?;
-        let provider: Versioned<Organization> = entity::load(tx.as_mut(), provider_id)
-            .await
-            .map_err(|_| CatalogError::invalid("provider_id", "数源单位不存在"))?;
-        provider
-            .value
-            .require_kind(OrgKind::Provider, "provider_id")?;
-        let code = allocate_code(tx.as_mut(), &provider.value).await?;
+        let provider = load_provider(tx.as_mut(), provider_id).await?;
+        let code = allocate_code(tx.as_mut(), &provider).await?;
         let resource = Resource::new(code, provider_id, content, Utc::now())?;
         entity::insert(tx.as_mut(), actor, "resource.create", &resource).await?;
         snapshot(tx.as_mut(), &resource).await?;
@@ -290,6 +285,17 @@ fn may_see_internal(actor: &Actor, resource: &Resource) -> bool {
 }
 
 /// The next stable code in the provider's region.
+/// The data provider `provider_id` names; a field error when there is none.
+pub(super) async fn load_provider(tx: &mut dyn WriteTx, provider_id: Uuid) -> Result<Organization> {
+    let provider: Versioned<Organization> = entity::load(tx, provider_id)
+        .await
+        .map_err(|_| CatalogError::invalid("provider_id", "数源单位不存在"))?;
+    provider
+        .value
+        .require_kind(OrgKind::Provider, "provider_id")?;
+    Ok(provider.value)
+}
+
 pub(super) async fn allocate_code(
     tx: &mut dyn WriteTx,
     provider: &Organization,

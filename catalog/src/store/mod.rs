@@ -63,8 +63,9 @@ impl Table {
 }
 
 /// A JSON body already serialized in canonical form (sorted keys, no spaces): a bulk write stores
-/// one body as the row, its version snapshot and its audit event, and serializes it once.
-pub type RawBody = Box<serde_json::value::RawValue>;
+/// one body as the row, its version snapshot and its audit event, and serializes it once (shared,
+/// not copied, between the three).
+pub type RawBody = std::sync::Arc<serde_json::value::RawValue>;
 
 /// One stored entity. `row_version` increases on every update (optimistic concurrency, ETags).
 /// The body is a `Value`, or a `RawBody` on the bulk path.
