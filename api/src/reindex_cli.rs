@@ -22,6 +22,11 @@ pub async fn run(args: ReindexArgs) -> Result<ExitCode, CatalogError> {
     let rows = crate::indexer::rebuild(&catalog, &writer, |done| bar.set_position(done))
         .await
         .map_err(|e| CatalogError::Config(e.to_string()))?;
+    // One segment instead of dozens: each is a fixed cost to every query.
+    writer
+        .merge_segments()
+        .await
+        .map_err(|e| CatalogError::Config(e.to_string()))?;
     bar.finish_and_clear();
     writer.shutdown().await;
     println!(

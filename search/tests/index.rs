@@ -148,12 +148,25 @@ fn merging_segments_keeps_documents_and_sequence_number() {
             writer.merge_segments().await.unwrap();
             assert_eq!(index.segment_count(), 1);
             assert_eq!(ids(&index, "人口", Viewer::Anonymous).len(), 4);
+            // A write sent while a merge runs is applied and committed meanwhile.
+            writer
+                .send(ChangeBatch {
+                    upserts: vec![doc("r4", "人口统计", &[PUBLIC])],
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            let (merged, flushed) = tokio::join!(writer.merge_segments(), writer.flush());
+            merged.unwrap();
+            flushed.unwrap();
+            assert_eq!(ids(&index, "人口", Viewer::Anonymous).len(), 5);
             writer.shutdown().await;
         });
     }
     let index = SearchIndex::open_or_create(dir.path()).unwrap();
     assert_eq!(index.segment_count(), 1);
     assert_eq!(index.last_applied_seq(), Some(13));
+    assert_eq!(ids(&index, "人口", Viewer::Anonymous).len(), 5);
 }
 
 #[test]

@@ -126,11 +126,20 @@ pub fn start(catalog: Catalog, index: &SearchIndex) -> Result<IndexWriterHandle,
         if index.last_applied_seq().is_none() {
             let started = Instant::now();
             match rebuild(&catalog, &writer, |_| {}).await {
-                Ok(rows) => tracing::info!(
-                    rows,
-                    elapsed_ms = started.elapsed().as_millis() as u64,
-                    "搜索索引已从数据库重建"
-                ),
+                Ok(rows) => {
+                    tracing::info!(
+                        rows,
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        "搜索索引已从数据库重建"
+                    );
+                    // In the background: the follower starts at once, its writes go on meanwhile.
+                    let merging = writer.clone();
+                    tokio::spawn(async move {
+                        if let Err(e) = merging.merge_segments().await {
+                            tracing::warn!(error = %e, "搜索索引合并失败");
+                        }
+                    });
+                }
                 Err(e) => tracing::warn!(error = %e, "搜索索引重建失败，改为跟随变更日志"),
             }
         }
@@ -193,7 +202,6 @@ pub async fn rebuild(
         })
         .await?;
     writer.flush().await?;
-    writer.merge_segments().await?;
     Ok(done)
 }
 
