@@ -5,6 +5,7 @@
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::{IndexWriter, TantivyDocument, Term};
 use tokio::sync::{mpsc, oneshot};
 
@@ -22,11 +23,21 @@ const QUEUE: usize = 64;
 const WRITER_HEAP_BYTES: usize = 128 * 1024 * 1024;
 /// How often a waiting writer looks for more work while a commit is pending.
 const POLL: Duration = Duration::from_millis(5);
+/// Tries at merging every segment: one fails when the merge policy was merging some of them.
+const MERGE_ATTEMPTS: u8 = 3;
+
+type Reply = oneshot::Sender<Result<(), String>>;
 
 enum Message {
     Batch(ChangeBatch),
-    Flush(oneshot::Sender<Result<(), String>>),
-    Merge(oneshot::Sender<Result<(), String>>),
+    Flush(Reply),
+    Merge(Reply),
+    /// From the thread that waited for a merge of every segment.
+    MergeEnded {
+        outcome: Result<(), String>,
+        reply: Reply,
+        attempt: u8,
+    },
     Shutdown(oneshot::Sender<()>),
 }
 
@@ -52,10 +63,7 @@ impl IndexWriterHandle {
     }
 
     /// Sends the message `make` builds around a reply channel and waits for the writer's answer.
-    async fn ask(
-        &self,
-        make: impl FnOnce(oneshot::Sender<Result<(), String>>) -> Message,
-    ) -> Result<(), SearchError> {
+    async fn ask(&self, make: impl FnOnce(Reply) -> Message) -> Result<(), SearchError> {
         let (tx, rx) = oneshot::channel();
         self.tx
             .send(make(tx))
@@ -104,23 +112,33 @@ pub fn spawn_writer(index: &SearchIndex) -> Result<IndexWriterHandle, SearchErro
     let (tx, rx) = mpsc::channel(QUEUE);
     std::thread::Builder::new()
         .name("search-writer".into())
-        .spawn(move || Worker::new(inner, writer).run(rx))?;
+        .spawn({
+            let to_self = tx.downgrade();
+            move || Worker::new(inner, writer, to_self).run(rx)
+        })?;
     Ok(IndexWriterHandle { tx })
 }
 
 struct Worker {
     inner: std::sync::Arc<Inner>,
     writer: IndexWriter<TantivyDocument>,
+    /// For the thread waiting on a merge to report back; weak, so it never keeps the writer alive.
+    to_self: mpsc::WeakSender<Message>,
     /// When the oldest uncommitted change arrived.
     pending_since: Option<Instant>,
     pending_seq: Option<i64>,
 }
 
 impl Worker {
-    fn new(inner: std::sync::Arc<Inner>, writer: IndexWriter<TantivyDocument>) -> Self {
+    fn new(
+        inner: std::sync::Arc<Inner>,
+        writer: IndexWriter<TantivyDocument>,
+        to_self: mpsc::WeakSender<Message>,
+    ) -> Self {
         Worker {
             inner,
             writer,
+            to_self,
             pending_since: None,
             pending_seq: None,
         }
@@ -167,7 +185,12 @@ impl Worker {
                     let result = self.commit().map_err(|e| e.to_string());
                     let _ = reply.send(result);
                 }
-                Message::Merge(reply) => self.merge_all(reply),
+                Message::Merge(reply) => self.merge_all(reply, 1),
+                Message::MergeEnded {
+                    outcome,
+                    reply,
+                    attempt,
+                } => self.merge_ended(outcome, reply, attempt),
                 Message::Shutdown(reply) => {
                     self.commit_logged();
                     // Dropping the writer waits for merges and releases the directory lock.
@@ -203,8 +226,9 @@ impl Worker {
         Ok(())
     }
 
-    /// Starts merging every segment; `reply` hears when the result is searchable (or failed).
-    fn merge_all(&mut self, reply: oneshot::Sender<Result<(), String>>) {
+    /// Starts merging every segment; `reply` hears when the result is searchable. The merge
+    /// policy rests meanwhile, so that its own merges do not take segments from this one.
+    fn merge_all(&mut self, reply: Reply, attempt: u8) {
         let ids = self.commit().and_then(|()| {
             self.inner
                 .index
@@ -214,20 +238,47 @@ impl Worker {
         let ids = match ids {
             Ok(ids) if ids.len() > 1 => ids,
             other => {
+                self.writer
+                    .set_merge_policy(Box::new(LogMergePolicy::default()));
                 let _ = reply.send(other.map(|_| ()).map_err(|e| e.to_string()));
                 return;
             }
         };
+        self.writer.set_merge_policy(Box::new(NoMergePolicy));
         let merge = self.writer.merge(&ids);
-        let inner = self.inner.clone();
+        let to_self = self.to_self.clone();
         std::thread::spawn(move || {
-            // A segment the merge policy is merging already makes this merge fail: the index is
-            // then still correct, only less compact.
-            if let Err(e) = merge.wait() {
-                tracing::warn!(error = %e, "search index: segments not merged");
+            let outcome = merge.wait().map(|_| ()).map_err(|e| e.to_string());
+            let ended = Message::MergeEnded {
+                outcome,
+                reply,
+                attempt,
+            };
+            // Without a writer left there is nobody to answer: the reply is dropped with it.
+            if let Some(to_self) = to_self.upgrade() {
+                let _ = to_self.blocking_send(ended);
             }
-            let _ = reply.send(inner.reader.reload().map_err(|e| e.to_string()));
         });
+    }
+
+    fn merge_ended(&mut self, outcome: Result<(), String>, reply: Reply, attempt: u8) {
+        match outcome {
+            // A merge policy's merge of some of the segments was still running: its merges have
+            // ended by now, and none started since.
+            Err(e) if attempt < MERGE_ATTEMPTS => {
+                tracing::debug!(error = %e, attempt, "search index: merging again");
+                self.merge_all(reply, attempt + 1);
+            }
+            outcome => {
+                self.writer
+                    .set_merge_policy(Box::new(LogMergePolicy::default()));
+                if let Err(e) = outcome {
+                    // The index is still correct, only less compact.
+                    tracing::warn!(error = %e, "search index: segments not merged");
+                }
+                let _ = reply.send(self.inner.reader.reload().map_err(|e| e.to_string()));
+            }
+        }
     }
 
     fn commit_logged(&mut self) {
