@@ -21,5 +21,7 @@ if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
 fi
 PORT="${MULU_BENCH_PG_PORT:-55436}"
 trap 'MULU_PG_PORT=$PORT scripts/pg-test-cluster.sh stop' EXIT
-cargo build --release -q -p api --bin mulu -p bench
+# Two builds: `--bin mulu` would also filter the bench package's binary away.
+cargo build --release -q -p api --bin mulu
+cargo build --release -q -p bench
 MULU_BENCH_PG_PORT=$PORT target/release/bench "${mode[@]}" "${extra[@]}" "$@"

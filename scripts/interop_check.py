@@ -1,10 +1,14 @@
 """Issue 6 export check, run by scripts/interop-check.sh against a running demo server.
 
 1. DCAT-AP 3: every page of /catalog.ttl (followed through hydra:next) and of /catalog.jsonld is
-   validated with pyshacl against ../shared/dcat-ap/shapes.ttl + range.ttl: 0 violations.
+   validated with pyshacl against ../shared/dcat-ap/shapes.ttl + range.ttl: 0 violations. The
+   catalog holds at least one registered product (a dcat:Dataset whose dct:type is the
+   {base}/vocab/kind/product concept), and each product's own /datasets/{id}.ttl and .jsonld are
+   validated too.
 2. CKAN: `ckanapi dump datasets --all` reads as many packages as package_list names; a harvester
    style walk (package_search start/rows/sort=id asc) and an incremental walk
-   (fq=metadata_modified:[T TO *]) read the catalog completely, without duplicates.
+   (fq=metadata_modified:[T TO *]) read the catalog completely, without duplicates; package_show
+   and package_search (the walk, fq=owner_org, q=title) return every registered product.
 Exits non-zero on the first failure.
 """
 
@@ -13,6 +17,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import datetime, timezone
 
 import ckanapi
@@ -25,6 +30,8 @@ SHAPES_DIR = sys.argv[2]
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+# Resources and registered products are both dcat:Dataset; dct:type tells them apart.
+KIND_PRODUCT = rdflib.URIRef(f"{BASE}/vocab/kind/product")
 
 
 def fail(message):
@@ -72,7 +79,15 @@ def violations(data, shapes):
     return conforms, count, _text
 
 
+def products_in(graph):
+    """Dataset IRIs of the registered products in a graph."""
+    return {ds for ds in graph.subjects(rdflib.RDF.type, DCAT.Dataset)
+            if (ds, rdflib.DCTERMS.type, KIND_PRODUCT) in graph}
+
+
 def check_dcat(shapes, page_size):
+    """Returns the catalog's total and the ids of its registered products."""
+    products = None
     for ext, fmt in (("ttl", "turtle"), ("jsonld", "json-ld")):
         graph, pages, total = walk_catalog(ext, fmt, page_size)
         datasets = set(graph.subjects(rdflib.RDF.type, DCAT.Dataset))
@@ -89,14 +104,71 @@ def check_dcat(shapes, page_size):
                      if isinstance(t, rdflib.Literal) and t.language == "zh"]
         if len(zh_titles) < len(datasets):
             fail(f"/catalog.{ext}: fewer @zh titles than datasets")
-    return total
+        found = products_in(graph)
+        print(f"DCAT /catalog.{ext}: registered products: {len(found)}", flush=True)
+        if not found:
+            fail(f"/catalog.{ext} has no registered product (dct:type {KIND_PRODUCT})")
+        if products is not None and found != products:
+            fail(f"/catalog.{ext} lists other products than /catalog.ttl")
+        products = found
+    prefix = f"{BASE}/datasets/"
+    ids = sorted(str(p)[len(prefix):] for p in products if str(p).startswith(prefix))
+    if len(ids) != len(products):
+        fail(f"product dataset IRIs outside {prefix}: {sorted(products)}")
+    return total, ids
+
+
+def check_product_documents(shapes, ids):
+    """Each registered product's own DCAT document: valid, and typed as a product."""
+    for id_ in ids:
+        for ext, fmt in (("ttl", "turtle"), ("jsonld", "json-ld")):
+            url = f"{BASE}/datasets/{id_}.{ext}"
+            r = requests.get(url, timeout=60)
+            if r.status_code != 200:
+                fail(f"GET {url} -> {r.status_code}: {r.text[:300]}")
+            g = rdflib.Graph().parse(data=r.content, format=fmt, publicID=url)
+            conforms, count, text = violations(g, shapes)
+            print(f"DCAT /datasets/{id_}.{ext} (registered product): {len(g)} triples, "
+                  f"SHACL violations: {count}", flush=True)
+            if count or not conforms:
+                print(text[:4000])
+                fail(f"{url} has {count} SHACL violations")
+            if products_in(g) != {rdflib.URIRef(f"{BASE}/datasets/{id_}")}:
+                fail(f"{url} does not describe product {id_} as a dcat:Dataset of kind product")
 
 
 def parse_ckan_time(raw):
     return datetime.fromisoformat(raw).replace(tzinfo=timezone.utc)
 
 
-def check_ckan(dcat_total):
+def check_ckan_products(ckan, ids, names, walked):
+    """package_show and package_search return every registered product of the DCAT export."""
+    walked_ids = {p["id"] for p in walked}
+    for id_ in ids:
+        pkg = ckan.action.package_show(id=id_)
+        extras = {e["key"]: e["value"] for e in pkg["extras"]}
+        if pkg["id"] != id_ or extras.get("mulu_kind") != "product":
+            fail(f"package_show {id_}: id {pkg['id']}, mulu_kind {extras.get('mulu_kind')!r}")
+        if pkg["name"] not in names or id_ not in walked_ids:
+            fail(f"product {pkg['name']} missing from package_list or the package_search walk")
+        if ckan.action.package_show(id=pkg["name"])["id"] != id_:
+            fail(f"package_show by name {pkg['name']} is not product {id_}")
+        by_org = ckan.action.package_search(fq=f"owner_org:{pkg['owner_org']}", rows=1000)
+        if id_ not in {p["id"] for p in by_org["results"]}:
+            fail(f"package_search fq=owner_org:{pkg['owner_org']} misses product {id_}")
+        # The search index is built in the background after start: give it a moment.
+        for _ in range(60):
+            hits = ckan.action.package_search(q=pkg["title"], rows=100)["results"]
+            if id_ in {p["id"] for p in hits}:
+                break
+            time.sleep(0.5)
+        else:
+            fail(f"package_search q={pkg['title']!r} misses product {id_}")
+        print(f"CKAN registered product {pkg['name']} ({pkg['title']}): package_show, "
+              f"package_search (walk, owner_org, q): ok", flush=True)
+
+
+def check_ckan(dcat_total, product_ids):
     ckan = ckanapi.RemoteCKAN(BASE, user_agent="mulu-interop-check")
     status = ckan.action.status_show()
     print(f"CKAN status_show: ckan_version {status['ckan_version']}", flush=True)
@@ -141,6 +213,7 @@ def check_ckan(dcat_total):
         if not p.get("resources") or not p.get("organization") or "extras" not in p:
             fail(f"search result {p['name']} is not a complete package dict")
     print(f"CKAN paging walk (rows={rows}, sort=id asc): {len(walked)} packages, complete", flush=True)
+    check_ckan_products(ckan, product_ids, names, walked)
 
     # Incremental walk: everything modified at or after a midpoint, then after the newest.
     times = sorted(parse_ckan_time(p["metadata_modified"]) for p in walked)
@@ -188,10 +261,11 @@ def check_ckan(dcat_total):
 
 def main():
     shapes = shapes_graph()
-    total = check_dcat(shapes, page_size=5)
+    total, product_ids = check_dcat(shapes, page_size=5)
     if total == 0:
         fail("the catalog is empty")
-    check_ckan(total)
+    check_product_documents(shapes, product_ids)
+    check_ckan(total, product_ids)
     print("interop check: ok")
 
 

@@ -8,7 +8,7 @@ if [ -z "${MULU_TEST_DATABASE_URL:-}" ]; then
   eval "$(scripts/pg-test-cluster.sh start)"
   started=1
 fi
-cleanup() { [ -n "$started" ] && scripts/pg-test-cluster.sh stop; }
+cleanup() { if [ -n "$started" ]; then scripts/pg-test-cluster.sh stop; fi; }
 trap cleanup EXIT
 echo "PostgreSQL for tests: $MULU_TEST_DATABASE_URL"
 cargo fmt --all -- --check

@@ -262,10 +262,11 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CatalogError> {
     };
     let store = args.db.open().await?;
     let catalog = Catalog::new(store, policy, calendar);
-    if args.demo {
-        crate::demo::load(&catalog, args.demo_corpus.as_deref()).await?;
-    }
+    // Read first: the demo dates its workflows by the same "today" the service runs on.
     let clock = crate::clock::Clock::from_env().map_err(CatalogError::Config)?;
+    if args.demo {
+        crate::demo::load(&catalog, args.demo_corpus.as_deref(), clock.today()).await?;
+    }
     let search = args.index.open(&args.db)?;
     crate::indexer::start(catalog.clone(), &search)?;
     crate::webhook_worker::spawn(catalog.clone(), args.webhooks.clone());

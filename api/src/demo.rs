@@ -1,27 +1,64 @@
 //! `mulu serve --demo`: fill an empty database with the real open-data corpus (or a small built-in
 //! set when the corpus is absent) and a worked example of every workflow: negative list, two
-//! directory editions and an active authorization.
+//! directory editions, an active authorization and a product registered under it with a query code.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use catalog::domain::authorization::{AuthorizationMode, NewAuthorization, OperatorType};
+use catalog::calendar::WorkingCalendar;
+use catalog::domain::authorization::{
+    Authorization, AuthorizationMode, NewAuthorization, OperatorType,
+};
 use catalog::domain::negative_list::{
     NegativeKind, NegativeReason, NegativeScope, NegativeTarget, NewNegativeListEntry,
 };
 use catalog::domain::organization::{NewOrganization, OrgKind, Organization};
+use catalog::domain::product::{ComplianceReview, DeliveryForm, NewProduct, SceneCategory};
+use catalog::domain::registration::{
+    Materials, NewRegistration, Registration, RegistrationSubject, RegistrationType,
+};
 use catalog::domain::resource::Resource;
 use catalog::domain::{RegionCode, Uscc};
 use catalog::store::Table;
 use catalog::{Actor, Catalog, CatalogError, EditionLineRequest, EditionRequest, Role};
-use chrono::{Days, Months, Utc};
+use chrono::{Months, NaiveDate};
 use importers::corpus::{self, CorpusRecord};
+use uuid::Uuid;
 
 type Result<T> = std::result::Result<T, CatalogError>;
 
 /// Resources per import transaction.
 const BATCH: usize = 1000;
+/// Corpus records held at a time.
+const WINDOW: usize = 200_000;
+/// Published resources kept for the workflow examples (the rest are only counted).
+const KEPT: usize = 61;
 
-pub async fn load(catalog: &Catalog, source: Option<&str>) -> Result<()> {
+/// (province, city, department): one provider organization each.
+type ProviderKey = (String, Option<String>, String);
+
+fn corpus_error(e: corpus::CorpusError) -> CatalogError {
+    CatalogError::Config(format!("演示语料读取失败：{e}"))
+}
+
+async fn register_provider(catalog: &Catalog, key: &ProviderKey, i: usize) -> Result<Uuid> {
+    let (province, city, dept) = key;
+    let region = corpus::region_for(province, city.as_deref())
+        .map(|r| r.as_str().to_string())
+        .unwrap_or_else(|| "510000".to_string());
+    let name = format!("{}{}{}", province, city.as_deref().unwrap_or(""), dept);
+    let provider = register(
+        catalog,
+        &name,
+        &region,
+        100 + i as u64,
+        &[OrgKind::Provider],
+    )
+    .await?;
+    Ok(provider.id)
+}
+
+/// Load the demo into an empty database; `today` is the service's clock (`MULU_TODAY` when pinned).
+pub async fn load(catalog: &Catalog, source: Option<&str>, today: NaiveDate) -> Result<()> {
     if catalog.store().count(Table::Organizations).await? > 0 {
         tracing::info!("数据库已有数据，跳过演示数据加载");
         return Ok(());
@@ -31,16 +68,15 @@ pub async fn load(catalog: &Catalog, source: Option<&str>) -> Result<()> {
         Some(path) => Some(std::path::PathBuf::from(path)),
         None => corpus::default_corpus_path(),
     };
-    let records = match path {
+    let records: Box<dyn Iterator<Item = Result<CorpusRecord>>> = match path {
         Some(path) => {
-            let records = corpus::read_corpus(&path)
-                .map_err(|e| CatalogError::Config(format!("演示语料读取失败：{e}")))?;
-            tracing::info!(path = %path.display(), records = records.len(), "加载真实开放数据目录语料");
-            records
+            let records = corpus::corpus_records(&path).map_err(corpus_error)?;
+            tracing::info!(path = %path.display(), "加载真实开放数据目录语料");
+            Box::new(records.map(|r| r.map_err(corpus_error)))
         }
         None => {
             tracing::warn!("未找到 ../shared/corpus，使用内置的小型演示数据");
-            corpus::builtin_sample()
+            Box::new(corpus::builtin_sample().into_iter().map(Ok))
         }
     };
     let system = Actor::system();
@@ -52,7 +88,7 @@ pub async fn load(catalog: &Catalog, source: Option<&str>) -> Result<()> {
         &[OrgKind::DataAdmin],
     )
     .await?;
-    register(
+    let registrar = register(
         catalog,
         "演示公共数据登记中心（演示）",
         "510000",
@@ -69,54 +105,62 @@ pub async fn load(catalog: &Catalog, source: Option<&str>) -> Result<()> {
     )
     .await?;
 
-    // One provider per (province, city, department), as the portals list them.
-    let mut by_provider: BTreeMap<(String, Option<String>, String), Vec<&CorpusRecord>> =
-        BTreeMap::new();
-    for r in &records {
-        let dept = r
-            .department
-            .clone()
-            .unwrap_or_else(|| "未注明部门".to_string());
-        by_provider
-            .entry((r.province.clone(), r.city.clone(), dept))
-            .or_default()
-            .push(r);
-    }
+    // One provider per (province, city, department), as the portals list them. The corpus is
+    // read a window at a time and grouped by provider within it, so a million entries load in
+    // bounded memory.
     let started = std::time::Instant::now();
-    let mut published: Vec<Resource> = Vec::new();
-    for (i, ((province, city, dept), rows)) in by_provider.into_iter().enumerate() {
-        let region = corpus::region_for(&province, city.as_deref())
-            .map(|r| r.as_str().to_string())
-            .unwrap_or_else(|| "510000".to_string());
-        let name = format!("{}{}{}", province, city.as_deref().unwrap_or(""), dept);
-        let provider = register(
-            catalog,
-            &name,
-            &region,
-            100 + i as u64,
-            &[OrgKind::Provider],
-        )
-        .await?;
-        for chunk in rows.chunks(BATCH) {
-            let contents = chunk
-                .iter()
-                .map(|r| corpus::map_record(r).content)
-                .collect();
-            published.extend(
-                catalog
-                    .import_published_resources(&system, provider.id, contents)
-                    .await?,
-            );
+    let mut providers: HashMap<ProviderKey, Uuid> = HashMap::new();
+    let mut published: Vec<Resource> = Vec::with_capacity(KEPT);
+    let mut loaded = 0usize;
+    let mut records = records.peekable();
+    while records.peek().is_some() {
+        let window = records
+            .by_ref()
+            .take(WINDOW)
+            .collect::<Result<Vec<CorpusRecord>>>()?;
+        let mut by_provider: BTreeMap<ProviderKey, Vec<&CorpusRecord>> = BTreeMap::new();
+        for r in &window {
+            let dept = r
+                .department
+                .clone()
+                .unwrap_or_else(|| "未注明部门".to_string());
+            by_provider
+                .entry((r.province.clone(), r.city.clone(), dept))
+                .or_default()
+                .push(r);
+        }
+        for (key, rows) in by_provider {
+            let provider = match providers.get(&key) {
+                Some(id) => *id,
+                None => {
+                    let id = register_provider(catalog, &key, providers.len()).await?;
+                    providers.insert(key, id);
+                    id
+                }
+            };
+            for chunk in rows.chunks(BATCH) {
+                let contents = chunk
+                    .iter()
+                    .map(|r| corpus::map_record(r).content)
+                    .collect();
+                let stored = catalog
+                    .import_published_resources(&system, provider, contents)
+                    .await?;
+                loaded += stored.len();
+                // Only the first few serve the examples below.
+                let room = KEPT - published.len();
+                published.extend(stored.into_iter().take(room));
+            }
         }
     }
     tracing::info!(
-        resources = published.len(),
+        resources = loaded,
+        providers = providers.len(),
         seconds = started.elapsed().as_secs_f64(),
         "演示资源已导入"
     );
 
     let admin_actor = Actor::new(Role::DataAdmin, admin.id);
-    let today = Utc::now().date_naive();
     // A negative-listed resource, which the editions below leave out by rule.
     if let Some(excluded) = published.first() {
         catalog
@@ -167,6 +211,14 @@ pub async fn load(catalog: &Catalog, source: Option<&str>) -> Result<()> {
                 .await?;
         }
         let scope = candidates.iter().take(20).map(|r| r.id).collect();
+        // Back-dated so the product registered below has been through its whole publicity by today.
+        let policy = catalog.policy().for_region(&admin.region);
+        let days = Timeline::ending(
+            catalog.calendar(),
+            today,
+            policy.operator_publicity_working_days,
+            policy.registration_publicity_working_days,
+        );
         let auth = catalog
             .announce_authorization(
                 &admin_actor,
@@ -178,8 +230,8 @@ pub async fn load(catalog: &Catalog, source: Option<&str>) -> Result<()> {
                     jurisdiction: None,
                     scope_description: "统计、交通领域公共数据（演示）".to_string(),
                     resource_ids: scope,
-                    term_start: today,
-                    term_end: today + Months::new(36),
+                    term_start: days.signed,
+                    term_end: days.signed + Months::new(36),
                     planned_products: vec!["区域经济运行分析报告".to_string()],
                     platform: "省公共数据授权运营平台（演示）".to_string(),
                 },
@@ -192,19 +244,193 @@ pub async fn load(catalog: &Catalog, source: Option<&str>) -> Result<()> {
         catalog
             .select_operator(&admin_actor, auth.id, operator.id, None)
             .await?;
-        let publicity_start = today.checked_sub_days(Days::new(30)).unwrap_or(today);
         catalog
-            .publicize_selection(&admin_actor, auth.id, publicity_start, None)
+            .publicize_selection(&admin_actor, auth.id, days.selection_publicized, None)
             .await?;
         catalog
-            .sign_agreement(&admin_actor, auth.id, today, None)
+            .sign_agreement(&admin_actor, auth.id, days.signed, None)
             .await?;
-        catalog
-            .activate_authorization(&admin_actor, auth.id, today, None)
-            .await?;
+        let auth = catalog
+            .activate_authorization(&admin_actor, auth.id, days.signed, None)
+            .await?
+            .value;
+        let sources = [candidates[0], candidates[1]];
+        let coded = register_product(
+            catalog,
+            &days,
+            &auth,
+            &operator,
+            Actor::new(Role::Registrar, registrar.id),
+            &sources,
+        )
+        .await?;
+        tracing::info!(
+            product = %coded.subject_name,
+            query_code = coded.query_code.as_ref().map(|c| c.as_str()).unwrap_or_default(),
+            "演示产品已登记"
+        );
     }
     tracing::info!("演示数据加载完成");
     Ok(())
+}
+
+/// The working days of the demo's authorization and product registration, counted back from the
+/// last working day up to `today` so that the registration's publicity has ended and its code is
+/// issued on that day. Each step leaves the next one inside its legal deadline.
+struct Timeline {
+    selection_publicized: NaiveDate,
+    /// Agreement signed, authorization active, term starts.
+    signed: NaiveDate,
+    product_created: NaiveDate,
+    reviewed: NaiveDate,
+    evidence: NaiveDate,
+    submitted: NaiveDate,
+    /// Within the 3 working days of acceptance (R 10).
+    accepted: NaiveDate,
+    /// Formal review done (R 11): publicity runs from the next working day.
+    publicized: NaiveDate,
+    coded: NaiveDate,
+}
+
+impl Timeline {
+    fn ending(
+        calendar: &WorkingCalendar,
+        today: NaiveDate,
+        selection_publicity_days: u32,
+        registration_publicity_days: u32,
+    ) -> Timeline {
+        let back = |from: NaiveDate, n: u32| working_days_before(calendar, from, n);
+        let coded = if calendar.is_working_day(today) {
+            today
+        } else {
+            back(today, 1)
+        };
+        // Publicity starts the working day after this and ends the working day before `coded`.
+        let publicized = back(coded, registration_publicity_days.max(1) + 1);
+        let accepted = back(publicized, 5);
+        let submitted = back(accepted, 1);
+        let reviewed = back(submitted, 3);
+        let product_created = back(reviewed, 5);
+        let signed = back(product_created, 5);
+        Timeline {
+            selection_publicized: back(signed, selection_publicity_days.max(1) + 1),
+            signed,
+            product_created,
+            reviewed,
+            evidence: back(submitted, 2),
+            submitted,
+            accepted,
+            publicized,
+            coded,
+        }
+    }
+}
+
+/// The `n`th working day before `from` (the mirror of `WorkingCalendar::add_working_days`).
+fn working_days_before(calendar: &WorkingCalendar, from: NaiveDate, n: u32) -> NaiveDate {
+    let mut day = from;
+    let mut left = n;
+    while left > 0 {
+        day = day.pred_opt().expect("dates stay far from chrono's limits");
+        if calendar.is_working_day(day) {
+            left -= 1;
+        }
+    }
+    day
+}
+
+/// The operator's product from two resources of its authorization, through compliance review and
+/// the whole registration (R 8–13) to its query code, each step by the body that takes it.
+async fn register_product(
+    catalog: &Catalog,
+    days: &Timeline,
+    auth: &Authorization,
+    operator: &Organization,
+    registrar: Actor,
+    sources: &[&Resource],
+) -> Result<Registration> {
+    let op_actor = Actor::new(Role::Operator, operator.id);
+    let admin_actor = Actor::new(Role::DataAdmin, auth.plan.implementing_body_id);
+    // Corpus titles can be long; the summary only needs to name the sources.
+    let source_names: Vec<String> = sources
+        .iter()
+        .map(|r| r.content.name.chars().take(60).collect())
+        .collect();
+    let scenarios = vec!["区域经济运行监测".to_string(), "政府决策参考".to_string()];
+    let product = catalog
+        .create_product(
+            &op_actor,
+            operator.id,
+            NewProduct {
+                name: "区域经济运行分析报告（演示）".to_string(),
+                summary: format!(
+                    "以授权范围内的“{}”等公共数据加工形成的分析报告，只含汇总统计结果，不含原始数据（演示）",
+                    source_names.join("”“")
+                ),
+                delivery_form: DeliveryForm::Report,
+                authorization_id: auth.id,
+                source_resource_ids: sources.iter().map(|r| r.id).collect(),
+                applicable_scenarios: scenarios.clone(),
+                forbidden_scenarios: vec!["识别或追踪特定个人".to_string()],
+                // Public-good scenes are free: no price, no ceiling.
+                scene_category: SceneCategory::PublicGood,
+                price_fen: None,
+                ceiling_fen: None,
+            },
+            days.product_created,
+        )
+        .await?;
+    catalog
+        .review_product(
+            &admin_actor,
+            product.id,
+            ComplianceReview {
+                passed: true,
+                report_ref: "合规审核意见书（演示）第1号".to_string(),
+                reviewed_on: days.reviewed,
+                notes: Some("来源数据均在授权范围内，产品只输出汇总结果（演示）".to_string()),
+            },
+            None,
+        )
+        .await?;
+    let registration = catalog
+        .submit_registration(
+            &op_actor,
+            NewRegistration {
+                subject: RegistrationSubject::Product {
+                    product_id: product.id,
+                },
+                kind: RegistrationType::Initial,
+                amends: None,
+                materials: Materials {
+                    registrant_info: format!(
+                        "{}，统一社会信用代码 {}",
+                        operator.name,
+                        operator.uscc.as_str()
+                    ),
+                    legal_source: format!("依《{}》签订的授权运营协议", auth.plan.plan_name),
+                    resource_info: source_names.join("、"),
+                    evidence_ref: "存证-演示-0001".to_string(),
+                    evidence_on: days.evidence,
+                    product_info: Some(format!("{}（数据报告）", product.details.name)),
+                    scenario_info: Some(scenarios.join("、")),
+                    risk_assessment: "只输出汇总统计结果，经数据安全风险评估风险可控（演示）"
+                        .to_string(),
+                },
+            },
+            days.submitted,
+        )
+        .await?;
+    catalog
+        .accept_registration(&registrar, registration.id, days.accepted, None)
+        .await?;
+    catalog
+        .publicize_registration(&registrar, registration.id, days.publicized, None)
+        .await?;
+    Ok(catalog
+        .issue_query_code(&registrar, registration.id, None, days.coded, None)
+        .await?
+        .value)
 }
 
 /// Register a demo organization with a generated, valid USCC (labelled 演示 in its name).
@@ -234,4 +460,57 @@ async fn register(
             },
         )
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use catalog::domain::product::ProductStatus;
+    use catalog::domain::registration::RegistrationStatus;
+    use catalog::store::RecordFilter;
+
+    use super::*;
+
+    /// The back-dated registration fits every clock whatever day the demo starts on: a working
+    /// day, a weekend, the days after National Day and Spring Festival, a year the calendar file
+    /// does not list. A second start leaves the database as it is.
+    #[tokio::test]
+    async fn the_demo_product_is_registered_by_any_start_day() {
+        for today in [
+            "2026-11-24",
+            "2026-11-29",
+            "2026-10-06",
+            "2026-02-24",
+            "2028-06-05",
+        ] {
+            let today: NaiveDate = today.parse().unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let db = dir.path().join("mulu.db");
+            let store = catalog::store::open(db.to_str().unwrap()).await.unwrap();
+            let catalog = Catalog::with_builtin_config(store);
+            load(&catalog, Some("builtin"), today).await.unwrap();
+            load(&catalog, Some("builtin"), today).await.unwrap();
+
+            let all = RecordFilter::default();
+            let products = catalog.products(&all).await.unwrap();
+            assert_eq!(products.len(), 1, "{today}");
+            assert_eq!(products[0].status, ProductStatus::Registered, "{today}");
+            let registrations = catalog.registrations(&all).await.unwrap();
+            assert_eq!(registrations.len(), 1, "{today}");
+            let r = &registrations[0];
+            assert_eq!(r.status, RegistrationStatus::Coded, "{today}");
+            assert!(r.query_code.is_some(), "{today}");
+            let coded = r.valid_from.unwrap();
+            // Coded on the last working day up to today.
+            assert!(coded <= today, "{today}");
+            assert!(
+                coded
+                    .iter_days()
+                    .skip(1)
+                    .take_while(|d| *d <= today)
+                    .all(|d| !catalog.calendar().is_working_day(d)),
+                "{today}: coded {coded}"
+            );
+            assert!(r.publicity_end.unwrap() < coded, "{today}");
+        }
+    }
 }

@@ -71,10 +71,19 @@ pub async fn run(dir: &Path, records: &[Record], queries: &[Query], rounds: usiz
         );
     }
     writer.shutdown().await;
+    // Profiling one kind of query: MULU_ENGINE_KIND=title (or facets).
+    let only = std::env::var("MULU_ENGINE_KIND").ok();
+    let queries: Vec<&Query> = queries
+        .iter()
+        .filter(|q| {
+            let kind = if q.facets { "facets" } else { q.kind };
+            only.as_deref().is_none_or(|o| o == kind)
+        })
+        .collect();
     let mut by_kind: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     let mut slowest: Vec<(f64, &Query, u64)> = Vec::new();
     for round in 0..rounds {
-        for q in queries {
+        for &q in &queries {
             let started = Instant::now();
             let res = index.search(&tantivy_peer::request(q))?;
             let ms = started.elapsed().as_secs_f64() * 1e3;

@@ -215,8 +215,14 @@ async fn run(args: Args) -> Result<()> {
     let indexed = mulu::await_indexed(&http, &server.base, n).await?;
     res.initial_index_s = Some(indexed.as_secs_f64());
     step(&format!(
-        "indexed in {:.1} s; write→searchable",
+        "indexed in {:.1} s; waiting for the background merge",
         indexed.as_secs_f64()
+    ));
+    let merged = mulu::await_merged(&http, &server.base).await?;
+    res.merge_s = Some(merged.as_secs_f64());
+    step(&format!(
+        "merged in {:.1} s; write→searchable",
+        merged.as_secs_f64()
     ));
     let (admin, provider) = mulu::tokens(&data, None)?;
     let mut w2s = Vec::new();

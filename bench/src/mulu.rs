@@ -131,7 +131,8 @@ fn proc_status_kb(pid: u32, key: &str) -> u64 {
 }
 
 /// `mulu_search_index_lag` and `mulu_search_documents` from /metrics.
-pub async fn index_state(http: &reqwest::Client, base: &str) -> Result<(f64, f64)> {
+/// (index lag, documents, segments) from `/metrics`.
+pub async fn index_state(http: &reqwest::Client, base: &str) -> Result<(f64, f64, f64)> {
     let text = http
         .get(format!("{base}/metrics"))
         .send()
@@ -146,14 +147,34 @@ pub async fn index_state(http: &reqwest::Client, base: &str) -> Result<(f64, f64
     Ok((
         value("mulu_search_index_lag").unwrap_or(f64::MAX),
         value("mulu_search_documents").unwrap_or(0.0),
+        value("mulu_search_segments").unwrap_or(0.0),
     ))
+}
+
+/// Waits until the merge that ends a rebuild is done (the server merges in the background, on
+/// the same two cores the load would use): the search load measures the index as it stands in
+/// steady state, not while it is being merged.
+pub async fn await_merged(http: &reqwest::Client, base: &str) -> Result<Duration> {
+    let start = Instant::now();
+    loop {
+        let (_, _, segments) = index_state(http, base).await?;
+        // One merged segment, perhaps plus one the follower wrote since.
+        if segments <= 2.0 {
+            return Ok(start.elapsed());
+        }
+        if start.elapsed() > Duration::from_secs(600) {
+            eprintln!("bench: the index is still in {segments} segments after 10 min; measuring");
+            return Ok(start.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// Waits until the background indexer has caught up with at least `docs` documents.
 pub async fn await_indexed(http: &reqwest::Client, base: &str, docs: usize) -> Result<Duration> {
     let start = Instant::now();
     loop {
-        let (lag, n) = index_state(http, base).await?;
+        let (lag, n, _) = index_state(http, base).await?;
         if lag == 0.0 && n >= docs as f64 {
             return Ok(start.elapsed());
         }

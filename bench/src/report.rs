@@ -40,6 +40,8 @@ pub struct Results {
     pub demo_load_sqlite: Option<(usize, f64)>,
     pub demo_load_pg: Option<(usize, f64)>,
     pub initial_index_s: Option<f64>,
+    /// From the index caught up to its segments merged (the server merges in the background).
+    pub merge_s: Option<f64>,
     pub reindex_s: Option<f64>,
     pub w2s_ms: Option<(f64, f64, usize)>,
     pub db_bytes: Option<u64>,
@@ -150,6 +152,15 @@ impl Results {
             r.extend(blank(width));
             r.extend(["".into(), "".into()]);
             t.row(r);
+        }
+        if let Some(merge) = self.merge_s {
+            simple(
+                &mut t,
+                "then merged into one segment, in the background".into(),
+                format!("{merge:.1} s"),
+                "",
+                None,
+            );
         }
         // Peers' index builds next to Mulu's own first indexing.
         {

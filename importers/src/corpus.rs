@@ -72,45 +72,55 @@ pub fn default_corpus_path() -> Option<PathBuf> {
 
 /// Read a JSONL corpus file, gzip-compressed when its name ends in `.gz`.
 pub fn read_corpus(path: &Path) -> Result<Vec<CorpusRecord>, CorpusError> {
-    let io = |source| CorpusError::Io {
-        path: path.display().to_string(),
+    corpus_records(path)?.collect()
+}
+
+/// The records of a corpus file one at a time, for corpora too large to hold (a million-entry
+/// benchmark corpus is gigabytes as structs).
+pub fn corpus_records(
+    path: &Path,
+) -> Result<impl Iterator<Item = Result<CorpusRecord, CorpusError>> + use<>, CorpusError> {
+    let shown = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|source| CorpusError::Io {
+        path: shown.clone(),
         source,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
+    })?;
     let reader: Box<dyn Read> = if path.extension().is_some_and(|e| e == "gz") {
         Box::new(flate2::read::GzDecoder::new(file))
     } else {
         Box::new(file)
     };
-    parse_lines(BufReader::new(reader), &path.display().to_string())
+    Ok(parse_lines(BufReader::new(reader), shown))
 }
 
-fn parse_lines(reader: impl BufRead, path: &str) -> Result<Vec<CorpusRecord>, CorpusError> {
-    let mut out = Vec::new();
-    for (i, line) in reader.lines().enumerate() {
-        let line = line.map_err(|source| CorpusError::Io {
-            path: path.to_string(),
-            source,
-        })?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let record = serde_json::from_str(&line).map_err(|e| CorpusError::Line {
-            path: path.to_string(),
-            line: i + 1,
-            message: e.to_string(),
-        })?;
-        out.push(record);
-    }
-    Ok(out)
+fn parse_lines(
+    reader: impl BufRead,
+    path: String,
+) -> impl Iterator<Item = Result<CorpusRecord, CorpusError>> {
+    reader
+        .lines()
+        .enumerate()
+        .filter_map(move |(i, line)| match line {
+            Err(source) => Some(Err(CorpusError::Io {
+                path: path.clone(),
+                source,
+            })),
+            Ok(line) if line.trim().is_empty() => None,
+            Ok(line) => Some(serde_json::from_str(&line).map_err(|e| CorpusError::Line {
+                path: path.clone(),
+                line: i + 1,
+                message: e.to_string(),
+            })),
+        })
 }
 
 /// A dozen hand-written records, used when the shared corpus is absent.
 pub fn builtin_sample() -> Vec<CorpusRecord> {
     parse_lines(
         include_str!("builtin_sample.jsonl").as_bytes(),
-        "builtin_sample.jsonl",
+        "builtin_sample.jsonl".to_owned(),
     )
+    .collect::<Result<_, _>>()
     .expect("the built-in sample is valid")
 }
 

@@ -9,6 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
+use tantivy::query::Weight;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::SearchError;
@@ -136,6 +137,35 @@ impl Collector for PageCollector {
         self.mode == SortMode::Score
     }
 
+    /// By score, the weight may skip what cannot reach the page (block-max WAND, for a union of
+    /// terms): it is told the worst score kept once the page is full.
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Fruit> {
+        let mut page = self.for_segment(segment, reader)?;
+        let alive = reader.alive_bitset();
+        if self.mode == SortMode::Score {
+            weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    page.collect(doc, score);
+                }
+                page.score_threshold()
+            })?;
+        } else {
+            weight.for_each_no_score(reader, &mut |docs| {
+                for &doc in docs {
+                    if alive.is_none_or(|a| a.is_alive(doc)) {
+                        page.collect(doc, 0.0);
+                    }
+                }
+            })?;
+        }
+        Ok(page.harvest())
+    }
+
     fn merge_fruits(
         &self,
         fruits: Vec<Vec<(SortKey, Score, DocAddress)>>,
@@ -156,6 +186,19 @@ pub struct PageSegmentCollector {
     updated: Column<i64>,
     /// Min-heap of the best so far: the root is the worst kept.
     heap: BinaryHeap<Reverse<(SortKey, DocId, u32)>>,
+}
+
+impl PageSegmentCollector {
+    /// A score below which no document can enter the page. Ties with the worst kept may (the id
+    /// hash breaks them), so the bound sits just under its score.
+    fn score_threshold(&self) -> Score {
+        match self.heap.peek() {
+            Some(Reverse((_, _, score))) if self.heap.len() == self.limit => {
+                f32::from_bits(*score).next_down()
+            }
+            _ => Score::MIN,
+        }
+    }
 }
 
 impl SegmentCollector for PageSegmentCollector {
@@ -228,6 +271,61 @@ mod tests {
                 Cursor::decode(bad, SortMode::Updated),
                 Err(SearchError::InvalidCursor)
             ));
+        }
+    }
+
+    /// A page found with block-max WAND skipping blocks is the page found by scoring every match,
+    /// ties included (many documents score alike), on the first page and past a cursor.
+    #[test]
+    fn pruned_pages_equal_exhaustive_pages() {
+        use tantivy::collector::Count;
+        use tantivy::query::{BooleanQuery, BoostQuery, Query, TermQuery};
+        use tantivy::schema::{FAST, IndexRecordOption, Schema, TEXT};
+        use tantivy::{Index, IndexWriter, Term, doc};
+
+        let mut b = Schema::builder();
+        let title = b.add_text_field("title", TEXT);
+        let body = b.add_text_field("body", TEXT);
+        let tiebreak = b.add_u64_field("tiebreak", FAST);
+        let updated = b.add_i64_field("updated_at", FAST);
+        let index = Index::create_in_ram(b.build());
+        let mut w: IndexWriter = index.writer(50_000_000).unwrap();
+        for i in 0..30_000u64 {
+            let filler = "z ".repeat((i % 7) as usize);
+            let t = if i % 3 == 0 { "x y" } else { "y" };
+            let bd = if i % 5 == 0 {
+                format!("x {filler}")
+            } else {
+                filler
+            };
+            w.add_document(doc!(title => t, body => bd, tiebreak => id_hash(&i.to_string()), updated => i as i64))
+                .unwrap();
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let term = |f, w: &str, boost: f32| -> Box<dyn Query> {
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f, w),
+                    IndexRecordOption::WithFreqs,
+                )),
+                boost,
+            ))
+        };
+        let query = BooleanQuery::union(vec![term(title, "x", 3.0), term(body, "x", 1.0)]);
+        let mut after = None;
+        for _page in 0..3 {
+            let collector = || PageCollector {
+                mode: SortMode::Score,
+                limit: 11,
+                after,
+            };
+            let pruned = searcher.search(&query, &collector()).unwrap();
+            let (n, exhaustive) = searcher.search(&query, &(Count, collector())).unwrap();
+            assert!(n > 10_000);
+            assert_eq!(pruned.len(), 11);
+            assert_eq!(pruned, exhaustive);
+            after = Some(pruned[9].0);
         }
     }
 

@@ -19,7 +19,7 @@ use crate::document::{Stored, from_tantivy};
 use crate::facets::{FacetCounter, count_facets};
 use crate::highlight::Highlighter;
 use crate::model::{Hit, MAX_LIMIT, SearchRequest, SearchResults, SortOrder, Suggestion, Viewer};
-use crate::query::{ParsedQuery, combine, filters, text_query};
+use crate::query::{ParsedQuery, combine, filters, is_prunable, text_query};
 use crate::schema::{Fields, SCHEMA_VERSION, build_schema, register_tokenizers};
 use crate::suggest;
 
@@ -161,9 +161,10 @@ impl SearchIndex {
             let text = (!parsed.is_empty()).then(|| text_query(f, &parsed, relaxed));
             combine(
                 text,
-                filters(f, &req.viewer, &req.kinds, &req.filters, except),
+                filters(f, &searcher, &req.viewer, &req.kinds, &req.filters, except),
             )
         };
+        let prunable = mode == SortMode::Score && is_prunable(&parsed);
 
         // One pass counts, pages and counts the unfiltered facets; a second only when the strict
         // query found nothing and a relaxed one may.
@@ -175,6 +176,19 @@ impl SearchIndex {
                 after,
             };
             let facet_counter = req.facets.then(|| FacetCounter::shared(req));
+            if prunable {
+                // A one-word query can match most of the index: its page skips what cannot
+                // rank, and the count and facets walk the matches without scoring them.
+                let page = searcher.search(query, &page_collector)?;
+                let (total, fruit) = match &facet_counter {
+                    None => (query.count(&searcher)?, None),
+                    Some(counter) => {
+                        let (total, fruit) = searcher.search(query, &(Count, counter.clone()))?;
+                        (total, Some(fruit))
+                    }
+                };
+                return Ok((total as u64, page, facet_counter.zip(fruit)));
+            }
             let (total, page, fruit) =
                 searcher.search(query, &(Count, page_collector, facet_counter.clone()))?;
             Ok::<_, SearchError>((total as u64, page, facet_counter.zip(fruit)))
@@ -205,7 +219,7 @@ impl SearchIndex {
             _ => None,
         };
 
-        let facets = match facet_fruit {
+        let (facets, facets_estimated) = match facet_fruit {
             Some((shared, fruit)) => count_facets(
                 &searcher,
                 req,
@@ -213,7 +227,7 @@ impl SearchIndex {
                 shared,
                 fruit,
             )?,
-            None => BTreeMap::new(),
+            None => (BTreeMap::new(), false),
         };
         let did_you_mean = if total == 0 || relaxed {
             suggest::did_you_mean(&searcher, f, &parsed, &req.viewer)?
@@ -224,6 +238,7 @@ impl SearchIndex {
             total,
             hits,
             facets,
+            facets_estimated,
             next_cursor,
             did_you_mean,
             relaxed,

@@ -9,6 +9,7 @@ mod cursor;
 mod document;
 mod error;
 mod facets;
+mod filter;
 mod highlight;
 mod index;
 mod model;
@@ -18,6 +19,7 @@ mod schema;
 mod suggest;
 mod text;
 mod tokenizer;
+mod union;
 mod writer;
 
 pub use error::SearchError;

@@ -386,6 +386,11 @@ pub struct SearchResults {
     /// Facet name → values by count. A facet under filter counts as if its own filter were off,
     /// so the caller can offer the alternatives.
     pub facets: BTreeMap<String, Vec<FacetCount>>,
+    /// True when the query matched so many documents (over 20,000) that facet counts were
+    /// estimated from a sample of them (one in 32) instead of counted one by one; `total` is
+    /// always exact.
+    #[serde(default)]
+    pub facets_estimated: bool,
     pub next_cursor: Option<String>,
     pub did_you_mean: Option<String>,
     /// True when no document matched every word and the results match only most of them.

@@ -6,19 +6,21 @@
 //! differences between query and document never lose a match. The whole word as a jieba term, the
 //! title, and the words appearing together as a phrase add score.
 
-use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, Term};
 
 use crate::document::facet_value;
+use crate::filter::TermsFilter;
+use crate::union::AnyOf;
 
 use crate::model::{EntityKind, FacetFilters, FacetName, Viewer};
 use crate::pinyin::split_syllables;
 use crate::schema::Fields;
 use crate::text::{fold, is_han};
-use crate::tokenizer::query_words;
+use crate::tokenizer::{CharToken, query_words};
 
 /// Longer queries are cut here (chars): nobody types more, and it bounds the work.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -150,7 +152,7 @@ impl ParsedQuery {
             .map(|(o, w)| o + w.len_chars())
             .unwrap_or(0);
         let mut prev_end: Option<usize> = None;
-        for t in query_words(segment) {
+        for t in join_single_characters(query_words(segment)) {
             if *budget == 0 {
                 break;
             }
@@ -192,6 +194,33 @@ impl ParsedQuery {
     }
 }
 
+/// Single Han characters typed side by side are one word: jieba leaves 经开 (经济开发区) or 部县
+/// as two characters it does not know, yet the user means them together. As one word they match
+/// as the pair they form, not as two characters anywhere in a document (which half the index
+/// holds). Typed with a space between, they stay two words.
+fn join_single_characters(words: Vec<CharToken>) -> Vec<CharToken> {
+    let single = |t: &CharToken| {
+        let mut chars = t.text.chars();
+        chars.next().is_some_and(is_han) && chars.next().is_none()
+    };
+    let mut out: Vec<CharToken> = Vec::with_capacity(words.len());
+    let mut run = 0; // single characters at the end of `out`, joined so far
+    for t in words {
+        match out.last_mut() {
+            Some(last) if single(&t) && run > 0 && last.end == t.start => {
+                last.text.push_str(&t.text);
+                last.end = t.end;
+                run += 1;
+            }
+            _ => {
+                run = usize::from(single(&t));
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
 fn term(field: Field, text: &str) -> Term {
     Term::from_field_text(field, text)
 }
@@ -220,16 +249,26 @@ fn boost(q: Box<dyn Query>, w: f32) -> Box<dyn Query> {
 }
 
 fn any_of(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    Box::new(BooleanQuery::union(qs))
+    Box::new(AnyOf::new(qs))
 }
 
-/// A filter: matches like `q` but adds nothing to the score.
-pub fn filter(q: Box<dyn Query>) -> Box<dyn Query> {
-    Box::new(ConstScoreQuery::new(q, 0.0))
+/// Whether a word's alternatives are single terms (a Han character or pair, a Latin word that is
+/// no pinyin): then a one-word query is a flat union of terms, which tantivy ranks with block-max
+/// WAND, skipping the blocks that cannot reach the page.
+fn is_term_word(w: &QWord) -> bool {
+    w.atoms.len() == 1 && !w.letters
+}
+
+/// A query of one such word, nothing quoted: its page can be found without scoring every match.
+pub fn is_prunable(q: &ParsedQuery) -> bool {
+    q.phrases.is_empty()
+        && q.loose.words.len() == 1
+        && q.loose.words.iter().all(|(_, w)| is_term_word(w))
 }
 
 /// Alternatives for one word: its characters in title, body or tags, its pinyin in the title.
-fn word_query(f: &Fields, w: &QWord) -> Box<dyn Query> {
+/// `alone`: the word is the whole query (walked, not skipped through).
+fn word_query(f: &Fields, w: &QWord, alone: bool) -> Box<dyn Query> {
     let atoms: Vec<(usize, &str)> = w.atoms.iter().map(|(o, t)| (*o, t.as_str())).collect();
     // A 2-character word is its own single pair: that one term scores as the spelling and as the
     // whole word (below, for longer words) together.
@@ -252,6 +291,10 @@ fn word_query(f: &Fields, w: &QWord) -> Box<dyn Query> {
     }
     if w.letters {
         alts.extend(pinyin_queries(f, &w.text));
+    }
+    if alone && is_term_word(w) {
+        // tantivy's own union of terms: prunable at the top level.
+        return Box::new(BooleanQuery::union(alts));
     }
     any_of(alts)
 }
@@ -280,11 +323,17 @@ pub fn pinyin_queries(f: &Fields, letters: &str) -> Vec<Box<dyn Query>> {
 
 /// The text part of a search. `relaxed`: most (not all) unquoted words must match.
 pub fn text_query(f: &Fields, q: &ParsedQuery, relaxed: bool) -> Box<dyn Query> {
+    if is_prunable(q)
+        && let [(_, w)] = q.loose.words.as_slice()
+    {
+        // Unwrapped, so that the top-level query is the union itself.
+        return word_query(f, w, true);
+    }
     let mut required: Vec<Box<dyn Query>> = q
         .loose
         .words
         .iter()
-        .map(|(_, w)| word_query(f, w))
+        .map(|(_, w)| word_query(f, w, false))
         .collect();
     for p in &q.phrases {
         let atoms = p.atoms();
@@ -311,14 +360,13 @@ pub fn text_query(f: &Fields, q: &ParsedQuery, relaxed: bool) -> Box<dyn Query> 
     if q.loose.words.len() > 1 && atoms.len() > 1 {
         clauses.push((
             Occur::Should,
-            boost(
-                atoms_query(f.title, &atoms, q.loose.gaps),
-                W_TITLE * W_PHRASE,
-            ),
-        ));
-        clauses.push((
-            Occur::Should,
-            boost(atoms_query(f.body, &atoms, q.loose.gaps), W_BODY * W_PHRASE),
+            any_of(vec![
+                boost(
+                    atoms_query(f.title, &atoms, q.loose.gaps),
+                    W_TITLE * W_PHRASE,
+                ),
+                boost(atoms_query(f.body, &atoms, q.loose.gaps), W_BODY * W_PHRASE),
+            ]),
         ));
     }
     Box::new(BooleanQuery::new(clauses))
@@ -326,17 +374,12 @@ pub fn text_query(f: &Fields, q: &ParsedQuery, relaxed: bool) -> Box<dyn Query> 
 
 /// Only what the viewer may see: this clause is part of every query the index runs.
 pub fn visibility_filter(f: &Fields, viewer: &Viewer) -> Box<dyn Query> {
-    let values = viewer
+    let terms = viewer
         .visibility_values()
         .into_iter()
-        .map(|v| {
-            Box::new(TermQuery::new(
-                term(f.visible_to, &v),
-                IndexRecordOption::Basic,
-            )) as Box<dyn Query>
-        })
+        .map(|v| term(f.visible_to, &v))
         .collect();
-    filter(any_of(values))
+    Box::new(TermsFilter::new(terms))
 }
 
 pub fn facet_term(field: Field, value: &str) -> Term {
@@ -344,22 +387,16 @@ pub fn facet_term(field: Field, value: &str) -> Term {
 }
 
 fn facet_filter(field: Field, values: &[String]) -> Box<dyn Query> {
-    filter(any_of(
-        values
-            .iter()
-            .map(|v| {
-                Box::new(TermQuery::new(
-                    facet_term(field, v),
-                    IndexRecordOption::Basic,
-                )) as Box<dyn Query>
-            })
-            .collect(),
+    Box::new(TermsFilter::new(
+        values.iter().map(|v| facet_term(field, v)).collect(),
     ))
 }
 
 /// Visibility, kinds and facet filters (leaving out the filter on `except`, for its own counts).
+/// A filter that holds for every document `searcher` has is left out: it would filter nothing.
 pub fn filters(
     f: &Fields,
+    searcher: &Searcher,
     viewer: &Viewer,
     kinds: &[EntityKind],
     facets: &FacetFilters,
@@ -376,11 +413,19 @@ pub fn filters(
             out.push(facet_filter(f.facet(name), values));
         }
     }
-    out
+    out.into_iter()
+        .filter(|q| {
+            q.downcast_ref::<TermsFilter>()
+                .is_none_or(|t| !t.covers_every_segment(searcher))
+        })
+        .collect()
 }
 
 /// `text` (if any) under every filter.
 pub fn combine(text: Option<Box<dyn Query>>, filters: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if filters.is_empty() {
+        return text.unwrap_or_else(|| Box::new(AllQuery));
+    }
     let mut clauses: Vec<(Occur, Box<dyn Query>)> =
         filters.into_iter().map(|q| (Occur::Must, q)).collect();
     if let Some(t) = text {
@@ -426,6 +471,22 @@ mod tests {
         let q = ParsedQuery::parse(&"数据".repeat(5_000));
         assert!(q.folded.chars().count() <= MAX_QUERY_CHARS);
         assert!(q.clause_count() <= MAX_WORDS);
+    }
+
+    #[test]
+    fn single_characters_typed_together_are_one_word() {
+        let words = |q: &str| -> Vec<String> {
+            ParsedQuery::parse(q)
+                .words()
+                .map(|w| w.text.clone())
+                .collect()
+        };
+        assert_eq!(words("经开"), ["经开"]);
+        assert_eq!(words("经 开"), ["经", "开"]);
+        // A known word between them keeps them apart.
+        let mixed = words("经济和信息化局");
+        assert!(mixed.contains(&"信息化".to_owned()), "{mixed:?}");
+        assert!(is_prunable(&ParsedQuery::parse("部县")));
     }
 
     #[test]

@@ -320,6 +320,51 @@ fn suggestions_complete_titles() {
 }
 
 #[test]
+fn facet_counts_past_twenty_thousand_matches_are_close_estimates() {
+    // Everything (29k) matches the empty query; each estimate is checked against the exact
+    // count a filter on that value gives.
+    let all = SearchRequest {
+        limit: 1,
+        facets: true,
+        ..SearchRequest::default()
+    };
+    let r = corpus_index().search(&all).unwrap();
+    assert!(r.facets_estimated);
+    assert_eq!(r.total, records().len() as u64, "totals stay exact");
+    let mut checked = 0;
+    for name in ["open_type", "update_frequency", "domain"] {
+        for estimate in r.facets[name].iter().filter(|c| c.count >= 2_000) {
+            let mut exact = all.clone();
+            exact.facets = false;
+            match name {
+                "open_type" => exact.filters.open_type = vec![estimate.value.clone()],
+                "update_frequency" => exact.filters.update_frequency = vec![estimate.value.clone()],
+                _ => exact.filters.domain = vec![estimate.value.clone()],
+            }
+            let exact = corpus_index().search(&exact).unwrap().total as f64;
+            let off = (estimate.count as f64 - exact).abs() / exact;
+            assert!(
+                off < 0.1,
+                "{name}={}: {} vs {exact}",
+                estimate.value,
+                estimate.count
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "values with 2,000 or more: {checked}");
+    // A smaller result is counted exactly.
+    let few = corpus_index()
+        .search(&SearchRequest {
+            q: "企业".into(),
+            facets: true,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert!(few.total < 20_000 && !few.facets_estimated);
+}
+
+#[test]
 fn facets_count_the_whole_result() {
     let r = corpus_index()
         .search(&SearchRequest {

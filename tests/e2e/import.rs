@@ -88,6 +88,32 @@ async fn upload(api: &Api, token: Option<&str>, query: &str, ct: &str, bytes: Ve
     }
 }
 
+/// A `multipart/form-data` body as a browser sends it: plain fields, then the file part
+/// (name, file name, part type, bytes). Returns (Content-Type, body).
+fn form(fields: &[(&str, &[u8])], file: (&str, &str, &str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "----MuluFormBoundary7d3f";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend(*value);
+        body.extend(b"\r\n");
+    }
+    let (name, file_name, part_type, bytes) = file;
+    body.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; \
+             filename=\"{file_name}\"\r\nContent-Type: {part_type}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
 /// (resources the administration sees, audit events), to prove a refusal wrote nothing.
 async fn state(api: &Api, admin: &str) -> (usize, i64) {
     let (s, list, _) = api
@@ -260,6 +286,25 @@ async fn uploads_import_all_or_nothing_with_a_full_report() {
     assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
     assert_eq!(dry.body["valid_rows"], 2);
     assert_eq!(dry.body["imported"], 0);
+    assert_eq!(state(&api, &admin).await, before);
+
+    // The same file from a browser form: the part named `file`, its kind from its name (the
+    // part type browsers guess says nothing here).
+    let (ct, body) = form(
+        &[("note", b"ignored")],
+        ("file", "目录.xlsx", "application/vnd.ms-excel", &good),
+    );
+    let by_form = upload(&api, Some(&provider), "?dry_run=true", &ct, body).await;
+    assert_eq!(by_form.status, StatusCode::OK, "{}", by_form.body);
+    assert_eq!(by_form.body["valid_rows"], 2);
+    let (ct, body) = form(
+        &[("note", b"no file here")],
+        ("other", "x.csv", "text/csv", b"a"),
+    );
+    let no_file = upload(&api, Some(&provider), "", &ct, body).await;
+    assert_eq!(no_file.status, StatusCode::BAD_REQUEST, "{}", no_file.body);
+    assert_eq!(no_file.content_type, "application/problem+json");
+    assert_eq!(no_file.body["field"], "file");
     assert_eq!(state(&api, &admin).await, before);
 
     // A good workbook: two drafts of the caller's organization, one audit event each.

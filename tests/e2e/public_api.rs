@@ -94,6 +94,13 @@ async fn check_demo_directory(server: &Server) {
     assert_eq!(negative.as_array().unwrap().len(), 1);
     let (_, _, auths) = get(server, "/api/v1/authorizations").await;
     assert_eq!(auths["items"][0]["status"], "active");
+    // The worked registration: one product under that authorization, registered by start-up.
+    let (_, _, products) = get(server, "/api/v1/products").await;
+    let products = products["items"].as_array().unwrap();
+    assert_eq!(products.len(), 1, "{products:?}");
+    assert_eq!(products[0]["name"], "区域经济运行分析报告（演示）");
+    assert_eq!(products[0]["status"], "registered");
+    assert_eq!(products[0]["authorization_id"], auths["items"][0]["id"]);
     let (_, _, orgs) = get(server, "/api/v1/organizations?limit=500").await;
     assert!(
         orgs["items"]

@@ -60,6 +60,8 @@ pub async fn render(state: AppState) -> impl IntoResponse {
         Err(e) => tracing::warn!(error = %e, "cannot read the change-log head"),
     }
     metrics::gauge!("mulu_search_documents").set(state.search.doc_count() as f64);
+    // Each segment adds a fixed cost to every query; a rebuild ends by merging them into one.
+    metrics::gauge!("mulu_search_segments").set(state.search.segment_count() as f64);
     (
         [(CONTENT_TYPE, "text/plain; version=0.0.4")],
         handle().render(),

@@ -91,13 +91,15 @@ pub fn by_provider(name: &str) -> String {
 /// Facet values shown before "more".
 const FACET_SHOWN: usize = 8;
 
-/// One facet value: a link that adds the filter, or (when chosen) removes it; with its count.
+/// One facet value: a link that adds the filter, or (when chosen) removes it; with its count,
+/// marked 约 when it was estimated from a sample.
 fn facet_item(
     p: &Params,
     name: &str,
     chosen: &[String],
     value: &str,
-    count: impl std::fmt::Display,
+    count: u64,
+    estimated: bool,
 ) -> Markup {
     let shown = value_label(name, value);
     html! {
@@ -107,7 +109,7 @@ fn facet_item(
             } @else {
                 a href=(link(p, name, Some(value))) { (shown) }
             }
-            " " span.count { "(" (count) ")" }
+            " " span.count { "(" @if estimated { "约" } (count) ")" }
         }
     }
 }
@@ -196,17 +198,20 @@ pub async fn search(
             p.muted role="status" { "共找到 " strong #total { (results.total) } " 条结果" @if results.relaxed { "（已放宽匹配条件）" } }
             div.layout {
                 aside.facets aria-label="筛选" {
+                    @if results.facets_estimated {
+                        p.muted { "结果较多，各筛选项的条数为抽样估计。" }
+                    }
                     @for name in FILTERS {
                         @if let Some(counts) = results.facets.get(name).filter(|c| !c.is_empty()) {
                             h2 { (facet(name)) }
                             @let chosen = values(&p, name);
                             // The first few values; the rest fold away (chosen ones always show).
                             @let (head, tail): (Vec<_>, Vec<_>) = counts.iter().enumerate().partition(|(i, c)| *i < FACET_SHOWN || chosen.contains(&c.value));
-                            ul { @for (_, c) in &head { (facet_item(&p, name, &chosen, &c.value, c.count)) } }
+                            ul { @for (_, c) in &head { (facet_item(&p, name, &chosen, &c.value, c.count, results.facets_estimated)) } }
                             @if !tail.is_empty() {
                                 details {
                                     summary { "更多（" (tail.len()) "）" }
-                                    ul { @for (_, c) in &tail { (facet_item(&p, name, &chosen, &c.value, c.count)) } }
+                                    ul { @for (_, c) in &tail { (facet_item(&p, name, &chosen, &c.value, c.count, results.facets_estimated)) } }
                                 }
                             }
                         }

@@ -8,9 +8,9 @@ use std::sync::OnceLock;
 
 use axum::Json;
 use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_LENGTH};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::Limited;
@@ -58,17 +58,28 @@ pub struct ImportProblem {
     pub report: ImportReport,
 }
 
+/// A browser form's upload: the file in the part named `file`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes the multipart body; the handler reads the parts itself
+struct UploadForm {
+    /// The template (.xlsx / .csv) or JSON Lines file.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 /// Import a directory file as drafts of the caller's organization. The body is the file itself:
 /// a filled template (`application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`,
 /// `text/csv`) or open-data corpus records (`application/x-ndjson`, optionally `application/gzip`);
-/// with `application/octet-stream` the kind is recognized from the bytes. Up to 64 MiB.
+/// with `application/octet-stream` the kind is recognized from the bytes. A browser form may send
+/// it as `multipart/form-data` in a part named `file` (its type or file name tells the kind).
+/// Up to 64 MiB.
 /// All or nothing unless `partial=true`: a file with any problem is refused with 422 and the
 /// full report, and nothing is written. 201 when drafts were created, 200 for a clean dry run.
 #[utoipa::path(post, path = "/api/v1/imports", operation_id = "import_directory", tag = "workspace",
     security(("bearer" = ["provider"])), params(ImportQuery),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream",
-                 description = "模板文件（.xlsx / .csv）或 JSON Lines 目录记录本身；\
-                                Content-Type 可写明具体类型"),
+    request_body(description = "模板文件（.xlsx / .csv）或 JSON Lines 目录记录本身，\
+                                Content-Type 可写明具体类型；或以表单上传（multipart/form-data，字段名 file）",
+                 content((Vec<u8> = "application/octet-stream"), (UploadForm = "multipart/form-data"))),
     responses(Problems,
         (status = 201, body = ImportReport, description = "已创建草稿（partial 时报告中含被拒绝的行）"),
         (status = 200, body = ImportReport, description = "试运行：文件无问题，未写入"),
@@ -77,29 +88,30 @@ pub struct ImportProblem {
 async fn upload(
     State(state): State<AppState>,
     As(actor, _): As<Providers>,
-    headers: HeaderMap,
     ApiQuery(q): ApiQuery<ImportQuery>,
-    body: Body,
+    request: Request,
 ) -> ApiResult<Response> {
-    let declared = match headers.get(header::CONTENT_TYPE) {
-        None => None,
-        Some(v) => {
-            let media_type = v.to_str().unwrap_or("?");
-            SourceFormat::from_media_type(media_type).map_err(|detail| {
-                ApiError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported-media-type",
-                    "不支持的内容类型",
-                    detail,
-                )
-            })?
-        }
-    };
-    // Bounded by `body_limit` below; a longer body fails here.
-    let bytes = to_bytes(body, usize::MAX).await.map_err(|_| too_large())?;
     let provider_id = actor
         .org_id
         .ok_or_else(|| ApiError::bad_request("Authorization", "令牌未关联机构"))?;
+    let media_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap_or("?").to_owned());
+    let (bytes, declared) = match media_type {
+        Some(m) if is_multipart(&m) => form_file(request, &state).await?,
+        other => {
+            let declared = match other {
+                Some(m) => declared_format(&m)?,
+                None => None,
+            };
+            // Bounded by `body_limit` below; a longer body fails here.
+            let bytes = to_bytes(request.into_body(), usize::MAX)
+                .await
+                .map_err(|_| too_large())?;
+            (bytes, declared)
+        }
+    };
     let format = declared.unwrap_or_else(|| SourceFormat::sniff(&bytes));
     // Reading a large workbook is CPU work: keep it off the async workers.
     let prepared = tokio::task::spawn_blocking(move || prepare(&bytes, format, "上传文件"))
@@ -120,6 +132,58 @@ async fn upload(
         StatusCode::OK
     };
     Ok((status, Json(report)).into_response())
+}
+
+fn is_multipart(media_type: &str) -> bool {
+    media_type
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("multipart/form-data")
+}
+
+fn declared_format(media_type: &str) -> ApiResult<Option<SourceFormat>> {
+    SourceFormat::from_media_type(media_type).map_err(|detail| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "不支持的内容类型",
+            detail,
+        )
+    })
+}
+
+/// The file of a form upload: the part named `file`, its kind from its file name's extension,
+/// else from the part's type, else (`None`) from the bytes. Browsers guess part types (Windows
+/// sends `application/vnd.ms-excel` for a .csv), so an unknown one is no reason to refuse.
+async fn form_file(
+    request: Request,
+    state: &AppState,
+) -> ApiResult<(axum::body::Bytes, Option<SourceFormat>)> {
+    let bad_form = |detail: String| ApiError::bad_request("file", detail);
+    let mut form = Multipart::from_request(request, state)
+        .await
+        .map_err(|e| bad_form(format!("表单无法读取：{}", e.body_text())))?;
+    loop {
+        let field = form.next_field().await.map_err(|e| match e.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => too_large(),
+            _ => bad_form(format!("表单无法读取：{}", e.body_text())),
+        })?;
+        let Some(field) = field else {
+            return Err(bad_form("表单中没有名为 file 的文件字段".to_string()));
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let by_name = field.file_name().and_then(SourceFormat::from_name);
+        let by_type = field
+            .content_type()
+            .and_then(|m| SourceFormat::from_media_type(m).ok().flatten());
+        let bytes = field.bytes().await.map_err(|e| match e.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => too_large(),
+            _ => bad_form(format!("文件无法读取：{}", e.body_text())),
+        })?;
+        return Ok((bytes, by_name.or(by_type)));
+    }
 }
 
 fn refused(report: ImportReport) -> Response {
