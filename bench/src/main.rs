@@ -174,7 +174,12 @@ async fn run(args: Args) -> Result<()> {
         let queries = queries::mix(&real, 500, args.seed);
         let dir = args.work_dir.join(format!("engine-{n}"));
         std::fs::create_dir_all(&dir)?;
-        return engine::run(&dir, &records, &queries, 3).await;
+        // More rounds (MULU_ENGINE_ROUNDS) let a profiler see the searches, not the corpus build.
+        let rounds = std::env::var("MULU_ENGINE_ROUNDS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(3);
+        return engine::run(&dir, &records, &queries, rounds).await;
     }
     let seconds = args.seconds.unwrap_or(if args.small { 3 } else { 10 });
     let writes = args.writes.unwrap_or(if args.small { 10 } else { 30 });

@@ -212,11 +212,19 @@ impl SegmentCollector for PageSegmentCollector {
             SortMode::Score => score_bits(score),
             SortMode::Updated => i64_bits(self.updated.first(doc).unwrap_or(0)),
         };
+        // Most matches lose on the primary value alone: read the tie-breaker only when it counts.
+        if self.after.is_some_and(|after| primary > after.primary) {
+            return;
+        }
+        let full = self.heap.len() == self.limit;
+        if full && self.heap.peek().is_some_and(|Reverse((w, _, _))| primary < w.primary) {
+            return;
+        }
         let key = SortKey::new(primary, self.tiebreak.first(doc).unwrap_or(0));
         if self.after.is_some_and(|after| key >= after) {
             return;
         }
-        if self.heap.len() == self.limit {
+        if full {
             match self.heap.peek() {
                 Some(Reverse((worst, _, _))) if key > *worst => {
                     self.heap.pop();
