@@ -217,7 +217,12 @@ impl SegmentCollector for PageSegmentCollector {
             return;
         }
         let full = self.heap.len() == self.limit;
-        if full && self.heap.peek().is_some_and(|Reverse((w, _, _))| primary < w.primary) {
+        if full
+            && self
+                .heap
+                .peek()
+                .is_some_and(|Reverse((w, _, _))| primary < w.primary)
+        {
             return;
         }
         let key = SortKey::new(primary, self.tiebreak.first(doc).unwrap_or(0));
