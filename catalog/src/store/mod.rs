@@ -4,10 +4,12 @@
 //! whole entity as a JSON body. Business rules never live here: the `service` layer loads, decides
 //! and writes inside one `WriteTx`, so every backend enforces exactly the same rules.
 
+mod pg_copy;
 mod postgres;
 mod public_page;
 mod queries;
 mod sqlite;
+mod sqlite_bulk;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -159,9 +161,9 @@ pub trait WriteTx: Send {
     async fn next_sequence(&mut self, name: &str) -> Result<i64>;
     /// Reserve the next `count` (≥ 1) values of a named counter at once; returns the first.
     async fn reserve_sequence(&mut self, name: &str, count: i64) -> Result<i64>;
-    /// Insert new rows with multi-row INSERTs: the same rows `insert` would write one by one.
+    /// Insert new rows in bulk: the same rows `insert` would write one by one.
     async fn insert_many(&mut self, table: Table, records: &[Record<RawBody>]) -> Result<()>;
-    /// `put_version` for many versions, with multi-row statements.
+    /// Store the first versions of new resources in bulk (an existing version is an error).
     async fn put_versions(&mut self, versions: &[VersionRecord<RawBody>]) -> Result<()>;
     /// Store events already chained in memory (see `audit::ChainHead::next_created`), in batches.
     async fn insert_audits(&mut self, events: &[CreatedEvent]) -> Result<()>;

@@ -7,6 +7,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres};
 
 use crate::store::Backend;
+use crate::store::pg_copy::{insert_audits, insert_many, put_versions};
 
 /// Arbitrary constant naming Mulu's write lock (`pg_advisory_xact_lock`).
 const WRITE_LOCK_KEY: i64 = 0x6d75_6c75; // "mulu"

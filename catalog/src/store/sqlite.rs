@@ -12,6 +12,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool};
 
 use crate::store::Backend;
+use crate::store::sqlite_bulk::{insert_audits, insert_many, put_versions};
 
 /// How often the background task checkpoints the WAL.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);

@@ -17,7 +17,11 @@ pub async fn batch_import_stores_every_row_version_and_audit_event(env: Env) {
         .unwrap();
     // More than one chunk (2,000) and more than one multi-row statement (1,000).
     let n = 2_345;
-    let contents = (0..n).map(|i| content(&format!("批量资源{i}"))).collect();
+    let mut contents: Vec<_> = (0..n).map(|i| content(&format!("批量资源{i}"))).collect();
+    // Characters a bulk path must escape (PostgreSQL's COPY text format ends fields at tabs and
+    // rows at newlines, and reads backslashes as escapes).
+    let tricky = "反斜杠\\ 制表\t 换行\n 回车\r 引号\" \\N 结束";
+    contents[7].summary = tricky.to_string();
     let progress = std::sync::Mutex::new(Vec::new());
     let created = c
         .import_drafts(&w.p(), w.provider.id, contents, |k| {
@@ -72,6 +76,25 @@ pub async fn batch_import_stores_every_row_version_and_audit_event(env: Env) {
         "批量资源7"
     );
     assert_eq!(imported[7].actor, format!("provider:{}", w.provider.id));
+    assert_eq!(
+        imported[7].after.as_ref().unwrap()["content"]["summary"],
+        tricky
+    );
+    assert_eq!(
+        c.resource(created[7].id)
+            .await
+            .unwrap()
+            .value
+            .content
+            .summary,
+        tricky
+    );
+    assert_eq!(
+        c.resource_versions(created[7].id).await.unwrap()[0]
+            .content
+            .summary,
+        tricky
+    );
     let report = catalog::audit::verify_store(c.store()).await.unwrap();
     assert_eq!(
         (report.events, report.first_break),
