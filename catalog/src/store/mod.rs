@@ -9,7 +9,6 @@ mod postgres;
 mod public_page;
 mod queries;
 mod sqlite;
-mod sqlite_bulk;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

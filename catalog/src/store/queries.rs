@@ -1,7 +1,8 @@
 //! The SQL both backends share. The statements are portable (`$n` placeholders, `ON CONFLICT`,
 //! `RETURNING`); the macro instantiates them once per sqlx driver so each backend stays native.
-//! The bulk writes of an import are each backend's own (`insert_many`, `put_versions`,
-//! `insert_audits` in scope where the macro is used): multi-row INSERTs on SQLite, COPY on PostgreSQL.
+//! The bulk writes of an import (`insert_many`, `put_versions`, `insert_audits`, in scope where
+//! the macro is used) are each backend's choice: SQLite takes the multi-row INSERTs defined here
+//! (`*_values`), PostgreSQL takes COPY for large batches and the same INSERTs for small ones.
 
 macro_rules! shared_queries {
     ($db:ty, $store:ty, $backend:expr) => {
@@ -17,6 +18,10 @@ macro_rules! shared_queries {
 
         const RECORD_COLUMNS: &str =
             "id, natural_key, owner_id, status, public, row_version, created_at, updated_at, body";
+
+        /// Rows per multi-row statement: at most 10 binds a row stays far below SQLite's 32,766
+        /// and PostgreSQL's 65,535 bound parameters.
+        const BATCH_ROWS: usize = 1000;
 
         fn record_from_row(row: &DbRow) -> Result<Record> {
             Ok(Record {
@@ -261,6 +266,79 @@ macro_rules! shared_queries {
             .await?;
             let last: i64 = row.try_get("value")?;
             Ok(last - count + 1)
+        }
+
+        pub(crate) async fn insert_many_values(
+            conn: &mut Conn,
+            table: Table,
+            records: &[Record<RawBody>],
+        ) -> Result<()> {
+            for chunk in records.chunks(BATCH_ROWS) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(format!(
+                    "INSERT INTO {} ({RECORD_COLUMNS}) ",
+                    table.name()
+                ));
+                q.push_values(chunk, |mut b, r| {
+                    b.push_bind(&r.id)
+                        .push_bind(&r.natural_key)
+                        .push_bind(&r.owner_id)
+                        .push_bind(&r.status)
+                        .push_bind(r.public)
+                        .push_bind(r.row_version)
+                        .push_bind(r.created_at)
+                        .push_bind(r.updated_at)
+                        .push_bind(Json(&*r.body));
+                });
+                q.build().execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
+        pub(crate) async fn put_versions_values(
+            conn: &mut Conn,
+            versions: &[VersionRecord<RawBody>],
+        ) -> Result<()> {
+            for chunk in versions.chunks(BATCH_ROWS) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO resource_versions (resource_id, version, status, recorded_at, body) ",
+                );
+                q.push_values(chunk, |mut b, v| {
+                    b.push_bind(&v.resource_id)
+                        .push_bind(v.version)
+                        .push_bind(&v.status)
+                        .push_bind(v.recorded_at)
+                        .push_bind(Json(&*v.body));
+                });
+                q.build().execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
+        pub(crate) async fn insert_audits_values(
+            conn: &mut Conn,
+            events: &[CreatedEvent],
+        ) -> Result<()> {
+            for chunk in events.chunks(BATCH_ROWS) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO audit_events (seq, at, actor, action, entity_type, entity_id, \
+                     before_body, after_body, prev_hash, hash) ",
+                );
+                q.push_values(chunk, |mut b, created| {
+                    let e = &created.event;
+                    b.push_bind(e.seq)
+                        .push_bind(e.at)
+                        .push_bind(&e.actor)
+                        .push_bind(&e.action)
+                        .push_bind(&e.entity_type)
+                        .push_bind(&e.entity_id)
+                        .push_bind(None::<Json<&serde_json::Value>>)
+                        .push_bind(Json(&*created.after))
+                        .push_bind(&e.prev_hash)
+                        .push_bind(&e.hash);
+                });
+                q.build().execute(&mut *conn).await?;
+            }
+            Ok(())
         }
 
         pub(super) async fn last_audit(conn: &mut Conn) -> Result<Option<(i64, String)>> {

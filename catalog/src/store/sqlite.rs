@@ -12,15 +12,16 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool};
 
 use crate::store::Backend;
-use crate::store::sqlite_bulk::{insert_audits, insert_many, put_versions};
 
 /// Pages of new databases. A bulk import is one large transaction, and SQLite looks up every page
 /// it spills to the WAL in the WAL's hash tables, which grow with the transaction: the cost is
-/// quadratic in the number of frames. 64 KiB pages mean 16× fewer frames than the 4 KiB default;
-/// importing a million entries went from 95 to 48 s of writing, and the real corpus costs less CPU
-/// too (BENCHMARKS.md). An existing database keeps the page size it was created with.
-const PAGE_SIZE: u32 = 65_536;
-/// Page cache per connection, in KiB (SQLite's convention for negative `cache_size`): 512 pages.
+/// quadratic in the number of frames. Larger pages mean fewer frames: writing a million entries
+/// took 124 s at 4 KiB, 78 s at 16 KiB, 48 s at 64 KiB. But every small transaction writes whole
+/// pages too: the demo load's 2,300 small transactions took 4–6 s at 4 KiB, ~5 s at 16 KiB and
+/// 7–10 s at 64 KiB. 16 KiB is the balance for a service whose daily writes are small
+/// (BENCHMARKS.md, session 11). An existing database keeps the page size it was created with.
+const PAGE_SIZE: u32 = 16_384;
+/// Page cache per connection, in KiB (SQLite's convention for negative `cache_size`): 2,048 pages.
 const CACHE_KIB: i64 = 32 * 1024;
 
 /// How often the background task checkpoints the WAL.
@@ -90,3 +91,9 @@ async fn checkpoint_periodically(pool: SqlitePool) {
 }
 
 crate::store::queries::shared_queries!(Sqlite, SqliteStore, Backend::Sqlite);
+
+// Bulk writes: multi-row INSERTs, one statement per thousand rows.
+use self::{
+    insert_audits_values as insert_audits, insert_many_values as insert_many,
+    put_versions_values as put_versions,
+};

@@ -21,7 +21,9 @@ pub async fn batch_import_stores_every_row_version_and_audit_event(env: Env) {
     // Characters a bulk path must escape (PostgreSQL's COPY text format ends fields at tabs and
     // rows at newlines, and reads backslashes as escapes).
     let tricky = "反斜杠\\ 制表\t 换行\n 回车\r 引号\" \\N 结束";
+    // Row 7 is in the first chunk of 2,000 (PostgreSQL: COPY), row 2,100 in the last (INSERTs).
     contents[7].summary = tricky.to_string();
+    contents[2_100].summary = tricky.to_string();
     let progress = std::sync::Mutex::new(Vec::new());
     let created = c
         .import_drafts(&w.p(), w.provider.id, contents, |k| {
