@@ -12,6 +12,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::PgConnection;
 
 use super::postgres::{insert_audits_values, insert_many_values, put_versions_values};
+use super::queries::{AUDIT_COLUMNS, RECORD_COLUMNS, VERSION_COLUMNS};
 use crate::audit::CreatedEvent;
 use crate::error::Result;
 use crate::store::{RawBody, Record, Table, VersionRecord};
@@ -41,11 +42,7 @@ pub(super) async fn insert_many(
             .text(r.body.get())
             .end_row();
     }
-    let statement = format!(
-        "COPY {} (id, natural_key, owner_id, status, public, row_version, created_at, \
-         updated_at, body) FROM STDIN",
-        table.name()
-    );
+    let statement = format!("COPY {} ({RECORD_COLUMNS}) FROM STDIN", table.name());
     copy_in(conn, &statement, rows).await
 }
 
@@ -65,9 +62,8 @@ pub(super) async fn put_versions(
             .text(v.body.get())
             .end_row();
     }
-    let statement =
-        "COPY resource_versions (resource_id, version, status, recorded_at, body) FROM STDIN";
-    copy_in(conn, statement, rows).await
+    let statement = format!("COPY resource_versions ({VERSION_COLUMNS}) FROM STDIN");
+    copy_in(conn, &statement, rows).await
 }
 
 pub(super) async fn insert_audits(conn: &mut PgConnection, events: &[CreatedEvent]) -> Result<()> {
@@ -89,15 +85,11 @@ pub(super) async fn insert_audits(conn: &mut PgConnection, events: &[CreatedEven
             .text(&e.hash)
             .end_row();
     }
-    let statement = "COPY audit_events (seq, at, actor, action, entity_type, entity_id, \
-                     before_body, after_body, prev_hash, hash) FROM STDIN";
-    copy_in(conn, statement, rows).await
+    let statement = format!("COPY audit_events ({AUDIT_COLUMNS}) FROM STDIN");
+    copy_in(conn, &statement, rows).await
 }
 
 async fn copy_in(conn: &mut PgConnection, statement: &str, rows: CopyText) -> Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
     let mut copy = conn.copy_in_raw(statement).await?;
     if let Err(e) = copy.send(rows.buf).await {
         // The connection must leave COPY mode either way; the send's error is the one to report.
@@ -123,10 +115,6 @@ impl CopyText {
             buf: Vec::with_capacity(rows * 2048),
             at_row_start: true,
         }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.buf.is_empty()
     }
 
     fn separate(&mut self) {

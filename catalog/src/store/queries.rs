@@ -4,6 +4,15 @@
 //! the macro is used) are each backend's choice: SQLite takes the multi-row INSERTs defined here
 //! (`*_values`), PostgreSQL takes COPY for large batches and the same INSERTs for small ones.
 
+/// Columns of every entity table, in the order rows are bound or copied.
+pub(crate) const RECORD_COLUMNS: &str =
+    "id, natural_key, owner_id, status, public, row_version, created_at, updated_at, body";
+/// Columns of `resource_versions`, in the order the bulk writes bind or copy them.
+pub(crate) const VERSION_COLUMNS: &str = "resource_id, version, status, recorded_at, body";
+/// Columns of `audit_events`, in the order the bulk writes bind or copy them.
+pub(crate) const AUDIT_COLUMNS: &str = "seq, at, actor, action, entity_type, entity_id, \
+    before_body, after_body, prev_hash, hash";
+
 macro_rules! shared_queries {
     ($db:ty, $store:ty, $backend:expr) => {
         use sqlx::Row as _;
@@ -16,8 +25,7 @@ macro_rules! shared_queries {
         type Conn = <$db as sqlx::Database>::Connection;
         type DbRow = <$db as sqlx::Database>::Row;
 
-        const RECORD_COLUMNS: &str =
-            "id, natural_key, owner_id, status, public, row_version, created_at, updated_at, body";
+        use crate::store::queries::{AUDIT_COLUMNS, RECORD_COLUMNS, VERSION_COLUMNS};
 
         /// Rows per multi-row statement: at most 10 binds a row stays far below SQLite's 32,766
         /// and PostgreSQL's 65,535 bound parameters.
@@ -299,9 +307,9 @@ macro_rules! shared_queries {
             versions: &[VersionRecord<RawBody>],
         ) -> Result<()> {
             for chunk in versions.chunks(BATCH_ROWS) {
-                let mut q = sqlx::QueryBuilder::<$db>::new(
-                    "INSERT INTO resource_versions (resource_id, version, status, recorded_at, body) ",
-                );
+                let mut q = sqlx::QueryBuilder::<$db>::new(format!(
+                    "INSERT INTO resource_versions ({VERSION_COLUMNS}) "
+                ));
                 q.push_values(chunk, |mut b, v| {
                     b.push_bind(&v.resource_id)
                         .push_bind(v.version)
@@ -319,10 +327,9 @@ macro_rules! shared_queries {
             events: &[CreatedEvent],
         ) -> Result<()> {
             for chunk in events.chunks(BATCH_ROWS) {
-                let mut q = sqlx::QueryBuilder::<$db>::new(
-                    "INSERT INTO audit_events (seq, at, actor, action, entity_type, entity_id, \
-                     before_body, after_body, prev_hash, hash) ",
-                );
+                let mut q = sqlx::QueryBuilder::<$db>::new(format!(
+                    "INSERT INTO audit_events ({AUDIT_COLUMNS}) "
+                ));
                 q.push_values(chunk, |mut b, created| {
                     let e = &created.event;
                     b.push_bind(e.seq)
