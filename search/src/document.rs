@@ -12,11 +12,14 @@ pub fn to_tantivy(f: &Fields, doc: &SearchDoc) -> TantivyDocument {
     d.add_text(f.id, &doc.id);
     d.add_text(f.kind, doc.kind.as_str());
     d.add_text(f.title, &doc.title);
+    d.add_text(f.title_grams, &doc.title);
     d.add_text(f.title_pinyin, &doc.title);
     d.add_text(f.title_initials, &doc.title);
     d.add_text(f.body, &doc.body);
+    d.add_text(f.body_grams, &doc.body);
     for tag in &doc.tags {
         d.add_text(f.tags, tag);
+        d.add_text(f.tags_grams, tag);
     }
     for v in &doc.visible_to {
         d.add_text(f.visible_to, v);

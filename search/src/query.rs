@@ -20,7 +20,7 @@ use crate::model::{EntityKind, FacetFilters, FacetName, Viewer};
 use crate::pinyin::split_syllables;
 use crate::schema::Fields;
 use crate::text::{fold, is_han};
-use crate::tokenizer::{CharToken, query_words};
+use crate::tokenizer::{CharToken, GRAM_CHARS, query_words};
 
 /// Longer queries are cut here (chars): nobody types more, and it bounds the work.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -81,6 +81,11 @@ impl QWord {
     fn is_pair(&self) -> bool {
         self.len_chars() == 2 && self.atoms.len() == 1 && self.text.chars().all(is_han)
     }
+
+    /// A Han word indexed whole in the `*_grams` fields (3–4 characters).
+    fn is_gram(&self) -> bool {
+        is_gram(&self.text)
+    }
 }
 
 /// Words in typing order with their offset in a gap-free run, plus the gap (dropped chars) budget.
@@ -91,6 +96,13 @@ pub struct Run {
 }
 
 impl Run {
+    /// The run's text when it is a 3–4 character Han run without gaps, indexed whole in the
+    /// `*_grams` fields.
+    fn gram(&self) -> Option<String> {
+        let text: String = self.words.iter().map(|(_, w)| w.text.as_str()).collect();
+        (self.gaps == 0 && is_gram(&text)).then_some(text)
+    }
+
     /// Every atom of the run at its offset.
     fn atoms(&self) -> Vec<(usize, &str)> {
         self.words
@@ -221,6 +233,28 @@ fn join_single_characters(words: Vec<CharToken>) -> Vec<CharToken> {
     out
 }
 
+/// 3–4 Han characters: indexed whole in the `*_grams` fields.
+fn is_gram(text: &str) -> bool {
+    GRAM_CHARS.contains(&text.chars().count()) && text.chars().all(is_han)
+}
+
+/// A run of characters indexed whole, as one term of a `*_grams` field (no positions read).
+fn gram_query(grams: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        term(grams, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+/// A run in `field`: one term of its `grams` field where the run is indexed whole, else the
+/// phrase of its atoms.
+fn run_query(field: Field, grams: Field, run: &Run) -> Box<dyn Query> {
+    match run.gram() {
+        Some(text) => gram_query(grams, &text),
+        None => atoms_query(field, &run.atoms(), run.gaps),
+    }
+}
+
 fn term(field: Field, text: &str) -> Term {
     Term::from_field_text(field, text)
 }
@@ -252,11 +286,11 @@ fn any_of(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     Box::new(AnyOf::new(qs))
 }
 
-/// Whether a word's alternatives are single terms (a Han character or pair, a Latin word that is
-/// no pinyin): then a one-word query is a flat union of terms, which tantivy ranks with block-max
-/// WAND, skipping the blocks that cannot reach the page.
+/// Whether a word's alternatives are single terms (a Han character, pair or 3–4 character run, a
+/// Latin word that is no pinyin): then a one-word query is a flat union of terms, which tantivy
+/// ranks with block-max WAND, skipping the blocks that cannot reach the page.
 fn is_term_word(w: &QWord) -> bool {
-    w.atoms.len() == 1 && !w.letters
+    (w.atoms.len() == 1 || w.is_gram()) && !w.letters
 }
 
 /// A query of one such word, nothing quoted: its page can be found without scoring every match.
@@ -273,10 +307,18 @@ fn word_query(f: &Fields, w: &QWord, alone: bool) -> Box<dyn Query> {
     // A 2-character word is its own single pair: that one term scores as the spelling and as the
     // whole word (below, for longer words) together.
     let whole_too = if w.is_pair() { 2.0 } else { 1.0 };
+    // The characters in sequence: one term where the run is indexed whole, else a phrase.
+    let spelled = |field: Field, grams: Field| -> Box<dyn Query> {
+        if w.is_gram() {
+            gram_query(grams, &w.text)
+        } else {
+            atoms_query(field, &atoms, 0)
+        }
+    };
     let mut alts = vec![
-        boost(atoms_query(f.title, &atoms, 0), W_TITLE * whole_too),
-        boost(atoms_query(f.body, &atoms, 0), W_BODY * whole_too),
-        boost(atoms_query(f.tags, &atoms, 0), W_TAGS),
+        boost(spelled(f.title, f.title_grams), W_TITLE * whole_too),
+        boost(spelled(f.body, f.body_grams), W_BODY * whole_too),
+        boost(spelled(f.tags, f.tags_grams), W_TAGS),
     ];
     if atoms.len() > 1 {
         // The whole word as jieba indexed it scores when document and query agree on segmentation.
@@ -336,11 +378,10 @@ pub fn text_query(f: &Fields, q: &ParsedQuery, relaxed: bool) -> Box<dyn Query> 
         .map(|(_, w)| word_query(f, w, false))
         .collect();
     for p in &q.phrases {
-        let atoms = p.atoms();
         required.push(any_of(vec![
-            boost(atoms_query(f.title, &atoms, p.gaps), W_TITLE),
-            boost(atoms_query(f.body, &atoms, p.gaps), W_BODY),
-            boost(atoms_query(f.tags, &atoms, p.gaps), W_TAGS),
+            boost(run_query(f.title, f.title_grams, p), W_TITLE),
+            boost(run_query(f.body, f.body_grams, p), W_BODY),
+            boost(run_query(f.tags, f.tags_grams, p), W_TAGS),
         ]));
     }
     let words = if relaxed {
@@ -355,17 +396,16 @@ pub fn text_query(f: &Fields, q: &ParsedQuery, relaxed: bool) -> Box<dyn Query> 
         BooleanQuery::new(required.into_iter().map(|q| (Occur::Must, q)).collect())
     };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(words))];
-    // Words typed together score more when they also stand together.
-    let atoms = q.loose.atoms();
-    if q.loose.words.len() > 1 && atoms.len() > 1 {
+    // Words typed together score more when they also stand together. Typed without a gap as 3–4
+    // Han characters (隆昌市 is 隆昌 + 市 to jieba), that is one term per field: every match of
+    // the words is scored for it, and reading each one's positions was the slowest part.
+    let loose = &q.loose;
+    if loose.words.len() > 1 && loose.atoms().len() > 1 {
         clauses.push((
             Occur::Should,
             any_of(vec![
-                boost(
-                    atoms_query(f.title, &atoms, q.loose.gaps),
-                    W_TITLE * W_PHRASE,
-                ),
-                boost(atoms_query(f.body, &atoms, q.loose.gaps), W_BODY * W_PHRASE),
+                boost(run_query(f.title, f.title_grams, loose), W_TITLE * W_PHRASE),
+                boost(run_query(f.body, f.body_grams, loose), W_BODY * W_PHRASE),
             ]),
         ));
     }
@@ -487,6 +527,8 @@ mod tests {
         let mixed = words("经济和信息化局");
         assert!(mixed.contains(&"信息化".to_owned()), "{mixed:?}");
         assert!(is_prunable(&ParsedQuery::parse("部县")));
+        assert!(is_prunable(&ParsedQuery::parse("统计局")));
+        assert!(!is_prunable(&ParsedQuery::parse("中华人民共和国")));
     }
 
     #[test]

@@ -9,10 +9,10 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use crate::model::FacetName;
 use crate::pinyin::{PINYIN_FULL, PINYIN_INITIALS, PinyinTokenizer};
-use crate::tokenizer::{CHINESE, ChineseTokenizer};
+use crate::tokenizer::{CHINESE, ChineseTokenizer, GRAMS, GramTokenizer};
 
 /// Bump when the schema or any tokenizer changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Handles of every field.
 #[derive(Debug, Clone)]
@@ -24,6 +24,10 @@ pub struct Fields {
     pub title_initials: Field,
     pub body: Field,
     pub tags: Field,
+    /// Runs of 3–4 Han characters of title, body and tags, as whole terms (no positions).
+    pub title_grams: Field,
+    pub body_grams: Field,
+    pub tags_grams: Field,
     pub visible_to: Field,
     pub updated_at: Field,
     pub tiebreak: Field,
@@ -44,12 +48,16 @@ impl Fields {
 }
 
 fn text(tokenizer: &str, stored: bool) -> TextOptions {
-    let opts = TextOptions::default().set_indexing_options(
+    let opts = indexed(tokenizer, IndexRecordOption::WithFreqsAndPositions);
+    if stored { opts.set_stored() } else { opts }
+}
+
+fn indexed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
+    TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(tokenizer)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
-    if stored { opts.set_stored() } else { opts }
+            .set_index_option(record),
+    )
 }
 
 pub fn build_schema() -> (Schema, Fields) {
@@ -61,6 +69,10 @@ pub fn build_schema() -> (Schema, Fields) {
     let title_initials = b.add_text_field("title_initials", text(PINYIN_INITIALS, false));
     let body = b.add_text_field("body", text(CHINESE, true));
     let tags = b.add_text_field("tags", text(CHINESE, false));
+    let grams = || indexed(GRAMS, IndexRecordOption::WithFreqs);
+    let title_grams = b.add_text_field("title_grams", grams());
+    let body_grams = b.add_text_field("body_grams", grams());
+    let tags_grams = b.add_text_field("tags_grams", grams());
     let visible_to = b.add_text_field("visible_to", STRING);
     let updated_at = b.add_i64_field("updated_at", FAST | STORED | INDEXED);
     let tiebreak = b.add_u64_field("tiebreak", FAST);
@@ -78,6 +90,9 @@ pub fn build_schema() -> (Schema, Fields) {
         title_initials,
         body,
         tags,
+        title_grams,
+        body_grams,
+        tags_grams,
         visible_to,
         updated_at,
         tiebreak,
@@ -92,6 +107,7 @@ pub fn build_schema() -> (Schema, Fields) {
 pub fn register_tokenizers(index: &Index) {
     let m = index.tokenizers();
     m.register(CHINESE, TextAnalyzer::from(ChineseTokenizer));
+    m.register(GRAMS, TextAnalyzer::from(GramTokenizer));
     m.register(
         PINYIN_FULL,
         TextAnalyzer::from(PinyinTokenizer {

@@ -374,3 +374,71 @@ fn a_rebuild_cut_short_leaves_no_sequence_number() {
     let reopened = SearchIndex::open_or_create(dir.path()).unwrap();
     assert_eq!(reopened.last_applied_seq(), None);
 }
+
+/// A run of 3–4 Han characters is looked up as one term of the `*_grams` fields, not as the
+/// phrase of its pairs: both must find exactly the documents holding the run, in title, body or
+/// a tag, and never across punctuation or from one tag into the next.
+#[test]
+fn three_and_four_character_runs_match_exactly_where_the_text_holds_them() {
+    const ALPHABET: [char; 6] = ['数', '据', '统', '计', '局', '，'];
+    let mut seed = 7u64;
+    let mut text = |len: usize| -> String {
+        (0..len)
+            .map(|_| {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ALPHABET[(seed >> 33) as usize % ALPHABET.len()]
+            })
+            .collect()
+    };
+    let docs: Vec<SearchDoc> = (0..60)
+        .map(|i| SearchDoc {
+            body: text(i % 13),
+            tags: vec![text(3), text(2)],
+            ..doc(&format!("d{i}"), &text(i % 7), &[PUBLIC])
+        })
+        .collect();
+    let index = SearchIndex::in_memory().unwrap();
+    let writer = spawn_writer(&index).unwrap();
+    rt().block_on(async {
+        writer
+            .send(ChangeBatch {
+                upserts: docs.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        writer.flush().await.unwrap();
+    });
+    let han = &ALPHABET[..5];
+    let mut runs: Vec<String> = Vec::new();
+    for a in han {
+        for b in han {
+            for c in han {
+                runs.push([a, b, c].into_iter().collect());
+                for d in han {
+                    runs.push([a, b, c, d].into_iter().collect());
+                }
+            }
+        }
+    }
+    let mut matched = 0;
+    for run in &runs {
+        let mut expected: Vec<String> = docs
+            .iter()
+            .filter(|d| {
+                d.title.contains(run.as_str())
+                    || d.body.contains(run.as_str())
+                    || d.tags.iter().any(|t| t.contains(run.as_str()))
+            })
+            .map(|d| d.id.clone())
+            .collect();
+        expected.sort();
+        let mut found = ids(&index, &format!("“{run}”"), Viewer::Anonymous);
+        found.sort();
+        assert_eq!(found, expected, "quoted {run}");
+        matched += usize::from(!expected.is_empty());
+    }
+    assert!(matched > 50, "the documents hold too few runs: {matched}");
+}
