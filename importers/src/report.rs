@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 
 use catalog::{Actor, Catalog, CatalogError};
+use rayon::prelude::*;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -156,10 +157,11 @@ fn whole_file(message: impl Into<String>) -> RowProblem {
 
 /// Corpus records, one per line; a line that is not a record is that row's problem.
 fn corpus_lines(reader: impl BufRead, source: &str) -> Prepared {
-    let mut rows = Vec::new();
+    let mut lines = Vec::new();
     for (i, line) in reader.split(b'\n').enumerate() {
-        let line = match line {
-            Ok(l) => l,
+        match line {
+            Ok(l) if l.iter().all(u8::is_ascii_whitespace) => {}
+            Ok(l) => lines.push((i + 1, l)),
             Err(e) => {
                 return Prepared {
                     parsed: ParsedFile {
@@ -172,24 +174,25 @@ fn corpus_lines(reader: impl BufRead, source: &str) -> Prepared {
                     normalized: Vec::new(),
                 };
             }
-        };
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
         }
-        let record = std::str::from_utf8(&line)
-            .map_err(|_| "该行不是 UTF-8 文本".to_string())
-            .and_then(|text| {
-                serde_json::from_str::<CorpusRecord>(text)
-                    .map_err(|e| format!("该行不是有效的目录记录：{e}"))
-            })
-            .map(|r| corpus::map_record(&r));
-        rows.push((i + 1, record));
     }
+    // Lines are independent: parsed on every core (the writer waits for the whole report).
+    let rows = lines
+        .into_par_iter()
+        .map(|(row, line)| {
+            let record = std::str::from_utf8(&line)
+                .map_err(|_| "该行不是 UTF-8 文本".to_string())
+                .and_then(|text| {
+                    serde_json::from_str::<CorpusRecord>(text)
+                        .map_err(|e| format!("该行不是有效的目录记录：{e}"))
+                })
+                .map(|r| corpus::map_record(&r));
+            (row, record)
+        })
+        .collect();
     validate_mapped(rows, source)
 }
 
-/// Mapped foreign records (corpus lines, harvested datasets) through the same validation as a
-/// template: each row is either a valid draft or carries its problems; normalizations counted.
 pub fn validate_mapped(rows: Vec<(usize, Result<Mapped, String>)>, source: &str) -> Prepared {
     let mut counts: BTreeMap<(String, String, String), usize> = BTreeMap::new();
     let mut parsed = ParsedFile {
@@ -204,9 +207,20 @@ pub fn validate_mapped(rows: Vec<(usize, Result<Mapped, String>)>, source: &str)
         value: None,
         message,
     };
-    for (row, mapped) in rows {
-        let mapped = match mapped {
-            Ok(m) => m,
+    // Validation is per row: on every core, then gathered in row order.
+    let checked: Vec<_> = rows
+        .into_par_iter()
+        .map(|(row, mapped)| {
+            let checked = mapped.map(|m| {
+                let verdict = m.content.validate();
+                (m, verdict)
+            });
+            (row, checked)
+        })
+        .collect();
+    for (row, checked) in checked {
+        let (mapped, verdict) = match checked {
+            Ok(checked) => checked,
             Err(message) => {
                 parsed.problems.push(problem(row, String::new(), message));
                 continue;
@@ -222,7 +236,7 @@ pub fn validate_mapped(rows: Vec<(usize, Result<Mapped, String>)>, source: &str)
                 .entry((field.to_string(), raw, normalized))
                 .or_default() += 1;
         }
-        match mapped.content.validate() {
+        match verdict {
             Ok(()) => parsed.valid.push(ParsedRow {
                 row,
                 content: mapped.content,
