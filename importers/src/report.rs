@@ -193,6 +193,8 @@ fn corpus_lines(reader: impl BufRead, source: &str) -> Prepared {
     validate_mapped(rows, source)
 }
 
+/// Mapped foreign records (corpus lines, harvested datasets) through the same validation as a
+/// template: each row is either a valid draft or carries its problems; normalizations counted.
 pub fn validate_mapped(rows: Vec<(usize, Result<Mapped, String>)>, source: &str) -> Prepared {
     let mut counts: BTreeMap<(String, String, String), usize> = BTreeMap::new();
     let mut parsed = ParsedFile {

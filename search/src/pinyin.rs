@@ -6,10 +6,9 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use pinyin::ToPinyinMulti;
-use tantivy::tokenizer::Tokenizer;
 
 use crate::text::{fold, is_han};
-use crate::tokenizer::{CharToken, VecTokenStream};
+use crate::tokenizer::CharToken;
 
 /// Registered names of the two tokenizers.
 pub const PINYIN_FULL: &str = "mulu_pinyin";
@@ -158,20 +157,6 @@ pub fn pinyin_tokens(text: &str, initials_only: bool) -> Vec<CharToken> {
         }
     }
     out
-}
-
-/// tantivy adapter for [`pinyin_tokens`].
-#[derive(Clone, Default)]
-pub struct PinyinTokenizer {
-    pub initials_only: bool,
-}
-
-impl Tokenizer for PinyinTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(text, pinyin_tokens(text, self.initials_only))
-    }
 }
 
 #[cfg(test)]

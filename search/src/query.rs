@@ -103,6 +103,14 @@ impl Run {
         (self.gaps == 0 && is_gram(&text)).then_some(text)
     }
 
+    /// One word on its own.
+    fn of(w: &QWord) -> Run {
+        Run {
+            words: vec![(0, w.clone())],
+            gaps: 0,
+        }
+    }
+
     /// Every atom of the run at its offset.
     fn atoms(&self) -> Vec<(usize, &str)> {
         self.words
@@ -308,17 +316,17 @@ fn word_query(f: &Fields, w: &QWord, alone: bool) -> Box<dyn Query> {
     // whole word (below, for longer words) together.
     let whole_too = if w.is_pair() { 2.0 } else { 1.0 };
     // The characters in sequence: one term where the run is indexed whole, else a phrase.
-    let spelled = |field: Field, grams: Field| -> Box<dyn Query> {
-        if w.is_gram() {
-            gram_query(grams, &w.text)
-        } else {
-            atoms_query(field, &atoms, 0)
-        }
-    };
+    let spelled = Run::of(w);
     let mut alts = vec![
-        boost(spelled(f.title, f.title_grams), W_TITLE * whole_too),
-        boost(spelled(f.body, f.body_grams), W_BODY * whole_too),
-        boost(spelled(f.tags, f.tags_grams), W_TAGS),
+        boost(
+            run_query(f.title, f.title_grams, &spelled),
+            W_TITLE * whole_too,
+        ),
+        boost(
+            run_query(f.body, f.body_grams, &spelled),
+            W_BODY * whole_too,
+        ),
+        boost(run_query(f.tags, f.tags_grams, &spelled), W_TAGS),
     ];
     if atoms.len() > 1 {
         // The whole word as jieba indexed it scores when document and query agree on segmentation.

@@ -8,8 +8,8 @@ use tantivy::schema::{
 use tantivy::tokenizer::TextAnalyzer;
 
 use crate::model::FacetName;
-use crate::pinyin::{PINYIN_FULL, PINYIN_INITIALS, PinyinTokenizer};
-use crate::tokenizer::{CHINESE, ChineseTokenizer, GRAMS, GramTokenizer};
+use crate::pinyin::{PINYIN_FULL, PINYIN_INITIALS, pinyin_tokens};
+use crate::tokenizer::{CHINESE, CharTokenizer, GRAMS, gram_tokens, index_tokens};
 
 /// Bump when the schema or any tokenizer changes: an index of another version is rebuilt.
 pub const SCHEMA_VERSION: u32 = 3;
@@ -106,18 +106,9 @@ pub fn build_schema() -> (Schema, Fields) {
 /// Tokenizers are not persisted by tantivy: register them on every open.
 pub fn register_tokenizers(index: &Index) {
     let m = index.tokenizers();
-    m.register(CHINESE, TextAnalyzer::from(ChineseTokenizer));
-    m.register(GRAMS, TextAnalyzer::from(GramTokenizer));
-    m.register(
-        PINYIN_FULL,
-        TextAnalyzer::from(PinyinTokenizer {
-            initials_only: false,
-        }),
-    );
-    m.register(
-        PINYIN_INITIALS,
-        TextAnalyzer::from(PinyinTokenizer {
-            initials_only: true,
-        }),
-    );
+    let register = |name, tokens| m.register(name, TextAnalyzer::from(CharTokenizer(tokens)));
+    register(CHINESE, index_tokens);
+    register(GRAMS, gram_tokens);
+    register(PINYIN_FULL, |text| pinyin_tokens(text, false));
+    register(PINYIN_INITIALS, |text| pinyin_tokens(text, true));
 }

@@ -21,7 +21,7 @@ const MAX_TOKEN_CHARS: usize = 64;
 
 pub(crate) static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
 
-/// Name under which [`ChineseTokenizer`] is registered.
+/// Name under which [`index_tokens`] is registered.
 pub const CHINESE: &str = "mulu_zh";
 
 /// A token as this crate sees it: folded text and character span.
@@ -83,7 +83,7 @@ pub fn index_tokens(text: &str) -> Vec<CharToken> {
 /// Shortest and longest character run indexed whole in the `*_grams` fields.
 pub const GRAM_CHARS: std::ops::RangeInclusive<usize> = 3..=4;
 
-/// Name under which [`GramTokenizer`] is registered.
+/// Name under which [`gram_tokens`] is registered.
 pub const GRAMS: &str = "mulu_zh_grams";
 
 /// Every run of 3 or 4 adjacent Han characters, for the `*_grams` fields. A 3- or 4-character
@@ -131,27 +131,16 @@ fn keep(word: &str) -> bool {
     word.chars().any(is_word_char) && word.chars().count() <= MAX_TOKEN_CHARS
 }
 
-/// tantivy adapter for [`index_tokens`].
-#[derive(Clone, Default)]
-pub struct ChineseTokenizer;
+/// tantivy adapter for a function from text to [`CharToken`]s ([`index_tokens`],
+/// [`gram_tokens`], the pinyin readings).
+#[derive(Clone)]
+pub struct CharTokenizer(pub fn(&str) -> Vec<CharToken>);
 
-impl Tokenizer for ChineseTokenizer {
+impl Tokenizer for CharTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(text, index_tokens(text))
-    }
-}
-
-/// tantivy adapter for [`gram_tokens`].
-#[derive(Clone, Default)]
-pub struct GramTokenizer;
-
-impl Tokenizer for GramTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(text, gram_tokens(text))
+        VecTokenStream::new(text, (self.0)(text))
     }
 }
 
@@ -287,7 +276,7 @@ mod tests {
     #[test]
     fn byte_offsets_point_into_the_original_text() {
         let text = "ＧＤＰ，增长";
-        let mut tok = ChineseTokenizer;
+        let mut tok = CharTokenizer(index_tokens);
         let mut stream = tok.token_stream(text);
         let mut seen = Vec::new();
         while stream.advance() {
