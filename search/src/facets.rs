@@ -7,36 +7,25 @@
 //! which at a million entries with thousands of providers costs more than the search itself.)
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 
-use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::fastfield::FacetReader;
 use tantivy::query::Query;
-use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+use tantivy::{DocId, Searcher, SegmentReader};
 
 use crate::SearchError;
 use crate::model::{FacetCount, FacetName, SearchRequest};
+use crate::tally::tally;
 
 /// Values listed per facet, most frequent first.
 pub const MAX_FACET_VALUES: usize = 50;
 
-/// Matches counted one by one, over all segments. Past this, facet counts are estimated from a
-/// systematic sample (as Elasticsearch's `random_sampler`): at a million entries a one-character
-/// query matches 700,000 and reading every match's values cost 60 ms of a 65 ms query. The
-/// results say when counts are estimates.
-const EXACT_FACET_MATCHES: u32 = 20_000;
-/// Past [`EXACT_FACET_MATCHES`], one document id in this many is counted, for this many.
-const FACET_SAMPLE_STEP: u32 = 32;
-
 pub type QueryFor<'a> = dyn Fn(Option<FacetName>) -> Box<dyn Query> + 'a;
 
-/// Counts of each value of each of `names`, over the documents a query matches.
+/// Counts of each value of each of `names`, over the documents a query matches (all of them, or
+/// the sample [`crate::tally`] walks).
 #[derive(Debug, Clone)]
 pub struct FacetCounter {
     names: Vec<FacetName>,
-    /// Matches seen by the segments harvested so far (segments are collected one after another).
-    seen: Arc<AtomicU32>,
 }
 
 /// Value → count, one map per name of the counter, in its order.
@@ -62,40 +51,15 @@ impl FacetCounter {
                 .into_iter()
                 .filter(|n| !is_filtered(req, *n))
                 .collect(),
-            seen: Arc::default(),
         }
     }
 
     fn only(name: FacetName) -> Self {
-        FacetCounter {
-            names: vec![name],
-            seen: Arc::default(),
-        }
+        FacetCounter { names: vec![name] }
     }
-}
 
-pub struct FacetSegmentCounter {
-    /// Readers of the facets with values in this segment, by position in the counter's names.
-    readers: Vec<(usize, FacetReader)>,
-    names: usize,
-    counts: Vec<Vec<u32>>,
-    /// Matches seen so far, earlier segments' included.
-    seen: u32,
-    seen_before: u32,
-    seen_total: Arc<AtomicU32>,
-    /// Matches counted from the sample, each for [`FACET_SAMPLE_STEP`].
-    sampled: bool,
-}
-
-impl Collector for FacetCounter {
-    type Fruit = FacetFruit;
-    type Child = FacetSegmentCounter;
-
-    fn for_segment(
-        &self,
-        _: SegmentOrdinal,
-        segment: &SegmentReader,
-    ) -> tantivy::Result<FacetSegmentCounter> {
+    /// Counting in one segment.
+    pub fn for_segment(&self, segment: &SegmentReader) -> tantivy::Result<FacetSegmentCounter> {
         let mut readers = Vec::with_capacity(self.names.len());
         for (i, n) in self.names.iter().enumerate() {
             let reader = segment.facet_reader(n.as_str())?;
@@ -107,23 +71,15 @@ impl Collector for FacetCounter {
             .iter()
             .map(|(_, r)| vec![0; r.num_facets()])
             .collect();
-        let seen_before = self.seen.load(Ordering::Relaxed);
         Ok(FacetSegmentCounter {
             readers,
             names: self.names.len(),
             counts,
-            seen: seen_before,
-            seen_before,
-            seen_total: self.seen.clone(),
-            sampled: false,
         })
     }
 
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, segments: Vec<FacetFruit>) -> tantivy::Result<FacetFruit> {
+    /// The segments' counts added up.
+    pub fn merge(&self, segments: Vec<FacetFruit>) -> FacetFruit {
         let mut out = FacetFruit {
             counts: vec![HashMap::new(); self.names.len()],
             estimated: false,
@@ -136,23 +92,20 @@ impl Collector for FacetCounter {
                 }
             }
         }
-        Ok(out)
+        out
     }
 }
 
-impl SegmentCollector for FacetSegmentCounter {
-    type Fruit = FacetFruit;
+pub struct FacetSegmentCounter {
+    /// Readers of the facets with values in this segment, by position in the counter's names.
+    readers: Vec<(usize, FacetReader)>,
+    names: usize,
+    counts: Vec<Vec<u32>>,
+}
 
-    fn collect(&mut self, doc: DocId, _: Score) {
-        self.seen = self.seen.saturating_add(1);
-        let weight = if self.seen <= EXACT_FACET_MATCHES {
-            1
-        } else if doc.is_multiple_of(FACET_SAMPLE_STEP) {
-            self.sampled = true;
-            FACET_SAMPLE_STEP
-        } else {
-            return;
-        };
+impl FacetSegmentCounter {
+    /// Counts `doc`'s values, each as `weight` documents (the sample step).
+    pub fn add(&mut self, doc: DocId, weight: u32) {
         for ((_, reader), counts) in self.readers.iter().zip(self.counts.iter_mut()) {
             for ord in reader.facet_ords(doc) {
                 counts[ord as usize] += weight;
@@ -160,18 +113,10 @@ impl SegmentCollector for FacetSegmentCounter {
         }
     }
 
-    fn collect_block(&mut self, docs: &[DocId]) {
-        for &doc in docs {
-            self.collect(doc, 0.0);
-        }
-    }
-
-    fn harvest(self) -> FacetFruit {
-        self.seen_total
-            .fetch_add(self.seen - self.seen_before, Ordering::Relaxed);
+    pub fn harvest(self, estimated: bool) -> FacetFruit {
         let mut out = FacetFruit {
             counts: vec![HashMap::new(); self.names],
-            estimated: self.sampled,
+            estimated,
         };
         for ((i, reader), counts) in self.readers.iter().zip(self.counts) {
             out.counts[*i] = by_value(reader, counts);
@@ -221,7 +166,8 @@ pub fn count_facets(
     }
     for name in FacetName::ALL.into_iter().filter(|n| is_filtered(req, *n)) {
         let counter = FacetCounter::only(name);
-        let fruit = searcher.search(&query_for(Some(name)), &counter)?;
+        let (_, fruit) = tally(searcher, query_for(Some(name)).as_ref(), Some(&counter))?;
+        let fruit = fruit.unwrap_or_default();
         estimated |= fruit.estimated;
         out.insert(
             name.as_str().to_owned(),

@@ -22,6 +22,7 @@ use crate::model::{Hit, MAX_LIMIT, SearchRequest, SearchResults, SortOrder, Sugg
 use crate::query::{ParsedQuery, combine, filters, is_prunable, text_query};
 use crate::schema::{Fields, SCHEMA_VERSION, build_schema, register_tokenizers};
 use crate::suggest;
+use crate::tally::{Tally, tally};
 
 /// "No sequence number applied yet".
 pub(crate) const NO_SEQ: i64 = i64::MIN;
@@ -166,7 +167,7 @@ impl SearchIndex {
         };
         let prunable = mode == SortMode::Score && is_prunable(&parsed);
 
-        // One pass counts, pages and counts the unfiltered facets; a second only when the strict
+        // The page, the count and the unfiltered facets; a second time only when the strict
         // query found nothing and a relaxed one may.
         let main_pass = |query: &dyn Query| {
             let page_collector = PageCollector {
@@ -176,27 +177,27 @@ impl SearchIndex {
                 after,
             };
             let facet_counter = req.facets.then(|| FacetCounter::shared(req));
-            if prunable {
+            let (total, page, fruit) = if prunable {
                 // A one-word query can match most of the index: its page skips what cannot
-                // rank, and the count and facets walk the matches without scoring them.
+                // rank, and the count walks a sample of a large result (see `tally`).
                 let page = searcher.search(query, &page_collector)?;
-                let (total, fruit) = match &facet_counter {
-                    None => (query.count(&searcher)?, None),
-                    Some(counter) => {
-                        let (total, fruit) = searcher.search(query, &(Count, counter.clone()))?;
-                        (total, Some(fruit))
-                    }
+                let (total, fruit) = tally(&searcher, query, facet_counter.as_ref())?;
+                (total, page, fruit)
+            } else {
+                // The page has scored every match: counting them on the way is free.
+                let (count, page) = searcher.search(query, &(Count, page_collector))?;
+                let fruit = match &facet_counter {
+                    Some(counter) => tally(&searcher, query, Some(counter))?.1,
+                    None => None,
                 };
-                return Ok((total as u64, page, facet_counter.zip(fruit)));
-            }
-            let (total, page, fruit) =
-                searcher.search(query, &(Count, page_collector, facet_counter.clone()))?;
-            Ok::<_, SearchError>((total as u64, page, facet_counter.zip(fruit)))
+                (Tally::exact(count as u64), page, fruit)
+            };
+            Ok::<_, SearchError>((total, page, facet_counter.zip(fruit)))
         };
         let mut relaxed = false;
         let mut query = query_for(false, None);
         let (mut total, mut page, mut facet_fruit) = main_pass(query.as_ref())?;
-        if total == 0 && parsed.clause_count() > 1 {
+        if total.count == 0 && parsed.clause_count() > 1 {
             relaxed = true;
             query = query_for(true, None);
             (total, page, facet_fruit) = main_pass(query.as_ref())?;
@@ -229,13 +230,14 @@ impl SearchIndex {
             )?,
             None => (BTreeMap::new(), false),
         };
-        let did_you_mean = if total == 0 || relaxed {
+        let did_you_mean = if total.count == 0 || relaxed {
             suggest::did_you_mean(&searcher, f, &parsed, &req.viewer)?
         } else {
             None
         };
         Ok(SearchResults {
-            total,
+            total: total.count,
+            total_estimated: total.estimated,
             hits,
             facets,
             facets_estimated,

@@ -17,6 +17,7 @@ mod pinyin;
 mod query;
 mod schema;
 mod suggest;
+mod tally;
 mod text;
 mod tokenizer;
 mod union;

@@ -380,15 +380,20 @@ pub struct FacetCount {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SearchResults {
-    /// Number of matching documents visible to the viewer (all pages).
+    /// Number of matching documents visible to the viewer (all pages): exact, or, when
+    /// `total_estimated`, estimated from a sample.
     pub total: u64,
+    /// True when a one-word query ranked by relevance matched so many documents (well over
+    /// 10,000) that only the first 10,000 were counted one by one and the rest estimated from a
+    /// sample; show it as "about". Sorted by time, or with more than one word, totals are exact.
+    #[serde(default)]
+    pub total_estimated: bool,
     pub hits: Vec<Hit>,
     /// Facet name → values by count. A facet under filter counts as if its own filter were off,
     /// so the caller can offer the alternatives.
     pub facets: BTreeMap<String, Vec<FacetCount>>,
-    /// True when the query matched so many documents (over 20,000) that facet counts were
-    /// estimated from a sample of them (one in 32) instead of counted one by one; `total` is
-    /// always exact.
+    /// True when the query matched so many documents (well over 10,000) that facet counts were
+    /// estimated from a sample of them instead of counted one by one.
     #[serde(default)]
     pub facets_estimated: bool,
     pub next_cursor: Option<String>,

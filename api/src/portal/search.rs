@@ -195,7 +195,7 @@ pub async fn search(
             @if let Some(suggestion) = &results.did_you_mean {
                 p { "您是不是要找：" a href=(link(&p, "q", Some(suggestion))) { (suggestion) } }
             }
-            p.muted role="status" { "共找到 " strong #total { (results.total) } " 条结果" @if results.relaxed { "（已放宽匹配条件）" } }
+            p.muted role="status" { "共找到 " @if results.total_estimated { "约 " } strong #total { (results.total) } " 条结果" @if results.relaxed { "（已放宽匹配条件）" } }
             div.layout {
                 aside.facets aria-label="筛选" {
                     @if results.facets_estimated {
