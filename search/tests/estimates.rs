@@ -63,14 +63,23 @@ fn request(q: &str, sort: SortOrder) -> SearchRequest {
 fn a_large_one_word_result_has_close_estimates_and_a_smaller_one_exact_counts() {
     let index = common::build((0..DOCS).map(doc).collect());
     let visible = |i: &usize| !hidden(*i);
-    let exact_total = (0..DOCS).filter(visible).filter(|i| registration(*i)).count() as f64;
+    let exact_total = (0..DOCS)
+        .filter(visible)
+        .filter(|i| registration(*i))
+        .count() as f64;
 
-    let about = index.search(&request("登记", SortOrder::Relevance)).unwrap();
+    let about = index
+        .search(&request("登记", SortOrder::Relevance))
+        .unwrap();
     assert!(about.total_estimated && about.facets_estimated);
     // About 10,000 counted one by one, then ~5,000 sampled (one window in ~6): a relative
     // standard error near √(6/40,800), 1.2 %. Four of them: 6 % (a wrong scale is off by more).
     let off = (about.total as f64 - exact_total).abs() / exact_total;
-    assert!(off < 0.06, "about {} vs {exact_total} (off {off:.4})", about.total);
+    assert!(
+        off < 0.06,
+        "about {} vs {exact_total} (off {off:.4})",
+        about.total
+    );
     assert_eq!(about.hits.len(), 10);
 
     // Each provider's estimate against its exact count (a provider holds ~7,000 matches, in runs
@@ -81,17 +90,26 @@ fn a_large_one_word_result_has_close_estimates_and_a_smaller_one_exact_counts() 
             .filter(|i| registration(*i) && provider(*i) == c.value)
             .count() as f64;
         let off = (c.count as f64 - exact).abs() / exact;
-        assert!(off < 0.15, "{}: about {} vs {exact} (off {off:.4})", c.value, c.count);
+        assert!(
+            off < 0.15,
+            "{}: about {} vs {exact} (off {off:.4})",
+            c.value,
+            c.count
+        );
     }
     assert_eq!(about.facets["provider"].len(), 6);
 
     // Sorted by time every match is walked: the count is exact.
-    let exact = index.search(&request("登记", SortOrder::UpdatedDesc)).unwrap();
+    let exact = index
+        .search(&request("登记", SortOrder::UpdatedDesc))
+        .unwrap();
     assert_eq!(exact.total as f64, exact_total);
     assert!(!exact.total_estimated);
 
     // 17,640 matches: past 10,000, but the rest is too small for a sample to pay. Exact.
-    let few = index.search(&request("户籍", SortOrder::Relevance)).unwrap();
+    let few = index
+        .search(&request("户籍", SortOrder::Relevance))
+        .unwrap();
     assert!(!few.total_estimated && !few.facets_estimated);
     let matching = |i: &usize| visible(i) && !registration(*i);
     assert_eq!(few.total, (0..DOCS).filter(matching).count() as u64);

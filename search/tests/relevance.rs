@@ -344,7 +344,10 @@ fn facet_counts_past_ten_thousand_matches_are_close_estimates() {
     };
     let open = &r.facets["open_type"];
     let sum: u64 = open.iter().map(|c| c.count).sum();
-    let exact_sum: f64 = open.iter().map(|c| exact_count("open_type", &c.value)).sum();
+    let exact_sum: f64 = open
+        .iter()
+        .map(|c| exact_count("open_type", &c.value))
+        .sum();
     let off = (sum as f64 - exact_sum).abs() / exact_sum;
     assert!(
         off < 4.0 * (STEP_BOUND / exact_sum).sqrt(),
