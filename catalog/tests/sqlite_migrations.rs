@@ -74,9 +74,7 @@ async fn rebuilding_resources_without_the_json_check_keeps_rows_keys_and_trigger
     .await
     .unwrap()
     .iter()
-    .map(|r| r.get("sql"))
-    .filter(|s: &Option<String>| s.is_some())
-    .map(|s| s.unwrap())
+    .filter_map(|r| r.get::<Option<String>, _>("sql"))
     .collect();
     assert!(
         schema.iter().all(|s| !s.contains("json_valid")),
