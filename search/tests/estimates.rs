@@ -1,7 +1,6 @@
 //! Totals and facet counts of large results are estimated from a sample: close to the exact
 //! counts, never counting what the viewer may not see, and exact for small results.
 
-#[allow(dead_code)]
 mod common;
 
 use search::{EntityKind, Facets, PUBLIC, SearchDoc, SearchRequest, SortOrder, org_visibility};
@@ -42,7 +41,7 @@ fn registration(i: usize) -> bool {
 }
 
 fn hidden(i: usize) -> bool {
-    i % 50 == 0
+    i.is_multiple_of(50)
 }
 
 fn provider(i: usize) -> String {
