@@ -44,7 +44,7 @@ fn is_filtered(req: &SearchRequest, name: FacetName) -> bool {
 }
 
 impl FacetCounter {
-    /// The facets not under filter, counted together in the main search pass.
+    /// The facets not under filter, counted together in one walk of the query's matches.
     pub fn shared(req: &SearchRequest) -> Self {
         FacetCounter {
             names: FacetName::ALL
