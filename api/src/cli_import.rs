@@ -10,7 +10,10 @@ use catalog::domain::Uscc;
 use catalog::error::AtField;
 use catalog::{Actor, Catalog, CatalogError, Role};
 use clap::Args;
-use importers::report::{ImportMode, ImportReport, Prepared, import_prepared, prepare, read_path};
+use importers::report::{
+    ImportMode, ImportReport, Prepared, SourceFormat, import_prepared, prepare, read_path,
+};
+use importers::stream::{CorpusFile, import_corpus_stream};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::DbArgs;
@@ -38,14 +41,108 @@ pub struct ImportArgs {
 pub async fn run(args: ImportArgs) -> Result<ExitCode, CatalogError> {
     let started = Instant::now();
     let source = args.file.display().to_string();
-    let (bytes, format) = read_path(&args.file).map_err(|e| CatalogError::invalid("file", e))?;
-    let prepared = prepare(&bytes, format, &source);
-    drop(bytes);
     let mode = ImportMode {
         partial: args.partial,
         dry_run: args.dry_run,
     };
-    write_and_report(&args.db, &args.provider, prepared, mode, args.json, started).await
+    // Corpus files can be large: written while they are read. Templates are read whole (one
+    // sheet, cells cross-checked against the data-items sheet).
+    match SourceFormat::from_name(&source) {
+        Some(format @ (SourceFormat::Jsonl | SourceFormat::JsonlGz)) => {
+            stream_and_report(&args, format == SourceFormat::JsonlGz, mode, started).await
+        }
+        _ => {
+            let (bytes, format) =
+                read_path(&args.file).map_err(|e| CatalogError::invalid("file", e))?;
+            let prepared = prepare(&bytes, format, &source);
+            drop(bytes);
+            write_and_report(&args.db, &args.provider, prepared, mode, args.json, started).await
+        }
+    }
+}
+
+/// A corpus file imported while it is read; the bar follows the bytes read, its message the
+/// rows written.
+async fn stream_and_report(
+    args: &ImportArgs,
+    gzip: bool,
+    mode: ImportMode,
+    started: Instant,
+) -> Result<ExitCode, CatalogError> {
+    let source = args.file.display().to_string();
+    let file = std::fs::File::open(&args.file)
+        .map_err(|e| CatalogError::invalid("file", format!("无法读取 {source}：{e}")))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let (catalog, actor, provider_id) = open_as_provider(&args.db, &args.provider).await?;
+    let bar = ProgressBar::new(size).with_style(
+        ProgressStyle::with_template(
+            "读取 {bar:40} {binary_bytes}/{binary_total_bytes} {msg} 预计剩余 {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let written = bar.clone();
+    let report = import_corpus_stream(
+        &catalog,
+        &actor,
+        provider_id,
+        CorpusFile {
+            bytes: bar.wrap_read(file),
+            gzip,
+            name: source.clone(),
+        },
+        mode,
+        move |n| written.set_message(format!("已写入 {n} 条")),
+    )
+    .await?;
+    bar.finish_and_clear();
+    catalog.store().close().await;
+    print_outcome(&report, args.json);
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "用时 {seconds:.2} 秒（边读取校验边写入），共 {:.0} 行/秒",
+        report.total_rows as f64 / seconds.max(1e-9)
+    );
+    Ok(exit_code(&report))
+}
+
+/// The catalog at `db`, and the provider with 统一社会信用代码 `uscc` (its id, and it acting
+/// for itself).
+async fn open_as_provider(
+    db: &DbArgs,
+    uscc: &str,
+) -> Result<(Catalog, Actor, uuid::Uuid), CatalogError> {
+    let catalog = Catalog::with_builtin_config(db.open().await?);
+    let uscc = Uscc::parse(uscc).at("provider")?;
+    let provider = catalog
+        .organization_by_uscc(&uscc)
+        .await?
+        .ok_or_else(|| CatalogError::invalid("provider", format!("机构 {uscc} 未登记")))?;
+    Ok((
+        catalog,
+        Actor::new(Role::Provider, provider.id),
+        provider.id,
+    ))
+}
+
+/// The report, as JSON or as text.
+fn print_outcome(report: &ImportReport, json: bool) {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(report).unwrap_or_default()
+        );
+    } else {
+        print_report(report);
+    }
+}
+
+/// 1 when any row had a problem.
+fn exit_code(report: &ImportReport) -> ExitCode {
+    if report.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 /// Write a prepared file as drafts of the provider `uscc` (as `mode` allows), print the report
@@ -59,20 +156,14 @@ pub async fn write_and_report(
     started: Instant,
 ) -> Result<ExitCode, CatalogError> {
     let parse_seconds = started.elapsed().as_secs_f64();
-    let catalog = Catalog::with_builtin_config(db.open().await?);
-    let uscc = Uscc::parse(uscc).at("provider")?;
-    let provider = catalog
-        .organization_by_uscc(&uscc)
-        .await?
-        .ok_or_else(|| CatalogError::invalid("provider", format!("机构 {uscc} 未登记")))?;
+    let (catalog, actor, provider_id) = open_as_provider(db, uscc).await?;
     let rows = prepared.parsed.valid.len() as u64;
     let bar = ProgressBar::new(rows).with_style(
         ProgressStyle::with_template("写入 {bar:40} {pos}/{len} 条 {per_sec} 预计剩余 {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let actor = Actor::new(Role::Provider, provider.id);
     let write_started = Instant::now();
-    let report = import_prepared(&catalog, &actor, provider.id, prepared, mode, |n| {
+    let report = import_prepared(&catalog, &actor, provider_id, prepared, mode, |n| {
         bar.set_position(n as u64)
     })
     .await?;
@@ -80,25 +171,14 @@ pub async fn write_and_report(
     let write_seconds = write_started.elapsed().as_secs_f64();
     let seconds = started.elapsed().as_secs_f64();
     catalog.store().close().await;
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        );
-    } else {
-        print_report(&report);
-    }
+    print_outcome(&report, json);
     eprintln!(
         "用时 {seconds:.2} 秒（读取与校验 {parse_seconds:.2} 秒，写入 {write_seconds:.2} 秒），\
          共 {:.0} 行/秒，写入 {:.0} 行/秒",
         report.total_rows as f64 / seconds.max(1e-9),
         report.imported as f64 / write_seconds.max(1e-9)
     );
-    Ok(if report.problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(exit_code(&report))
 }
 
 /// The report as people read it: one line per problem, then the normalizations and the outcome.

@@ -17,5 +17,5 @@ pub use service::{
     Actor, Catalog, EditionLineRequest, EditionRequest, FeedItem, FeedPage, PublicResource, Role,
     Versioned,
 };
-pub use service::{ClaimedDelivery, DeliveryQuery, SampleDownload};
+pub use service::{ClaimedDelivery, DeliveryQuery, DraftFeed, FeedOutcome, SampleDownload};
 pub use service::{PublicCatalogPage, PublicEntry, PublicItem, PublicKind};

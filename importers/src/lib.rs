@@ -7,4 +7,5 @@ pub mod harvest;
 pub mod report;
 pub mod rows;
 pub mod sheet;
+pub mod stream;
 pub mod template;

@@ -136,13 +136,13 @@ pub fn prepare(bytes: &[u8], format: SourceFormat, source: &str) -> Prepared {
         }
     };
     if prepared.parsed.total_rows == 0 && prepared.parsed.problems.is_empty() {
-        prepared
-            .parsed
-            .problems
-            .push(whole_file("文件中没有数据行，没有可导入的内容"));
+        prepared.parsed.problems.push(whole_file(NO_DATA_ROWS));
     }
     prepared
 }
+
+/// The problem of a file that holds no data row: there is nothing to import.
+pub(crate) const NO_DATA_ROWS: &str = "文件中没有数据行，没有可导入的内容";
 
 fn whole_file(message: impl Into<String>) -> RowProblem {
     RowProblem {
@@ -157,115 +157,251 @@ fn whole_file(message: impl Into<String>) -> RowProblem {
 
 /// Corpus records, one per line; a line that is not a record is that row's problem.
 fn corpus_lines(reader: impl BufRead, source: &str) -> Prepared {
-    let mut lines = Vec::new();
-    for (i, line) in reader.split(b'\n').enumerate() {
-        match line {
-            Ok(l) if l.iter().all(u8::is_ascii_whitespace) => {}
-            Ok(l) => lines.push((i + 1, l)),
-            Err(e) => {
-                return Prepared {
-                    parsed: ParsedFile {
-                        problems: vec![whole_file(format!(
-                            "文件第 {} 行处无法读取（压缩数据损坏？）：{e}",
-                            i + 1
-                        ))],
-                        ..ParsedFile::default()
-                    },
-                    normalized: Vec::new(),
-                };
-            }
+    let mut checker = RowChecker::new(source);
+    let mut lines = CorpusBatches::new(reader);
+    let mut valid = Vec::new();
+    while let Some(rows) = lines.next_checked(&mut checker) {
+        valid.extend(rows);
+    }
+    checker.finish(valid)
+}
+
+/// Lines of a corpus file per batch of this many: big enough to keep every core busy, small
+/// enough that a streaming import starts writing at once and holds little.
+const LINES_PER_BATCH: usize = 4096;
+
+/// A corpus file read batch by batch: each batch's lines are parsed, mapped and validated on
+/// every core before the next batch is read.
+pub struct CorpusBatches<R> {
+    reader: R,
+    lines_read: usize,
+    done: bool,
+}
+
+impl<R: BufRead> CorpusBatches<R> {
+    pub fn new(reader: R) -> Self {
+        CorpusBatches {
+            reader,
+            lines_read: 0,
+            done: false,
         }
     }
-    // Lines are independent: parsed on every core (the writer waits for the whole report).
-    let rows = lines
-        .into_par_iter()
-        .map(|(row, line)| {
-            let record = std::str::from_utf8(&line)
-                .map_err(|_| "该行不是 UTF-8 文本".to_string())
-                .and_then(|text| {
-                    serde_json::from_str::<CorpusRecord>(text)
-                        .map_err(|e| format!("该行不是有效的目录记录：{e}"))
-                })
-                .map(|r| corpus::map_record(&r));
-            (row, record)
-        })
-        .collect();
-    validate_mapped(rows, source)
+
+    /// The valid rows of the next batch (problems go to `checker`); `None` at the end of the
+    /// file or after a read error (a whole-file problem: a corrupt file is not half imported).
+    pub fn next_checked(&mut self, checker: &mut RowChecker) -> Option<Vec<ParsedRow>> {
+        if self.done {
+            return None;
+        }
+        let mut lines = Vec::with_capacity(LINES_PER_BATCH);
+        while lines.len() < LINES_PER_BATCH {
+            let mut line = Vec::new();
+            match self.reader.read_until(b'\n', &mut line) {
+                Ok(0) => {
+                    self.done = true;
+                    break;
+                }
+                Ok(_) => {
+                    self.lines_read += 1;
+                    if !line.iter().all(u8::is_ascii_whitespace) {
+                        lines.push((self.lines_read, line));
+                    }
+                }
+                Err(e) => {
+                    self.done = true;
+                    checker.whole_file_problem(format!(
+                        "文件第 {} 行处无法读取（压缩数据损坏？）：{e}",
+                        self.lines_read + 1
+                    ));
+                    return None;
+                }
+            }
+        }
+        if lines.is_empty() {
+            return None;
+        }
+        // Lines are independent: parsed on every core.
+        let rows = lines
+            .into_par_iter()
+            .map(|(row, line)| {
+                let record = std::str::from_utf8(&line)
+                    .map_err(|_| "该行不是 UTF-8 文本".to_string())
+                    .and_then(|text| {
+                        serde_json::from_str::<CorpusRecord>(text)
+                            .map_err(|e| format!("该行不是有效的目录记录：{e}"))
+                    })
+                    .map(|r| corpus::map_record(&r));
+                (row, record)
+            })
+            .collect();
+        Some(checker.check(rows))
+    }
 }
 
 /// Mapped foreign records (corpus lines, harvested datasets) through the same validation as a
 /// template: each row is either a valid draft or carries its problems; normalizations counted.
 pub fn validate_mapped(rows: Vec<(usize, Result<Mapped, String>)>, source: &str) -> Prepared {
-    let mut counts: BTreeMap<(String, String, String), usize> = BTreeMap::new();
-    let mut parsed = ParsedFile {
-        total_rows: rows.len(),
-        ..ParsedFile::default()
-    };
-    let problem = |row, column: String, message: String| RowProblem {
-        sheet: source.to_string(),
-        row,
-        column,
-        cell: None,
-        value: None,
-        message,
-    };
-    // Validation is per row: on every core, then gathered in row order.
-    let checked: Vec<_> = rows
-        .into_par_iter()
-        .map(|(row, mapped)| {
-            let checked = mapped.map(|m| {
-                let verdict = m.content.validate();
-                (m, verdict)
-            });
-            (row, checked)
-        })
-        .collect();
-    for (row, checked) in checked {
-        let (mapped, verdict) = match checked {
-            Ok(checked) => checked,
-            Err(message) => {
-                parsed.problems.push(problem(row, String::new(), message));
-                continue;
-            }
-        };
-        for Normalization {
-            field,
-            raw,
-            normalized,
-        } in mapped.notes
-        {
-            *counts
-                .entry((field.to_string(), raw, normalized))
-                .or_default() += 1;
-        }
-        match verdict {
-            Ok(()) => parsed.valid.push(ParsedRow {
-                row,
-                content: mapped.content,
-            }),
-            Err(CatalogError::Invalid { field, message }) => {
-                let field = field.strip_prefix("content.").unwrap_or(&field);
-                let column = match column_for_field(field) {
-                    "" => field.to_string(),
-                    header => header.to_string(),
-                };
-                parsed.problems.push(problem(row, column, message));
-            }
-            Err(other) => parsed
-                .problems
-                .push(problem(row, String::new(), other.to_string())),
+    let mut checker = RowChecker::new(source);
+    let valid = checker.check(rows);
+    checker.finish(valid)
+}
+
+/// Validation of mapped rows batch by batch, keeping the report so far: every problem in row
+/// order, every normalization counted.
+pub struct RowChecker {
+    source: String,
+    total_rows: usize,
+    valid_rows: usize,
+    problems: Vec<RowProblem>,
+    counts: BTreeMap<(String, String, String), usize>,
+    /// The file as a whole was refused (unreadable, empty): no row of it may be written.
+    refused: bool,
+}
+
+impl RowChecker {
+    /// `source` names the file in problems.
+    pub fn new(source: &str) -> Self {
+        RowChecker {
+            source: source.to_string(),
+            total_rows: 0,
+            valid_rows: 0,
+            problems: Vec::new(),
+            counts: BTreeMap::new(),
+            refused: false,
         }
     }
-    let normalized = counts
-        .into_iter()
-        .map(|((field, raw, normalized), count)| Normalized {
-            field,
-            raw,
+
+    /// Whether any row (or the file) had a problem so far.
+    pub fn has_problems(&self) -> bool {
+        !self.problems.is_empty()
+    }
+
+    /// Rows that passed so far.
+    pub fn valid_rows(&self) -> usize {
+        self.valid_rows
+    }
+
+    /// Rows checked so far.
+    pub fn total_rows(&self) -> usize {
+        self.total_rows
+    }
+
+    /// The report of an import whose rows were handed on batch by batch (not kept): `codes` are
+    /// the drafts written.
+    pub fn into_report(self, dry_run: bool, codes: Vec<String>) -> ImportReport {
+        let valid_rows = if self.refused { 0 } else { self.valid_rows };
+        let total_rows = self.total_rows;
+        let Prepared { parsed, normalized } = self.finish(Vec::new());
+        ImportReport {
+            total_rows,
+            valid_rows,
+            rejected: total_rows - valid_rows,
+            imported: codes.len(),
+            dry_run,
+            problems: parsed.problems,
             normalized,
-            count,
-        })
-        .collect();
-    Prepared { parsed, normalized }
+            codes,
+        }
+    }
+
+    /// Whether a whole-file problem refused the file: nothing of it may be written.
+    pub fn refused(&self) -> bool {
+        self.refused
+    }
+
+    /// A problem of the file as a whole (row 0); it refuses the file.
+    pub fn whole_file_problem(&mut self, message: impl Into<String>) {
+        self.problems.push(whole_file(message));
+        self.refused = true;
+    }
+
+    /// Validate one batch (per row, on every core); its valid rows in row order.
+    pub fn check(&mut self, rows: Vec<(usize, Result<Mapped, String>)>) -> Vec<ParsedRow> {
+        self.total_rows += rows.len();
+        let checked: Vec<_> = rows
+            .into_par_iter()
+            .map(|(row, mapped)| {
+                let checked = mapped.map(|m| {
+                    let verdict = m.content.validate();
+                    (m, verdict)
+                });
+                (row, checked)
+            })
+            .collect();
+        let mut valid = Vec::new();
+        for (row, checked) in checked {
+            let (mapped, verdict) = match checked {
+                Ok(checked) => checked,
+                Err(message) => {
+                    self.problem(row, String::new(), message);
+                    continue;
+                }
+            };
+            for Normalization {
+                field,
+                raw,
+                normalized,
+            } in mapped.notes
+            {
+                *self
+                    .counts
+                    .entry((field.to_string(), raw, normalized))
+                    .or_default() += 1;
+            }
+            match verdict {
+                Ok(()) => valid.push(ParsedRow {
+                    row,
+                    content: mapped.content,
+                }),
+                Err(CatalogError::Invalid { field, message }) => {
+                    let field = field.strip_prefix("content.").unwrap_or(&field);
+                    let column = match column_for_field(field) {
+                        "" => field.to_string(),
+                        header => header.to_string(),
+                    };
+                    self.problem(row, column, message);
+                }
+                Err(other) => self.problem(row, String::new(), other.to_string()),
+            }
+        }
+        self.valid_rows += valid.len();
+        valid
+    }
+
+    fn problem(&mut self, row: usize, column: String, message: String) {
+        self.problems.push(RowProblem {
+            sheet: self.source.clone(),
+            row,
+            column,
+            cell: None,
+            value: None,
+            message,
+        });
+    }
+
+    /// The report of every batch checked, with `valid` (the rows kept, if any) as its rows;
+    /// none when the file was refused.
+    pub fn finish(self, valid: Vec<ParsedRow>) -> Prepared {
+        let valid = if self.refused { Vec::new() } else { valid };
+        let normalized = self
+            .counts
+            .into_iter()
+            .map(|((field, raw, normalized), count)| Normalized {
+                field,
+                raw,
+                normalized,
+                count,
+            })
+            .collect();
+        Prepared {
+            parsed: ParsedFile {
+                total_rows: self.total_rows,
+                valid,
+                problems: self.problems,
+            },
+            normalized,
+        }
+    }
 }
 
 /// What an import did (or, in a dry run, would do); also the upload endpoint's answer.

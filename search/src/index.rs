@@ -22,7 +22,7 @@ use crate::model::{Hit, MAX_LIMIT, SearchRequest, SearchResults, SortOrder, Sugg
 use crate::query::{ParsedQuery, combine, filters, is_prunable, text_query};
 use crate::schema::{Fields, SCHEMA_VERSION, build_schema, register_tokenizers};
 use crate::suggest;
-use crate::tally::{Tally, tally};
+use crate::tally::{SampledFacets, Tally, tally};
 
 /// "No sequence number applied yet".
 pub(crate) const NO_SEQ: i64 = i64::MIN;
@@ -184,12 +184,13 @@ impl SearchIndex {
                 let (total, fruit) = tally(&searcher, query, facet_counter.as_ref())?;
                 (total, page, fruit)
             } else {
-                // The page has scored every match: counting them on the way is free.
-                let (count, page) = searcher.search(query, &(Count, page_collector))?;
-                let fruit = match &facet_counter {
-                    Some(counter) => tally(&searcher, query, Some(counter))?.1,
-                    None => None,
-                };
+                // The page has scored every match: counting them, and their facets (sampled as
+                // `tally` would), on the way is free.
+                let facets = facet_counter
+                    .as_ref()
+                    .map(|counter| SampledFacets::new(&searcher, counter));
+                let (count, page, fruit) =
+                    searcher.search(query, &(Count, page_collector, facets))?;
                 (Tally::exact(count as u64), page, fruit)
             };
             Ok::<_, SearchError>((total, page, facet_counter.zip(fruit)))

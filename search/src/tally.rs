@@ -5,11 +5,14 @@
 //! [`SAMPLE_MATCHES`] more. A one-character query matching 700,000 of a million entries then
 //! reads ~15,000 of them, not all. (As search engines do: "about 720,000 results".)
 
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{EnableScoring, Query};
-use tantivy::{DocId, DocSet, Searcher, TERMINATED};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
 
 use crate::SearchError;
-use crate::facets::{FacetCounter, FacetFruit};
+use crate::facets::{FacetCounter, FacetFruit, FacetSegmentCounter};
 
 /// Matches counted one by one before any are estimated.
 pub const EXACT_MATCHES: u64 = 10_000;
@@ -44,58 +47,210 @@ pub fn tally(
     facets: Option<&FacetCounter>,
 ) -> Result<(Tally, Option<FacetFruit>), SearchError> {
     let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let all_docs: u64 = searcher
-        .segment_readers()
-        .iter()
-        .map(|r| u64::from(r.max_doc()))
-        .sum();
-    let mut count = 0u64;
-    // 1 while counting one by one; then one window in `step` is walked.
-    let mut step = 1u64;
-    let mut docs_before = 0u64;
+    let mut sampler = Sampler::new(searcher);
     let mut fruits = Vec::new();
     for reader in searcher.segment_readers() {
         let mut scorer = weight.scorer(reader, 1.0)?;
         let alive = reader.alive_bitset();
         let mut counter = facets.map(|f| f.for_segment(reader)).transpose()?;
+        sampler.start_segment(reader.max_doc());
         let mut doc = scorer.doc();
-        // The sample's windows are `grid`, `grid + step`, … of this segment.
-        let mut grid = 0u64;
         while doc != TERMINATED {
-            let window = u64::from(doc / WINDOW);
-            if step > 1 {
-                let off = (window - grid) % step;
-                if off != 0 {
-                    let next = (window + step - off) * u64::from(WINDOW);
-                    if next >= u64::from(reader.max_doc()) {
-                        break;
+            match sampler.visit(doc) {
+                Visit::Count(weight) => {
+                    if alive.is_none_or(|a| a.is_alive(doc)) {
+                        sampler.count(weight);
+                        if let Some(c) = counter.as_mut() {
+                            c.add(doc, weight);
+                        }
                     }
-                    doc = scorer.seek(next as DocId);
-                    continue;
+                    doc = scorer.advance();
                 }
-            }
-            if alive.is_none_or(|a| a.is_alive(doc)) {
-                count += step;
-                if let Some(c) = counter.as_mut() {
-                    c.add(doc, step as u32);
-                }
-            }
-            doc = scorer.advance();
-            // Decide on sampling at a window's end, so every window is counted whole or not.
-            let window_done = doc == TERMINATED || u64::from(doc / WINDOW) != window;
-            if step == 1 && count >= EXACT_MATCHES && window_done {
-                let walked = docs_before + (window + 1) * u64::from(WINDOW);
-                let left = all_docs.saturating_sub(walked);
-                // Matches to come if the rest of the index is like what was walked.
-                let expected = count * left / walked.max(1);
-                step = (expected / SAMPLE_MATCHES).max(1);
-                grid = window + 1;
+                Visit::SkipTo(next) if next < reader.max_doc() => doc = scorer.seek(next),
+                Visit::SkipTo(_) => break,
             }
         }
-        docs_before += u64::from(reader.max_doc());
-        fruits.extend(counter.map(|c| c.harvest(step > 1)));
+        sampler.end_segment();
+        fruits.extend(counter.map(|c| c.harvest(sampler.estimated())));
     }
-    let estimated = step > 1;
     let fruit = facets.map(|f| f.merge(fruits));
-    Ok((Tally { count, estimated }, fruit))
+    Ok((sampler.tally(), fruit))
+}
+
+/// What a match visited by [`Sampler::visit`] counts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Visit {
+    /// Count it, as this many documents.
+    Count(u32),
+    /// Outside the sample: the next doc id that may count (possibly past the segment).
+    SkipTo(DocId),
+}
+
+/// The sampling rule, kept by any walk of a query's matches in doc-id order, segment after
+/// segment: the walk that seeks past what it skips (`tally`) and the page pass that visits every
+/// match anyway (`SampledFacets`). Whether to sample is decided when a window is left, so every
+/// window is counted whole or not at all.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sampler {
+    /// Doc ids in the whole index, and in the segments before the current one.
+    all_docs: u64,
+    docs_before: u64,
+    /// Matches counted so far, each as its weight.
+    counted: u64,
+    /// 1 while counting one by one; then one window in `step` counts, each match as `step`.
+    step: u32,
+    /// The sample's windows in this segment are `grid`, `grid + step`, …
+    grid: u32,
+    max_doc: DocId,
+    /// The window of the last match visited in this segment.
+    window: Option<u32>,
+}
+
+impl Sampler {
+    pub fn new(searcher: &Searcher) -> Self {
+        Sampler {
+            all_docs: searcher
+                .segment_readers()
+                .iter()
+                .map(|r| u64::from(r.max_doc()))
+                .sum(),
+            docs_before: 0,
+            counted: 0,
+            step: 1,
+            grid: 0,
+            max_doc: 0,
+            window: None,
+        }
+    }
+
+    pub fn start_segment(&mut self, max_doc: DocId) {
+        self.max_doc = max_doc;
+        self.grid = 0;
+        self.window = None;
+    }
+
+    /// What a match at `doc` (after the previous one visited) counts for.
+    pub fn visit(&mut self, doc: DocId) -> Visit {
+        let window = doc / WINDOW;
+        if self.window.is_some_and(|w| w != window) {
+            self.leave_window();
+        }
+        self.window = Some(window);
+        if self.step > 1 {
+            let off = (window - self.grid) % self.step;
+            if off != 0 {
+                let next = u64::from(window + self.step - off) * u64::from(WINDOW);
+                return Visit::SkipTo(next.min(u64::from(DocId::MAX)) as DocId);
+            }
+        }
+        Visit::Count(self.step)
+    }
+
+    /// A visited match was counted (it is alive), as `weight`.
+    pub fn count(&mut self, weight: u32) {
+        self.counted += u64::from(weight);
+    }
+
+    pub fn end_segment(&mut self) {
+        self.leave_window();
+        self.docs_before += u64::from(self.max_doc);
+        self.window = None;
+    }
+
+    /// Whether anything was sampled rather than counted one by one.
+    pub fn estimated(&self) -> bool {
+        self.step > 1
+    }
+
+    pub fn tally(&self) -> Tally {
+        Tally {
+            count: self.counted,
+            estimated: self.estimated(),
+        }
+    }
+
+    /// The window of the last visit is done: past [`EXACT_MATCHES`], sample the rest if it looks
+    /// to hold many more.
+    fn leave_window(&mut self) {
+        let Some(window) = self.window else { return };
+        if self.step > 1 || self.counted < EXACT_MATCHES {
+            return;
+        }
+        let walked = self.docs_before + u64::from(window + 1) * u64::from(WINDOW);
+        let left = self.all_docs.saturating_sub(walked);
+        // Matches to come if the rest of the index is like what was walked.
+        let expected = self.counted * left / walked.max(1);
+        self.step = (expected / SAMPLE_MATCHES).clamp(1, u64::from(u32::MAX / WINDOW)) as u32;
+        self.grid = window + 1;
+    }
+}
+
+/// Facet counts taken by a pass that visits every match anyway (a multi-word query's page), by
+/// the same rule as [`tally`]: the values of matches outside the sample are not read, so the
+/// facets need no second walk and agree with what `tally` would count.
+pub(crate) struct SampledFacets<'a> {
+    counter: &'a FacetCounter,
+    /// The rule's state between segments. Tantivy collects segments one after another (the
+    /// searcher has no multi-threaded executor), each segment collector taking the state on
+    /// and handing it back.
+    sampler: Arc<Mutex<Sampler>>,
+}
+
+impl<'a> SampledFacets<'a> {
+    pub fn new(searcher: &Searcher, counter: &'a FacetCounter) -> Self {
+        SampledFacets {
+            counter,
+            sampler: Arc::new(Mutex::new(Sampler::new(searcher))),
+        }
+    }
+}
+
+pub(crate) struct SampledSegmentFacets {
+    counter: FacetSegmentCounter,
+    sampler: Sampler,
+    shared: Arc<Mutex<Sampler>>,
+}
+
+impl Collector for SampledFacets<'_> {
+    type Fruit = FacetFruit;
+    type Child = SampledSegmentFacets;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SampledSegmentFacets> {
+        let mut sampler = *self.sampler.lock().unwrap_or_else(PoisonError::into_inner);
+        sampler.start_segment(reader.max_doc());
+        Ok(SampledSegmentFacets {
+            counter: self.counter.for_segment(reader)?,
+            sampler,
+            shared: self.sampler.clone(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<FacetFruit>) -> tantivy::Result<FacetFruit> {
+        Ok(self.counter.merge(fruits))
+    }
+}
+
+impl SegmentCollector for SampledSegmentFacets {
+    type Fruit = FacetFruit;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Visit::Count(weight) = self.sampler.visit(doc) {
+            self.sampler.count(weight);
+            self.counter.add(doc, weight);
+        }
+    }
+
+    fn harvest(mut self) -> FacetFruit {
+        self.sampler.end_segment();
+        *self.shared.lock().unwrap_or_else(PoisonError::into_inner) = self.sampler;
+        self.counter.harvest(self.sampler.estimated())
+    }
 }

@@ -104,6 +104,25 @@ fn a_large_one_word_result_has_close_estimates_and_a_smaller_one_exact_counts() 
         .unwrap();
     assert_eq!(exact.total as f64, exact_total);
     assert!(!exact.total_estimated);
+    // Its facets ride in that walk, sampled by the same rule as the relevance page's count
+    // (which seeks past what it skips): the same windows, so the very same numbers.
+    assert!(exact.facets_estimated);
+    assert_eq!(exact.facets, about.facets);
+
+    // Two words: the page scores every match (an exact total) and samples the facets on the way.
+    let two = index
+        .search(&request("不动产 登记", SortOrder::Relevance))
+        .unwrap();
+    assert_eq!(two.total as f64, exact_total);
+    assert!(!two.total_estimated && two.facets_estimated);
+    for c in &two.facets["provider"] {
+        let exact = (0..DOCS)
+            .filter(visible)
+            .filter(|i| registration(*i) && provider(*i) == c.value)
+            .count() as f64;
+        let off = (c.count as f64 - exact).abs() / exact;
+        assert!(off < 0.15, "{}: about {} vs {exact}", c.value, c.count);
+    }
 
     // 17,640 matches: past 10,000, but the rest is too small for a sample to pay. Exact.
     let few = index

@@ -516,3 +516,107 @@ fn mulu_import_reads_real_corpus_records_and_reports_as_json() {
     assert_eq!(report["imported"], 0);
     assert_eq!(report["problems"][0]["row"], 2);
 }
+
+/// `mulu import FILE --json` with `extra` arguments: exit code and report.
+fn import_json(d: &std::path::Path, file: &std::path::Path, extra: &[&str]) -> (i32, Value) {
+    let out = std::process::Command::new(MULU)
+        .arg("import")
+        .arg(file)
+        .args(["--provider", PROVIDER, "--json", "--data-dir"])
+        .arg(d)
+        .args(extra)
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap_or(-1), report)
+}
+
+/// The sequence number inside a resource code (`510500-00000001-X`).
+fn sequence(code: &Value) -> u64 {
+    code.as_str()
+        .unwrap()
+        .split('-')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn mulu_import_writes_a_corpus_file_while_reading_it_and_still_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    setup(d);
+    let before = audit_events(d);
+    // 9,000 rows: the reader hands on two full batches (4,096 each) before it meets the bad
+    // line, so the write transaction has stored rows by then.
+    let sample: Vec<&str> = include_str!("../../importers/src/builtin_sample.jsonl")
+        .lines()
+        .collect();
+    let mut lines: Vec<&str> = sample.iter().copied().cycle().take(9_000).collect();
+    let good = d.join("good.jsonl.gz");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(lines.join("\n").as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    std::fs::write(&good, &gz).unwrap();
+    lines[8_499] = "{\"id\": 1, 这不是 JSON";
+    let bad = d.join("bad.jsonl");
+    std::fs::write(&bad, lines.join("\n")).unwrap();
+
+    let (code, report) = import_json(d, &bad, &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(
+        (report["total_rows"].as_u64(), report["imported"].as_u64()),
+        (Some(9_000), Some(0))
+    );
+    assert_eq!(report["problems"].as_array().unwrap().len(), 1);
+    assert_eq!(report["problems"][0]["row"], 8_500);
+
+    // Nothing of the rolled-back rows remains: not even their codes were consumed.
+    let (code, report) = import_json(d, &good, &[]);
+    assert_eq!(code, 0, "{report}");
+    let codes = report["codes"].as_array().unwrap();
+    assert_eq!(codes.len(), 9_000);
+    let numbers: Vec<u64> = codes.iter().map(sequence).collect();
+    assert_eq!(numbers, (1..=9_000).collect::<Vec<_>>());
+
+    // --partial keeps every valid row, in order, after the ones before.
+    let (code, report) = import_json(d, &bad, &["--partial"]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(report["imported"], 8_999);
+    assert_eq!(sequence(&report["codes"][0]), 9_001);
+    assert_eq!(sequence(&report["codes"][8_998]), 17_999);
+
+    // A gzip file cut short is refused as a whole even with --partial: rows before the break
+    // were written inside the transaction and are rolled back.
+    let cut = d.join("cut.jsonl.gz");
+    std::fs::write(&cut, &gz[..gz.len() * 2 / 3]).unwrap();
+    let (code, report) = import_json(d, &cut, &["--partial"]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(report["imported"], 0);
+    let problems = report["problems"].as_array().unwrap();
+    assert_eq!(problems.last().unwrap()["row"], 0, "{report}");
+    let (_, report) = import_json(d, &good, &["--dry-run"]);
+    assert_eq!(
+        (report["valid_rows"].as_u64(), report["imported"].as_u64()),
+        (Some(9_000), Some(0))
+    );
+    // One audit event per stored draft, none for the rolled-back ones; the chain verifies.
+    assert_eq!(audit_events(d), before + 17_999);
+}
+
+/// The number of audit events, as `mulu audit verify` counts them (it fails on a break).
+fn audit_events(d: &std::path::Path) -> u64 {
+    let out = std::process::Command::new(MULU)
+        .args(["audit", "verify", "--data-dir"])
+        .arg(d)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    text.split_once('：')
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no event count in {text}"))
+}

@@ -29,6 +29,7 @@ pub use actor::{Actor, Role};
 pub use directory::{EditionLineRequest, EditionRequest};
 pub use entity::Versioned;
 pub use feed::{FeedItem, FeedPage};
+pub use imports::{DraftFeed, FeedOutcome};
 pub use public_catalog::{PublicCatalogPage, PublicEntry, PublicItem, PublicKind};
 pub use resources::PublicResource;
 pub use samples::SampleDownload;

@@ -2,8 +2,8 @@
 //! version snapshots, one chained audit event per draft), and a bad row leaves nothing behind.
 //! A child of `suite`, so it shares its worlds and fixtures.
 
-use catalog::CatalogError;
 use catalog::store::Table;
+use catalog::{CatalogError, DraftFeed, FeedOutcome};
 
 use super::World;
 use crate::fixtures::{Env, content};
@@ -129,6 +129,77 @@ pub async fn batch_import_is_all_or_nothing(env: Env) {
     // Only the provider itself imports for itself.
     let e = c
         .import_drafts(&w.a(), w.provider.id, vec![content("越权")], |_| {})
+        .await
+        .unwrap_err();
+    assert!(matches!(e, CatalogError::Forbidden(_)), "{e:?}");
+}
+
+/// A feed of several messages: the drafts are written as the rows arrive (the writer reports
+/// progress before the feed ends); a feed that ends without `Commit` leaves nothing, not even a
+/// consumed code, and one that commits continues the sequence.
+pub async fn fed_import_writes_while_rows_arrive_and_rolls_back_without_commit(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let head = c.store().audit_head().await.unwrap();
+    let batch = |from: usize| -> Vec<_> {
+        (from..from + 1_500)
+            .map(|i| content(&format!("流式资源{i}")))
+            .collect()
+    };
+
+    // Abandoned after two batches: the second is written before the feed ends.
+    let (feed, fed) = tokio::sync::mpsc::channel(1);
+    let written = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = written.clone();
+    let sender = tokio::spawn(async move {
+        feed.send(DraftFeed::Rows(batch(0))).await.unwrap();
+        feed.send(DraftFeed::Rows(batch(1_500))).await.unwrap();
+        // Wait until the writer has stored rows inside its transaction, then hang up.
+        while seen.load(std::sync::atomic::Ordering::SeqCst) < 1_500 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    });
+    let outcome = c
+        .import_draft_feed(&w.p(), w.provider.id, fed, |n| {
+            written.store(n, std::sync::atomic::Ordering::SeqCst)
+        })
+        .await
+        .unwrap();
+    sender.await.unwrap();
+    assert_eq!(outcome, FeedOutcome::Abandoned);
+    assert!(written.load(std::sync::atomic::Ordering::SeqCst) >= 1_500);
+    assert_eq!(c.store().count(Table::Resources).await.unwrap(), 0);
+    assert_eq!(c.store().audit_head().await.unwrap(), head);
+
+    // Committed: three messages, codes 1..=3000 in row order, then the next draft's is 3001.
+    let (feed, fed) = tokio::sync::mpsc::channel(1);
+    tokio::spawn(async move {
+        feed.send(DraftFeed::Rows(batch(0))).await.unwrap();
+        feed.send(DraftFeed::Rows(batch(1_500))).await.unwrap();
+        feed.send(DraftFeed::Commit).await.unwrap();
+    });
+    let FeedOutcome::Committed(codes) = c
+        .import_draft_feed(&w.p(), w.provider.id, fed, |_| {})
+        .await
+        .unwrap()
+    else {
+        panic!("the feed committed");
+    };
+    let numbers: Vec<u64> = codes.iter().map(|c| c.sequence()).collect();
+    assert_eq!(numbers, (1..=3_000).collect::<Vec<_>>());
+    assert_eq!(c.store().count(Table::Resources).await.unwrap(), 3_000);
+    let next = c
+        .create_resource(&w.p(), w.provider.id, content("之后"))
+        .await
+        .unwrap();
+    assert_eq!(next.code.sequence(), 3_001);
+    let report = catalog::audit::verify_store(c.store()).await.unwrap();
+    assert_eq!(report.first_break, None);
+
+    // Only the provider itself feeds its directory.
+    let (_feed, fed) = tokio::sync::mpsc::channel(1);
+    let e = c
+        .import_draft_feed(&w.a(), w.provider.id, fed, |_| {})
         .await
         .unwrap_err();
     assert!(matches!(e, CatalogError::Forbidden(_)), "{e:?}");

@@ -61,4 +61,5 @@ for_each_backend!(
     disclosure_obligations_follow_authorizations_in_force,
     batch_import_stores_every_row_version_and_audit_event,
     batch_import_is_all_or_nothing,
+    fed_import_writes_while_rows_arrive_and_rolls_back_without_commit,
 );
