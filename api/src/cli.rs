@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use catalog::calendar::WorkingCalendar;
-use catalog::domain::organization::{NewOrganization, OrgKind};
+use catalog::domain::organization::{NewOrganization, OrgKind, Organization};
 use catalog::domain::{RegionCode, Uscc};
 use catalog::error::AtField;
 use catalog::policy::PolicySet;
@@ -326,6 +326,20 @@ async fn org_create(
     Ok(ExitCode::SUCCESS)
 }
 
+/// The organization whose 统一社会信用代码 is `uscc`, given on the command line as `field`: a
+/// malformed code or one not registered is that argument's error.
+pub(crate) async fn registered_org(
+    catalog: &Catalog,
+    uscc: &str,
+    field: &str,
+) -> Result<Organization, CatalogError> {
+    let uscc = Uscc::parse(uscc).at(field)?;
+    catalog
+        .organization_by_uscc(&uscc)
+        .await?
+        .ok_or_else(|| CatalogError::invalid(field, format!("机构 {uscc} 未登记")))
+}
+
 async fn token_create(
     db: DbArgs,
     uscc: &str,
@@ -333,11 +347,7 @@ async fn token_create(
     name: &str,
 ) -> Result<ExitCode, CatalogError> {
     let catalog = Catalog::with_builtin_config(db.open().await?);
-    let uscc = Uscc::parse(uscc).at("org")?;
-    let org = catalog
-        .organization_by_uscc(&uscc)
-        .await?
-        .ok_or_else(|| CatalogError::invalid("org", format!("机构 {uscc} 未登记")))?;
+    let org = registered_org(&catalog, uscc, "org").await?;
     let role: Role = parse_enum("role", role)?;
     let issued = catalog
         .issue_token(&Actor::system(), org.id, role, name)

@@ -6,8 +6,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use catalog::domain::Uscc;
-use catalog::error::AtField;
 use catalog::{Actor, Catalog, CatalogError, Role};
 use clap::Args;
 use importers::report::{
@@ -16,7 +14,7 @@ use importers::report::{
 use importers::stream::{CorpusFile, import_corpus_stream};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::DbArgs;
+use crate::cli::{DbArgs, registered_org};
 
 #[derive(Debug, Clone, Args)]
 pub struct ImportArgs {
@@ -112,11 +110,7 @@ async fn open_as_provider(
     uscc: &str,
 ) -> Result<(Catalog, Actor, uuid::Uuid), CatalogError> {
     let catalog = Catalog::with_builtin_config(db.open().await?);
-    let uscc = Uscc::parse(uscc).at("provider")?;
-    let provider = catalog
-        .organization_by_uscc(&uscc)
-        .await?
-        .ok_or_else(|| CatalogError::invalid("provider", format!("机构 {uscc} 未登记")))?;
+    let provider = registered_org(&catalog, uscc, "provider").await?;
     Ok((
         catalog,
         Actor::new(Role::Provider, provider.id),
