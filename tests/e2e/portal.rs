@@ -530,7 +530,12 @@ impl Browser {
         self.client.set_window_size(1280, 900).await.unwrap();
     }
 
+    /// Clicks a link or submit button and waits for the page it leads to: WebDriver's click
+    /// returns once the click is dispatched, which for a form submission can be before the
+    /// navigation has begun, so the old document would still answer the next question.
     async fn click(&self, css: &str) {
+        self.js("window.__mulu_before_click = true; return null;")
+            .await;
         self.client
             .find(Locator::Css(css))
             .await
@@ -538,6 +543,16 @@ impl Browser {
             .click()
             .await
             .unwrap();
+        for _ in 0..200 {
+            let arrived = self
+                .js("return window.__mulu_before_click !== true && document.readyState === 'complete';")
+                .await;
+            if arrived == Value::Bool(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("clicking {css} led to no new page within 10 s");
     }
 }
 
