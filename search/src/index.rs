@@ -14,6 +14,7 @@ use tantivy::schema::Schema;
 use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, TantivyDocument};
 
 use crate::SearchError;
+use crate::conjunction::AllWords;
 use crate::cursor::{Cursor, PageCollector, SortMode};
 use crate::document::{Stored, from_tantivy};
 use crate::facets::{FacetCounter, count_facets};
@@ -22,7 +23,11 @@ use crate::model::{Hit, MAX_LIMIT, SearchRequest, SearchResults, SortOrder, Sugg
 use crate::query::{ParsedQuery, combine, filters, is_prunable, text_query};
 use crate::schema::{Fields, SCHEMA_VERSION, build_schema, register_tokenizers};
 use crate::suggest;
-use crate::tally::{SampledFacets, Tally, tally};
+use crate::tally::{SampledFacets, Tally, probe, tally};
+
+/// Up to about this many likely matches, a query of several words is ranked and counted in one
+/// walk (see `SearchIndex::search`): twice `tally`'s exact count, past which the count samples.
+const ONE_WALK_MATCHES: u64 = 2 * crate::tally::EXACT_MATCHES;
 
 /// "No sequence number applied yet".
 pub(crate) const NO_SEQ: i64 = i64::MIN;
@@ -165,8 +170,21 @@ impl SearchIndex {
                 filters(f, &searcher, &req.viewer, &req.kinds, &req.filters, except),
             )
         };
-        let prunable = mode == SortMode::Score && is_prunable(&parsed);
-
+        // Ranked by score, the page pass skips what cannot reach the page (block-max WAND for
+        // one word, MaxScore for several: see `conjunction`), so it does not see every match and
+        // the count is a second walk. Where a probe finds few matches (the count would walk them
+        // all, and walking is most of the cost), one walk that scores and counts them is cheaper.
+        let ranked = |query: &dyn Query| -> Result<bool, SearchError> {
+            Ok(mode == SortMode::Score
+                && match query.downcast_ref::<AllWords>() {
+                    Some(all) => {
+                        all.most_matches(&searcher) > ONE_WALK_MATCHES
+                            && probe(&searcher, query)? > ONE_WALK_MATCHES
+                    }
+                    // One word: block-max WAND. (A relaxed query is walked whole.)
+                    None => is_prunable(&parsed),
+                })
+        };
         // The page, the count and the unfiltered facets; a second time only when the strict
         // query found nothing and a relaxed one may.
         let main_pass = |query: &dyn Query| {
@@ -177,15 +195,14 @@ impl SearchIndex {
                 after,
             };
             let facet_counter = req.facets.then(|| FacetCounter::shared(req));
-            let (total, page, fruit) = if prunable {
-                // A one-word query can match most of the index: its page skips what cannot
-                // rank, and the count walks a sample of a large result (see `tally`).
+            let (total, page, fruit) = if ranked(query)? {
+                // The count walks the matches unscored, sampling a large result (see `tally`).
                 let page = searcher.search(query, &page_collector)?;
                 let (total, fruit) = tally(&searcher, query, facet_counter.as_ref())?;
                 (total, page, fruit)
             } else {
-                // The page has scored every match: counting them, and their facets (sampled as
-                // `tally` would), on the way is free.
+                // By time, the page visits every match: counting them, and their facets
+                // (sampled as `tally` would), on the way is free.
                 let facets = facet_counter
                     .as_ref()
                     .map(|counter| SampledFacets::new(&searcher, counter));

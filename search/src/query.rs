@@ -6,15 +6,13 @@
 //! differences between query and document never lose a match. The whole word as a jieba term, the
 //! title, and the words appearing together as a phrase add score.
 
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
-};
+use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
+use crate::conjunction::{AllWords, Alternative, any_of};
 use crate::document::facet_value;
 use crate::filter::TermsFilter;
-use crate::union::AnyOf;
 
 use crate::model::{EntityKind, FacetFilters, FacetName, Viewer};
 use crate::pinyin::split_syllables;
@@ -286,14 +284,6 @@ pub fn atoms_query(field: Field, atoms: &[(usize, &str)], slop: u32) -> Box<dyn 
     }
 }
 
-fn boost(q: Box<dyn Query>, w: f32) -> Box<dyn Query> {
-    Box::new(BoostQuery::new(q, w))
-}
-
-fn any_of(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    Box::new(AnyOf::new(qs))
-}
-
 /// Whether a word's alternatives are single terms (a Han character, pair or 3–4 character run, a
 /// Latin word that is no pinyin): then a one-word query is a flat union of terms, which tantivy
 /// ranks with block-max WAND, skipping the blocks that cannot reach the page.
@@ -309,26 +299,24 @@ pub fn is_prunable(q: &ParsedQuery) -> bool {
 }
 
 /// Alternatives for one word: its characters in title, body or tags, its pinyin in the title.
-/// `alone`: the word is the whole query (walked, not skipped through).
-fn word_query(f: &Fields, w: &QWord, alone: bool) -> Box<dyn Query> {
-    let atoms: Vec<(usize, &str)> = w.atoms.iter().map(|(o, t)| (*o, t.as_str())).collect();
+fn word_alternatives(f: &Fields, w: &QWord) -> Vec<Alternative> {
     // A 2-character word is its own single pair: that one term scores as the spelling and as the
     // whole word (below, for longer words) together.
     let whole_too = if w.is_pair() { 2.0 } else { 1.0 };
     // The characters in sequence: one term where the run is indexed whole, else a phrase.
     let spelled = Run::of(w);
     let mut alts = vec![
-        boost(
+        Alternative::new(
             run_query(f.title, f.title_grams, &spelled),
             W_TITLE * whole_too,
         ),
-        boost(
+        Alternative::new(
             run_query(f.body, f.body_grams, &spelled),
             W_BODY * whole_too,
         ),
-        boost(run_query(f.tags, f.tags_grams, &spelled), W_TAGS),
+        Alternative::new(run_query(f.tags, f.tags_grams, &spelled), W_TAGS),
     ];
-    if atoms.len() > 1 {
+    if w.atoms.len() > 1 {
         // The whole word as jieba indexed it scores when document and query agree on segmentation.
         let whole = |field| {
             Box::new(TermQuery::new(
@@ -336,21 +324,17 @@ fn word_query(f: &Fields, w: &QWord, alone: bool) -> Box<dyn Query> {
                 IndexRecordOption::WithFreqs,
             ))
         };
-        alts.push(boost(whole(f.title), W_TITLE));
-        alts.push(boost(whole(f.body), W_BODY));
+        alts.push(Alternative::new(whole(f.title), W_TITLE));
+        alts.push(Alternative::new(whole(f.body), W_BODY));
     }
     if w.letters {
         alts.extend(pinyin_queries(f, &w.text));
     }
-    if alone && is_term_word(w) {
-        // tantivy's own union of terms: prunable at the top level.
-        return Box::new(BooleanQuery::union(alts));
-    }
-    any_of(alts)
+    alts
 }
 
 /// Title matches for letters read as full pinyin (`budongchan`) or as initials (`bdcdj`).
-pub fn pinyin_queries(f: &Fields, letters: &str) -> Vec<Box<dyn Query>> {
+fn pinyin_queries(f: &Fields, letters: &str) -> Vec<Alternative> {
     let mut out = Vec::new();
     for split in split_syllables(letters, 3, false) {
         let atoms: Vec<(usize, &str)> = split
@@ -358,7 +342,10 @@ pub fn pinyin_queries(f: &Fields, letters: &str) -> Vec<Box<dyn Query>> {
             .enumerate()
             .map(|(i, s)| (i, s.as_str()))
             .collect();
-        out.push(boost(atoms_query(f.title_pinyin, &atoms, 0), W_PINYIN));
+        out.push(Alternative::new(
+            atoms_query(f.title_pinyin, &atoms, 0),
+            W_PINYIN,
+        ));
     }
     let n = letters.len();
     if (2..=16).contains(&n) {
@@ -366,7 +353,10 @@ pub fn pinyin_queries(f: &Fields, letters: &str) -> Vec<Box<dyn Query>> {
             .char_indices()
             .map(|(i, _)| (i, &letters[i..i + 1]))
             .collect();
-        out.push(boost(atoms_query(f.title_initials, &atoms, 0), W_INITIALS));
+        out.push(Alternative::new(
+            atoms_query(f.title_initials, &atoms, 0),
+            W_INITIALS,
+        ));
     }
     out
 }
@@ -376,46 +366,50 @@ pub fn text_query(f: &Fields, q: &ParsedQuery, relaxed: bool) -> Box<dyn Query> 
     if is_prunable(q)
         && let [(_, w)] = q.loose.words.as_slice()
     {
-        // Unwrapped, so that the top-level query is the union itself.
-        return word_query(f, w, true);
+        // tantivy's own union of terms, unwrapped, so that the top-level query is the union
+        // itself: its page skips what cannot rank (block-max WAND).
+        let alts = word_alternatives(f, w);
+        return Box::new(BooleanQuery::union(
+            alts.iter().map(Alternative::boosted).collect(),
+        ));
     }
-    let mut required: Vec<Box<dyn Query>> = q
+    let mut groups: Vec<Vec<Alternative>> = q
         .loose
         .words
         .iter()
-        .map(|(_, w)| word_query(f, w, false))
+        .map(|(_, w)| word_alternatives(f, w))
         .collect();
     for p in &q.phrases {
-        required.push(any_of(vec![
-            boost(run_query(f.title, f.title_grams, p), W_TITLE),
-            boost(run_query(f.body, f.body_grams, p), W_BODY),
-            boost(run_query(f.tags, f.tags_grams, p), W_TAGS),
-        ]));
+        groups.push(vec![
+            Alternative::new(run_query(f.title, f.title_grams, p), W_TITLE),
+            Alternative::new(run_query(f.body, f.body_grams, p), W_BODY),
+            Alternative::new(run_query(f.tags, f.tags_grams, p), W_TAGS),
+        ]);
     }
-    let words = if relaxed {
-        let n = required.len();
-        BooleanQuery::with_minimum_required_clauses(
-            required.into_iter().map(|q| (Occur::Should, q)).collect(),
-            n.div_ceil(2).max(1),
-        )
-    } else {
-        // Every word required: an intersection, led by the rarest word (a minimum-match over
-        // all of them would walk every document holding any one word).
-        BooleanQuery::new(required.into_iter().map(|q| (Occur::Must, q)).collect())
-    };
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(words))];
     // Words typed together score more when they also stand together. Typed without a gap as 3–4
     // Han characters (隆昌市 is 隆昌 + 市 to jieba), that is one term per field: every match of
     // the words is scored for it, and reading each one's positions was the slowest part.
     let loose = &q.loose;
-    if loose.words.len() > 1 && loose.atoms().len() > 1 {
-        clauses.push((
-            Occur::Should,
-            any_of(vec![
-                boost(run_query(f.title, f.title_grams, loose), W_TITLE * W_PHRASE),
-                boost(run_query(f.body, f.body_grams, loose), W_BODY * W_PHRASE),
-            ]),
-        ));
+    let bonus = if loose.words.len() > 1 && loose.atoms().len() > 1 {
+        vec![
+            Alternative::new(run_query(f.title, f.title_grams, loose), W_TITLE * W_PHRASE),
+            Alternative::new(run_query(f.body, f.body_grams, loose), W_BODY * W_PHRASE),
+        ]
+    } else {
+        Vec::new()
+    };
+    if !relaxed {
+        // Every word required: ranked by MaxScore over the alternatives (see `conjunction`).
+        return Box::new(AllWords::new(groups, bonus));
+    }
+    let n = groups.len();
+    let words = BooleanQuery::with_minimum_required_clauses(
+        groups.iter().map(|g| (Occur::Should, any_of(g))).collect(),
+        n.div_ceil(2).max(1),
+    );
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(words))];
+    if !bonus.is_empty() {
+        clauses.push((Occur::Should, any_of(&bonus)));
     }
     Box::new(BooleanQuery::new(clauses))
 }
@@ -471,6 +465,10 @@ pub fn filters(
 
 /// `text` (if any) under every filter.
 pub fn combine(text: Option<Box<dyn Query>>, filters: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    // The filters join a conjunction of words as constraints of its own walk.
+    if let Some(all) = text.as_ref().and_then(|t| t.downcast_ref::<AllWords>()) {
+        return Box::new(all.clone().with_filters(filters));
+    }
     if filters.is_empty() {
         return text.unwrap_or_else(|| Box::new(AllQuery));
     }

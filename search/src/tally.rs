@@ -77,6 +77,36 @@ pub fn tally(
     Ok((sampler.tally(), fruit))
 }
 
+/// Doc ids between two windows of [`probe`]: one window in 64.
+const PROBE_STRIDE: DocId = 64 * WINDOW;
+
+/// About how many documents `query` matches, from one window of [`WINDOW`] doc ids in 64 (a
+/// few hundred seeks at a million entries, a fraction of a millisecond): enough to tell a result
+/// of some thousands from one of a hundred thousand, which the words' document frequencies
+/// cannot (区 + 服务机构 + 信 matches 8,000; 接口 + 服, 110,000).
+pub fn probe(searcher: &Searcher, query: &dyn Query) -> Result<u64, SearchError> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut sampled = 0u64;
+    for reader in searcher.segment_readers() {
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            let start = doc - doc % PROBE_STRIDE;
+            if doc < start + WINDOW {
+                sampled += 1;
+                doc = scorer.advance();
+            } else {
+                let next = u64::from(start) + u64::from(PROBE_STRIDE);
+                if next >= u64::from(reader.max_doc()) {
+                    break;
+                }
+                doc = scorer.seek(next as DocId);
+            }
+        }
+    }
+    Ok(sampled * u64::from(PROBE_STRIDE / WINDOW))
+}
+
 /// What a match visited by [`Sampler::visit`] counts for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Visit {
