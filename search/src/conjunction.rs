@@ -47,8 +47,7 @@ impl Alternative {
         else {
             return Ok(0.0);
         };
-        let mut terms: Vec<Term> = Vec::new();
-        self.query.query_terms(&mut |t, _| terms.push(t.clone()));
+        let terms = self.terms();
         let Some(first) = terms.first() else {
             return Ok(0.0);
         };
@@ -60,18 +59,20 @@ impl Alternative {
             .boost_by(self.boost)
             .max_score())
     }
-}
 
-impl Alternative {
     /// At most how many documents it matches: its rarest term's document frequency.
     fn doc_freq(&self, searcher: &Searcher) -> u64 {
-        let mut terms = Vec::new();
-        self.query.query_terms(&mut |t, _| terms.push(t.clone()));
-        terms
+        self.terms()
             .iter()
             .map(|t| searcher.doc_freq(t).unwrap_or(u64::MAX))
             .min()
             .unwrap_or(0)
+    }
+
+    fn terms(&self) -> Vec<Term> {
+        let mut terms = Vec::new();
+        self.query.query_terms(&mut |t, _| terms.push(t.clone()));
+        terms
     }
 }
 
@@ -418,19 +419,6 @@ impl Segment {
         }
     }
 
-    /// The first document at or after `target` that some of `indexes` match.
-    fn next_of(&mut self, indexes: &[usize], target: DocId) -> DocId {
-        let mut next = TERMINATED;
-        for &i in indexes {
-            next = next.min(move_to(self.members[i].scorer.as_mut(), target));
-        }
-        next
-    }
-
-    fn next_of_filter(&mut self, f: usize, target: DocId) -> DocId {
-        move_to(self.filters[f].as_mut(), target)
-    }
-
     /// The first document at or after `target` meeting every constraint of `plan`; every
     /// group's members are left on or after it (the bonus's may still stand before it).
     fn next_candidate(&mut self, plan: &Plan, mut target: DocId) -> DocId {
@@ -438,14 +426,9 @@ impl Segment {
         let mut c = 0;
         while target != TERMINATED {
             let doc = match plan.order[c] {
-                Constraint::Essential => self.next_of(&plan.essential, target),
-                Constraint::Group(g) => {
-                    let group = std::mem::take(&mut self.groups[g]);
-                    let doc = self.next_of(&group, target);
-                    self.groups[g] = group;
-                    doc
-                }
-                Constraint::Filter(f) => self.next_of_filter(f, target),
+                Constraint::Essential => next_of(&mut self.members, &plan.essential, target),
+                Constraint::Group(g) => next_of(&mut self.members, &self.groups[g], target),
+                Constraint::Filter(f) => move_to(self.filters[f].as_mut(), target),
             };
             if doc != target {
                 target = doc;
@@ -502,12 +485,7 @@ impl Segment {
             }
             let mut bonus: Score = 0.0;
             for m in self.members.iter_mut().filter(|m| m.group == BONUS) {
-                let at = if m.scorer.doc() < doc {
-                    m.scorer.seek(doc)
-                } else {
-                    m.scorer.doc()
-                };
-                if at == doc {
+                if move_to(m.scorer.as_mut(), doc) == doc {
                     bonus += m.scorer.score();
                 }
             }
@@ -521,6 +499,15 @@ impl Segment {
             }
         }
     }
+}
+
+/// The first document at or after `target` that some of the members at `indexes` match.
+fn next_of(members: &mut [Member], indexes: &[usize], target: DocId) -> DocId {
+    let mut next = TERMINATED;
+    for &i in indexes {
+        next = next.min(move_to(members[i].scorer.as_mut(), target));
+    }
+    next
 }
 
 /// Moves `scorer` to its first document at or after `target`: one step when that is the next

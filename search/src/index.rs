@@ -201,8 +201,8 @@ impl SearchIndex {
                 let (total, fruit) = tally(&searcher, query, facet_counter.as_ref())?;
                 (total, page, fruit)
             } else {
-                // By time, the page visits every match: counting them, and their facets
-                // (sampled as `tally` would), on the way is free.
+                // The page visits every match (by time, a small result, a relaxed query):
+                // counting them, and their facets (sampled as `tally` would), on the way is free.
                 let facets = facet_counter
                     .as_ref()
                     .map(|counter| SampledFacets::new(&searcher, counter));

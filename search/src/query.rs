@@ -466,9 +466,11 @@ pub fn filters(
 /// `text` (if any) under every filter.
 pub fn combine(text: Option<Box<dyn Query>>, filters: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     // The filters join a conjunction of words as constraints of its own walk.
-    if let Some(all) = text.as_ref().and_then(|t| t.downcast_ref::<AllWords>()) {
-        return Box::new(all.clone().with_filters(filters));
-    }
+    let text = match text.map(|t| t.downcast::<AllWords>()) {
+        Some(Ok(all)) => return Box::new(all.with_filters(filters)),
+        Some(Err(other)) => Some(other),
+        None => None,
+    };
     if filters.is_empty() {
         return text.unwrap_or_else(|| Box::new(AllQuery));
     }
