@@ -4,6 +4,7 @@
 
 mod corpus;
 mod engine;
+mod gap;
 mod groonga_peer;
 mod loadgen;
 mod mulu;
@@ -64,6 +65,13 @@ pub struct Args {
     /// directory for the next run) and time the query mix one query at a time, by kind.
     #[arg(long)]
     pub engine_only: bool,
+    /// Diagnosis: a running `mulu serve` at this URL, timed query by query against its index
+    /// (`--gap-index`) searched in this process.
+    #[arg(long, requires = "gap_index")]
+    pub gap: Option<String>,
+    /// The index directory of the server given to `--gap`.
+    #[arg(long)]
+    pub gap_index: Option<PathBuf>,
     /// Where databases, indexes, the corpus file and results.md go.
     #[arg(long, default_value = "target/bench")]
     pub work_dir: PathBuf,
@@ -169,6 +177,10 @@ async fn run(args: Args) -> Result<()> {
             path.display()
         );
         return Ok(());
+    }
+    if let (Some(base), Some(index)) = (&args.gap, &args.gap_index) {
+        let queries = queries::mix(&real, 500, args.seed);
+        return gap::run(base, index, &queries, 3).await;
     }
     if args.engine_only {
         let queries = queries::mix(&real, 500, args.seed);
