@@ -19,6 +19,7 @@ use tantivy::query::{
 };
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
+use crate::covered::Covered;
 use crate::union::AnyOf;
 
 /// One way a word can match, and the boost it scores with.
@@ -91,11 +92,64 @@ pub fn any_of(alternatives: &[Alternative]) -> Box<dyn Query> {
     ))
 }
 
-/// Every group must match (any of its alternatives), every filter must hold; the bonus only
-/// adds score.
+/// One required word (or quoted phrase): the ways it can match.
+#[derive(Debug, Clone)]
+pub struct Word {
+    alternatives: Vec<Alternative>,
+    /// Whether the first alternative matches every document any of the others does (the word in
+    /// the combined text field): then it alone decides whether the word matches.
+    covered: bool,
+}
+
+impl Word {
+    /// A word whose first alternative covers the others.
+    pub fn covered(alternatives: Vec<Alternative>) -> Self {
+        Word {
+            covered: !alternatives.is_empty(),
+            alternatives,
+        }
+    }
+
+    /// A word matching wherever any alternative does.
+    pub fn any(alternatives: Vec<Alternative>) -> Self {
+        Word {
+            alternatives,
+            covered: false,
+        }
+    }
+
+    pub fn alternatives(&self) -> &[Alternative] {
+        &self.alternatives
+    }
+
+    pub fn query(&self) -> Box<dyn Query> {
+        match self.alternatives.split_first() {
+            Some((cover, extras)) if self.covered => Box::new(Covered::new(
+                cover.boosted(),
+                extras.iter().map(Alternative::boosted).collect(),
+            )),
+            _ => any_of(&self.alternatives),
+        }
+    }
+
+    /// At most how many documents it matches.
+    fn most_matches(&self, searcher: &Searcher) -> u64 {
+        let counted = if self.covered {
+            &self.alternatives[..1]
+        } else {
+            &self.alternatives[..]
+        };
+        counted
+            .iter()
+            .map(|a| a.doc_freq(searcher))
+            .fold(0, u64::saturating_add)
+    }
+}
+
+/// Every word must match, every filter must hold; the bonus only adds score.
 #[derive(Debug)]
 pub struct AllWords {
-    groups: Vec<Vec<Alternative>>,
+    groups: Vec<Word>,
     bonus: Vec<Alternative>,
     filters: Vec<Box<dyn Query>>,
 }
@@ -111,7 +165,7 @@ impl Clone for AllWords {
 }
 
 impl AllWords {
-    pub fn new(groups: Vec<Vec<Alternative>>, bonus: Vec<Alternative>) -> Self {
+    pub fn new(groups: Vec<Word>, bonus: Vec<Alternative>) -> Self {
         AllWords {
             groups,
             bonus,
@@ -124,16 +178,11 @@ impl AllWords {
         self
     }
 
-    /// At most how many documents match: the rarest group's alternatives' document frequencies
-    /// summed.
+    /// At most how many documents match: the rarest word's.
     pub fn most_matches(&self, searcher: &Searcher) -> u64 {
         self.groups
             .iter()
-            .map(|g| {
-                g.iter()
-                    .map(|a| a.doc_freq(searcher))
-                    .fold(0, u64::saturating_add)
-            })
+            .map(|w| w.most_matches(searcher))
             .min()
             .unwrap_or(0)
     }
@@ -144,7 +193,7 @@ impl AllWords {
         let words = BooleanQuery::new(
             self.groups
                 .iter()
-                .map(|g| (Occur::Must, any_of(g)))
+                .map(|w| (Occur::Must, w.query()))
                 .collect(),
         );
         let mut text: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(words))];
@@ -161,8 +210,11 @@ impl AllWords {
     }
 }
 
-impl Query for AllWords {
-    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+impl AllWords {
+    fn all_words_weight(
+        &self,
+        enable_scoring: EnableScoring<'_>,
+    ) -> tantivy::Result<AllWordsWeight> {
         let bounded = |alternatives: &[Alternative]| {
             alternatives
                 .iter()
@@ -179,12 +231,12 @@ impl Query for AllWords {
                 })
                 .collect::<tantivy::Result<Vec<_>>>()
         };
-        Ok(Box::new(AllWordsWeight {
+        Ok(AllWordsWeight {
             plain: self.plain().weight(enable_scoring)?,
             groups: self
                 .groups
                 .iter()
-                .map(|g| bounded(g))
+                .map(|w| Ok((bounded(&w.alternatives)?, w.covered)))
                 .collect::<tantivy::Result<_>>()?,
             bonus: bounded(&self.bonus)?,
             filters: self
@@ -192,11 +244,25 @@ impl Query for AllWords {
                 .iter()
                 .map(|q| q.weight(enable_scoring))
                 .collect::<tantivy::Result<_>>()?,
-        }))
+        })
+    }
+
+    /// Ranks and counts in one walk: see [`EveryMatch`].
+    pub fn every_match(&self, searcher: &Searcher) -> tantivy::Result<EveryMatch> {
+        Ok(EveryMatch(self.all_words_weight(
+            EnableScoring::enabled_from_searcher(searcher),
+        )?))
+    }
+}
+
+impl Query for AllWords {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.all_words_weight(enable_scoring)?))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for a in self.groups.iter().flatten().chain(&self.bonus) {
+        let alternatives = self.groups.iter().flat_map(|w| &w.alternatives);
+        for a in alternatives.chain(&self.bonus) {
             a.query.query_terms(visitor);
         }
         for q in &self.filters {
@@ -216,7 +282,8 @@ struct Bounded {
 
 struct AllWordsWeight {
     plain: Box<dyn Weight>,
-    groups: Vec<Vec<Bounded>>,
+    /// Each word's alternatives, and whether the first covers the rest.
+    groups: Vec<(Vec<Bounded>, bool)>,
     bonus: Vec<Bounded>,
     filters: Vec<Box<dyn Weight>>,
 }
@@ -256,13 +323,32 @@ impl Weight for AllWordsWeight {
         reader: &SegmentReader,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
-        match Segment::open(self, reader)? {
-            Some(mut segment) => {
-                segment.run(threshold, callback);
-                Ok(())
-            }
-            None => Ok(()),
+        if let Some(mut segment) = Segment::open(self, reader)? {
+            segment.run(threshold, None, callback);
         }
+        Ok(())
+    }
+}
+
+/// One walk that both counts and ranks, for a result small enough to visit whole: every match
+/// is seen (to count it, and its facets), but only those that may reach the page are scored —
+/// the bonus's positions, most of a full scoring walk's cost, are read for few of them.
+pub struct EveryMatch(AllWordsWeight);
+
+impl EveryMatch {
+    /// Calls `on_match` with every document of `reader` meeting every word and filter (deleted
+    /// ones included), and `on_page` with those of them whose score may reach the page, which
+    /// answers with the page's worst kept score.
+    pub fn walk(
+        &self,
+        reader: &SegmentReader,
+        on_match: &mut dyn FnMut(DocId),
+        on_page: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        if let Some(mut segment) = Segment::open(&self.0, reader)? {
+            segment.run(Score::MIN, Some(on_match), on_page);
+        }
+        Ok(())
     }
 }
 
@@ -291,13 +377,31 @@ struct Plan {
     order: Vec<Constraint>,
 }
 
+/// A word's members in a segment.
+struct Group {
+    members: Vec<usize>,
+    /// The member matching wherever the others do, if the word has one: the group's constraint
+    /// is then that one postings list.
+    cover: Option<usize>,
+}
+
+impl Group {
+    /// The members a candidate is sought with.
+    fn constraint(&self) -> &[usize] {
+        match &self.cover {
+            Some(cover) => std::slice::from_ref(cover),
+            None => &self.members,
+        }
+    }
+}
+
 /// The pruning walk over one segment.
 struct Segment {
     /// Groups' members first (group by group, in query order), then the bonus's: the order
     /// scores are summed in.
     members: Vec<Member>,
     /// Member indexes of each group.
-    groups: Vec<Vec<usize>>,
+    groups: Vec<Group>,
     /// Filters that filter something here (an `AllScorer` is left out).
     filters: Vec<Box<dyn Scorer>>,
     /// Members by their bound, weakest first.
@@ -311,9 +415,9 @@ impl Segment {
     fn open(weight: &AllWordsWeight, reader: &SegmentReader) -> tantivy::Result<Option<Self>> {
         let mut members = Vec::new();
         let mut groups = Vec::new();
-        for (g, alternatives) in weight.groups.iter().enumerate() {
+        for (g, (alternatives, covered)) in weight.groups.iter().enumerate() {
             let mut indexes = Vec::new();
-            for a in alternatives {
+            for (i, a) in alternatives.iter().enumerate() {
                 let scorer = a.weight.scorer(reader, 1.0)?;
                 if scorer.doc() != TERMINATED {
                     indexes.push(members.len());
@@ -323,12 +427,18 @@ impl Segment {
                         cost: a.cost,
                         group: g,
                     });
+                } else if i == 0 && *covered {
+                    // The cover matches nothing here, so neither does the word.
+                    return Ok(None);
                 }
             }
             if indexes.is_empty() {
                 return Ok(None);
             }
-            groups.push(indexes);
+            groups.push(Group {
+                cover: covered.then_some(indexes[0]),
+                members: indexes,
+            });
         }
         for a in &weight.bonus {
             let scorer = a.weight.scorer(reader, 1.0)?;
@@ -353,7 +463,8 @@ impl Segment {
         }
         // The rarest group first: it moves the target furthest.
         groups.sort_by_key(|g| {
-            g.iter()
+            g.constraint()
+                .iter()
                 .map(|&i| members[i].cost)
                 .fold(0, u64::saturating_add)
         });
@@ -402,12 +513,12 @@ impl Segment {
         let narrows = !self
             .groups
             .iter()
-            .any(|g| g.iter().all(|i| essential.contains(i)));
+            .any(|g| g.constraint().iter().all(|i| essential.contains(i)));
         if narrows {
             order.push((cost(&essential), Constraint::Essential));
         }
-        for (g, members) in self.groups.iter().enumerate() {
-            order.push((cost(members), Constraint::Group(g)));
+        for (g, group) in self.groups.iter().enumerate() {
+            order.push((cost(group.constraint()), Constraint::Group(g)));
         }
         for (f, filter) in self.filters.iter().enumerate() {
             order.push((u64::from(filter.size_hint()), Constraint::Filter(f)));
@@ -422,29 +533,55 @@ impl Segment {
     /// The first document at or after `target` meeting every constraint of `plan`; every
     /// group's members are left on or after it (the bonus's may still stand before it).
     fn next_candidate(&mut self, plan: &Plan, mut target: DocId) -> DocId {
-        let mut agreed = 0;
-        let mut c = 0;
-        while target != TERMINATED {
-            let doc = match plan.order[c] {
-                Constraint::Essential => next_of(&mut self.members, &plan.essential, target),
-                Constraint::Group(g) => next_of(&mut self.members, &self.groups[g], target),
-                Constraint::Filter(f) => move_to(self.filters[f].as_mut(), target),
-            };
-            if doc != target {
-                target = doc;
-                agreed = 0;
+        // The cheapest constraint leads: whenever another lands past the target, the leader
+        // jumps there first (it skips furthest), then the others are asked again.
+        if plan.order.is_empty() {
+            return TERMINATED;
+        }
+        'leader: while target != TERMINATED {
+            target = self.move_constraint(plan, 0, target);
+            for c in 1..plan.order.len() {
+                let doc = self.move_constraint(plan, c, target);
+                if doc != target {
+                    target = doc;
+                    continue 'leader;
+                }
             }
-            agreed += 1;
-            if agreed == plan.order.len() {
-                return target;
+            if target != TERMINATED {
+                // A covered word's other members were not sought: they are, to score it.
+                for g in self.groups.iter().filter(|g| g.cover.is_some()) {
+                    next_of(&mut self.members, &g.members, target);
+                }
             }
-            c = (c + 1) % plan.order.len();
+            return target;
         }
         TERMINATED
     }
 
-    fn run(&mut self, mut threshold: Score, callback: &mut dyn FnMut(DocId, Score) -> Score) {
-        let mut plan = self.plan(threshold);
+    /// Moves the `c`th constraint of `plan` to its first document at or after `target`.
+    fn move_constraint(&mut self, plan: &Plan, c: usize, target: DocId) -> DocId {
+        match plan.order[c] {
+            Constraint::Essential => next_of(&mut self.members, &plan.essential, target),
+            Constraint::Group(g) => next_of(&mut self.members, self.groups[g].constraint(), target),
+            Constraint::Filter(f) => move_to(self.filters[f].as_mut(), target),
+        }
+    }
+
+    /// Offers `callback` the documents that may score over `threshold`, which it answers with
+    /// the new threshold. With `every_match`, every match is a candidate (and is passed to it);
+    /// the threshold then only spares scoring.
+    fn run(
+        &mut self,
+        mut threshold: Score,
+        mut every_match: Option<&mut dyn FnMut(DocId)>,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) {
+        let visit_all = every_match.is_some();
+        let mut plan = self.plan(if visit_all {
+            Score::NEG_INFINITY
+        } else {
+            threshold
+        });
         let mut target = 0;
         while !plan.essential.is_empty() {
             let doc = self.next_candidate(&plan, target);
@@ -452,6 +589,9 @@ impl Segment {
                 return;
             }
             target = doc + 1;
+            if let Some(on_match) = every_match.as_mut() {
+                on_match(doc);
+            }
             // What the members on `doc` and the unvisited bonus may add, before scoring any.
             let mut bound: Score = 0.0;
             for m in &self.members {
@@ -494,7 +634,9 @@ impl Segment {
                 let raised = callback(doc, score);
                 if raised > threshold {
                     threshold = raised;
-                    plan = self.plan(threshold);
+                    if !visit_all {
+                        plan = self.plan(threshold);
+                    }
                 }
             }
         }
@@ -512,7 +654,7 @@ fn next_of(members: &mut [Member], indexes: &[usize], target: DocId) -> DocId {
 
 /// Moves `scorer` to its first document at or after `target`: one step when that is the next
 /// one (a walk's common case, and cheaper than a seek's search of the block).
-fn move_to(scorer: &mut dyn Scorer, target: DocId) -> DocId {
+pub(crate) fn move_to(scorer: &mut dyn Scorer, target: DocId) -> DocId {
     let doc = scorer.doc();
     if doc >= target {
         doc
@@ -548,6 +690,8 @@ mod tests {
         let mut b = Schema::builder();
         let title = b.add_text_field("title", TEXT);
         let body = b.add_text_field("body", TEXT);
+        // Title and body together: a word's cover.
+        let all = b.add_text_field("all", TEXT);
         let keep = b.add_text_field("keep", STRING);
         let index = Index::create_in_ram(b.build());
         let mut w: tantivy::IndexWriter = index.writer(50_000_000).unwrap();
@@ -568,8 +712,10 @@ mod tests {
             let t = text(6, &mut next);
             let bd = text(40, &mut next);
             let k = if next(10) < 7 { "yes" } else { "no" };
-            w.add_document(doc!(title => t, body => bd, keep => k))
-                .unwrap();
+            w.add_document(
+                doc!(title => t.clone(), body => bd.clone(), all => t, all => bd, keep => k),
+            )
+            .unwrap();
             if i % 10_000 == 9_999 {
                 w.commit().unwrap(); // three segments
             }
@@ -590,16 +736,19 @@ mod tests {
         };
         let words = AllWords::new(
             vec![
-                vec![
+                Word::covered(vec![
+                    Alternative::new(term(all, "x"), 1.0),
                     Alternative::new(term(title, "x"), 3.0),
-                    Alternative::new(term(body, "x"), 1.0),
-                ],
-                vec![
+                ]),
+                Word::any(vec![
                     Alternative::new(term(title, "y"), 3.0),
                     Alternative::new(term(body, "y"), 1.0),
                     Alternative::new(phrase(body, "y", "z"), 1.5),
-                ],
-                vec![Alternative::new(term(body, "w"), 1.0)],
+                ]),
+                Word::covered(vec![
+                    Alternative::new(term(all, "w"), 1.0),
+                    Alternative::new(term(body, "w"), 0.5),
+                ]),
             ],
             vec![
                 Alternative::new(phrase(title, "x", "y"), 6.0),
@@ -613,11 +762,11 @@ mod tests {
             ]))]);
         // One word alone: its group is the only constraint.
         let one = AllWords::new(
-            vec![vec![
+            vec![Word::any(vec![
                 Alternative::new(term(title, "y"), 3.0),
                 Alternative::new(term(body, "y"), 1.0),
                 Alternative::new(phrase(body, "y", "z"), 1.5),
-            ]],
+            ])],
             Vec::new(),
         );
         for query in [words, filtered, one] {
@@ -625,6 +774,29 @@ mod tests {
             let matches = searcher.search(&query, &Count).unwrap();
             assert_eq!(matches, searcher.search(&plain, &Count).unwrap());
             assert!(matches > 3_000, "{matches}");
+            // Walking every match: each is seen once, and the page's scores are the plain ones.
+            let walk = query.every_match(&searcher).unwrap();
+            let (mut seen, mut best) = (0, Vec::<Score>::new());
+            for reader in searcher.segment_readers() {
+                walk.walk(reader, &mut |_| seen += 1, &mut |_, score| {
+                    best.push(score);
+                    best.sort_by(|a, b| b.total_cmp(a));
+                    best.truncate(10);
+                    if best.len() == 10 {
+                        best[9]
+                    } else {
+                        Score::MIN
+                    }
+                })
+                .unwrap();
+            }
+            assert_eq!(seen, matches);
+            let plain_best = searcher
+                .search(&plain, &TopDocs::with_limit(10).order_by_score())
+                .unwrap();
+            for (a, (b, _)) in best.iter().zip(&plain_best) {
+                assert!((a - b).abs() <= b.abs() * 1e-5, "{a} vs {b}");
+            }
             for k in [1, 10, 11, 100] {
                 let top = |q: &dyn Query| {
                     searcher

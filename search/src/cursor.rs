@@ -191,7 +191,7 @@ pub struct PageSegmentCollector {
 impl PageSegmentCollector {
     /// A score below which no document can enter the page. Ties with the worst kept may (the id
     /// hash breaks them), so the bound sits just under its score.
-    fn score_threshold(&self) -> Score {
+    pub(crate) fn score_threshold(&self) -> Score {
         match self.heap.peek() {
             Some(Reverse((_, _, score))) if self.heap.len() == self.limit => {
                 f32::from_bits(*score).next_down()

@@ -16,11 +16,17 @@ pub fn to_tantivy(f: &Fields, doc: &SearchDoc) -> TantivyDocument {
     d.add_text(f.title_pinyin, &doc.title);
     d.add_text(f.title_initials, &doc.title);
     d.add_text(f.body, &doc.body);
-    d.add_text(f.body_grams, &doc.body);
+    // Values of one field are a position apart: no phrase spans two of them.
+    d.add_text(f.text, &doc.title);
+    d.add_text(f.text_grams, &doc.title);
     for tag in &doc.tags {
         d.add_text(f.tags, tag);
         d.add_text(f.tags_grams, tag);
+        d.add_text(f.text, tag);
+        d.add_text(f.text_grams, tag);
     }
+    d.add_text(f.text, &doc.body);
+    d.add_text(f.text_grams, &doc.body);
     for v in &doc.visible_to {
         d.add_text(f.visible_to, v);
     }

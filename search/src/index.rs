@@ -20,6 +20,7 @@ use crate::document::{Stored, from_tantivy};
 use crate::facets::{FacetCounter, count_facets};
 use crate::highlight::Highlighter;
 use crate::model::{Hit, MAX_LIMIT, SearchRequest, SearchResults, SortOrder, Suggestion, Viewer};
+use crate::one_walk::rank_and_count;
 use crate::query::{ParsedQuery, combine, filters, is_prunable, text_query};
 use crate::schema::{Fields, SCHEMA_VERSION, build_schema, register_tokenizers};
 use crate::suggest;
@@ -206,8 +207,13 @@ impl SearchIndex {
                 let facets = facet_counter
                     .as_ref()
                     .map(|counter| SampledFacets::new(&searcher, counter));
-                let (count, page, fruit) =
-                    searcher.search(query, &(Count, page_collector, facets))?;
+                let (count, page, fruit) = match query.downcast_ref::<AllWords>() {
+                    // Scoring only what may reach the page (the bonus's positions are costly).
+                    Some(all) if mode == SortMode::Score => {
+                        rank_and_count(&searcher, all, &page_collector, facets.as_ref())?
+                    }
+                    _ => searcher.search(query, &(Count, page_collector, facets))?,
+                };
                 (Tally::exact(count as u64), page, fruit)
             };
             Ok::<_, SearchError>((total, page, facet_counter.zip(fruit)))

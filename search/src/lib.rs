@@ -6,6 +6,7 @@
 //! process resumes where the last commit left off, and `reset` batches rebuild it from scratch.
 
 mod conjunction;
+mod covered;
 mod cursor;
 mod document;
 mod error;
@@ -14,6 +15,7 @@ mod filter;
 mod highlight;
 mod index;
 mod model;
+mod one_walk;
 mod pinyin;
 mod query;
 mod schema;

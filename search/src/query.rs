@@ -10,7 +10,7 @@ use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Que
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
-use crate::conjunction::{AllWords, Alternative, any_of};
+use crate::conjunction::{AllWords, Alternative, Word, any_of};
 use crate::document::facet_value;
 use crate::filter::TermsFilter;
 
@@ -298,8 +298,10 @@ pub fn is_prunable(q: &ParsedQuery) -> bool {
         && q.loose.words.iter().all(|(_, w)| is_term_word(w))
 }
 
-/// Alternatives for one word: its characters in title, body or tags, its pinyin in the title.
-fn word_alternatives(f: &Fields, w: &QWord) -> Vec<Alternative> {
+/// Alternatives for one word: its characters anywhere (title, tags or body: the `text` field,
+/// which decides whether the word matches), in the title or tags (which add score), its pinyin in
+/// the title.
+fn word_alternatives(f: &Fields, w: &QWord) -> Word {
     // A 2-character word is its own single pair: that one term scores as the spelling and as the
     // whole word (below, for longer words) together.
     let whole_too = if w.is_pair() { 2.0 } else { 1.0 };
@@ -307,12 +309,12 @@ fn word_alternatives(f: &Fields, w: &QWord) -> Vec<Alternative> {
     let spelled = Run::of(w);
     let mut alts = vec![
         Alternative::new(
-            run_query(f.title, f.title_grams, &spelled),
-            W_TITLE * whole_too,
+            run_query(f.text, f.text_grams, &spelled),
+            W_BODY * whole_too,
         ),
         Alternative::new(
-            run_query(f.body, f.body_grams, &spelled),
-            W_BODY * whole_too,
+            run_query(f.title, f.title_grams, &spelled),
+            W_TITLE * whole_too,
         ),
         Alternative::new(run_query(f.tags, f.tags_grams, &spelled), W_TAGS),
     ];
@@ -325,12 +327,14 @@ fn word_alternatives(f: &Fields, w: &QWord) -> Vec<Alternative> {
             ))
         };
         alts.push(Alternative::new(whole(f.title), W_TITLE));
-        alts.push(Alternative::new(whole(f.body), W_BODY));
+        alts.push(Alternative::new(whole(f.text), W_BODY));
     }
     if w.letters {
+        // Pinyin matches titles the text field does not spell: the word is any of these.
         alts.extend(pinyin_queries(f, &w.text));
+        return Word::any(alts);
     }
-    alts
+    Word::covered(alts)
 }
 
 /// Title matches for letters read as full pinyin (`budongchan`) or as initials (`bdcdj`).
@@ -368,23 +372,26 @@ pub fn text_query(f: &Fields, q: &ParsedQuery, relaxed: bool) -> Box<dyn Query> 
     {
         // tantivy's own union of terms, unwrapped, so that the top-level query is the union
         // itself: its page skips what cannot rank (block-max WAND).
-        let alts = word_alternatives(f, w);
+        let word = word_alternatives(f, w);
         return Box::new(BooleanQuery::union(
-            alts.iter().map(Alternative::boosted).collect(),
+            word.alternatives()
+                .iter()
+                .map(Alternative::boosted)
+                .collect(),
         ));
     }
-    let mut groups: Vec<Vec<Alternative>> = q
+    let mut groups: Vec<Word> = q
         .loose
         .words
         .iter()
         .map(|(_, w)| word_alternatives(f, w))
         .collect();
     for p in &q.phrases {
-        groups.push(vec![
+        groups.push(Word::covered(vec![
+            Alternative::new(run_query(f.text, f.text_grams, p), W_BODY),
             Alternative::new(run_query(f.title, f.title_grams, p), W_TITLE),
-            Alternative::new(run_query(f.body, f.body_grams, p), W_BODY),
             Alternative::new(run_query(f.tags, f.tags_grams, p), W_TAGS),
-        ]);
+        ]));
     }
     // Words typed together score more when they also stand together. Typed without a gap as 3–4
     // Han characters (隆昌市 is 隆昌 + 市 to jieba), that is one term per field: every match of
@@ -393,7 +400,7 @@ pub fn text_query(f: &Fields, q: &ParsedQuery, relaxed: bool) -> Box<dyn Query> 
     let bonus = if loose.words.len() > 1 && loose.atoms().len() > 1 {
         vec![
             Alternative::new(run_query(f.title, f.title_grams, loose), W_TITLE * W_PHRASE),
-            Alternative::new(run_query(f.body, f.body_grams, loose), W_BODY * W_PHRASE),
+            Alternative::new(run_query(f.text, f.text_grams, loose), W_BODY * W_PHRASE),
         ]
     } else {
         Vec::new()
@@ -404,7 +411,12 @@ pub fn text_query(f: &Fields, q: &ParsedQuery, relaxed: bool) -> Box<dyn Query> 
     }
     let n = groups.len();
     let words = BooleanQuery::with_minimum_required_clauses(
-        groups.iter().map(|g| (Occur::Should, any_of(g))).collect(),
+        // Walked whole (a document matching any word is a candidate), where a buffered union
+        // beats seeking a covered word's other alternatives for every document.
+        groups
+            .iter()
+            .map(|w| (Occur::Should, any_of(w.alternatives())))
+            .collect(),
         n.div_ceil(2).max(1),
     );
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(words))];

@@ -12,7 +12,7 @@ use crate::pinyin::{PINYIN_FULL, PINYIN_INITIALS, pinyin_tokens};
 use crate::tokenizer::{CHINESE, CharTokenizer, GRAMS, gram_tokens, index_tokens};
 
 /// Bump when the schema or any tokenizer changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles of every field.
 #[derive(Debug, Clone)]
@@ -22,12 +22,17 @@ pub struct Fields {
     pub title: Field,
     pub title_pinyin: Field,
     pub title_initials: Field,
+    /// Stored for snippets; searched through `text`.
     pub body: Field,
     pub tags: Field,
-    /// Runs of 3–4 Han characters of title, body and tags, as whole terms (no positions).
+    /// Title, tags and body together: a word matches a document where it matches here, so one
+    /// postings list decides it (the per-field alternatives only add score). Body matches score
+    /// here too.
+    pub text: Field,
+    /// Runs of 3–4 Han characters of title, tags and text, as whole terms (no positions).
     pub title_grams: Field,
-    pub body_grams: Field,
     pub tags_grams: Field,
+    pub text_grams: Field,
     pub visible_to: Field,
     pub updated_at: Field,
     pub tiebreak: Field,
@@ -67,12 +72,13 @@ pub fn build_schema() -> (Schema, Fields) {
     let title = b.add_text_field("title", text(CHINESE, true));
     let title_pinyin = b.add_text_field("title_pinyin", text(PINYIN_FULL, false));
     let title_initials = b.add_text_field("title_initials", text(PINYIN_INITIALS, false));
-    let body = b.add_text_field("body", text(CHINESE, true));
+    let body = b.add_text_field("body", STORED);
     let tags = b.add_text_field("tags", text(CHINESE, false));
+    let text_field = b.add_text_field("text", text(CHINESE, false));
     let grams = || indexed(GRAMS, IndexRecordOption::WithFreqs);
     let title_grams = b.add_text_field("title_grams", grams());
-    let body_grams = b.add_text_field("body_grams", grams());
     let tags_grams = b.add_text_field("tags_grams", grams());
+    let text_grams = b.add_text_field("text_grams", grams());
     let visible_to = b.add_text_field("visible_to", STRING);
     let updated_at = b.add_i64_field("updated_at", FAST | STORED | INDEXED);
     let tiebreak = b.add_u64_field("tiebreak", FAST);
@@ -90,9 +96,10 @@ pub fn build_schema() -> (Schema, Fields) {
         title_initials,
         body,
         tags,
+        text: text_field,
         title_grams,
-        body_grams,
         tags_grams,
+        text_grams,
         visible_to,
         updated_at,
         tiebreak,
