@@ -8,10 +8,13 @@
 //! alternatives: sorted by the most each can add (its BM25 bound), the weakest ones whose bounds
 //! together cannot lift a document over the page's worst kept score are *non-essential*, so only
 //! documents matching an essential alternative — and every word — are candidates. Those are found
-//! by leapfrogging the constraints (essential union, each word's union, each filter), and a
-//! candidate whose bounds cannot reach the page is not scored. Scores are summed in one fixed
-//! order, so a document scores the same whether or not anything was pruned. Everything else
-//! (counting, sorting by time, explaining) uses the plain boolean query.
+//! by leapfrogging the constraints (essential union, each word, each filter), and a candidate
+//! whose bounds cannot reach the page is not scored. A word whose first alternative covers the
+//! others (its spelling in the combined text field, see [`Word::covered`]) is sought through that
+//! one postings list. Scores are summed in one fixed order, so a document scores the same
+//! whether or not anything was pruned. [`EveryMatch`] is the same walk visiting every match, for
+//! a small result counted as it is ranked. Everything else (counting a large result, sorting by
+//! time, explaining) uses the plain boolean query.
 
 use tantivy::query::{
     AllScorer, Bm25Weight, BooleanQuery, BoostQuery, EnableScoring, Explanation, Occur, Query,

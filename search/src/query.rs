@@ -1,10 +1,11 @@
 //! From user text to a tantivy query, built programmatically: the text is never handed to a query
 //! parser, so `title:x OR *`, stray quotes or control characters are just words (or nothing).
 //!
-//! Every word must match somewhere (title, body, tags, or the title's pinyin); a word matches as
-//! the exact character sequence (a phrase of its characters at their offsets), so segmentation
-//! differences between query and document never lose a match. The whole word as a jieba term, the
-//! title, and the words appearing together as a phrase add score.
+//! Every word must match somewhere (title, tags or body — the combined `text` field — or the
+//! title's pinyin); a word matches as the exact character sequence (a phrase of its characters at
+//! their offsets), so segmentation differences between query and document never lose a match.
+//! The whole word as a jieba term, the title, the tags, and the words appearing together as a
+//! phrase add score.
 
 use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
