@@ -677,8 +677,8 @@ fn below(bound: Score, threshold: Score) -> bool {
 #[cfg(test)]
 mod tests {
     use tantivy::collector::{Count, TopDocs};
-    use tantivy::query::{PhraseQuery, TermQuery};
-    use tantivy::schema::{IndexRecordOption, STRING, Schema, TEXT};
+    use tantivy::query::PhraseQuery;
+    use tantivy::schema::{STRING, Schema, TEXT};
     use tantivy::{DocAddress, Index, doc};
 
     use super::*;
@@ -725,12 +725,7 @@ mod tests {
         }
         w.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let term = |f, s: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(f, s),
-                IndexRecordOption::WithFreqs,
-            ))
-        };
+        let term = crate::query::term_query;
         let phrase = |f, a: &str, z: &str| -> Box<dyn Query> {
             Box::new(PhraseQuery::new(vec![
                 Term::from_field_text(f, a),

@@ -133,8 +133,7 @@ impl Scorer for CoveredScorer {
 #[cfg(test)]
 mod tests {
     use tantivy::collector::{Count, TopDocs};
-    use tantivy::query::TermQuery;
-    use tantivy::schema::{IndexRecordOption, Schema, TEXT};
+    use tantivy::schema::{Schema, TEXT};
     use tantivy::{Index, doc};
 
     use super::*;
@@ -158,12 +157,7 @@ mod tests {
         }
         w.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let term = |f, s: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(f, s),
-                IndexRecordOption::WithFreqs,
-            ))
-        };
+        let term = crate::query::term_query;
         let covered = Covered::new(term(text, "x"), vec![term(title, "x")]);
         let union = AnyOf::new(vec![term(text, "x"), term(title, "x")]);
         let count = |q: &dyn Query| searcher.search(q, &Count).unwrap();

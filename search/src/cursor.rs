@@ -292,9 +292,9 @@ mod tests {
     #[test]
     fn pruned_pages_equal_exhaustive_pages() {
         use tantivy::collector::Count;
-        use tantivy::query::{BooleanQuery, BoostQuery, Query, TermQuery};
-        use tantivy::schema::{FAST, IndexRecordOption, Schema, TEXT};
-        use tantivy::{Index, IndexWriter, Term, doc};
+        use tantivy::query::{BooleanQuery, BoostQuery, Query};
+        use tantivy::schema::{FAST, Schema, TEXT};
+        use tantivy::{Index, IndexWriter, doc};
 
         let mut b = Schema::builder();
         let title = b.add_text_field("title", TEXT);
@@ -317,13 +317,7 @@ mod tests {
         w.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
         let term = |f, w: &str, boost: f32| -> Box<dyn Query> {
-            Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f, w),
-                    IndexRecordOption::WithFreqs,
-                )),
-                boost,
-            ))
+            Box::new(BoostQuery::new(crate::query::term_query(f, w), boost))
         };
         let query = BooleanQuery::union(vec![term(title, "x", 3.0), term(body, "x", 1.0)]);
         let mut after = None;

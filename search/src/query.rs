@@ -245,10 +245,11 @@ fn is_gram(text: &str) -> bool {
     GRAM_CHARS.contains(&text.chars().count()) && text.chars().all(is_han)
 }
 
-/// A run of characters indexed whole, as one term of a `*_grams` field (no positions read).
-fn gram_query(grams: Field, text: &str) -> Box<dyn Query> {
+/// One term of `field`, scored by its frequency (no positions read): a Han character or pair, a
+/// run indexed whole in a `*_grams` field, a jieba word.
+pub(crate) fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
-        term(grams, text),
+        term(field, text),
         IndexRecordOption::WithFreqs,
     ))
 }
@@ -257,7 +258,7 @@ fn gram_query(grams: Field, text: &str) -> Box<dyn Query> {
 /// phrase of its atoms.
 fn run_query(field: Field, grams: Field, run: &Run) -> Box<dyn Query> {
     match run.gram() {
-        Some(text) => gram_query(grams, &text),
+        Some(text) => term_query(grams, &text),
         None => atoms_query(field, &run.atoms(), run.gaps),
     }
 }
@@ -270,10 +271,7 @@ fn term(field: Field, text: &str) -> Term {
 pub fn atoms_query(field: Field, atoms: &[(usize, &str)], slop: u32) -> Box<dyn Query> {
     match atoms {
         [] => Box::new(EmptyQuery),
-        [(_, one)] => Box::new(TermQuery::new(
-            term(field, one),
-            IndexRecordOption::WithFreqs,
-        )),
+        [(_, one)] => term_query(field, one),
         many => {
             let base = many[0].0;
             let terms = many
@@ -321,12 +319,7 @@ fn word_alternatives(f: &Fields, w: &QWord) -> Word {
     ];
     if w.atoms.len() > 1 {
         // The whole word as jieba indexed it scores when document and query agree on segmentation.
-        let whole = |field| {
-            Box::new(TermQuery::new(
-                term(field, &w.text),
-                IndexRecordOption::WithFreqs,
-            ))
-        };
+        let whole = |field| term_query(field, &w.text);
         alts.push(Alternative::new(whole(f.title), W_TITLE));
         alts.push(Alternative::new(whole(f.text), W_BODY));
     }

@@ -283,8 +283,8 @@ impl Scorer for SeekingUnion {
 #[cfg(test)]
 mod tests {
     use tantivy::collector::{Count, TopDocs};
-    use tantivy::query::{BooleanQuery, Occur, TermQuery};
-    use tantivy::schema::{IndexRecordOption, STRING, Schema};
+    use tantivy::query::{BooleanQuery, Occur};
+    use tantivy::schema::{STRING, Schema};
     use tantivy::{Index, doc};
 
     use super::*;
@@ -307,12 +307,7 @@ mod tests {
         }
         w.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let t = |f, s: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(f, s),
-                IndexRecordOption::WithFreqs,
-            ))
-        };
+        let t = crate::query::term_query;
         let alternatives = || vec![t(a, "x"), t(c, "x"), t(a, "missing")];
         let ours = AnyOf::new(alternatives());
         let theirs = BooleanQuery::union(alternatives());
