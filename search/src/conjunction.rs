@@ -214,10 +214,8 @@ impl AllWords {
 }
 
 impl AllWords {
-    fn all_words_weight(
-        &self,
-        enable_scoring: EnableScoring<'_>,
-    ) -> tantivy::Result<AllWordsWeight> {
+    /// What the pruning walk needs: every alternative's weight, bound and cost, the filters.
+    fn members(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Members> {
         let bounded = |alternatives: &[Alternative]| {
             alternatives
                 .iter()
@@ -234,8 +232,7 @@ impl AllWords {
                 })
                 .collect::<tantivy::Result<Vec<_>>>()
         };
-        Ok(AllWordsWeight {
-            plain: self.plain().weight(enable_scoring)?,
+        Ok(Members {
             groups: self
                 .groups
                 .iter()
@@ -250,17 +247,21 @@ impl AllWords {
         })
     }
 
-    /// Ranks and counts in one walk: see [`EveryMatch`].
+    /// Ranks and counts in one walk: see [`EveryMatch`]. (The plain query's weight, which only
+    /// the other walks use, is not built.)
     pub fn every_match(&self, searcher: &Searcher) -> tantivy::Result<EveryMatch> {
-        Ok(EveryMatch(self.all_words_weight(
-            EnableScoring::enabled_from_searcher(searcher),
-        )?))
+        Ok(EveryMatch(
+            self.members(EnableScoring::enabled_from_searcher(searcher))?,
+        ))
     }
 }
 
 impl Query for AllWords {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(self.all_words_weight(enable_scoring)?))
+        Ok(Box::new(AllWordsWeight {
+            plain: self.plain().weight(enable_scoring)?,
+            members: self.members(enable_scoring)?,
+        }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -283,12 +284,19 @@ struct Bounded {
     cost: u64,
 }
 
-struct AllWordsWeight {
-    plain: Box<dyn Weight>,
+/// The weights the pruning walk opens in each segment.
+struct Members {
     /// Each word's alternatives, and whether the first covers the rest.
     groups: Vec<(Vec<Bounded>, bool)>,
     bonus: Vec<Bounded>,
     filters: Vec<Box<dyn Weight>>,
+}
+
+struct AllWordsWeight {
+    /// Scores, counts and explains as the boolean query of the same clauses.
+    plain: Box<dyn Weight>,
+    /// For the ranked page.
+    members: Members,
 }
 
 impl Weight for AllWordsWeight {
@@ -326,7 +334,7 @@ impl Weight for AllWordsWeight {
         reader: &SegmentReader,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
-        if let Some(mut segment) = Segment::open(self, reader)? {
+        if let Some(mut segment) = Segment::open(&self.members, reader)? {
             segment.run(threshold, None, callback);
         }
         Ok(())
@@ -336,7 +344,7 @@ impl Weight for AllWordsWeight {
 /// One walk that both counts and ranks, for a result small enough to visit whole: every match
 /// is seen (to count it, and its facets), but only those that may reach the page are scored —
 /// the bonus's positions, most of a full scoring walk's cost, are read for few of them.
-pub struct EveryMatch(AllWordsWeight);
+pub struct EveryMatch(Members);
 
 impl EveryMatch {
     /// Calls `on_match` with every document of `reader` meeting every word and filter (deleted
@@ -415,7 +423,7 @@ struct Segment {
 
 impl Segment {
     /// The scorers, or `None` when some group or filter matches nothing here.
-    fn open(weight: &AllWordsWeight, reader: &SegmentReader) -> tantivy::Result<Option<Self>> {
+    fn open(weight: &Members, reader: &SegmentReader) -> tantivy::Result<Option<Self>> {
         let mut members = Vec::new();
         let mut groups = Vec::new();
         for (g, (alternatives, covered)) in weight.groups.iter().enumerate() {
