@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use crate::Result;
 use crate::queries::Query;
-use crate::tantivy_peer;
+use crate::{mulu, tantivy_peer};
 
 pub async fn run(base: &str, index_dir: &Path, queries: &[Query], rounds: usize) -> Result<()> {
     let index = tantivy_peer::open(index_dir)?;
@@ -30,13 +30,7 @@ pub async fn run(base: &str, index_dir: &Path, queries: &[Query], rounds: usize)
     for round in 0..rounds + 1 {
         for (i, q) in queries.iter().enumerate() {
             let started = Instant::now();
-            let res = http
-                .get(format!("{base}/api/v1/search"))
-                .query(&[
-                    ("q", q.q.as_str()),
-                    ("limit", "10"),
-                    ("facets", if q.facets { "true" } else { "false" }),
-                ])
+            let res = mulu::search_request(&http, base, &q.q, q.facets)
                 .send()
                 .await?;
             let timing = res

@@ -186,19 +186,27 @@ pub async fn await_indexed(http: &reqwest::Client, base: &str, docs: usize) -> R
 }
 
 /// Top hits' titles for one query through GET /api/v1/search.
+/// The mix's search request: the first 10 hits of `q`, with or without facets.
+pub fn search_request(
+    http: &reqwest::Client,
+    base: &str,
+    q: &str,
+    facets: bool,
+) -> reqwest::RequestBuilder {
+    http.get(format!("{base}/api/v1/search")).query(&[
+        ("q", q),
+        ("limit", "10"),
+        ("facets", if facets { "true" } else { "false" }),
+    ])
+}
+
 pub async fn search(
     http: &reqwest::Client,
     base: &str,
     q: &str,
     facets: bool,
 ) -> std::result::Result<Vec<String>, String> {
-    let res = http
-        .get(format!("{base}/api/v1/search"))
-        .query(&[
-            ("q", q),
-            ("limit", "10"),
-            ("facets", if facets { "true" } else { "false" }),
-        ])
+    let res = search_request(http, base, q, facets)
         .send()
         .await
         .map_err(|e| e.to_string())?;
