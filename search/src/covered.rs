@@ -5,9 +5,10 @@
 //! of five alternatives cost five seeks per candidate where this costs one.
 
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 
 use crate::conjunction::move_to;
+use crate::union::matching_scorers;
 
 /// Matches what `cover` matches; scores the sum of `cover` and the `extras` matching there, in
 /// that order (the order [`crate::union::AnyOf`] sums the same alternatives in).
@@ -59,16 +60,9 @@ struct CoveredWeight {
 
 impl Weight for CoveredWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let mut extras = Vec::with_capacity(self.extras.len());
-        for w in &self.extras {
-            let s = w.scorer(reader, boost)?;
-            if s.doc() != TERMINATED {
-                extras.push(s);
-            }
-        }
         Ok(Box::new(CoveredScorer {
             cover: self.cover.scorer(reader, boost)?,
-            extras,
+            extras: matching_scorers(&self.extras, reader, boost)?,
         }))
     }
 

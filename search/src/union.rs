@@ -62,15 +62,25 @@ struct AnyOfWeight {
     buffered: Arc<dyn Weight>,
 }
 
+/// The scorers of `weights` in `reader` that match something there.
+pub(crate) fn matching_scorers(
+    weights: &[Box<dyn Weight>],
+    reader: &SegmentReader,
+    boost: Score,
+) -> tantivy::Result<Vec<Box<dyn Scorer>>> {
+    let mut scorers = Vec::with_capacity(weights.len());
+    for w in weights {
+        let s = w.scorer(reader, boost)?;
+        if s.doc() != TERMINATED {
+            scorers.push(s);
+        }
+    }
+    Ok(scorers)
+}
+
 impl Weight for AnyOfWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let mut scorers = Vec::with_capacity(self.weights.len());
-        for w in &self.weights {
-            let s = w.scorer(reader, boost)?;
-            if s.doc() != TERMINATED {
-                scorers.push(s);
-            }
-        }
+        let mut scorers = matching_scorers(&self.weights, reader, boost)?;
         Ok(match scorers.len() {
             0 => Box::new(EmptyScorer),
             1 => scorers.pop().expect("one scorer"),
