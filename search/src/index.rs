@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
-use tantivy::directory::MmapDirectory;
 use tantivy::query::Query;
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, TantivyDocument};
@@ -19,6 +18,7 @@ use crate::cursor::{Cursor, PageCollector, SortMode};
 use crate::document::{Stored, from_tantivy};
 use crate::facets::{FacetCounter, count_facets};
 use crate::highlight::Highlighter;
+use crate::mapped::{MappedFiles, ReleasableMmapDirectory};
 use crate::model::{Hit, MAX_LIMIT, SearchRequest, SearchResults, SortOrder, Suggestion, Viewer};
 use crate::one_walk::rank_and_count;
 use crate::query::{ParsedQuery, combine, filters, is_prunable, text_query};
@@ -54,6 +54,8 @@ pub(crate) struct Inner {
     pub last_seq: AtomicI64,
     /// tantivy allows one writer per index; [`crate::spawn_writer`] takes it once.
     pub writer_taken: AtomicBool,
+    /// The files of an index on disk, whose mapped pages a merge gives back as it goes.
+    pub mapped: Option<MappedFiles>,
 }
 
 /// The search index. Cheap to clone; every clone reads the same index.
@@ -80,7 +82,8 @@ impl SearchIndex {
             message: e.to_string(),
         };
         std::fs::create_dir_all(dir).map_err(|e| directory_error(&e))?;
-        let mmap = MmapDirectory::open(dir).map_err(|e| directory_error(&e))?;
+        let mmap = ReleasableMmapDirectory::open(dir).map_err(|e| directory_error(&e))?;
+        let mapped = mmap.mapped();
         let (schema, fields) = build_schema();
         let existing = if Index::exists(&mmap).map_err(|e| directory_error(&e))? {
             Index::open(mmap.clone())
@@ -93,16 +96,20 @@ impl SearchIndex {
             Some(index) => index,
             None => Index::create(mmap, schema, IndexSettings::default())?,
         };
-        Self::from_index(index, fields)
+        Self::from_index(index, fields, Some(mapped))
     }
 
     /// A fresh index in memory (tests, `--index-dir :memory:`).
     pub fn in_memory() -> Result<Self, SearchError> {
         let (schema, fields) = build_schema();
-        Self::from_index(Index::create_in_ram(schema), fields)
+        Self::from_index(Index::create_in_ram(schema), fields, None)
     }
 
-    fn from_index(index: Index, fields: Fields) -> Result<Self, SearchError> {
+    fn from_index(
+        index: Index,
+        fields: Fields,
+        mapped: Option<MappedFiles>,
+    ) -> Result<Self, SearchError> {
         register_tokenizers(&index);
         let reader = index
             .reader_builder()
@@ -118,6 +125,7 @@ impl SearchIndex {
                 fields,
                 last_seq: AtomicI64::new(seq),
                 writer_taken: AtomicBool::new(false),
+                mapped,
             }),
         })
     }

@@ -14,6 +14,7 @@ mod facets;
 mod filter;
 mod highlight;
 mod index;
+mod mapped;
 mod model;
 mod one_walk;
 mod pinyin;

@@ -2,7 +2,7 @@
 //! were sent, and commits at most [`COMMIT_EVERY`] after the first pending change (at once when
 //! asked), recording the change-log sequence number in the commit payload.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
@@ -12,6 +12,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::SearchError;
 use crate::document::to_tantivy;
 use crate::index::{CommitPayload, Inner, NO_SEQ, SearchIndex};
+use crate::mapped::MappedFiles;
 use crate::model::ChangeBatch;
 use crate::schema::SCHEMA_VERSION;
 
@@ -21,6 +22,8 @@ pub const COMMIT_EVERY: Duration = Duration::from_millis(200);
 const QUEUE: usize = 64;
 /// tantivy's indexing memory budget.
 const WRITER_HEAP_BYTES: usize = 128 * 1024 * 1024;
+/// How often a merge of every segment gives back the index pages it has read.
+const RELEASE_EVERY: Duration = Duration::from_millis(500);
 /// How often a waiting writer looks for more work while a commit is pending.
 const POLL: Duration = Duration::from_millis(5);
 /// Tries at merging every segment: one fails when the merge policy was merging some of them.
@@ -265,8 +268,13 @@ impl Worker {
         self.writer.set_merge_policy(Box::new(NoMergePolicy));
         let merge = self.writer.merge(&ids);
         let to_self = self.to_self.clone();
+        let mapped = self.inner.mapped.clone();
         std::thread::spawn(move || {
-            let outcome = merge.wait().map(|_| ()).map_err(|e| e.to_string());
+            let outcome = match mapped {
+                Some(mapped) => releasing_pages(&mapped, || merge.wait()),
+                None => merge.wait(),
+            };
+            let outcome = outcome.map(|_| ()).map_err(|e| e.to_string());
             let ended = Message::MergeEnded {
                 outcome,
                 reply,
@@ -332,4 +340,23 @@ impl Worker {
         self.pending_seq = None;
         Ok(())
     }
+}
+
+/// Runs `wait` (a merge of every segment), giving back the index pages mapped meanwhile every
+/// [`RELEASE_EVERY`]: the merge reads the whole index once, and what it read stays resident
+/// otherwise (see [`crate::mapped`]). Searches fault back the few pages they need.
+fn releasing_pages<T>(mapped: &MappedFiles, wait: impl FnOnce() -> T) -> T {
+    let done = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let releaser = scope.spawn(|| {
+            while !done.load(Ordering::Acquire) {
+                std::thread::park_timeout(RELEASE_EVERY);
+                mapped.release_pages();
+            }
+        });
+        let outcome = wait();
+        done.store(true, Ordering::Release);
+        releaser.thread().unpark();
+        outcome
+    })
 }
