@@ -5,6 +5,7 @@
 //! ([`spawn_writer`]); each commit records the change-log sequence number it reached, so a restarted
 //! process resumes where the last commit left off, and `reset` batches rebuild it from scratch.
 
+mod at_least;
 mod conjunction;
 mod covered;
 mod cursor;

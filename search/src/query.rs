@@ -11,6 +11,7 @@ use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Que
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
+use crate::at_least::AtLeast;
 use crate::conjunction::{AllWords, Alternative, Word, any_of};
 use crate::document::facet_value;
 use crate::filter::TermsFilter;
@@ -404,14 +405,11 @@ pub fn text_query(f: &Fields, q: &ParsedQuery, relaxed: bool) -> Box<dyn Query> 
         return Box::new(AllWords::new(groups, bonus));
     }
     let n = groups.len();
-    let words = BooleanQuery::with_minimum_required_clauses(
-        // Walked whole (a document matching any word is a candidate), where a buffered union
-        // beats seeking a covered word's other alternatives for every document.
-        groups
-            .iter()
-            .map(|w| (Occur::Should, any_of(w.alternatives())))
-            .collect(),
-        n.div_ceil(2).max(1),
+    let words = AtLeast::new(
+        // The rarest words are walked whole, where a buffered union beats seeking a covered
+        // word's other alternatives for every document.
+        groups.iter().map(|w| any_of(w.alternatives())).collect(),
+        n.div_ceil(2),
     );
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(words))];
     if !bonus.is_empty() {
