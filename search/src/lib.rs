@@ -13,6 +13,7 @@ mod document;
 mod error;
 mod facets;
 mod filter;
+mod guarded;
 mod highlight;
 mod index;
 mod mapped;

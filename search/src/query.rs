@@ -15,6 +15,7 @@ use crate::at_least::AtLeast;
 use crate::conjunction::{AllWords, Alternative, Word, any_of};
 use crate::document::facet_value;
 use crate::filter::TermsFilter;
+use crate::guarded::GuardedPhrase;
 
 use crate::model::{EntityKind, FacetFilters, FacetName, Viewer};
 use crate::pinyin::split_syllables;
@@ -99,8 +100,13 @@ impl Run {
     /// The run's text when it is a 3–4 character Han run without gaps, indexed whole in the
     /// `*_grams` fields.
     fn gram(&self) -> Option<String> {
-        let text: String = self.words.iter().map(|(_, w)| w.text.as_str()).collect();
+        let text = self.text();
         (self.gaps == 0 && is_gram(&text)).then_some(text)
+    }
+
+    /// The words' text, one after the other.
+    fn text(&self) -> String {
+        self.words.iter().map(|(_, w)| w.text.as_str()).collect()
     }
 
     /// One word on its own.
@@ -260,6 +266,9 @@ pub(crate) fn term_query(field: Field, text: &str) -> Box<dyn Query> {
 fn run_query(field: Field, grams: Field, run: &Run) -> Box<dyn Query> {
     match run.gram() {
         Some(text) => term_query(grams, &text),
+        None if run.gaps == 0 => {
+            GuardedPhrase::around(atoms_query(field, &run.atoms(), 0), grams, &run.text())
+        }
         None => atoms_query(field, &run.atoms(), run.gaps),
     }
 }
