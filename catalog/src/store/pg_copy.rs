@@ -1,6 +1,7 @@
-//! PostgreSQL's bulk writes for imports: `COPY … FROM STDIN` in text format. One COPY per call
+//! PostgreSQL's bulk writes for imports: `COPY … FROM STDIN` in binary format. One COPY per call
 //! streams every row without a statement to plan or 18,000 parameters to bind, which is where a
-//! multi-row INSERT spent its time.
+//! multi-row INSERT spent its time; the binary format spares the backend parsing each field's
+//! text (escapes, timestamps: a fifth of its work in a text COPY).
 //!
 //! But a COPY ends with a 5-byte CopyDone written on its own after the data, and sqlx leaves
 //! Nagle's algorithm on: that message waits for the server's delayed ACK, about 40 ms per COPY.
@@ -8,7 +9,7 @@
 //! load of 1M entries across thousands of providers took 20+ minutes instead of 4). Small batches
 //! therefore take the multi-row INSERTs, whose messages go out in one write.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 use super::postgres::{insert_audits_values, insert_many_values, put_versions_values};
@@ -31,18 +32,21 @@ pub(super) async fn insert_many(
     if records.len() < COPY_MIN_ROWS {
         return insert_many_values(conn, table, records).await;
     }
-    let statement = format!("COPY {} ({RECORD_COLUMNS}) FROM STDIN", table.name());
+    let statement = format!(
+        "COPY {} ({RECORD_COLUMNS}) FROM STDIN (FORMAT binary)",
+        table.name()
+    );
     copy_in(conn, &statement, records, |rows, r| {
-        rows.text(&r.id)
+        rows.row(9)
+            .text(&r.id)
             .optional_text(r.natural_key.as_deref())
             .optional_text(r.owner_id.as_deref())
             .text(&r.status)
             .boolean(r.public)
-            .integer(r.row_version)
+            .bigint(r.row_version)
             .timestamp(r.created_at)
             .timestamp(r.updated_at)
-            .text(r.body.get())
-            .end_row();
+            .jsonb(r.body.get());
     })
     .await
 }
@@ -54,14 +58,16 @@ pub(super) async fn put_versions(
     if versions.len() < COPY_MIN_ROWS {
         return put_versions_values(conn, versions).await;
     }
-    let statement = format!("COPY resource_versions ({VERSION_COLUMNS}) FROM STDIN");
+    let statement =
+        format!("COPY resource_versions ({VERSION_COLUMNS}) FROM STDIN (FORMAT binary)");
     copy_in(conn, &statement, versions, |rows, v| {
-        rows.text(&v.resource_id)
-            .integer(v.version)
+        rows.row(5)
+            .text(&v.resource_id)
+            .bigint(v.version)
             .text(&v.status)
             .timestamp(v.recorded_at)
-            .text(v.body.get())
-            .end_row();
+            // A `json` column since migration 0009: its binary form is the text.
+            .text(v.body.get());
     })
     .await
 }
@@ -70,20 +76,21 @@ pub(super) async fn insert_audits(conn: &mut PgConnection, events: &[CreatedEven
     if events.len() < COPY_MIN_ROWS {
         return insert_audits_values(conn, events).await;
     }
-    let statement = format!("COPY audit_events ({AUDIT_COLUMNS}) FROM STDIN");
+    let statement = format!("COPY audit_events ({AUDIT_COLUMNS}) FROM STDIN (FORMAT binary)");
     copy_in(conn, &statement, events, |rows, created| {
         let e = &created.event;
-        rows.integer(e.seq)
+        rows.row(10)
+            .bigint(e.seq)
             .timestamp(e.at)
             .text(&e.actor)
             .text(&e.action)
             .text(&e.entity_type)
             .text(&e.entity_id)
             .optional_text(None)
+            // `json` columns (migration 0009).
             .text(created.after.get())
             .text(&e.prev_hash)
-            .text(&e.hash)
-            .end_row();
+            .text(&e.hash);
     })
     .await
 }
@@ -95,10 +102,10 @@ async fn copy_in<T>(
     conn: &mut PgConnection,
     statement: &str,
     items: &[T],
-    row: impl Fn(&mut CopyText, &T),
+    row: impl Fn(&mut CopyBinary, &T),
 ) -> Result<()> {
     let mut copy = conn.copy_in_raw(statement).await?;
-    let mut rows = CopyText::with_capacity(PIECE_BYTES);
+    let mut rows = CopyBinary::new(PIECE_BYTES);
     let sent: std::result::Result<(), sqlx::Error> = async {
         for item in items {
             row(&mut rows, item);
@@ -107,9 +114,8 @@ async fn copy_in<T>(
                 rows.buf.clear();
             }
         }
-        if !rows.buf.is_empty() {
-            copy.send(rows.buf.as_slice()).await?;
-        }
+        rows.end();
+        copy.send(rows.buf.as_slice()).await?;
         Ok(())
     }
     .await;
@@ -122,78 +128,78 @@ async fn copy_in<T>(
     Ok(())
 }
 
-/// Rows in COPY's text format: tab between fields, newline after each row, `\N` for NULL, and
-/// backslash escapes for the characters that would end a field or a row.
-struct CopyText {
+/// Rows in COPY's binary format: a signature, then per row its field count and each field as a
+/// length (−1 for NULL) and the type's binary form, then −1 where the next row's count would be.
+struct CopyBinary {
     buf: Vec<u8>,
-    /// Whether the next field starts a row (no tab before it).
-    at_row_start: bool,
 }
 
-impl CopyText {
-    fn with_capacity(bytes: usize) -> Self {
-        CopyText {
-            // A piece ends after the row that crosses `bytes`: room for that row too.
-            buf: Vec::with_capacity(bytes + bytes / 4),
-            at_row_start: true,
-        }
+/// The binary COPY signature, the flags (no OIDs) and the header extension's length (none).
+const SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
+
+/// PostgreSQL's epoch, 2000-01-01T00:00:00Z, in microseconds after the Unix one.
+const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
+
+impl CopyBinary {
+    fn new(piece: usize) -> Self {
+        // A piece ends after the row that crosses `piece`: room for that row too.
+        let mut buf = Vec::with_capacity(piece + piece / 4);
+        buf.extend_from_slice(SIGNATURE);
+        CopyBinary { buf }
     }
 
-    fn separate(&mut self) {
-        if !self.at_row_start {
-            self.buf.push(b'\t');
-        }
-        self.at_row_start = false;
+    fn row(&mut self, fields: i16) -> &mut Self {
+        self.buf.extend_from_slice(&fields.to_be_bytes());
+        self
+    }
+
+    fn field(&mut self, bytes: &[u8]) -> &mut Self {
+        // Fields are bounded by the request body limit, far below 2 GiB.
+        let len = i32::try_from(bytes.len()).unwrap_or(i32::MAX);
+        self.buf.extend_from_slice(&len.to_be_bytes());
+        self.buf.extend_from_slice(bytes);
+        self
     }
 
     fn text(&mut self, value: &str) -> &mut Self {
-        self.separate();
-        // Runs without anything to escape are copied whole.
-        let bytes = value.as_bytes();
-        let mut run_start = 0;
-        for (i, &byte) in bytes.iter().enumerate() {
-            let escaped: &[u8] = match byte {
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                _ => continue,
-            };
-            self.buf.extend_from_slice(&bytes[run_start..i]);
-            self.buf.extend_from_slice(escaped);
-            run_start = i + 1;
-        }
-        self.buf.extend_from_slice(&bytes[run_start..]);
-        self
+        self.field(value.as_bytes())
     }
 
     fn optional_text(&mut self, value: Option<&str>) -> &mut Self {
         match value {
             Some(value) => self.text(value),
             None => {
-                self.separate();
-                self.buf.extend_from_slice(b"\\N");
+                self.buf.extend_from_slice(&(-1i32).to_be_bytes());
                 self
             }
         }
     }
 
     fn boolean(&mut self, value: bool) -> &mut Self {
-        self.text(if value { "t" } else { "f" })
+        self.field(&[u8::from(value)])
     }
 
-    fn integer(&mut self, value: i64) -> &mut Self {
-        self.text(&value.to_string())
+    fn bigint(&mut self, value: i64) -> &mut Self {
+        self.field(&value.to_be_bytes())
     }
 
-    /// Microseconds, truncated: what a bound `TIMESTAMPTZ` stores, so audit hashes still verify.
+    /// Microseconds since 2000: a `TIMESTAMPTZ` keeps microseconds, so audit hashes still verify.
     fn timestamp(&mut self, value: DateTime<Utc>) -> &mut Self {
-        self.text(&value.to_rfc3339_opts(SecondsFormat::Micros, true))
+        self.field(&(value.timestamp_micros() - PG_EPOCH_MICROS).to_be_bytes())
     }
 
-    fn end_row(&mut self) {
-        self.buf.push(b'\n');
-        self.at_row_start = true;
+    /// `jsonb`'s binary form: a version byte (1), then the text.
+    fn jsonb(&mut self, json: &str) -> &mut Self {
+        let len = i32::try_from(json.len() + 1).unwrap_or(i32::MAX);
+        self.buf.extend_from_slice(&len.to_be_bytes());
+        self.buf.push(1);
+        self.buf.extend_from_slice(json.as_bytes());
+        self
+    }
+
+    /// The trailer, after the last row.
+    fn end(&mut self) {
+        self.buf.extend_from_slice(&(-1i16).to_be_bytes());
     }
 }
 
@@ -202,17 +208,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fields_are_escaped_and_nulls_marked() {
-        let mut rows = CopyText::with_capacity(1);
-        rows.text("a\tb\\c\nd\re")
+    fn rows_are_counted_lengths_and_binary_values() {
+        let mut rows = CopyBinary::new(64);
+        let at = DateTime::parse_from_rfc3339("2000-01-01T00:00:01.000002Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        rows.row(5)
+            .text("引号\t")
             .optional_text(None)
             .boolean(true)
-            .integer(-7)
-            .end_row();
-        rows.text(r#"{"k":"引号\"与\\反斜杠"}"#).end_row();
-        assert_eq!(
-            String::from_utf8(rows.buf).unwrap(),
-            "a\\tb\\\\c\\nd\\re\t\\N\tt\t-7\n{\"k\":\"引号\\\\\"与\\\\\\\\反斜杠\"}\n"
-        );
+            .bigint(-7)
+            .timestamp(at);
+        rows.row(1).jsonb("{}");
+        rows.end();
+        let mut expected = SIGNATURE.to_vec();
+        expected.extend_from_slice(&[0, 5]);
+        expected.extend_from_slice(&[0, 0, 0, 7]);
+        expected.extend_from_slice("引号\t".as_bytes());
+        expected.extend_from_slice(&[0xff, 0xff, 0xff, 0xff]);
+        expected.extend_from_slice(&[0, 0, 0, 1, 1]);
+        expected.extend_from_slice(&[0, 0, 0, 8]);
+        expected.extend_from_slice(&(-7i64).to_be_bytes());
+        expected.extend_from_slice(&[0, 0, 0, 8]);
+        expected.extend_from_slice(&1_000_002i64.to_be_bytes());
+        expected.extend_from_slice(&[0, 1, 0, 0, 0, 3, 1, b'{', b'}']);
+        expected.extend_from_slice(&[0xff, 0xff]);
+        assert_eq!(rows.buf, expected);
     }
 }
