@@ -66,7 +66,7 @@ pub(super) async fn put_versions(
             .bigint(v.version)
             .text(&v.status)
             .timestamp(v.recorded_at)
-            // A `json` column since migration 0009: its binary form is the text.
+            // A `text` column (migration 0010): the JSON as written.
             .text(v.body.get());
     })
     .await
@@ -87,7 +87,7 @@ pub(super) async fn insert_audits(conn: &mut PgConnection, events: &[CreatedEven
             .text(&e.entity_type)
             .text(&e.entity_id)
             .optional_text(None)
-            // `json` columns (migration 0009).
+            // `text` columns (migration 0010).
             .text(created.after.get())
             .text(&e.prev_hash)
             .text(&e.hash);

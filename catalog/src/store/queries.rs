@@ -51,8 +51,22 @@ macro_rules! shared_queries {
                 version: row.try_get("version")?,
                 status: row.try_get("status")?,
                 recorded_at: row.try_get("recorded_at")?,
-                body: row.try_get::<Json<serde_json::Value>, _>("body")?.0,
+                body: json_text(row, "body")?.ok_or_else(|| {
+                    CatalogError::Storage("resource_versions.body 为空".to_string())
+                })?,
             })
+        }
+
+        /// A JSON body kept as text: version snapshots and audit events are read whole, never
+        /// queried inside, and validated before they are written (PostgreSQL `text` since
+        /// migration 0010, SQLite `TEXT`).
+        fn json_text(row: &DbRow, column: &str) -> Result<Option<serde_json::Value>> {
+            row.try_get::<Option<String>, _>(column)?
+                .map(|text| {
+                    serde_json::from_str(&text)
+                        .map_err(|e| CatalogError::Storage(format!("{column} 不是 JSON：{e}")))
+                })
+                .transpose()
         }
 
         fn audit_from_row(row: &DbRow) -> Result<AuditEvent> {
@@ -63,12 +77,8 @@ macro_rules! shared_queries {
                 action: row.try_get("action")?,
                 entity_type: row.try_get("entity_type")?,
                 entity_id: row.try_get("entity_id")?,
-                before: row
-                    .try_get::<Option<Json<serde_json::Value>>, _>("before_body")?
-                    .map(|j| j.0),
-                after: row
-                    .try_get::<Option<Json<serde_json::Value>>, _>("after_body")?
-                    .map(|j| j.0),
+                before: json_text(row, "before_body")?,
+                after: json_text(row, "after_body")?,
                 prev_hash: row.try_get("prev_hash")?,
                 hash: row.try_get("hash")?,
             })
@@ -211,7 +221,7 @@ macro_rules! shared_queries {
             .bind(v.version)
             .bind(&v.status)
             .bind(v.recorded_at)
-            .bind(Json(&v.body))
+            .bind(v.body.to_string())
             .execute(&mut *conn)
             .await?;
             Ok(())
@@ -315,7 +325,7 @@ macro_rules! shared_queries {
                         .push_bind(v.version)
                         .push_bind(&v.status)
                         .push_bind(v.recorded_at)
-                        .push_bind(Json(&*v.body));
+                        .push_bind(v.body.get());
                 });
                 q.build().execute(&mut *conn).await?;
             }
@@ -338,8 +348,8 @@ macro_rules! shared_queries {
                         .push_bind(&e.action)
                         .push_bind(&e.entity_type)
                         .push_bind(&e.entity_id)
-                        .push_bind(None::<Json<&serde_json::Value>>)
-                        .push_bind(Json(&*created.after))
+                        .push_bind(None::<&str>)
+                        .push_bind(created.after.get())
                         .push_bind(&e.prev_hash)
                         .push_bind(&e.hash);
                 });
@@ -368,8 +378,8 @@ macro_rules! shared_queries {
             .bind(&e.action)
             .bind(&e.entity_type)
             .bind(&e.entity_id)
-            .bind(e.before.as_ref().map(Json))
-            .bind(e.after.as_ref().map(Json))
+            .bind(e.before.as_ref().map(serde_json::Value::to_string))
+            .bind(e.after.as_ref().map(serde_json::Value::to_string))
             .bind(&e.prev_hash)
             .bind(&e.hash)
             .execute(&mut *conn)
