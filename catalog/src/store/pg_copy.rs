@@ -1,7 +1,10 @@
 //! PostgreSQL's bulk writes for imports: `COPY … FROM STDIN` in binary format. One COPY per call
 //! streams every row without a statement to plan or 18,000 parameters to bind, which is where a
 //! multi-row INSERT spent its time; the binary format spares the backend parsing each field's
-//! text (escapes, timestamps: a fifth of its work in a text COPY).
+//! text (escapes, timestamps: a fifth of its work in a text COPY). Binary values must be of
+//! their column's exact type: the entity tables' shared shape (TEXT, BOOLEAN, BIGINT, TIMESTAMPTZ,
+//! JSONB body; migration 0001) and the history tables' text bodies (migration 0010). A migration
+//! that changes one of those types changes this file too; the import tests fail otherwise.
 //!
 //! But a COPY ends with a 5-byte CopyDone written on its own after the data, and sqlx leaves
 //! Nagle's algorithm on: that message waits for the server's delayed ACK, about 40 ms per COPY.
