@@ -357,9 +357,14 @@ async fn token_create(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Logging when `RUST_LOG` is unset. tantivy warns "couldn't find segment in SegmentManager"
+/// whenever a merge's segments were merged by another merge first; the search writer merges again
+/// (`search::writer`), so at every demo start an operator saw a warning about nothing.
+const DEFAULT_LOG_FILTER: &str = "info,tantivy::indexer::segment_manager=error";
+
 fn init_logging(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG_FILTER));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     let _ = if json {
         builder.json().try_init()
