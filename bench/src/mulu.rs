@@ -185,7 +185,6 @@ pub async fn await_indexed(http: &reqwest::Client, base: &str, docs: usize) -> R
     }
 }
 
-/// Top hits' titles for one query through GET /api/v1/search.
 /// The mix's search request: the first 10 hits of `q`, with or without facets.
 pub fn search_request(
     http: &reqwest::Client,
@@ -200,6 +199,7 @@ pub fn search_request(
     ])
 }
 
+/// Top hits' titles for one query through GET /api/v1/search.
 pub async fn search(
     http: &reqwest::Client,
     base: &str,

@@ -10,7 +10,7 @@
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
-use crate::union::matching_scorers;
+use crate::union::{matching_explanations, matching_scorers, sum_explanation};
 
 /// Matches what at least `required` of `words` match.
 #[derive(Debug)]
@@ -73,11 +73,7 @@ impl Weight for AtLeastWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let parts: Vec<Explanation> = self
-            .words
-            .iter()
-            .filter_map(|w| w.explain(reader, doc).ok())
-            .collect();
+        let parts = matching_explanations(&self.words, reader, doc);
         if parts.len() < self.required {
             return Err(tantivy::TantivyError::InvalidArgument(format!(
                 "document {doc} matches {} of the {} words required",
@@ -85,14 +81,7 @@ impl Weight for AtLeastWeight {
                 self.required
             )));
         }
-        let mut out = Explanation::new(
-            "at least the required words of",
-            parts.iter().map(Explanation::value).sum(),
-        );
-        for e in parts {
-            out.add_detail(e);
-        }
-        Ok(out)
+        Ok(sum_explanation("at least the required words of", parts))
     }
 }
 
@@ -219,8 +208,8 @@ impl Scorer for AtLeastScorer {
 #[cfg(test)]
 mod tests {
     use tantivy::collector::{Count, TopDocs};
-    use tantivy::query::{BooleanQuery, Occur, TermQuery};
-    use tantivy::schema::{IndexRecordOption, STRING, Schema};
+    use tantivy::query::{BooleanQuery, Occur};
+    use tantivy::schema::{STRING, Schema};
     use tantivy::{Index, IndexWriter, TantivyDocument, doc};
 
     use super::*;
@@ -251,12 +240,7 @@ mod tests {
         writer.add_document(doc!(field => "z")).unwrap();
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let word = |w: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(field, w),
-                IndexRecordOption::WithFreqs,
-            ))
-        };
+        let word = |w: &str| crate::query::term_query(field, w);
         let words = ["a", "b", "c", "d", "e", "q"];
         for required in 1..=words.len() {
             let ours = AtLeast::new(words.iter().map(|w| word(w)).collect(), required);
@@ -269,6 +253,13 @@ mod tests {
             let (theirs_n, theirs_top) = searcher.search(&theirs, &(Count, top())).unwrap();
             assert_eq!(ours_n, theirs_n, "{required} required");
             assert_eq!(ours_top.len(), theirs_top.len());
+            for &(score, addr) in ours_top.iter().take(5) {
+                let explained = ours.explain(&searcher, addr).unwrap().value();
+                assert!(
+                    (explained - score).abs() < 1e-4,
+                    "{required}: {explained} vs {score}"
+                );
+            }
             let by_doc = |top: Vec<(Score, tantivy::DocAddress)>| {
                 let mut v: Vec<_> = top.into_iter().map(|(s, d)| (d, s)).collect();
                 v.sort_by_key(|(d, _)| *d);

@@ -8,7 +8,7 @@ use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 
 use crate::conjunction::move_to;
-use crate::union::matching_scorers;
+use crate::union::{matching_explanations, matching_scorers, sum_explanation};
 
 /// Matches what `cover` matches; scores the sum of `cover` and the `extras` matching there, in
 /// that order (the order [`crate::union::AnyOf`] sums the same alternatives in).
@@ -67,20 +67,12 @@ impl Weight for CoveredWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let cover = self.cover.explain(reader, doc)?;
-        let mut value = cover.value();
-        let mut details = vec![cover];
-        for w in &self.extras {
-            if let Ok(e) = w.explain(reader, doc) {
-                value += e.value();
-                details.push(e);
-            }
-        }
-        let mut out = Explanation::new("any of (the first covering the rest)", value);
-        for e in details {
-            out.add_detail(e);
-        }
-        Ok(out)
+        let mut parts = vec![self.cover.explain(reader, doc)?];
+        parts.extend(matching_explanations(&self.extras, reader, doc));
+        Ok(sum_explanation(
+            "any of (the first covering the rest)",
+            parts,
+        ))
     }
 }
 

@@ -8,9 +8,11 @@
 //! 务机构信) lead, rare as they are, and the phrase is checked only where they all are. The runs
 //! score nothing: matches and scores are the phrase's.
 
-use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, Weight};
-use tantivy::schema::Field;
-use tantivy::{Term, schema::IndexRecordOption};
+use tantivy::Term;
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, TermQuery, Weight,
+};
+use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::text::is_han;
 use crate::tokenizer::GRAM_CHARS;
@@ -54,7 +56,7 @@ impl Query for GuardedPhrase {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
             vec![(Occur::Must, self.phrase.box_clone())];
         for run in &self.runs {
-            let run = tantivy::query::TermQuery::new(run.clone(), IndexRecordOption::Basic);
+            let run = TermQuery::new(run.clone(), IndexRecordOption::Basic);
             clauses.push((
                 Occur::Must,
                 Box::new(ConstScoreQuery::new(Box::new(run), 0.0)),

@@ -92,23 +92,35 @@ impl Weight for AnyOfWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut parts = Vec::new();
-        for w in &self.weights {
-            if let Ok(e) = w.explain(reader, doc) {
-                parts.push(e);
-            }
-        }
+        let parts = matching_explanations(&self.weights, reader, doc);
         if parts.is_empty() {
             return Err(tantivy::TantivyError::InvalidArgument(format!(
                 "document {doc} does not match"
             )));
         }
-        let mut out = Explanation::new("any of", parts.iter().map(Explanation::value).sum());
-        for e in parts {
-            out.add_detail(e);
-        }
-        Ok(out)
+        Ok(sum_explanation("any of", parts))
     }
+}
+
+/// The explanations of those of `weights` that match `doc`, in their order.
+pub(crate) fn matching_explanations(
+    weights: &[Box<dyn Weight>],
+    reader: &SegmentReader,
+    doc: DocId,
+) -> Vec<Explanation> {
+    weights
+        .iter()
+        .filter_map(|w| w.explain(reader, doc).ok())
+        .collect()
+}
+
+/// `label`, scored as the sum of `parts` (in their order, as the scorers sum), each a detail.
+pub(crate) fn sum_explanation(label: &'static str, parts: Vec<Explanation>) -> Explanation {
+    let mut out = Explanation::new(label, parts.iter().map(Explanation::value).sum());
+    for e in parts {
+        out.add_detail(e);
+    }
+    out
 }
 
 /// Plain `advance`s in a row after which the union is taken to be walked, not skipped through.
