@@ -140,8 +140,14 @@ role_sets! {
     Registrars = [Registrar];
     /// Who reads the registrar's worklist.
     RegistrarDesk = [Registrar, Auditor];
-    /// 监管 and the administration reading the audit trail.
+    /// 监管 and the administration reading obligations.
     Auditors = [Auditor, DataAdmin];
+    /// Who reads and exports the audit trail: 监管, the administration, the audit administrator.
+    AuditReaders = [Auditor, DataAdmin, AuditAdmin];
+    /// 安全管理员: accounts, roles, locks.
+    SecurityAdmins = [SecurityAdmin];
+    /// Any person signed in with a token, whatever their role.
+    People = [Provider, DataAdmin, Registrar, Operator, Developer, Exchange, Auditor, SystemAdmin, SecurityAdmin, AuditAdmin];
     /// Who asks for data and reports its quality: operators and secondary developers.
     Applicants = [Operator, Developer];
     /// Who reads demand applications (each within its rights).

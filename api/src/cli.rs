@@ -11,7 +11,7 @@ use catalog::domain::{RegionCode, Uscc};
 use catalog::error::AtField;
 use catalog::policy::PolicySet;
 use catalog::store::{self, Store};
-use catalog::{Actor, Catalog, CatalogError, Role};
+use catalog::{Actor, Catalog, CatalogError};
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -43,6 +43,11 @@ pub enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// People (accounts): bootstrap the first security administrator.
+    User {
+        #[command(subcommand)]
+        command: crate::cli_people::UserCommand,
     },
     /// Rebuild the search index from the database (stop `mulu serve` on this index first).
     Reindex(ReindexArgs),
@@ -81,19 +86,7 @@ pub enum OrgCommand {
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
     /// Issue a token; the secret is printed once and only its hash is stored.
-    Create {
-        #[command(flatten)]
-        db: DbArgs,
-        /// The organization's 统一社会信用代码
-        #[arg(long)]
-        org: String,
-        /// The role the token acts in (must be one of the organization's kinds).
-        #[arg(long)]
-        role: String,
-        /// What the token is for, e.g. the system that uses it.
-        #[arg(long)]
-        name: String,
-    },
+    Create(crate::cli_people::TokenCreateArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -200,6 +193,8 @@ pub struct ServeArgs {
     pub trust_forwarded_for: bool,
     #[command(flatten)]
     pub webhooks: crate::webhook_worker::WebhookArgs,
+    #[command(flatten)]
+    pub web: crate::cli_people::WebArgs,
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
@@ -208,6 +203,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Reindex(args) => crate::reindex_cli::run(args).await,
         Command::Import(args) => crate::cli_import::run(args).await,
         Command::Harvest { command } => crate::cli_harvest::run(command).await,
+        Command::User { command } => crate::cli_people::run(command).await,
         Command::Openapi => {
             print!("{}", crate::openapi::document_json());
             Ok(ExitCode::SUCCESS)
@@ -232,14 +228,8 @@ pub async fn run(cli: Cli) -> ExitCode {
                 },
         } => org_create(db, &uscc, &name, &region, &kinds).await,
         Command::Token {
-            command:
-                TokenCommand::Create {
-                    db,
-                    org,
-                    role,
-                    name,
-                },
-        } => token_create(db, &org, &role, &name).await,
+            command: TokenCommand::Create(args),
+        } => crate::cli_people::token_create(args).await,
     };
     match outcome {
         Ok(code) => code,
@@ -283,6 +273,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CatalogError> {
         catalog,
         clock,
         search,
+        web: std::sync::Arc::new(args.web.config()),
     };
     crate::server::serve(state, &args.bind, &edge).await?;
     Ok(ExitCode::SUCCESS)
@@ -296,7 +287,10 @@ async fn audit_verify(db: DbArgs) -> Result<ExitCode, CatalogError> {
 }
 
 /// Parse a snake_case enum value given on the command line.
-fn parse_enum<T: serde::de::DeserializeOwned>(field: &str, raw: &str) -> Result<T, CatalogError> {
+pub(crate) fn parse_enum<T: serde::de::DeserializeOwned>(
+    field: &str,
+    raw: &str,
+) -> Result<T, CatalogError> {
     serde_json::from_value(serde_json::Value::from(raw))
         .map_err(|_| CatalogError::invalid(field, format!("“{raw}”无效")))
 }
@@ -338,23 +332,6 @@ pub(crate) async fn registered_org(
         .organization_by_uscc(&uscc)
         .await?
         .ok_or_else(|| CatalogError::invalid(field, format!("机构 {uscc} 未登记")))
-}
-
-async fn token_create(
-    db: DbArgs,
-    uscc: &str,
-    role: &str,
-    name: &str,
-) -> Result<ExitCode, CatalogError> {
-    let catalog = Catalog::with_builtin_config(db.open().await?);
-    let org = registered_org(&catalog, uscc, "org").await?;
-    let role: Role = parse_enum("role", role)?;
-    let issued = catalog
-        .issue_token(&Actor::system(), org.id, role, name)
-        .await?;
-    eprintln!("令牌只显示这一次，请妥善保存：");
-    println!("{}", issued.secret);
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Logging when `RUST_LOG` is unset. tantivy warns "couldn't find segment in SegmentManager"

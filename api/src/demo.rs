@@ -270,6 +270,39 @@ pub async fn load(catalog: &Catalog, source: Option<&str>, today: NaiveDate) -> 
             "演示产品已登记"
         );
     }
+    let platform = register(
+        catalog,
+        "演示数据交易所（演示）",
+        "510100",
+        3,
+        &[OrgKind::Exchange],
+    )
+    .await?;
+    let developer = register(
+        catalog,
+        "演示开发利用科技有限公司（演示）",
+        "510500",
+        4,
+        &[OrgKind::Developer],
+    )
+    .await?;
+    let overseer = register(
+        catalog,
+        "演示审计监督局（演示）",
+        "510000",
+        5,
+        &[OrgKind::Auditor],
+    )
+    .await?;
+    let orgs = crate::demo_people::DemoOrgs {
+        admin: &admin,
+        registrar: &registrar,
+        operator: &operator,
+        exchange: &platform,
+        developer: &developer,
+        auditor: &overseer,
+    };
+    crate::demo_people::create(catalog, &orgs).await?;
     tracing::info!("演示数据加载完成");
     Ok(())
 }

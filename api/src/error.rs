@@ -108,6 +108,9 @@ impl From<CatalogError> for ApiError {
             CatalogError::Forbidden(_) => {
                 Self::new(StatusCode::FORBIDDEN, "forbidden", "无权操作", detail)
             }
+            CatalogError::Unauthenticated(_) => {
+                Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "未认证", detail)
+            }
             CatalogError::Storage(_) | CatalogError::Config(_) => {
                 tracing::error!(error = %detail, "internal error");
                 Self::new(

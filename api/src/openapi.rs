@@ -25,7 +25,8 @@ pub const BEARER: &str = "bearer";
     tags(
         (name = "public", description = "公开信息：已发布目录、负面清单、公示、已登记产品"),
         (name = "workspace", description = "数源单位编目与数据管理部门审核"),
-        (name = "admin", description = "数据管理部门：机构、令牌、负面清单、运营目录、授权、产品合规审查"),
+        (name = "admin", description = "数据管理部门：机构、负面清单、运营目录、授权、产品合规审查"),
+        (name = "people", description = "人员账号与访问令牌：本人信息与令牌；安全管理员开设账号、授予角色、解锁、停用、重置密码"),
         (name = "registration", description = "登记：申请、补正、受理、审查、公示、异议、赋码、续展、注销、撤销"),
         (name = "audit", description = "监管接口：审计记录与哈希链校验"),
         (name = "search", description = "中文全文检索：分面、高亮、游标分页、拼音与联想"),
@@ -46,7 +47,7 @@ impl Modify for BearerScheme {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("mulu_…")
                     .description(Some(
-                        "`mulu token create` 或 /api/v1/admin/tokens 签发的访问令牌",
+                        "`mulu token create` 或 /api/v1/tokens（本人）签发的访问令牌",
                     ))
                     .build(),
             ),

@@ -11,4 +11,6 @@ pub struct AppState {
     pub clock: Clock,
     /// The local search index (derived data, following the database's change log).
     pub search: SearchIndex,
+    /// Cookies and single sign-on of the signed-in web.
+    pub web: crate::web::SharedWebConfig,
 }

@@ -69,6 +69,9 @@ pub enum CatalogError {
     /// The actor's role or organization may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// A sign-in failed: wrong account or password, a locked or disabled account.
+    #[error("{0}")]
+    Unauthenticated(String),
     #[error("存储错误：{0}")]
     Storage(String),
     #[error("配置错误：{0}")]

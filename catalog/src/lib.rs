@@ -17,5 +17,8 @@ pub use service::{
     Actor, Catalog, EditionLineRequest, EditionRequest, FeedItem, FeedPage, PublicResource, Role,
     Versioned,
 };
+pub use service::{
+    ActorName, NewSession, SessionStage, SignInPolicy, SignedIn, TotpEnrollment, constant_time_eq,
+};
 pub use service::{ClaimedDelivery, DeliveryQuery, DraftFeed, FeedOutcome, SampleDownload};
 pub use service::{PublicCatalogPage, PublicEntry, PublicItem, PublicKind};

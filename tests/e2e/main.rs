@@ -11,6 +11,7 @@ mod exchange;
 mod import;
 mod no_leaks;
 mod openapi;
+mod people;
 mod portal;
 mod public_api;
 mod registration;

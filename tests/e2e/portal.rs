@@ -65,7 +65,7 @@ fn on_path(name: &str) -> Option<PathBuf> {
 }
 
 /// chromedriver and a Chromium it can drive, if installed.
-fn browser() -> Option<(PathBuf, PathBuf)> {
+pub(crate) fn browser() -> Option<(PathBuf, PathBuf)> {
     let driver = on_path("chromedriver")?;
     let chrome = ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
@@ -74,13 +74,13 @@ fn browser() -> Option<(PathBuf, PathBuf)> {
 }
 
 /// A chromedriver process on a free port, killed on drop.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
 }
 
 impl Driver {
-    fn start(path: &Path) -> Driver {
+    pub(crate) fn start(path: &Path) -> Driver {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -101,7 +101,7 @@ impl Driver {
     }
 
     /// A headless Chromium session; retried until chromedriver listens.
-    async fn session(&self, chrome: &Path) -> Client {
+    pub(crate) async fn session(&self, chrome: &Path) -> Client {
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),

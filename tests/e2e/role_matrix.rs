@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use crate::server::{Server, mulu};
 
-const ROLES: [&str; 7] = [
+/// The organization kinds; every one is also a role.
+const KINDS: [&str; 7] = [
     "provider",
     "data_admin",
     "registrar",
@@ -15,6 +16,19 @@ const ROLES: [&str; 7] = [
     "developer",
     "exchange",
     "auditor",
+];
+/// Every role a person can hold: the kinds and the three separated duties.
+const ROLES: [&str; 10] = [
+    "provider",
+    "data_admin",
+    "registrar",
+    "operator",
+    "developer",
+    "exchange",
+    "auditor",
+    "system_admin",
+    "security_admin",
+    "audit_admin",
 ];
 
 /// A concrete URL for a templated path: unknown ids, the first value of enum parameters.
@@ -61,8 +75,8 @@ async fn every_operation_admits_exactly_its_documented_roles() {
         "--region",
         "510000",
     ];
-    for role in ROLES {
-        create.extend(["--kind", role]);
+    for kind in KINDS {
+        create.extend(["--kind", kind]);
     }
     mulu(d, &create);
     let tokens: Vec<(&str, String)> = ROLES

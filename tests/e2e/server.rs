@@ -74,13 +74,22 @@ impl Server {
     }
 
     fn spawn(extra: &[&str], today: Option<&str>, rust_log: &str) -> Server {
+        Self::spawn_at("127.0.0.1:0", extra, today, rust_log)
+    }
+
+    /// `mulu serve` on a given address (when the URL must be known before it starts).
+    pub fn start_at(bind: &str, extra: &[&str]) -> Server {
+        Self::spawn_at(bind, extra, None, "warn")
+    }
+
+    fn spawn_at(bind: &str, extra: &[&str], today: Option<&str>, rust_log: &str) -> Server {
         let mut command = Command::new(MULU);
         if let Some(today) = today {
             command.env("MULU_TODAY", today);
         }
         let mut child = command
             .arg("serve")
-            .args(["--bind", "127.0.0.1:0"])
+            .args(["--bind", bind])
             .args(extra)
             .env("RUST_LOG", rust_log)
             .stdout(Stdio::piped())

@@ -11,6 +11,30 @@ use super::labels::{ORDER, label};
 
 /// A whole HTML page; `title` is also the page's only `<h1>` unless `body` brings its own hero.
 pub fn page(title: &str, body: Markup) -> Markup {
+    shell(title, public_nav(), body)
+}
+
+/// The public site's navigation, with the way into the workbench.
+fn public_nav() -> Markup {
+    html! {
+        nav.main aria-label="主导航" {
+            ul {
+                li { a href="/search" { "检索" } }
+                li { a href="/directory" { "运营目录" } }
+                li { a href="/negative-list" { "负面清单" } }
+                li { a href="/publicity" { "公示公告" } }
+                li { a href="/products" { "登记产品" } }
+                li { a href="/authorizations" { "授权信息" } }
+                li { a href="/disclosures" { "年度披露" } }
+                li { a href="/workbench" { "工作台登录" } }
+            }
+        }
+    }
+}
+
+/// The one page shell of the portal and the workbench: same head, styles, skip link and
+/// footer; `header` is what the site header shows beside the brand.
+pub fn shell(title: &str, header: Markup, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
@@ -28,17 +52,7 @@ pub fn page(title: &str, body: Markup) -> Markup {
                 header.site {
                     div.wrap {
                         a.brand href="/" { "公共数据授权运营目录" }
-                        nav.main aria-label="主导航" {
-                            ul {
-                                li { a href="/search" { "检索" } }
-                                li { a href="/directory" { "运营目录" } }
-                                li { a href="/negative-list" { "负面清单" } }
-                                li { a href="/publicity" { "公示公告" } }
-                                li { a href="/products" { "登记产品" } }
-                                li { a href="/authorizations" { "授权信息" } }
-                                li { a href="/disclosures" { "年度披露" } }
-                            }
-                        }
+                        (header)
                     }
                 }
                 main #content.wrap tabindex="-1" { (body) }

@@ -6,7 +6,7 @@ mod assets;
 mod directory;
 mod feeds;
 mod labels;
-mod layout;
+pub(crate) mod layout;
 mod pages;
 mod public;
 mod registrations;

@@ -1,13 +1,13 @@
-//! Data-administration writes: organizations, tokens, the negative list, directory editions.
+//! Data-administration writes: organizations, the negative list, directory editions.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use catalog::EditionRequest;
 use catalog::domain::edition::DirectoryEdition;
 use catalog::domain::negative_list::{NegativeListEntry, NewNegativeListEntry};
 use catalog::domain::organization::{NewOrganization, Organization};
-use catalog::{EditionRequest, Role};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -23,8 +23,6 @@ use crate::state::AppState;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(register_organization))
-        .routes(routes!(issue_token))
-        .routes(routes!(revoke_token))
         .routes(routes!(add_negative))
         .routes(routes!(change_negative))
         .routes(routes!(publish_edition))
@@ -41,63 +39,6 @@ async fn register_organization(
 ) -> ApiResult<(StatusCode, Json<Organization>)> {
     let org = state.catalog.register_organization(&actor, body).await?;
     Ok((StatusCode::CREATED, Json(org)))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-struct TokenRequest {
-    org_id: Uuid,
-    role: Role,
-    /// What the token is for, e.g. "省数据交易所对接".
-    name: String,
-}
-
-/// The secret appears in this response only; Mulu keeps its hash.
-#[derive(Debug, Serialize, ToSchema)]
-struct IssuedTokenView {
-    id: Uuid,
-    org_id: Uuid,
-    role: Role,
-    name: String,
-    /// The bearer secret, shown once.
-    token: String,
-}
-
-/// Issue an API token bound to an organization and a role.
-#[utoipa::path(post, path = "/api/v1/admin/tokens", tag = "admin",
-    security(("bearer" = ["data_admin"])), request_body = TokenRequest,
-    responses((status = 201, body = IssuedTokenView), Problems))]
-async fn issue_token(
-    State(state): State<AppState>,
-    As(actor, _): As<DataAdmins>,
-    Body(body): Body<TokenRequest>,
-) -> ApiResult<(StatusCode, Json<IssuedTokenView>)> {
-    let issued = state
-        .catalog
-        .issue_token(&actor, body.org_id, body.role, &body.name)
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(IssuedTokenView {
-            id: issued.token.id,
-            org_id: issued.token.org_id,
-            role: issued.token.role,
-            name: issued.token.name,
-            token: issued.secret,
-        }),
-    ))
-}
-
-/// Revoke a token; it stops working at once.
-#[utoipa::path(post, path = "/api/v1/admin/tokens/{id}/revoke", tag = "admin",
-    security(("bearer" = ["data_admin"])), params(("id" = Uuid, Path, description = "令牌 id")),
-    responses((status = 204, description = "已吊销"), Problems))]
-async fn revoke_token(
-    State(state): State<AppState>,
-    As(actor, _): As<DataAdmins>,
-    ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<StatusCode> {
-    state.catalog.revoke_token(&actor, id).await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Put a resource or category on the negative list.

@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{As, Auditors};
+use crate::auth::{As, AuditReaders};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 use crate::openapi::Problems;
@@ -29,10 +29,10 @@ const EXPORT_PAGE: i64 = 1000;
 /// The whole chain as NDJSON, one event per line in sequence order, streamed page by page. Anyone
 /// holding the file can check it: `mulu audit verify-export FILE` (C 9.5, C 9.6).
 #[utoipa::path(get, path = "/api/v1/audit/export", tag = "audit",
-    security(("bearer" = ["auditor", "data_admin"])),
+    security(("bearer" = ["auditor", "data_admin", "audit_admin"])),
     responses((status = 200, description = "NDJSON, one AuditEvent per line",
                content_type = "application/x-ndjson", body = String), Problems))]
-async fn export(State(state): State<AppState>, _: As<Auditors>) -> Response {
+async fn export(State(state): State<AppState>, _: As<AuditReaders>) -> Response {
     let catalog = state.catalog.clone();
     let pages = futures_util::stream::unfold(Some(0i64), move |after| {
         let catalog = catalog.clone();
@@ -78,11 +78,11 @@ struct EventsQuery {
 
 /// Audit events in chain order (auditor, data administration).
 #[utoipa::path(get, path = "/api/v1/audit/events", tag = "audit", params(EventsQuery),
-    security(("bearer" = ["auditor", "data_admin"])),
+    security(("bearer" = ["auditor", "data_admin", "audit_admin"])),
     responses((status = 200, body = Vec<AuditEvent>), Problems))]
 async fn events(
     State(state): State<AppState>,
-    _: As<Auditors>,
+    _: As<AuditReaders>,
     ApiQuery(q): ApiQuery<EventsQuery>,
 ) -> ApiResult<Json<Vec<AuditEvent>>> {
     let limit = match q.limit.unwrap_or(100) {
@@ -104,9 +104,12 @@ async fn events(
 
 /// Recompute the hash chain end to end; names the first bad event.
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit",
-    security(("bearer" = ["auditor", "data_admin"])),
+    security(("bearer" = ["auditor", "data_admin", "audit_admin"])),
     responses((status = 200, body = ChainReport), Problems))]
-async fn verify(State(state): State<AppState>, _: As<Auditors>) -> ApiResult<Json<ChainReport>> {
+async fn verify(
+    State(state): State<AppState>,
+    _: As<AuditReaders>,
+) -> ApiResult<Json<ChainReport>> {
     Ok(Json(
         catalog::audit::verify_store(state.catalog.store()).await?,
     ))

@@ -11,6 +11,7 @@ mod disclosures;
 mod exchange;
 mod health;
 mod imports;
+mod people;
 mod public;
 mod registrations;
 mod resources;
@@ -36,6 +37,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(directory::routes())
         .merge(resources::routes())
         .merge(admin::routes())
+        .merge(people::routes())
         .merge(authorizations::routes())
         .merge(audit::routes())
         .merge(registrations::routes())
@@ -56,6 +58,7 @@ pub fn router(state: AppState) -> Router {
     api.with_state(state.clone())
         .merge(SwaggerUi::new("/docs").url("/api/v1/openapi.json", document))
         .merge(crate::interop::router().with_state(state.clone()))
+        .merge(crate::web::router().with_state(state.clone()))
         .merge(crate::portal::router().with_state(state))
         .fallback(fallback)
 }

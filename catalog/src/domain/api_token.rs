@@ -24,6 +24,9 @@ pub struct ApiToken {
     pub id: Uuid,
     pub name: String,
     pub org_id: Uuid,
+    /// The person the token belongs to; `None` only for tokens issued before people existed.
+    #[serde(default)]
+    pub person_id: Option<Uuid>,
     pub role: Role,
     /// Hex SHA-256 of the secret.
     pub secret_hash: String,

@@ -35,6 +35,7 @@ pub mod invalid;
 pub mod listing;
 pub mod negative_list;
 pub mod organization;
+pub mod person;
 pub mod product;
 pub mod query_code;
 pub mod region;

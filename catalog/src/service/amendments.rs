@@ -143,6 +143,12 @@ impl Catalog {
         actor.require_role(&[Role::Registrar], "办理登记")?;
         let mut tx = self.store.begin_write().await?;
         let before: Versioned<Registration> = entity::load(tx.as_mut(), id).await?;
+        let bound = super::jurisdiction::bound_region(tx.as_mut(), actor).await?;
+        super::jurisdiction::require_within(
+            bound.as_ref(),
+            &before.value.jurisdiction,
+            "办理登记",
+        )?;
         let mut application = before.value.clone();
         application.complete(today, Utc::now())?;
         let target_id = application

@@ -27,10 +27,7 @@ impl Catalog {
                 application.applicant.uscc
             )));
         }
-        let public = Actor {
-            role: Role::Public,
-            org_id: None,
-        };
+        let public = Actor::public();
         entity::insert(tx.as_mut(), &public, "developer.apply", &application).await?;
         tx.commit().await?;
         Ok(application)

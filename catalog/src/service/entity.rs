@@ -16,6 +16,7 @@ use crate::domain::edition::DirectoryEdition;
 use crate::domain::feedback::QualityFeedback;
 use crate::domain::negative_list::NegativeListEntry;
 use crate::domain::organization::{OrgStatus, Organization};
+use crate::domain::person::Person;
 use crate::domain::product::{Product, ProductStatus};
 use crate::domain::registration::Registration;
 use crate::domain::resource::Resource;
@@ -296,8 +297,9 @@ impl Entity for ApiToken {
     fn natural_key(&self) -> Option<String> {
         Some(self.secret_hash.clone())
     }
+    /// The person the token belongs to (its organization for tokens issued before people).
     fn owner_id(&self) -> Option<Uuid> {
-        Some(self.org_id)
+        Some(self.person_id.unwrap_or(self.org_id))
     }
     fn status(&self) -> &'static str {
         match self.status {
@@ -477,6 +479,32 @@ impl Entity for DeveloperApplication {
     /// Publicity notices and admissions are public (their contacts are not: see `notice`).
     fn is_public(&self) -> bool {
         DeveloperApplication::is_public(self)
+    }
+    fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+}
+
+impl Entity for Person {
+    const TABLE: Table = Table::People;
+    const TYPE: &'static str = "person";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn natural_key(&self) -> Option<String> {
+        Some(self.account.as_str().to_string())
+    }
+    fn owner_id(&self) -> Option<Uuid> {
+        Some(self.org_id)
+    }
+    fn status(&self) -> &'static str {
+        self.status.as_str()
+    }
+    fn is_public(&self) -> bool {
+        false
     }
     fn created_at(&self) -> DateTime<Utc> {
         self.created_at

@@ -12,20 +12,23 @@ mod entity;
 mod feed;
 mod feedback;
 mod imports;
+mod jurisdiction;
 mod listings;
 mod negative_list;
 mod organizations;
+mod people;
 mod products;
 mod public_catalog;
 mod registrations;
 mod resources;
 mod samples;
+mod sign_in;
 mod tokens;
 mod webhooks;
 
 use std::sync::Arc;
 
-pub use actor::{Actor, Role};
+pub use actor::{Actor, ActorName, Role};
 pub use directory::{EditionLineRequest, EditionRequest};
 pub use entity::Versioned;
 pub use feed::{FeedItem, FeedPage};
@@ -33,6 +36,9 @@ pub use imports::{DraftFeed, FeedOutcome};
 pub use public_catalog::{PublicCatalogPage, PublicEntry, PublicItem, PublicKind};
 pub use resources::PublicResource;
 pub use samples::SampleDownload;
+pub use sign_in::{
+    NewSession, SessionStage, SignInPolicy, SignedIn, TotpEnrollment, constant_time_eq,
+};
 pub use webhooks::{ClaimedDelivery, DeliveryQuery};
 
 use crate::calendar::WorkingCalendar;
@@ -45,6 +51,7 @@ pub struct Catalog {
     store: Arc<dyn Store>,
     policy: Arc<PolicySet>,
     calendar: Arc<WorkingCalendar>,
+    sign_in: Arc<SignInPolicy>,
 }
 
 impl Catalog {
@@ -53,7 +60,14 @@ impl Catalog {
             store,
             policy: Arc::new(policy),
             calendar: Arc::new(calendar),
+            sign_in: Arc::new(SignInPolicy::default()),
         }
+    }
+
+    /// The same catalog with the deployment's sign-in numbers.
+    pub fn with_sign_in_policy(mut self, policy: SignInPolicy) -> Self {
+        self.sign_in = Arc::new(policy);
+        self
     }
 
     /// A catalog with the shipped policy and calendar.

@@ -19,6 +19,8 @@ impl Catalog {
         actor.require_role(&[Role::DataAdmin], "登记机构")?;
         let org = Organization::new(input, Utc::now())?;
         let mut tx = self.store.begin_write().await?;
+        let bound = super::jurisdiction::bound_region(tx.as_mut(), actor).await?;
+        super::jurisdiction::require_within(bound.as_ref(), &org.region, "登记机构")?;
         insert_organization(tx.as_mut(), actor, &org).await?;
         tx.commit().await?;
         Ok(org)

@@ -135,6 +135,7 @@ impl Catalog {
         apply: impl FnOnce(&mut Registration, &JurisdictionPolicy) -> Result<()>,
     ) -> Result<Versioned<Registration>> {
         actor.require_role(&[Role::Registrar], "办理登记")?;
+        let bound = self.jurisdiction_of(actor).await?;
         let policy_set = self.policy.clone();
         entity::transition(
             self.store(),
@@ -143,6 +144,7 @@ impl Catalog {
             if_match,
             action,
             |r: &mut Registration| {
+                super::jurisdiction::require_within(bound.as_ref(), &r.jurisdiction, "办理登记")?;
                 let policy = policy_set.for_region(&r.jurisdiction).clone();
                 apply(r, &policy)
             },
@@ -246,10 +248,7 @@ impl Catalog {
         today: NaiveDate,
     ) -> Result<Uuid> {
         let calendar = self.calendar.clone();
-        let public = Actor {
-            role: Role::Public,
-            org_id: None,
-        };
+        let public = Actor::public();
         let mut filed = None;
         entity::transition(
             self.store(),
@@ -306,6 +305,12 @@ impl Catalog {
         actor.require_role(&[Role::Registrar], "办理登记")?;
         let mut tx = self.store.begin_write().await?;
         let before: Versioned<Registration> = entity::load(tx.as_mut(), id).await?;
+        let bound = super::jurisdiction::bound_region(tx.as_mut(), actor).await?;
+        super::jurisdiction::require_within(
+            bound.as_ref(),
+            &before.value.jurisdiction,
+            "办理登记",
+        )?;
         let mut after = before.value.clone();
         let policy = self.policy.for_region(&after.jurisdiction).clone();
         let seq = tx

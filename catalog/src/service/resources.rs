@@ -6,7 +6,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::entity::{self, from_record};
-use super::{Actor, Catalog, Role, Versioned};
+use super::{Actor, Catalog, Role, Versioned, jurisdiction};
 use crate::domain::ResourceCode;
 use crate::domain::organization::{OrgKind, Organization};
 use crate::domain::resource::{Resource, ResourceContent, ResourceStatus};
@@ -135,6 +135,13 @@ impl Catalog {
     ) -> Result<Versioned<Resource>> {
         let mut tx = self.store.begin_write().await?;
         let before: Versioned<Resource> = entity::load(tx.as_mut(), id).await?;
+        jurisdiction::require_org_within(
+            tx.as_mut(),
+            actor,
+            before.value.provider_id,
+            "审核或处理目录条目",
+        )
+        .await?;
         let mut after = before.value.clone();
         apply(&mut after)?;
         let row_version =
@@ -156,11 +163,14 @@ impl Catalog {
     /// data administrations and auditors. Anyone else gets `NotFound`, so existence does not leak.
     pub async fn resource_as(&self, actor: &Actor, id: Uuid) -> Result<Versioned<Resource>> {
         let resource = self.resource(id).await?;
-        if may_see_internal(actor, &resource.value) {
-            Ok(resource)
-        } else {
-            Err(CatalogError::not_found("resource", id.to_string()))
+        if !may_see_internal(actor, &resource.value) {
+            return Err(CatalogError::not_found("resource", id.to_string()));
         }
+        if let Some(region) = self.jurisdiction_of(actor).await? {
+            let provider = self.organization(resource.value.provider_id).await?.value;
+            jurisdiction::require_within(Some(&region), &provider.region, "查看目录条目")?;
+        }
+        Ok(resource)
     }
 
     pub async fn resource_versions_as(&self, actor: &Actor, id: Uuid) -> Result<Vec<Resource>> {
@@ -191,9 +201,21 @@ impl Catalog {
                 ));
             }
         };
+        // Rule 9: a data administration sees its own region's providers only.
+        let owner_in = match self.jurisdiction_of(actor).await? {
+            Some(region) => {
+                if let Some(provider) = owner {
+                    let org = self.organization(provider).await?.value;
+                    jurisdiction::require_within(Some(&region), &org.region, "查看目录条目")?;
+                }
+                Some(self.organizations_within(&region).await?)
+            }
+            None => None,
+        };
         let filter = RecordFilter {
             statuses: statuses.iter().map(|s| s.as_str().to_string()).collect(),
             owner_id: owner.map(|id| id.to_string()),
+            owner_in,
             after_id: after_id.map(|id| id.to_string()),
             limit: Some(limit),
             ..RecordFilter::default()

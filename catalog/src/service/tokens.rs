@@ -1,4 +1,5 @@
-//! Issuing, checking and revoking API tokens.
+//! API tokens for machines (exchanges, scripts): each belongs to a person and acts in one of their
+//! roles. The person lists and revokes their own; a security administrator revokes anyone's.
 
 use chrono::Utc;
 use uuid::Uuid;
@@ -8,48 +9,48 @@ use super::{Actor, Catalog, Role, Versioned};
 use crate::domain::api_token::{
     ApiToken, IssuedToken, TOKEN_PREFIX, TokenStatus, generate_secret, hash_secret,
 };
-use crate::domain::organization::{OrgKind, Organization, require_text};
+use crate::domain::organization::require_text;
+use crate::domain::person::{Person, PersonStatus};
 use crate::error::{CatalogError, Result};
-use crate::store::Table;
-
-/// The organization kind a role requires.
-fn kind_for(role: Role) -> Option<OrgKind> {
-    Some(match role {
-        Role::System | Role::Public => return None,
-        Role::Provider => OrgKind::Provider,
-        Role::DataAdmin => OrgKind::DataAdmin,
-        Role::Registrar => OrgKind::Registrar,
-        Role::Operator => OrgKind::Operator,
-        Role::Developer => OrgKind::Developer,
-        Role::Exchange => OrgKind::Exchange,
-        Role::Auditor => OrgKind::Auditor,
-    })
-}
+use crate::store::{RecordFilter, Table};
 
 impl Catalog {
-    /// Issue a token for `org_id` acting as `role`; the secret is returned once and never stored.
+    /// Issue a token for `person_id` acting as `role`, which the person must hold. Only the
+    /// person themselves (or the service, for the bootstrap CLI) may: nobody mints credentials
+    /// for somebody else. The secret is returned once and never stored.
     pub async fn issue_token(
         &self,
         actor: &Actor,
-        org_id: Uuid,
+        person_id: Uuid,
         role: Role,
         name: &str,
     ) -> Result<IssuedToken> {
-        actor.require_role(&[Role::DataAdmin], "签发访问令牌")?;
+        if actor.role != Role::System && actor.person_id != Some(person_id) {
+            return Err(CatalogError::Forbidden(
+                "只能为自己签发访问令牌".to_string(),
+            ));
+        }
         require_text("name", name, 100)?;
-        let kind = kind_for(role)
-            .ok_or_else(|| CatalogError::invalid("role", "不能为 system 角色签发令牌"))?;
         let mut tx = self.store.begin_write().await?;
-        let org: Versioned<Organization> = entity::load(tx.as_mut(), org_id)
+        let person: Versioned<Person> = entity::load(tx.as_mut(), person_id)
             .await
-            .map_err(|_| CatalogError::invalid("org_id", "机构不存在"))?;
-        org.value.require_kind(kind, "role")?;
+            .map_err(|_| CatalogError::invalid("person_id", "人员不存在"))?;
+        if !person.value.holds(role) {
+            return Err(CatalogError::invalid(
+                "role",
+                format!("未被授予“{}”角色，不能签发该角色的令牌", role.label()),
+            ));
+        }
+        if person.value.status == PersonStatus::Disabled {
+            return Err(CatalogError::Forbidden("账号已停用".to_string()));
+        }
         let secret = generate_secret()?;
         let now = Utc::now();
         let token = ApiToken {
             id: Uuid::now_v7(),
             name: name.trim().to_string(),
-            org_id,
+            org_id: person.value.org_id,
+            person_id: Some(person_id),
             role,
             secret_hash: hash_secret(&secret),
             status: TokenStatus::Active,
@@ -61,7 +62,8 @@ impl Catalog {
         Ok(IssuedToken { token, secret })
     }
 
-    /// The actor a presented secret stands for; `None` for unknown or revoked tokens.
+    /// The actor a presented secret stands for; `None` for unknown or revoked tokens, and for
+    /// tokens whose person is switched off or no longer holds the token's role.
     pub async fn authenticate(&self, secret: &str) -> Result<Option<(Actor, ApiToken)>> {
         if !secret.starts_with(TOKEN_PREFIX) {
             return Ok(None);
@@ -77,13 +79,50 @@ impl Catalog {
         if token.status != TokenStatus::Active {
             return Ok(None);
         }
-        Ok(Some((Actor::new(token.role, token.org_id), token)))
+        let actor = match token.person_id {
+            Some(person_id) => {
+                let person = self.person(person_id).await?.value;
+                if person.status == PersonStatus::Disabled || !person.holds(token.role) {
+                    return Ok(None);
+                }
+                Actor::person(token.role, person.org_id, person_id)
+            }
+            None => Actor::new(token.role, token.org_id),
+        };
+        Ok(Some((actor.with_token(token.id), token)))
     }
 
+    /// Tokens: a person's own, or, for the security administrator, everyone's.
+    pub async fn tokens_as(&self, actor: &Actor) -> Result<Vec<ApiToken>> {
+        let owner = match actor.role {
+            Role::SecurityAdmin | Role::System => None,
+            _ => Some(
+                actor
+                    .person_id
+                    .ok_or_else(|| CatalogError::Forbidden("令牌不属于任何人员".to_string()))?,
+            ),
+        };
+        let filter = RecordFilter {
+            owner_id: owner.map(|id| id.to_string()),
+            ..RecordFilter::default()
+        };
+        self.store
+            .list(Table::ApiTokens, &filter)
+            .await?
+            .into_iter()
+            .map(|r| from_record(r).map(|v: Versioned<ApiToken>| v.value))
+            .collect()
+    }
+
+    /// Revoke a token: its person may, and the security administrator may revoke anyone's.
     pub async fn revoke_token(&self, actor: &Actor, id: Uuid) -> Result<ApiToken> {
-        actor.require_role(&[Role::DataAdmin], "吊销访问令牌")?;
         let mut tx = self.store.begin_write().await?;
         let before: Versioned<ApiToken> = entity::load(tx.as_mut(), id).await?;
+        let own = actor.person_id.is_some() && before.value.person_id == actor.person_id;
+        if !own && !matches!(actor.role, Role::SecurityAdmin | Role::System) {
+            // Another person's token does not exist, as far as this caller can tell.
+            return Err(CatalogError::not_found("api_token", id.to_string()));
+        }
         if before.value.status == TokenStatus::Revoked {
             return Err(CatalogError::InvalidTransition("令牌已吊销".to_string()));
         }

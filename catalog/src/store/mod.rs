@@ -39,6 +39,7 @@ pub enum Table {
     Listings,
     WebhookEndpoints,
     WebhookDeliveries,
+    People,
 }
 
 impl Table {
@@ -59,6 +60,7 @@ impl Table {
             Table::Listings => "listings",
             Table::WebhookEndpoints => "webhook_endpoints",
             Table::WebhookDeliveries => "webhook_deliveries",
+            Table::People => "people",
         }
     }
 }
@@ -102,6 +104,8 @@ pub struct RecordFilter {
     /// Only rows whose status is one of these (all when empty).
     pub statuses: Vec<String>,
     pub owner_id: Option<String>,
+    /// Only rows owned by one of these (a jurisdiction's organizations); none when empty.
+    pub owner_in: Option<Vec<String>>,
     /// Only rows visible to anonymous callers.
     pub public_only: bool,
     /// Keyset cursor: only rows after this id (ids are time-ordered UUIDv7).
@@ -144,7 +148,29 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<AuditEvent>>;
     /// Bytes kept out of the audit trail (samples, webhook secrets); see `WriteTx::put_blob`.
     async fn get_blob(&self, key: &str) -> Result<Option<Vec<u8>>>;
+    /// A person's credentials as JSON (kept out of the audit trail); see `WriteTx::put_credentials`.
+    async fn get_credentials(&self, person_id: &str) -> Result<Option<String>>;
+    async fn insert_session(&self, session: &SessionRecord) -> Result<()>;
+    async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>>;
+    /// Store a session's role, stage, last use and end; an ended session is never revived.
+    async fn update_session(&self, session: &SessionRecord) -> Result<()>;
     async fn close(&self);
+}
+
+/// A signed-in web session, keyed by the SHA-256 of the cookie's secret.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRecord {
+    pub id_hash: String,
+    pub person_id: String,
+    /// The role the person acts in now (one of the roles they hold).
+    pub role: String,
+    /// How far sign-in has got: see `service::sign_in::SessionStage`.
+    pub stage: String,
+    /// The token every form of the session carries (CSRF).
+    pub csrf: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
 }
 
 #[async_trait]
@@ -171,6 +197,11 @@ pub trait WriteTx: Send {
     async fn insert_audit(&mut self, event: &AuditEvent) -> Result<()>;
     /// Store bytes under `key` once; an existing key is left as it is (content addressing).
     async fn put_blob(&mut self, key: &str, bytes: &[u8]) -> Result<()>;
+    async fn get_credentials(&mut self, person_id: &str) -> Result<Option<String>>;
+    /// Store a person's credentials (replacing earlier ones).
+    async fn put_credentials(&mut self, person_id: &str, body: &str) -> Result<()>;
+    /// End every open session of a person (lock, password change, role change); returns how many.
+    async fn end_sessions_of(&mut self, person_id: &str, at: DateTime<Utc>) -> Result<u64>;
     async fn commit(self: Box<Self>) -> Result<()>;
 }
 

@@ -127,6 +127,14 @@ macro_rules! shared_queries {
             if filter.owner_id.is_some() {
                 sql.push_str(&format!(" AND owner_id = {}", param()));
             }
+            if let Some(owners) = &filter.owner_in {
+                let marks: Vec<String> = owners.iter().map(|_| param()).collect();
+                if marks.is_empty() {
+                    sql.push_str(" AND 1 = 0");
+                } else {
+                    sql.push_str(&format!(" AND owner_id IN ({})", marks.join(", ")));
+                }
+            }
             if filter.public_only {
                 sql.push_str(" AND public = TRUE");
             }
@@ -142,6 +150,9 @@ macro_rules! shared_queries {
                 query = query.bind(status.as_str());
             }
             if let Some(owner) = &filter.owner_id {
+                query = query.bind(owner.as_str());
+            }
+            for owner in filter.owner_in.iter().flatten() {
                 query = query.bind(owner.as_str());
             }
             if let Some(after) = &filter.after_id {
@@ -444,6 +455,110 @@ macro_rules! shared_queries {
             row.map(|r| Ok(r.try_get("bytes")?)).transpose()
         }
 
+        pub(super) async fn get_credentials(conn: &mut Conn, person_id: &str) -> Result<Option<String>> {
+            let row = sqlx::query("SELECT body FROM credentials WHERE person_id = $1")
+                .bind(person_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+            row.map(|r| Ok(r.try_get("body")?)).transpose()
+        }
+
+        pub(super) async fn put_credentials(conn: &mut Conn, person_id: &str, body: &str) -> Result<()> {
+            sqlx::query(
+                "INSERT INTO credentials (person_id, body, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (person_id) DO UPDATE SET body = excluded.body, \
+                 updated_at = excluded.updated_at",
+            )
+            .bind(person_id)
+            .bind(body)
+            .bind(chrono::Utc::now())
+            .execute(&mut *conn)
+            .await?;
+            Ok(())
+        }
+
+        fn session_from_row(row: &DbRow) -> Result<crate::store::SessionRecord> {
+            Ok(crate::store::SessionRecord {
+                id_hash: row.try_get("id_hash")?,
+                person_id: row.try_get("person_id")?,
+                role: row.try_get("role")?,
+                stage: row.try_get("stage")?,
+                csrf: row.try_get("csrf")?,
+                created_at: row.try_get("created_at")?,
+                last_seen_at: row.try_get("last_seen_at")?,
+                ended_at: row.try_get("ended_at")?,
+            })
+        }
+
+        pub(super) async fn insert_session(
+            conn: &mut Conn,
+            s: &crate::store::SessionRecord,
+        ) -> Result<()> {
+            sqlx::query(
+                "INSERT INTO sessions (id_hash, person_id, role, stage, csrf, created_at, \
+                 last_seen_at, ended_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(&s.id_hash)
+            .bind(&s.person_id)
+            .bind(&s.role)
+            .bind(&s.stage)
+            .bind(&s.csrf)
+            .bind(s.created_at)
+            .bind(s.last_seen_at)
+            .bind(s.ended_at)
+            .execute(&mut *conn)
+            .await?;
+            Ok(())
+        }
+
+        pub(super) async fn get_session(
+            conn: &mut Conn,
+            id_hash: &str,
+        ) -> Result<Option<crate::store::SessionRecord>> {
+            let row = sqlx::query(
+                "SELECT id_hash, person_id, role, stage, csrf, created_at, last_seen_at, ended_at \
+                 FROM sessions WHERE id_hash = $1",
+            )
+            .bind(id_hash)
+            .fetch_optional(&mut *conn)
+            .await?;
+            row.as_ref().map(session_from_row).transpose()
+        }
+
+        /// Role, stage, last use and end of a session; an ended session stays ended.
+        pub(super) async fn update_session(
+            conn: &mut Conn,
+            s: &crate::store::SessionRecord,
+        ) -> Result<()> {
+            sqlx::query(
+                "UPDATE sessions SET role = $2, stage = $3, last_seen_at = $4, ended_at = $5 \
+                 WHERE id_hash = $1 AND ended_at IS NULL",
+            )
+            .bind(&s.id_hash)
+            .bind(&s.role)
+            .bind(&s.stage)
+            .bind(s.last_seen_at)
+            .bind(s.ended_at)
+            .execute(&mut *conn)
+            .await?;
+            Ok(())
+        }
+
+        pub(super) async fn end_sessions_of(
+            conn: &mut Conn,
+            person_id: &str,
+            at: chrono::DateTime<chrono::Utc>,
+        ) -> Result<u64> {
+            let done = sqlx::query(
+                "UPDATE sessions SET ended_at = $2 WHERE person_id = $1 AND ended_at IS NULL",
+            )
+            .bind(person_id)
+            .bind(at)
+            .execute(&mut *conn)
+            .await?;
+            Ok(done.rows_affected())
+        }
+
         /// A serialized write transaction.
         pub struct Tx(sqlx::Transaction<'static, $db>);
 
@@ -490,6 +605,19 @@ macro_rules! shared_queries {
             }
             async fn put_blob(&mut self, key: &str, bytes: &[u8]) -> Result<()> {
                 put_blob(&mut self.0, key, bytes).await
+            }
+            async fn get_credentials(&mut self, person_id: &str) -> Result<Option<String>> {
+                get_credentials(&mut self.0, person_id).await
+            }
+            async fn put_credentials(&mut self, person_id: &str, body: &str) -> Result<()> {
+                put_credentials(&mut self.0, person_id, body).await
+            }
+            async fn end_sessions_of(
+                &mut self,
+                person_id: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<u64> {
+                end_sessions_of(&mut self.0, person_id, at).await
             }
             async fn commit(self: Box<Self>) -> Result<()> {
                 Ok(self.0.commit().await?)
@@ -547,6 +675,18 @@ macro_rules! shared_queries {
             }
             async fn get_blob(&self, key: &str) -> Result<Option<Vec<u8>>> {
                 get_blob(&mut *self.pool.acquire().await?, key).await
+            }
+            async fn get_credentials(&self, person_id: &str) -> Result<Option<String>> {
+                get_credentials(&mut *self.pool.acquire().await?, person_id).await
+            }
+            async fn insert_session(&self, s: &crate::store::SessionRecord) -> Result<()> {
+                insert_session(&mut *self.pool.acquire().await?, s).await
+            }
+            async fn session(&self, id_hash: &str) -> Result<Option<crate::store::SessionRecord>> {
+                get_session(&mut *self.pool.acquire().await?, id_hash).await
+            }
+            async fn update_session(&self, s: &crate::store::SessionRecord) -> Result<()> {
+                update_session(&mut *self.pool.acquire().await?, s).await
             }
             async fn close(&self) {
                 self.pool.close().await;

@@ -23,6 +23,9 @@ pub use exchange::*;
 #[path = "imports.rs"]
 mod imports;
 pub use imports::*;
+#[path = "people.rs"]
+mod people;
+pub use people::*;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -971,49 +974,6 @@ pub async fn concurrent_writers_keep_one_audit_chain(env: Env) {
         .unwrap();
     assert_eq!(report.first_break, None);
     assert_eq!(report.events, 3 + 32);
-}
-
-pub async fn tokens_are_stored_hashed_and_revocable(env: Env) {
-    let w = World::new(&env).await;
-    let c = &env.catalog;
-    let issued = c
-        .issue_token(&Actor::system(), w.provider.id, Role::Provider, "报送系统")
-        .await
-        .unwrap();
-    assert!(issued.secret.starts_with("mulu_") && issued.secret.len() > 60);
-    let (actor, _) = c
-        .authenticate(&issued.secret)
-        .await
-        .unwrap()
-        .expect("valid token");
-    assert_eq!(actor, w.p());
-    assert!(c.authenticate("mulu_0000").await.unwrap().is_none());
-    assert!(c.authenticate("not-a-token").await.unwrap().is_none());
-    // The secret appears nowhere in storage, audit trail included.
-    let events = c.store().audit_events(0, 1000).await.unwrap();
-    assert!(
-        events
-            .iter()
-            .all(|e| !format!("{:?}", e).contains(&issued.secret))
-    );
-    // A role the organization does not hold is refused; so is a provider issuing tokens.
-    let wrong = c
-        .issue_token(&Actor::system(), w.provider.id, Role::DataAdmin, "越权")
-        .await;
-    assert!(
-        matches!(wrong, Err(CatalogError::Invalid { ref field, .. }) if field == "role"),
-        "{wrong:?}"
-    );
-    assert!(matches!(
-        c.issue_token(&w.p(), w.provider.id, Role::Provider, "x")
-            .await,
-        Err(CatalogError::Forbidden(_))
-    ));
-    c.revoke_token(&w.a(), issued.token.id).await.unwrap();
-    assert!(
-        c.authenticate(&issued.secret).await.unwrap().is_none(),
-        "revoked tokens stop working"
-    );
 }
 
 mod registration_support {

@@ -1,0 +1,66 @@
+//! The signed-in web: sign-in (password, second factor, single sign-on), the account pages and
+//! the workbench (工作台). Pages parse the form, call one `catalog` method with the person as
+//! actor, and render the result or the catalog's Chinese error; no rule lives here.
+
+pub mod oidc;
+mod oidc_routes;
+mod pages;
+mod people;
+pub mod session;
+mod sign_in;
+mod workbench;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+use tokio::sync::OnceCell;
+
+use crate::state::AppState;
+
+/// How the web side is deployed; from `mulu serve` flags.
+#[derive(Default)]
+pub struct WebConfig {
+    /// Cookies get `Secure` (the public URL is https).
+    pub secure_cookies: bool,
+    /// Single sign-on at the province's identity platform, when configured.
+    pub oidc: Option<oidc::OidcSettings>,
+    /// The provider's metadata and keys, discovered at the first sign-in that needs them (a
+    /// provider down at start-up does not stop the service; a failed discovery is retried).
+    pub oidc_client: OnceCell<oidc::OidcClient>,
+}
+
+pub type SharedWebConfig = Arc<WebConfig>;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/signin", get(sign_in::form).post(sign_in::submit))
+        .route(
+            "/signin/second-factor",
+            get(sign_in::second_factor_form).post(sign_in::second_factor),
+        )
+        .route("/signin/oidc", get(oidc_routes::start))
+        .route("/signin/oidc/callback", get(oidc_routes::callback))
+        .route("/signout", post(sign_in::sign_out))
+        .route(
+            "/account/password",
+            get(sign_in::password_form).post(sign_in::change_password),
+        )
+        .route(
+            "/account/second-factor",
+            get(sign_in::enroll_form).post(sign_in::enroll),
+        )
+        .route("/workbench", get(workbench::home))
+        .route("/workbench/role", post(workbench::switch_role))
+        .route(
+            "/workbench/tokens",
+            get(workbench::tokens).post(workbench::issue_token),
+        )
+        .route(
+            "/workbench/tokens/{id}/revoke",
+            post(workbench::revoke_token),
+        )
+        .route("/workbench/people", get(people::list).post(people::create))
+        .route("/workbench/people/{id}", get(people::show))
+        .route("/workbench/people/{id}/{action}", post(people::act))
+}

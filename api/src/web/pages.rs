@@ -1,0 +1,179 @@
+//! The workbench's page frame (the portal's shell with a signed-in header and a navigation of
+//! what the current role may do) and the form pieces every page shares.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use catalog::domain::organization::Organization;
+use catalog::{CatalogError, Role, SignedIn};
+use maud::{Markup, html};
+
+use super::session::csrf_field;
+use crate::portal::layout::{page, shell};
+
+/// The header of a signed-in page: who, for which organization and region, in which role (with
+/// the switcher when they hold several), and sign-out.
+fn signed_in_header(s: &SignedIn, org: Option<&Organization>) -> Markup {
+    html! {
+        nav.main aria-label="工作台导航" {
+            ul {
+                @for (href, text) in nav_items(s.role) {
+                    li { a href=(href) { (text) } }
+                }
+            }
+        }
+        div.who {
+            span { (s.person.name) "（" (s.person.account) "）" }
+            @if let Some(org) = org {
+                span { " · " (org.name) " · 辖区 " (org.region.as_str()) }
+            }
+            @if s.person.roles.len() > 1 {
+                form.inline method="post" action="/workbench/role" {
+                    (csrf_field(s))
+                    label for="role-switch" { "当前角色" }
+                    select #role-switch name="role" {
+                        @for r in &s.person.roles {
+                            option value=(r.as_str()) selected[*r == s.role] { (r.label()) }
+                        }
+                    }
+                    button type="submit" { "切换" }
+                }
+            } @else {
+                span { " · " (s.role.label()) }
+            }
+            form.inline method="post" action="/signout" {
+                (csrf_field(s))
+                button type="submit" { "退出" }
+            }
+        }
+    }
+}
+
+/// What the current role finds in the navigation: only what it may do.
+fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
+    let mut items = vec![("/workbench", "待办")];
+    if role == Role::SecurityAdmin {
+        items.push(("/workbench/people", "人员账号"));
+    }
+    items.push(("/workbench/tokens", "访问令牌"));
+    items.push(("/account/password", "修改密码"));
+    items.push(("/", "公共门户"));
+    items
+}
+
+/// A signed-in page.
+pub fn workbench_page(
+    title: &str,
+    s: &SignedIn,
+    org: Option<&Organization>,
+    body: Markup,
+) -> Markup {
+    shell(title, signed_in_header(s, org), body)
+}
+
+/// A sign-in step's page (no signed-in header yet).
+pub fn sign_in_page(title: &str, body: Markup) -> Markup {
+    page(title, body)
+}
+
+/// A form's error: the catalog's message, and the field it names when there is one.
+pub struct FormError {
+    pub field: Option<String>,
+    pub message: String,
+    pub status: StatusCode,
+}
+
+impl From<CatalogError> for FormError {
+    fn from(e: CatalogError) -> Self {
+        let status = match &e {
+            CatalogError::Invalid { .. } | CatalogError::RuleViolation { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            CatalogError::NotFound { .. } => StatusCode::NOT_FOUND,
+            CatalogError::Conflict(_) | CatalogError::InvalidTransition(_) => StatusCode::CONFLICT,
+            CatalogError::Forbidden(_) => StatusCode::FORBIDDEN,
+            CatalogError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            CatalogError::Storage(_) | CatalogError::Config(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        let (field, message) = match &e {
+            CatalogError::Invalid { field, message } => (Some(field.clone()), message.clone()),
+            CatalogError::RuleViolation { field, .. } => (Some(field.clone()), e.to_string()),
+            CatalogError::Storage(_) | CatalogError::Config(_) => {
+                tracing::error!(error = %e, "workbench form failed");
+                (None, "服务内部错误，请稍后重试".to_string())
+            }
+            _ => (None, e.to_string()),
+        };
+        FormError {
+            field,
+            message,
+            status,
+        }
+    }
+}
+
+impl FormError {
+    pub fn message(message: impl Into<String>) -> Self {
+        FormError {
+            field: None,
+            message: message.into(),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+
+    /// The summary at the top of a form that came back, linking to the field it names.
+    pub fn summary(&self) -> Markup {
+        html! {
+            div.error-summary role="alert" tabindex="-1" {
+                h2 { "提交未成功" }
+                p {
+                    @if let Some(field) = &self.field {
+                        a href=(format!("#{field}")) { (self.message) }
+                    } @else {
+                        (self.message)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The message beside `field`, when it is the one at fault.
+    pub fn at(&self, field: &str) -> Option<Markup> {
+        (self.field.as_deref() == Some(field))
+            .then(|| html! { p.field-error id=(format!("{field}-error")) { (self.message) } })
+    }
+}
+
+/// A page with the status of what happened.
+pub fn respond(status: StatusCode, markup: Markup) -> Response {
+    (status, markup).into_response()
+}
+
+/// A posted form as its fields in order, repeated names kept (checkbox groups).
+pub struct FormFields(pub Vec<(String, String)>);
+
+impl FormFields {
+    pub fn parse(body: &[u8]) -> Self {
+        FormFields(
+            url::form_urlencoded::parse(body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    /// The first value of `name` ("" when absent).
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+}

@@ -1,0 +1,301 @@
+//! The workbench home (待办), the role switcher, and a person's own API tokens.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use catalog::domain::organization::Organization;
+use catalog::domain::person::PersonStatus;
+use catalog::domain::resource::ResourceStatus;
+use catalog::{Role, SignedIn};
+use maud::{Markup, html};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::pages::{FormError, respond, workbench_page};
+use super::session::{Session, check_csrf, csrf_field};
+use crate::portal::layout::beijing;
+use crate::state::AppState;
+
+/// The organization a person acts for (for the header); a lookup failure only hides it.
+pub async fn org_of(state: &AppState, s: &SignedIn) -> Option<Organization> {
+    state
+        .catalog
+        .organization(s.person.org_id)
+        .await
+        .ok()
+        .map(|o| o.value)
+}
+
+/// One line of the to-do list: what, how many, where to do it.
+struct Todo {
+    what: &'static str,
+    count: usize,
+    href: &'static str,
+}
+
+/// What waits on the person in their current role.
+async fn todos(state: &AppState, s: &SignedIn) -> Vec<Todo> {
+    let actor = s.actor();
+    let c = &state.catalog;
+    let count = |statuses: Vec<ResourceStatus>| {
+        let actor = actor.clone();
+        async move {
+            c.resources_as(&actor, None, statuses, None, 10_000)
+                .await
+                .map(|v| v.len())
+                .unwrap_or(0)
+        }
+    };
+    match s.role {
+        Role::Provider => vec![
+            Todo {
+                what: "被退回待修改的目录条目",
+                count: count(vec![ResourceStatus::Returned]).await,
+                href: "/api/v1/resources?status=returned",
+            },
+            Todo {
+                what: "尚未提交的草稿",
+                count: count(vec![ResourceStatus::Draft]).await,
+                href: "/api/v1/resources?status=draft",
+            },
+        ],
+        Role::DataAdmin => vec![
+            Todo {
+                what: "待审核的目录条目（本辖区）",
+                count: count(vec![ResourceStatus::Submitted]).await,
+                href: "/api/v1/resources?status=submitted",
+            },
+            Todo {
+                what: "已审核待发布的目录条目（本辖区）",
+                count: count(vec![ResourceStatus::Approved]).await,
+                href: "/api/v1/resources?status=approved",
+            },
+        ],
+        Role::SecurityAdmin => {
+            let locked = c
+                .people_as(&actor)
+                .await
+                .map(|p| {
+                    p.iter()
+                        .filter(|p| p.status == PersonStatus::Locked)
+                        .count()
+                })
+                .unwrap_or(0);
+            vec![Todo {
+                what: "被锁定待解锁的账号",
+                count: locked,
+                href: "/workbench/people",
+            }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+pub async fn home(State(state): State<AppState>, Session(s): Session) -> Markup {
+    let org = org_of(&state, &s).await;
+    let todos = todos(&state, &s).await;
+    workbench_page(
+        "待办",
+        &s,
+        org.as_ref(),
+        html! {
+            h1 { "待办" }
+            p { (s.person.name) "，您好。当前以“" (s.role.label()) "”身份办理" @if let Some(o) = &org { "，代表" (o.name) "（辖区 " (o.region.as_str()) "）" } "。" }
+            @if todos.is_empty() {
+                p.muted { "当前角色暂无待办事项。" }
+            } @else {
+                table {
+                    caption { "等待您处理的事项" }
+                    thead { tr { th scope="col" { "事项" } th scope="col" { "数量" } } }
+                    tbody {
+                        @for t in &todos {
+                            tr {
+                                td { a href=(t.href) { (t.what) } }
+                                td.num { (t.count) }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 { "我的账号" }
+            dl.fields {
+                dt { "账号" } dd { (s.person.account) }
+                dt { "已授予的角色" } dd { (s.person.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("、")) }
+                dt { "动态验证码" } dd {
+                    @if s.person.totp_enabled { "已绑定" } @else { "未绑定 · " a href="/account/second-factor" { "绑定" } }
+                }
+            }
+        },
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RoleForm {
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn switch_role(
+    State(state): State<AppState>,
+    Session(s): Session,
+    Form(form): Form<RoleForm>,
+) -> Response {
+    if let Err(r) = check_csrf(&s, &form.csrf) {
+        return r;
+    }
+    let Some(role) = Role::parse(&form.role) else {
+        return FormError::message("角色无效").status.into_response();
+    };
+    match state.catalog.switch_role(&s, role).await {
+        Ok(()) => Redirect::to("/workbench").into_response(),
+        Err(e) => {
+            let error = FormError::from(e);
+            let org = org_of(&state, &s).await;
+            respond(
+                error.status,
+                workbench_page(
+                    "切换角色",
+                    &s,
+                    org.as_ref(),
+                    html! { h1 { "切换角色" } (error.summary()) },
+                ),
+            )
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn tokens_page(
+    state: &AppState,
+    s: &SignedIn,
+    issued: Option<&str>,
+    error: Option<&FormError>,
+) -> Markup {
+    let tokens = state
+        .catalog
+        .tokens_as(&s.actor())
+        .await
+        .unwrap_or_default();
+    let org = org_of(state, s).await;
+    let all = s.role == Role::SecurityAdmin;
+    workbench_page(
+        "访问令牌",
+        s,
+        org.as_ref(),
+        html! {
+            h1 { "访问令牌" }
+            p.muted { "访问令牌供本人的对接程序调用接口（Authorization: Bearer …），以签发时的角色办理，所有操作记入审计并归于本人。" }
+            @if let Some(secret) = issued {
+                div.notice role="status" {
+                    h2 { "令牌已签发" }
+                    p { "请立即复制保存，离开本页后将无法再次查看：" }
+                    p { code #issued-token { (secret) } }
+                }
+            }
+            @if let Some(e) = error { (e.summary()) }
+            form.stack method="post" action="/workbench/tokens" {
+                (csrf_field(s))
+                label for="name" { "用途（以“" (s.role.label()) "”角色签发）" }
+                input #name name="name" type="text" maxlength="100" required placeholder="例如：省数据交易所对接";
+                @if let Some(m) = error.and_then(|e| e.at("name")) { (m) }
+                button type="submit" { "签发令牌" }
+            }
+            @if tokens.is_empty() {
+                p.muted { "还没有令牌。" }
+            } @else {
+                table {
+                    caption { @if all { "全部人员的令牌" } @else { "我的令牌" } }
+                    thead { tr { th scope="col" { "用途" } th scope="col" { "角色" } th scope="col" { "签发时间" } th scope="col" { "状态" } th scope="col" { "操作" } } }
+                    tbody {
+                        @for t in &tokens {
+                            tr {
+                                td { (t.name) }
+                                td { (t.role.label()) }
+                                td { (beijing(&t.created_at)) }
+                                td { @if t.status == catalog::domain::api_token::TokenStatus::Active { "有效" } @else { "已吊销" } }
+                                td {
+                                    @if t.status == catalog::domain::api_token::TokenStatus::Active {
+                                        form.inline method="post" action=(format!("/workbench/tokens/{}/revoke", t.id)) {
+                                            (csrf_field(s))
+                                            button type="submit" aria-label=(format!("吊销令牌“{}”", t.name)) { "吊销" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub async fn tokens(State(state): State<AppState>, Session(s): Session) -> Markup {
+    tokens_page(&state, &s, None, None).await
+}
+
+pub async fn issue_token(
+    State(state): State<AppState>,
+    Session(s): Session,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    if let Err(r) = check_csrf(&s, &form.csrf) {
+        return r;
+    }
+    match state
+        .catalog
+        .issue_token(&s.actor(), s.person.id, s.role, &form.name)
+        .await
+    {
+        // The secret is shown in this response only: no redirect to a page that could show it again.
+        Ok(issued) => tokens_page(&state, &s, Some(&issued.secret), None)
+            .await
+            .into_response(),
+        Err(e) => {
+            let error = FormError::from(e);
+            respond(
+                error.status,
+                tokens_page(&state, &s, None, Some(&error)).await,
+            )
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Session(s): Session,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    if let Err(r) = check_csrf(&s, &form.csrf) {
+        return r;
+    }
+    let Ok(id) = id.parse::<Uuid>() else {
+        return crate::portal::fallback().await;
+    };
+    match state.catalog.revoke_token(&s.actor(), id).await {
+        Ok(_) => Redirect::to("/workbench/tokens").into_response(),
+        Err(e) => {
+            let error = FormError::from(e);
+            respond(
+                error.status,
+                tokens_page(&state, &s, None, Some(&error)).await,
+            )
+        }
+    }
+}
