@@ -229,7 +229,7 @@ async fn provider_to_directory_over_http() {
     assert!(report["first_break"].is_null());
     assert_eq!(
         report["events"],
-        2 + 2 + 1 + 1 + 3 + 1,
-        "orgs, tokens, create, update, 3 steps, negative entry"
+        2 + 2 + 2 + 1 + 1 + 3 + 1,
+        "orgs, interface accounts, tokens, create, update, 3 steps, negative entry"
     );
 }

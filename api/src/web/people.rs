@@ -137,7 +137,7 @@ pub async fn list(State(state): State<AppState>, Session(s): Session) -> Respons
 
 pub async fn create(State(state): State<AppState>, Session(s): Session, body: Bytes) -> Response {
     let fields = FormFields::parse(&body);
-    if let Err(r) = check_csrf(&s, fields.get("csrf")) {
+    if let Some(r) = check_csrf(&s, fields.get("csrf")) {
         return r;
     }
     let input = (|| -> Result<NewPerson, CatalogError> {
@@ -255,7 +255,7 @@ pub async fn act(
     body: Bytes,
 ) -> Response {
     let fields = FormFields::parse(&body);
-    if let Err(r) = check_csrf(&s, fields.get("csrf")) {
+    if let Some(r) = check_csrf(&s, fields.get("csrf")) {
         return r;
     }
     let person = match load_person(&state, &s, &id).await {

@@ -163,13 +163,13 @@ pub fn csrf_refused() -> Response {
         .into_response()
 }
 
-/// Refuse unless `presented` is the session's CSRF token.
-pub fn check_csrf(signed_in: &SignedIn, presented: &str) -> Result<(), Response> {
+/// The refusal of a post whose `presented` token is not the session's CSRF token; `None` when it is.
+pub fn check_csrf(signed_in: &SignedIn, presented: &str) -> Option<Response> {
     if !presented.is_empty() && constant_time_eq(presented.as_bytes(), signed_in.csrf.as_bytes()) {
-        Ok(())
+        None
     } else {
         tracing::warn!(account = %signed_in.person.account, "form post without a valid CSRF token");
-        Err(csrf_refused())
+        Some(csrf_refused())
     }
 }
 

@@ -144,17 +144,13 @@ fn second_factor_markup(s: &SignedIn, error: Option<&FormError>) -> Markup {
     )
 }
 
-/// Only the session at `stage` may see this step; any other goes where it stands.
-fn at_stage(s: &SignedIn, stage: SessionStage) -> Result<(), Response> {
-    if s.stage == stage {
-        Ok(())
-    } else {
-        Err(Redirect::to(stage_path(s.stage)).into_response())
-    }
+/// Only the session at `stage` may see this step; any other goes where it stands (the redirect).
+fn at_stage(s: &SignedIn, stage: SessionStage) -> Option<Response> {
+    (s.stage != stage).then(|| Redirect::to(stage_path(s.stage)).into_response())
 }
 
 pub async fn second_factor_form(AnySession(s): AnySession) -> Response {
-    if let Err(r) = at_stage(&s, SessionStage::SecondFactor) {
+    if let Some(r) = at_stage(&s, SessionStage::SecondFactor) {
         return r;
     }
     second_factor_markup(&s, None).into_response()
@@ -165,10 +161,10 @@ pub async fn second_factor(
     AnySession(s): AnySession,
     Form(form): Form<CodeForm>,
 ) -> Response {
-    if let Err(r) = check_csrf(&s, &form.csrf) {
+    if let Some(r) = check_csrf(&s, &form.csrf) {
         return r;
     }
-    if let Err(r) = at_stage(&s, SessionStage::SecondFactor) {
+    if let Some(r) = at_stage(&s, SessionStage::SecondFactor) {
         return r;
     }
     match state.catalog.pass_second_factor(&s, &form.code).await {
@@ -220,16 +216,17 @@ fn password_markup(s: &SignedIn, error: Option<&FormError>) -> Markup {
     )
 }
 
-/// Changing one's password: forced after an initial one, or by choice once signed in.
-fn may_change_password(s: &SignedIn) -> Result<(), Response> {
+/// Changing one's password: forced after an initial one, or by choice once signed in; any
+/// other stage is redirected.
+fn may_change_password(s: &SignedIn) -> Option<Response> {
     match s.stage {
-        SessionStage::ChangePassword | SessionStage::Active => Ok(()),
-        other => Err(Redirect::to(stage_path(other)).into_response()),
+        SessionStage::ChangePassword | SessionStage::Active => None,
+        other => Some(Redirect::to(stage_path(other)).into_response()),
     }
 }
 
 pub async fn password_form(AnySession(s): AnySession) -> Response {
-    if let Err(r) = may_change_password(&s) {
+    if let Some(r) = may_change_password(&s) {
         return r;
     }
     password_markup(&s, None).into_response()
@@ -240,10 +237,10 @@ pub async fn change_password(
     AnySession(s): AnySession,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    if let Err(r) = check_csrf(&s, &form.csrf) {
+    if let Some(r) = check_csrf(&s, &form.csrf) {
         return r;
     }
-    if let Err(r) = may_change_password(&s) {
+    if let Some(r) = may_change_password(&s) {
         return r;
     }
     if form.password != form.confirm {
@@ -292,16 +289,17 @@ fn enroll_markup(s: &SignedIn, secret: &str, url: &str, error: Option<&FormError
     )
 }
 
-fn may_enroll(s: &SignedIn) -> Result<(), Response> {
+/// Enrolling a second factor: required for the duties, open to anyone without one.
+fn may_enroll(s: &SignedIn) -> Option<Response> {
     match s.stage {
-        SessionStage::EnrollSecondFactor | SessionStage::Active if !s.person.totp_enabled => Ok(()),
-        SessionStage::Active => Err(Redirect::to("/workbench").into_response()),
-        other => Err(Redirect::to(stage_path(other)).into_response()),
+        SessionStage::EnrollSecondFactor | SessionStage::Active if !s.person.totp_enabled => None,
+        SessionStage::Active => Some(Redirect::to("/workbench").into_response()),
+        other => Some(Redirect::to(stage_path(other)).into_response()),
     }
 }
 
 pub async fn enroll_form(State(state): State<AppState>, AnySession(s): AnySession) -> Response {
-    if let Err(r) = may_enroll(&s) {
+    if let Some(r) = may_enroll(&s) {
         return r;
     }
     let pending = match state.catalog.pending_totp(&s).await {
@@ -329,10 +327,10 @@ pub async fn enroll(
     AnySession(s): AnySession,
     Form(form): Form<CodeForm>,
 ) -> Response {
-    if let Err(r) = check_csrf(&s, &form.csrf) {
+    if let Some(r) = check_csrf(&s, &form.csrf) {
         return r;
     }
-    if let Err(r) = may_enroll(&s) {
+    if let Some(r) = may_enroll(&s) {
         return r;
     }
     match state.catalog.confirm_totp_enrollment(&s, &form.code).await {
@@ -367,7 +365,7 @@ pub async fn sign_out(
     AnySession(s): AnySession,
     Form(form): Form<CsrfOnly>,
 ) -> Response {
-    if let Err(r) = check_csrf(&s, &form.csrf) {
+    if let Some(r) = check_csrf(&s, &form.csrf) {
         return r;
     }
     if let Err(e) = state.catalog.end_session(&s).await {

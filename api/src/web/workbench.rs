@@ -142,7 +142,7 @@ pub async fn switch_role(
     Session(s): Session,
     Form(form): Form<RoleForm>,
 ) -> Response {
-    if let Err(r) = check_csrf(&s, &form.csrf) {
+    if let Some(r) = check_csrf(&s, &form.csrf) {
         return r;
     }
     let Some(role) = Role::parse(&form.role) else {
@@ -248,7 +248,7 @@ pub async fn issue_token(
     Session(s): Session,
     Form(form): Form<TokenForm>,
 ) -> Response {
-    if let Err(r) = check_csrf(&s, &form.csrf) {
+    if let Some(r) = check_csrf(&s, &form.csrf) {
         return r;
     }
     match state
@@ -282,7 +282,7 @@ pub async fn revoke_token(
     Path(id): Path<String>,
     Form(form): Form<CsrfOnly>,
 ) -> Response {
-    if let Err(r) = check_csrf(&s, &form.csrf) {
+    if let Some(r) = check_csrf(&s, &form.csrf) {
         return r;
     }
     let Ok(id) = id.parse::<Uuid>() else {

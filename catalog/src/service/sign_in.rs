@@ -12,10 +12,10 @@ use super::entity;
 use super::people::{credentials_in, parse_credentials, put_credentials};
 use super::{Actor, Catalog, Role, Versioned};
 use crate::domain::person::{
-    Account, Person, PersonStatus, check_password, hash_password, verify_password,
+    Account, Credentials, Person, PersonStatus, check_password, hash_password, verify_password,
 };
 use crate::error::{CatalogError, Result};
-use crate::store::SessionRecord;
+use crate::store::{SessionRecord, WriteTx};
 
 /// The numbers of signing in; a deployment may set its own.
 #[derive(Debug, Clone)]
@@ -483,20 +483,7 @@ impl Catalog {
         let step = matching_step(&totp_of(&secret, &before.value.account)?, code, Utc::now())
             .ok_or_else(|| CatalogError::invalid("code", "动态验证码不正确"))?;
         credentials.totp_last_step = Some(step);
-        let mut after = before.value.clone();
-        after.totp_enabled = true;
-        after.updated_at = Utc::now();
-        entity::update(
-            tx.as_mut(),
-            &actor,
-            "person.enable_totp",
-            &before,
-            &after,
-            None,
-        )
-        .await?;
-        put_credentials(tx.as_mut(), id, &credentials).await?;
-        tx.commit().await?;
+        let after = enable_totp(tx, &actor, &before, &credentials).await?;
         self.set_stage(session, SessionStage::after(&after, true))
             .await
     }
@@ -530,21 +517,33 @@ impl Catalog {
         totp_of(secret, &before.value.account)?;
         let mut credentials = credentials_in(tx.as_mut(), person_id).await?;
         credentials.totp_secret = Some(secret.to_string());
-        let mut after = before.value.clone();
-        after.totp_enabled = true;
-        after.updated_at = Utc::now();
-        entity::update(
-            tx.as_mut(),
-            actor,
-            "person.enable_totp",
-            &before,
-            &after,
-            None,
-        )
-        .await?;
-        put_credentials(tx.as_mut(), person_id, &credentials).await?;
-        tx.commit().await
+        enable_totp(tx, actor, &before, &credentials).await?;
+        Ok(())
     }
+}
+
+/// Turn the second factor on with `credentials` (holding its secret), in one audited write.
+async fn enable_totp(
+    mut tx: Box<dyn WriteTx>,
+    actor: &Actor,
+    before: &Versioned<Person>,
+    credentials: &Credentials,
+) -> Result<Person> {
+    let mut after = before.value.clone();
+    after.totp_enabled = true;
+    after.updated_at = Utc::now();
+    entity::update(
+        tx.as_mut(),
+        actor,
+        "person.enable_totp",
+        before,
+        &after,
+        None,
+    )
+    .await?;
+    put_credentials(tx.as_mut(), after.id, credentials).await?;
+    tx.commit().await?;
+    Ok(after)
 }
 
 /// An argon2id hash of a random password, verified against when an account does not exist.

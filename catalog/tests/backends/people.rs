@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use catalog::domain::organization::{OrgKind, Organization};
 use catalog::domain::person::{Account, NewPerson, Person, PersonStatus};
 use catalog::domain::resource::ResourceStatus;
-use catalog::{Actor, ActorName, CatalogError, Role, SessionStage};
+use catalog::{Actor, ActorName, CatalogError, Role, SessionStage, SignInPolicy};
 use chrono::Utc;
 
 use crate::fixtures::{Env, content};
@@ -213,6 +213,31 @@ pub async fn sessions_live_in_the_database_and_end(env: Env) {
         "signed out"
     );
     assert!(c.session("not-a-session").await.unwrap().is_none());
+    // A session unused past the idle timeout, or older than the absolute one, has ended.
+    let idle = c.clone().with_sign_in_policy(SignInPolicy {
+        idle_timeout: chrono::Duration::zero(),
+        ..SignInPolicy::default()
+    });
+    let fresh = idle.start_session(&clerk).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    assert!(
+        idle.session(&fresh.secret).await.unwrap().is_none(),
+        "idle timeout"
+    );
+    assert!(
+        c.session(&fresh.secret).await.unwrap().is_none(),
+        "an expired session stays ended"
+    );
+    let short = c.clone().with_sign_in_policy(SignInPolicy {
+        absolute_timeout: chrono::Duration::zero(),
+        ..SignInPolicy::default()
+    });
+    let fresh = short.start_session(&clerk).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    assert!(
+        short.session(&fresh.secret).await.unwrap().is_none(),
+        "absolute timeout"
+    );
 }
 
 pub async fn duty_roles_need_a_second_factor_that_works_once(env: Env) {
