@@ -43,6 +43,9 @@ impl Catalog {
             .jurisdiction
             .clone()
             .unwrap_or_else(|| body.value.region.clone());
+        // Rule 9: an implementing body authorizes only inside its own region.
+        super::jurisdiction::require_within(Some(&body.value.region), &jurisdiction, "授权运营")
+            .map_err(|e| CatalogError::invalid("jurisdiction", e.to_string()))?;
         check_term(self.policy.for_region(&jurisdiction), &plan)?;
         check_scope(tx.as_mut(), &plan.resource_ids).await?;
         let authorization = Authorization::announce(plan, jurisdiction, Utc::now())?;

@@ -441,6 +441,19 @@ pub async fn rule9_a_data_administration_acts_only_in_its_region(env: Env) {
         matches!(foreign, Err(CatalogError::Forbidden(_))),
         "{foreign:?}"
     );
+    // Nor authorize under Shandong's policy.
+    let mut plan = super::plan(
+        &guizhou,
+        vec![uuid::Uuid::now_v7()],
+        "2026-01-01",
+        "2027-12-31",
+    );
+    plan.jurisdiction = Some(catalog::domain::RegionCode::parse("370000").unwrap());
+    let announced = c.announce_authorization(&gz, plan).await;
+    assert!(
+        matches!(announced, Err(CatalogError::Invalid { ref field, .. }) if field == "jurisdiction"),
+        "{announced:?}"
+    );
     // Shandong's own administration can.
     let sd = acting(&sd_reviewer, Role::DataAdmin);
     let listed = c
