@@ -45,12 +45,16 @@ token_for() {
 }
 
 status=0
+# Revoking one's own token is allowed, and the stateful phase finds the token it runs with in
+# GET /api/v1/tokens and revokes it: every later request would be a 401. Revocation is tested in
+# catalog/tests/backends/people.rs and tests/e2e/people.rs instead.
 run() {
   local who="$1"; shift
   echo "── as $who"
   local log="$DATA/st-$who.log"
   if ! "$VENV/bin/schemathesis" run openapi/openapi.json --url "$BASE" \
     --checks all --exclude-checks positive_data_acceptance --max-examples "$EXAMPLES" \
+    --exclude-path "/api/v1/tokens/{id}/revoke" \
     --phases coverage,fuzzing,stateful --workers 2 --seed 1 --no-color "$@" >"$log" 2>&1; then
     # A finding about Mulu (a check failure, a schema error) fails the run. Hypothesis' own
     # internal errors ("Runtime Error", seen as a flaky KeyError in its lambda cache) are reported
