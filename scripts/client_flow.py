@@ -123,6 +123,8 @@ class Server:
                 "100",
                 "--webhook-retry-base-ms",
                 "200",
+                # The receiver is on loopback: only this switch lets endpoints point there.
+                "--webhook-allow-private-targets",
             ],
             env=env,
             stdout=subprocess.DEVNULL,

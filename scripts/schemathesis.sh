@@ -19,7 +19,7 @@ MULU=target/debug/mulu
 DATA="$(mktemp -d)"
 LOG="$DATA/serve.log"
 "$MULU" serve --demo --demo-corpus builtin --data-dir "$DATA" --bind 127.0.0.1:0 \
-  --public-rate 100000 --public-burst 100000 >"$LOG" 2>&1 &
+  --public-rate 100000 --public-burst 100000 --auth-failures-per-minute 100000 >"$LOG" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 300); do

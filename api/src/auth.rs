@@ -27,7 +27,7 @@ fn unauthorized(detail: &str) -> ApiError {
 }
 
 impl Caller {
-    async fn resolve(headers: &HeaderMap, state: &AppState) -> Result<Self, ApiError> {
+    pub(crate) async fn resolve(headers: &HeaderMap, state: &AppState) -> Result<Self, ApiError> {
         let Some(header) = headers.get(AUTHORIZATION) else {
             return Ok(Caller(None));
         };

@@ -28,7 +28,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP service.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Audit trail tools.
     Audit {
         #[command(subcommand)]
@@ -191,15 +191,44 @@ pub struct ServeArgs {
     /// Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).
     #[arg(long, env = "MULU_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// Serve `/metrics` to anyone (default: only with a system administrator's or auditor's token).
+    #[arg(long, env = "MULU_METRICS_PUBLIC")]
+    pub metrics_public: bool,
+    /// Requests per second per API token (sustained); token holders are not held to the
+    /// anonymous limit but to this one.
+    #[arg(long, env = "MULU_TOKEN_RATE", default_value_t = NonZeroU32::new(1000).unwrap())]
+    pub token_rate: NonZeroU32,
+    /// Requests one API token may make in a burst.
+    #[arg(long, env = "MULU_TOKEN_BURST", default_value_t = NonZeroU32::new(2000).unwrap())]
+    pub token_burst: NonZeroU32,
+    /// Failed token authentications a client address may make per minute; beyond, its
+    /// requests with a token get 429 until the allowance refills.
+    #[arg(long, env = "MULU_AUTH_FAILURES_PER_MINUTE", default_value_t = NonZeroU32::new(20).unwrap())]
+    pub auth_failures_per_minute: NonZeroU32,
+    /// Seconds a client has to send a request's headers (from connecting, or from the previous
+    /// response: idle keep-alive connections close after it too).
+    #[arg(long, env = "MULU_HEADER_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_secs: u64,
+    /// Seconds without a byte read or written after which a connection is closed.
+    #[arg(long, env = "MULU_IDLE_TIMEOUT_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout_secs: u64,
+    /// Open connections per client address (0: no limit); not applied with
+    /// --trust-forwarded-for, where every connection comes from the proxy.
+    #[arg(long, env = "MULU_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 128)]
+    pub max_connections_per_client: usize,
     #[command(flatten)]
     pub webhooks: crate::webhook_worker::WebhookArgs,
     #[command(flatten)]
     pub web: crate::cli_people::WebArgs,
+    /// Secret the search cursors are signed with (the same on every node). Default: a random
+    /// key the first node keeps in the database.
+    #[arg(long, env = "MULU_CURSOR_KEY", hide_env_values = true)]
+    pub cursor_key: Option<String>,
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
     let outcome = match cli.command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve(*args).await,
         Command::Reindex(args) => crate::reindex_cli::run(args).await,
         Command::Import(args) => crate::cli_import::run(args).await,
         Command::Harvest { command } => crate::cli_harvest::run(command).await,
@@ -242,6 +271,8 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 async fn serve(args: ServeArgs) -> Result<ExitCode, CatalogError> {
     init_logging(args.log_json);
+    // Settings first: a bad one stops the start before anything is opened.
+    let web = args.web.config()?;
     let policy = match &args.policy {
         Some(path) => PolicySet::load(path)?,
         None => PolicySet::builtin(),
@@ -258,6 +289,11 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CatalogError> {
         crate::demo::load(&catalog, args.demo_corpus.as_deref(), clock.today()).await?;
     }
     let search = args.index.open(&args.db)?;
+    let cursor_secret = match args.cursor_key.as_deref().filter(|s| !s.is_empty()) {
+        Some(secret) => secret.as_bytes().to_vec(),
+        None => catalog.deployment_secret("search-cursor").await?,
+    };
+    search.set_cursor_key(&cursor_secret);
     crate::indexer::start(catalog.clone(), &search)?;
     crate::webhook_worker::spawn(catalog.clone(), args.webhooks.clone());
     crate::housekeeping::spawn(catalog.clone(), clock);
@@ -267,13 +303,27 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CatalogError> {
             per_second: args.public_rate,
             burst: args.public_burst,
             trust_forwarded_for: args.trust_forwarded_for,
+            token_per_second: args.token_rate,
+            token_burst: args.token_burst,
+            auth_failures_per_minute: args.auth_failures_per_minute,
         },
+        webhook_targets: args.webhooks.targets(),
+        connections: crate::server::ConnectionLimits {
+            header_timeout: std::time::Duration::from_secs(args.header_timeout_secs),
+            idle_timeout: std::time::Duration::from_secs(args.idle_timeout_secs),
+            per_client: if args.trust_forwarded_for {
+                0
+            } else {
+                args.max_connections_per_client
+            },
+        },
+        metrics_public: args.metrics_public,
     };
     let state = crate::state::AppState {
         catalog,
         clock,
         search,
-        web: std::sync::Arc::new(args.web.config()),
+        web: std::sync::Arc::new(web),
     };
     crate::server::serve(state, &args.bind, &edge).await?;
     Ok(ExitCode::SUCCESS)

@@ -1,6 +1,8 @@
 //! `mulu import FILE --provider USCC`: a filled directory template (.xlsx/.csv) or a corpus file
 //! (.jsonl[.gz]) becomes drafts of that provider. Every problem is reported with row, column and
 //! a Chinese message; nothing is written unless every row is valid, or `--partial` is given.
+//! Templates are held to the same limits as uploads (`importers::limits`): a workbook bomb is
+//! refused before it is unpacked, and the report lists the first 1,000 problems and counts all.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -132,7 +134,7 @@ fn print_outcome(report: &ImportReport, json: bool) {
 
 /// 1 when any row had a problem.
 fn exit_code(report: &ImportReport) -> ExitCode {
-    if report.problems.is_empty() {
+    if report.problem_count == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -190,6 +192,18 @@ pub fn print_report(report: &ImportReport) {
         };
         println!("{place}{column}：{}", p.message);
     }
+    let unlisted = report.problem_count.saturating_sub(report.problems.len());
+    if unlisted > 0 {
+        println!("另有 {unlisted} 个问题未逐条列出；全部问题按列统计：");
+        for k in &report.problem_kinds {
+            let place = match (k.sheet.as_str(), k.column.as_str()) {
+                ("", "") => "文件".to_string(),
+                (sheet, "") => sheet.to_string(),
+                (sheet, column) => format!("{sheet}【{column}】"),
+            };
+            println!("  {place}：{} 个，例如：{}", k.count, k.example);
+        }
+    }
     for n in &report.normalized {
         println!(
             "已规范化 {}：“{}” → “{}”（{} 行）",
@@ -205,8 +219,6 @@ pub fn print_report(report: &ImportReport) {
     };
     println!(
         "共 {} 行，{outcome}，{} 行有问题（{} 个问题）",
-        report.total_rows,
-        report.rejected,
-        report.problems.len()
+        report.total_rows, report.rejected, report.problem_count
     );
 }

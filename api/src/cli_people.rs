@@ -33,23 +33,50 @@ pub struct WebArgs {
 }
 
 impl WebArgs {
-    pub fn config(&self) -> WebConfig {
-        let base = self
-            .public_url
-            .as_deref()
-            .map(|u| u.trim_end_matches('/').to_string());
-        WebConfig {
+    pub fn config(&self) -> Result<WebConfig, CatalogError> {
+        let base = self.public_url.as_deref().map(public_base).transpose()?;
+        Ok(WebConfig {
             secure_cookies: base.as_deref().is_some_and(|u| u.starts_with("https://")),
+            public_base: base.clone().map(Into::into).unwrap_or_default(),
             oidc: self.oidc_issuer.as_ref().map(|issuer| OidcSettings {
                 issuer: issuer.clone(),
                 client_id: self.oidc_client_id.clone().unwrap_or_default(),
                 client_secret: self.oidc_client_secret.clone().unwrap_or_default(),
-                redirect_url: format!("{}/signin/oidc/callback", base.clone().unwrap_or_default()),
+                redirect_url: format!(
+                    "{}/signin/oidc/callback",
+                    base.as_deref().unwrap_or_default()
+                ),
                 claim: self.oidc_claim.clone(),
             }),
             oidc_client: Default::default(),
-        }
+        })
     }
+}
+
+/// `--public-url` as the base of absolute links: an http(s) URL with a host and nothing after its
+/// path, normalized (IDNA host, percent-encoded path) and without a trailing slash, so it can go
+/// into IRIs and XML unchanged.
+fn public_base(raw: &str) -> Result<String, CatalogError> {
+    let invalid = |why: &str| {
+        CatalogError::Config(format!(
+            "--public-url“{raw}”无效：{why}（应如 https://data.example.gov.cn）"
+        ))
+    };
+    let url = url::Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("只能是 http 或 https 地址"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("缺少主机名"));
+    }
+    if !url.username().is_empty()
+        || url.password().is_some()
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        return Err(invalid("不能含用户名、查询参数或片段"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
 #[derive(Debug, Subcommand)]

@@ -26,13 +26,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
+            .is_some_and(is_json_media_type);
         if !is_json {
             return Err(ApiError::new(
                 axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported-media-type",
                 "不支持的内容类型",
-                "请求体必须是 application/json",
+                "请求体必须是 JSON：Content-Type 应为 application/json（或 application/*+json）",
             ));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
@@ -45,6 +45,28 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
         })?;
         parse_json(&bytes).map(Body)
     }
+}
+
+/// Whether a `Content-Type` names JSON: `application/json` or a structured `application/*+json`
+/// (RFC 6839), any case, parameters such as `charset` ignored. `application/jsonx`, `text/json`
+/// and the like are not JSON.
+pub fn is_json_media_type(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let Some(subtype) = essence.strip_prefix("application/") else {
+        return false;
+    };
+    subtype == "json"
+        || subtype.strip_suffix("+json").is_some_and(|prefix| {
+            !prefix.is_empty()
+                && prefix
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.".contains(&b))
+        })
 }
 
 /// Parse JSON, naming the path of the first bad value.
@@ -156,5 +178,37 @@ impl<T: Serialize> IntoResponse for Tagged<T> {
             response.headers_mut().insert(ETAG, value);
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_json_media_type;
+
+    #[test]
+    fn only_json_media_types_are_json() {
+        for yes in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "Application/JSON",
+            "application/merge-patch+json",
+            "application/problem+json ; charset=UTF-8",
+        ] {
+            assert!(is_json_media_type(yes), "{yes}");
+        }
+        for no in [
+            "application/jsonx",
+            "application/json-seq",
+            "application/x-json",
+            "application/+json",
+            "text/json",
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "",
+            "application/json\u{0}",
+            "multipart/form-data; boundary=application/json",
+        ] {
+            assert!(!is_json_media_type(no), "{no}");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Date-driven transitions nobody clicks: authorizations whose term ended expire (closing access,
-//! rule 5) and coded registrations past their validity are cancelled (R 15). Run at start and
-//! then hourly; each pass re-reads state, so several nodes running it do no harm.
+//! rule 5), coded registrations past their validity are cancelled (R 15), and objectors'
+//! identities past their retention are erased (rule 10). Run at start and then hourly; each pass
+//! re-reads state, so several nodes running it do no harm.
 
 use std::time::Duration;
 
@@ -30,5 +31,14 @@ async fn pass(catalog: &Catalog, clock: Clock) {
         Ok(ids) if !ids.is_empty() => tracing::info!(count = ids.len(), "登记有效期届满，已注销"),
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "登记到期处理失败，下次重试"),
+    }
+    // Rule 10: objectors' identities leave the database when their retention ends.
+    match catalog
+        .erase_expired_personal_data(chrono::Utc::now())
+        .await
+    {
+        Ok(n) if n > 0 => tracing::info!(count = n, "异议人个人信息保存期满，已删除"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "个人信息到期删除失败，下次重试"),
     }
 }

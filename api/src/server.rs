@@ -1,6 +1,5 @@
 //! Binding the router to a socket, with limits, metrics, CORS and graceful shutdown.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
@@ -16,6 +15,9 @@ use crate::middleware::metrics;
 use crate::middleware::rate_limit::{self, PublicLimiter, RateLimit};
 use crate::state::AppState;
 
+mod connections;
+pub use connections::ConnectionLimits;
+
 /// Largest request body we read (imports and samples get their own limits).
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
@@ -25,6 +27,12 @@ pub struct EdgeOptions {
     /// Browser origins allowed to call the API cross-site (none: same-origin only).
     pub cors_origins: Vec<String>,
     pub rate_limit: RateLimit,
+    /// `/metrics` answers anonymous callers (otherwise only a system administrator's or
+    /// auditor's token, or a session of one).
+    pub metrics_public: bool,
+    /// Which addresses webhook endpoints may be registered at.
+    pub webhook_targets: catalog::domain::webhook::Targets,
+    pub connections: ConnectionLimits,
 }
 
 pub fn app(state: AppState, edge: &EdgeOptions) -> Result<Router, CatalogError> {
@@ -33,8 +41,9 @@ pub fn app(state: AppState, edge: &EdgeOptions) -> Result<Router, CatalogError> 
     let limiter = PublicLimiter::new(edge.rate_limit);
     limiter.spawn_housekeeping();
     Ok(crate::routes::router(state.clone())
+        .layer(axum::Extension(edge.webhook_targets))
         .layer(axum::middleware::from_fn_with_state(
-            limiter,
+            limiter.clone(),
             rate_limit::limit,
         ))
         // Outside the limiter: it needs to know who is calling.
@@ -46,9 +55,17 @@ pub fn app(state: AppState, edge: &EdgeOptions) -> Result<Router, CatalogError> 
             "/metrics",
             get({
                 let state = state.clone();
-                move || metrics::render(state.clone())
+                let public = edge.metrics_public;
+                move |headers: axum::http::HeaderMap| {
+                    metrics::render(state.clone(), headers, public)
+                }
             }),
         )
+        // Outside every route that looks at a token, `/metrics` included.
+        .layer(axum::middleware::from_fn_with_state(
+            limiter,
+            rate_limit::throttle_failed_auth,
+        ))
         .layer(axum::middleware::from_fn(metrics::record))
         .layer(cors(&edge.cors_origins)?)
         .layer(axum::middleware::from_fn_with_state(
@@ -59,7 +76,12 @@ pub fn app(state: AppState, edge: &EdgeOptions) -> Result<Router, CatalogError> 
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(TraceLayer::new_for_http()))
+        .layer(axum::middleware::from_fn(connections::close_if_body_unread))
+        .layer(TraceLayer::new_for_http())
+        // Outermost: every answer, the refusals of the layers above included.
+        .layer(axum::middleware::from_fn(
+            crate::middleware::headers::secure,
+        )))
 }
 
 fn cors(origins: &[String]) -> Result<CorsLayer, CatalogError> {
@@ -79,20 +101,18 @@ fn cors(origins: &[String]) -> Result<CorsLayer, CatalogError> {
 }
 
 pub async fn serve(state: AppState, bind: &str, edge: &EdgeOptions) -> Result<(), CatalogError> {
+    let web = state.web.clone();
     let app = app(state, edge)?;
     let io = |e: std::io::Error| CatalogError::Config(format!("无法在 {bind} 上提供服务：{e}"));
     let listener = tokio::net::TcpListener::bind(bind).await.map_err(io)?;
     let address = listener.local_addr().map_err(io)?;
+    web.listening_on(address);
     tracing::info!(%address, "Mulu 服务已启动");
     // Tests read this line to learn the port when binding to :0.
     println!("listening on http://{address}");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+    connections::serve(listener, app, edge.connections, async {
         let _ = tokio::signal::ctrl_c().await;
     })
-    .await
-    .map_err(io)
+    .await;
+    Ok(())
 }

@@ -3,11 +3,14 @@
 //! each attempt. All state is in the database, so a restart resumes where it stopped, and
 //! several nodes can run it at once (a claim is a lease).
 
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use catalog::Catalog;
 use catalog::domain::webhook::{
-    Attempt, DELIVERY_HEADER, RetryPolicy, SEQ_HEADER, SIGNATURE_HEADER, signature,
+    Attempt, DELIVERY_HEADER, RetryPolicy, SEQ_HEADER, SIGNATURE_HEADER, Targets, non_public_ip,
+    signature,
 };
 use chrono::Utc;
 use clap::Args;
@@ -31,9 +34,23 @@ pub struct WebhookArgs {
     /// Time an endpoint has to answer one delivery (ms).
     #[arg(long, env = "MULU_WEBHOOK_TIMEOUT_MS", default_value_t = 10_000)]
     pub webhook_timeout_ms: u64,
+    /// Let endpoints point at private, loopback and link-local addresses (closed networks,
+    /// tests). Off: such addresses are refused at registration and again at delivery, after the
+    /// name is resolved.
+    #[arg(long, env = "MULU_WEBHOOK_ALLOW_PRIVATE_TARGETS")]
+    pub webhook_allow_private_targets: bool,
 }
 
 impl WebhookArgs {
+    /// Which addresses endpoints may point at.
+    pub fn targets(&self) -> Targets {
+        if self.webhook_allow_private_targets {
+            Targets::AnyAddress
+        } else {
+            Targets::PublicOnly
+        }
+    }
+
     fn retry(&self) -> RetryPolicy {
         RetryPolicy {
             base: Duration::from_millis(self.webhook_retry_base_ms.max(1)),
@@ -50,13 +67,8 @@ const SEND_BATCH: usize = 32;
 /// Start the sender on the current runtime.
 pub fn spawn(catalog: Catalog, args: WebhookArgs) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let http = match reqwest::Client::builder()
-            .timeout(Duration::from_millis(args.webhook_timeout_ms))
-            // A redirect is an answer, not a delivery: the endpoint must accept the POST itself.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("mulu-webhook/", env!("CARGO_PKG_VERSION")))
-            .build()
-        {
+        let timeout = Duration::from_millis(args.webhook_timeout_ms);
+        let http = match http_client(args.targets(), timeout) {
             Ok(http) => http,
             Err(e) => {
                 tracing::error!(error = %e, "推送发送器无法启动");
@@ -71,6 +83,23 @@ pub fn spawn(catalog: Catalog, args: WebhookArgs) -> tokio::task::JoinHandle<()>
             tokio::time::sleep(poll).await;
         }
     })
+}
+
+/// The sender's HTTP client.
+fn http_client(targets: Targets, timeout: Duration) -> reqwest::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
+        .timeout(timeout)
+        // A redirect is an answer, not a delivery: the endpoint must accept the POST itself.
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("mulu-webhook/", env!("CARGO_PKG_VERSION")))
+        // Names are resolved and checked here, and the connection goes to the addresses
+        // checked: a name cannot turn private between the check and the connect.
+        .dns_resolver(Arc::new(CheckedResolver { targets }));
+    if targets == Targets::PublicOnly {
+        // Through a proxy the proxy would resolve the name, unchecked: connect directly.
+        builder = builder.no_proxy();
+    }
+    builder.build()
 }
 
 /// Queue new changes, then send what is due.
@@ -93,8 +122,9 @@ async fn round(
             continue;
         };
         let (catalog, http, retry) = (catalog.clone(), http.clone(), args.retry());
+        let targets = args.targets();
         sends.spawn(async move {
-            let attempt = send(&http, &claimed).await;
+            let attempt = send(&http, &claimed, targets).await;
             if let Some(code) = attempt.status_code.filter(|_| !attempt.succeeded()) {
                 tracing::info!(delivery = %claimed.delivery.id, status = code, "推送未被接收，将重试");
             }
@@ -113,12 +143,96 @@ async fn round(
     Ok(())
 }
 
+/// A refused target: recorded without a status code or a timing, so the delivery log cannot map
+/// a private network.
+#[derive(Debug)]
+struct Refused(&'static str);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "推送地址指向{}，只能向公网地址推送，未发送", self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+impl Refused {
+    fn attempt(&self, at: chrono::DateTime<Utc>) -> Attempt {
+        Attempt {
+            at,
+            status_code: None,
+            error: Some(self.to_string()),
+            duration_ms: 0,
+        }
+    }
+
+    /// The refusal inside a failed request, if that is why it failed.
+    fn within(error: &reqwest::Error) -> Option<&Refused> {
+        let mut source = std::error::Error::source(error);
+        while let Some(e) = source {
+            if let Some(refused) = e.downcast_ref::<Refused>() {
+                return Some(refused);
+            }
+            source = e.source();
+        }
+        None
+    }
+}
+
+/// The sender's name resolution: every address a name resolves to must be public (unless the
+/// deployment allows private targets), and only the addresses checked are connected to. Names
+/// are judged by what they resolve to now; their spelling was checked at registration.
+struct CheckedResolver {
+    targets: Targets,
+}
+
+impl reqwest::dns::Resolve for CheckedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let targets = self.targets;
+        Box::pin(async move {
+            let host = name.as_str();
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, 0)).await?.collect();
+            if targets == Targets::PublicOnly
+                && let Some((addr, why)) = addrs
+                    .iter()
+                    .find_map(|a| non_public_ip(a.ip()).map(|why| (a.ip(), why)))
+            {
+                // The operator sees the address; the exchange's log only that it was refused, not
+                // what the name resolved to.
+                tracing::warn!(host, %addr, reason = why, "推送地址解析到非公网地址，已拒绝发送");
+                return Err(Box::new(Refused("非公网地址")) as Box<_>);
+            }
+            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
 /// One signed POST; never fails, it reports what happened.
-async fn send(http: &reqwest::Client, claimed: &catalog::ClaimedDelivery) -> Attempt {
+async fn send(
+    http: &reqwest::Client,
+    claimed: &catalog::ClaimedDelivery,
+    targets: Targets,
+) -> Attempt {
+    let at = Utc::now();
+    // Addresses written as IP literals never reach the resolver: check them here (an endpoint
+    // registered before the check existed, or while the deployment allowed private targets).
+    if targets == Targets::PublicOnly {
+        let literal = match url::Url::parse(&claimed.url)
+            .ok()
+            .and_then(|u| u.host().map(|h| h.to_owned()))
+        {
+            Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
+            Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
+            _ => None,
+        };
+        if let Some(why) = literal.and_then(non_public_ip) {
+            tracing::warn!(delivery = %claimed.delivery.id, "推送地址不是公网地址，已拒绝发送");
+            return Refused(why).attempt(at);
+        }
+    }
     let body = serde_json::to_vec(&claimed.delivery.payload).unwrap_or_default();
     let timestamp = Utc::now().timestamp();
     let started = Instant::now();
-    let at = Utc::now();
     let result = http
         .post(&claimed.url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -139,17 +253,61 @@ async fn send(http: &reqwest::Client, claimed: &catalog::ClaimedDelivery) -> Att
             error: None,
             duration_ms,
         },
-        Err(e) => Attempt {
-            at,
-            status_code: None,
-            error: Some(if e.is_timeout() {
-                "接收方超时未应答".to_string()
-            } else if e.is_connect() {
-                format!("无法连接接收方：{e}")
-            } else {
-                format!("发送失败：{e}")
-            }),
-            duration_ms,
+        Err(e) => match Refused::within(&e) {
+            Some(refused) => refused.attempt(at),
+            None => Attempt {
+                at,
+                status_code: None,
+                error: Some(if e.is_timeout() {
+                    "接收方超时未应答".to_string()
+                } else if e.is_connect() {
+                    format!("无法连接接收方：{e}")
+                } else {
+                    format!("发送失败：{e}")
+                }),
+                duration_ms,
+            },
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use reqwest::dns::{Name, Resolve};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn names_are_refused_by_what_they_resolve_to_before_any_connection() {
+        let checked = CheckedResolver {
+            targets: Targets::PublicOnly,
+        };
+        for name in ["localhost", "127.0.0.1"] {
+            let refused = checked.resolve(Name::from_str(name).unwrap()).await;
+            let e = refused.err().unwrap_or_else(|| panic!("{name} resolved"));
+            assert!(e.downcast_ref::<Refused>().is_some(), "{name}: {e}");
+        }
+        let open = CheckedResolver {
+            targets: Targets::AnyAddress,
+        };
+        let addrs: Vec<SocketAddr> = open
+            .resolve(Name::from_str("localhost").unwrap())
+            .await
+            .unwrap()
+            .collect();
+        assert!(!addrs.is_empty() && addrs.iter().all(|a| a.ip().is_loopback()));
+
+        // Through the sender's client the refusal is told apart from a failed connection.
+        let http = http_client(Targets::PublicOnly, Duration::from_secs(5)).unwrap();
+        let e = http
+            .post("http://localhost:9/hook")
+            .send()
+            .await
+            .unwrap_err();
+        let refused = Refused::within(&e).expect("refused, not a connection error");
+        assert_eq!(refused.attempt(Utc::now()).duration_ms, 0);
+        assert!(refused.to_string().contains("非公网地址"), "{refused}");
     }
 }

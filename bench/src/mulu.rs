@@ -43,6 +43,8 @@ impl Server {
                 "1000000000",
                 "--public-burst",
                 "1000000000",
+                // The bench reads the index's state from /metrics.
+                "--metrics-public",
             ])
             .args(extra)
             .env("RUST_LOG", "warn")

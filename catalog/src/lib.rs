@@ -18,7 +18,8 @@ pub use service::{
     Versioned,
 };
 pub use service::{
-    ActorName, NewSession, SessionStage, SignInPolicy, SignedIn, TotpEnrollment, constant_time_eq,
+    ActorName, NewSession, Objector, PrivacyPolicy, SessionStage, SignInPolicy, SignedIn,
+    TotpEnrollment, constant_time_eq,
 };
 pub use service::{ClaimedDelivery, DeliveryQuery, DraftFeed, FeedOutcome, SampleDownload};
 pub use service::{PublicCatalogPage, PublicEntry, PublicItem, PublicKind};

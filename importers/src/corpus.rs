@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use catalog::domain::industry::GBT4754_SECTIONS as SECTIONS;
 use catalog::domain::resource::ResourceContent;
 use catalog::domain::{Grade, GradeLevel, OpenType, RegionCode, ShareType, UpdateFrequency};
 use chrono::NaiveDate;
@@ -264,30 +265,6 @@ fn present(v: &Option<String>) -> Option<String> {
         .filter(|s| !s.is_empty() && !matches!(*s, "None" | "null" | "暂无" | "空"))
         .map(str::to_string)
 }
-
-/// GB/T 4754-2017 sections.
-const SECTIONS: [(&str, &str); 20] = [
-    ("A", "农、林、牧、渔业"),
-    ("B", "采矿业"),
-    ("C", "制造业"),
-    ("D", "电力、热力、燃气及水生产和供应业"),
-    ("E", "建筑业"),
-    ("F", "批发和零售业"),
-    ("G", "交通运输、仓储和邮政业"),
-    ("H", "住宿和餐饮业"),
-    ("I", "信息传输、软件和信息技术服务业"),
-    ("J", "金融业"),
-    ("K", "房地产业"),
-    ("L", "租赁和商务服务业"),
-    ("M", "科学研究和技术服务业"),
-    ("N", "水利、环境和公共设施管理业"),
-    ("O", "居民服务、修理和其他服务业"),
-    ("P", "教育"),
-    ("Q", "卫生和社会工作"),
-    ("R", "文化、体育和娱乐业"),
-    ("S", "公共管理、社会保障和社会组织"),
-    ("T", "国际组织"),
-];
 
 /// The portals' own theme names that clearly belong to one section.
 const THEMES: [(&str, &str); 9] = [

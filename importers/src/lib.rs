@@ -4,8 +4,11 @@
 pub mod columns;
 pub mod corpus;
 pub mod harvest;
+pub mod limits;
+pub mod problems;
 pub mod report;
 pub mod rows;
 pub mod sheet;
 pub mod stream;
 pub mod template;
+mod zip_guard;

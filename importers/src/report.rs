@@ -3,7 +3,7 @@
 //! each rejected row was rejected. Shared by `mulu import`, `POST /api/v1/imports` and harvests.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 
 use catalog::{Actor, Catalog, CatalogError};
 use rayon::prelude::*;
@@ -11,7 +11,11 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::corpus::{self, CorpusRecord, Mapped, Normalization};
-use crate::rows::{ParsedFile, ParsedRow, RowProblem, column_for_field, parse_directory_file};
+use crate::limits::{LimitExceeded, Limits, clip, size};
+use crate::problems::{ProblemKind, ProblemLog};
+use crate::rows::{
+    ParsedFile, ParsedRow, RowProblem, column_for_field, parse_directory_file_within,
+};
 
 /// The kinds of file an import reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,36 +113,85 @@ pub struct Prepared {
 impl Prepared {
     /// Whether a write may go ahead: all rows valid, or `partial` and at least one valid.
     pub fn writable(&self, partial: bool) -> bool {
-        !self.parsed.valid.is_empty() && (partial || self.parsed.problems.is_empty())
+        !self.parsed.valid.is_empty() && (partial || self.parsed.problem_count == 0)
     }
 }
 
-/// Read and validate `bytes` as `format`; `source` names the file in problems of corpus rows.
-/// A file without a single data row is a problem too: there is nothing to import.
+/// Read and validate `bytes` as `format` within the default [`Limits`]; `source` names the file
+/// in problems of corpus rows. A file without a single data row is a problem too: there is
+/// nothing to import.
 pub fn prepare(bytes: &[u8], format: SourceFormat, source: &str) -> Prepared {
+    prepare_within(bytes, format, source, &Limits::default())
+}
+
+/// `prepare`, refusing a file over one of `limits` as a whole (`parsed.too_large`).
+pub fn prepare_within(
+    bytes: &[u8],
+    format: SourceFormat,
+    source: &str,
+    limits: &Limits,
+) -> Prepared {
     if bytes.iter().all(u8::is_ascii_whitespace) {
+        let mut parsed = ParsedFile::default();
+        parsed.push_whole_file_problem("", "文件为空");
         return Prepared {
-            parsed: ParsedFile {
-                problems: vec![whole_file("文件为空")],
-                ..ParsedFile::default()
-            },
+            parsed,
             normalized: Vec::new(),
         };
     }
     let mut prepared = match format {
         SourceFormat::Xlsx | SourceFormat::Csv => Prepared {
-            parsed: parse_directory_file(bytes),
+            parsed: parse_directory_file_within(bytes, limits),
             normalized: Vec::new(),
         },
-        SourceFormat::Jsonl => corpus_lines(BufReader::new(bytes), source),
-        SourceFormat::JsonlGz => {
-            corpus_lines(BufReader::new(flate2::read::GzDecoder::new(bytes)), source)
-        }
+        SourceFormat::Jsonl => corpus_lines(Unpacked::new(bytes, limits), source, limits),
+        SourceFormat::JsonlGz => corpus_lines(
+            Unpacked::new(flate2::read::GzDecoder::new(bytes), limits),
+            source,
+            limits,
+        ),
     };
-    if prepared.parsed.total_rows == 0 && prepared.parsed.problems.is_empty() {
-        prepared.parsed.problems.push(whole_file(NO_DATA_ROWS));
+    if prepared.parsed.total_rows == 0 && prepared.parsed.problem_count == 0 {
+        prepared.parsed.push_whole_file_problem("", NO_DATA_ROWS);
     }
     prepared
+}
+
+/// A file read whole, unpacked: at most `max_text_bytes` of it (a gzip file may unpack to
+/// anything), then a [`LimitExceeded`] error.
+struct Unpacked<R> {
+    inner: R,
+    left: u64,
+    max: u64,
+}
+
+impl<R: Read> Unpacked<R> {
+    fn new(inner: R, limits: &Limits) -> BufReader<Self> {
+        BufReader::with_capacity(
+            1 << 16,
+            Unpacked {
+                inner,
+                left: limits.max_text_bytes,
+                max: limits.max_text_bytes,
+            },
+        )
+    }
+}
+
+impl<R: Read> Read for Unpacked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
+            io::Error::other(LimitExceeded::new(
+                "max_text_bytes",
+                format!(
+                    "文件解压后超过 {}，超过了上传的上限；请拆分后分批导入，或用 mulu import 导入",
+                    size(self.max)
+                ),
+            ))
+        })?;
+        Ok(n)
+    }
 }
 
 /// The problem of a file that holds no data row: there is nothing to import.
@@ -155,10 +208,11 @@ fn whole_file(message: impl Into<String>) -> RowProblem {
     }
 }
 
-/// Corpus records, one per line; a line that is not a record is that row's problem.
-fn corpus_lines(reader: impl BufRead, source: &str) -> Prepared {
-    let mut checker = RowChecker::new(source);
-    let mut lines = CorpusBatches::new(reader);
+/// Corpus records, one per line, all kept: at most `max_rows` of them. A line that is not a record
+/// is that row's problem.
+fn corpus_lines(reader: impl BufRead, source: &str, limits: &Limits) -> Prepared {
+    let mut checker = RowChecker::within(source, limits);
+    let mut lines = CorpusBatches::within(reader, limits, Some(limits.max_rows));
     let mut valid = Vec::new();
     while let Some(rows) = lines.next_checked(&mut checker) {
         valid.extend(rows);
@@ -175,14 +229,26 @@ const LINES_PER_BATCH: usize = 4096;
 pub struct CorpusBatches<R> {
     reader: R,
     lines_read: usize,
+    rows: usize,
+    max_line: usize,
+    max_rows: Option<usize>,
     done: bool,
 }
 
 impl<R: BufRead> CorpusBatches<R> {
+    /// Lines of at most the default `max_line_bytes`, as many as there are (a streaming import).
     pub fn new(reader: R) -> Self {
+        Self::within(reader, &Limits::default(), None)
+    }
+
+    /// Lines of at most `limits.max_line_bytes`; more than `max_rows` records refuse the file.
+    pub fn within(reader: R, limits: &Limits, max_rows: Option<usize>) -> Self {
         CorpusBatches {
             reader,
             lines_read: 0,
+            rows: 0,
+            max_line: limits.max_line_bytes,
+            max_rows,
             done: false,
         }
     }
@@ -196,23 +262,55 @@ impl<R: BufRead> CorpusBatches<R> {
         let mut lines = Vec::with_capacity(LINES_PER_BATCH);
         while lines.len() < LINES_PER_BATCH {
             let mut line = Vec::new();
-            match self.reader.read_until(b'\n', &mut line) {
+            // One byte more than a line may have: a longer line is refused, not buffered.
+            let longest = self.max_line as u64 + 1;
+            match (&mut self.reader)
+                .take(longest)
+                .read_until(b'\n', &mut line)
+            {
                 Ok(0) => {
                     self.done = true;
                     break;
                 }
                 Ok(_) => {
                     self.lines_read += 1;
+                    if line.len() > self.max_line && line.last() != Some(&b'\n') {
+                        self.done = true;
+                        checker.too_large(LimitExceeded::new(
+                            "max_line_bytes",
+                            format!(
+                                "文件第 {} 行超过 {}，不是有效的目录记录",
+                                self.lines_read,
+                                size(self.max_line as u64)
+                            ),
+                        ));
+                        return None;
+                    }
                     if !line.iter().all(u8::is_ascii_whitespace) {
+                        self.rows += 1;
+                        if let Some(max) = self.max_rows.filter(|max| self.rows > *max) {
+                            self.done = true;
+                            checker.too_large(LimitExceeded::new(
+                                "max_rows",
+                                format!(
+                                    "文件超过 {max} 行记录，超过了上传的上限；\
+                                     请拆分后分批导入，或用 mulu import 导入"
+                                ),
+                            ));
+                            return None;
+                        }
                         lines.push((self.lines_read, line));
                     }
                 }
                 Err(e) => {
                     self.done = true;
-                    checker.whole_file_problem(format!(
-                        "文件第 {} 行处无法读取（压缩数据损坏？）：{e}",
-                        self.lines_read + 1
-                    ));
+                    match e.get_ref().and_then(|e| e.downcast_ref::<LimitExceeded>()) {
+                        Some(limit) => checker.too_large(limit.clone()),
+                        None => checker.whole_file_problem(format!(
+                            "文件第 {} 行处无法读取（压缩数据损坏？）：{e}",
+                            self.lines_read + 1
+                        )),
+                    }
                     return None;
                 }
             }
@@ -246,34 +344,50 @@ pub fn validate_mapped(rows: Vec<(usize, Result<Mapped, String>)>, source: &str)
     checker.finish(valid)
 }
 
-/// Validation of mapped rows batch by batch, keeping the report so far: every problem in row
-/// order, every normalization counted.
+/// Validation of mapped rows batch by batch, keeping the report so far: the first problems in
+/// row order, every problem and every normalization counted.
 pub struct RowChecker {
     source: String,
     total_rows: usize,
     valid_rows: usize,
-    problems: Vec<RowProblem>,
+    problems: ProblemLog,
     counts: BTreeMap<(String, String, String), usize>,
+    max_normalizations: usize,
+    /// Characters kept of a normalization's values.
+    max_chars: usize,
     /// The file as a whole was refused (unreadable, empty): no row of it may be written.
     refused: bool,
+    too_large: Option<LimitExceeded>,
 }
 
+/// A normalization among the ones past `max_normalizations`, counted per field.
+const OTHER_RAW: &str = "（其余取值）";
+const OTHER_NORMALIZED: &str = "（各不相同）";
+
 impl RowChecker {
-    /// `source` names the file in problems.
+    /// `source` names the file in problems; the report is bounded by the default [`Limits`].
     pub fn new(source: &str) -> Self {
+        Self::within(source, &Limits::default())
+    }
+
+    /// `source` names the file in problems; the report is bounded by `limits`.
+    pub fn within(source: &str, limits: &Limits) -> Self {
         RowChecker {
             source: source.to_string(),
             total_rows: 0,
             valid_rows: 0,
-            problems: Vec::new(),
+            problems: ProblemLog::new(limits),
             counts: BTreeMap::new(),
+            max_normalizations: limits.max_normalizations,
+            max_chars: limits.max_problem_chars,
             refused: false,
+            too_large: None,
         }
     }
 
     /// Whether any row (or the file) had a problem so far.
     pub fn has_problems(&self) -> bool {
-        !self.problems.is_empty()
+        self.problems.total() > 0
     }
 
     /// Rows that passed so far.
@@ -299,6 +413,8 @@ impl RowChecker {
             imported: codes.len(),
             dry_run,
             problems: parsed.problems,
+            problem_count: parsed.problem_count,
+            problem_kinds: parsed.problem_kinds,
             normalized,
             codes,
         }
@@ -313,6 +429,12 @@ impl RowChecker {
     pub fn whole_file_problem(&mut self, message: impl Into<String>) {
         self.problems.push(whole_file(message));
         self.refused = true;
+    }
+
+    /// The file is over a limit: refused as a whole.
+    pub fn too_large(&mut self, limit: LimitExceeded) {
+        self.whole_file_problem(limit.message.clone());
+        self.too_large = Some(limit);
     }
 
     /// Validate one batch (per row, on every core); its valid rows in row order.
@@ -343,10 +465,15 @@ impl RowChecker {
                 normalized,
             } in mapped.notes
             {
-                *self
-                    .counts
-                    .entry((field.to_string(), raw, normalized))
-                    .or_default() += 1;
+                let clipped = |text: String| match text.chars().nth(self.max_chars) {
+                    Some(_) => clip(&text, self.max_chars),
+                    None => text,
+                };
+                let mut key = (field.to_string(), clipped(raw), clipped(normalized));
+                if self.counts.len() >= self.max_normalizations && !self.counts.contains_key(&key) {
+                    key = (key.0, OTHER_RAW.to_string(), OTHER_NORMALIZED.to_string());
+                }
+                *self.counts.entry(key).or_default() += 1;
             }
             match verdict {
                 Ok(()) => valid.push(ParsedRow {
@@ -393,11 +520,15 @@ impl RowChecker {
                 count,
             })
             .collect();
+        let (problems, problem_count, problem_kinds) = self.problems.finish();
         Prepared {
             parsed: ParsedFile {
                 total_rows: self.total_rows,
                 valid,
-                problems: self.problems,
+                problems,
+                problem_count,
+                problem_kinds,
+                too_large: self.too_large,
             },
             normalized,
         }
@@ -417,9 +548,14 @@ pub struct ImportReport {
     pub imported: usize,
     /// Nothing was written because this was a dry run.
     pub dry_run: bool,
-    /// Every problem, with sheet, row, column (the template's Chinese header), cell and a
-    /// Chinese message. Row 0 is the file as a whole; row 1 the header row.
+    /// The first problems (at most 1,000, in the order of the file, then those of the file as a
+    /// whole), with sheet, row, column (the template's Chinese header), cell and a Chinese
+    /// message. Row 0 is the file as a whole; row 1 the header row.
     pub problems: Vec<RowProblem>,
+    /// Every problem found, listed in `problems` or not.
+    pub problem_count: usize,
+    /// Every problem counted by sheet and column, most frequent first.
+    pub problem_kinds: Vec<ProblemKind>,
     /// Values changed on the way in, e.g. an update frequency mapped to a standard one.
     pub normalized: Vec<Normalized>,
     /// Codes of the drafts created, in row order.
@@ -455,6 +591,8 @@ pub async fn import_prepared(
         imported: 0,
         dry_run: mode.dry_run,
         problems: parsed.problems,
+        problem_count: parsed.problem_count,
+        problem_kinds: parsed.problem_kinds,
         normalized,
         codes: Vec::new(),
     };

@@ -1,5 +1,6 @@
-//! Validating a filled-in directory template row by row. Every problem is reported with its sheet,
-//! row, column and a Chinese message; nothing stops at the first one.
+//! Validating a filled-in directory template row by row, while the sheets are read. Every problem
+//! is reported with its sheet, row, column and a Chinese message; nothing stops at the first one,
+//! but the report lists only the first ones (`problems`) and counts the rest by kind.
 
 use std::collections::HashMap;
 
@@ -12,7 +13,9 @@ use serde::Serialize;
 use crate::columns::{
     Column, ITEM_COLUMNS, ITEM_SHEET, RESOURCE_COLUMNS, RESOURCE_SHEET, normalize_header,
 };
-use crate::sheet::{Table, read_tables};
+use crate::limits::{LimitExceeded, Limits};
+use crate::problems::{ProblemKind, ProblemLog};
+use crate::sheet::{Row, SheetError, Workbook};
 use crate::template::column_letter;
 
 /// One problem in the file. `row` 0 means the file as a whole; row 1 is the header row.
@@ -38,13 +41,21 @@ pub struct ParsedRow {
     pub content: ResourceContent,
 }
 
-/// The outcome of reading a template: valid rows, and every problem of the others.
+/// The outcome of reading a template: valid rows, and the problems of the others.
 #[derive(Debug, Clone, Default)]
 pub struct ParsedFile {
     /// Resource rows found (valid or not).
     pub total_rows: usize,
     pub valid: Vec<ParsedRow>,
+    /// The first problems (`Limits::max_listed_problems`, by their place in the file), then
+    /// those of the file as a whole.
     pub problems: Vec<RowProblem>,
+    /// Every problem found, listed or not.
+    pub problem_count: usize,
+    /// Every problem counted by sheet and column, most frequent first.
+    pub problem_kinds: Vec<ProblemKind>,
+    /// The file was refused because it is over a limit: nothing of it may be imported.
+    pub too_large: Option<LimitExceeded>,
 }
 
 impl ParsedFile {
@@ -52,69 +63,116 @@ impl ParsedFile {
     pub fn invalid_rows(&self) -> usize {
         self.total_rows - self.valid.len()
     }
-}
 
-/// Read and validate an uploaded .xlsx or .csv directory file.
-pub fn parse_directory_file(bytes: &[u8]) -> ParsedFile {
-    let tables = match read_tables(bytes, RESOURCE_SHEET) {
-        Ok(t) => t,
-        Err(e) => return whole_file(e.0),
-    };
-    let Some(resources) = tables
-        .iter()
-        .find(|t| t.name == RESOURCE_SHEET)
-        .or_else(|| tables.iter().find(|t| t.name != ITEM_SHEET))
-    else {
-        return whole_file(format!("文件中没有“{RESOURCE_SHEET}”工作表"));
-    };
-    let items = tables.iter().find(|t| t.name == ITEM_SHEET);
-    validate_tables(resources, items)
-}
-
-fn whole_file(message: String) -> ParsedFile {
-    ParsedFile {
-        total_rows: 0,
-        valid: Vec::new(),
-        problems: vec![RowProblem {
-            sheet: String::new(),
+    /// A problem of the file as a whole (row 0), listed and counted.
+    pub fn push_whole_file_problem(&mut self, sheet: &str, message: impl Into<String>) {
+        let message = message.into();
+        self.problem_count += 1;
+        match self
+            .problem_kinds
+            .iter_mut()
+            .find(|k| k.sheet == sheet && k.column.is_empty())
+        {
+            Some(kind) => kind.count += 1,
+            None => self.problem_kinds.push(ProblemKind {
+                sheet: sheet.to_string(),
+                column: String::new(),
+                count: 1,
+                example: message.clone(),
+            }),
+        }
+        self.problems.push(RowProblem {
+            sheet: sheet.to_string(),
             row: 0,
             column: String::new(),
             cell: None,
             value: None,
             message,
-        }],
+        });
+    }
+
+    /// A file refused as a whole: one problem, no rows.
+    pub fn refused(error: SheetError) -> ParsedFile {
+        let mut file = ParsedFile::default();
+        file.push_whole_file_problem("", error.message());
+        if let SheetError::TooLarge(e) = error {
+            file.too_large = Some(e);
+        }
+        file
     }
 }
 
+/// Read and validate an uploaded .xlsx or .csv directory file within the default [`Limits`].
+pub fn parse_directory_file(bytes: &[u8]) -> ParsedFile {
+    parse_directory_file_within(bytes, &Limits::default())
+}
+
+/// Read and validate an uploaded .xlsx or .csv directory file, refusing it as a whole when it is
+/// over one of `limits`. The resource sheet is validated while it is read, then the data-item
+/// sheet; only the resources (and their items) are kept, never the sheets.
+pub fn parse_directory_file_within(bytes: &[u8], limits: &Limits) -> ParsedFile {
+    match read_and_validate(bytes, limits) {
+        Ok(file) => file,
+        Err(e) => ParsedFile::refused(e),
+    }
+}
+
+fn read_and_validate(bytes: &[u8], limits: &Limits) -> Result<ParsedFile, SheetError> {
+    let mut book = Workbook::open(bytes, RESOURCE_SHEET, limits)?;
+    let names = book.sheet_names();
+    let Some(resources) = names
+        .iter()
+        .find(|n| *n == RESOURCE_SHEET)
+        .or_else(|| names.iter().find(|n| *n != ITEM_SHEET))
+    else {
+        return Err(SheetError::Unreadable(format!(
+            "文件中没有“{RESOURCE_SHEET}”工作表"
+        )));
+    };
+    let mut validation = Validation::new(resources, limits);
+    book.read(resources, |row| validation.resource_row(row))?;
+    if let Some(items) = names.iter().find(|n| *n == ITEM_SHEET) {
+        validation.item_sheet = items.clone();
+        book.read(items, |row| validation.item_row(row))?;
+    }
+    Ok(validation.finish())
+}
+
 /// Where each template column sits in the file.
-struct Layout<'a> {
-    sheet: &'a str,
+struct Layout {
+    sheet: String,
     index: HashMap<&'static str, usize>,
 }
 
-impl<'a> Layout<'a> {
-    fn new(table: &'a Table, columns: &[Column], problems: &mut Vec<RowProblem>) -> Self {
-        let found: Vec<String> = table.headers.iter().map(|h| normalize_header(h)).collect();
-        let mut index = HashMap::new();
+impl Layout {
+    fn empty(sheet: &str) -> Self {
+        Layout {
+            sheet: sheet.to_string(),
+            index: HashMap::new(),
+        }
+    }
+
+    /// The header row's columns; a missing required one is a problem of the file.
+    fn read_header(&mut self, headers: &[String], columns: &[Column], problems: &mut Problems) {
+        let found: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
         for c in columns {
             match found.iter().position(|h| h == c.header) {
                 Some(i) => {
-                    index.insert(c.header, i);
+                    self.index.insert(c.header, i);
                 }
-                None if c.required => problems.push(RowProblem {
-                    sheet: table.name.clone(),
-                    row: 1,
-                    column: c.header.to_string(),
-                    cell: None,
-                    value: None,
-                    message: format!("缺少必填列“{}”，请使用最新的模板", c.header),
-                }),
+                None if c.required => {
+                    problems.file_broken = true;
+                    problems.push(RowProblem {
+                        sheet: self.sheet.clone(),
+                        row: 1,
+                        column: c.header.to_string(),
+                        cell: None,
+                        value: None,
+                        message: format!("缺少必填列“{}”，请使用最新的模板", c.header),
+                    });
+                }
                 None => {}
             }
-        }
-        Layout {
-            sheet: &table.name,
-            index,
         }
     }
 
@@ -144,15 +202,31 @@ impl<'a> Layout<'a> {
     }
 }
 
+/// The problems of a template, listed by place: the resource sheet's rows, then the data-item
+/// sheet's.
+struct Problems {
+    log: ProblemLog,
+    /// A header lacks a required column: no row may be imported.
+    file_broken: bool,
+    resource_sheet: String,
+}
+
+impl Problems {
+    fn push(&mut self, p: RowProblem) {
+        let sheet = u64::from(p.sheet != self.resource_sheet);
+        self.log.push_ranked((sheet << 40) | p.row as u64, p);
+    }
+}
+
 /// Collects a row's problems while its cells are read.
-struct RowReader<'a, 'l> {
-    layout: &'l Layout<'a>,
+struct RowReader<'l> {
+    layout: &'l Layout,
     row: usize,
     cells: &'l [String],
     problems: Vec<RowProblem>,
 }
 
-impl RowReader<'_, '_> {
+impl RowReader<'_> {
     fn text(&self, header: &str) -> Option<String> {
         self.layout.cell(self.cells, header).map(str::to_string)
     }
@@ -202,98 +276,173 @@ impl RowReader<'_, '_> {
 
 struct Pending {
     row: usize,
+    /// The resource, while the row has no problem.
     content: Option<ResourceContent>,
-    problems: Vec<RowProblem>,
     /// Spreadsheet rows of the data items attached, in order.
     item_rows: Vec<usize>,
 }
 
-fn validate_tables(resources: &Table, items: Option<&Table>) -> ParsedFile {
-    let mut file_problems = Vec::new();
-    let layout = Layout::new(resources, &RESOURCE_COLUMNS, &mut file_problems);
-    let mut pending: Vec<Pending> = resources
-        .rows
-        .iter()
-        .map(|(row, cells)| read_resource(&layout, *row, cells))
-        .collect();
+/// A template validated row by row as its sheets are read.
+struct Validation {
+    /// The resource sheet's columns, once its header row is read.
+    resources: Option<Layout>,
+    resource_sheet: String,
+    /// The data-item sheet, when there is one ("" until it is read), and its columns.
+    item_sheet: String,
+    items: Option<Layout>,
+    pending: Vec<Pending>,
+    /// Names identify resources for the data-item sheet, so they must be unique in the file.
+    by_name: HashMap<String, usize>,
+    problems: Problems,
+}
 
-    // Names identify resources for the data-item sheet, so they must be unique in the file.
-    let mut by_name: HashMap<String, usize> = HashMap::new();
-    for i in 0..pending.len() {
-        let Some(name) = pending[i].content.as_ref().map(|c| c.name.clone()) else {
-            continue;
-        };
-        if let Some(first) = by_name.get(&name) {
-            let first_row = pending[*first].row;
-            let p = layout.problem(
-                pending[i].row,
-                "资源名称",
-                Some(&name),
-                format!("资源名称“{name}”与第 {first_row} 行重复"),
-            );
-            pending[i].problems.push(p);
-        } else {
-            by_name.insert(name, i);
+impl Validation {
+    fn new(resource_sheet: &str, limits: &Limits) -> Self {
+        Validation {
+            resources: None,
+            resource_sheet: resource_sheet.to_string(),
+            item_sheet: String::new(),
+            items: None,
+            pending: Vec::new(),
+            by_name: HashMap::new(),
+            problems: Problems {
+                log: ProblemLog::new(limits),
+                file_broken: false,
+                resource_sheet: resource_sheet.to_string(),
+            },
         }
     }
 
-    if let Some(items) = items {
-        let item_layout = Layout::new(items, &ITEM_COLUMNS, &mut file_problems);
-        for (row, cells) in &items.rows {
-            let (owner, item, mut problems) = read_item(&item_layout, *row, cells);
-            match owner.as_ref().and_then(|name| by_name.get(name)) {
-                Some(&i) => {
-                    pending[i].problems.append(&mut problems);
-                    if let (Some(item), Some(content)) = (item, pending[i].content.as_mut()) {
-                        content.data_items.push(item);
-                        pending[i].item_rows.push(*row);
-                    }
+    fn resource_row(&mut self, (row, cells): Row) {
+        let Some(layout) = &self.resources else {
+            let mut layout = Layout::empty(&self.resource_sheet);
+            layout.read_header(&cells, &RESOURCE_COLUMNS, &mut self.problems);
+            self.resources = Some(layout);
+            return;
+        };
+        let (content, mut problems) = read_resource(layout, row, &cells);
+        if let Some(name) = content.as_ref().map(|c| c.name.clone()) {
+            match self.by_name.get(&name) {
+                Some(first) => {
+                    let first_row = self.pending[*first].row;
+                    problems.push(layout.problem(
+                        row,
+                        "资源名称",
+                        Some(&name),
+                        format!("资源名称“{name}”与第 {first_row} 行重复"),
+                    ));
                 }
                 None => {
-                    if let Some(name) = owner {
-                        problems.push(item_layout.problem(
-                            *row,
-                            "资源名称",
-                            Some(&name),
-                            format!("“{RESOURCE_SHEET}”表中没有名为“{name}”的资源"),
-                        ));
-                    }
-                    file_problems.extend(problems);
+                    self.by_name.insert(name, self.pending.len());
                 }
             }
         }
+        let has_problems = !problems.is_empty();
+        for p in problems {
+            self.problems.push(p);
+        }
+        self.pending.push(Pending {
+            row,
+            content: if has_problems { None } else { content },
+            item_rows: Vec::new(),
+        });
     }
 
-    let total_rows = pending.len();
-    let mut valid = Vec::new();
-    let mut problems = file_problems;
-    let file_broken = !problems.is_empty();
-    for mut p in pending {
-        if p.problems.is_empty()
-            && let Some(content) = &p.content
-            && let Err(e) = content.validate()
-        {
-            p.problems.push(validation_problem(&layout, items, &p, e));
+    fn item_row(&mut self, (row, cells): Row) {
+        let Some(layout) = &self.items else {
+            let mut layout = Layout::empty(&self.item_sheet);
+            layout.read_header(&cells, &ITEM_COLUMNS, &mut self.problems);
+            self.items = Some(layout);
+            return;
+        };
+        let (owner, item, mut problems) = read_item(layout, row, &cells);
+        match owner.as_ref().and_then(|name| self.by_name.get(name)) {
+            Some(&i) => {
+                let pending = &mut self.pending[i];
+                if !problems.is_empty() {
+                    pending.content = None;
+                }
+                if let (Some(item), Some(content)) = (item, pending.content.as_mut()) {
+                    content.data_items.push(item);
+                    pending.item_rows.push(row);
+                }
+            }
+            None => {
+                if let Some(name) = owner {
+                    problems.push(layout.problem(
+                        row,
+                        "资源名称",
+                        Some(&name),
+                        format!("“{RESOURCE_SHEET}”表中没有名为“{name}”的资源"),
+                    ));
+                }
+                // An item of no resource is a problem of the file: no row is imported.
+                self.problems.file_broken |= !problems.is_empty();
+            }
         }
-        if p.problems.is_empty() && !file_broken {
-            if let Some(content) = p.content {
+        for p in problems {
+            self.problems.push(p);
+        }
+    }
+
+    /// Cross-field checks of every resource without a problem (its data items attached), and
+    /// the outcome.
+    fn finish(mut self) -> ParsedFile {
+        // A sheet without even a header row lacks every required column.
+        if self.resources.is_none() {
+            let mut layout = Layout::empty(&self.resource_sheet);
+            layout.read_header(&[], &RESOURCE_COLUMNS, &mut self.problems);
+            self.resources = Some(layout);
+        }
+        if self.items.is_none() && !self.item_sheet.is_empty() {
+            let mut layout = Layout::empty(&self.item_sheet);
+            layout.read_header(&[], &ITEM_COLUMNS, &mut self.problems);
+            self.items = Some(layout);
+        }
+        let Validation {
+            resources,
+            items,
+            pending,
+            mut problems,
+            ..
+        } = self;
+        let total_rows = pending.len();
+        let mut valid = Vec::new();
+        for mut p in pending {
+            let Some(content) = p.content.take() else {
+                continue;
+            };
+            if let Err(e) = content.validate() {
+                if let Some(layout) = &resources {
+                    problems.push(validation_problem(layout, items.as_ref(), &p, e));
+                }
+                continue;
+            }
+            if !problems.file_broken {
                 valid.push(ParsedRow {
                     row: p.row,
                     content,
                 });
             }
-        } else {
-            problems.append(&mut p.problems);
         }
-    }
-    ParsedFile {
-        total_rows,
-        valid,
-        problems,
+        let (problems, problem_count, problem_kinds) = problems.log.finish();
+        ParsedFile {
+            total_rows,
+            valid,
+            problems,
+            problem_count,
+            problem_kinds,
+            too_large: None,
+        }
     }
 }
 
-fn read_resource(layout: &Layout, row: usize, cells: &[String]) -> Pending {
+/// A resource row's content (when it has no problem) and its problems.
+fn read_resource(
+    layout: &Layout,
+    row: usize,
+    cells: &[String],
+) -> (Option<ResourceContent>, Vec<RowProblem>) {
     let mut r = RowReader {
         layout,
         row,
@@ -364,12 +513,7 @@ fn read_resource(layout: &Layout, row: usize, cells: &[String]) -> Pending {
         }
         _ => None,
     };
-    Pending {
-        row,
-        content,
-        problems: r.problems,
-        item_rows: Vec::new(),
-    }
+    (content, r.problems)
 }
 
 fn read_item(
@@ -443,7 +587,7 @@ fn split_list(raw: &str) -> Vec<String> {
 /// A cross-field error from `ResourceContent::validate`, placed at its column (or data-item row).
 fn validation_problem(
     layout: &Layout,
-    items: Option<&Table>,
+    items: Option<&Layout>,
     p: &Pending,
     e: CatalogError,
 ) -> RowProblem {
@@ -458,9 +602,7 @@ fn validation_problem(
         && let (Some(items), Some(row)) = (items, p.item_rows.get(index))
     {
         let header = column_for(&ITEM_COLUMNS, item_field);
-        let mut dummy = Vec::new();
-        let item_layout = Layout::new(items, &ITEM_COLUMNS, &mut dummy);
-        return item_layout.problem(*row, header, None, message);
+        return items.problem(*row, header, None, message);
     }
     layout.problem(p.row, column_for(&RESOURCE_COLUMNS, field), None, message)
 }

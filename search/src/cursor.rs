@@ -1,12 +1,15 @@
 //! Keyset pagination: a page is "the best `limit` documents ranked below the cursor's key", so
 //! page 500 costs the same as page 1 and never skips by offset. The key is (score or update time,
-//! then a stable hash of the document id), the cursor its base64.
+//! then a stable hash of the document id); the cursor is its base64 with an HMAC-SHA256 tag under
+//! the deployment's [`CursorKey`], so a client can only hand back cursors the service issued.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::Weight;
@@ -14,7 +17,47 @@ use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::SearchError;
 
-const CURSOR_VERSION: u8 = 1;
+/// 2: signed (version 1 cursors carried no tag and are refused).
+const CURSOR_VERSION: u8 = 2;
+/// Version, mode and the two words of the key.
+const PAYLOAD_LEN: usize = 18;
+/// Bytes of the HMAC-SHA256 tag kept (128 bits).
+const TAG_LEN: usize = 16;
+
+/// The secret cursors are signed with. Every node of a deployment must use the same one (the
+/// service keeps it in the database); a fresh random key makes earlier cursors invalid.
+#[derive(Clone)]
+pub struct CursorKey([u8; 32]);
+
+impl CursorKey {
+    /// A key derived from a configured secret of any length.
+    pub fn from_secret(secret: &[u8]) -> Self {
+        use sha2::Digest;
+        let mut h = Sha256::new();
+        h.update(b"mulu search cursor v2\0");
+        h.update(secret);
+        CursorKey(h.finalize().into())
+    }
+
+    /// A key nobody else knows (a single process, tests).
+    pub fn random() -> Self {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).expect("the operating system's random source");
+        CursorKey(key)
+    }
+
+    fn mac(&self, payload: &[u8]) -> Hmac<Sha256> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("any key length");
+        mac.update(payload);
+        mac
+    }
+}
+
+impl std::fmt::Debug for CursorKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CursorKey(…)")
+    }
+}
 
 /// How a page is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,21 +120,32 @@ pub struct Cursor {
 }
 
 impl Cursor {
-    pub fn encode(&self) -> String {
-        let mut bytes = Vec::with_capacity(18);
+    pub fn encode(&self, key: &CursorKey) -> String {
+        let mut bytes = Vec::with_capacity(PAYLOAD_LEN + TAG_LEN);
         bytes.push(CURSOR_VERSION);
         bytes.push(self.mode.byte());
         bytes.extend_from_slice(&self.after.primary.to_be_bytes());
         bytes.extend_from_slice(&self.after.inv_tiebreak.to_be_bytes());
+        let tag = key.mac(&bytes).finalize().into_bytes();
+        bytes.extend_from_slice(&tag[..TAG_LEN]);
         URL_SAFE_NO_PAD.encode(bytes)
     }
 
-    /// Decodes a cursor made for `mode`; anything else is the caller's mistake.
-    pub fn decode(s: &str, mode: SortMode) -> Result<Self, SearchError> {
+    /// Decodes a cursor signed with `key` and made for `mode`; anything else (a forged or
+    /// altered cursor, one of another deployment) is the caller's mistake.
+    pub fn decode(s: &str, mode: SortMode, key: &CursorKey) -> Result<Self, SearchError> {
         let bytes = URL_SAFE_NO_PAD
             .decode(s.trim())
             .map_err(|_| SearchError::InvalidCursor)?;
-        if bytes.len() != 18 || bytes[0] != CURSOR_VERSION || bytes[1] != mode.byte() {
+        if bytes.len() != PAYLOAD_LEN + TAG_LEN {
+            return Err(SearchError::InvalidCursor);
+        }
+        let (payload, tag) = bytes.split_at(PAYLOAD_LEN);
+        // Constant time: the tag is checked before anything in the payload is looked at.
+        key.mac(payload)
+            .verify_truncated_left(tag)
+            .map_err(|_| SearchError::InvalidCursor)?;
+        if bytes[0] != CURSOR_VERSION || bytes[1] != mode.byte() {
             return Err(SearchError::InvalidCursor);
         }
         let word =
@@ -272,19 +326,66 @@ mod tests {
 
     #[test]
     fn cursor_round_trip_and_rejects_garbage() {
+        let key = CursorKey::random();
         let c = Cursor {
             mode: SortMode::Updated,
             after: SortKey::new(i64_bits(1_700_000_000), id_hash("resource:1")),
         };
-        let s = c.encode();
-        assert_eq!(Cursor::decode(&s, SortMode::Updated).unwrap(), c);
-        assert!(Cursor::decode(&s, SortMode::Score).is_err());
+        let s = c.encode(&key);
+        assert_eq!(Cursor::decode(&s, SortMode::Updated, &key).unwrap(), c);
+        assert!(Cursor::decode(&s, SortMode::Score, &key).is_err());
         for bad in ["", "x", "!!!!", "AAAA", &"A".repeat(10_000)] {
             assert!(matches!(
-                Cursor::decode(bad, SortMode::Updated),
+                Cursor::decode(bad, SortMode::Updated, &key),
                 Err(SearchError::InvalidCursor)
             ));
         }
+    }
+
+    /// A cursor whose key was changed by one bit, a cursor of another deployment, an unsigned
+    /// cursor of the previous format, or a cursor built by hand: all refused.
+    #[test]
+    fn forged_and_altered_cursors_are_refused() {
+        let key = CursorKey::from_secret(b"deployment secret");
+        let c = Cursor {
+            mode: SortMode::Score,
+            after: SortKey::new(score_bits(3.5), id_hash("product:7")),
+        };
+        let good = c.encode(&key);
+        assert_eq!(Cursor::decode(&good, SortMode::Score, &key).unwrap(), c);
+        assert_eq!(
+            Cursor::decode(
+                &good,
+                SortMode::Score,
+                &CursorKey::from_secret(b"deployment secret")
+            )
+            .unwrap(),
+            c,
+            "nodes sharing the secret agree"
+        );
+        let refused = |s: &str| {
+            matches!(
+                Cursor::decode(s, SortMode::Score, &key),
+                Err(SearchError::InvalidCursor)
+            )
+        };
+        let bytes = URL_SAFE_NO_PAD.decode(&good).unwrap();
+        for i in 0..bytes.len() {
+            let mut altered = bytes.clone();
+            altered[i] ^= 1;
+            assert!(
+                refused(&URL_SAFE_NO_PAD.encode(&altered)),
+                "byte {i} altered"
+            );
+        }
+        assert!(refused(&c.encode(&CursorKey::from_secret(b"another"))));
+        assert!(refused(&c.encode(&CursorKey::random())));
+        let mut unsigned = vec![1u8, 0];
+        unsigned.extend_from_slice(&[0xff; 16]);
+        assert!(refused(&URL_SAFE_NO_PAD.encode(&unsigned)));
+        let mut forged = bytes[..PAYLOAD_LEN].to_vec();
+        forged.extend_from_slice(&[0; TAG_LEN]);
+        assert!(refused(&URL_SAFE_NO_PAD.encode(&forged)));
     }
 
     /// A page found with block-max WAND skipping blocks is the page found by scoring every match,

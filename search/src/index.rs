@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, RwLock};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
@@ -14,7 +14,7 @@ use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, Tantivy
 
 use crate::SearchError;
 use crate::conjunction::AllWords;
-use crate::cursor::{Cursor, PageCollector, SortMode};
+use crate::cursor::{Cursor, CursorKey, PageCollector, SortMode};
 use crate::document::{Stored, from_tantivy};
 use crate::facets::{FacetCounter, count_facets};
 use crate::highlight::Highlighter;
@@ -56,6 +56,8 @@ pub(crate) struct Inner {
     pub writer_taken: AtomicBool,
     /// The files of an index on disk, whose mapped pages a merge gives back as it goes.
     pub mapped: Option<MappedFiles>,
+    /// Signs the cursors handed out; random until [`SearchIndex::set_cursor_key`].
+    pub cursor_key: RwLock<CursorKey>,
 }
 
 /// The search index. Cheap to clone; every clone reads the same index.
@@ -126,8 +128,28 @@ impl SearchIndex {
                 last_seq: AtomicI64::new(seq),
                 writer_taken: AtomicBool::new(false),
                 mapped,
+                cursor_key: RwLock::new(CursorKey::random()),
             }),
         })
+    }
+
+    /// Sign cursors with a key derived from `secret`; nodes given the same secret accept each
+    /// other's cursors, and cursors signed before are refused from now on.
+    pub fn set_cursor_key(&self, secret: &[u8]) {
+        let key = CursorKey::from_secret(secret);
+        *self
+            .inner
+            .cursor_key
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = key;
+    }
+
+    fn cursor_key(&self) -> CursorKey {
+        self.inner
+            .cursor_key
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The change-log sequence number of the last committed batch that carried one.
@@ -167,8 +189,9 @@ impl SearchIndex {
         } else {
             SortMode::Score
         };
+        let cursor_key = self.cursor_key();
         let after = match req.cursor.as_deref().filter(|c| !c.is_empty()) {
-            Some(c) => Some(Cursor::decode(c, mode)?.after),
+            Some(c) => Some(Cursor::decode(c, mode, &cursor_key)?.after),
             None => None,
         };
         let searcher = self.searcher();
@@ -248,7 +271,7 @@ impl SearchIndex {
             hits.push(hit(stored, score, &highlighter));
         }
         let next_cursor = match (more, last_key) {
-            (true, Some(after)) => Some(Cursor { mode, after }.encode()),
+            (true, Some(after)) => Some(Cursor { mode, after }.encode(&cursor_key)),
             _ => None,
         };
 

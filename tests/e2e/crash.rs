@@ -156,6 +156,7 @@ async fn kill_9_during_concurrent_writes_loses_nothing_acknowledged() {
             "100000",
             "--public-burst",
             "100000",
+            "--metrics-public",
         ]),
     };
     let acknowledged = acknowledged.lock().unwrap().clone();

@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::server::Server;
+use crate::server::{Server, mulu, token};
 
 #[tokio::test]
 async fn anonymous_callers_are_rate_limited_with_a_problem_and_retry_after() {
@@ -46,8 +46,52 @@ async fn anonymous_callers_are_rate_limited_with_a_problem_and_retry_after() {
 #[tokio::test]
 async fn metrics_count_requests_by_route_template() {
     let dir = tempfile::tempdir().unwrap();
+    mulu(
+        dir.path(),
+        &[
+            "org",
+            "create",
+            "--uscc",
+            "11510000000000001L",
+            "--name",
+            "省数据局",
+            "--region",
+            "510000",
+            "--kind",
+            "data_admin",
+            "--kind",
+            "auditor",
+        ],
+    );
+    let admin = token(dir.path(), "11510000000000001L", "system_admin");
+    let auditor = token(dir.path(), "11510000000000001L", "auditor");
+    let data_admin = token(dir.path(), "11510000000000001L", "data_admin");
     let server = Server::start_empty(dir.path());
     let client = reqwest::Client::new();
+    // Rule 8: the counts include unpublished documents; anonymous callers and other roles get none.
+    let anonymous = client.get(server.url("/metrics")).send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        !anonymous
+            .text()
+            .await
+            .unwrap()
+            .contains("mulu_search_documents")
+    );
+    let other = client
+        .get(server.url("/metrics"))
+        .bearer_auth(&data_admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::FORBIDDEN);
+    let by_auditor = client
+        .get(server.url("/metrics"))
+        .bearer_auth(&auditor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_auditor.status(), StatusCode::OK);
     for id in ["01a2057f-57a0-7790-9ed4-c2498fb87046", "not-a-uuid"] {
         client
             .get(server.url(&format!("/api/v1/resources/{id}")))
@@ -57,6 +101,7 @@ async fn metrics_count_requests_by_route_template() {
     }
     let text = client
         .get(server.url("/metrics"))
+        .bearer_auth(&admin)
         .send()
         .await
         .unwrap()

@@ -18,8 +18,10 @@ use sha2::{Digest, Sha256};
 use crate::server::{Api, Server, mulu, token};
 
 const SECRET: &str = "exchange-shared-secret-0001";
-/// Fast retries and polling, and a short timeout so a lease never holds a retry up for long.
-const WEBHOOK_FLAGS: [&str; 6] = [
+/// Fast retries and polling, and a short timeout so a lease never holds a retry up for long; the
+/// receiver is on loopback, which only this switch lets endpoints point at.
+const WEBHOOK_FLAGS: [&str; 7] = [
+    "--webhook-allow-private-targets",
     "--webhook-retry-base-ms",
     "3000",
     "--webhook-poll-ms",

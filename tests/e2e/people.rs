@@ -15,11 +15,11 @@ use serde_json::{Value, json};
 use crate::portal::{Driver, browser};
 use crate::server::{Server, mulu};
 
-const DEMO_PASSWORD: &str = "Mulu-Demo-2026";
+pub(crate) const DEMO_PASSWORD: &str = "Mulu-Demo-2026";
 const DEMO_TOTP_SECRET: &str = "MULUDEMOMULUDEMOMULUDEMOMULUDEMO";
 
 /// A browser-like HTTP client: keeps cookies, follows no redirects (the test reads each one).
-fn browser_client() -> reqwest::Client {
+pub(crate) fn browser_client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -64,7 +64,7 @@ fn totp_code() -> String {
 }
 
 /// Post the sign-in form as a browser would; the response (not followed).
-async fn sign_in(
+pub(crate) async fn sign_in(
     http: &reqwest::Client,
     server: &Server,
     account: &str,

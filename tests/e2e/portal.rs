@@ -432,25 +432,25 @@ async fn build_world() -> World {
 // ---------------------------------------------------------------------------------------------
 // browser helpers
 
-struct Browser {
-    client: Client,
-    base: String,
-    shots: PathBuf,
+pub(crate) struct Browser {
+    pub(crate) client: Client,
+    pub(crate) base: String,
+    pub(crate) shots: PathBuf,
 }
 
 impl Browser {
-    async fn open(&self, path: &str) {
+    pub(crate) async fn open(&self, path: &str) {
         self.client
             .goto(&format!("{}{path}", self.base))
             .await
             .unwrap();
     }
 
-    async fn js(&self, script: &str) -> Value {
+    pub(crate) async fn js(&self, script: &str) -> Value {
         self.client.execute(script, vec![]).await.unwrap()
     }
 
-    async fn text(&self, css: &str) -> String {
+    pub(crate) async fn text(&self, css: &str) -> String {
         self.client
             .find(Locator::Css(css))
             .await
@@ -460,7 +460,7 @@ impl Browser {
             .unwrap()
     }
 
-    async fn all_text(&self, css: &str) -> Vec<String> {
+    pub(crate) async fn all_text(&self, css: &str) -> Vec<String> {
         let mut out = Vec::new();
         for e in self.client.find_all(Locator::Css(css)).await.unwrap() {
             out.push(e.text().await.unwrap());
@@ -468,7 +468,7 @@ impl Browser {
         out
     }
 
-    async fn path(&self) -> String {
+    pub(crate) async fn path(&self) -> String {
         let url = self.client.current_url().await.unwrap();
         match url.query() {
             Some(q) => format!("{}?{q}", url.path()),
@@ -478,7 +478,7 @@ impl Browser {
 
     /// The basics every page must meet: Chinese document language, one h1, every form control
     /// labelled, no draft.
-    async fn check_page(&self) {
+    pub(crate) async fn check_page(&self) {
         let path = self.path().await;
         let facts = self
             .js(r#"
@@ -509,7 +509,7 @@ impl Browser {
     }
 
     /// A PNG of the whole page at `width` CSS pixels.
-    async fn shot(&self, name: &str, width: u32) {
+    pub(crate) async fn shot(&self, name: &str, width: u32) {
         self.client.set_window_size(width, 900).await.unwrap();
         // Grow the window to the page (twice: a narrower window can make the page taller).
         for _ in 0..2 {
@@ -533,7 +533,7 @@ impl Browser {
     /// Clicks a link or submit button and waits for the page it leads to: WebDriver's click
     /// returns once the click is dispatched, which for a form submission can be before the
     /// navigation has begun, so the old document would still answer the next question.
-    async fn click(&self, css: &str) {
+    pub(crate) async fn click(&self, css: &str) {
         self.js("window.__mulu_before_click = true; return null;")
             .await;
         self.client

@@ -378,6 +378,37 @@ async fn product_from_authorization_to_coded_registration() {
         )
         .await;
     }
+    // Rule 10: who objected stays out of the exportable audit chain; the registrar reads it, the
+    // administration (which reads the chain) does not.
+    let chain = s
+        .http
+        .get(s.server.url("/api/v1/audit/export"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(chain.contains("registration.objection"));
+    for personal in ["李四", "510502199001010018", "13900000000"] {
+        assert!(!chain.contains(personal), "{personal} in the audit export");
+    }
+    let objectors = |token: String| {
+        let url = s.server.url(&format!(
+            "/api/v1/registrar/registrations/{}/objectors",
+            regs[0]
+        ));
+        let http = s.http.clone();
+        async move { http.get(url).bearer_auth(token).send().await.unwrap() }
+    };
+    let by_registrar = objectors(registrar.clone()).await;
+    assert_eq!(by_registrar.status(), StatusCode::OK);
+    assert!(by_registrar.text().await.unwrap().contains("李四"));
+    assert_eq!(
+        objectors(admin.clone()).await.status(),
+        StatusCode::FORBIDDEN
+    );
     drop(s);
 
     // 2026-10-27: publicity (resumed for 8 working days to 10-26) has ended: code the first.

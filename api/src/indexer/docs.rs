@@ -207,15 +207,8 @@ async fn resource(
     let working_id = format!("resource:{}:working", current.id);
     let url = format!("/resources/{}", current.id);
     // The common case (the current version is the published one) needs no second read.
-    let published = if record.public && current.published_version == Some(current.version) {
-        Some(PublicResource {
-            id: current.id,
-            code: current.code.clone(),
-            provider_id: current.provider_id,
-            version: current.version,
-            content: current.content.clone(),
-            published_at: current.updated_at,
-        })
+    let published = if let Some(view) = PublicResource::of_current(&current) {
+        Some(view)
     } else {
         match catalog.public_resource(current.id).await {
             Ok(p) => Some(p),

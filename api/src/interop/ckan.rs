@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use super::ckan_package::{organization_dict, owners, package_dict};
 use super::ckan_query::{Filters, Invalid, Params, Sort, parse_fq, parse_sort};
-use super::{PackageRef, base_url, org_name, package_name, parse_package_ref, vocab};
+use super::{PackageRef, org_name, package_name, parse_package_ref, vocab};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -120,13 +120,12 @@ fn query_params(raw: Option<String>) -> Params {
 
 async fn get_action(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(action): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let base = base_url(&headers);
-    let outcome = dispatch(&state, &base, &action, query_params(raw)).await;
-    envelope(&base, &action, outcome)
+    let base = state.web.public_base();
+    let outcome = dispatch(&state, base, &action, query_params(raw)).await;
+    envelope(base, &action, outcome)
 }
 
 /// POST takes a JSON object (what `ckanapi` sends) or a form; query-string values are defaults.
@@ -137,20 +136,20 @@ async fn post_action(
     RawQuery(raw): RawQuery,
     body: Bytes,
 ) -> Response {
-    let base = base_url(&headers);
+    let base = state.web.public_base();
     let mut params = query_params(raw);
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("json"))
+        .is_some_and(crate::extract::is_json_media_type)
         || body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
     let outcome = if body.iter().all(u8::is_ascii_whitespace) {
-        dispatch(&state, &base, &action, params).await
+        dispatch(&state, base, &action, params).await
     } else if is_json {
         match serde_json::from_slice::<serde_json::Map<String, Value>>(&body) {
             Ok(map) => {
                 params.merge(Params(map.into_iter().collect()));
-                dispatch(&state, &base, &action, params).await
+                dispatch(&state, base, &action, params).await
             }
             Err(e) => Err(CkanError::BadRequest(format!("JSON Error: {e}"))),
         }
@@ -158,9 +157,9 @@ async fn post_action(
         params.merge(Params::from_pairs(
             url::form_urlencoded::parse(&body).into_owned(),
         ));
-        dispatch(&state, &base, &action, params).await
+        dispatch(&state, base, &action, params).await
     };
-    envelope(&base, &action, outcome)
+    envelope(base, &action, outcome)
 }
 
 async fn dispatch(state: &AppState, base: &str, action: &str, params: Params) -> CkanResult<Value> {

@@ -11,7 +11,6 @@ use catalog::store::{PublicOrder, PublicPage};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::base_url;
 use super::ckan_package::owners;
 use super::ckan_query::parse_time;
 use super::dcat_graph::{DcatGraph, View};
@@ -80,23 +79,20 @@ struct CatalogQuery {
 
 async fn catalog_turtle(
     State(state): State<AppState>,
-    headers: HeaderMap,
     ApiQuery(q): ApiQuery<CatalogQuery>,
 ) -> ApiResult<Response> {
-    catalog_document(&state, &headers, q, Format::Turtle).await
+    catalog_document(&state, q, Format::Turtle).await
 }
 
 async fn catalog_json_ld(
     State(state): State<AppState>,
-    headers: HeaderMap,
     ApiQuery(q): ApiQuery<CatalogQuery>,
 ) -> ApiResult<Response> {
-    catalog_document(&state, &headers, q, Format::JsonLd).await
+    catalog_document(&state, q, Format::JsonLd).await
 }
 
 async fn catalog_document(
     state: &AppState,
-    headers: &HeaderMap,
     q: CatalogQuery,
     format: Format,
 ) -> ApiResult<Response> {
@@ -128,7 +124,7 @@ async fn catalog_document(
             )
         })?),
     };
-    let base = base_url(headers);
+    let base = state.web.public_base();
     let found = state
         .catalog
         .public_catalog(
@@ -161,7 +157,7 @@ async fn catalog_document(
         total: found.total,
     };
     let orgs = owners(&state.catalog, &found.entries).await?;
-    let mut graph = DcatGraph::new(&base);
+    let mut graph = DcatGraph::new(base);
     // The catalog's dct:modified is the newest change of the whole (filtered) catalog, the same
     // on every page, so merged pages keep a single value.
     let newest = state
@@ -210,8 +206,7 @@ async fn dataset(
     let id = Uuid::parse_str(id).map_err(|_| ApiError::bad_request("id", "数据集 id 应为 UUID"))?;
     let entry = state.catalog.public_catalog_entry(id).await?;
     let orgs = owners(&state.catalog, std::slice::from_ref(&entry)).await?;
-    let base = base_url(&headers);
-    let mut graph = DcatGraph::new(&base);
+    let mut graph = DcatGraph::new(state.web.public_base());
     graph.dataset(&entry, &orgs, false);
     format.render(&graph)
 }

@@ -45,7 +45,8 @@ pub struct View {
     pub total: i64,
 }
 
-/// Collects triples; the base URL was checked to be a plain `http://host[:port]`.
+/// Collects triples; the base URL is the configured public URL, checked at start-up to be a plain
+/// http(s) URL (`WebArgs::config`), never the request's `Host`.
 pub struct DcatGraph {
     base: String,
     graph: Graph,

@@ -10,7 +10,6 @@ mod dcat_graph;
 mod vocab;
 
 use axum::Router;
-use axum::http::HeaderMap;
 use catalog::PublicEntry;
 use catalog::PublicItem;
 use catalog::domain::organization::Organization;
@@ -21,22 +20,6 @@ use crate::state::AppState;
 /// The CKAN Action API and the DCAT export.
 pub fn router() -> Router<AppState> {
     ckan::routes().merge(dcat::routes())
-}
-
-/// The absolute base URL links are built on: the request's `Host`, which must look like a host
-/// name (and optional port) so it cannot inject anything into the IRIs.
-pub(crate) fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.len() <= 255
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        })
-        .unwrap_or("localhost");
-    format!("http://{host}")
 }
 
 /// CKAN `name` of a package: the resource code lowercased (`440300-00000123-i`), or

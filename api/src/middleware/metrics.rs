@@ -4,11 +4,16 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request};
+use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
+use catalog::Role;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Latency buckets in seconds: sub-millisecond searches up to slow imports.
@@ -54,7 +59,38 @@ pub async fn record(request: Request, next: Next) -> Response {
 }
 
 /// `GET /metrics` in the Prometheus text format, with the search index's state sampled now.
-pub async fn render(state: AppState) -> impl IntoResponse {
+/// Rule 8: the counts include unpublished documents, so only a system administrator or an auditor
+/// (a Prometheus scraper holds such a token) reads them, unless the deployment makes them public.
+pub async fn render(state: AppState, headers: axum::http::HeaderMap, public: bool) -> Response {
+    let caller = match Caller::resolve(&headers, &state).await {
+        Ok(caller) => caller,
+        Err(e) => return e.into_response(),
+    };
+    let admitted = public
+        || matches!(&caller.0, Some(actor) if matches!(actor.role, Role::SystemAdmin | Role::Auditor));
+    if !admitted {
+        let (status, detail) = match caller.0 {
+            None => (
+                StatusCode::UNAUTHORIZED,
+                "监控指标需要系统管理员或监管部门的访问令牌",
+            ),
+            Some(_) => (
+                StatusCode::FORBIDDEN,
+                "只有系统管理员和监管部门可以读取监控指标",
+            ),
+        };
+        let title = if status == StatusCode::UNAUTHORIZED {
+            "未认证"
+        } else {
+            "无权操作"
+        };
+        let kind = if status == StatusCode::UNAUTHORIZED {
+            "unauthorized"
+        } else {
+            "forbidden"
+        };
+        return ApiError::new(status, kind, title, detail).into_response();
+    }
     match crate::indexer::lag(&state.catalog, &state.search).await {
         Ok(lag) => metrics::gauge!("mulu_search_index_lag").set(lag as f64),
         Err(e) => tracing::warn!(error = %e, "cannot read the change-log head"),
@@ -66,4 +102,5 @@ pub async fn render(state: AppState) -> impl IntoResponse {
         [(CONTENT_TYPE, "text/plain; version=0.0.4")],
         handle().render(),
     )
+        .into_response()
 }

@@ -1,8 +1,7 @@
 //! Atom feeds: new publicity notices, directory editions, registration results (coded).
 
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
-use axum::http::header::{CONTENT_TYPE, HOST};
+use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use catalog::domain::registration::Registration;
 use catalog::store::RecordFilter;
@@ -28,7 +27,6 @@ fn midnight(d: Option<NaiveDate>, fallback: DateTime<Utc>) -> DateTime<Utc> {
 
 pub async fn feed(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(name): Path<String>,
 ) -> PortalResult<Response> {
     let (title, mut entries) = match name.as_str() {
@@ -45,11 +43,7 @@ pub async fn feed(
     };
     entries.sort_by_key(|e| std::cmp::Reverse(e.updated));
     entries.truncate(50);
-    let host = headers
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let base = format!("http://{host}");
+    let base = state.web.public_base();
     let updated = entries.first().map(|e| e.updated).unwrap_or_else(Utc::now);
     let body: Markup = html! {
         (PreEscaped("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"))

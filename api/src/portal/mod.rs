@@ -5,7 +5,7 @@
 mod assets;
 mod directory;
 mod feeds;
-mod labels;
+pub(crate) mod labels;
 pub(crate) mod layout;
 mod pages;
 mod public;

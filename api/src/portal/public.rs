@@ -36,7 +36,7 @@ pub async fn authorizations(
     State(state): State<AppState>,
     Query(after): Query<After>,
 ) -> PortalResult<Markup> {
-    let items = state.catalog.authorizations(&filter(&after)).await?;
+    let items = state.catalog.public_authorizations(&filter(&after)).await?;
     Ok(page(
         "授权运营信息",
         html! {
@@ -55,7 +55,7 @@ pub async fn authorization(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> PortalResult<Markup> {
-    let a = state.catalog.authorization(uuid(&id)?).await?.value;
+    let a = state.catalog.public_authorization(uuid(&id)?).await?;
     let body = org_link(&state, a.plan.implementing_body_id).await;
     let operator = match a.operator_id {
         Some(id) => Some(org_link(&state, id).await),

@@ -1,12 +1,12 @@
 //! The data exchanges' interface: an incremental feed of registered products, listings reported
 //! back, and webhook endpoints with their delivery log.
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use axum::{Extension, Json};
 use catalog::domain::listing::{ExchangeListing, ListingUpdate, NewListing};
 use catalog::domain::webhook::{
-    DeliveryStatus, EndpointUpdate, NewEndpoint, WebhookDelivery, WebhookEndpoint,
+    DeliveryStatus, EndpointUpdate, NewEndpoint, Targets, WebhookDelivery, WebhookEndpoint,
 };
 use catalog::{DeliveryQuery, FeedPage, Role};
 use chrono::{DateTime, Utc};
@@ -144,15 +144,22 @@ async fn product_listings(
 
 /// Register a webhook endpoint; it receives every feed change from now on, signed with the
 /// secret: `Mulu-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`.
+/// The address must be public: loopback, private, link-local and cloud metadata addresses are
+/// refused (422), here and again after name resolution at every delivery.
 #[utoipa::path(post, path = "/api/v1/exchange/webhooks", tag = "registration",
     security(("bearer" = ["exchange"])), request_body = NewEndpoint,
     responses((status = 201, body = WebhookEndpoint), Problems))]
 async fn register_webhook(
     State(state): State<AppState>,
     As(actor, _): As<Exchanges>,
+    targets: Option<Extension<Targets>>,
     Body(body): Body<NewEndpoint>,
 ) -> ApiResult<(StatusCode, Json<WebhookEndpoint>)> {
-    let endpoint = state.catalog.register_webhook(&actor, body).await?;
+    let targets = targets.map(|Extension(t)| t).unwrap_or_default();
+    let endpoint = state
+        .catalog
+        .register_webhook(&actor, body, targets)
+        .await?;
     Ok((StatusCode::CREATED, Json(endpoint)))
 }
 
@@ -177,12 +184,17 @@ async fn update_webhook(
     State(state): State<AppState>,
     As(actor, _): As<Exchanges>,
     headers: HeaderMap,
+    targets: Option<Extension<Targets>>,
     ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<EndpointUpdate>,
 ) -> ApiResult<Tagged<WebhookEndpoint>> {
     let tag = if_match(&headers)?;
+    let targets = targets.map(|Extension(t)| t).unwrap_or_default();
     Ok(Tagged::ok(
-        state.catalog.update_webhook(&actor, id, body, tag).await?,
+        state
+            .catalog
+            .update_webhook(&actor, id, body, tag, targets)
+            .await?,
     ))
 }
 

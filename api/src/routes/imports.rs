@@ -1,8 +1,10 @@
 //! Batch import of a provider's directory (GZ 6 接口/模板导入): the filled template (.xlsx or
 //! .csv) or a JSON Lines corpus file is the request body; every valid row becomes a draft of the
-//! caller's organization in one transaction, or nothing is written and the full report (row,
-//! column, Chinese message of every problem) comes back as a 422 problem. The empty templates are
-//! public downloads.
+//! caller's organization in one transaction, or nothing is written and the report (row, column,
+//! Chinese message of the first problems, every problem counted by kind) comes back as a 422
+//! problem. A file over one of `importers::limits::Limits` (a zip bomb, a sheet declaring a
+//! million rows …) is refused with 413 before it is unpacked. The empty templates are public
+//! downloads.
 
 use std::sync::OnceLock;
 
@@ -17,6 +19,7 @@ use http_body_util::Limited;
 use importers::report::{ImportMode, ImportReport, SourceFormat, import_prepared, prepare};
 use importers::template::{csv_template, xlsx_template};
 use serde::{Deserialize, Serialize};
+use tokio::sync::Semaphore;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -34,6 +37,13 @@ pub const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/// Uploads read, validated and written at once. One upload within the importers' limits holds
+/// up to ~512 MiB (a 100,000-row workbook measured +376 MB; README "Security"), so the server's
+/// peak stays bounded however many arrive; the others wait their turn (within the request
+/// timeout). Imports are written one at a time anyway (writes are serialized).
+const CONCURRENT_IMPORTS: usize = 1;
+static IMPORTS: Semaphore = Semaphore::const_new(CONCURRENT_IMPORTS);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(upload))
@@ -50,7 +60,7 @@ struct ImportQuery {
     dry_run: Option<bool>,
 }
 
-/// A refused import: the problem, and the full report of every row.
+/// A refused import: the problem, and the report (the first problems, all of them counted).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ImportProblem {
     #[serde(flatten)]
@@ -74,7 +84,10 @@ struct UploadForm {
 /// it as `multipart/form-data` in a part named `file` (its type or file name tells the kind).
 /// Up to 64 MiB.
 /// All or nothing unless `partial=true`: a file with any problem is refused with 422 and the
-/// full report, and nothing is written. 201 when drafts were created, 200 for a clean dry run.
+/// report (the first 1,000 problems, every problem counted by sheet and column), and nothing is
+/// written. A file over the import limits (unpacked size, compression ratio, shared strings,
+/// declared or used rows and columns, text; see README "Security") is refused with 413 before it
+/// is unpacked. 201 when drafts were created, 200 for a clean dry run.
 #[utoipa::path(post, path = "/api/v1/imports", operation_id = "import_directory", tag = "workspace",
     security(("bearer" = ["provider"])), params(ImportQuery),
     request_body(description = "模板文件（.xlsx / .csv）或 JSON Lines 目录记录本身，\
@@ -83,8 +96,10 @@ struct UploadForm {
     responses(Problems,
         (status = 201, body = ImportReport, description = "已创建草稿（partial 时报告中含被拒绝的行）"),
         (status = 200, body = ImportReport, description = "试运行：文件无问题，未写入"),
+        (status = 413, body = ImportProblem, content_type = "application/problem+json",
+         description = "文件超过导入上限（请求体、解压后大小、压缩比、行数、列数等），未写入任何数据"),
         (status = 422, body = ImportProblem, content_type = "application/problem+json",
-         description = "文件有问题，未写入任何数据；report 列出每个问题的行、列与说明")))]
+         description = "文件有问题，未写入任何数据；report 列出前 1000 个问题的行、列与说明，并按列统计全部问题")))]
 async fn upload(
     State(state): State<AppState>,
     As(actor, _): As<Providers>,
@@ -113,18 +128,33 @@ async fn upload(
         }
     };
     let format = declared.unwrap_or_else(|| SourceFormat::sniff(&bytes));
+    // At most CONCURRENT_IMPORTS files are read and held at once; the permit is released when
+    // this one is written (or, should the request time out, when its reading ends).
+    let permit = IMPORTS
+        .acquire()
+        .await
+        .map_err(|_| ApiError::unavailable("导入暂不可用，请重试"))?;
     // Reading a large workbook is CPU work: keep it off the async workers.
-    let prepared = tokio::task::spawn_blocking(move || prepare(&bytes, format, "上传文件"))
+    let prepared = tokio::task::spawn_blocking(move || {
+        let prepared = prepare(&bytes, format, "上传文件");
+        drop(bytes);
+        (prepared, permit)
+    });
+    let (prepared, _permit) = prepared
         .await
         .map_err(|_| ApiError::unavailable("文件解析中断，请重试"))?;
+    let too_large = prepared.parsed.too_large.is_some();
     let mode = ImportMode {
         partial: q.partial.unwrap_or(false),
         dry_run: q.dry_run.unwrap_or(false),
     };
     let report =
         import_prepared(&state.catalog, &actor, provider_id, prepared, mode, |_| {}).await?;
-    if report.imported == 0 && !report.problems.is_empty() {
-        return Ok(refused(report));
+    if too_large {
+        return Ok(refused(report, StatusCode::PAYLOAD_TOO_LARGE));
+    }
+    if report.imported == 0 && report.problem_count > 0 {
+        return Ok(refused(report, StatusCode::UNPROCESSABLE_ENTITY));
     }
     let status = if report.imported > 0 {
         StatusCode::CREATED
@@ -186,27 +216,35 @@ async fn form_file(
     }
 }
 
-fn refused(report: ImportReport) -> Response {
-    let detail = match report.problems.first() {
-        Some(p) if p.row == 0 => format!("文件无法导入：{}", p.message),
-        _ => format!(
-            "文件中 {} 行有问题（共 {} 个问题），未写入任何数据；请按报告逐项修改后重新上传",
-            report.rejected,
-            report.problems.len()
-        ),
+/// A refused file: 413 when it is over a limit, 422 when it has problems.
+fn refused(report: ImportReport, status: StatusCode) -> Response {
+    let whole_file = report.problems.iter().find(|p| p.row == 0);
+    let detail = match whole_file {
+        Some(p) if status == StatusCode::PAYLOAD_TOO_LARGE => {
+            format!("文件超过导入上限，未写入任何数据：{}", p.message)
+        }
+        Some(p) if report.problem_count == 1 => format!("文件无法导入：{}", p.message),
+        _ => {
+            let listed = if report.problems.len() < report.problem_count {
+                format!("，报告列出前 {} 个", report.problems.len())
+            } else {
+                String::new()
+            };
+            format!(
+                "文件中 {} 行有问题（共 {} 个问题{listed}），未写入任何数据；\
+                 请按报告逐项修改后重新上传",
+                report.rejected, report.problem_count
+            )
+        }
     };
-    let ApiError(mut problem) = ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "import-rejected",
-        "导入文件有问题",
-        detail,
-    );
+    let (slug, title) = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        ("import-too-large", "导入文件超过上限")
+    } else {
+        ("import-rejected", "导入文件有问题")
+    };
+    let ApiError(mut problem) = ApiError::new(status, slug, title, detail);
     problem.field = Some("body".to_string());
-    let mut response = (
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Json(ImportProblem { problem, report }),
-    )
-        .into_response();
+    let mut response = (status, Json(ImportProblem { problem, report })).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/problem+json"),

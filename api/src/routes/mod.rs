@@ -9,6 +9,7 @@ mod developers;
 mod directory;
 mod disclosures;
 mod exchange;
+mod exports;
 mod health;
 mod imports;
 mod people;
@@ -49,6 +50,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(samples::routes())
         .merge(search::routes())
         .merge(imports::routes())
+        .merge(exports::routes())
 }
 
 /// The API plus its document at `/api/v1/openapi.json` and Swagger UI (vendored) at `/docs`.

@@ -159,7 +159,10 @@ async fn list_authorizations(
     State(state): State<AppState>,
     ApiQuery(page): ApiQuery<Page>,
 ) -> ApiResult<Json<Listing<Authorization>>> {
-    let items = state.catalog.authorizations(&page.public_filter()?).await?;
+    let items = state
+        .catalog
+        .public_authorizations(&page.public_filter()?)
+        .await?;
     Ok(Json(Listing::page(items, page.limit()?, |a| a.id)))
 }
 
@@ -171,5 +174,5 @@ async fn get_authorization(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Authorization>> {
-    Ok(Json(state.catalog.authorization(id).await?.value))
+    Ok(Json(state.catalog.public_authorization(id).await?))
 }

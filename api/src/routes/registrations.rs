@@ -42,6 +42,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(request_supplement))
         .routes(routes!(refuse))
         .routes(routes!(decide_objection))
+        .routes(routes!(objectors))
         .routes(routes!(issue_code))
         .routes(routes!(cancel))
         .routes(routes!(revoke))
@@ -431,6 +432,20 @@ async fn decide_objection(
         .decide_objection(&actor, id, body, today, tag)
         .await?;
     Ok(Tagged::ok(r))
+}
+
+/// Who objected (name, identity number, contact): for the registrar deciding, until the
+/// retention after the decision ends (rule 10). Never in the audit trail, never public.
+#[utoipa::path(get, path = "/api/v1/registrar/registrations/{id}/objectors",
+    tag = "registration", security(("bearer" = ["registrar"])),
+    params(("id" = Uuid, Path, description = "登记 id")),
+    responses((status = 200, body = Vec<catalog::Objector>), Problems))]
+async fn objectors(
+    State(state): State<AppState>,
+    As(actor, _): As<Registrars>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<catalog::Objector>>> {
+    Ok(Json(state.catalog.objectors_as(&actor, id).await?))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]

@@ -85,7 +85,8 @@ async fn upload(
 }
 
 /// Download a product's sample: public once the product is registered (before that, for its
-/// operator and the reviewing implementing body). The ETag is the SHA-256 of the bytes.
+/// operator and the reviewing implementing body). The ETag is the SHA-256 of the bytes. Caches
+/// may keep a registered product's sample for 5 minutes, never an unregistered one's.
 #[utoipa::path(get, path = "/api/v1/products/{id}/sample", tag = "public",
     params(("id" = Uuid, Path, description = "产品 id")),
     responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>,
@@ -97,6 +98,11 @@ async fn download(
 ) -> ApiResult<Response> {
     let download = state.catalog.sample(actor.as_ref(), id).await?;
     let sample = download.sample;
+    let caching = if download.public {
+        "public, max-age=300"
+    } else {
+        "private, no-store"
+    };
     let header = |v: String| HeaderValue::from_str(&v).ok();
     let disposition = match &sample.file_name {
         Some(name) => format!("attachment; filename*=UTF-8''{}", rfc5987(name)),
@@ -111,15 +117,12 @@ async fn download(
         ),
         (ETAG, header(format!("\"{}\"", sample.sha256))),
         (CONTENT_DISPOSITION, header(disposition)),
-        (CACHE_CONTROL, header("public, max-age=300".into())),
-        // Samples are the operator's bytes: never let a browser run them on our origin.
-        (
-            HeaderName::from_static("x-content-type-options"),
-            header("nosniff".into()),
-        ),
+        (CACHE_CONTROL, header(caching.into())),
+        // Samples are the operator's bytes: never let a browser run them on our origin (the
+        // security-headers middleware adds `nosniff`; this policy replaces its page policy).
         (
             HeaderName::from_static("content-security-policy"),
-            header("sandbox".into()),
+            header("sandbox; default-src 'none'; frame-ancestors 'none'".into()),
         ),
     ] {
         if let Some(value) = value {
@@ -130,7 +133,7 @@ async fn download(
 }
 
 /// Percent-encode a file name for `filename*` (RFC 5987): unreserved characters stay.
-fn rfc5987(name: &str) -> String {
+pub(super) fn rfc5987(name: &str) -> String {
     name.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {

@@ -2,6 +2,7 @@
 //! the workbench (工作台). Pages parse the form, call one `catalog` method with the person as
 //! actor, and render the result or the catalog's Chinese error; no rule lives here.
 
+mod entries;
 pub mod oidc;
 mod oidc_routes;
 mod pages;
@@ -10,7 +11,8 @@ pub mod session;
 mod sign_in;
 mod workbench;
 
-use std::sync::Arc;
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -23,6 +25,10 @@ use crate::state::AppState;
 pub struct WebConfig {
     /// Cookies get `Secure` (the public URL is https).
     pub secure_cookies: bool,
+    /// The absolute URL every link Mulu writes (Atom, DCAT, CKAN) starts with, without a trailing
+    /// slash: `--public-url`, else `http://<listening address>` once the server is bound. Never
+    /// taken from a request's `Host`.
+    pub public_base: OnceLock<String>,
     /// Single sign-on at the province's identity platform, when configured.
     pub oidc: Option<oidc::OidcSettings>,
     /// The provider's metadata and keys, discovered at the first sign-in that needs them (a
@@ -31,6 +37,31 @@ pub struct WebConfig {
 }
 
 pub type SharedWebConfig = Arc<WebConfig>;
+
+impl WebConfig {
+    /// The public base URL (see `public_base`); `http://localhost` before the server is bound.
+    pub fn public_base(&self) -> &str {
+        self.public_base
+            .get()
+            .map_or("http://localhost", String::as_str)
+    }
+
+    /// Without `--public-url`, links start with the address the server listens on (fine on a
+    /// developer's machine; behind a proxy, people would follow them to the wrong place).
+    pub fn listening_on(&self, address: SocketAddr) {
+        if self.public_base.set(format!("http://{address}")).is_err() {
+            return;
+        }
+        let base = self.public_base();
+        let note =
+            "未设置 --public-url（MULU_PUBLIC_URL）：Atom、DCAT、CKAN 中的链接以监听地址开头";
+        if address.ip().is_loopback() {
+            tracing::info!(base, "{note}");
+        } else {
+            tracing::warn!(base, "{note}");
+        }
+    }
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -60,6 +91,17 @@ pub fn router() -> Router<AppState> {
             "/workbench/tokens/{id}/revoke",
             post(workbench::revoke_token),
         )
+        .route(
+            "/workbench/resources",
+            get(entries::list).post(entries::create),
+        )
+        .route("/workbench/resources/new", get(entries::new_form))
+        .route("/workbench/resources/{id}", get(entries::show))
+        .route(
+            "/workbench/resources/{id}/edit",
+            get(entries::edit_form).post(entries::update),
+        )
+        .route("/workbench/resources/{id}/{action}", post(entries::act))
         .route("/workbench/people", get(people::list).post(people::create))
         .route("/workbench/people/{id}", get(people::show))
         .route("/workbench/people/{id}/{action}", post(people::act))

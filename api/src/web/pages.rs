@@ -51,6 +51,11 @@ fn signed_in_header(s: &SignedIn, org: Option<&Organization>) -> Markup {
 /// What the current role finds in the navigation: only what it may do.
 fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
     let mut items = vec![("/workbench", "待办")];
+    match role {
+        Role::Provider => items.push(("/workbench/resources", "本单位目录")),
+        Role::DataAdmin => items.push(("/workbench/resources?status=submitted", "目录审核")),
+        _ => {}
+    }
     if role == Role::SecurityAdmin {
         items.push(("/workbench/people", "人员账号"));
     }
@@ -127,7 +132,7 @@ impl FormError {
                 h2 { "提交未成功" }
                 p {
                     @if let Some(field) = &self.field {
-                        a href=(format!("#{field}")) { (self.message) }
+                        a href=(format!("#{field}")) { (field_label(field)) "：" (self.message) }
                     } @else {
                         (self.message)
                     }
@@ -176,4 +181,16 @@ impl FormFields {
             .map(|(_, v)| v.as_str())
             .collect()
     }
+}
+
+/// The Chinese name of a field path's last segment (`content.name` → 名称), for the summary.
+fn field_label(path: &str) -> String {
+    let last = path
+        .rsplit('.')
+        .next()
+        .unwrap_or(path)
+        .split('[')
+        .next()
+        .unwrap_or(path);
+    crate::portal::labels::label(last).to_string()
 }

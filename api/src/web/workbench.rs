@@ -51,24 +51,24 @@ async fn todos(state: &AppState, s: &SignedIn) -> Vec<Todo> {
             Todo {
                 what: "被退回待修改的目录条目",
                 count: count(vec![ResourceStatus::Returned]).await,
-                href: "/api/v1/resources?status=returned",
+                href: "/workbench/resources?status=returned",
             },
             Todo {
                 what: "尚未提交的草稿",
                 count: count(vec![ResourceStatus::Draft]).await,
-                href: "/api/v1/resources?status=draft",
+                href: "/workbench/resources?status=draft",
             },
         ],
         Role::DataAdmin => vec![
             Todo {
                 what: "待审核的目录条目（本辖区）",
                 count: count(vec![ResourceStatus::Submitted]).await,
-                href: "/api/v1/resources?status=submitted",
+                href: "/workbench/resources?status=submitted",
             },
             Todo {
                 what: "已审核待发布的目录条目（本辖区）",
                 count: count(vec![ResourceStatus::Approved]).await,
-                href: "/api/v1/resources?status=approved",
+                href: "/workbench/resources?status=approved",
             },
         ],
         Role::SecurityAdmin => {

@@ -180,6 +180,13 @@ pub struct Authorization {
 }
 
 impl Authorization {
+    /// What the public sees (rule 8; N 18 discloses the authorized party, content, scope and
+    /// term): everything but the list of applicants, which names every company that applied.
+    pub fn public_view(mut self) -> Self {
+        self.applicants.clear();
+        self
+    }
+
     pub fn announce(
         mut plan: NewAuthorization,
         jurisdiction: RegionCode,

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::text::{Lines, check_text};
 use super::{RegionCode, Uscc};
 use crate::error::{CatalogError, Result};
 
@@ -137,8 +138,20 @@ impl Organization {
     }
 }
 
-/// A required free-text field: trimmed non-empty and at most `max_chars` characters.
+/// Fields of at most this many characters are single-line (names, titles, references); longer
+/// ones (descriptions, reasons, opinions) may span lines.
+pub const SINGLE_LINE_MAX_CHARS: usize = 200;
+
+/// A required free-text field: trimmed non-empty, at most `max_chars` characters, and no control
+/// characters or noncharacters (`text::check_text`; line breaks only when `max_chars` is above
+/// [`SINGLE_LINE_MAX_CHARS`]).
 pub fn require_text(field: &str, value: &str, max_chars: usize) -> Result<()> {
+    let lines = if max_chars > SINGLE_LINE_MAX_CHARS {
+        Lines::Many
+    } else {
+        Lines::One
+    };
+    check_text(field, value, lines)?;
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(CatalogError::invalid(field, "不能为空"));

@@ -151,11 +151,19 @@ pub enum ObjectionStatus {
     Dismissed,
 }
 
+/// An objection as the registration (and so the audit chain) keeps it: the grounds and evidence,
+/// never who filed it. Name, identity number and contact are personal data of the public (rule
+/// 10): kept apart, readable by the registrar, erased when their retention ends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Objection {
     pub id: Uuid,
-    #[serde(flatten)]
-    pub details: NewObjection,
+    pub grounds: String,
+    /// References of the evidence materials.
+    pub evidence: Vec<String>,
+    /// A salted SHA-256 of the objector's identity number: tells repeated objections by one
+    /// person apart without naming them.
+    #[serde(default)]
+    pub objector_ref: String,
     pub filed_on: NaiveDate,
     pub status: ObjectionStatus,
     #[serde(default)]
@@ -469,9 +477,11 @@ impl Registration {
     }
 
     /// Anyone may object, by real name with evidence, while the publicity runs.
+    /// File a checked objection; `objector_ref` is the salted hash that stands for the objector.
     pub fn file_objection(
         &mut self,
-        objection: NewObjection,
+        objection: &NewObjection,
+        objector_ref: String,
         calendar: &WorkingCalendar,
         today: NaiveDate,
         now: DateTime<Utc>,
@@ -520,7 +530,9 @@ impl Registration {
         let id = Uuid::now_v7();
         self.objections.push(Objection {
             id,
-            details: objection,
+            grounds: objection.grounds.trim().to_string(),
+            evidence: objection.evidence.clone(),
+            objector_ref,
             filed_on: today,
             status: ObjectionStatus::Pending,
             decision: None,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::organization::require_text;
+use super::text::{Lines, check_optional, check_text};
 use super::{Grade, OpenType, RegionCode, ResourceCode, ShareType, UpdateFrequency};
 use crate::error::{CatalogError, Result};
 
@@ -77,6 +78,18 @@ pub struct ResourceContent {
 
 const GB4754_SECTIONS: &str = "ABCDEFGHIJKLMNOPQRST";
 
+/// Data items (信息项) one entry may list: a wide table of a real directory has a few hundred
+/// columns.
+pub const MAX_DATA_ITEMS: usize = 500;
+/// Tags one entry may carry (the open-data corpus's largest entry has 95).
+pub const MAX_TAGS: usize = 100;
+/// Characters in one tag or one category level.
+pub const MAX_TAG_CHARS: usize = 50;
+/// Formats one entry may list.
+pub const MAX_FORMATS: usize = 50;
+/// Characters in one format (portals' unsplit lists such as “xlsx；xls；…” reach 64).
+pub const MAX_FORMAT_CHARS: usize = 100;
+
 impl ResourceContent {
     /// Checks that need more than one field; every error names its field path.
     pub fn validate(&self) -> Result<()> {
@@ -96,6 +109,7 @@ impl ResourceContent {
                 "分类路径最多四级（类/项/目/细目）",
             ));
         }
+        self.check_texts()?;
         if self.share_type == ShareType::Conditional && blank(&self.share_condition) {
             return Err(CatalogError::invalid(
                 "content.share_condition",
@@ -143,6 +157,104 @@ impl ResourceContent {
         }
         Ok(())
     }
+}
+
+impl ResourceContent {
+    /// The counts and lengths of the lists, and no control characters in any text field (names
+    /// and short fields on one line; conditions, restrictions and notes may span lines).
+    fn check_texts(&self) -> Result<()> {
+        // The category path's depth is checked with its own message.
+        check_list("content.tags", &self.tags, Some(MAX_TAGS), MAX_TAG_CHARS)?;
+        check_list(
+            "content.category_path",
+            &self.category_path,
+            None,
+            MAX_TAG_CHARS,
+        )?;
+        check_list(
+            "content.formats",
+            &self.formats,
+            Some(MAX_FORMATS),
+            MAX_FORMAT_CHARS,
+        )?;
+        let single = [
+            ("content.domain", &self.domain),
+            ("content.theme", &self.theme),
+            ("content.share_method", &self.share_method),
+            ("content.storage_size", &self.storage_size),
+            ("content.coverage_time", &self.coverage_time),
+        ];
+        let multi = [
+            ("content.share_condition", &self.share_condition),
+            ("content.open_condition", &self.open_condition),
+            ("content.usage_restrictions", &self.usage_restrictions),
+            ("content.quality_notes", &self.quality_notes),
+        ];
+        for (fields, lines) in [(&single[..], Lines::One), (&multi[..], Lines::Many)] {
+            for (field, value) in fields {
+                check_optional(field, value.as_deref(), lines)?;
+            }
+        }
+        if self.data_items.len() > MAX_DATA_ITEMS {
+            return Err(CatalogError::invalid(
+                "content.data_items",
+                format!(
+                    "信息项共{}个，超过上限{MAX_DATA_ITEMS}个；请拆分为多个资源",
+                    self.data_items.len()
+                ),
+            ));
+        }
+        for (i, item) in self.data_items.iter().enumerate() {
+            let at = |f: &str| format!("content.data_items[{i}].{f}");
+            check_optional(
+                &at("english_name"),
+                item.english_name.as_deref(),
+                Lines::One,
+            )?;
+            check_optional(
+                &at("length_format"),
+                item.length_format.as_deref(),
+                Lines::One,
+            )?;
+            check_optional(
+                &at("value_domain"),
+                item.value_domain.as_deref(),
+                Lines::Many,
+            )?;
+            check_optional(&at("description"), item.description.as_deref(), Lines::Many)?;
+        }
+        Ok(())
+    }
+}
+
+/// A list of short single-line values: at most `max_count` of them (when given), each 1 to
+/// `max_chars` characters.
+fn check_list(
+    field: &str,
+    values: &[String],
+    max_count: Option<usize>,
+    max_chars: usize,
+) -> Result<()> {
+    if let Some(max) = max_count
+        && values.len() > max
+    {
+        return Err(CatalogError::invalid(
+            field,
+            format!("共{}项，超过上限{max}项", values.len()),
+        ));
+    }
+    for (i, value) in values.iter().enumerate() {
+        let field = format!("{field}[{i}]");
+        check_text(&field, value, Lines::One)?;
+        let n = value.trim().chars().count();
+        if n == 0 || n > max_chars {
+            return Err(CatalogError::invalid(
+                field,
+                format!("每项须为1到{max_chars}个字符，此项为{n}个字符"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn blank(value: &Option<String>) -> bool {
@@ -194,6 +306,10 @@ pub struct Resource {
     pub version: u32,
     pub status: ResourceStatus,
     pub published_version: Option<u32>,
+    /// When the public view last changed (the latest publication): what public "modified" times
+    /// report, so saving an unpublished edit moves nothing the public sees.
+    #[serde(default)]
+    pub published_at: Option<DateTime<Utc>>,
     pub content: ResourceContent,
     /// Reasons given the last time a reviewer returned the entry.
     #[serde(default)]
@@ -202,6 +318,18 @@ pub struct Resource {
     pub withdrawal_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl ResourceContent {
+    /// The content as the public sees it (rule 8): data items keep their name, type, format and
+    /// description; their sensitivity and value domain stay internal.
+    pub fn public_view(mut self) -> Self {
+        for item in &mut self.data_items {
+            item.sensitivity = None;
+            item.value_domain = None;
+        }
+        self
+    }
 }
 
 impl Resource {
@@ -219,6 +347,7 @@ impl Resource {
             version: 1,
             status: ResourceStatus::Draft,
             published_version: None,
+            published_at: None,
             content,
             return_reasons: Vec::new(),
             withdrawal_reason: None,
@@ -302,6 +431,7 @@ impl Resource {
         }
         self.status = ResourceStatus::Published;
         self.published_version = Some(self.version);
+        self.published_at = Some(now);
         self.updated_at = now;
         Ok(())
     }
@@ -316,5 +446,107 @@ impl Resource {
         self.withdrawal_reason = Some(reason.trim().to_string());
         self.updated_at = now;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content() -> ResourceContent {
+        serde_json::from_value(serde_json::json!({
+            "name": "城市公交线路", "summary": "线路与站点", "tags": ["公交"],
+            "grade": {"level": "一般数据"}, "share_type": "无条件共享",
+            "open_type": "无条件开放", "update_frequency": "每月",
+            "data_items": [{"name": "线路名称", "data_type": "字符型"}]
+        }))
+        .unwrap()
+    }
+
+    fn item(name: String) -> DataItem {
+        DataItem {
+            name,
+            english_name: None,
+            data_type: "字符型".to_string(),
+            length_format: None,
+            value_domain: None,
+            sensitivity: None,
+            description: None,
+        }
+    }
+
+    fn refused_field(c: &ResourceContent) -> String {
+        match c.validate() {
+            Err(CatalogError::Invalid { field, .. }) => field,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn control_characters_are_refused_in_every_text_field() {
+        assert!(content().validate().is_ok());
+        type Spoil = fn(&mut ResourceContent);
+        let cases: [(&str, Spoil); 8] = [
+            ("content.name", |c| c.name.push('\u{0}')),
+            ("content.summary", |c| c.summary.push('\u{fffe}')),
+            ("content.tags[1]", |c| c.tags.push("a\u{1}".into())),
+            ("content.theme", |c| c.theme = Some("主题\n".into())),
+            ("content.quality_notes", |c| {
+                c.quality_notes = Some("\u{85}".into())
+            }),
+            ("content.data_items[0].name", |c| {
+                c.data_items[0].name.push('\u{1}')
+            }),
+            ("content.data_items[0].english_name", |c| {
+                c.data_items[0].english_name = Some("line\u{0}".into())
+            }),
+            ("content.data_items[0].description", |c| {
+                c.data_items[0].description = Some("\u{ffff}".into())
+            }),
+        ];
+        for (field, spoil) in cases {
+            let mut c = content();
+            spoil(&mut c);
+            assert_eq!(refused_field(&c), field);
+        }
+        // Multi-line fields keep their line breaks.
+        let mut c = content();
+        c.summary = "第一行\n第二行\t制表".into();
+        c.quality_notes = Some("一\r\n二".into());
+        assert!(c.validate().is_ok());
+    }
+
+    #[test]
+    fn lists_are_capped() {
+        let mut c = content();
+        c.data_items = (0..MAX_DATA_ITEMS)
+            .map(|i| item(format!("字段{i}")))
+            .collect();
+        assert!(c.validate().is_ok());
+        c.data_items.push(item("多一个".into()));
+        assert_eq!(refused_field(&c), "content.data_items");
+        c.data_items = (0..10_000).map(|i| item(format!("字段{i}"))).collect();
+        assert_eq!(refused_field(&c), "content.data_items");
+
+        let mut c = content();
+        c.tags = (0..MAX_TAGS).map(|i| format!("标签{i}")).collect();
+        assert!(c.validate().is_ok());
+        c.tags.push("多一个".into());
+        assert_eq!(refused_field(&c), "content.tags");
+        c.tags = vec!["长".repeat(MAX_TAG_CHARS)];
+        assert!(c.validate().is_ok());
+        c.tags = vec!["长".repeat(MAX_TAG_CHARS + 1)];
+        assert_eq!(refused_field(&c), "content.tags[0]");
+        c.tags = vec!["  ".into()];
+        assert_eq!(refused_field(&c), "content.tags[0]");
+
+        let mut c = content();
+        c.formats = (0..=MAX_FORMATS).map(|i| format!("f{i}")).collect();
+        assert_eq!(refused_field(&c), "content.formats");
+        // A portal's unsplit list, as the open-data corpus has it, still fits.
+        c.formats = vec!["xlsx；".repeat(13)];
+        assert!(c.validate().is_ok());
+        c.formats = vec!["x".repeat(MAX_FORMAT_CHARS + 1)];
+        assert_eq!(refused_field(&c), "content.formats[0]");
     }
 }

@@ -8,6 +8,7 @@
 //! the delivery id and `Mulu-Event-Seq` the feed sequence number: deliveries are at least once,
 //! so receivers deduplicate on the sequence number.
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -56,6 +57,145 @@ impl EndpointUrl {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Refuse an address that is not on the public internet (unless `targets` allows any):
+    /// loopback, private, link-local, cloud metadata and other reserved addresses in every
+    /// spelling (the parser has already turned `0x7f.1` or `2130706433` into `127.0.0.1`), and
+    /// names that only mean something inside a network. A public name may still resolve to a
+    /// private address: the sender checks the resolved addresses again before it connects.
+    pub fn check_target(&self, targets: Targets) -> Result<(), InvalidValue> {
+        if targets == Targets::AnyAddress {
+            return Ok(());
+        }
+        let url = url::Url::parse(&self.0)
+            .map_err(|e| InvalidValue::new(format!("推送地址“{}”无效：{e}", self.0)))?;
+        match url.host().and_then(|h| non_public_host(&h)) {
+            Some(why) => Err(InvalidValue::new(format!(
+                "推送地址“{}”指向{why}，只能向公网地址推送",
+                url.host_str().unwrap_or_default()
+            ))),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Which addresses webhook endpoints may point at: a deployment switch
+/// (`--webhook-allow-private-targets`), public only unless turned on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Targets {
+    /// The public internet only: what an exchange can reach must not be Mulu's own network.
+    #[default]
+    PublicOnly,
+    /// Private, loopback and link-local addresses too (closed networks, tests).
+    AnyAddress,
+}
+
+/// Why a URL host is not a public webhook target (a short Chinese phrase), or `None`.
+pub fn non_public_host(host: &url::Host<&str>) -> Option<&'static str> {
+    match host {
+        url::Host::Ipv4(ip) => non_public_ip(IpAddr::V4(*ip)),
+        url::Host::Ipv6(ip) => non_public_ip(IpAddr::V6(*ip)),
+        url::Host::Domain(name) => non_public_name(name),
+    }
+}
+
+/// Host names of cloud metadata services that are not under a suffix refused anyway.
+const METADATA_NAMES: &[&str] = &["metadata.goog", "metadata.tencentyun.com"];
+
+/// Suffixes reserved for, or customary in, private networks.
+const PRIVATE_SUFFIXES: &[&str] = &[
+    ".localhost",
+    ".internal",
+    ".local",
+    ".localdomain",
+    ".home.arpa",
+    ".lan",
+    ".intranet",
+    ".corp",
+    ".home",
+    ".private",
+];
+
+/// Why a host name is not a public target: the loopback names, cloud metadata services, names
+/// under private-use suffixes, and single labels (completed by the resolver's search domains).
+pub fn non_public_name(name: &str) -> Option<&'static str> {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    if name == "localhost" || name.ends_with(".localhost") {
+        Some("本机")
+    } else if name == "metadata.google.internal" || METADATA_NAMES.contains(&name.as_str()) {
+        Some("云服务器元数据服务")
+    } else if !name.contains('.') {
+        Some("内网主机名（不含域名）")
+    } else if PRIVATE_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+        Some("内网域名")
+    } else {
+        None
+    }
+}
+
+/// Why an address is not on the public internet, or `None` for a public unicast address.
+pub fn non_public_ip(ip: IpAddr) -> Option<&'static str> {
+    match ip {
+        IpAddr::V4(v4) => non_public_v4(v4),
+        IpAddr::V6(v6) => non_public_v6(v6),
+    }
+}
+
+fn non_public_v4(ip: Ipv4Addr) -> Option<&'static str> {
+    Some(match ip.octets() {
+        [0, ..] => "未指定地址（0.0.0.0/8）",
+        [127, ..] => "本机回环地址",
+        [10, ..] | [192, 168, ..] => "内网地址",
+        [172, b, ..] if (16..32).contains(&b) => "内网地址",
+        [169, 254, ..] => "链路本地地址（含云服务器元数据服务 169.254.169.254）",
+        [100, b, ..] if (64..128).contains(&b) => {
+            "运营商共享地址（100.64.0.0/10，含云服务器元数据服务）"
+        }
+        [192, 0, 0, _] => "协议保留地址",
+        [192, 0, 2, _] | [198, 51, 100, _] | [203, 0, 113, _] => "文档示例地址",
+        [198, 18 | 19, ..] => "测试网络地址",
+        [224..=239, ..] => "组播地址",
+        [240..=255, ..] => "保留地址（含广播地址）",
+        _ => return None,
+    })
+}
+
+fn non_public_v6(ip: Ipv6Addr) -> Option<&'static str> {
+    let s = ip.segments();
+    if ip.is_unspecified() {
+        return Some("未指定地址（::）");
+    }
+    if ip.is_loopback() {
+        return Some("本机回环地址");
+    }
+    if ip.to_ipv4_mapped().is_some() {
+        return Some("IPv4 映射地址（::ffff:0:0/96）");
+    }
+    // The deprecated IPv4-compatible form, `::127.0.0.1`.
+    if s[..6] == [0; 6] {
+        return Some("IPv4 兼容地址（::/96）");
+    }
+    let embedded = |hi: u16, lo: u16| {
+        let [a, b] = hi.to_be_bytes();
+        let [c, d] = lo.to_be_bytes();
+        non_public_v4(Ipv4Addr::new(a, b, c, d))
+    };
+    Some(match s {
+        [0xfc00..=0xfdff, ..] => "内网地址（唯一本地地址 fc00::/7）",
+        [0xfe80..=0xfebf, ..] => "链路本地地址",
+        [0xfec0..=0xfeff, ..] => "站点本地地址",
+        [0xff00..=0xffff, ..] => "组播地址",
+        [0x2001, 0x0db8, ..] => "文档示例地址",
+        [0x0100, 0, 0, 0, ..] => "保留地址",
+        [0x2001, 0, ..] => "Teredo 隧道地址",
+        // NAT64 and 6to4 carry an IPv4 address, which must be public itself.
+        [0x0064, 0xff9b, 0, 0, 0, 0, hi, lo] if embedded(hi, lo).is_some() => {
+            "内嵌非公网 IPv4 的 NAT64 地址"
+        }
+        [0x0064, 0xff9b, 0x0001, ..] => "本地 NAT64 地址",
+        [0x2002, hi, lo, ..] if embedded(hi, lo).is_some() => "内嵌非公网 IPv4 的 6to4 地址",
+        _ => return None,
+    })
 }
 
 impl TryFrom<String> for EndpointUrl {
@@ -456,5 +596,110 @@ mod tests {
         assert!(check_secret("short").is_err());
         assert!(check_secret("with space 0123456789").is_err());
         assert!(check_secret("0123456789abcdef").is_ok());
+    }
+
+    fn refused(raw: &str) -> Option<String> {
+        EndpointUrl::parse(raw)
+            .unwrap()
+            .check_target(Targets::PublicOnly)
+            .err()
+            .map(|e| e.message)
+    }
+
+    #[test]
+    fn loopback_private_and_metadata_targets_are_refused_in_every_spelling() {
+        for bad in [
+            "http://169.254.169.254/latest/meta-data/",
+            "http://127.0.0.1/",
+            "http://127.0.0.1:8080/hook",
+            "http://127.1/",
+            "http://0x7f.1/",
+            "http://2130706433/",
+            "http://017700000001/",
+            "http://%31%32%37.0.0.1/",
+            "http://[::1]/",
+            "http://[0:0:0:0:0:0:0:1]/",
+            "http://0.0.0.0/",
+            "http://0/",
+            "http://[::]/",
+            "http://[::ffff:127.0.0.1]/",
+            "http://[::ffff:8.8.8.8]/",
+            "http://[::127.0.0.1]/",
+            "http://10.0.0.1/",
+            "http://172.16.0.1/",
+            "http://172.31.255.255/",
+            "http://192.168.1.1/",
+            "http://100.100.100.200/latest/meta-data/",
+            "http://[fd00::1]/",
+            "http://[fc00::1]/",
+            "http://[fe80::1]/",
+            "http://224.0.0.1/",
+            "http://255.255.255.255/",
+            "http://[ff02::1]/",
+            "http://[64:ff9b::a00:1]/",
+            "http://[2002:7f00:1::]/",
+            "http://metadata.google.internal/computeMetadata/v1/",
+            "http://METADATA.google.internal./",
+            "http://metadata.goog/",
+            "http://metadata/",
+            "http://localhost/",
+            "http://localhost.:9/",
+            "http://api.localhost/",
+            "http://db.corp.internal/",
+            "http://printer.local/",
+        ] {
+            let why = refused(bad).unwrap_or_else(|| panic!("{bad} was accepted"));
+            assert!(why.contains("只能向公网地址推送"), "{bad}: {why}");
+        }
+        let why = refused("http://0x7f.1/").unwrap();
+        assert!(
+            why.contains("127.0.0.1") && why.contains("本机回环地址"),
+            "{why}"
+        );
+        for good in [
+            "https://exchange.example.cn/mulu/webhook",
+            "http://8.8.8.8/hook",
+            "https://[2400:3200::1]/hook",
+            "http://172.32.0.1/",
+            "http://100.128.0.1/",
+            "http://[64:ff9b::808:808]/",
+            "https://my-localhost.example.cn/",
+        ] {
+            assert_eq!(refused(good), None, "{good}");
+        }
+        // The deployment switch lets every address through (tests, closed networks).
+        let loopback = EndpointUrl::parse("http://127.0.0.1:9/hook").unwrap();
+        assert!(loopback.check_target(Targets::AnyAddress).is_ok());
+    }
+
+    #[test]
+    fn addresses_are_classified_public_or_not() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        for (addr, public) in [
+            ("1.1.1.1", true),
+            ("223.5.5.5", true),
+            ("127.255.0.1", false),
+            ("10.255.255.255", false),
+            ("172.15.255.255", true),
+            ("172.16.0.0", false),
+            ("192.167.255.255", true),
+            ("169.254.0.1", false),
+            ("100.63.255.255", true),
+            ("100.64.0.1", false),
+            ("240.0.0.1", false),
+            ("2400:da00::6666", true),
+            ("::1", false),
+            ("::ffff:1.1.1.1", false),
+            ("fdff:ffff::1", false),
+            ("fe80::1", false),
+            ("2001:db8::1", false),
+            ("2002:808:808::1", true),
+            ("2002:c0a8:101::1", false),
+        ] {
+            assert_eq!(non_public_ip(ip(addr)).is_none(), public, "{addr}");
+        }
+        assert_eq!(non_public_name("exchange.example.cn"), None);
+        assert!(non_public_name("instance-data").is_some());
+        assert!(non_public_name("metadata.tencentyun.com.").is_some());
     }
 }

@@ -250,6 +250,21 @@ impl Catalog {
         entity::read(self.store(), id).await
     }
 
+    /// One authorization as the public sees it (`Authorization::public_view`).
+    pub async fn public_authorization(&self, id: Uuid) -> Result<Authorization> {
+        Ok(self.authorization(id).await?.value.public_view())
+    }
+
+    /// Authorizations as the public sees them.
+    pub async fn public_authorizations(&self, filter: &RecordFilter) -> Result<Vec<Authorization>> {
+        Ok(self
+            .authorizations(filter)
+            .await?
+            .into_iter()
+            .map(Authorization::public_view)
+            .collect())
+    }
+
     pub async fn authorizations(&self, filter: &RecordFilter) -> Result<Vec<Authorization>> {
         self.store
             .list(Table::Authorizations, filter)

@@ -53,8 +53,12 @@ fn to_record<T: Entity>(value: &T, row_version: i64) -> Result<Record> {
     Ok(record_with(value, row_version, body_of(value)?))
 }
 
+/// The stored body; no text in it may carry control characters or noncharacters (the backstop
+/// behind each field's own check, for every entity).
 fn body_of<T: Entity>(value: &T) -> Result<serde_json::Value> {
-    serde_json::to_value(value).map_err(|e| CatalogError::Storage(e.to_string()))
+    let body = serde_json::to_value(value).map_err(|e| CatalogError::Storage(e.to_string()))?;
+    crate::domain::text::check_json("", &body)?;
+    Ok(body)
 }
 
 fn record_with<T: Entity, B>(value: &T, row_version: i64, body: B) -> Record<B> {
@@ -213,8 +217,13 @@ impl Entity for Resource {
     fn created_at(&self) -> DateTime<Utc> {
         self.created_at
     }
+    /// A public entry's row is "modified" when its public view last changed (rule 8: the public
+    /// catalog's times, `modified_since` filters and orders must not reveal unpublished edits).
     fn updated_at(&self) -> DateTime<Utc> {
-        self.updated_at
+        match self.published_at {
+            Some(at) if self.is_public() => at,
+            _ => self.updated_at,
+        }
     }
 }
 

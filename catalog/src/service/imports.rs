@@ -282,6 +282,7 @@ impl NewResourcePlan {
             if let Arrival::Published = self.arrival {
                 resource.status = ResourceStatus::Published;
                 resource.published_version = Some(resource.version);
+                resource.published_at = Some(resource.updated_at);
             }
             let record = entity::to_created_record(&resource)?;
             // A draft's first version snapshot is its stored body.

@@ -15,6 +15,7 @@ mod imports;
 mod jurisdiction;
 mod listings;
 mod negative_list;
+mod objectors;
 mod organizations;
 mod people;
 mod products;
@@ -22,6 +23,7 @@ mod public_catalog;
 mod registrations;
 mod resources;
 mod samples;
+mod secrets;
 mod sign_in;
 mod tokens;
 mod webhooks;
@@ -33,6 +35,7 @@ pub use directory::{EditionLineRequest, EditionRequest};
 pub use entity::Versioned;
 pub use feed::{FeedItem, FeedPage};
 pub use imports::{DraftFeed, FeedOutcome};
+pub use objectors::{Objector, PrivacyPolicy};
 pub use public_catalog::{PublicCatalogPage, PublicEntry, PublicItem, PublicKind};
 pub use resources::PublicResource;
 pub use samples::SampleDownload;
@@ -52,6 +55,7 @@ pub struct Catalog {
     policy: Arc<PolicySet>,
     calendar: Arc<WorkingCalendar>,
     sign_in: Arc<SignInPolicy>,
+    privacy: Arc<PrivacyPolicy>,
 }
 
 impl Catalog {
@@ -61,6 +65,7 @@ impl Catalog {
             policy: Arc::new(policy),
             calendar: Arc::new(calendar),
             sign_in: Arc::new(SignInPolicy::default()),
+            privacy: Arc::new(PrivacyPolicy::default()),
         }
     }
 

@@ -11,7 +11,7 @@ use crate::domain::authorization::Authorization;
 use crate::domain::organization::Organization;
 use crate::domain::product::{Product, ProductStatus};
 use crate::domain::registration::{
-    Materials, NewObjection, NewRegistration, ObjectionDecision, Registration, RegistrationSubject,
+    Materials, NewRegistration, ObjectionDecision, Registration, RegistrationSubject,
     RegistrationType, RevocationReason,
 };
 use crate::domain::resource::Resource;
@@ -240,32 +240,7 @@ impl Catalog {
         .await
     }
 
-    /// Anyone may object during publicity, by real name and with evidence.
-    pub async fn file_objection(
-        &self,
-        id: Uuid,
-        objection: NewObjection,
-        today: NaiveDate,
-    ) -> Result<Uuid> {
-        let calendar = self.calendar.clone();
-        let public = Actor::public();
-        let mut filed = None;
-        entity::transition(
-            self.store(),
-            &public,
-            id,
-            None,
-            "registration.objection",
-            |r: &mut Registration| {
-                filed = Some(r.file_objection(objection, &calendar, today, Utc::now())?);
-                Ok(())
-            },
-        )
-        .await?;
-        Ok(filed.expect("set on success"))
-    }
-
-    pub async fn decide_objection(
+    pub(super) async fn decide_objection_step(
         &self,
         actor: &Actor,
         id: Uuid,

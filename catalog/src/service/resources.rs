@@ -277,24 +277,38 @@ impl Catalog {
     }
 
     pub(crate) async fn public_view(&self, current: Resource) -> Result<PublicResource> {
+        if let Some(view) = PublicResource::of_current(&current) {
+            return Ok(view);
+        }
         let hidden = || CatalogError::not_found("resource", current.id.to_string());
         if !current.is_public() {
             return Err(hidden());
         }
         let version = current.published_version.ok_or_else(hidden)?;
-        let published = if version == current.version {
-            current
-        } else {
-            self.resource_version(current.id, version).await?
-        };
-        Ok(PublicResource {
+        let published = self.resource_version(current.id, version).await?;
+        Ok(PublicResource::of_version(published, current.published_at))
+    }
+}
+
+impl PublicResource {
+    /// The public view of an entry whose current version is the published one (the common
+    /// case, read without a second lookup); `None` otherwise.
+    pub fn of_current(current: &Resource) -> Option<PublicResource> {
+        (current.is_public() && current.published_version == Some(current.version))
+            .then(|| Self::of_version(current.clone(), current.published_at))
+    }
+
+    /// The one public view of a published version (rule 8): internal details of data items left
+    /// out, "published" at the entry's latest publication.
+    fn of_version(published: Resource, published_at: Option<DateTime<Utc>>) -> PublicResource {
+        PublicResource {
             id: published.id,
             code: published.code,
             provider_id: published.provider_id,
-            version,
-            content: published.content,
-            published_at: published.updated_at,
-        })
+            version: published.version,
+            published_at: published_at.unwrap_or(published.updated_at),
+            content: published.content.public_view(),
+        }
     }
 }
 

@@ -19,6 +19,9 @@ use crate::error::{CatalogError, Result};
 pub struct SampleDownload {
     pub sample: SampleRef,
     pub bytes: Vec<u8>,
+    /// Anyone may download it (the product is registered); otherwise only its operator and the
+    /// reviewing implementing body see it, and nothing on the way may keep a copy.
+    pub public: bool,
 }
 
 impl Catalog {
@@ -86,7 +89,8 @@ impl Catalog {
     pub async fn sample(&self, actor: Option<&Actor>, product_id: Uuid) -> Result<SampleDownload> {
         let product: Product = entity::read(self.store(), product_id).await?.value;
         let hidden = || CatalogError::not_found("sample", product_id.to_string());
-        if product.status != ProductStatus::Registered {
+        let public = product.status == ProductStatus::Registered;
+        if !public {
             let authorization: Authorization =
                 entity::read(self.store(), product.details.authorization_id)
                     .await?
@@ -109,6 +113,10 @@ impl Catalog {
             .ok_or_else(|| {
                 CatalogError::Storage(format!("样例数据 {} 的内容缺失", sample.sha256))
             })?;
-        Ok(SampleDownload { sample, bytes })
+        Ok(SampleDownload {
+            sample,
+            bytes,
+            public,
+        })
     }
 }

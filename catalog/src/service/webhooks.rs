@@ -11,10 +11,10 @@ use uuid::Uuid;
 use super::entity::{self, Entity, from_record};
 use super::{Actor, Catalog, Role, Versioned};
 use crate::domain::webhook::{
-    Attempt, DeliveryStatus, EndpointStatus, EndpointUpdate, NewEndpoint, RetryPolicy,
+    Attempt, DeliveryStatus, EndpointStatus, EndpointUpdate, NewEndpoint, RetryPolicy, Targets,
     WebhookDelivery, WebhookEndpoint,
 };
-use crate::error::{CatalogError, Result};
+use crate::error::{AtField, CatalogError, Result};
 use crate::store::{RecordFilter, Table};
 
 impl Entity for WebhookEndpoint {
@@ -94,13 +94,17 @@ pub struct DeliveryQuery {
 }
 
 impl Catalog {
-    /// Register an endpoint; it receives the feed changes made from now on.
+    /// Register an endpoint; it receives the feed changes made from now on. With
+    /// `Targets::PublicOnly` (the deployment default) an address inside a private network, on this
+    /// host or at a cloud metadata service is refused.
     pub async fn register_webhook(
         &self,
         actor: &Actor,
         input: NewEndpoint,
+        targets: Targets,
     ) -> Result<WebhookEndpoint> {
         let exchange = exchange_of(actor)?;
+        input.url.check_target(targets).at("url")?;
         let mut tx = self.store.begin_write().await?;
         let head = tx.last_audit().await?.map_or(0, |(seq, _)| seq);
         let endpoint = WebhookEndpoint::new(exchange, &input, head, Utc::now())?;
@@ -111,15 +115,20 @@ impl Catalog {
         Ok(endpoint)
     }
 
-    /// Change an own endpoint: address, secret (rotation), paused or active, description.
+    /// Change an own endpoint: address (checked as at registration), secret (rotation), paused or
+    /// active, description.
     pub async fn update_webhook(
         &self,
         actor: &Actor,
         id: Uuid,
         update: EndpointUpdate,
         if_match: Option<i64>,
+        targets: Targets,
     ) -> Result<Versioned<WebhookEndpoint>> {
         let exchange = exchange_of(actor)?;
+        if let Some(url) = &update.url {
+            url.check_target(targets).at("url")?;
+        }
         let mut tx = self.store.begin_write().await?;
         let before = self.own_endpoint(tx.as_mut(), exchange, id).await?;
         let mut after = before.value.clone();

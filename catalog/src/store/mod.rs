@@ -154,7 +154,24 @@ pub trait Store: Send + Sync + 'static {
     async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>>;
     /// Store a session's role, stage, last use and end; an ended session is never revived.
     async fn update_session(&self, session: &SessionRecord) -> Result<()>;
+    /// Personal data of the public kept for `subject_id` (a registration), erased rows included.
+    async fn personal_of(&self, subject_id: &str) -> Result<Vec<PersonalRecord>>;
+    /// Erase every personal record whose retention ended by `now`; returns how many.
+    async fn erase_personal_due(&self, now: DateTime<Utc>) -> Result<u64>;
     async fn close(&self);
+}
+
+/// Personal data of the public (rule 10), outside the audit chain and erasable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonalRecord {
+    pub key: String,
+    pub subject_id: String,
+    /// JSON; `None` once erased.
+    pub body: Option<String>,
+    pub created_at: DateTime<Utc>,
+    /// Erased after this instant; `None` while still needed (e.g. an objection not yet decided).
+    pub retain_until: Option<DateTime<Utc>>,
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 /// A signed-in web session, keyed by the SHA-256 of the cookie's secret.
@@ -202,6 +219,10 @@ pub trait WriteTx: Send {
     async fn put_credentials(&mut self, person_id: &str, body: &str) -> Result<()>;
     /// End every open session of a person (lock, password change, role change); returns how many.
     async fn end_sessions_of(&mut self, person_id: &str, at: DateTime<Utc>) -> Result<u64>;
+    /// Keep personal data of the public under `key` for `subject_id` (never in the audit trail).
+    async fn put_personal(&mut self, key: &str, subject_id: &str, body: &str) -> Result<()>;
+    /// Start the retention clock of a personal record: erased after `until`.
+    async fn retain_personal_until(&mut self, key: &str, until: DateTime<Utc>) -> Result<()>;
     async fn commit(self: Box<Self>) -> Result<()>;
 }
 

@@ -559,6 +559,76 @@ macro_rules! shared_queries {
             Ok(done.rows_affected())
         }
 
+        pub(super) async fn put_personal(
+            conn: &mut Conn,
+            key: &str,
+            subject_id: &str,
+            body: &str,
+        ) -> Result<()> {
+            sqlx::query(
+                "INSERT INTO personal_data (key, subject_id, body, created_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(key)
+            .bind(subject_id)
+            .bind(body)
+            .bind(chrono::Utc::now())
+            .execute(&mut *conn)
+            .await?;
+            Ok(())
+        }
+
+        pub(super) async fn retain_personal_until(
+            conn: &mut Conn,
+            key: &str,
+            until: chrono::DateTime<chrono::Utc>,
+        ) -> Result<()> {
+            sqlx::query("UPDATE personal_data SET retain_until = $2 WHERE key = $1")
+                .bind(key)
+                .bind(until)
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        }
+
+        pub(super) async fn personal_of(
+            conn: &mut Conn,
+            subject_id: &str,
+        ) -> Result<Vec<crate::store::PersonalRecord>> {
+            let rows = sqlx::query(
+                "SELECT key, subject_id, body, created_at, retain_until, erased_at \
+                 FROM personal_data WHERE subject_id = $1 ORDER BY key",
+            )
+            .bind(subject_id)
+            .fetch_all(&mut *conn)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(crate::store::PersonalRecord {
+                        key: row.try_get("key")?,
+                        subject_id: row.try_get("subject_id")?,
+                        body: row.try_get("body")?,
+                        created_at: row.try_get("created_at")?,
+                        retain_until: row.try_get("retain_until")?,
+                        erased_at: row.try_get("erased_at")?,
+                    })
+                })
+                .collect()
+        }
+
+        pub(super) async fn erase_personal_due(
+            conn: &mut Conn,
+            now: chrono::DateTime<chrono::Utc>,
+        ) -> Result<u64> {
+            let done = sqlx::query(
+                "UPDATE personal_data SET body = NULL, erased_at = $1 \
+                 WHERE retain_until <= $1 AND erased_at IS NULL",
+            )
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+            Ok(done.rows_affected())
+        }
+
         /// A serialized write transaction.
         pub struct Tx(sqlx::Transaction<'static, $db>);
 
@@ -618,6 +688,16 @@ macro_rules! shared_queries {
                 at: chrono::DateTime<chrono::Utc>,
             ) -> Result<u64> {
                 end_sessions_of(&mut self.0, person_id, at).await
+            }
+            async fn put_personal(&mut self, key: &str, subject_id: &str, body: &str) -> Result<()> {
+                put_personal(&mut self.0, key, subject_id, body).await
+            }
+            async fn retain_personal_until(
+                &mut self,
+                key: &str,
+                until: chrono::DateTime<chrono::Utc>,
+            ) -> Result<()> {
+                retain_personal_until(&mut self.0, key, until).await
             }
             async fn commit(self: Box<Self>) -> Result<()> {
                 Ok(self.0.commit().await?)
@@ -687,6 +767,12 @@ macro_rules! shared_queries {
             }
             async fn update_session(&self, s: &crate::store::SessionRecord) -> Result<()> {
                 update_session(&mut *self.pool.acquire().await?, s).await
+            }
+            async fn personal_of(&self, subject_id: &str) -> Result<Vec<crate::store::PersonalRecord>> {
+                personal_of(&mut *self.pool.acquire().await?, subject_id).await
+            }
+            async fn erase_personal_due(&self, now: chrono::DateTime<chrono::Utc>) -> Result<u64> {
+                erase_personal_due(&mut *self.pool.acquire().await?, now).await
             }
             async fn close(&self) {
                 self.pool.close().await;

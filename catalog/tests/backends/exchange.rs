@@ -12,7 +12,7 @@ use catalog::domain::registration::{
 };
 use catalog::domain::sample::MediaType;
 use catalog::domain::webhook::{
-    Attempt, DeliveryStatus, EndpointUpdate, EndpointUrl, NewEndpoint, RetryPolicy,
+    Attempt, DeliveryStatus, EndpointUpdate, EndpointUrl, NewEndpoint, RetryPolicy, Targets,
 };
 use catalog::store::RecordFilter;
 use catalog::{Actor, CatalogError, DeliveryQuery, Role};
@@ -527,7 +527,7 @@ pub async fn webhook_deliveries_are_queued_once_claimed_once_and_retried(env: En
         description: Some("主推送".into()),
     };
     assert!(matches!(
-        c.register_webhook(&w.o(), new("https://a.example.cn/h"))
+        c.register_webhook(&w.o(), new("https://a.example.cn/h"), Targets::PublicOnly)
             .await,
         Err(CatalogError::Forbidden(_))
     ));
@@ -536,11 +536,17 @@ pub async fn webhook_deliveries_are_queued_once_claimed_once_and_retried(env: En
         ..new("https://a.example.cn/h")
     };
     assert!(matches!(
-        c.register_webhook(&a, short).await,
+        c.register_webhook(&a, short, Targets::PublicOnly).await,
         Err(CatalogError::Invalid { ref field, .. }) if field == "secret"
     ));
+    // A loopback receiver only where the deployment allows private targets.
+    assert!(matches!(
+        c.register_webhook(&a, new("http://127.0.0.1:9/hook"), Targets::PublicOnly)
+            .await,
+        Err(CatalogError::Invalid { ref field, .. }) if field == "url"
+    ));
     let endpoint = c
-        .register_webhook(&a, new("http://127.0.0.1:9/hook"))
+        .register_webhook(&a, new("http://127.0.0.1:9/hook"), Targets::AnyAddress)
         .await
         .unwrap();
 
@@ -688,6 +694,7 @@ pub async fn webhook_deliveries_are_queued_once_claimed_once_and_retried(env: En
             ..EndpointUpdate::default()
         },
         None,
+        Targets::PublicOnly,
     )
     .await
     .unwrap();
@@ -707,6 +714,7 @@ pub async fn webhook_deliveries_are_queued_once_claimed_once_and_retried(env: En
                 ..EndpointUpdate::default()
             },
             None,
+            Targets::PublicOnly,
         )
         .await
         .unwrap()
@@ -718,9 +726,24 @@ pub async fn webhook_deliveries_are_queued_once_claimed_once_and_retried(env: En
         .unwrap()
         .unwrap();
     assert_eq!(claimed.secret, b"rotated-secret-0123456789");
+    let to_metadata = EndpointUpdate {
+        url: Some(EndpointUrl::parse("http://169.254.169.254/latest/meta-data/").unwrap()),
+        ..EndpointUpdate::default()
+    };
     assert!(matches!(
-        c.update_webhook(&b, endpoint.id, EndpointUpdate::default(), None)
+        c.update_webhook(&a, endpoint.id, to_metadata, None, Targets::PublicOnly)
             .await,
+        Err(CatalogError::Invalid { ref field, .. }) if field == "url"
+    ));
+    assert!(matches!(
+        c.update_webhook(
+            &b,
+            endpoint.id,
+            EndpointUpdate::default(),
+            None,
+            Targets::PublicOnly
+        )
+        .await,
         Err(CatalogError::NotFound { .. })
     ));
 

@@ -1279,6 +1279,35 @@ pub async fn upheld_objection_terminates_and_supplement_restarts_the_clock(env: 
             .await
             .is_err()
     );
+
+    // Rule 10: the objector's identity never enters the audit chain, which holds a salted hash.
+    let chain = format!("{:?}", c.store().audit_events(0, 10_000).await.unwrap());
+    for personal in ["张三", "510502199001010018", "13800000000"] {
+        assert!(
+            !chain.contains(personal),
+            "{personal} is in the audit chain"
+        );
+    }
+    assert_eq!(ended.objections[0].objector_ref.len(), 64);
+    // The registrar deciding reads it; a data administration does not.
+    let who = c.objectors_as(&reg, r.id).await.unwrap();
+    assert_eq!(who[0].objector_name.as_deref(), Some("张三"));
+    assert!(
+        who[0].retain_until.is_some(),
+        "the retention clock runs from the decision"
+    );
+    assert!(matches!(
+        c.objectors_as(&w.a(), r.id).await,
+        Err(CatalogError::Forbidden(_))
+    ));
+    // Once the retention ends it is erased, and the chain still verifies.
+    let later = chrono::Utc::now() + chrono::Duration::days(181);
+    assert_eq!(c.erase_expired_personal_data(later).await.unwrap(), 1);
+    let erased = c.objectors_as(&reg, r.id).await.unwrap();
+    assert_eq!(erased[0].objector_name, None);
+    assert!(erased[0].erased_at.is_some());
+    let report = catalog::audit::verify_store(c.store()).await.unwrap();
+    assert_eq!(report.first_break, None);
 }
 
 pub async fn rule4_products_need_scope_and_review(env: Env) {

@@ -44,14 +44,9 @@ impl Harvest {
     pub fn prepare(self, source: &str) -> Prepared {
         let mut prepared = validate_mapped(self.rows, source);
         if prepared.parsed.total_rows == 0 {
-            prepared.parsed.problems.push(crate::rows::RowProblem {
-                sheet: source.to_string(),
-                row: 0,
-                column: String::new(),
-                cell: None,
-                value: None,
-                message: "目录中没有找到任何数据集".to_string(),
-            });
+            prepared
+                .parsed
+                .push_whole_file_problem(source, "目录中没有找到任何数据集");
         }
         prepared
     }

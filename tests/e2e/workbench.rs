@@ -1,0 +1,188 @@
+//! The directory workbench in a real headless Chromium, each step by the person responsible: a
+//! provider drafts an entry through the form (a mistake first: the form comes back with the
+//! message and the values kept), with a data item, and submits it; the reviewer returns it with a
+//! reason; the provider reads the reason, fixes and resubmits; the reviewer approves and
+//! publishes; the public portal shows it. Screenshots at desktop and phone width.
+
+use std::path::Path;
+
+use fantoccini::Locator;
+
+use crate::portal::{Browser, Driver, browser};
+use crate::server::{MULU, Server};
+
+const PASSWORD: &str = "Mulu-Demo-2026";
+const TITLE: &str = "泸州市公共自行车站点实时状态";
+
+async fn fill(b: &Browser, css: &str, text: &str) {
+    let field = b
+        .client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn choose(b: &Browser, select_id: &str, value: &str) {
+    b.js(&format!(
+        "document.getElementById('{select_id}').value = '{value}'; return null;"
+    ))
+    .await;
+}
+
+async fn sign_in(b: &Browser, account: &str) {
+    b.open("/signin").await;
+    fill(b, "#account", account).await;
+    fill(b, "#password", PASSWORD).await;
+    b.click("form.stack button[type=submit]").await;
+    assert_eq!(b.path().await, "/workbench", "{account} signs in");
+}
+
+async fn sign_out(b: &Browser) {
+    b.click("form[action='/signout'] button").await;
+}
+
+#[tokio::test]
+async fn an_entry_goes_from_the_providers_form_through_review_to_the_portal() {
+    let Some((driver_path, chrome)) = browser() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install chromium and chromedriver"
+        );
+        println!("SKIPPED workbench browser test: chromium/chromedriver not installed");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&driver_path);
+    let server = Server::start_demo(dir.path());
+    let shots = Path::new(MULU)
+        .parent()
+        .and_then(Path::parent)
+        .unwrap()
+        .join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let b = Browser {
+        client: driver.session(&chrome).await,
+        base: server.base.clone(),
+        shots,
+    };
+
+    // The provider drafts an entry; the first try leaves the name empty.
+    sign_in(&b, "tianbao").await;
+    b.check_page().await;
+    b.shot("workbench-home-desktop", 1366).await;
+    b.shot("workbench-home-phone", 390).await;
+    b.click("a[href='/workbench/resources']").await;
+    b.check_page().await;
+    b.click("a[href='/workbench/resources/new']").await;
+    b.check_page().await;
+    fill(
+        &b,
+        "[id='content.summary']",
+        "全市公共自行车站点的可借车辆数与空余车位，每分钟更新。",
+    )
+    .await;
+    choose(&b, "content.grade.level", "一般数据").await;
+    choose(&b, "content.update_frequency", "实时").await;
+    choose(&b, "content.domain", "G").await;
+    fill(&b, "input[name='item.name']", "站点编号").await;
+    fill(&b, "input[name='item.data_type']", "字符").await;
+    b.click("form.entry button[type=submit]").await;
+    let summary = b.text(".error-summary").await;
+    assert!(summary.contains("不能为空"), "{summary}");
+    let kept = b
+        .js("return document.getElementById('content.summary').value;")
+        .await;
+    assert!(
+        kept.as_str().unwrap().contains("可借车辆数"),
+        "values are kept on error"
+    );
+    b.shot("workbench-entry-error-desktop", 1366).await;
+    fill(&b, "[id='content.name']", TITLE).await;
+    b.click("form.entry button[type=submit]").await;
+    assert_eq!(b.text("h1").await, TITLE);
+    assert_eq!(b.text("#status").await, "草稿");
+    let entry = b.path().await;
+    b.check_page().await;
+    b.shot("workbench-entry-desktop", 1366).await;
+    b.shot("workbench-entry-phone", 390).await;
+    b.click("form[action$='/submit'] button").await;
+    assert_eq!(b.text("#status").await, "待审核");
+    sign_out(&b).await;
+
+    // The reviewer finds it in the queue and returns it with a reason.
+    sign_in(&b, "shenhe").await;
+    b.open("/workbench/resources?status=submitted").await;
+    b.check_page().await;
+    b.shot("workbench-review-queue-desktop", 1366).await;
+    b.click(&format!("a[href='{entry}']")).await;
+    fill(&b, "#reasons", "请补充数据的覆盖时间").await;
+    b.click("form[action$='/return'] button").await;
+    assert_eq!(b.text("#status").await, "已退回");
+    sign_out(&b).await;
+
+    // The provider reads the reason, fixes the entry and submits again.
+    sign_in(&b, "tianbao").await;
+    b.open(&entry).await;
+    assert!(b.text("#return-reasons").await.contains("覆盖时间"));
+    b.click(&format!("a[href='{entry}/edit']")).await;
+    b.check_page().await;
+    let items = b
+        .js("return document.querySelector(\"input[name='item.name']\").value;")
+        .await;
+    assert_eq!(items, "站点编号", "the data item was saved");
+    fill(&b, "[id='content.coverage_time']", "2020年至今").await;
+    b.click("form.entry button[type=submit]").await;
+    assert_eq!(
+        b.text("#status").await,
+        "草稿",
+        "a saved edit is a draft again"
+    );
+    b.click("form[action$='/submit'] button").await;
+    assert_eq!(b.text("#status").await, "待审核");
+    sign_out(&b).await;
+
+    // The reviewer approves and publishes.
+    sign_in(&b, "shenhe").await;
+    b.open(&entry).await;
+    b.click("form[action$='/approve'] button").await;
+    assert_eq!(b.text("#status").await, "已审核待发布");
+    b.click("form[action$='/publish'] button").await;
+    assert_eq!(b.text("#status").await, "已发布");
+
+    // The public portal shows it.
+    let id = entry.rsplit('/').next().unwrap();
+    b.open(&format!("/resources/{id}")).await;
+    assert!(b.text("h1").await.contains(TITLE));
+
+    // A change to the published entry reaches the reviewer as a field-by-field diff.
+    b.open("/workbench").await;
+    sign_out(&b).await;
+    sign_in(&b, "tianbao").await;
+    b.open(&format!("{entry}/edit")).await;
+    fill(
+        &b,
+        "[id='content.summary']",
+        "全市公共自行车站点的可借车辆数、空余车位与故障车数，每分钟更新。",
+    )
+    .await;
+    b.click("form.entry button[type=submit]").await;
+    b.click("form[action$='/submit'] button").await;
+    sign_out(&b).await;
+    sign_in(&b, "shenhe").await;
+    b.open(&entry).await;
+    let changes = b.text("table.diff").await;
+    assert!(
+        changes.contains("摘要") && changes.contains("故障车数"),
+        "{changes}"
+    );
+    assert!(
+        !changes.contains("名称"),
+        "unchanged fields are not listed: {changes}"
+    );
+    b.check_page().await;
+    b.shot("workbench-review-diff-desktop", 1366).await;
+    b.shot("workbench-review-diff-phone", 390).await;
+    let _ = b.client.clone().close().await;
+}
