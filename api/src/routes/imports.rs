@@ -267,7 +267,9 @@ fn too_large() -> ApiError {
 /// The body limit of every request: `default`, and `IMPORT_BODY_LIMIT` for uploads. A declared
 /// length over the limit is refused before reading; a longer body fails when it is read.
 pub async fn body_limit(State(default): State<usize>, request: Request, next: Next) -> Response {
-    let limit = if request.uri().path() == UPLOAD_PATH {
+    let limit = if request.uri().path() == UPLOAD_PATH
+        || request.uri().path() == crate::web::WORKBENCH_UPLOAD_PATH
+    {
         IMPORT_BODY_LIMIT
     } else {
         default

@@ -2,14 +2,20 @@
 //! the workbench (工作台). Pages parse the form, call one `catalog` method with the person as
 //! actor, and render the result or the catalog's Chinese error; no rule lives here.
 
+mod directory_admin;
 mod entries;
+mod imports_page;
 pub mod oidc;
 mod oidc_routes;
 mod pages;
 mod people;
 pub mod session;
 mod sign_in;
+mod stats;
 mod workbench;
+
+/// The workbench's upload address: it takes the import body limit, like `POST /api/v1/imports`.
+pub const WORKBENCH_UPLOAD_PATH: &str = "/workbench/imports";
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -102,6 +108,22 @@ pub fn router() -> Router<AppState> {
             get(entries::edit_form).post(entries::update),
         )
         .route("/workbench/resources/{id}/{action}", post(entries::act))
+        .route(
+            WORKBENCH_UPLOAD_PATH,
+            get(imports_page::form).post(imports_page::upload),
+        )
+        .route(
+            "/workbench/negative-list",
+            get(directory_admin::negative_list).post(directory_admin::add_negative),
+        )
+        .route(
+            "/workbench/negative-list/{id}/{change}",
+            post(directory_admin::change_negative),
+        )
+        .route(
+            "/workbench/editions",
+            get(directory_admin::editions).post(directory_admin::publish_edition),
+        )
         .route("/workbench/people", get(people::list).post(people::create))
         .route("/workbench/people/{id}", get(people::show))
         .route("/workbench/people/{id}/{action}", post(people::act))

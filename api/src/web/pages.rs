@@ -52,8 +52,15 @@ fn signed_in_header(s: &SignedIn, org: Option<&Organization>) -> Markup {
 fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
     let mut items = vec![("/workbench", "待办")];
     match role {
-        Role::Provider => items.push(("/workbench/resources", "本单位目录")),
-        Role::DataAdmin => items.push(("/workbench/resources?status=submitted", "目录审核")),
+        Role::Provider => {
+            items.push(("/workbench/resources", "本单位目录"));
+            items.push(("/workbench/imports", "表格导入"));
+        }
+        Role::DataAdmin => {
+            items.push(("/workbench/resources?status=submitted", "目录审核"));
+            items.push(("/workbench/negative-list", "负面清单"));
+            items.push(("/workbench/editions", "运营目录"));
+        }
         _ => {}
     }
     if role == Role::SecurityAdmin {

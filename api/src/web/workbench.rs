@@ -117,6 +117,9 @@ pub async fn home(State(state): State<AppState>, Session(s): Session) -> Markup 
                     }
                 }
             }
+            @if s.role == Role::DataAdmin {
+                (super::stats::section(&state, &s).await)
+            }
             h2 { "我的账号" }
             dl.fields {
                 dt { "账号" } dd { (s.person.account) }
