@@ -1,8 +1,9 @@
 //! Mulu's catalog: domain types, the rules of authorized operation, workflows and storage.
 //!
-//! Layering: `domain` holds values that parse and pure state transitions; `rules` and `policy` hold
-//! what a deployment enforces; `service` runs each write as one transaction over a `store` backend
-//! and appends its audit event in the same transaction.
+//! Layering: `domain` holds values that parse and pure state transitions; `policy` and `calendar`
+//! hold what a deployment sets (term limits, publicity days, working days); `service` runs each
+//! write as one transaction over a `store` backend, checks the rules and who may act (the `Actor`:
+//! person, organization, role, region), and appends its audit event in the same transaction.
 
 pub mod audit;
 pub mod calendar;

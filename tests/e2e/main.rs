@@ -25,4 +25,7 @@ mod secrets;
 mod server;
 mod upload_bombs;
 mod workbench;
+mod workbench_directory;
+mod workbench_import;
+mod workbench_stats;
 mod workflow;

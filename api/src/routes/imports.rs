@@ -42,7 +42,8 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 /// peak stays bounded however many arrive; the others wait their turn (within the request
 /// timeout). Imports are written one at a time anyway (writes are serialized).
 const CONCURRENT_IMPORTS: usize = 1;
-static IMPORTS: Semaphore = Semaphore::const_new(CONCURRENT_IMPORTS);
+/// Shared by every way a file is uploaded (this route and the workbench's import page).
+pub static IMPORTS: Semaphore = Semaphore::const_new(CONCURRENT_IMPORTS);
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

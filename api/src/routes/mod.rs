@@ -28,7 +28,7 @@ use crate::error::ApiError;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 
-pub use imports::body_limit;
+pub use imports::{IMPORT_BODY_LIMIT, IMPORTS, body_limit};
 
 /// Every documented operation; the OpenAPI document is collected from these.
 pub fn api_router() -> OpenApiRouter<AppState> {

@@ -1,21 +1,405 @@
-//! A provider uploads the directory template (xlsx/csv): a dry run shows the row-by-row report as
-//! a table before anything is written, then the import. (Being built.)
+//! A provider uploads the directory template (xlsx/csv) from a plain form: a dry run shows the
+//! row-by-row report as a table before anything is written; an import writes every row as a
+//! draft of the person's organization, or nothing and the report. The upload goes through the
+//! same importer and catalog calls as `POST /api/v1/imports`, with the person as actor.
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use maud::html;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, Query, Request, State};
+use axum::handler::Handler;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use importers::report::{ImportMode, ImportReport, SourceFormat, import_prepared, prepare};
+use maud::{Markup, html};
+use serde::Deserialize;
 
-use super::pages::workbench_page;
-use super::session::Session;
+use super::pages::{FormError, respond, workbench_page};
+use super::session::{Session, check_csrf, csrf_field};
 use super::workbench::org_of;
 use crate::state::AppState;
+use catalog::SignedIn;
 
-pub async fn form(State(state): State<AppState>, Session(s): Session) -> Response {
-    let org = org_of(&state, &s).await;
-    workbench_page("表格导入", &s, org.as_ref(), html! { h1 { "表格导入" } }).into_response()
+const TITLE: &str = "表格导入";
+
+/// The largest upload, in MiB (the import routes' body limit).
+const LIMIT_MIB: usize = crate::routes::IMPORT_BODY_LIMIT / 1024 / 1024;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DoneQuery {
+    /// Drafts created by the import that redirected here.
+    #[serde(default)]
+    created: Option<String>,
 }
 
-pub async fn upload(State(state): State<AppState>, Session(s): Session, _body: Bytes) -> Response {
-    form(State(state), Session(s)).await
+/// What the page shows below the form.
+enum Outcome {
+    None,
+    /// The import just written (after POST → 303 → GET).
+    Created(usize),
+    /// A report: a dry run's, or that of a refused import.
+    Report {
+        report: ImportReport,
+        file: String,
+    },
+    /// The form itself was wrong (no file, unreadable form).
+    Error(FormError),
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    Session(s): Session,
+    Query(q): Query<DoneQuery>,
+) -> Response {
+    let outcome = match q.created.as_deref().and_then(|n| n.parse::<usize>().ok()) {
+        Some(n) => Outcome::Created(n),
+        None => Outcome::None,
+    };
+    render(&state, &s, outcome, StatusCode::OK).await
+}
+
+/// The upload: read past the default 2 MiB extractor limit (the server's body limit gives this
+/// path the import limit of 64 MiB).
+pub async fn upload(State(state): State<AppState>, request: Request) -> Response {
+    Handler::call(receive.layer(DefaultBodyLimit::disable()), request, state).await
+}
+
+/// One posted form: the CSRF token first, then the file and the button pressed.
+struct Posted {
+    bytes: axum::body::Bytes,
+    file_name: String,
+    format: Option<SourceFormat>,
+    import: bool,
+}
+
+async fn receive(
+    State(state): State<AppState>,
+    Session(s): Session,
+    form: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let posted = match read_form(&s, form).await {
+        Ok(p) => p,
+        Err(Refusal::Csrf(r)) => return r,
+        Err(Refusal::Form(e)) => {
+            let status = e.status;
+            return render(&state, &s, Outcome::Error(e), status).await;
+        }
+    };
+    let Posted {
+        bytes,
+        file_name,
+        format,
+        import,
+    } = posted;
+    let format = format.unwrap_or_else(|| SourceFormat::sniff(&bytes));
+    let Ok(permit) = crate::routes::IMPORTS.acquire().await else {
+        let e = form_error(StatusCode::SERVICE_UNAVAILABLE, "导入暂不可用，请重试");
+        return render(
+            &state,
+            &s,
+            Outcome::Error(e),
+            StatusCode::SERVICE_UNAVAILABLE,
+        )
+        .await;
+    };
+    // Reading a large workbook is CPU work: keep it off the async workers.
+    let prepared = tokio::task::spawn_blocking(move || {
+        let prepared = prepare(&bytes, format, "上传文件");
+        drop(bytes);
+        (prepared, permit)
+    })
+    .await;
+    let Ok((prepared, _permit)) = prepared else {
+        let e = form_error(StatusCode::SERVICE_UNAVAILABLE, "文件解析中断，请重试");
+        return render(
+            &state,
+            &s,
+            Outcome::Error(e),
+            StatusCode::SERVICE_UNAVAILABLE,
+        )
+        .await;
+    };
+    let too_large = prepared.parsed.too_large.is_some();
+    let mode = ImportMode {
+        partial: false,
+        dry_run: !import,
+    };
+    let provider_id = s.person.org_id;
+    let report = match import_prepared(
+        &state.catalog,
+        &s.actor(),
+        provider_id,
+        prepared,
+        mode,
+        |_| {},
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => {
+            let e = FormError::from(e);
+            let status = e.status;
+            return render(&state, &s, Outcome::Error(e), status).await;
+        }
+    };
+    if report.imported > 0 {
+        return Redirect::to(&format!("/workbench/imports?created={}", report.imported))
+            .into_response();
+    }
+    let status = if too_large {
+        StatusCode::PAYLOAD_TOO_LARGE
+    } else if report.problem_count > 0 {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(
+        &state,
+        &s,
+        Outcome::Report {
+            report,
+            file: file_name,
+        },
+        status,
+    )
+    .await
+}
+
+enum Refusal {
+    Csrf(Response),
+    Form(FormError),
+}
+
+fn form_error(status: StatusCode, message: impl Into<String>) -> FormError {
+    FormError {
+        field: Some("file".to_string()),
+        message: message.into(),
+        status,
+    }
+}
+
+fn too_large() -> FormError {
+    form_error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("导入文件不能超过 {} MiB；请拆分后分批导入", LIMIT_MIB),
+    )
+}
+
+/// The parts of the form, in the page's order: `csrf` must come before the file is read.
+async fn read_form(
+    s: &SignedIn,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<Posted, Refusal> {
+    let bad = |detail: String| Refusal::Form(form_error(StatusCode::BAD_REQUEST, detail));
+    let mut form = form.map_err(|e| bad(format!("表单无法读取：{}", e.body_text())))?;
+    let mut csrf_ok = false;
+    let mut file: Option<(axum::body::Bytes, String, Option<SourceFormat>)> = None;
+    let mut import = false;
+    loop {
+        let field = form.next_field().await.map_err(|e| match e.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => Refusal::Form(too_large()),
+            _ => bad(format!("表单无法读取：{}", e.body_text())),
+        })?;
+        let Some(field) = field else { break };
+        match field.name().unwrap_or("") {
+            "csrf" => {
+                let token = field.text().await.unwrap_or_default();
+                if let Some(r) = check_csrf(s, &token) {
+                    return Err(Refusal::Csrf(r));
+                }
+                csrf_ok = true;
+            }
+            "file" => {
+                if !csrf_ok {
+                    break;
+                }
+                let file_name = field.file_name().unwrap_or("").to_string();
+                let by_name = SourceFormat::from_name(&file_name);
+                let by_type = field
+                    .content_type()
+                    .and_then(|m| SourceFormat::from_media_type(m).ok().flatten());
+                let bytes = field.bytes().await.map_err(|e| match e.status() {
+                    StatusCode::PAYLOAD_TOO_LARGE => Refusal::Form(too_large()),
+                    _ => bad(format!("文件无法读取：{}", e.body_text())),
+                })?;
+                file = Some((bytes, file_name, by_name.or(by_type)));
+            }
+            "action" => import = field.text().await.unwrap_or_default() == "import",
+            _ => {}
+        }
+    }
+    if !csrf_ok {
+        return Err(Refusal::Csrf(
+            check_csrf(s, "").unwrap_or_else(|| StatusCode::FORBIDDEN.into_response()),
+        ));
+    }
+    match file {
+        Some((bytes, file_name, format)) if !bytes.is_empty() => Ok(Posted {
+            bytes,
+            file_name,
+            format,
+            import,
+        }),
+        Some((_, name, _)) if !name.is_empty() => Err(Refusal::Form(form_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "所选文件是空的，请选择填好的模板",
+        ))),
+        _ => Err(Refusal::Form(form_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "请选择要导入的文件（.xlsx 或 .csv）",
+        ))),
+    }
+}
+
+async fn render(state: &AppState, s: &SignedIn, outcome: Outcome, status: StatusCode) -> Response {
+    let org = org_of(state, s).await;
+    let error = match &outcome {
+        Outcome::Error(e) => Some(e),
+        _ => None,
+    };
+    let body = html! {
+        h1 { (TITLE) }
+        @if let Some(e) = error {
+            div.error-summary role="alert" tabindex="-1" {
+                h2 { "上传未成功" }
+                p { a href="#file" { (e.message) } }
+            }
+        }
+        @if let Outcome::Created(n) = &outcome {
+            div.notice #import-result role="status" {
+                h2 { "导入完成" }
+                p { "已导入 " strong { (n) } " 条目录条目，均为本单位的草稿，尚未提交审核。" }
+                p { a href="/workbench/resources?status=draft" { "查看本单位草稿" } }
+            }
+        }
+        @if let Outcome::Report { report, file } = &outcome {
+            (report_section(report, file))
+        }
+        p {
+            "按目录模板填写资源目录（每行一个资源；信息项写在“信息项”工作表），上传后先"
+            strong { "试导入" } "：逐行检查并列出问题，不写入任何数据。没有问题时再点击"
+            strong { "导入" } "，全部行成为本单位的草稿；文件中任何一行有问题时不写入任何数据。"
+        }
+        h2 { "下载空白模板" }
+        ul {
+            li { a href="/api/v1/import-templates/directory.xlsx" download { "资源目录导入模板（Excel，.xlsx）" } }
+            li { a href="/api/v1/import-templates/directory.csv" download { "资源目录导入模板（CSV，.csv，仅资源目录表）" } }
+        }
+        h2 { "上传文件" }
+        form.stack #import-form method="post" action="/workbench/imports" enctype="multipart/form-data" {
+            (csrf_field(s))
+            label for="file" { "目录文件（.xlsx 或 .csv，不超过 " (LIMIT_MIB) " MiB）" }
+            p.hint #file-hint { "每次提交都需重新选择文件。" }
+            input #file type="file" name="file" required
+                accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
+                aria-describedby="file-hint";
+            @if let Some(m) = error.and_then(|e| e.at("file")) { (m) }
+            div {
+                button type="submit" name="action" value="dry_run" { "试导入（只检查，不写入）" }
+                " "
+                button type="submit" name="action" value="import" { "导入" }
+            }
+        }
+    };
+    respond(status, workbench_page(TITLE, s, org.as_ref(), body))
+}
+
+/// The importer's report: what was found, the problems counted by kind, then row by row.
+fn report_section(r: &ImportReport, file: &str) -> Markup {
+    let file = if file.is_empty() {
+        "上传文件"
+    } else {
+        file
+    };
+    let clean = r.problem_count == 0;
+    html! {
+        section #import-report aria-labelledby="report-title" {
+            h2 #report-title {
+                @if r.dry_run { "试导入结果：" } @else { "导入结果：" }
+                (file)
+            }
+            @if clean && r.total_rows > 0 {
+                div.notice role="status" {
+                    p {
+                        "检查通过：共 " (r.total_rows) " 行，均无问题。"
+                        @if r.dry_run { "未写入任何数据；确认无误后，请重新选择该文件并点击“导入”。" }
+                    }
+                }
+            } @else if clean {
+                div.error-summary role="alert" {
+                    p { "文件中没有可导入的资源行，未写入任何数据。" }
+                }
+            } @else {
+                div.error-summary role="alert" tabindex="-1" {
+                    h2 { "文件有问题，未写入任何数据" }
+                    p {
+                        "共 " (r.total_rows) " 行，其中 " (r.valid_rows) " 行无问题，"
+                        (r.rejected) " 行有问题；共 " (r.problem_count) " 个问题"
+                        @if r.problems.len() < r.problem_count { "，下表列出前 " (r.problems.len()) " 个" }
+                        "。请按下表逐项修改后重新上传。"
+                    }
+                }
+            }
+            @if !r.problem_kinds.is_empty() {
+                div.scroll role="region" aria-label="问题按列统计" tabindex="0" { table #problem-kinds {
+                    caption { "问题按列统计" }
+                    thead { tr {
+                        th scope="col" { "工作表" } th scope="col" { "列" }
+                        th scope="col" { "问题数" } th scope="col" { "示例" }
+                    } }
+                    tbody {
+                        @for k in &r.problem_kinds {
+                            tr {
+                                td { (k.sheet) }
+                                td { @if k.column.is_empty() { "（整行或整个文件）" } @else { (k.column) } }
+                                td.num { (k.count) }
+                                td { (k.example) }
+                            }
+                        }
+                    }
+                } }
+            }
+            @if !r.problems.is_empty() {
+                div.scroll role="region" aria-label="逐行问题" tabindex="0" { table #problems {
+                    caption {
+                        "逐行问题"
+                        @if r.problems.len() < r.problem_count { "（前 " (r.problems.len()) " 个，共 " (r.problem_count) " 个）" }
+                    }
+                    thead { tr {
+                        th scope="col" { "工作表" } th scope="col" { "行" } th scope="col" { "列" }
+                        th scope="col" { "单元格" } th scope="col" { "填写的值" } th scope="col" { "说明" }
+                    } }
+                    tbody {
+                        @for p in &r.problems {
+                            tr {
+                                td { (p.sheet) }
+                                td.num { @if p.row == 0 { "整个文件" } @else { (p.row) } }
+                                td { (p.column) }
+                                td { (p.cell.as_deref().unwrap_or("")) }
+                                td { (p.value.as_deref().unwrap_or("")) }
+                                td { (p.message) }
+                            }
+                        }
+                    }
+                } }
+            }
+            @if !r.normalized.is_empty() {
+                div.scroll role="region" aria-label="统一写法的值" tabindex="0" { table #normalized {
+                    caption { "导入时将统一写法的值" }
+                    thead { tr {
+                        th scope="col" { "字段" } th scope="col" { "填写的值" }
+                        th scope="col" { "将写为" } th scope="col" { "行数" }
+                    } }
+                    tbody {
+                        @for n in &r.normalized {
+                            tr {
+                                td { (crate::portal::labels::label(&n.field)) }
+                                td { (n.raw) }
+                                td { (n.normalized) }
+                                td.num { (n.count) }
+                            }
+                        }
+                    }
+                } }
+            }
+        }
+    }
 }
