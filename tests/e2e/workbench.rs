@@ -14,44 +14,23 @@ use crate::server::{MULU, Server};
 const PASSWORD: &str = "Mulu-Demo-2026";
 const TITLE: &str = "泸州市公共自行车站点实时状态";
 
-async fn fill(b: &Browser, css: &str, text: &str) {
-    let field = b
-        .client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"));
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
+/// A demo server with a headless Chromium on it; `None`, after a notice, where no browser is
+/// installed (never in CI).
+pub(crate) struct BrowserSession {
+    pub(crate) b: Browser,
+    pub(crate) server: Server,
+    _driver: Driver,
+    _dir: tempfile::TempDir,
 }
 
-async fn choose(b: &Browser, select_id: &str, value: &str) {
-    b.js(&format!(
-        "document.getElementById('{select_id}').value = '{value}'; return null;"
-    ))
-    .await;
-}
-
-async fn sign_in(b: &Browser, account: &str) {
-    b.open("/signin").await;
-    fill(b, "#account", account).await;
-    fill(b, "#password", PASSWORD).await;
-    b.click("form.stack button[type=submit]").await;
-    assert_eq!(b.path().await, "/workbench", "{account} signs in");
-}
-
-async fn sign_out(b: &Browser) {
-    b.click("form[action='/signout'] button").await;
-}
-
-#[tokio::test]
-async fn an_entry_goes_from_the_providers_form_through_review_to_the_portal() {
+pub(crate) async fn start(what: &str) -> Option<BrowserSession> {
     let Some((driver_path, chrome)) = browser() else {
         assert!(
             std::env::var_os("CI").is_none(),
             "CI must install chromium and chromedriver"
         );
-        println!("SKIPPED workbench browser test: chromium/chromedriver not installed");
-        return;
+        println!("SKIPPED {what} browser test: chromium/chromedriver not installed");
+        return None;
     };
     let dir = tempfile::tempdir().unwrap();
     let driver = Driver::start(&driver_path);
@@ -67,9 +46,52 @@ async fn an_entry_goes_from_the_providers_form_through_review_to_the_portal() {
         base: server.base.clone(),
         shots,
     };
+    Some(BrowserSession {
+        b,
+        server,
+        _driver: driver,
+        _dir: dir,
+    })
+}
 
+pub(crate) async fn fill(b: &Browser, css: &str, text: &str) {
+    let field = b
+        .client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// Set a control's value directly (selects, and date inputs that take keys in the locale's order).
+pub(crate) async fn choose(b: &Browser, select_id: &str, value: &str) {
+    b.js(&format!(
+        "document.getElementById('{select_id}').value = '{value}'; return null;"
+    ))
+    .await;
+}
+
+pub(crate) async fn sign_in(b: &Browser, account: &str) {
+    b.open("/signin").await;
+    fill(b, "#account", account).await;
+    fill(b, "#password", PASSWORD).await;
+    b.click("form.stack button[type=submit]").await;
+    assert_eq!(b.path().await, "/workbench", "{account} signs in");
+}
+
+pub(crate) async fn sign_out(b: &Browser) {
+    b.click("form[action='/signout'] button").await;
+}
+
+#[tokio::test]
+async fn an_entry_goes_from_the_providers_form_through_review_to_the_portal() {
+    let Some(session) = start("workbench").await else {
+        return;
+    };
+    let b = &session.b;
     // The provider drafts an entry; the first try leaves the name empty.
-    sign_in(&b, "tianbao").await;
+    sign_in(b, "tianbao").await;
     b.check_page().await;
     b.shot("workbench-home-desktop", 1366).await;
     b.shot("workbench-home-phone", 390).await;
@@ -78,16 +100,16 @@ async fn an_entry_goes_from_the_providers_form_through_review_to_the_portal() {
     b.click("a[href='/workbench/resources/new']").await;
     b.check_page().await;
     fill(
-        &b,
+        b,
         "[id='content.summary']",
         "全市公共自行车站点的可借车辆数与空余车位，每分钟更新。",
     )
     .await;
-    choose(&b, "content.grade.level", "一般数据").await;
-    choose(&b, "content.update_frequency", "实时").await;
-    choose(&b, "content.domain", "G").await;
-    fill(&b, "input[name='item.name']", "站点编号").await;
-    fill(&b, "input[name='item.data_type']", "字符").await;
+    choose(b, "content.grade.level", "一般数据").await;
+    choose(b, "content.update_frequency", "实时").await;
+    choose(b, "content.domain", "G").await;
+    fill(b, "input[name='item.name']", "站点编号").await;
+    fill(b, "input[name='item.data_type']", "字符").await;
     b.click("form.entry button[type=submit]").await;
     let summary = b.text(".error-summary").await;
     assert!(summary.contains("不能为空"), "{summary}");
@@ -99,7 +121,7 @@ async fn an_entry_goes_from_the_providers_form_through_review_to_the_portal() {
         "values are kept on error"
     );
     b.shot("workbench-entry-error-desktop", 1366).await;
-    fill(&b, "[id='content.name']", TITLE).await;
+    fill(b, "[id='content.name']", TITLE).await;
     b.click("form.entry button[type=submit]").await;
     assert_eq!(b.text("h1").await, TITLE);
     assert_eq!(b.text("#status").await, "草稿");
@@ -109,21 +131,21 @@ async fn an_entry_goes_from_the_providers_form_through_review_to_the_portal() {
     b.shot("workbench-entry-phone", 390).await;
     b.click("form[action$='/submit'] button").await;
     assert_eq!(b.text("#status").await, "待审核");
-    sign_out(&b).await;
+    sign_out(b).await;
 
     // The reviewer finds it in the queue and returns it with a reason.
-    sign_in(&b, "shenhe").await;
+    sign_in(b, "shenhe").await;
     b.open("/workbench/resources?status=submitted").await;
     b.check_page().await;
     b.shot("workbench-review-queue-desktop", 1366).await;
     b.click(&format!("a[href='{entry}']")).await;
-    fill(&b, "#reasons", "请补充数据的覆盖时间").await;
+    fill(b, "#reasons", "请补充数据的覆盖时间").await;
     b.click("form[action$='/return'] button").await;
     assert_eq!(b.text("#status").await, "已退回");
-    sign_out(&b).await;
+    sign_out(b).await;
 
     // The provider reads the reason, fixes the entry and submits again.
-    sign_in(&b, "tianbao").await;
+    sign_in(b, "tianbao").await;
     b.open(&entry).await;
     assert!(b.text("#return-reasons").await.contains("覆盖时间"));
     b.click(&format!("a[href='{entry}/edit']")).await;
@@ -132,7 +154,7 @@ async fn an_entry_goes_from_the_providers_form_through_review_to_the_portal() {
         .js("return document.querySelector(\"input[name='item.name']\").value;")
         .await;
     assert_eq!(items, "站点编号", "the data item was saved");
-    fill(&b, "[id='content.coverage_time']", "2020年至今").await;
+    fill(b, "[id='content.coverage_time']", "2020年至今").await;
     b.click("form.entry button[type=submit]").await;
     assert_eq!(
         b.text("#status").await,
@@ -141,10 +163,10 @@ async fn an_entry_goes_from_the_providers_form_through_review_to_the_portal() {
     );
     b.click("form[action$='/submit'] button").await;
     assert_eq!(b.text("#status").await, "待审核");
-    sign_out(&b).await;
+    sign_out(b).await;
 
     // The reviewer approves and publishes.
-    sign_in(&b, "shenhe").await;
+    sign_in(b, "shenhe").await;
     b.open(&entry).await;
     b.click("form[action$='/approve'] button").await;
     assert_eq!(b.text("#status").await, "已审核待发布");
@@ -158,19 +180,19 @@ async fn an_entry_goes_from_the_providers_form_through_review_to_the_portal() {
 
     // A change to the published entry reaches the reviewer as a field-by-field diff.
     b.open("/workbench").await;
-    sign_out(&b).await;
-    sign_in(&b, "tianbao").await;
+    sign_out(b).await;
+    sign_in(b, "tianbao").await;
     b.open(&format!("{entry}/edit")).await;
     fill(
-        &b,
+        b,
         "[id='content.summary']",
         "全市公共自行车站点的可借车辆数、空余车位与故障车数，每分钟更新。",
     )
     .await;
     b.click("form.entry button[type=submit]").await;
     b.click("form[action$='/submit'] button").await;
-    sign_out(&b).await;
-    sign_in(&b, "shenhe").await;
+    sign_out(b).await;
+    sign_in(b, "shenhe").await;
     b.open(&entry).await;
     let changes = b.text("table.diff").await;
     assert!(

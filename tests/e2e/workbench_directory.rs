@@ -5,41 +5,11 @@
 //! page; reinstates the entry and tries to publish an edition containing it, which the catalog
 //! refuses by rule 1 next to the pasted line, nothing published. Screenshots at 1366 and 390.
 
-use std::path::Path;
-
 use fantoccini::Locator;
 use serde_json::Value;
 
-use crate::portal::{Browser, Driver, browser};
-use crate::server::{MULU, Server};
-
-const PASSWORD: &str = "Mulu-Demo-2026";
-
-async fn fill(b: &Browser, css: &str, text: &str) {
-    let field = b
-        .client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"));
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
-}
-
-/// Set a control's value directly (date inputs take keys in the browser's locale order).
-async fn set(b: &Browser, id: &str, value: &str) {
-    b.js(&format!(
-        "document.getElementById('{id}').value = '{value}'; return null;"
-    ))
-    .await;
-}
-
-async fn sign_in(b: &Browser, account: &str) {
-    b.open("/signin").await;
-    fill(b, "#account", account).await;
-    fill(b, "#password", PASSWORD).await;
-    b.click("form.stack button[type=submit]").await;
-    assert_eq!(b.path().await, "/workbench", "{account} signs in");
-}
+use crate::portal::Browser;
+use crate::workbench::{choose as set, fill, sign_in, start};
 
 /// The id of the negative-list row that shows `code`.
 async fn row_of(b: &Browser, code: &str) -> String {
@@ -63,24 +33,10 @@ async fn change(b: &Browser, id: &str, reason: &str) {
 
 #[tokio::test]
 async fn a_data_administration_keeps_the_negative_list_and_publishes_editions() {
-    let Some((driver_path, chrome)) = browser() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install chromium and chromedriver"
-        );
-        println!("SKIPPED workbench directory browser test: chromium/chromedriver not installed");
+    let Some(session) = start("workbench directory").await else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let driver = Driver::start(&driver_path);
-    let server = Server::start_demo(dir.path());
-    let shots = Path::new(MULU)
-        .parent()
-        .and_then(Path::parent)
-        .unwrap()
-        .join("screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-
+    let (b, server) = (&session.b, &session.server);
     // Published resources of general grade (the demo lists the first one already).
     let page: Value = reqwest::get(server.url("/api/v1/resources?limit=10"))
         .await
@@ -109,21 +65,16 @@ async fn a_data_administration_keeps_the_negative_list_and_publishes_editions() 
     let (_, listed_code, listed_name) = general[0].clone();
     let (one, two) = (&general[1], &general[2]);
 
-    let b = Browser {
-        client: driver.session(&chrome).await,
-        base: server.base.clone(),
-        shots,
-    };
-    sign_in(&b, "shenhe").await;
+    sign_in(b, "shenhe").await;
 
     // The negative list, then an entry for a published resource; the first try lacks the
     // approving authority.
     b.click("a[href='/workbench/negative-list']").await;
     b.check_page().await;
-    fill(&b, "[id='target.code']", &listed_code).await;
-    fill(&b, "#legal_basis", "《数据安全法》第二十一条（测试）").await;
-    set(&b, "approved_on", "2025-01-10").await;
-    set(&b, "next_review_on", "2025-07-10").await;
+    fill(b, "[id='target.code']", &listed_code).await;
+    fill(b, "#legal_basis", "《数据安全法》第二十一条（测试）").await;
+    set(b, "approved_on", "2025-01-10").await;
+    set(b, "next_review_on", "2025-07-10").await;
     b.click("form#add button[type=submit]").await;
     let summary = b.text(".error-summary").await;
     assert!(summary.contains("批准机关"), "{summary}");
@@ -133,10 +84,10 @@ async fn a_data_administration_keeps_the_negative_list_and_publishes_editions() 
     assert_eq!(kept, listed_code.as_str(), "values are kept on error");
     assert!(b.text("#approved_by-error").await.len() > 1);
     b.shot("workbench-negative-error-desktop", 1366).await;
-    fill(&b, "#approved_by", "省人民政府（测试）").await;
+    fill(b, "#approved_by", "省人民政府（测试）").await;
     b.click("form#add button[type=submit]").await;
     assert_eq!(b.path().await, "/workbench/negative-list");
-    let id = row_of(&b, &listed_code).await;
+    let id = row_of(b, &listed_code).await;
     let row = b.text(&format!("[id='entry-{id}']")).await;
     assert!(row.contains(&listed_name), "the resource's name: {row}");
     assert!(row.contains("禁止") && row.contains("有效"), "{row}");
@@ -149,7 +100,7 @@ async fn a_data_administration_keeps_the_negative_list_and_publishes_editions() 
     b.shot("workbench-negative-list-phone", 390).await;
 
     // Lifted with a reason: the history keeps it.
-    change(&b, &id, "经评估已完成脱敏处理").await;
+    change(b, &id, "经评估已完成脱敏处理").await;
     let row = b.text(&format!("[id='entry-{id}']")).await;
     assert!(row.contains("已解除"), "{row}");
     assert!(row.contains("经评估已完成脱敏处理"), "the history: {row}");
@@ -166,7 +117,7 @@ async fn a_data_administration_keeps_the_negative_list_and_publishes_editions() 
         before.contains("第 2 版"),
         "the demo has two editions: {before}"
     );
-    fill(&b, "#title", "公共数据资源授权运营目录（测试第3版）").await;
+    fill(b, "#title", "公共数据资源授权运营目录（测试第3版）").await;
     for (rid, _, _) in [one, two] {
         b.client
             .find(Locator::Css(&format!("[id='pick-{rid}']")))
@@ -196,15 +147,15 @@ async fn a_data_administration_keeps_the_negative_list_and_publishes_editions() 
 
     // Reinstated, the resource cannot enter an edition: rule 1, nothing published.
     b.open("/workbench/negative-list").await;
-    change(&b, &id, "复核发现仍含个人信息").await;
+    change(b, &id, "复核发现仍含个人信息").await;
     let row = b.text(&format!("[id='entry-{id}']")).await;
     assert!(
         row.contains("有效") && row.contains("复核发现仍含个人信息"),
         "{row}"
     );
     b.open("/workbench/editions").await;
-    fill(&b, "#title", "公共数据资源授权运营目录（测试第4版）").await;
-    fill(&b, "#codes", &format!("{}\n{listed_code}", one.1)).await;
+    fill(b, "#title", "公共数据资源授权运营目录（测试第4版）").await;
+    fill(b, "#codes", &format!("{}\n{listed_code}", one.1)).await;
     b.click("form#publish button[type=submit]").await;
     let refusal = b.text("#edition-error").await;
     assert!(
@@ -235,7 +186,7 @@ async fn a_data_administration_keeps_the_negative_list_and_publishes_editions() 
 
     // Another role gets the catalog's refusal, and no navigation to these pages.
     b.click("form[action='/signout'] button").await;
-    sign_in(&b, "tianbao").await;
+    sign_in(b, "tianbao").await;
     let offered = b
         .js("return document.querySelectorAll(\"a[href='/workbench/negative-list'], a[href='/workbench/editions']\").length;")
         .await;

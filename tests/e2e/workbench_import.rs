@@ -8,10 +8,9 @@ use std::path::Path;
 use fantoccini::Locator;
 use importers::columns::{RESOURCE_COLUMNS, RESOURCE_SHEET, display_header};
 
-use crate::portal::{Browser, Driver, browser};
-use crate::server::{MULU, Server};
+use crate::portal::Browser;
+use crate::workbench::{sign_in, start};
 
-const PASSWORD: &str = "Mulu-Demo-2026";
 const NAMES: [&str; 3] = [
     "导入测试·公交线路与站点",
     "导入测试·公共停车场泊位",
@@ -47,17 +46,6 @@ fn workbook(share: &str) -> Vec<u8> {
         }
     }
     book.save_to_buffer().unwrap()
-}
-
-async fn sign_in(b: &Browser, account: &str) {
-    b.open("/signin").await;
-    for (css, text) in [("#account", account), ("#password", PASSWORD)] {
-        let field = b.client.find(Locator::Css(css)).await.unwrap();
-        field.clear().await.unwrap();
-        field.send_keys(text).await.unwrap();
-    }
-    b.click("form.stack button[type=submit]").await;
-    assert_eq!(b.path().await, "/workbench", "{account} signs in");
 }
 
 /// Choose `file` in the import form and press the button with `action`.
@@ -113,35 +101,17 @@ async fn drafts(b: &Browser) -> String {
 
 #[tokio::test]
 async fn a_provider_dry_runs_a_sheet_fixes_the_bad_row_and_imports_it() {
-    let Some((driver_path, chrome)) = browser() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install chromium and chromedriver"
-        );
-        println!("SKIPPED workbench import browser test: chromium/chromedriver not installed");
+    let Some(session) = start("workbench import").await else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let driver = Driver::start(&driver_path);
-    let server = Server::start_demo(dir.path());
-    let shots = Path::new(MULU)
-        .parent()
-        .and_then(Path::parent)
-        .unwrap()
-        .join("screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    let b = Browser {
-        client: driver.session(&chrome).await,
-        base: server.base.clone(),
-        shots,
-    };
+    let b = &session.b;
     let files = tempfile::tempdir().unwrap();
     let bad = files.path().join("directory-bad.xlsx");
     std::fs::write(&bad, workbook(BAD_SHARE)).unwrap();
     let good = files.path().join("directory-fixed.xlsx");
     std::fs::write(&good, workbook("无条件共享")).unwrap();
 
-    sign_in(&b, "tianbao").await;
+    sign_in(b, "tianbao").await;
     b.click("a[href='/workbench/imports']").await;
     assert_eq!(b.path().await, "/workbench/imports");
     b.check_page().await;
@@ -156,11 +126,11 @@ async fn a_provider_dry_runs_a_sheet_fixes_the_bad_row_and_imports_it() {
     }
     b.shot("workbench-import-desktop", 1366).await;
     b.shot("workbench-import-phone", 390).await;
-    let before = drafts(&b).await;
+    let before = drafts(b).await;
     assert!(!before.contains(NAMES[0]), "{before}");
 
     // The dry run of the file with a bad row: the row, its column and the Chinese message.
-    upload(&b, &bad, "dry_run").await;
+    upload(b, &bad, "dry_run").await;
     b.check_page().await;
     let summary = b.text("#import-report .error-summary").await;
     assert!(summary.contains("未写入任何数据"), "{summary}");
@@ -183,7 +153,7 @@ async fn a_provider_dry_runs_a_sheet_fixes_the_bad_row_and_imports_it() {
     // A file that is no workbook: the importer's message for the whole file, not an error page.
     let broken = files.path().join("broken.xlsx");
     std::fs::write(&broken, b"PK\x03\x04 not really a workbook").unwrap();
-    upload(&b, &broken, "dry_run").await;
+    upload(b, &broken, "dry_run").await;
     b.check_page().await;
     let cells = b.all_text("#problems tbody tr td").await;
     assert_eq!(cells[1], "整个文件", "{cells:?}");
@@ -192,7 +162,7 @@ async fn a_provider_dry_runs_a_sheet_fixes_the_bad_row_and_imports_it() {
     // Over axum's 2 MiB default extractor limit: still read (the import limit is 64 MiB).
     let big = files.path().join("big.xlsx");
     std::fs::write(&big, vec![b'x'; 3 * 1024 * 1024]).unwrap();
-    upload(&b, &big, "dry_run").await;
+    upload(b, &big, "dry_run").await;
     let cells = b.all_text("#problems tbody tr td").await;
     // The importer's own reading of it (not the form's refusal): this is no template.
     assert_eq!(cells[1], "整个文件", "{cells:?}");
@@ -204,21 +174,21 @@ async fn a_provider_dry_runs_a_sheet_fixes_the_bad_row_and_imports_it() {
     // The statuses a script would see: 422 for a file with problems, 200 for a clean dry run,
     // 403 for a form without its CSRF token (nothing read).
     b.open("/workbench/imports").await;
-    assert_eq!(post_status(&b, "随便共享", true).await, 422);
-    assert_eq!(post_status(&b, "无条件共享", true).await, 200);
-    assert_eq!(post_status(&b, "无条件共享", false).await, 403);
+    assert_eq!(post_status(b, "随便共享", true).await, 422);
+    assert_eq!(post_status(b, "无条件共享", true).await, 200);
+    assert_eq!(post_status(b, "无条件共享", false).await, 403);
 
     // Importing the bad file writes nothing and shows the report again.
-    upload(&b, &bad, "import").await;
+    upload(b, &bad, "import").await;
     assert_eq!(b.path().await, "/workbench/imports");
     assert!(b.text("#problems").await.contains(BAD_SHARE));
-    let after = drafts(&b).await;
+    let after = drafts(b).await;
     for name in NAMES {
         assert!(!after.contains(name), "nothing written: {after}");
     }
 
     // The fixed file passes the dry run, still writing nothing, then is imported.
-    upload(&b, &good, "dry_run").await;
+    upload(b, &good, "dry_run").await;
     b.check_page().await;
     let notice = b.text("#import-report .notice").await;
     assert!(
@@ -227,11 +197,11 @@ async fn a_provider_dry_runs_a_sheet_fixes_the_bad_row_and_imports_it() {
     );
     assert!(b.all_text("#problems tbody tr").await.is_empty());
     assert!(
-        !drafts(&b).await.contains(NAMES[0]),
+        !drafts(b).await.contains(NAMES[0]),
         "a dry run writes nothing"
     );
 
-    upload(&b, &good, "import").await;
+    upload(b, &good, "import").await;
     assert_eq!(b.path().await, "/workbench/imports?created=3");
     b.check_page().await;
     let done = b.text("#import-result").await;
