@@ -27,5 +27,6 @@ mod upload_bombs;
 mod workbench;
 mod workbench_directory;
 mod workbench_import;
+mod workbench_orgs;
 mod workbench_stats;
 mod workflow;

@@ -477,7 +477,10 @@ impl Browser {
     }
 
     /// The basics every page must meet: Chinese document language, one h1, every form control
-    /// labelled, no draft.
+    /// labelled, no draft, and keyboard order: no positive `tabindex` (the order is the
+    /// document's), and every enabled control reachable by Tab (no `tabindex="-1"` on it, not
+    /// hidden from focus by CSS; controls in `[hidden]`, `inert` or a closed `<details>` or
+    /// `<dialog>` are out of the page until opened and are not counted).
     pub(crate) async fn check_page(&self) {
         let path = self.path().await;
         let facts = self
@@ -487,6 +490,33 @@ impl Browser {
                     lang: document.documentElement.lang,
                     h1: document.querySelectorAll('h1').length,
                     unlabelled: controls.filter(c => !(c.labels && c.labels.length) && !c.getAttribute('aria-label')).map(c => c.outerHTML),
+                    keyboard: (() => {
+                        const short = e => e.outerHTML.slice(0, 200);
+                        const positive = [...document.querySelectorAll('[tabindex]')]
+                            .filter(e => parseInt(e.getAttribute('tabindex'), 10) > 0).map(short);
+                        const shut = e => e.closest('[hidden], [inert], dialog:not([open])')
+                            || [...document.querySelectorAll('details:not([open])')]
+                                .some(d => d.contains(e) && !d.querySelector(':scope > summary')?.contains(e));
+                        const reachable = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')]
+                            .filter(e => !e.disabled && !shut(e));
+                        const removed = reachable.filter(e => e.getAttribute('tabindex') === '-1').map(short);
+                        const before = document.activeElement;
+                        const unfocusable = reachable
+                            .filter(e => e.getAttribute('tabindex') !== '-1')
+                            .filter(e => {
+                                // Rendered (not display:none, visibility:hidden) and taking focus.
+                                const shown = e.checkVisibility
+                                    ? e.checkVisibility({ visibilityProperty: true })
+                                    : e.getClientRects().length > 0;
+                                if (!shown) return true;
+                                e.focus({ preventScroll: true });
+                                return document.activeElement !== e;
+                            })
+                            .map(short);
+                        if (before && before !== document.body && before.focus) before.focus({ preventScroll: true });
+                        else if (document.activeElement) document.activeElement.blur();
+                        return { positive, removed, unfocusable };
+                    })(),
                     // What the page says itself: the search page's heading and box echo the query.
                     text: (() => {
                         const copy = document.body.cloneNode(true);
@@ -505,6 +535,22 @@ impl Browser {
         assert!(
             !facts["text"].as_str().unwrap().contains(DRAFT),
             "{path} renders the draft"
+        );
+        let keyboard = &facts["keyboard"];
+        assert_eq!(
+            keyboard["positive"],
+            json!([]),
+            "{path}: a positive tabindex overrides the document's keyboard order"
+        );
+        assert_eq!(
+            keyboard["removed"],
+            json!([]),
+            "{path}: controls taken out of the keyboard order (tabindex=-1)"
+        );
+        assert_eq!(
+            keyboard["unfocusable"],
+            json!([]),
+            "{path}: controls the keyboard cannot reach (hidden by CSS, or not focusable)"
         );
     }
 

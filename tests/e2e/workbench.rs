@@ -208,3 +208,147 @@ async fn an_entry_goes_from_the_providers_form_through_review_to_the_portal() {
     b.shot("workbench-review-diff-phone", 390).await;
     let _ = b.client.clone().close().await;
 }
+
+/// A draft through the entry form, by the signed-in provider; its page's path.
+async fn draft(b: &Browser, name: &str) -> String {
+    b.open("/workbench/resources/new").await;
+    fill(b, "[id='content.name']", name).await;
+    fill(
+        b,
+        "[id='content.summary']",
+        "用于批量提交、下载和撤回的测试条目。",
+    )
+    .await;
+    choose(b, "content.grade.level", "一般数据").await;
+    choose(b, "content.update_frequency", "每月").await;
+    b.click("form.entry button[type=submit]").await;
+    assert_eq!(b.text("#status").await, "草稿", "{name} saved");
+    b.path().await
+}
+
+/// Tick the list row of the entry at `entry` (its page's path).
+async fn tick(b: &Browser, entry: &str) {
+    let id = entry.rsplit('/').next().unwrap();
+    b.client
+        .find(Locator::Css(&format!("input[name='id'][value='{id}']")))
+        .await
+        .unwrap_or_else(|e| panic!("row of {id}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_provider_submits_many_downloads_withdraws_and_answers_feedback() {
+    let Some(session) = start("workbench bulk").await else {
+        return;
+    };
+    let b = &session.b;
+    // Two drafts, ticked and submitted in one go.
+    sign_in(b, "tianbao").await;
+    let first = draft(b, "批量提交测试条目甲").await;
+    let second = draft(b, "批量提交测试条目乙").await;
+    b.open("/workbench/resources?status=draft").await;
+    b.check_page().await;
+    tick(b, &first).await;
+    tick(b, &second).await;
+    b.click("form#bulk button[name='action'][value='submit']")
+        .await;
+    assert!(b.path().await.starts_with("/workbench/resources/bulk?"));
+    b.check_page().await;
+    let summary = b.text("#bulk-summary").await;
+    assert!(summary.contains("成功 2 条"), "{summary}");
+    assert!(b.text("#bulk-outcomes").await.contains("待审核"));
+    b.shot("workbench-bulk-result-desktop", 1366).await;
+    // The same tick again: the catalog refuses each, and the page says so per entry.
+    b.open("/workbench/resources?status=submitted").await;
+    tick(b, &first).await;
+    b.click("form#bulk button[name='action'][value='submit']")
+        .await;
+    let summary = b.text("#bulk-summary").await;
+    assert!(summary.contains("未成功 1 条"), "{summary}");
+    // A tampered report is not shown.
+    let tampered = b.path().await.replace("sig=", "sig=0");
+    b.open(&tampered).await;
+    assert_eq!(b.path().await, "/workbench/resources");
+
+    // The own directory as xlsx, with the session's cookie; the empty template is linked.
+    b.open("/workbench/resources").await;
+    assert!(
+        b.js("return !!document.querySelector(\"a[href='/api/v1/import-templates/directory.xlsx']\");")
+            .await
+            .as_bool()
+            .unwrap()
+    );
+    let got = b
+        .js("return fetch('/workbench/resources/export.xlsx', {credentials: 'same-origin'})
+                .then(r => r.arrayBuffer().then(body => [r.status, r.headers.get('content-type'), body.byteLength]));")
+        .await;
+    assert_eq!(got[0], 200, "{got}");
+    assert_eq!(
+        got[1],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(got[2].as_u64().unwrap() > 1000, "{got}");
+
+    // Withdraw with a reason (none first: the catalog's message comes back).
+    b.open(&first).await;
+    b.click("form[action$='/withdraw'] button").await;
+    let refused = b.text(".error-summary").await;
+    assert!(refused.contains("提交未成功"), "{refused}");
+    fill(b, "#reason", "重复登记，以乙条目为准").await;
+    b.click("form[action$='/withdraw'] button").await;
+    assert_eq!(b.text("#status").await, "已撤回");
+    assert!(b.text("#withdrawal-reason").await.contains("重复登记"));
+    b.check_page().await;
+    sign_out(b).await;
+
+    // The reviewer approves, then publishes, the other one from the list.
+    sign_in(b, "shenhe").await;
+    b.open("/workbench/resources?status=submitted").await;
+    tick(b, &second).await;
+    b.click("form#bulk button[name='action'][value='approve']")
+        .await;
+    assert!(b.text("#bulk-outcomes").await.contains("已审核待发布"));
+    b.open("/workbench/resources?status=approved").await;
+    tick(b, &second).await;
+    b.click("form#bulk button[name='action'][value='publish']")
+        .await;
+    assert!(b.text("#bulk-outcomes").await.contains("已发布"));
+    sign_out(b).await;
+
+    // An operator reports a quality problem over the API; the provider answers in the page.
+    let operator = crate::server::mulu(
+        session._dir.path(),
+        &[
+            "token", "create", "--user", "yunying", "--role", "operator", "--name", "t",
+        ],
+    );
+    let rid = second.rsplit('/').next().unwrap();
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/feedback", session.server.base))
+        .bearer_auth(&operator)
+        .json(&serde_json::json!({
+            "resource_id": rid, "dimension": "completeness", "description": "缺少站点坐标字段"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let fid = response.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    sign_in(b, "tianbao").await;
+    b.click("a[href='/workbench/feedback']").await;
+    b.check_page().await;
+    let item = format!("#feedback-{fid}");
+    assert!(b.text(&item).await.contains("缺少站点坐标字段"));
+    assert_eq!(b.text(&format!("{item} .status")).await, "待答复");
+    fill(b, &format!("[id='answer-{fid}']"), "已在下一版补充经纬度").await;
+    b.click(&format!("{item} form button")).await;
+    assert_eq!(b.text(&format!("{item} .status")).await, "已答复");
+    assert!(b.text(&item).await.contains("已在下一版补充经纬度"));
+    b.shot("workbench-feedback-desktop", 1366).await;
+    let _ = b.client.clone().close().await;
+}

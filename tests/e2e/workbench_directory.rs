@@ -3,7 +3,9 @@
 //! kept), sees it with its overdue review marked, lifts it with a reason and reads the history;
 //! publishes an edition of two published resources and finds it on the public `/directory`
 //! page; reinstates the entry and tries to publish an edition containing it, which the catalog
-//! refuses by rule 1 next to the pasted line, nothing published. Screenshots at 1366 and 390.
+//! refuses by rule 1 next to the pasted line, nothing published; previews the same mistake with
+//! a clean line (规则1 in the refused table, the clean line listed, the diff, nothing published).
+//! Screenshots at 1366 and 390.
 
 use fantoccini::Locator;
 use serde_json::Value;
@@ -183,6 +185,64 @@ async fn a_data_administration_keeps_the_negative_list_and_publishes_editions() 
         .await
         .unwrap();
     assert_eq!(api["status"], 404, "no fourth edition: {api}");
+
+    // 预览 of a ticked clean resource and the pasted negative-listed one: the refused table names
+    // rule 1, the clean one would be published, the diff against edition 3 drops the other
+    // line, and nothing is published.
+    b.open("/workbench/editions").await;
+    fill(b, "#title", "公共数据资源授权运营目录（预览）").await;
+    b.client
+        .find(Locator::Css(&format!("[id='pick-{}']", two.0)))
+        .await
+        .unwrap_or_else(|e| panic!("{} is offered: {e}", two.0))
+        .click()
+        .await
+        .unwrap();
+    fill(b, "#codes", &listed_code).await;
+    b.click("form#publish button[value=preview]").await;
+    let refused = b.text("#preview-refused").await;
+    assert!(
+        refused.contains("规则1") && refused.contains(&listed_code),
+        "{refused}"
+    );
+    assert!(
+        refused.contains("负面清单") && refused.contains("粘贴的第 1 行"),
+        "{refused}"
+    );
+    let lines = b.text("#preview-lines").await;
+    assert!(lines.contains(&two.1) && lines.contains(&two.2), "{lines}");
+    assert!(!lines.contains(&listed_code), "{lines}");
+    let removed = b.text("#preview-removed").await;
+    assert!(
+        removed.contains(&one.1),
+        "edition 3's other line: {removed}"
+    );
+    assert!(
+        b.text("#current-number").await.contains("第 3 版"),
+        "a preview publishes nothing"
+    );
+    let kept = b.js("return document.getElementById('title').value;").await;
+    assert_eq!(kept, "公共数据资源授权运营目录（预览）");
+    let ticked = b
+        .js(&format!(
+            "return document.getElementById('pick-{}').checked;",
+            two.0
+        ))
+        .await;
+    assert_eq!(ticked, Value::Bool(true), "the ticks are kept");
+    b.check_page().await;
+    b.shot("workbench-editions-preview-desktop", 1366).await;
+    b.shot("workbench-editions-preview-phone", 390).await;
+    let api: Value = reqwest::get(server.url("/api/v1/directory/editions/4"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        api["status"], 404,
+        "no fourth edition after a preview: {api}"
+    );
 
     // Another role gets the catalog's refusal, and no navigation to these pages.
     b.click("form[action='/signout'] button").await;

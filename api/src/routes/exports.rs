@@ -3,11 +3,11 @@
 //! written by `importers::template`, which keeps formulas out of every spreadsheet Mulu writes.
 
 use axum::extract::State;
+use axum::http::HeaderValue;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use catalog::domain::resource::{ResourceContent, ResourceStatus};
-use importers::template::{directory_csv, directory_xlsx};
+use importers::template::directory_csv;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -16,16 +16,12 @@ use uuid::Uuid;
 
 use super::samples::rfc5987;
 use crate::auth::{As, CatalogReaders};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::ApiQuery;
 use crate::openapi::Problems;
 use crate::state::AppState;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-/// Entries one export holds; a larger directory is exported per provider or state.
-const MAX_ENTRIES: usize = 10_000;
-/// Entries read per database query.
-const PAGE: i64 = 500;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -42,42 +38,14 @@ struct ExportQuery {
     status: Option<ResourceStatus>,
 }
 
-/// The entries the caller may see, oldest first, at most `MAX_ENTRIES`.
+/// The entries the caller may see, oldest first, at most 10,000 (shared with the workbench's
+/// download, `crate::web::entries::export_entries`).
 async fn entries(
     state: &AppState,
     actor: &catalog::Actor,
     q: &ExportQuery,
 ) -> ApiResult<Vec<ResourceContent>> {
-    let mut out = Vec::new();
-    let mut after = None;
-    loop {
-        let page = state
-            .catalog
-            .resources_as(
-                actor,
-                q.provider_id,
-                q.status.into_iter().collect(),
-                after,
-                PAGE,
-            )
-            .await?;
-        let full = page.len() as i64 == PAGE;
-        after = page.last().map(|r| r.value.id);
-        out.extend(page.into_iter().map(|r| r.value.content));
-        if out.len() > MAX_ENTRIES {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "export-too-large",
-                "导出条目过多",
-                format!(
-                    "一次最多导出 {MAX_ENTRIES} 条目录，请按数源单位（provider_id）或状态（status）分批导出"
-                ),
-            ));
-        }
-        if !full {
-            return Ok(out);
-        }
-    }
+    crate::web::entries::export_entries(state, actor, q.provider_id, q.status).await
 }
 
 /// A private download: never kept by a cache.
@@ -108,17 +76,7 @@ async fn xlsx(
     As(actor, _): As<CatalogReaders>,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
-    let entries = entries(&state, &actor, &q).await?;
-    let failed = |e: &dyn std::fmt::Display| {
-        tracing::error!(error = %e, "xlsx export");
-        ApiError::unavailable("导出文件暂时无法生成")
-    };
-    // Thousands of rows: built off the request threads.
-    let bytes = match tokio::task::spawn_blocking(move || directory_xlsx(&entries)).await {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(e)) => return Err(failed(&e)),
-        Err(e) => return Err(failed(&e)),
-    };
+    let bytes = crate::web::entries::export_xlsx(&state, &actor, q.provider_id, q.status).await?;
     Ok(download(bytes, XLSX, "资源目录导出.xlsx"))
 }
 

@@ -11,12 +11,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use catalog::domain::GradeLevel;
 use catalog::domain::ResourceCode;
+use catalog::domain::edition::{EditionDiff, EditionLine};
 use catalog::domain::industry::GBT4754_SECTIONS;
 use catalog::domain::negative_list::{
     NegativeKind, NegativeListEntry, NegativeReason, NegativeScope, NegativeStatus, NegativeTarget,
     NewNegativeListEntry,
 };
-use catalog::{CatalogError, EditionLineRequest, EditionRequest, PublicItem, Role, SignedIn};
+use catalog::{
+    CatalogError, EditionLineRequest, EditionPreview, EditionRequest, PublicItem, Role, SignedIn,
+};
 use chrono::{NaiveDate, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -622,12 +625,154 @@ async fn chosen_lines(
     Ok((lines, chosen))
 }
 
+/// Where line `index` of the request came from, as the form shows it.
+fn origin_text(chosen: &[Chosen], index: usize) -> String {
+    match chosen.get(index).map(|c| &c.origin) {
+        Some(Origin::Pasted(n)) => format!("粘贴的第 {n} 行"),
+        Some(Origin::Checked(_)) => "勾选".to_string(),
+        None => format!("第 {} 项", index + 1),
+    }
+}
+
+/// The Chinese name of an edition line's field, for the diff.
+fn line_field(field: &str) -> &str {
+    match field {
+        "name" => "名称",
+        "version" => "资源版本",
+        "provider_id" | "provider_name" => "提供单位",
+        "domain" => "行业分类",
+        "theme" => "主题",
+        "formats" => "提供格式",
+        "update_frequency" => "更新频率",
+        "usage_restrictions" => "使用限制",
+        "grade" => "分级",
+        "share_type" => "共享类型",
+        "open_type" => "开放类型",
+        "condition" => "条件",
+        "withheld_items" => "不予提供的信息项",
+        other => other,
+    }
+}
+
+fn line_rows(lines: &[EditionLine]) -> Markup {
+    html! {
+        @for l in lines {
+            tr {
+                td { code { (l.code.as_str()) } } td { (l.name) } td { (l.provider_name) }
+                td { (l.grade.level.as_str()) } td { (l.condition.as_deref().unwrap_or("—")) }
+            }
+        }
+    }
+}
+
+fn diff_section(diff: &EditionDiff) -> Markup {
+    let head = html! { thead { tr {
+        th scope="col" { "资源代码" } th scope="col" { "名称" } th scope="col" { "提供单位" }
+        th scope="col" { "分级" } th scope="col" { "条件" }
+    } } };
+    html! {
+        section #preview-diff aria-labelledby="preview-diff-title" {
+            h3 #preview-diff-title {
+                @if diff.from == 0 { "与当前版本比较（尚无已发布版本）" }
+                @else { "与当前第 " (diff.from) " 版比较" }
+            }
+            @if diff.added.is_empty() && diff.removed.is_empty() && diff.changed.is_empty() {
+                p.muted { "与当前版本相同。" }
+            }
+            @if !diff.added.is_empty() {
+                h4 { "新增（" (diff.added.len()) " 项）" }
+                div.scroll { table #preview-added { (head) tbody { (line_rows(&diff.added)) } } }
+            }
+            @if !diff.removed.is_empty() {
+                h4 { "移出（" (diff.removed.len()) " 项）" }
+                div.scroll { table #preview-removed { (head) tbody { (line_rows(&diff.removed)) } } }
+            }
+            @if !diff.changed.is_empty() {
+                h4 { "变更（" (diff.changed.len()) " 项）" }
+                div.scroll { table #preview-changed {
+                    thead { tr { th scope="col" { "资源代码" } th scope="col" { "名称" } th scope="col" { "变更的字段" } } }
+                    tbody {
+                        @for c in &diff.changed {
+                            tr {
+                                td { code { (c.code.as_str()) } } td { (c.name) }
+                                td { (c.changes.iter().map(|f| line_field(&f.field)).collect::<Vec<_>>().join("、")) }
+                            }
+                        }
+                    }
+                } }
+            }
+        }
+    }
+}
+
+/// What publishing the form would do: the lines, every refused line with its rule and reason,
+/// and the diff against the current edition. Nothing is written.
+fn preview_section(p: &EditionPreview, chosen: &[Chosen]) -> Markup {
+    html! {
+        section #edition-preview aria-labelledby="preview-title" {
+            h2 #preview-title { "预览（未发布）" }
+            @if p.refused.is_empty() {
+                p.notice role="status" { "全部 " (p.lines.len()) " 项均可纳入；按“发布新版本”发布。" }
+            } @else {
+                p.notice role="status" {
+                    (p.refused.len()) " 项不符合要求；发布时整版将被拒绝。请去掉或修正这些行后再发布。"
+                }
+            }
+            h3 { "将纳入的资源（" (p.lines.len()) " 项）" }
+            @if p.lines.is_empty() {
+                p.muted { "没有可纳入的资源。" }
+            } @else {
+                div.scroll { table #preview-lines {
+                    thead { tr {
+                        th scope="col" { "资源代码" } th scope="col" { "名称" } th scope="col" { "提供单位" }
+                        th scope="col" { "分级" } th scope="col" { "条件" }
+                    } }
+                    tbody { (line_rows(&p.lines)) }
+                } }
+            }
+            @if !p.refused.is_empty() {
+                h3 { "不予纳入（" (p.refused.len()) " 项）" }
+                div.scroll { table #preview-refused {
+                    thead { tr {
+                        th scope="col" { "来源" } th scope="col" { "资源代码" } th scope="col" { "名称" }
+                        th scope="col" { "规则" } th scope="col" { "原因" }
+                    } }
+                    tbody {
+                        @for r in &p.refused {
+                            tr {
+                                td { (origin_text(chosen, r.index)) }
+                                td {
+                                    @match (&r.code, chosen.get(r.index)) {
+                                        (Some(code), _) => { code { (code.as_str()) } }
+                                        (None, Some(c)) => { code { (c.code) } }
+                                        (None, None) => { code { (r.resource_id) } }
+                                    }
+                                }
+                                td { (r.name.as_deref().unwrap_or("—")) }
+                                td {
+                                    @match r.rule_number {
+                                        Some(n) => { "规则" (n) }
+                                        None => { "—" }
+                                    }
+                                }
+                                td { (r.message) }
+                            }
+                        }
+                    }
+                } }
+            }
+            (diff_section(&p.diff))
+        }
+    }
+}
+
 async fn editions_page(
     state: &AppState,
     s: &SignedIn,
     query: &EditionsQuery,
     fields: Option<&FormFields>,
     error: Option<&EditionError>,
+    preview: Option<(&EditionPreview, &[Chosen])>,
 ) -> Response {
     let c = &state.catalog;
     let editions = match c.editions().await {
@@ -659,6 +804,7 @@ async fn editions_page(
     let body = html! {
         h1 { (EDITIONS_TITLE) }
         @if let Some(e) = error { (e.summary()) }
+        @if let Some((p, chosen)) = preview { (preview_section(p, chosen)) }
         @if let (Some(n), Some(e)) = (query.published, current) {
             @if e.number == n {
                 div.notice role="status" #published {
@@ -690,7 +836,7 @@ async fn editions_page(
             None => { p.muted { "尚未发布运营目录。在下方选择已发布的资源，发布第 1 版。" } }
         }
         h2 { "发布新版本" }
-        p.hint { "规则 1（负面清单）与规则 2（核心数据不得纳入；重要数据须写明条件）由目录服务检查，任何一行不符合则整版不发布，错误显示在该行旁。" }
+        p.hint { "规则 1（负面清单）与规则 2（核心数据不得纳入；重要数据须写明条件）由目录服务检查，任何一行不符合则整版不发布，错误显示在该行旁。按“预览”可先查看每一行的检查结果及与当前版本的差异，不发布。" }
         form.stack #publish method="post" action="/workbench/editions" {
             (csrf_field(s))
             label for="title" { "标题" }
@@ -740,7 +886,10 @@ async fn editions_page(
             label for="codes" { "或粘贴资源代码（每行一个；重要数据写作“代码 | 条件”）" }
             textarea #codes name="codes" rows="6" { (v("codes")) }
             @if let Some(m) = error.and_then(|e| e.at_field("codes")) { (m) }
-            button type="submit" { "发布新版本" }
+            div.actions {
+                button type="submit" name="action" value="publish" { "发布新版本" }
+                button type="submit" name="action" value="preview" { "预览" }
+            }
         }
         @if editions.len() > 1 {
             h2 { "历次版本" }
@@ -763,7 +912,7 @@ pub async fn editions(
     if let Some(r) = refused(&state, &s, EDITIONS_TITLE, "发布运营目录").await {
         return r;
     }
-    editions_page(&state, &s, &query, None, None).await
+    editions_page(&state, &s, &query, None, None, None).await
 }
 
 pub async fn publish_edition(
@@ -778,13 +927,25 @@ pub async fn publish_edition(
     let query = EditionsQuery::default();
     let (lines, chosen) = match chosen_lines(&state, &fields).await {
         Ok(x) => x,
-        Err(e) => return editions_page(&state, &s, &query, Some(&fields), Some(&e)).await,
+        Err(e) => return editions_page(&state, &s, &query, Some(&fields), Some(&e), None).await,
     };
     let request = EditionRequest {
         title: fields.get("title").to_string(),
         note: optional(fields.get("note")),
         lines,
     };
+    if fields.get("action") == "preview" {
+        let preview = state
+            .catalog
+            .preview_edition(&s.actor(), s.person.org_id, &request)
+            .await;
+        return match preview {
+            Ok(p) => {
+                editions_page(&state, &s, &query, Some(&fields), None, Some((&p, &chosen))).await
+            }
+            Err(e) => edition_refused(&state, &s, &query, &fields, &chosen, e).await,
+        };
+    }
     let result = state
         .catalog
         .publish_edition(&s.actor(), s.person.org_id, request)
@@ -793,20 +954,35 @@ pub async fn publish_edition(
         Ok(e) => {
             Redirect::to(&format!("/workbench/editions?published={}", e.number)).into_response()
         }
-        Err(e @ CatalogError::Forbidden(_)) => {
+        Err(e) => edition_refused(&state, &s, &query, &fields, &chosen, e).await,
+    }
+}
+
+/// The page for a refused publication or preview: the bare refusal for a forbidden caller,
+/// otherwise the form with the message next to the line it names.
+async fn edition_refused(
+    state: &AppState,
+    s: &SignedIn,
+    query: &EditionsQuery,
+    fields: &FormFields,
+    chosen: &[Chosen],
+    e: CatalogError,
+) -> Response {
+    match e {
+        e @ CatalogError::Forbidden(_) => {
             let error = FormError::from(e);
             render(
-                &state,
-                &s,
+                state,
+                s,
                 EDITIONS_TITLE,
                 error.status,
                 html! { h1 { (EDITIONS_TITLE) } (error.summary()) },
             )
             .await
         }
-        Err(e) => {
-            let error = edition_error(e, &chosen);
-            editions_page(&state, &s, &query, Some(&fields), Some(&error)).await
+        e => {
+            let error = edition_error(e, chosen);
+            editions_page(state, s, query, Some(fields), Some(&error), None).await
         }
     }
 }

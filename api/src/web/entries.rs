@@ -4,19 +4,23 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use catalog::domain::api_token::hash_secret;
 use catalog::domain::content_diff::{FieldChange, diff};
 use catalog::domain::industry::GBT4754_SECTIONS;
 use catalog::domain::resource::{DataItem, Resource, ResourceContent, ResourceStatus};
 use catalog::domain::{Grade, GradeLevel, OpenType, ShareType, UpdateFrequency};
-use catalog::{CatalogError, Role, SignedIn, Versioned};
+use catalog::{CatalogError, Role, SignedIn, Versioned, constant_time_eq};
 use maud::{Markup, html};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::pages::{FormError, FormFields, respond, workbench_page};
 use super::session::{Session, check_csrf, csrf_field};
 use super::workbench::org_of;
+use crate::error::{ApiError, ApiResult};
 use crate::portal::labels::label;
 use crate::portal::layout::{beijing, text};
 use crate::state::AppState;
@@ -134,7 +138,13 @@ pub async fn list(
         html! {
             h1 { (title) }
             @if s.role == Role::Provider {
-                p { a.button href="/workbench/resources/new" { "新建目录条目" } }
+                p.actions {
+                    a.button href="/workbench/resources/new" { "新建目录条目" }
+                    " "
+                    a href=(EXPORT_PATH) download { "下载本单位目录（xlsx）" }
+                    " "
+                    a href="/api/v1/import-templates/directory.xlsx" download { "下载空白导入模板（xlsx）" }
+                }
             }
             form.filters method="get" action="/workbench/resources" {
                 label for="status" { "状态" }
@@ -154,15 +164,19 @@ pub async fn list(
                     @else { "没有符合条件的条目。" }
                 }
             } @else {
+                form #bulk method="post" action=(BULK_PATH) {
+                (csrf_field(&s))
                 table {
                     caption { "共 " (shown.len()) " 条" }
                     thead { tr {
+                        th scope="col" { "选择" }
                         th scope="col" { "资源代码" } th scope="col" { "名称" } th scope="col" { "状态" }
                         th scope="col" { "版本" } th scope="col" { "更新时间" }
                     } }
                     tbody {
                         @for r in &shown {
                             tr {
+                                td { input type="checkbox" name="id" value=(r.value.id) aria-label=(format!("选择 {}", r.value.content.name)); }
                                 td { code { (r.value.code.as_str()) } }
                                 td { a href=(format!("/workbench/resources/{}", r.value.id)) { (r.value.content.name) } }
                                 td { (status_label(r.value.status)) }
@@ -171,6 +185,12 @@ pub async fn list(
                             }
                         }
                     }
+                }
+                div.actions {
+                    @for (action, text) in bulk_actions(s.role) {
+                        button type="submit" name="action" value=(action) { (text) "（所选条目）" }
+                    }
+                }
                 }
             }
         },
@@ -537,6 +557,9 @@ async fn entry_page(
                 @if !v.return_reasons.is_empty() {
                     dt { "退回原因" } dd #return-reasons { ul { @for reason in &v.return_reasons { li { (reason) } } } }
                 }
+                @if let Some(reason) = &v.withdrawal_reason {
+                    dt { "撤回原因" } dd #withdrawal-reason { (reason) }
+                }
                 dt { "数据级别" } dd { (v.content.grade.level.as_str()) }
                 dt { "共享类型" } dd { (v.content.share_type.as_str()) }
                 dt { "开放类型" } dd { (v.content.open_type.as_str()) }
@@ -570,6 +593,15 @@ async fn entry_page(
                     textarea #reasons name="reasons" rows="3" {}
                     @if let Some(m) = error.and_then(|e| e.at("reasons")) { (m) }
                     button type="submit" { "退回修改" }
+                }
+            }
+            @if (own || reviewer) && v.status != ResourceStatus::Withdrawn {
+                form.stack method="post" action=(action("withdraw")) {
+                    (csrf_field(s))
+                    label for="reason" { "撤回原因" }
+                    textarea #reason name="reason" rows="2" {}
+                    @if let Some(m) = error.and_then(|e| e.at("reason")) { (m) }
+                    button type="submit" { "撤回" }
                 }
             }
             h2 { "版本历史" }
@@ -640,7 +672,7 @@ pub async fn update(
     perform(&state, &s, &id, "edit", &body).await
 }
 
-/// Submit, approve, publish or return an entry.
+/// Submit, approve, publish, return or withdraw an entry.
 pub async fn act(
     State(state): State<AppState>,
     Session(s): Session,
@@ -670,6 +702,10 @@ async fn perform(state: &AppState, s: &SignedIn, id: &str, action: &str, body: &
         "submit" => c.submit_resource(&actor, id, tag).await,
         "approve" => c.approve_resource(&actor, id, tag).await,
         "publish" => c.publish_resource(&actor, id, tag).await,
+        "withdraw" => {
+            c.withdraw_resource(&actor, id, fields.get("reason"), tag)
+                .await
+        }
         "return" => {
             let reasons: Vec<String> = fields
                 .get("reasons")
@@ -706,5 +742,274 @@ async fn perform(state: &AppState, s: &SignedIn, id: &str, action: &str, body: &
             )
         }
         Err(e) => entry_page(&state, &s, &r, Some(&FormError::from(e))).await,
+    }
+}
+
+/// Where the list's ticked entries are posted, and where the outcome is shown.
+const BULK_PATH: &str = "/workbench/resources/bulk";
+/// The provider's own entries as the import template's workbook.
+const EXPORT_PATH: &str = "/workbench/resources/export.xlsx";
+
+/// The actions the list offers for ticked entries, by role; each is the single-entry catalog
+/// call, made once per entry.
+fn bulk_actions(role: Role) -> &'static [(&'static str, &'static str)] {
+    match role {
+        Role::Provider => &[("submit", "提交审核")],
+        Role::DataAdmin => &[("approve", "审核通过"), ("publish", "发布")],
+        _ => &[],
+    }
+}
+
+fn bulk_label(action: &str) -> &'static str {
+    [
+        ("submit", "提交审核"),
+        ("approve", "审核通过"),
+        ("publish", "发布"),
+    ]
+    .into_iter()
+    .find(|(a, _)| *a == action)
+    .map_or("办理", |(_, text)| text)
+}
+
+/// What one ticked entry came to.
+#[derive(Debug, Serialize, Deserialize)]
+struct Outcome {
+    id: String,
+    name: String,
+    ok: bool,
+    /// The entry's state afterwards, or the catalog's refusal.
+    text: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct BulkReport {
+    action: String,
+    outcomes: Vec<Outcome>,
+}
+
+/// The report's signature with the session's CSRF secret: the result page shows only what this
+/// session's own post produced (no text can be planted through a link).
+fn sign(s: &SignedIn, report: &str) -> String {
+    // Nested, so the digest cannot be extended to a longer report.
+    let inner = hash_secret(&format!("{}\n{report}", s.csrf));
+    hash_secret(&format!("{}\n{inner}", s.csrf))
+}
+
+/// Submit (provider), approve or publish (data administration) every ticked entry, one catalog
+/// call each, then show what happened to each (POST → 303 → GET).
+pub async fn bulk(State(state): State<AppState>, Session(s): Session, body: Bytes) -> Response {
+    let fields = FormFields::parse(&body);
+    if let Some(r) = check_csrf(&s, fields.get("csrf")) {
+        return r;
+    }
+    let action = fields.get("action").to_string();
+    if !["submit", "approve", "publish"].contains(&action.as_str()) {
+        return crate::portal::fallback().await;
+    }
+    let mut ids: Vec<&str> = Vec::new();
+    for raw in fields.all("id") {
+        if !ids.contains(&raw) {
+            ids.push(raw);
+        }
+    }
+    let (c, actor) = (&state.catalog, s.actor());
+    let mut outcomes = Vec::new();
+    for raw in ids {
+        let refused = |name: String, e: CatalogError| Outcome {
+            id: raw.to_string(),
+            name,
+            ok: false,
+            text: FormError::from(e).message,
+        };
+        let Ok(id) = raw.parse::<Uuid>() else {
+            outcomes.push(refused(
+                raw.to_string(),
+                CatalogError::invalid("id", "条目不存在"),
+            ));
+            continue;
+        };
+        let r = match c.resource_as(&actor, id).await {
+            Ok(r) => r,
+            Err(e) => {
+                outcomes.push(refused(raw.to_string(), e));
+                continue;
+            }
+        };
+        let tag = Some(r.row_version);
+        let result = match action.as_str() {
+            "submit" => c.submit_resource(&actor, id, tag).await,
+            "approve" => c.approve_resource(&actor, id, tag).await,
+            _ => c.publish_resource(&actor, id, tag).await,
+        };
+        let name = r.value.content.name.clone();
+        outcomes.push(match result {
+            Ok(after) => Outcome {
+                id: raw.to_string(),
+                name,
+                ok: true,
+                text: status_label(after.value.status).to_string(),
+            },
+            Err(e) => refused(name, e),
+        });
+    }
+    let report = serde_json::to_string(&BulkReport { action, outcomes }).unwrap_or_default();
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("report", &report)
+        .append_pair("sig", &sign(&s, &report))
+        .finish();
+    Redirect::to(&format!("{BULK_PATH}?{query}")).into_response()
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct BulkQuery {
+    #[serde(default)]
+    report: String,
+    #[serde(default)]
+    sig: String,
+}
+
+/// What a bulk action did to each ticked entry.
+pub async fn bulk_result(
+    State(state): State<AppState>,
+    Session(s): Session,
+    Query(q): Query<BulkQuery>,
+) -> Response {
+    let genuine =
+        !q.sig.is_empty() && constant_time_eq(q.sig.as_bytes(), sign(&s, &q.report).as_bytes());
+    let report = match serde_json::from_str::<BulkReport>(&q.report) {
+        Ok(r) if genuine => r,
+        _ => return Redirect::to("/workbench/resources").into_response(),
+    };
+    let org = org_of(&state, &s).await;
+    let done = report.outcomes.iter().filter(|o| o.ok).count();
+    let title = format!("批量{}结果", bulk_label(&report.action));
+    workbench_page(
+        &title,
+        &s,
+        org.as_ref(),
+        html! {
+            h1 { (title) }
+            @if report.outcomes.is_empty() {
+                p.muted { "没有勾选条目。请在列表中勾选要办理的条目。" }
+            } @else {
+                p #bulk-summary { "共 " (report.outcomes.len()) " 条，成功 " (done) " 条，未成功 " (report.outcomes.len() - done) " 条。" }
+                table #bulk-outcomes {
+                    thead { tr { th scope="col" { "资源" } th scope="col" { "结果" } th scope="col" { "说明" } } }
+                    tbody {
+                        @for o in &report.outcomes {
+                            tr.ok[o.ok] {
+                                td { a href=(format!("/workbench/resources/{}", o.id)) { (o.name) } }
+                                td { @if o.ok { "成功" } @else { "未成功" } }
+                                td { @if o.ok { "现为：" } (o.text) }
+                            }
+                        }
+                    }
+                }
+            }
+            p { a href="/workbench/resources" { "返回列表" } }
+        },
+    )
+    .into_response()
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+/// Entries one export holds; a larger directory is exported per provider or state.
+const MAX_ENTRIES: usize = 10_000;
+/// Entries read per database query.
+const PAGE: i64 = 500;
+
+/// The entries `actor` may see, oldest first, at most `MAX_ENTRIES`: what
+/// `GET /api/v1/workspace/exports/directory.{xlsx,csv}` and the workbench's download export.
+pub(crate) async fn export_entries(
+    state: &AppState,
+    actor: &catalog::Actor,
+    provider_id: Option<Uuid>,
+    status: Option<ResourceStatus>,
+) -> ApiResult<Vec<ResourceContent>> {
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let page = state
+            .catalog
+            .resources_as(
+                actor,
+                provider_id,
+                status.into_iter().collect(),
+                after,
+                PAGE,
+            )
+            .await?;
+        let full = page.len() as i64 == PAGE;
+        after = page.last().map(|r| r.value.id);
+        out.extend(page.into_iter().map(|r| r.value.content));
+        if out.len() > MAX_ENTRIES {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "export-too-large",
+                "导出条目过多",
+                format!(
+                    "一次最多导出 {MAX_ENTRIES} 条目录，请按数源单位（provider_id）或状态（status）分批导出"
+                ),
+            ));
+        }
+        if !full {
+            return Ok(out);
+        }
+    }
+}
+
+/// Those entries as the import template's workbook (built off the request threads).
+pub(crate) async fn export_xlsx(
+    state: &AppState,
+    actor: &catalog::Actor,
+    provider_id: Option<Uuid>,
+    status: Option<ResourceStatus>,
+) -> ApiResult<Vec<u8>> {
+    let entries = export_entries(state, actor, provider_id, status).await?;
+    let failed = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "xlsx export");
+        ApiError::unavailable("导出文件暂时无法生成")
+    };
+    match tokio::task::spawn_blocking(move || importers::template::directory_xlsx(&entries)).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => Err(failed(&e)),
+        Err(e) => Err(failed(&e)),
+    }
+}
+
+/// The person's entries (a provider: its organization's) as xlsx, with the session's rights.
+pub async fn export(State(state): State<AppState>, Session(s): Session) -> Response {
+    match export_xlsx(&state, &s.actor(), None, None).await {
+        Ok(bytes) => {
+            let mut response = bytes.into_response();
+            let h = response.headers_mut();
+            h.insert(CONTENT_TYPE, HeaderValue::from_static(XLSX));
+            h.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+            h.insert(
+                CONTENT_DISPOSITION,
+                HeaderValue::from_static(
+                    "attachment; filename=\"directory-export.xlsx\"; filename*=UTF-8''%E8%B5%84%E6%BA%90%E7%9B%AE%E5%BD%95%E5%AF%BC%E5%87%BA.xlsx",
+                ),
+            );
+            response
+        }
+        Err(ApiError(problem)) => {
+            let status =
+                StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let org = org_of(&state, &s).await;
+            respond(
+                status,
+                workbench_page(
+                    "下载目录",
+                    &s,
+                    org.as_ref(),
+                    html! {
+                        h1 { "下载目录" }
+                        (FormError::message(problem.detail).summary())
+                        p { a href="/workbench/resources" { "返回列表" } }
+                    },
+                ),
+            )
+        }
     }
 }

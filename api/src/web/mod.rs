@@ -3,10 +3,12 @@
 //! actor, and render the result or the catalog's Chinese error; no rule lives here.
 
 mod directory_admin;
-mod entries;
+pub(crate) mod entries;
+mod feedback_page;
 mod imports_page;
 pub mod oidc;
 mod oidc_routes;
+mod organizations_page;
 mod pages;
 mod people;
 pub mod session;
@@ -108,6 +110,16 @@ pub fn router() -> Router<AppState> {
             get(entries::edit_form).post(entries::update),
         )
         .route("/workbench/resources/{id}/{action}", post(entries::act))
+        .route("/workbench/resources/export.xlsx", get(entries::export))
+        .route(
+            "/workbench/resources/bulk",
+            get(entries::bulk_result).post(entries::bulk),
+        )
+        .route("/workbench/feedback", get(feedback_page::list))
+        .route(
+            "/workbench/feedback/{id}/answer",
+            post(feedback_page::answer),
+        )
         .route(
             WORKBENCH_UPLOAD_PATH,
             get(imports_page::form).post(imports_page::upload),
@@ -127,4 +139,8 @@ pub fn router() -> Router<AppState> {
         .route("/workbench/people", get(people::list).post(people::create))
         .route("/workbench/people/{id}", get(people::show))
         .route("/workbench/people/{id}/{action}", post(people::act))
+        .route(
+            "/workbench/organizations",
+            get(organizations_page::list).post(organizations_page::register),
+        )
 }

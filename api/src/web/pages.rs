@@ -55,11 +55,13 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
         Role::Provider => {
             items.push(("/workbench/resources", "本单位目录"));
             items.push(("/workbench/imports", "表格导入"));
+            items.push(("/workbench/feedback", "数据质量反馈"));
         }
         Role::DataAdmin => {
             items.push(("/workbench/resources?status=submitted", "目录审核"));
             items.push(("/workbench/negative-list", "负面清单"));
             items.push(("/workbench/editions", "运营目录"));
+            items.push(("/workbench/organizations", "机构"));
         }
         _ => {}
     }

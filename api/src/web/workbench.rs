@@ -26,11 +26,26 @@ pub async fn org_of(state: &AppState, s: &SignedIn) -> Option<Organization> {
         .map(|o| o.value)
 }
 
-/// One line of the to-do list: what, how many, where to do it.
+/// One line of the to-do list: what, how many, where to do it; the oldest due date (or, when
+/// the catalog knows none, since when the oldest has waited) and whether the count is overdue.
 struct Todo {
     what: &'static str,
     count: usize,
     href: &'static str,
+    oldest: Option<String>,
+    overdue: bool,
+}
+
+impl Todo {
+    fn new(what: &'static str, count: usize, href: &'static str) -> Self {
+        Todo {
+            what,
+            count,
+            href,
+            oldest: None,
+            overdue: false,
+        }
+    }
 }
 
 /// What waits on the person in their current role.
@@ -47,30 +62,52 @@ async fn todos(state: &AppState, s: &SignedIn) -> Vec<Todo> {
         }
     };
     match s.role {
-        Role::Provider => vec![
-            Todo {
-                what: "被退回待修改的目录条目",
-                count: count(vec![ResourceStatus::Returned]).await,
-                href: "/workbench/resources?status=returned",
-            },
-            Todo {
-                what: "尚未提交的草稿",
-                count: count(vec![ResourceStatus::Draft]).await,
-                href: "/workbench/resources?status=draft",
-            },
-        ],
-        Role::DataAdmin => vec![
-            Todo {
-                what: "待审核的目录条目（本辖区）",
-                count: count(vec![ResourceStatus::Submitted]).await,
-                href: "/workbench/resources?status=submitted",
-            },
-            Todo {
-                what: "已审核待发布的目录条目（本辖区）",
-                count: count(vec![ResourceStatus::Approved]).await,
-                href: "/workbench/resources?status=approved",
-            },
-        ],
+        Role::Provider => {
+            let (waiting, since) = c.feedback_awaiting_answer(&actor).await.unwrap_or_default();
+            vec![
+                Todo::new(
+                    "被退回待修改的目录条目",
+                    count(vec![ResourceStatus::Returned]).await,
+                    "/workbench/resources?status=returned",
+                ),
+                Todo::new(
+                    "尚未提交的草稿",
+                    count(vec![ResourceStatus::Draft]).await,
+                    "/workbench/resources?status=draft",
+                ),
+                Todo {
+                    oldest: since.map(|t| format!("最早一条自 {} 起待答复", beijing(&t))),
+                    ..Todo::new("待答复的数据质量反馈", waiting, "/workbench/feedback")
+                },
+            ]
+        }
+        Role::DataAdmin => {
+            let (overdue, earliest) = c
+                .negative_reviews_overdue(&actor, state.clock.today())
+                .await
+                .unwrap_or_default();
+            vec![
+                Todo::new(
+                    "待审核的目录条目（本辖区）",
+                    count(vec![ResourceStatus::Submitted]).await,
+                    "/workbench/resources?status=submitted",
+                ),
+                Todo::new(
+                    "已审核待发布的目录条目（本辖区）",
+                    count(vec![ResourceStatus::Approved]).await,
+                    "/workbench/resources?status=approved",
+                ),
+                Todo {
+                    oldest: earliest.map(|d| format!("最早应于 {d} 复核")),
+                    overdue: overdue > 0,
+                    ..Todo::new(
+                        "已过复核日期的负面清单条目",
+                        overdue,
+                        "/workbench/negative-list",
+                    )
+                },
+            ]
+        }
         Role::SecurityAdmin => {
             let locked = c
                 .people_as(&actor)
@@ -81,11 +118,7 @@ async fn todos(state: &AppState, s: &SignedIn) -> Vec<Todo> {
                         .count()
                 })
                 .unwrap_or(0);
-            vec![Todo {
-                what: "被锁定待解锁的账号",
-                count: locked,
-                href: "/workbench/people",
-            }]
+            vec![Todo::new("被锁定待解锁的账号", locked, "/workbench/people")]
         }
         _ => Vec::new(),
     }
@@ -106,12 +139,13 @@ pub async fn home(State(state): State<AppState>, Session(s): Session) -> Markup 
             } @else {
                 table {
                     caption { "等待您处理的事项" }
-                    thead { tr { th scope="col" { "事项" } th scope="col" { "数量" } } }
+                    thead { tr { th scope="col" { "事项" } th scope="col" { "数量" } th scope="col" { "最早期限或等待" } } }
                     tbody {
                         @for t in &todos {
-                            tr {
+                            tr.overdue[t.overdue] {
                                 td { a href=(t.href) { (t.what) } }
                                 td.num { (t.count) }
+                                td { (t.oldest.as_deref().unwrap_or("—")) @if t.overdue { "（已逾期）" } }
                             }
                         }
                     }

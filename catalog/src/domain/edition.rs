@@ -74,10 +74,21 @@ pub struct EditionDiff {
 impl EditionDiff {
     /// Lines are matched by resource code; changed lines list every differing field.
     pub fn between(from: &DirectoryEdition, to: &DirectoryEdition) -> EditionDiff {
+        EditionDiff::of_lines(from.number, &from.lines, to.number, &to.lines)
+    }
+
+    /// The diff between two line lists, saved or not (a preview compares the current edition's
+    /// lines, or none, with the lines the next edition would have). Numbered `from` → `to`.
+    pub fn of_lines(
+        from: u32,
+        from_lines: &[EditionLine],
+        to: u32,
+        to_lines: &[EditionLine],
+    ) -> EditionDiff {
         let old: BTreeMap<&str, &EditionLine> =
-            from.lines.iter().map(|l| (l.code.as_str(), l)).collect();
+            from_lines.iter().map(|l| (l.code.as_str(), l)).collect();
         let new: BTreeMap<&str, &EditionLine> =
-            to.lines.iter().map(|l| (l.code.as_str(), l)).collect();
+            to_lines.iter().map(|l| (l.code.as_str(), l)).collect();
         let added = new
             .iter()
             .filter(|(code, _)| !old.contains_key(*code))
@@ -101,8 +112,8 @@ impl EditionDiff {
             })
             .collect();
         EditionDiff {
-            from: from.number,
-            to: to.number,
+            from,
+            to,
             added,
             removed,
             changed,

@@ -3,20 +3,21 @@
 use std::collections::BTreeSet;
 
 use chrono::Utc;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::entity::{self, from_record};
 use super::negative_list::{active_entries, refuse_if_negative_listed};
 use super::{Actor, Catalog, Role, Versioned};
-use crate::domain::GradeLevel;
 use crate::domain::edition::{DirectoryEdition, EditionDiff, EditionLine};
+use crate::domain::negative_list::NegativeListEntry;
 use crate::domain::organization::require_text;
 use crate::domain::organization::{OrgKind, Organization};
 use crate::domain::resource::Resource;
+use crate::domain::{GradeLevel, ResourceCode};
 use crate::error::{CatalogError, Result, Rule};
 use crate::policy::JurisdictionPolicy;
-use crate::store::{RecordFilter, Table};
+use crate::store::{RecordFilter, Table, WriteTx};
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct EditionLineRequest {
@@ -34,6 +35,58 @@ pub struct EditionRequest {
     pub lines: Vec<EditionLineRequest>,
 }
 
+/// A line the next edition would refuse: where it is in the request, which resource, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct RefusedLine {
+    /// The line's index in the request (0-based, as in `lines[i]`).
+    pub index: usize,
+    pub resource_id: Uuid,
+    /// Unknown when the resource does not exist.
+    pub code: Option<ResourceCode>,
+    pub name: Option<String>,
+    /// The rule refusing the line (rule 1 or 2), if a rule does; otherwise a plain check
+    /// (unknown, unpublished or duplicated resource).
+    pub rule: Option<Rule>,
+    /// The rule's number from DOMAIN.md (1, 2), when a rule refuses.
+    pub rule_number: Option<u8>,
+    /// The request field the refusal names, e.g. `lines[2].condition`.
+    pub field: String,
+    /// The catalog's Chinese message, the same publishing would return.
+    pub message: String,
+}
+
+/// What publishing a request would do, written nowhere: the lines it would publish, every line
+/// it refuses (publishing refuses the whole edition if any), and the diff against the current
+/// (latest) edition.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct EditionPreview {
+    /// The current edition's number, if one was published.
+    pub current: Option<u32>,
+    /// The lines that pass every check, in request order.
+    pub lines: Vec<EditionLine>,
+    pub refused: Vec<RefusedLine>,
+    /// Current edition (or none, `from` = 0) → these lines (`to` = current + 1).
+    pub diff: EditionDiff,
+}
+
+/// One requested line after the checks publishing makes.
+enum Checked {
+    Line(EditionLine),
+    Refused {
+        error: CatalogError,
+        code: Option<ResourceCode>,
+        name: Option<String>,
+    },
+}
+
+/// What every line is checked against: read once per edition, inside its transaction.
+struct EditionContext<'a> {
+    publisher: Organization,
+    policy: &'a JurisdictionPolicy,
+    negative: Vec<NegativeListEntry>,
+    seen: BTreeSet<Uuid>,
+}
+
 impl Catalog {
     /// Freeze a new numbered edition from published resources. The whole edition is refused if
     /// any line breaks rule 1 or 2; the error names the line.
@@ -49,40 +102,13 @@ impl Catalog {
             return Err(CatalogError::invalid("lines", "运营目录至少包含一项资源"));
         }
         let mut tx = self.store.begin_write().await?;
-        let publisher: Versioned<Organization> = entity::load(tx.as_mut(), publisher_id)
-            .await
-            .map_err(|_| CatalogError::invalid("publisher_id", "发布机构不存在"))?;
-        publisher
-            .value
-            .require_kind(OrgKind::DataAdmin, "publisher_id")?;
-        let policy = self.policy.for_region(&publisher.value.region);
-        let negative = active_entries(tx.as_mut()).await?;
-        let mut seen = BTreeSet::new();
+        let mut ctx = self.edition_context(tx.as_mut(), publisher_id).await?;
         let mut lines = Vec::with_capacity(request.lines.len());
         for (i, line) in request.lines.iter().enumerate() {
-            let field = format!("lines[{i}].resource_id");
-            if !seen.insert(line.resource_id) {
-                return Err(CatalogError::invalid(&field, "同一资源在目录中重复出现"));
+            match self.check_line(tx.as_mut(), &mut ctx, i, line).await? {
+                Checked::Line(l) => lines.push(l),
+                Checked::Refused { error, .. } => return Err(error),
             }
-            let current: Versioned<Resource> = entity::load(tx.as_mut(), line.resource_id)
-                .await
-                .map_err(|_| CatalogError::invalid(&field, "资源不存在"))?;
-            let published = self
-                .public_view(current.value)
-                .await
-                .map_err(|_| CatalogError::invalid(&field, "只有已发布的资源可以进入运营目录"))?;
-            let resource = self
-                .resource_version(published.id, published.version)
-                .await?;
-            refuse_if_negative_listed(&negative, &resource, &field)?;
-            check_grade(policy, &resource, line, i)?;
-            let provider: Versioned<Organization> =
-                entity::load(tx.as_mut(), resource.provider_id).await?;
-            let withheld = negative
-                .iter()
-                .flat_map(|e| e.withheld_items(&resource.code, &resource.content))
-                .collect();
-            lines.push(edition_line(resource, provider.value.name, line, withheld));
         }
         let number = tx.next_sequence("directory_edition").await? as u32;
         let edition = DirectoryEdition {
@@ -90,7 +116,7 @@ impl Catalog {
             number,
             title: request.title.trim().to_string(),
             publisher_id,
-            publisher_name: publisher.value.name,
+            publisher_name: ctx.publisher.name,
             published_at: Utc::now(),
             note: request.note,
             lines,
@@ -98,6 +124,126 @@ impl Catalog {
         entity::insert(tx.as_mut(), actor, "directory.publish_edition", &edition).await?;
         tx.commit().await?;
         Ok(edition)
+    }
+
+    /// Run every check `publish_edition` makes on each line (the same function), writing
+    /// nothing: the lines that would be published, every refused line with its rule and message,
+    /// and the diff against the current edition. Title and note are not checked: they belong to
+    /// the form, not to the lines.
+    pub async fn preview_edition(
+        &self,
+        actor: &Actor,
+        publisher_id: Uuid,
+        request: &EditionRequest,
+    ) -> Result<EditionPreview> {
+        actor.require_org(Role::DataAdmin, publisher_id, "发布运营目录")?;
+        // The same transaction publishing opens, so the checks see what publishing would see;
+        // it is dropped without a commit (rolled back).
+        let mut tx = self.store.begin_write().await?;
+        let mut ctx = self.edition_context(tx.as_mut(), publisher_id).await?;
+        let mut lines = Vec::with_capacity(request.lines.len());
+        let mut refused = Vec::new();
+        for (i, line) in request.lines.iter().enumerate() {
+            match self.check_line(tx.as_mut(), &mut ctx, i, line).await? {
+                Checked::Line(l) => lines.push(l),
+                Checked::Refused { error, code, name } => {
+                    refused.push(refused_line(i, line, code, name, error)?)
+                }
+            }
+        }
+        let current = tx
+            .list(Table::Editions, &RecordFilter::default())
+            .await?
+            .into_iter()
+            .map(|r| from_record::<DirectoryEdition>(r).map(|v| v.value))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .max_by_key(|e| e.number);
+        drop(tx);
+        let from = current.as_ref().map_or(0, |e| e.number);
+        let old = current.as_ref().map_or(&[][..], |e| &e.lines[..]);
+        Ok(EditionPreview {
+            current: current.as_ref().map(|e| e.number),
+            diff: EditionDiff::of_lines(from, old, from + 1, &lines),
+            lines,
+            refused,
+        })
+    }
+
+    async fn edition_context(
+        &self,
+        tx: &mut dyn WriteTx,
+        publisher_id: Uuid,
+    ) -> Result<EditionContext<'_>> {
+        let publisher: Versioned<Organization> = entity::load(tx, publisher_id)
+            .await
+            .map_err(|_| CatalogError::invalid("publisher_id", "发布机构不存在"))?;
+        publisher
+            .value
+            .require_kind(OrgKind::DataAdmin, "publisher_id")?;
+        Ok(EditionContext {
+            policy: self.policy.for_region(&publisher.value.region),
+            publisher: publisher.value,
+            negative: active_entries(tx).await?,
+            seen: BTreeSet::new(),
+        })
+    }
+
+    /// Every check of one requested line, for publishing and previewing alike: the resource
+    /// exists, appears once, is published, is not negative-listed (rule 1) and its grade may
+    /// enter the directory with the line's condition (rule 2). `Err` only for storage failures.
+    async fn check_line(
+        &self,
+        tx: &mut dyn WriteTx,
+        ctx: &mut EditionContext<'_>,
+        i: usize,
+        line: &EditionLineRequest,
+    ) -> Result<Checked> {
+        let field = format!("lines[{i}].resource_id");
+        let refuse = |error: CatalogError, known: Option<&Resource>| Checked::Refused {
+            error,
+            code: known.map(|r| r.code.clone()),
+            name: known.map(|r| r.content.name.clone()),
+        };
+        let current: Versioned<Resource> = match entity::load(tx, line.resource_id).await {
+            Ok(r) => r,
+            Err(_) => return Ok(refuse(CatalogError::invalid(&field, "资源不存在"), None)),
+        };
+        if !ctx.seen.insert(line.resource_id) {
+            return Ok(refuse(
+                CatalogError::invalid(&field, "同一资源在目录中重复出现"),
+                Some(&current.value),
+            ));
+        }
+        let published = match self.public_view(current.value.clone()).await {
+            Ok(p) => p,
+            Err(_) => {
+                return Ok(refuse(
+                    CatalogError::invalid(&field, "只有已发布的资源可以进入运营目录"),
+                    Some(&current.value),
+                ));
+            }
+        };
+        let resource = self
+            .resource_version(published.id, published.version)
+            .await?;
+        if let Err(e) = refuse_if_negative_listed(&ctx.negative, &resource, &field)
+            .and_then(|()| check_grade(ctx.policy, &resource, line, i))
+        {
+            return Ok(refuse(e, Some(&resource)));
+        }
+        let provider: Versioned<Organization> = entity::load(tx, resource.provider_id).await?;
+        let withheld = ctx
+            .negative
+            .iter()
+            .flat_map(|e| e.withheld_items(&resource.code, &resource.content))
+            .collect();
+        Ok(Checked::Line(edition_line(
+            resource,
+            provider.value.name,
+            line,
+            withheld,
+        )))
     }
 
     pub async fn edition(&self, number: u32) -> Result<DirectoryEdition> {
@@ -164,6 +310,35 @@ fn check_grade(
         }
         _ => Ok(()),
     }
+}
+
+/// A refusal as the preview reports it; anything but a rule or an invalid line is a failure.
+fn refused_line(
+    index: usize,
+    line: &EditionLineRequest,
+    code: Option<ResourceCode>,
+    name: Option<String>,
+    error: CatalogError,
+) -> Result<RefusedLine> {
+    let (rule, field, message) = match error {
+        CatalogError::RuleViolation {
+            rule,
+            field,
+            message,
+        } => (Some(rule), field, message),
+        CatalogError::Invalid { field, message } => (None, field, message),
+        other => return Err(other),
+    };
+    Ok(RefusedLine {
+        index,
+        resource_id: line.resource_id,
+        code,
+        name,
+        rule,
+        rule_number: rule.map(Rule::number),
+        field,
+        message,
+    })
 }
 
 fn edition_line(

@@ -108,3 +108,38 @@ impl Catalog {
         })
     }
 }
+
+impl Catalog {
+    /// Open feedback about the actor's (a provider's) resources, waiting for its answer: how
+    /// many, and when the longest-waiting one was reported or reopened. Feedback carries no
+    /// due date.
+    pub async fn feedback_awaiting_answer(
+        &self,
+        actor: &Actor,
+    ) -> Result<(usize, Option<chrono::DateTime<Utc>>)> {
+        actor.require_role(&[Role::Provider], "查看待答复的质量反馈")?;
+        let provider = actor
+            .org_id
+            .ok_or_else(|| CatalogError::Forbidden("须以机构身份查看".into()))?;
+        let filter = RecordFilter {
+            statuses: vec![
+                crate::domain::feedback::FeedbackStatus::Open
+                    .as_str()
+                    .to_string(),
+            ],
+            owner_id: Some(provider.to_string()),
+            ..RecordFilter::default()
+        };
+        let waiting: Vec<chrono::DateTime<Utc>> = self
+            .feedback_as(actor, filter)
+            .await?
+            .into_iter()
+            .filter(|f| {
+                f.provider_id == provider
+                    && f.status == crate::domain::feedback::FeedbackStatus::Open
+            })
+            .map(|f| f.messages.last().map_or(f.created_at, |m| m.at))
+            .collect();
+        Ok((waiting.len(), waiting.iter().min().copied()))
+    }
+}

@@ -31,7 +31,7 @@ mod webhooks;
 use std::sync::Arc;
 
 pub use actor::{Actor, ActorName, Role};
-pub use directory::{EditionLineRequest, EditionRequest};
+pub use directory::{EditionLineRequest, EditionPreview, EditionRequest, RefusedLine};
 pub use entity::Versioned;
 pub use feed::{FeedItem, FeedPage};
 pub use imports::{DraftFeed, FeedOutcome};

@@ -121,3 +121,38 @@ pub(super) fn refuse_if_negative_listed(
         None => Ok(()),
     }
 }
+
+impl Catalog {
+    /// Active entries whose next review date is before `today` (the administration's 待办): how
+    /// many, and the earliest of those review dates.
+    pub async fn negative_reviews_overdue(
+        &self,
+        actor: &Actor,
+        today: chrono::NaiveDate,
+    ) -> Result<(usize, Option<chrono::NaiveDate>)> {
+        actor.require_role(&[Role::DataAdmin, Role::Auditor], "查看负面清单复核")?;
+        let filter = RecordFilter {
+            statuses: vec![
+                crate::domain::negative_list::NegativeStatus::Active
+                    .as_str()
+                    .to_string(),
+            ],
+            ..RecordFilter::default()
+        };
+        let due: Vec<chrono::NaiveDate> = self
+            .store
+            .list(Table::NegativeList, &filter)
+            .await?
+            .into_iter()
+            .map(|r| from_record::<NegativeListEntry>(r).map(|v| v.value))
+            .filter_map(|e| match e {
+                Ok(e) if e.is_active() && e.details.next_review_on < today => {
+                    Some(Ok(e.details.next_review_on))
+                }
+                Ok(_) => None,
+                Err(err) => Some(Err(err)),
+            })
+            .collect::<Result<_>>()?;
+        Ok((due.len(), due.iter().min().copied()))
+    }
+}

@@ -66,3 +66,47 @@ pub(super) async fn insert_organization(
     }
     entity::insert(tx, actor, "organization.register", org).await
 }
+
+impl Catalog {
+    /// Rule 9 for reading: the organizations inside the actor's region (every organization for
+    /// an unbound overseer), each with how many directory entries (in any state) it provides,
+    /// ordered by region then name.
+    pub async fn organizations_in_jurisdiction(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<(Organization, usize)>> {
+        actor.require_role(
+            &[Role::DataAdmin, Role::Auditor, Role::System],
+            "查看辖区机构",
+        )?;
+        let region = self.jurisdiction_of(actor).await?;
+        let mut orgs: Vec<Organization> = self
+            .organizations(&RecordFilter::default())
+            .await?
+            .into_iter()
+            .filter(|o| region.as_ref().is_none_or(|r| o.region.is_within(r)))
+            .collect();
+        orgs.sort_by(|a, b| {
+            (a.region.as_str(), a.name.as_str()).cmp(&(b.region.as_str(), b.name.as_str()))
+        });
+        let mut counts: std::collections::HashMap<String, usize> = Default::default();
+        if !orgs.is_empty() {
+            let filter = RecordFilter {
+                owner_in: Some(orgs.iter().map(|o| o.id.to_string()).collect()),
+                ..RecordFilter::default()
+            };
+            for r in self.store.list(Table::Resources, &filter).await? {
+                if let Some(owner) = r.owner_id {
+                    *counts.entry(owner).or_default() += 1;
+                }
+            }
+        }
+        Ok(orgs
+            .into_iter()
+            .map(|o| {
+                let entries = counts.get(&o.id.to_string()).copied().unwrap_or(0);
+                (o, entries)
+            })
+            .collect())
+    }
+}

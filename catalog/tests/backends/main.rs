@@ -39,6 +39,7 @@ for_each_backend!(
     rule5_termination_and_expiry_close_access,
     rule6_rows_cannot_be_deleted_and_withdrawal_keeps_history,
     editions_are_frozen_and_diffable,
+    preview_explains_every_refused_line_and_writes_nothing,
     signing_waits_for_the_publicity_period,
     public_views_hide_drafts_and_confidential_entries,
     every_write_is_audited_and_tampering_is_detected,

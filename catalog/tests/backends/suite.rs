@@ -26,6 +26,9 @@ pub use imports::*;
 #[path = "people.rs"]
 mod people;
 pub use people::*;
+#[path = "editions.rs"]
+mod editions;
+pub use editions::*;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
