@@ -17,7 +17,7 @@ use maud::{Markup, html};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::pages::{FormError, FormFields, respond, workbench_page};
+use super::pages::{FormError, FormFields, respond, with_status, workbench_page};
 use super::session::{Session, check_csrf, csrf_field};
 use super::workbench::org_of;
 use crate::error::{ApiError, ApiResult};
@@ -622,10 +622,7 @@ async fn entry_page(
             p { a href="/workbench/resources" { "返回列表" } }
         },
     );
-    match error {
-        Some(e) => respond(e.status, markup),
-        None => markup.into_response(),
-    }
+    with_status(markup, error)
 }
 
 pub async fn show(

@@ -13,7 +13,7 @@ use catalog::domain::{RegionCode, Uscc};
 use catalog::{CatalogError, SignedIn};
 use maud::html;
 
-use super::pages::{FormError, FormFields, respond, workbench_page};
+use super::pages::{FormError, FormFields, respond, with_status, workbench_page};
 use super::session::{Session, check_csrf, csrf_field};
 use super::workbench::org_of;
 use crate::state::AppState;
@@ -151,10 +151,7 @@ async fn list_page(
             }
         },
     );
-    match error {
-        Some(e) => respond(e.status, markup),
-        None => markup.into_response(),
-    }
+    with_status(markup, error)
 }
 
 pub async fn list(State(state): State<AppState>, Session(s): Session) -> Response {

@@ -157,6 +157,14 @@ impl FormError {
     }
 }
 
+/// A page answered with its error's status when it came back with one, 200 otherwise.
+pub fn with_status(markup: Markup, error: Option<&FormError>) -> Response {
+    match error {
+        Some(e) => respond(e.status, markup),
+        None => markup.into_response(),
+    }
+}
+
 /// A page with the status of what happened.
 pub fn respond(status: StatusCode, markup: Markup) -> Response {
     (status, markup).into_response()

@@ -12,7 +12,7 @@ use catalog::{CatalogError, Role, SignedIn};
 use maud::{Markup, html};
 use uuid::Uuid;
 
-use super::pages::{FormError, FormFields, respond, workbench_page};
+use super::pages::{FormError, FormFields, respond, with_status, workbench_page};
 use super::session::{Session, check_csrf, csrf_field};
 use super::workbench::org_of;
 use crate::state::AppState;
@@ -125,10 +125,7 @@ async fn list_page(
             }
         },
     );
-    match error {
-        Some(e) => respond(e.status, markup),
-        None => markup.into_response(),
-    }
+    with_status(markup, error)
 }
 
 pub async fn list(State(state): State<AppState>, Session(s): Session) -> Response {
@@ -218,10 +215,7 @@ async fn person_page(
             p { a href="/workbench/people" { "返回人员列表" } }
         },
     );
-    match error {
-        Some(e) => respond(e.status, markup),
-        None => markup.into_response(),
-    }
+    with_status(markup, error)
 }
 
 async fn load_person(state: &AppState, s: &SignedIn, raw: &str) -> Result<Person, Response> {
