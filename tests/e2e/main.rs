@@ -29,4 +29,5 @@ mod workbench_directory;
 mod workbench_import;
 mod workbench_orgs;
 mod workbench_stats;
+mod workbench_walk;
 mod workflow;

@@ -517,6 +517,10 @@ impl Browser {
                         else if (document.activeElement) document.activeElement.blur();
                         return { positive, removed, unfocusable };
                     })(),
+                    // Nothing is loaded from, or posted to, another origin (offline government networks).
+                    external: [...document.querySelectorAll('[src], link[href], form[action], iframe, object[data]')]
+                        .map(e => e.src || e.href || e.action || e.data || '')
+                        .filter(u => /^https?:/.test(u) && !u.startsWith(location.origin)),
                     // What the page says itself: the search page's heading and box echo the query.
                     text: (() => {
                         const copy = document.body.cloneNode(true);
@@ -526,6 +530,11 @@ impl Browser {
                 };"#)
             .await;
         assert_eq!(facts["lang"], "zh-CN", "{path}");
+        assert_eq!(
+            facts["external"],
+            json!([]),
+            "{path}: loads or posts to another origin"
+        );
         assert_eq!(facts["h1"], 1, "{path}: exactly one h1");
         assert_eq!(
             facts["unlabelled"],

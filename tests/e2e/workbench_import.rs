@@ -11,16 +11,16 @@ use importers::columns::{RESOURCE_COLUMNS, RESOURCE_SHEET, display_header};
 use crate::portal::Browser;
 use crate::workbench::{sign_in, start};
 
-const NAMES: [&str; 3] = [
+pub(crate) const NAMES: [&str; 3] = [
     "导入测试·公交线路与站点",
     "导入测试·公共停车场泊位",
     "导入测试·城市道路照明设施",
 ];
-const BAD_SHARE: &str = "随便共享";
+pub(crate) const BAD_SHARE: &str = "随便共享";
 
 /// A workbook with the template's resource-sheet headers and three rows; the second's 共享类型
 /// is `share` (the file's row 3).
-fn workbook(share: &str) -> Vec<u8> {
+pub(crate) fn workbook(share: &str) -> Vec<u8> {
     let headers: Vec<String> = RESOURCE_COLUMNS.iter().map(display_header).collect();
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
@@ -49,7 +49,7 @@ fn workbook(share: &str) -> Vec<u8> {
 }
 
 /// Choose `file` in the import form and press the button with `action`.
-async fn upload(b: &Browser, file: &Path, action: &str) {
+pub(crate) async fn upload(b: &Browser, file: &Path, action: &str) {
     b.open("/workbench/imports").await;
     let input = b.client.find(Locator::Css("#file")).await.unwrap();
     input.send_keys(&file.display().to_string()).await.unwrap();
