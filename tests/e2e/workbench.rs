@@ -108,6 +108,8 @@ async fn an_entry_goes_from_the_providers_form_through_review_to_the_portal() {
     choose(b, "content.grade.level", "一般数据").await;
     choose(b, "content.update_frequency", "实时").await;
     choose(b, "content.domain", "G").await;
+    fill(b, "[id='content.coverage_region']", "510500").await;
+    fill(b, "[id='content.release_date']", "2026-03-15").await;
     fill(b, "input[name='item.name']", "站点编号").await;
     fill(b, "input[name='item.data_type']", "字符").await;
     b.click("form.entry button[type=submit]").await;

@@ -317,7 +317,12 @@ fn entry_form(
                 legend { "数据描述" }
                 (text_input("content.formats", "提供格式", &value("content.formats", c.map(|c| c.formats.join("，")).unwrap_or_default()), error, Some("如 csv，json，以逗号分隔")))
                 (text_input("content.record_count", "记录数", &value("content.record_count", c.and_then(|c| c.record_count).map(|n| n.to_string()).unwrap_or_default()), error, None))
+                (text_input("content.storage_size", "存储量", &value("content.storage_size", opt(c.and_then(|c| c.storage_size.as_ref()))), error, Some("如 2.3 GB")))
                 (text_input("content.coverage_time", "覆盖时间", &value("content.coverage_time", opt(c.and_then(|c| c.coverage_time.as_ref()))), error, None))
+                (text_input("content.coverage_region", "覆盖地区（行政区划代码）", &value("content.coverage_region", c.and_then(|c| c.coverage_region.as_ref()).map(|r| r.as_str().to_string()).unwrap_or_default()), error, Some("6位 GB/T 2260 代码，如 510500")))
+                (text_input("content.release_date", "发布日期", &value("content.release_date", c.and_then(|c| c.release_date).map(|d| d.to_string()).unwrap_or_default()), error, Some("如 2026-03-15")))
+                (text_input("content.theme", "主题分类", &value("content.theme", opt(c.and_then(|c| c.theme.as_ref()))), error, None))
+                (text_input("content.related_codes", "关联资源代码", &value("content.related_codes", c.map(|c| c.related_codes.iter().map(|r| r.as_str().to_string()).collect::<Vec<_>>().join("，")).unwrap_or_default()), error, Some("多个代码以逗号分隔")))
                 (area("content.usage_restrictions", "使用限制", &value("content.usage_restrictions", opt(c.and_then(|c| c.usage_restrictions.as_ref()))), error))
                 (area("content.quality_notes", "数据质量说明", &value("content.quality_notes", opt(c.and_then(|c| c.quality_notes.as_ref()))), error))
             }
@@ -439,7 +444,12 @@ fn content_from(f: &FormFields) -> Result<ResourceContent, CatalogError> {
         "update_frequency": enum_field("content.update_frequency"),
         "formats": split_list(f.get("content.formats"), &[',', '，', '、']),
         "record_count": record_count,
+        "storage_size": optional(f.get("content.storage_size")),
         "coverage_time": optional(f.get("content.coverage_time")),
+        "coverage_region": optional(f.get("content.coverage_region")),
+        "release_date": optional(f.get("content.release_date")),
+        "theme": optional(f.get("content.theme")),
+        "related_codes": split_list(f.get("content.related_codes"), &[',', '，', '、']),
         "usage_restrictions": optional(f.get("content.usage_restrictions")),
         "quality_notes": optional(f.get("content.quality_notes")),
         "data_items": items_from(f)?,
