@@ -48,6 +48,9 @@ pub static IMPORTS: Semaphore = Semaphore::const_new(CONCURRENT_IMPORTS);
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(upload))
+        // Uploads are bounded by `body_limit` (64 MiB); axum's own 2 MiB default for forms would
+        // refuse a browser's form upload first, with a message naming the wrong limit.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .routes(routes!(xlsx))
         .routes(routes!(csv))
 }
