@@ -473,7 +473,7 @@ async fn a_person_signs_in_in_a_browser_and_the_session_survives_a_restart() {
     let page = client.source().await.unwrap();
     assert!(page.contains("沈禾"), "the person's name is shown");
     assert!(page.contains("数据管理部门"), "the role is shown");
-    assert!(page.contains("辖区 510000"), "the region is shown");
+    assert!(page.contains("辖区 四川省"), "the region is shown");
     let base = server.base.clone();
     drop(server);
     // Same database, new process (and port: cookies are per host, not per port).

@@ -93,8 +93,7 @@ async fn an_entry_goes_from_the_providers_form_through_review_to_the_portal() {
     // The provider drafts an entry; the first try leaves the name empty.
     sign_in(b, "tianbao").await;
     b.check_page().await;
-    b.shot("workbench-home-desktop", 1366).await;
-    b.shot("workbench-home-phone", 390).await;
+    b.shots("workbench-home").await;
     b.click("a[href='/workbench/resources']").await;
     b.check_page().await;
     b.click("a[href='/workbench/resources/new']").await;
@@ -108,7 +107,12 @@ async fn an_entry_goes_from_the_providers_form_through_review_to_the_portal() {
     choose(b, "content.grade.level", "一般数据").await;
     choose(b, "content.update_frequency", "实时").await;
     choose(b, "content.domain", "G").await;
-    fill(b, "[id='content.coverage_region']", "510500").await;
+    // The coverage region is picked by its name; the code is what is stored.
+    b.js(
+        "const s = document.getElementById('content.coverage_region'); \
+          s.value = [...s.options].find(o => o.text === '泸州市（全市）').value; return null;",
+    )
+    .await;
     fill(b, "[id='content.release_date']", "2026-03-15").await;
     fill(b, "input[name='item.name']", "站点编号").await;
     fill(b, "input[name='item.data_type']", "字符").await;
@@ -122,15 +126,23 @@ async fn an_entry_goes_from_the_providers_form_through_review_to_the_portal() {
         kept.as_str().unwrap().contains("可借车辆数"),
         "values are kept on error"
     );
-    b.shot("workbench-entry-error-desktop", 1366).await;
+    let region = b
+        .js("return document.getElementById('content.coverage_region').value;")
+        .await;
+    assert_eq!(region, "510500", "the chosen region is kept on error");
+    b.shots("workbench-entry-error").await;
     fill(b, "[id='content.name']", TITLE).await;
     b.click("form.entry button[type=submit]").await;
     assert_eq!(b.text("h1").await, TITLE);
     assert_eq!(b.text("#status").await, "草稿");
     let entry = b.path().await;
+    let shown = b.text("main").await;
+    assert!(
+        shown.contains("四川省泸州市（510500）"),
+        "the region by name: {shown}"
+    );
     b.check_page().await;
-    b.shot("workbench-entry-desktop", 1366).await;
-    b.shot("workbench-entry-phone", 390).await;
+    b.shots("workbench-entry").await;
     b.click("form[action$='/submit'] button").await;
     assert_eq!(b.text("#status").await, "待审核");
     sign_out(b).await;
@@ -139,7 +151,7 @@ async fn an_entry_goes_from_the_providers_form_through_review_to_the_portal() {
     sign_in(b, "shenhe").await;
     b.open("/workbench/resources?status=submitted").await;
     b.check_page().await;
-    b.shot("workbench-review-queue-desktop", 1366).await;
+    b.shots("workbench-review-queue").await;
     b.click(&format!("a[href='{entry}']")).await;
     fill(b, "#reasons", "请补充数据的覆盖时间").await;
     b.click("form[action$='/return'] button").await;
@@ -206,8 +218,7 @@ async fn an_entry_goes_from_the_providers_form_through_review_to_the_portal() {
         "unchanged fields are not listed: {changes}"
     );
     b.check_page().await;
-    b.shot("workbench-review-diff-desktop", 1366).await;
-    b.shot("workbench-review-diff-phone", 390).await;
+    b.shots("workbench-review-diff").await;
     let _ = b.client.clone().close().await;
 }
 
@@ -261,7 +272,7 @@ async fn a_provider_submits_many_downloads_withdraws_and_answers_feedback() {
     let summary = b.text("#bulk-summary").await;
     assert!(summary.contains("成功 2 条"), "{summary}");
     assert!(b.text("#bulk-outcomes").await.contains("待审核"));
-    b.shot("workbench-bulk-result-desktop", 1366).await;
+    b.shots("workbench-bulk-result").await;
     // The same tick again: the catalog refuses each, and the page says so per entry.
     b.open("/workbench/resources?status=submitted").await;
     tick(b, &first).await;
@@ -351,6 +362,6 @@ async fn a_provider_submits_many_downloads_withdraws_and_answers_feedback() {
     b.click(&format!("{item} form button")).await;
     assert_eq!(b.text(&format!("{item} .status")).await, "已答复");
     assert!(b.text(&item).await.contains("已在下一版补充经纬度"));
-    b.shot("workbench-feedback-desktop", 1366).await;
+    b.shots("workbench-feedback").await;
     let _ = b.client.clone().close().await;
 }

@@ -81,8 +81,7 @@ async fn a_data_administration_lists_and_registers_organizations_of_its_region()
         .js("return getComputedStyle(document.querySelector('tr.overdue td.num')).color;")
         .await;
     assert_eq!(color, json!("rgb(179, 38, 30)"), "overdue counts are red");
-    b.shot("workbench-orgs-todo-desktop", 1366).await;
-    b.shot("workbench-orgs-todo-phone", 390).await;
+    b.shots("workbench-orgs-todo").await;
 
     // The organizations of her region, and only those.
     b.click("nav.main a[href='/workbench/organizations']").await;
@@ -92,8 +91,8 @@ async fn a_data_administration_lists_and_registers_organizations_of_its_region()
     let regions = b.all_text("#organizations tbody td:nth-child(4)").await;
     assert!(!regions.is_empty(), "the demo's organizations of 510000");
     assert!(
-        regions.iter().all(|r| r.starts_with("51")),
-        "only 51xxxx: {regions:?}"
+        regions.iter().all(|r| r.starts_with("四川省")),
+        "only 四川省: {regions:?}"
     );
     let names = b.all_text("#organizations tbody td:nth-child(1)").await;
     assert!(
@@ -124,12 +123,11 @@ async fn a_data_administration_lists_and_registers_organizations_of_its_region()
         .await;
     assert_eq!(
         row,
-        json!([[NEW_ORG, "数源单位", code, "510500", "0"]]),
+        json!([[NEW_ORG, "数源单位", code, "四川省泸州市", "0"]]),
         "the new organization is listed"
     );
     b.check_page().await;
-    b.shot("workbench-orgs-desktop", 1366).await;
-    b.shot("workbench-orgs-phone", 390).await;
+    b.shots("workbench-orgs").await;
 
     // One in another region: refused beside the region, with the values kept.
     let foreign = uscc("520000", 2);
@@ -160,8 +158,7 @@ async fn a_data_administration_lists_and_registers_organizations_of_its_region()
         "not registered"
     );
     b.check_page().await;
-    b.shot("workbench-orgs-refused-desktop", 1366).await;
-    b.shot("workbench-orgs-refused-phone", 390).await;
+    b.shots("workbench-orgs-refused").await;
     sign_out(b).await;
 
     // A provider's 待办: quality feedback awaiting its answer.

@@ -137,6 +137,7 @@ pub fn fields(value: &Value, skip: &[&str]) -> Markup {
                                 @for item in items { (fields(item, skip)) }
                             }
                             Value::String(code) if key == "domain" => (super::labels::domain(code)),
+                            Value::String(code) if REGION_FIELDS.contains(&key.as_str()) => (region_name(code)),
                             // Prices are kept in fen (分); people read yuan.
                             Value::Number(n) if key.ends_with("_fen") => {
                                 (format!("{:.2} 元", n.as_f64().unwrap_or_default() / 100.0))
@@ -147,6 +148,16 @@ pub fn fields(value: &Value, skip: &[&str]) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// Fields that hold a GB/T 2260 code: people read the name (the code after it).
+const REGION_FIELDS: [&str; 3] = ["coverage_region", "region", "jurisdiction"];
+
+fn region_name(code: &str) -> String {
+    match catalog::domain::region::RegionCode::parse(code) {
+        Ok(c) => format!("{}（{code}）", c.full_name()),
+        Err(_) => label(code).to_string(),
     }
 }
 

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use catalog::domain::api_token::hash_secret;
 use catalog::domain::content_diff::{FieldChange, diff};
 use catalog::domain::industry::GBT4754_SECTIONS;
+use catalog::domain::region::RegionCode;
 use catalog::domain::resource::{DataItem, Resource, ResourceContent, ResourceStatus};
 use catalog::domain::{Grade, GradeLevel, OpenType, ShareType, UpdateFrequency};
 use catalog::{CatalogError, Role, SignedIn, Versioned, constant_time_eq};
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::pages::{FormError, FormFields, respond, with_status, workbench_page};
+use super::region_select::region_select;
 use super::session::{Session, check_csrf, csrf_field};
 use super::workbench::org_of;
 use crate::error::{ApiError, ApiResult};
@@ -245,6 +247,7 @@ fn area(id: &str, label: &str, value: &str, error: Option<&FormError>) -> Markup
 fn entry_form(
     action: &str,
     s: &SignedIn,
+    home: Option<&RegionCode>,
     content: Option<&ResourceContent>,
     fields: Option<&FormFields>,
     error: Option<&FormError>,
@@ -319,7 +322,11 @@ fn entry_form(
                 (text_input("content.record_count", "记录数", &value("content.record_count", c.and_then(|c| c.record_count).map(|n| n.to_string()).unwrap_or_default()), error, None))
                 (text_input("content.storage_size", "存储量", &value("content.storage_size", opt(c.and_then(|c| c.storage_size.as_ref()))), error, Some("如 2.3 GB")))
                 (text_input("content.coverage_time", "覆盖时间", &value("content.coverage_time", opt(c.and_then(|c| c.coverage_time.as_ref()))), error, None))
-                (text_input("content.coverage_region", "覆盖地区（行政区划代码）", &value("content.coverage_region", c.and_then(|c| c.coverage_region.as_ref()).map(|r| r.as_str().to_string()).unwrap_or_default()), error, Some("6位 GB/T 2260 代码，如 510500")))
+                @let region = value("content.coverage_region", c.and_then(|c| c.coverage_region.as_ref()).map(|r| r.as_str().to_string()).unwrap_or_default());
+                @match home {
+                    Some(home) => (region_select("content.coverage_region", "覆盖地区", &RegionCode::parse(&home.province_code()).unwrap_or_else(|_| home.clone()), &region, error)),
+                    None => (text_input("content.coverage_region", "覆盖地区（行政区划代码）", &region, error, Some("6位 GB/T 2260 代码，如 510500"))),
+                }
                 (text_input("content.release_date", "发布日期", &value("content.release_date", c.and_then(|c| c.release_date).map(|d| d.to_string()).unwrap_or_default()), error, Some("如 2026-03-15")))
                 (text_input("content.theme", "主题分类", &value("content.theme", opt(c.and_then(|c| c.theme.as_ref()))), error, None))
                 (text_input("content.related_codes", "关联资源代码", &value("content.related_codes", c.map(|c| c.related_codes.iter().map(|r| r.as_str().to_string()).collect::<Vec<_>>().join("，")).unwrap_or_default()), error, Some("多个代码以逗号分隔")))
@@ -467,7 +474,7 @@ pub async fn new_form(State(state): State<AppState>, Session(s): Session) -> Res
         "新建目录条目",
         &s,
         org.as_ref(),
-        html! { h1 { "新建目录条目" } (entry_form("/workbench/resources", &s, None, None, None)) },
+        html! { h1 { "新建目录条目" } (entry_form("/workbench/resources", &s, org.as_ref().map(|o| &o.region), None, None, None)) },
     )
     .into_response()
 }
@@ -498,7 +505,7 @@ pub async fn create(State(state): State<AppState>, Session(s): Session, body: By
                     &s,
                     org.as_ref(),
                     html! {
-                        h1 { "新建目录条目" } (entry_form("/workbench/resources", &s, None, Some(&fields), Some(&error)))
+                        h1 { "新建目录条目" } (entry_form("/workbench/resources", &s, org.as_ref().map(|o| &o.region), None, Some(&fields), Some(&error)))
                     },
                 ),
             )
@@ -574,6 +581,9 @@ async fn entry_page(
                 dt { "共享类型" } dd { (v.content.share_type.as_str()) }
                 dt { "开放类型" } dd { (v.content.open_type.as_str()) }
                 dt { "更新频率" } dd { (v.content.update_frequency.as_str()) }
+                @if let Some(region) = &v.content.coverage_region {
+                    dt { "覆盖地区" } dd #coverage-region { (region.full_name()) "（" (region.as_str()) "）" }
+                }
                 dt { "信息项" } dd { (v.content.data_items.len()) " 项" }
             }
             p { (v.content.summary) }
@@ -663,7 +673,7 @@ pub async fn edit_form(
         org.as_ref(),
         html! {
             h1 { "修改：" (r.value.content.name) }
-            (entry_form(&action, &s, Some(&r.value.content), None, None))
+            (entry_form(&action, &s, org.as_ref().map(|o| &o.region), Some(&r.value.content), None, None))
         },
     )
     .into_response()
@@ -743,7 +753,7 @@ async fn perform(state: &AppState, s: &SignedIn, id: &str, action: &str, body: &
                     org.as_ref(),
                     html! {
                         h1 { "修改：" (r.value.content.name) }
-                        (entry_form(&target, &s, Some(&r.value.content), Some(&fields), Some(&error)))
+                        (entry_form(&target, &s, org.as_ref().map(|o| &o.region), Some(&r.value.content), Some(&fields), Some(&error)))
                     },
                 ),
             )

@@ -113,7 +113,7 @@ async fn list_page(
                                 td { (o.name) }
                                 td { (o.kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join("、")) }
                                 td { code { (o.uscc.as_str()) } }
-                                td { (o.region.as_str()) }
+                                td { (o.region.full_name()) }
                                 td.num { (entries) }
                             }
                         }

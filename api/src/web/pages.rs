@@ -24,7 +24,7 @@ fn signed_in_header(s: &SignedIn, org: Option<&Organization>) -> Markup {
         div.who {
             span { (s.person.name) "（" (s.person.account) "）" }
             @if let Some(org) = org {
-                span { " · " (org.name) " · 辖区 " (org.region.as_str()) }
+                span { " · " (org.name) " · 辖区 " (org.region.full_name()) }
             }
             @if s.person.roles.len() > 1 {
                 form.inline method="post" action="/workbench/role" {

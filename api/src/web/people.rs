@@ -111,7 +111,7 @@ async fn list_page(
                 label for="org_id" { "所属机构" }
                 select #org_id name="org_id" required {
                     @for o in &orgs {
-                        option value=(o.id) selected[value("org_id") == o.id.to_string()] { (o.name) "（" (o.region.as_str()) "）" }
+                        option value=(o.id) selected[value("org_id") == o.id.to_string()] { (o.name) "（" (o.region.full_name()) "）" }
                     }
                 }
                 (role_checkboxes(&roles))

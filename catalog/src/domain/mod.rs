@@ -41,6 +41,7 @@ pub mod person;
 pub mod product;
 pub mod query_code;
 pub mod region;
+pub mod region_names;
 pub mod registration;
 pub mod resource;
 pub mod resource_code;
