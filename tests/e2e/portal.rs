@@ -563,6 +563,13 @@ impl Browser {
         );
     }
 
+    /// PNGs of the whole page at desktop (1366) and phone (390) width: `{name}-desktop.png`,
+    /// `{name}-phone.png`.
+    pub(crate) async fn shots(&self, name: &str) {
+        self.shot(&format!("{name}-desktop"), 1366).await;
+        self.shot(&format!("{name}-phone"), 390).await;
+    }
+
     /// A PNG of the whole page at `width` CSS pixels.
     pub(crate) async fn shot(&self, name: &str, width: u32) {
         self.client.set_window_size(width, 900).await.unwrap();
@@ -751,8 +758,7 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
     // Home: keyboard reaches the search box and its button; focus is visible.
     b.open("/").await;
     b.check_page().await;
-    b.shot("home-desktop", 1280).await;
-    b.shot("home-mobile", 390).await;
+    b.shots("home").await;
     let mut reached = false;
     for _ in 0..20 {
         b.client
@@ -817,7 +823,7 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
         marks.iter().any(|m| m.contains("水质")),
         "highlights: {marks:?}"
     );
-    b.shot("search-results", 1280).await;
+    b.shots("search-results").await;
     let hits =
         "return [...document.querySelectorAll('ol.hits h3 a')].map(a => a.getAttribute('href'))";
     let first_page: Vec<String> = serde_json::from_value(b.js(hits).await).unwrap();
@@ -855,8 +861,7 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
     assert!(body.contains("新版：增加高锰酸盐指数"), "current version");
     let history = b.all_text("#history li").await;
     assert_eq!(history.len(), 2, "{history:?}");
-    b.shot("resource-desktop", 1280).await;
-    b.shot("resource-mobile", 390).await;
+    b.shots("resource").await;
     b.click(&format!("a[href='/resources/{id}/versions/1']"))
         .await;
     b.check_page().await;
@@ -878,10 +883,10 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
         changed.contains("更新频率") && changed.contains("每日"),
         "{changed}"
     );
-    b.shot("edition-diff", 1280).await;
+    b.shots("edition-diff").await;
     b.open("/directory/2").await;
     b.check_page().await;
-    b.shot("edition", 1280).await;
+    b.shots("edition").await;
 
     // Publicity notice and the objection form.
     b.open("/publicity").await;
@@ -933,7 +938,7 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
         .await
         .unwrap();
     assert_eq!(kept.as_deref(), Some("王五"), "typed values are kept");
-    b.shot("objection-errors", 1280).await;
+    b.shots("objection-errors").await;
     type_into("objector_id_number", "510502199001010018").await;
     type_into("contact", "13900000000").await;
     type_into("evidence", "监测站点运维合同\n现场照片").await;
@@ -941,7 +946,7 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
     b.check_page().await;
     let receipt = b.text("#receipt").await;
     assert!(receipt.parse::<uuid::Uuid>().is_ok(), "{receipt}");
-    b.shot("objection-receipt", 1280).await;
+    b.shots("objection-receipt").await;
     let public = api
         .get_json(&format!("/api/v1/registrations/{}", world.in_publicity))
         .await;
@@ -956,7 +961,7 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
     assert_eq!(b.text("#query-code").await, world.query_code);
     let validity = b.text("#validity").await;
     assert!(validity.starts_with("2026-09-16"), "{validity}");
-    b.shot("product", 1280).await;
+    b.shots("product").await;
 
     // Organization, negative list, authorizations, disclosures, 404.
     for path in [

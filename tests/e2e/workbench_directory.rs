@@ -85,7 +85,7 @@ async fn a_data_administration_keeps_the_negative_list_and_publishes_editions() 
         .await;
     assert_eq!(kept, listed_code.as_str(), "values are kept on error");
     assert!(b.text("#approved_by-error").await.len() > 1);
-    b.shot("workbench-negative-error-desktop", 1366).await;
+    b.shots("workbench-negative-error").await;
     fill(b, "#approved_by", "省人民政府（测试）").await;
     b.click("form#add button[type=submit]").await;
     assert_eq!(b.path().await, "/workbench/negative-list");
@@ -98,8 +98,7 @@ async fn a_data_administration_keeps_the_negative_list_and_publishes_editions() 
         "the review date has passed: {row}"
     );
     b.check_page().await;
-    b.shot("workbench-negative-list-desktop", 1366).await;
-    b.shot("workbench-negative-list-phone", 390).await;
+    b.shots("workbench-negative-list").await;
 
     // Lifted with a reason: the history keeps it.
     change(b, &id, "经评估已完成脱敏处理").await;
@@ -138,8 +137,7 @@ async fn a_data_administration_keeps_the_negative_list_and_publishes_editions() 
         .await;
     assert_eq!(diff, Value::Bool(true), "a link to the public diff");
     b.check_page().await;
-    b.shot("workbench-editions-desktop", 1366).await;
-    b.shot("workbench-editions-phone", 390).await;
+    b.shots("workbench-editions").await;
     b.open("/directory").await;
     let public = b.text("main").await;
     assert!(public.contains("测试第3版"), "{public}");
@@ -176,8 +174,7 @@ async fn a_data_administration_keeps_the_negative_list_and_publishes_editions() 
     let kept = b.js("return document.getElementById('title').value;").await;
     assert_eq!(kept, "公共数据资源授权运营目录（测试第4版）");
     b.check_page().await;
-    b.shot("workbench-editions-refused-desktop", 1366).await;
-    b.shot("workbench-editions-refused-phone", 390).await;
+    b.shots("workbench-editions-refused").await;
     let api: Value = reqwest::get(server.url("/api/v1/directory/editions/4"))
         .await
         .unwrap()
@@ -231,8 +228,7 @@ async fn a_data_administration_keeps_the_negative_list_and_publishes_editions() 
         .await;
     assert_eq!(ticked, Value::Bool(true), "the ticks are kept");
     b.check_page().await;
-    b.shot("workbench-editions-preview-desktop", 1366).await;
-    b.shot("workbench-editions-preview-phone", 390).await;
+    b.shots("workbench-editions-preview").await;
     let api: Value = reqwest::get(server.url("/api/v1/directory/editions/4"))
         .await
         .unwrap()

@@ -78,6 +78,14 @@ async fn from_a_spreadsheet_with_a_bad_row_to_a_published_edition() {
     b.click("form[action$='/approve'] button").await;
     b.click("form[action$='/publish'] button").await;
     assert_eq!(b.text("#status").await, "已发布");
+    // The home page counts it among the published entries the next edition should list.
+    let waiting_before = editions_todo(b).await;
+    assert!(
+        waiting_before >= 1,
+        "the published entry waits for an edition"
+    );
+    b.check_page().await;
+    b.shots("workbench-admin-home").await;
     b.open("/workbench/editions").await;
     fill(b, "#title", "公共数据资源授权运营目录（导入后新版）").await;
     fill(b, "#codes", &code).await;
@@ -88,6 +96,11 @@ async fn from_a_spreadsheet_with_a_bad_row_to_a_published_edition() {
     let path = b.path().await;
     let number = path.rsplit("published=").next().unwrap().to_string();
     assert!(number.parse::<u32>().is_ok(), "{path}");
+    assert_eq!(
+        editions_todo(b).await,
+        waiting_before - 1,
+        "listed in the new edition, the entry no longer waits"
+    );
 
     // The public sees the entry in the new edition.
     b.open(&format!("/directory/{number}")).await;
@@ -96,4 +109,13 @@ async fn from_a_spreadsheet_with_a_bad_row_to_a_published_edition() {
     b.open(&format!("/resources/{id}")).await;
     assert!(b.text("h1").await.contains(NAMES[0]));
     let _ = b.client.clone().close().await;
+}
+
+/// The data administration's 待办 count of published entries no edition lists yet.
+async fn editions_todo(b: &crate::portal::Browser) -> u64 {
+    b.open("/workbench").await;
+    let count = b
+        .js("return document.querySelector(\"main table a[href='/workbench/editions']\").closest('tr').querySelector('td.num').textContent;")
+        .await;
+    count.as_str().unwrap().trim().parse().unwrap()
 }

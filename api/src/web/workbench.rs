@@ -86,6 +86,7 @@ async fn todos(state: &AppState, s: &SignedIn) -> Vec<Todo> {
                 .negative_reviews_overdue(&actor, state.clock.today())
                 .await
                 .unwrap_or_default();
+            let (awaiting, edition_since) = c.awaiting_edition(&actor).await.unwrap_or_default();
             vec![
                 Todo::new(
                     "待审核的目录条目（本辖区）",
@@ -97,6 +98,14 @@ async fn todos(state: &AppState, s: &SignedIn) -> Vec<Todo> {
                     count(vec![ResourceStatus::Approved]).await,
                     "/workbench/resources?status=approved",
                 ),
+                Todo {
+                    oldest: edition_since.map(|t| format!("最早一条自 {} 起已发布", beijing(&t))),
+                    ..Todo::new(
+                        "已发布、尚未列入运营目录的资源（待发布新版目录）",
+                        awaiting,
+                        "/workbench/editions",
+                    )
+                },
                 Todo {
                     oldest: earliest.map(|d| format!("最早应于 {d} 复核")),
                     overdue: overdue > 0,
@@ -133,7 +142,7 @@ pub async fn home(State(state): State<AppState>, Session(s): Session) -> Markup 
         org.as_ref(),
         html! {
             h1 { "待办" }
-            p { (s.person.name) "，您好。当前以“" (s.role.label()) "”身份办理" @if let Some(o) = &org { "，代表" (o.name) "（辖区 " (o.region.as_str()) "）" } "。" }
+            p { (s.person.name) "，您好。当前以“" (s.role.label()) "”身份办理" @if let Some(o) = &org { "，代表" (o.name) "（辖区 " (o.region.full_name()) "）" } "。" }
             @if todos.is_empty() {
                 p.muted { "当前角色暂无待办事项。" }
             } @else {

@@ -238,11 +238,17 @@ impl Catalog {
             .iter()
             .flat_map(|e| e.withheld_items(&resource.code, &resource.content))
             .collect();
+        let restrictions = ctx
+            .negative
+            .iter()
+            .filter_map(|e| e.restriction(&resource.code, &resource.content))
+            .collect();
         Ok(Checked::Line(edition_line(
             resource,
             provider.value.name,
             line,
             withheld,
+            restrictions,
         )))
     }
 
@@ -266,6 +272,37 @@ impl Catalog {
             .collect::<Result<_>>()?;
         all.sort_by_key(|e| e.number);
         Ok(all)
+    }
+
+    /// Published entries the actor may review (its region) that the current operation directory
+    /// does not list yet — the next edition's candidates, the administration's 待办: how many,
+    /// and when the longest-waiting one was published.
+    pub async fn awaiting_edition(
+        &self,
+        actor: &Actor,
+    ) -> Result<(usize, Option<chrono::DateTime<Utc>>)> {
+        actor.require_role(&[Role::DataAdmin], "查看待列入运营目录的资源")?;
+        let listed: BTreeSet<Uuid> = self
+            .editions()
+            .await?
+            .pop()
+            .map(|e| e.lines.iter().map(|l| l.resource_id).collect())
+            .unwrap_or_default();
+        let published = self
+            .resources_as(
+                actor,
+                None,
+                vec![crate::domain::resource::ResourceStatus::Published],
+                None,
+                10_000,
+            )
+            .await?;
+        let waiting: Vec<_> = published
+            .iter()
+            .filter(|r| !listed.contains(&r.value.id))
+            .collect();
+        let oldest = waiting.iter().filter_map(|r| r.value.published_at).min();
+        Ok((waiting.len(), oldest))
     }
 
     pub async fn edition_diff(&self, from: u32, to: u32) -> Result<EditionDiff> {
@@ -346,6 +383,7 @@ fn edition_line(
     provider_name: String,
     line: &EditionLineRequest,
     withheld_items: Vec<String>,
+    restrictions: Vec<String>,
 ) -> EditionLine {
     let c = resource.content;
     EditionLine {
@@ -369,5 +407,6 @@ fn edition_line(
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty()),
         withheld_items,
+        restrictions,
     }
 }
