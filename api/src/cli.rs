@@ -324,6 +324,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CatalogError> {
         clock,
         search,
         web: std::sync::Arc::new(web),
+        import_jobs: Default::default(),
     };
     crate::server::serve(state, &args.bind, &edge).await?;
     Ok(ExitCode::SUCCESS)

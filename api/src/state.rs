@@ -13,4 +13,6 @@ pub struct AppState {
     pub search: SearchIndex,
     /// Cookies and single sign-on of the signed-in web.
     pub web: crate::web::SharedWebConfig,
+    /// The workbench's background imports, in memory only (a restart forgets them).
+    pub import_jobs: crate::web::import_jobs::ImportJobs,
 }

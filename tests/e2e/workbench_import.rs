@@ -1,15 +1,23 @@
 //! The workbench's 表格导入 in a real headless Chromium: the provider uploads a filled template
 //! with one bad row; the dry run shows the row and the importer's Chinese message and writes
 //! nothing; the fixed file passes a dry run and is imported as drafts, which the entry list
-//! shows. Screenshots at desktop and phone width.
+//! shows. A large file runs as a background job: the browser lands on the job's page, which
+//! refreshes itself until the job ends and only its owner may open. Screenshots at desktop and
+//! phone width.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 use importers::columns::{RESOURCE_COLUMNS, RESOURCE_SHEET, display_header};
+use reqwest::StatusCode;
 
+use crate::people::{DEMO_PASSWORD, browser_client};
 use crate::portal::Browser;
 use crate::workbench::{sign_in, start};
+
+/// Files above this size run as a job (the server's `imports_page::JOB_THRESHOLD`).
+const JOB_THRESHOLD: usize = 256 * 1024;
 
 pub(crate) const NAMES: [&str; 3] = [
     "导入测试·公交线路与站点",
@@ -159,10 +167,14 @@ async fn a_provider_dry_runs_a_sheet_fixes_the_bad_row_and_imports_it() {
     assert_eq!(cells[1], "整个文件", "{cells:?}");
     assert!(!cells[5].is_empty(), "{cells:?}");
     println!("broken workbook: {}", cells[5]);
-    // Over axum's 2 MiB default extractor limit: still read (the import limit is 64 MiB).
+    // Over axum's 2 MiB default extractor limit: still read (the import limit is 64 MiB), as a
+    // job, large as it is.
     let big = files.path().join("big.xlsx");
     std::fs::write(&big, vec![b'x'; 3 * 1024 * 1024]).unwrap();
     upload(b, &big, "dry_run").await;
+    let job = b.path().await;
+    assert!(job.starts_with(JOBS), "{job}");
+    wait_for_job(b, &job).await;
     let cells = b.all_text("#problems tbody tr td").await;
     // The importer's own reading of it (not the form's refusal): this is no template.
     assert_eq!(cells[1], "整个文件", "{cells:?}");
@@ -215,4 +227,214 @@ async fn a_provider_dry_runs_a_sheet_fixes_the_bad_row_and_imports_it() {
     for name in NAMES {
         assert!(listed.contains(name), "{name} is a draft: {listed}");
     }
+}
+
+const JOBS: &str = "/workbench/imports/jobs/";
+
+/// A CSV of `rows` valid resource rows in the template's columns, every name different; the row
+/// at index `bad` (file row `bad + 2`), if any, with the invalid 共享类型 `BAD_SHARE`.
+fn large_csv(rows: usize, bad: Option<usize>) -> String {
+    let headers: Vec<String> = RESOURCE_COLUMNS.iter().map(display_header).collect();
+    let column = |header: &str| {
+        RESOURCE_COLUMNS
+            .iter()
+            .position(|col| col.header == header)
+            .unwrap_or_else(|| panic!("template has no column {header}"))
+    };
+    let mut csv = headers.join(",");
+    csv.push('\n');
+    for i in 0..rows {
+        let mut row = vec![String::new(); headers.len()];
+        row[column("资源名称")] = format!("大文件导入·第{}号公共设施台账", i + 1);
+        row[column("资源摘要")] =
+            "泸州市范围内公共设施的名称、位置、管理单位与运行状态".to_string();
+        row[column("数据分级")] = "一般数据".to_string();
+        row[column("共享类型")] = if bad == Some(i) {
+            BAD_SHARE
+        } else {
+            "无条件共享"
+        }
+        .to_string();
+        row[column("开放类型")] = "无条件开放".to_string();
+        row[column("更新频率")] = "每月".to_string();
+        csv.push_str(&row.join(","));
+        csv.push('\n');
+    }
+    assert!(
+        csv.len() > JOB_THRESHOLD,
+        "{} bytes run as a job",
+        csv.len()
+    );
+    csv
+}
+
+/// Follow the job at `job` until it has ended (bounded), checking each running page on the way:
+/// the page refreshes itself, shows its phase, and a progress bar with its text. The texts seen.
+async fn wait_for_job(b: &Browser, job: &str) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(240);
+    let mut seen = Vec::new();
+    loop {
+        // The page as the browser keeps it: it refreshes itself while the job runs, and only then.
+        b.open(job).await;
+        let refresh = b
+            .js("const m = document.querySelector('meta[http-equiv=refresh]'); return m && m.content;")
+            .await;
+        let running = !b.all_text("#job-progress").await.is_empty();
+        assert_eq!(
+            refresh.as_str() == Some("2"),
+            running,
+            "{job} refreshes itself while, and only while, the job runs: {refresh:?}"
+        );
+        if !running {
+            assert_eq!(b.text("#job-phase").await, "完成", "{job}");
+            return seen;
+        }
+        // Read without the reload (the same page, refresh turned off by its own link).
+        b.open(&format!("{job}?refresh=off")).await;
+        if !b.all_text("#job-progress").await.is_empty() {
+            b.check_page().await;
+            let phase = b.text("#job-phase").await;
+            let text = b.text("#job-progress-text").await;
+            assert!(!text.is_empty(), "the progress bar's text: {phase}");
+            if !seen.contains(&text) {
+                println!("{job}: {phase} — {text}");
+                seen.push(text);
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{job} still running after 240 s: {}",
+            b.text("main").await
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_large_file_is_imported_by_a_job_whose_page_only_its_owner_sees() {
+    let Some(session) = start("workbench import job").await else {
+        return;
+    };
+    let b = &session.b;
+    const ROWS: usize = 5000;
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("large-directory.csv");
+    std::fs::write(&file, large_csv(ROWS, None)).unwrap();
+
+    sign_in(b, "tianbao").await;
+    upload(b, &file, "import").await;
+    let job = b.path().await;
+    assert!(job.starts_with(JOBS), "a large file runs as a job: {job}");
+    let id = &job[JOBS.len()..];
+    assert!(id.parse::<uuid::Uuid>().is_ok(), "{job}");
+    assert_eq!(b.text("h1").await, "导入任务");
+    let facts = b.text("#job").await;
+    assert!(
+        facts.contains("large-directory.csv") && facts.contains("导入"),
+        "{facts}"
+    );
+    // The running page, held still (refresh off) for its checks and pictures.
+    b.open(&format!("{job}?refresh=off")).await;
+    if !b.all_text("#job-progress").await.is_empty() {
+        b.check_page().await;
+        b.shot("workbench-import-job-desktop", 1366).await;
+        b.shot("workbench-import-job-phone", 390).await;
+    }
+
+    let seen = wait_for_job(b, &job).await;
+    for text in &seen {
+        if text.starts_with("已写入") {
+            assert!(text.ends_with("/ 5,000 行"), "{text}");
+        }
+    }
+    b.check_page().await;
+    let done = b.text("#import-result").await;
+    assert!(
+        done.contains("导入完成") && done.contains(&format!("已导入 {ROWS} 条")),
+        "{done}"
+    );
+    b.shot("workbench-import-job-done-desktop", 1366).await;
+    b.shot("workbench-import-job-done-phone", 390).await;
+
+    // The upload page lists the job, the way back to it.
+    b.open("/workbench/imports").await;
+    b.check_page().await;
+    let listed = b.text("#import-jobs").await;
+    assert!(
+        listed.contains("large-directory.csv") && listed.contains("完成"),
+        "{listed}"
+    );
+    b.click(&format!("#import-jobs a[href='{job}']")).await;
+    assert!(b.text("#import-result").await.contains("导入完成"));
+    b.click("#import-result a[href='/workbench/resources?status=draft']")
+        .await;
+    assert!(b.text("main").await.contains("大文件导入·第"));
+
+    // Someone else, signed in, finds no such job; without a session, the way is to sign in.
+    let other = browser_client();
+    let signed_in = crate::people::sign_in(&other, &session.server, "shenhe", DEMO_PASSWORD).await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    let page = other.get(session.server.url(&job)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("任务不存在或已过期"), "{html}");
+    assert!(!html.contains("large-directory.csv"), "{html}");
+    let anonymous = browser_client()
+        .get(session.server.url(&job))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+
+    // An unknown (or forgotten) job: what happened to an import, and what to do.
+    b.open(&format!("{JOBS}{}", uuid::Uuid::now_v7())).await;
+    b.check_page().await;
+    let gone = b.text("main").await;
+    assert!(
+        gone.contains("任务不存在或已过期") && gone.contains("未写入的导入需要重新上传"),
+        "{gone}"
+    );
+    b.open(&format!("{JOBS}not-a-job")).await;
+    assert!(b.text("main").await.contains("任务不存在或已过期"));
+}
+
+#[tokio::test]
+async fn a_dry_run_of_a_large_file_with_a_bad_row_ends_with_the_row_report() {
+    let Some(session) = start("workbench import job dry run").await else {
+        return;
+    };
+    let b = &session.b;
+    const ROWS: usize = 2000;
+    const BAD: usize = 1234;
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("large-bad.csv");
+    std::fs::write(&file, large_csv(ROWS, Some(BAD))).unwrap();
+
+    sign_in(b, "tianbao").await;
+    upload(b, &file, "dry_run").await;
+    let job = b.path().await;
+    assert!(job.starts_with(JOBS), "a large file runs as a job: {job}");
+    wait_for_job(b, &job).await;
+    b.check_page().await;
+    let title = b.text("#report-title").await;
+    assert!(
+        title.contains("试导入结果") && title.contains("large-bad.csv"),
+        "{title}"
+    );
+    let summary = b.text("#import-report .error-summary").await;
+    assert!(
+        summary.contains("未写入任何数据") && summary.contains(&format!("共 {ROWS} 行")),
+        "{summary}"
+    );
+    let cells = b.all_text("#problems tbody tr td").await;
+    assert_eq!(cells.len(), 6, "one problem: {cells:?}");
+    assert_eq!(cells[1], (BAD + 2).to_string(), "the file's row: {cells:?}");
+    assert_eq!(cells[2], "共享类型", "{cells:?}");
+    assert_eq!(cells[4], BAD_SHARE, "{cells:?}");
+    b.shot("workbench-import-job-report-desktop", 1366).await;
+    b.open("/workbench/resources?status=draft").await;
+    assert!(
+        !b.text("main").await.contains("大文件导入·第"),
+        "a dry run writes nothing"
+    );
 }

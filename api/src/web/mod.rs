@@ -5,12 +5,14 @@
 mod directory_admin;
 pub(crate) mod entries;
 mod feedback_page;
+pub mod import_jobs;
 mod imports_page;
 pub mod oidc;
 mod oidc_routes;
 mod organizations_page;
 mod pages;
 mod people;
+mod region_select;
 pub mod session;
 mod sign_in;
 mod stats;
@@ -124,6 +126,7 @@ pub fn router() -> Router<AppState> {
             WORKBENCH_UPLOAD_PATH,
             get(imports_page::form).post(imports_page::upload),
         )
+        .route("/workbench/imports/jobs/{id}", get(imports_page::job))
         .route(
             "/workbench/negative-list",
             get(directory_admin::negative_list).post(directory_admin::add_negative),
