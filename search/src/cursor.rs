@@ -92,7 +92,7 @@ impl SortKey {
 }
 
 /// Order-preserving maps into `u64`.
-fn score_bits(s: Score) -> u64 {
+pub(crate) fn score_bits(s: Score) -> u64 {
     let b = s.to_bits();
     (if b & 0x8000_0000 != 0 {
         !b
@@ -101,7 +101,7 @@ fn score_bits(s: Score) -> u64 {
     }) as u64
 }
 
-fn i64_bits(v: i64) -> u64 {
+pub(crate) fn i64_bits(v: i64) -> u64 {
     (v as u64) ^ (1 << 63)
 }
 

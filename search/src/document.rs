@@ -1,5 +1,7 @@
 //! A [`SearchDoc`] as a tantivy document, and back from the stored fields.
 
+use std::collections::BTreeSet;
+
 use tantivy::TantivyDocument;
 use tantivy::schema::{Facet, Value};
 
@@ -43,7 +45,48 @@ pub fn to_tantivy(f: &Fields, doc: &SearchDoc) -> TantivyDocument {
             d.add_facet(f.facet(name), facet_value(v));
         }
     }
+    add_listing(f, doc, &mut d);
     d
+}
+
+/// The listing's facets (each value once: a facet counts documents) and sort columns.
+fn add_listing(f: &Fields, doc: &SearchDoc, d: &mut TantivyDocument) {
+    let listing = &doc.facets.listing;
+    let owners = doc.visible_to.iter().filter_map(|v| v.strip_prefix("org:"));
+    let multi = [
+        (FacetName::Owner, owners.collect::<Vec<_>>()),
+        (
+            FacetName::Tag,
+            listing.tags.iter().map(String::as_str).collect(),
+        ),
+        (
+            FacetName::Format,
+            listing.formats.iter().map(String::as_str).collect(),
+        ),
+    ];
+    for (name, values) in multi {
+        let values: BTreeSet<&str> = values
+            .into_iter()
+            .filter(|v| !v.trim().is_empty())
+            .collect();
+        for v in values {
+            d.add_facet(f.facet(name), facet_value(v));
+        }
+    }
+    d.add_text(f.listing_id, package_id(&doc.id));
+    if let Some(name) = &listing.name {
+        d.add_text(f.listing_name, name);
+    }
+    let modified = listing
+        .modified_micros
+        .unwrap_or_else(|| doc.updated_at.saturating_mul(1_000_000));
+    d.add_i64(f.listing_modified, modified);
+}
+
+/// The package id in a document id: `<uuid>` of `resource:<uuid>` (or `resource:<uuid>:working`);
+/// an id without a kind is its own.
+pub fn package_id(id: &str) -> &str {
+    id.split(':').nth(1).unwrap_or(id)
 }
 
 /// A facet value as a one-level tantivy facet (NUL is the path separator inside tantivy).

@@ -58,6 +58,11 @@ impl FacetCounter {
         FacetCounter { names: vec![name] }
     }
 
+    /// These facets (any of [`FacetName::INDEXED`]), counted together.
+    pub fn of(names: Vec<FacetName>) -> Self {
+        FacetCounter { names }
+    }
+
     /// Counting in one segment.
     pub fn for_segment(&self, segment: &SegmentReader) -> tantivy::Result<FacetSegmentCounter> {
         let mut readers = Vec::with_capacity(self.names.len());

@@ -19,7 +19,10 @@ use crate::document::{Stored, from_tantivy};
 use crate::facets::{FacetCounter, count_facets};
 use crate::highlight::Highlighter;
 use crate::mapped::{MappedFiles, ReleasableMmapDirectory};
-use crate::model::{Hit, MAX_LIMIT, SearchRequest, SearchResults, SortOrder, Suggestion, Viewer};
+use crate::model::{
+    Hit, ListingRequest, ListingResults, MAX_LIMIT, SearchRequest, SearchResults, SortOrder,
+    Suggestion, Viewer,
+};
 use crate::one_walk::rank_and_count;
 use crate::query::{ParsedQuery, combine, filters, is_prunable, text_query};
 use crate::schema::{Fields, SCHEMA_VERSION, build_schema, register_tokenizers};
@@ -300,6 +303,12 @@ impl SearchIndex {
             did_you_mean,
             relaxed,
         })
+    }
+
+    /// A catalog listing: the exact count, the facets asked for and one page of ids, only ever
+    /// from documents the viewer may see.
+    pub fn listing(&self, req: &ListingRequest) -> Result<ListingResults, SearchError> {
+        crate::listing::listing(&self.searcher(), &self.inner.fields, req)
     }
 
     /// Titles completing what the viewer has typed so far (Chinese, Latin or pinyin).

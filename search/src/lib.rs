@@ -16,6 +16,7 @@ mod filter;
 mod guarded;
 mod highlight;
 mod index;
+mod listing;
 mod mapped;
 mod model;
 mod one_walk;
@@ -31,9 +32,11 @@ mod writer;
 
 pub use error::SearchError;
 pub use index::SearchIndex;
+pub use listing::has_words;
 pub use model::{
-    ChangeBatch, DocId, EntityKind, FacetCount, FacetFilters, FacetName, Facets, Hit, MAX_LIMIT,
-    PUBLIC, SearchDoc, SearchRequest, SearchResults, SortOrder, Suggestion, Viewer, org_visibility,
+    ChangeBatch, DocId, EntityKind, FacetCount, FacetFilters, FacetName, Facets, Hit, Listing,
+    ListingRequest, ListingResults, ListingSort, MAX_LIMIT, MAX_LISTING_LIMIT, PUBLIC, SearchDoc,
+    SearchRequest, SearchResults, SortOrder, Suggestion, Viewer, org_visibility,
 };
 pub use tokenizer::{CharToken, index_tokens};
 pub use writer::{IndexWriterHandle, spawn_writer};

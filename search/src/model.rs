@@ -96,7 +96,8 @@ impl FromStr for EntityKind {
     }
 }
 
-/// The facets a document can carry; one value each (or none).
+/// The facets a document can carry: one value each (or none) for those of [`FacetName::ALL`],
+/// any number for the listing facets ([`FacetName::LISTING`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FacetName {
@@ -111,9 +112,17 @@ pub enum FacetName {
     Status,
     DeliveryForm,
     SceneCategory,
+    /// The organization a document is visible to besides the public (`org:<uuid>` in
+    /// [`SearchDoc::visible_to`]): the uuid of its owner.
+    Owner,
+    /// [`Listing::tags`].
+    Tag,
+    /// [`Listing::formats`].
+    Format,
 }
 
 impl FacetName {
+    /// The facets a search counts and filters on ([`SearchRequest::facets`], [`FacetFilters`]).
     pub const ALL: [FacetName; 11] = [
         FacetName::Kind,
         FacetName::Provider,
@@ -126,6 +135,28 @@ impl FacetName {
         FacetName::Status,
         FacetName::DeliveryForm,
         FacetName::SceneCategory,
+    ];
+
+    /// Facets only a listing counts or filters on ([`ListingRequest`]), when asked for by name:
+    /// a search never reads them.
+    pub const LISTING: [FacetName; 3] = [FacetName::Owner, FacetName::Tag, FacetName::Format];
+
+    /// Every facet with a field in the index: [`FacetName::ALL`], then [`FacetName::LISTING`].
+    pub const INDEXED: [FacetName; 14] = [
+        FacetName::Kind,
+        FacetName::Provider,
+        FacetName::Domain,
+        FacetName::Grade,
+        FacetName::ShareType,
+        FacetName::OpenType,
+        FacetName::UpdateFrequency,
+        FacetName::Region,
+        FacetName::Status,
+        FacetName::DeliveryForm,
+        FacetName::SceneCategory,
+        FacetName::Owner,
+        FacetName::Tag,
+        FacetName::Format,
     ];
 
     /// Also the tantivy field name and the key in [`SearchResults::facets`].
@@ -142,6 +173,9 @@ impl FacetName {
             FacetName::Status => "status",
             FacetName::DeliveryForm => "delivery_form",
             FacetName::SceneCategory => "scene_category",
+            FacetName::Owner => "owner",
+            FacetName::Tag => "tag",
+            FacetName::Format => "format",
         }
     }
 }
@@ -184,13 +218,33 @@ pub struct Facets {
     pub delivery_form: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scene_category: Option<String>,
+    /// What a catalog listing facets and sorts on besides these: indexed, never stored, never
+    /// part of a hit.
+    #[serde(skip)]
+    pub listing: Listing,
+}
+
+/// A catalog package's listing values ([`SearchIndex::listing`](crate::SearchIndex::listing)),
+/// given by the caller for the documents it lists (resources and products).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listing {
+    /// Tags as the package shows them ([`FacetName::Tag`]).
+    pub tags: Vec<String>,
+    /// The formats of its distributions ([`FacetName::Format`]).
+    pub formats: Vec<String>,
+    /// Its name, for [`ListingSort::NameAsc`] / [`ListingSort::NameDesc`].
+    pub name: Option<String>,
+    /// When it last changed, in microseconds since the epoch (the listing's time order and
+    /// `modified_since`); [`SearchDoc::updated_at`] when absent.
+    pub modified_micros: Option<i64>,
 }
 
 impl Facets {
-    /// The value of one facet; `Kind` is not stored here (see [`SearchDoc::kind`]).
+    /// The value of one facet; `Kind` is not stored here (see [`SearchDoc::kind`]), nor are the
+    /// listing facets (any number of values: see [`Listing`]).
     pub fn get(&self, name: FacetName) -> Option<&str> {
         match name {
-            FacetName::Kind => None,
+            FacetName::Kind | FacetName::Owner | FacetName::Tag | FacetName::Format => None,
             FacetName::Provider => self.provider.as_deref(),
             FacetName::Domain => self.domain.as_deref(),
             FacetName::Grade => self.grade.as_deref(),
@@ -225,7 +279,7 @@ pub struct FacetFilters {
 impl FacetFilters {
     pub fn get(&self, name: FacetName) -> &[String] {
         match name {
-            FacetName::Kind => &[],
+            FacetName::Kind | FacetName::Owner | FacetName::Tag | FacetName::Format => &[],
             FacetName::Provider => &self.provider,
             FacetName::Domain => &self.domain,
             FacetName::Grade => &self.grade,
@@ -239,10 +293,11 @@ impl FacetFilters {
         }
     }
 
-    /// The filter list of one facet, for builders (`Kind` has none: use `SearchRequest::kinds`).
+    /// The filter list of one facet, for builders (`Kind` has none: use `SearchRequest::kinds`;
+    /// nor have the listing facets: use [`ListingRequest::required`]).
     pub fn get_mut(&mut self, name: FacetName) -> Option<&mut Vec<String>> {
         Some(match name {
-            FacetName::Kind => return None,
+            FacetName::Kind | FacetName::Owner | FacetName::Tag | FacetName::Format => return None,
             FacetName::Provider => &mut self.provider,
             FacetName::Domain => &mut self.domain,
             FacetName::Grade => &mut self.grade,
@@ -426,4 +481,60 @@ pub struct ChangeBatch {
     /// It also forgets the sequence number: send the position the rebuild reached with its LAST
     /// batch, so that a crash in between leaves an index without one (rebuilt at the next start).
     pub reset: bool,
+}
+
+/// Largest page of a listing (CKAN's `rows` maximum).
+pub const MAX_LISTING_LIMIT: usize = 1000;
+
+/// The orders of a listing: relevance, or one of the [`Listing`] values (ties broken by a stable
+/// hash of the document id, so every order is total and offset paging sees each match once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ListingSort {
+    /// Best match first; newest first when `q` has no searchable words.
+    #[default]
+    Relevance,
+    ModifiedAsc,
+    ModifiedDesc,
+    /// By the package id (the uuid in `<kind>:<uuid>`).
+    IdAsc,
+    IdDesc,
+    /// By [`Listing::name`] (documents without one first).
+    NameAsc,
+    NameDesc,
+}
+
+/// A catalog listing (the CKAN API's `package_search`): every match counted exactly (never
+/// estimated), facets counted over every match, one page by offset in a total order, ids only.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListingRequest {
+    /// Free text as in [`SearchRequest::q`]; empty lists every document the filters let through.
+    pub q: String,
+    /// Restrict to these kinds (any of them); empty = all kinds.
+    pub kinds: Vec<EntityKind>,
+    pub viewer: Viewer,
+    /// Each pair must hold: the document carries this value of this facet (two values of a
+    /// one-value facet match nothing).
+    pub required: Vec<(FacetName, String)>,
+    /// Only documents modified at or after this instant, in microseconds since the epoch (see
+    /// [`Listing::modified_micros`]).
+    pub modified_since: Option<i64>,
+    pub sort: ListingSort,
+    /// Matches skipped before the page.
+    pub offset: usize,
+    /// 0..=[`MAX_LISTING_LIMIT`]; 0 returns only `total` and facets.
+    pub limit: usize,
+    /// Facets to count (any of [`FacetName::INDEXED`]).
+    pub facets: Vec<FacetName>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListingResults {
+    /// Exact number of matches.
+    pub total: u64,
+    /// The page's document ids, in order.
+    pub ids: Vec<DocId>,
+    /// For each facet asked for: every value the matches carry, by count (most first), then value.
+    pub facets: BTreeMap<FacetName, Vec<FacetCount>>,
+    /// True when no document matched every word and the results match only most of them.
+    pub relaxed: bool,
 }

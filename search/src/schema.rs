@@ -12,7 +12,9 @@ use crate::pinyin::{PINYIN_FULL, PINYIN_INITIALS, pinyin_tokens};
 use crate::tokenizer::{CHINESE, CharTokenizer, GRAMS, gram_tokens, index_tokens};
 
 /// Bump when the schema or any tokenizer changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+/// 5: the listing's facets (owner, tag, format) and sort columns (listing_id, listing_name,
+/// listing_modified).
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Handles of every field.
 #[derive(Debug, Clone)]
@@ -38,13 +40,20 @@ pub struct Fields {
     pub tiebreak: Field,
     pub url: Field,
     pub facets_json: Field,
-    /// One facet field per [`FacetName`], same order as `FacetName::ALL`.
+    /// The package id of a listed document (the uuid of `<kind>:<uuid>`), as a column.
+    pub listing_id: Field,
+    /// [`crate::Listing::name`], as a column.
+    pub listing_name: Field,
+    /// [`crate::Listing::modified_micros`] (or `updated_at` in microseconds), as a column (a
+    /// range on it reads the column).
+    pub listing_modified: Field,
+    /// One facet field per [`FacetName`], same order as `FacetName::INDEXED`.
     pub facets: Vec<Field>,
 }
 
 impl Fields {
     pub fn facet(&self, name: FacetName) -> Field {
-        let i = FacetName::ALL
+        let i = FacetName::INDEXED
             .iter()
             .position(|n| *n == name)
             .expect("every facet name has a field");
@@ -84,7 +93,10 @@ pub fn build_schema() -> (Schema, Fields) {
     let tiebreak = b.add_u64_field("tiebreak", FAST);
     let url = b.add_text_field("url", STORED);
     let facets_json = b.add_text_field("facets_json", STORED);
-    let facets = FacetName::ALL
+    let listing_id = b.add_text_field("listing_id", FAST);
+    let listing_name = b.add_text_field("listing_name", FAST);
+    let listing_modified = b.add_i64_field("listing_modified", FAST);
+    let facets = FacetName::INDEXED
         .iter()
         .map(|n| b.add_facet_field(n.as_str(), FacetOptions::default()))
         .collect();
@@ -105,6 +117,9 @@ pub fn build_schema() -> (Schema, Fields) {
         tiebreak,
         url,
         facets_json,
+        listing_id,
+        listing_name,
+        listing_modified,
         facets,
     };
     (b.build(), fields)

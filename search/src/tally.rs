@@ -46,8 +46,27 @@ pub fn tally(
     query: &dyn Query,
     facets: Option<&FacetCounter>,
 ) -> Result<(Tally, Option<FacetFruit>), SearchError> {
+    walk(searcher, query, facets, Sampler::new(searcher))
+}
+
+/// [`tally`] without the sample: every match counted one by one, however many (a listing whose
+/// total pages are walked by offset must be exact).
+pub fn tally_exact(
+    searcher: &Searcher,
+    query: &dyn Query,
+    facets: Option<&FacetCounter>,
+) -> Result<(u64, Option<FacetFruit>), SearchError> {
+    let (tally, fruit) = walk(searcher, query, facets, Sampler::exact(searcher))?;
+    Ok((tally.count, fruit))
+}
+
+fn walk(
+    searcher: &Searcher,
+    query: &dyn Query,
+    facets: Option<&FacetCounter>,
+    mut sampler: Sampler,
+) -> Result<(Tally, Option<FacetFruit>), SearchError> {
     let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let mut sampler = Sampler::new(searcher);
     let mut fruits = Vec::new();
     for reader in searcher.segment_readers() {
         let mut scorer = weight.scorer(reader, 1.0)?;
@@ -134,9 +153,19 @@ pub(crate) struct Sampler {
     max_doc: DocId,
     /// The window of the last match visited in this segment.
     window: Option<u32>,
+    /// Never sample.
+    exact: bool,
 }
 
 impl Sampler {
+    /// A sampler that never samples: every match counts once.
+    pub fn exact(searcher: &Searcher) -> Self {
+        Sampler {
+            exact: true,
+            ..Self::new(searcher)
+        }
+    }
+
     pub fn new(searcher: &Searcher) -> Self {
         Sampler {
             all_docs: searcher
@@ -150,6 +179,7 @@ impl Sampler {
             grid: 0,
             max_doc: 0,
             window: None,
+            exact: false,
         }
     }
 
@@ -203,7 +233,7 @@ impl Sampler {
     /// to hold many more.
     fn leave_window(&mut self) {
         let Some(window) = self.window else { return };
-        if self.step > 1 || self.counted < EXACT_MATCHES {
+        if self.exact || self.step > 1 || self.counted < EXACT_MATCHES {
             return;
         }
         let walked = self.docs_before + u64::from(window + 1) * u64::from(WINDOW);

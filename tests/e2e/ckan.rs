@@ -1,6 +1,10 @@
 //! The read-only CKAN Action API on the real server: CKAN's envelope and error `__type`s, paging
 //! that reads the catalog completely (start/rows/sort id asc), `fq` on metadata_modified and
-//! organization, sorts, facets — and drafts never appear.
+//! organization, sorts, facets — and drafts never appear. Text search, facets, `fq` on tags,
+//! groups and res_format and the name order come from the search index: a walk with `q` reads
+//! every match once and `count` is their number; facet counts are the package dictionaries'.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
@@ -204,7 +208,11 @@ async fn envelope_errors_and_names() {
     assert_eq!(body["error"]["__type"], "Not Found Error");
     // Bad parameters: 409 Validation Error naming the field.
     for (query, field) in [
-        (vec![("fq", "tags:统计")], "fq"),
+        (vec![("fq", "license_id:cc-by")], "fq"),
+        (vec![("fq", "tags:统计 OR tags:人口")], "fq"),
+        // Text with nothing to search for is what Solr cannot parse: not "everything".
+        (vec![("q", "\"")], "q"),
+        (vec![("q", "“")], "q"),
         (vec![("rows", "-1")], "rows"),
         (vec![("start", "x")], "start"),
         (vec![("sort", "title_string asc")], "sort"),
@@ -367,7 +375,23 @@ async fn paging_sorts_filters_and_facets_read_the_public_catalog_only() {
     let unknown_org = result(api, "package_search", &[("fq", "organization:nobody")]).await;
     assert_eq!(unknown_org["count"], 0);
 
-    // Facets: counts over the whole result, CKAN's two shapes.
+    // Text search through the index (which follows the change log: allow it a few seconds). The
+    // last entry published is found once the index holds every published entry.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let found = result(api, "package_search", &[("q", "第6号人口统计年报")]).await;
+        // Until it is indexed, the entries matching most of the words are found instead.
+        if found["results"][0]["title"]
+            .as_str()
+            .is_some_and(|t| t.contains("第6号"))
+        {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{found}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    // Facets (from the index, caught up now): counts over the whole result, CKAN's two shapes.
     let faceted = result(
         api,
         "package_search",
@@ -391,19 +415,6 @@ async fn paging_sorts_filters_and_facets_read_the_public_catalog_only() {
         .unwrap();
     assert_eq!(items[0]["display_name"], "市统计局");
     assert_eq!(items[0]["count"], 7);
-
-    // Text search through the index (which follows the change log: allow it a few seconds).
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let found = result(api, "package_search", &[("q", "第3号人口统计年报")]).await;
-        if found["count"].as_u64().unwrap() >= 1 {
-            let title = found["results"][0]["title"].as_str().unwrap();
-            assert!(title.contains("第3号"), "{found}");
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "{found}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
 
     // Drafts, approved-but-unpublished entries and unpublished edits appear nowhere.
     let everything = serde_json::to_string(&walk(api, 100, &[]).await).unwrap();
@@ -467,6 +478,22 @@ async fn paging_and_filters_on_postgresql() {
     )
     .await;
     assert_eq!(since.len(), times.iter().filter(|t| **t >= mid).count());
+    // Text search and facets: the page's entries are read by id from PostgreSQL.
+    await_indexed(&api).await;
+    for query in [
+        vec![("q", "信息")],
+        vec![("q", "数据"), ("sort", "name asc")],
+    ] {
+        let (facets, walked) = facets_and_walk(&api, &query).await;
+        assert!(!walked.is_empty(), "{query:?}");
+        for field in FACET_FIELDS {
+            assert_eq!(
+                facet_map(&facets, field),
+                dict_counts(&walked, field),
+                "{field} of {query:?}"
+            );
+        }
+    }
     let page = api
         .http
         .get(api.server.url("/catalog.ttl?page_size=1000"))
@@ -481,4 +508,470 @@ async fn paging_and_filters_on_postgresql() {
             || page.contains(&format!("\"{}\"^^xsd:integer", names.len())),
         "{page}"
     );
+}
+
+const OTHER_PROVIDER_USCC: &str = "12510500000000003H";
+/// A tag and a format only a draft carries.
+const DRAFT_TAG: &str = "草稿专用标签";
+const DRAFT_FORMAT: &str = "draftfmt";
+
+/// Title, provider (0 or 1), tags, formats, group (GB/T 4754 section).
+type Entry = (
+    &'static str,
+    usize,
+    &'static [&'static str],
+    &'static [&'static str],
+    Option<&'static str>,
+);
+
+/// Two providers' published resources with varied tags, formats and groups (one without a
+/// group, one without tags or formats), and a draft with a tag and format of its own.
+async fn varied() -> (Api, usize, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (uscc, name, region, kind) in [
+        (ADMIN_USCC, "省数据局", "510000", "data_admin"),
+        (PROVIDER_USCC, "市统计局", "510500", "provider"),
+        (OTHER_PROVIDER_USCC, "市气象台", "510500", "provider"),
+    ] {
+        mulu(
+            d,
+            &[
+                "org", "create", "--uscc", uscc, "--name", name, "--region", region, "--kind", kind,
+            ],
+        );
+    }
+    let admin = crate::server::token(d, ADMIN_USCC, "data_admin");
+    let providers = [
+        crate::server::token(d, PROVIDER_USCC, "provider"),
+        crate::server::token(d, OTHER_PROVIDER_USCC, "provider"),
+    ];
+    let api = Api {
+        http: Client::new(),
+        server: Server::start_empty(d),
+    };
+    let entries: [Entry; 8] = [
+        (
+            "常住人口统计年报",
+            0,
+            &["人口", "统计"],
+            &["csv", "xlsx"],
+            Some("S"),
+        ),
+        (
+            "公交线路站点信息",
+            0,
+            &["交通"],
+            &["api", "json"],
+            Some("G"),
+        ),
+        (
+            "医疗机构基本信息",
+            1,
+            &["医疗", "统计"],
+            &["xlsx"],
+            Some("Q"),
+        ),
+        ("气象观测统计数据", 1, &["统计"], &["csv"], Some("N")),
+        ("人口迁移情况", 1, &[], &[], Some("S")),
+        (
+            "出租车运营统计",
+            0,
+            &["交通", "统计"],
+            &["csv", "api"],
+            None,
+        ),
+        (
+            "中小学校基本信息",
+            0,
+            &["教育"],
+            &["xlsx", "csv"],
+            Some("P"),
+        ),
+        (
+            "草稿里的统计",
+            0,
+            &[DRAFT_TAG, "统计"],
+            &[DRAFT_FORMAT],
+            Some("S"),
+        ),
+    ];
+    let published = entries.len() - 1;
+    for (i, (name, provider, tags, formats, domain)) in entries.into_iter().enumerate() {
+        let mut content = json!({
+            "name": name,
+            "summary": format!("{name}的目录"),
+            "grade": {"level": "一般数据"},
+            "share_type": "无条件共享",
+            "open_type": "无条件开放",
+            "update_frequency": "每月",
+            "formats": formats,
+            "tags": tags,
+        });
+        if let Some(domain) = domain {
+            content["domain"] = json!(domain);
+        }
+        let token = &providers[provider];
+        let created = ok(
+            &api,
+            Method::POST,
+            "/api/v1/workspace/resources",
+            token,
+            Some(json!({ "content": content })),
+        )
+        .await;
+        let id = created["id"].as_str().unwrap();
+        if i == published {
+            break; // the draft
+        }
+        for (step, token) in [("submit", token), ("approve", &admin), ("publish", &admin)] {
+            let path = format!("/api/v1/workspace/resources/{id}/{step}");
+            ok(&api, Method::POST, &path, token, None).await;
+        }
+    }
+    // The index follows the change log: wait until it lists every published entry.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let found = result(&api, "package_search", &[("q", "目录"), ("rows", "0")]).await;
+        if found["count"] == published {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{found}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    (api, published, dir)
+}
+
+/// Waits until the index holds every public package (the organization facet counts them all).
+async fn await_indexed(api: &Api) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let found = result(
+            api,
+            "package_search",
+            &[
+                ("rows", "0"),
+                ("facet.field", r#"["organization"]"#),
+                ("facet.limit", "-1"),
+            ],
+        )
+        .await;
+        let indexed: u64 = facet_map(&found, "organization").values().sum();
+        if indexed == found["count"].as_u64().unwrap() {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{found}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// Value → number of packages, for one CKAN facet field, from package dictionaries.
+fn dict_counts(packages: &[Value], field: &str) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for p in packages {
+        let values: BTreeSet<String> = match field {
+            "organization" => p["organization"]["name"]
+                .as_str()
+                .map(str::to_owned)
+                .into_iter()
+                .collect(),
+            "tags" | "groups" => p[field]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["name"].as_str().unwrap().to_owned())
+                .collect(),
+            "res_format" => p["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["format"].as_str().unwrap().to_owned())
+                .filter(|f| !f.is_empty())
+                .collect(),
+            _ => unreachable!(),
+        };
+        for v in values {
+            *out.entry(v).or_default() += 1;
+        }
+    }
+    out
+}
+
+const FACET_FIELDS: [&str; 4] = ["organization", "groups", "tags", "res_format"];
+
+/// The facets of `query` (every value), next to the dictionaries of a full walk of it.
+async fn facets_and_walk(api: &Api, query: &[(&str, &str)]) -> (Value, Vec<Value>) {
+    let fields = serde_json::to_string(&FACET_FIELDS).unwrap();
+    let mut faceted = query.to_vec();
+    faceted.extend([
+        ("facet.field", fields.as_str()),
+        ("facet.limit", "-1"),
+        ("rows", "0"),
+    ]);
+    let facets = result(api, "package_search", &faceted).await;
+    let walked = walk(api, 2, query).await;
+    assert_eq!(facets["count"], walked.len(), "{query:?}");
+    (facets, walked)
+}
+
+fn facet_map(facets: &Value, field: &str) -> BTreeMap<String, u64> {
+    facets["facets"][field]
+        .as_object()
+        .unwrap_or_else(|| panic!("{field}: {facets}"))
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
+        .collect()
+}
+
+fn ids_of(packages: &[Value]) -> BTreeSet<String> {
+    packages
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A harvester's walk of a text search by start/rows: `count` is the number of matches (not a
+/// cap), every match comes exactly once, in every order; text with no words is refused.
+#[tokio::test]
+async fn text_search_walks_every_match_once() {
+    let (api, published, _dir) = varied().await;
+    let api = &api;
+    let all = walk(api, 100, &[]).await;
+    assert_eq!(all.len(), published);
+    let has = |p: &Value, word: &str| {
+        p["title"].as_str().unwrap().contains(word)
+            || p["notes"].as_str().unwrap().contains(word)
+            || p["tags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["name"].as_str().unwrap().contains(word))
+    };
+    for word in ["统计", "信息", "人口"] {
+        let want: BTreeSet<String> = ids_of(
+            &all.iter()
+                .filter(|p| has(p, word))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+        assert!(!want.is_empty() && want.len() < published, "{word}");
+        for sort in [
+            "",
+            "metadata_modified desc",
+            "id asc",
+            "id desc",
+            "score desc",
+        ] {
+            for rows in [1, 2, 3] {
+                let walked = walk(api, rows, &[("q", word), ("sort", sort)]).await;
+                let seen = ids_of(&walked);
+                assert_eq!(seen.len(), walked.len(), "{word} {sort}: a match twice");
+                assert_eq!(seen, want, "{word} {sort} by {rows}");
+                let key = |p: &Value, k: &str| p[k].as_str().unwrap().to_owned();
+                match sort {
+                    "id asc" => assert!(
+                        walked
+                            .windows(2)
+                            .all(|w| key(&w[0], "id") < key(&w[1], "id"))
+                    ),
+                    "id desc" => assert!(
+                        walked
+                            .windows(2)
+                            .all(|w| key(&w[0], "id") > key(&w[1], "id"))
+                    ),
+                    "metadata_modified desc" => assert!(walked.windows(2).all(|w| {
+                        key(&w[0], "metadata_modified") >= key(&w[1], "metadata_modified")
+                    })),
+                    _ => {}
+                }
+            }
+        }
+        // Past the last match: an empty page, the same count.
+        let past = result(api, "package_search", &[("q", word), ("start", "1000000")]).await;
+        assert_eq!(past["count"], want.len());
+        assert_eq!(past["results"], json!([]));
+    }
+    // The best match first: the one whose title is the query.
+    let best = result(api, "package_search", &[("q", "中小学校基本信息")]).await;
+    assert_eq!(best["results"][0]["title"], "中小学校基本信息", "{best}");
+    // `*:*` is everything; text that parses to nothing is a CKAN search error, not everything.
+    let everything = result(api, "package_search", &[("q", "*:*")]).await;
+    assert_eq!(everything["count"], published);
+    for q in ["\"", "\"\"", "“”", "：，。"] {
+        let (s, body) = get(api, "package_search", &[("q", q)]).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{q}: {body}");
+        assert_eq!(body["success"], false);
+        assert_eq!(body["error"]["__type"], "Validation Error");
+        let message = body["error"]["q"][0].as_str().unwrap();
+        assert!(message.starts_with("Search Query is invalid"), "{body}");
+    }
+    // A POSTed search (ckanapi) agrees with GET.
+    let (s, posted) = post(
+        api,
+        "package_search",
+        json!({"q": "统计", "rows": 100, "sort": "id asc"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let got = result(
+        api,
+        "package_search",
+        &[("q", "统计"), ("rows", "100"), ("sort", "id asc")],
+    )
+    .await;
+    assert_eq!(posted["result"], got);
+}
+
+/// Facet counts of organization, groups, tags and res_format are what the package dictionaries
+/// of the same search show, with and without text and filters; drafts count nowhere.
+#[tokio::test]
+async fn facets_equal_the_package_dictionaries() {
+    let (api, published, _dir) = varied().await;
+    let api = &api;
+    let org = PROVIDER_USCC.to_lowercase();
+    let org_filter = format!("organization:{org}");
+    let cases: Vec<Vec<(&str, &str)>> = vec![
+        vec![],
+        vec![("q", "统计")],
+        vec![("q", "信息"), ("sort", "name asc")],
+        vec![("fq", org_filter.as_str())],
+        vec![("q", "统计"), ("fq", org_filter.as_str())],
+        vec![("fq", "tags:统计")],
+        vec![("fq", "groups:gbt4754-s res_format:xlsx")],
+    ];
+    for query in &cases {
+        let (facets, walked) = facets_and_walk(api, query).await;
+        for field in FACET_FIELDS {
+            assert_eq!(
+                facet_map(&facets, field),
+                dict_counts(&walked, field),
+                "{field} of {query:?}"
+            );
+            let items = facets["search_facets"][field]["items"].as_array().unwrap();
+            assert_eq!(items.len(), facet_map(&facets, field).len());
+        }
+    }
+    // Display names, and the limit on values.
+    let (facets, all) = facets_and_walk(api, &[]).await;
+    assert_eq!(all.len(), published);
+    let orgs = facets["search_facets"]["organization"]["items"]
+        .as_array()
+        .unwrap();
+    assert!(
+        orgs.iter()
+            .any(|i| i["name"] == org.as_str() && i["display_name"] == "市统计局")
+    );
+    let groups = facets["search_facets"]["groups"]["items"]
+        .as_array()
+        .unwrap();
+    assert!(
+        groups
+            .iter()
+            .any(|i| i["name"] == "gbt4754-s" && i["count"] == 2),
+        "{groups:?}"
+    );
+    let text = facets.to_string();
+    assert!(
+        !text.contains(DRAFT_TAG) && !text.contains(DRAFT_FORMAT),
+        "{text}"
+    );
+    let limited = result(
+        api,
+        "package_search",
+        &[
+            ("facet.field", r#"["tags"]"#),
+            ("facet.limit", "2"),
+            ("rows", "0"),
+        ],
+    )
+    .await;
+    let top = facet_map(&limited, "tags");
+    assert_eq!(top.len(), 2, "{limited}");
+    assert_eq!(top["统计"], 4);
+}
+
+/// `fq` on tags, groups and res_format (offered as facets) filters exactly as the dictionaries
+/// say, alone, together and with text; the name order sorts by name, both ways.
+#[tokio::test]
+async fn facet_filters_and_the_name_order() {
+    let (api, _, _dir) = varied().await;
+    let api = &api;
+    let all = walk(api, 100, &[]).await;
+    let mut filters: Vec<(String, BTreeSet<String>)> = Vec::new();
+    for (field, key) in [
+        ("tags", "tags"),
+        ("groups", "groups"),
+        ("res_format", "res_format"),
+    ] {
+        for value in dict_counts(&all, key).keys() {
+            let matching: Vec<Value> = all
+                .iter()
+                .filter(|p| dict_counts(std::slice::from_ref(p), key).contains_key(value))
+                .cloned()
+                .collect();
+            filters.push((format!("{field}:{value}"), ids_of(&matching)));
+        }
+    }
+    assert!(filters.len() > 10, "{filters:?}");
+    for (fq, want) in &filters {
+        let walked = walk(api, 2, &[("fq", fq.as_str())]).await;
+        assert_eq!(ids_of(&walked), *want, "{fq}");
+    }
+    // Together (AND), quoted, in fq_list, with text.
+    let both: BTreeSet<String> = filters
+        .iter()
+        .filter(|(fq, _)| fq == "tags:统计" || fq == "res_format:csv")
+        .map(|(_, ids)| ids.clone())
+        .reduce(|a, b| a.intersection(&b).cloned().collect())
+        .unwrap();
+    assert!(!both.is_empty());
+    let walked = walk(api, 1, &[("fq", "tags:\"统计\" AND +res_format:csv")]).await;
+    assert_eq!(ids_of(&walked), both);
+    let listed = result(
+        api,
+        "package_search",
+        &[
+            ("fq_list", r#"["tags:统计","res_format:csv"]"#),
+            ("rows", "100"),
+        ],
+    )
+    .await;
+    assert_eq!(ids_of(listed["results"].as_array().unwrap()), both);
+    let with_text = walk(api, 1, &[("q", "人口"), ("fq", "tags:统计")]).await;
+    assert_eq!(with_text.len(), 1, "{with_text:?}");
+    for fq in [
+        format!("tags:{DRAFT_TAG}"),
+        format!("res_format:{DRAFT_FORMAT}"),
+        "groups:gbt4754-z".to_owned(),
+        "groups:not-a-group".to_owned(),
+        "tags:统计 tags:教育".to_owned(),
+    ] {
+        let none = result(api, "package_search", &[("fq", fq.as_str())]).await;
+        assert_eq!(none["count"], 0, "{fq}: {none}");
+    }
+
+    // The name order, with and without text.
+    for query in [vec![], vec![("q", "信息")], vec![("fq", "tags:统计")]] {
+        let mut names_of = Vec::new();
+        for sort in ["name asc", "name desc"] {
+            let mut q = query.clone();
+            q.push(("sort", sort));
+            let walked = walk(api, 2, &q).await;
+            let names: Vec<String> = walked
+                .iter()
+                .map(|p| p["name"].as_str().unwrap().to_owned())
+                .collect();
+            let mut sorted = names.clone();
+            sorted.sort();
+            if sort == "name desc" {
+                sorted.reverse();
+            }
+            assert_eq!(names, sorted, "{query:?} {sort}");
+            let page = result(api, "package_search", &q).await;
+            assert_eq!(page["sort"], sort);
+            names_of.push(names);
+        }
+        names_of[1].reverse();
+        assert_eq!(names_of[0], names_of[1]);
+    }
 }

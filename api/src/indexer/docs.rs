@@ -14,7 +14,7 @@ use catalog::domain::registration::{Registration, RegistrationStatus};
 use catalog::domain::resource::{Resource, ResourceContent};
 use catalog::store::{Record, Table};
 use catalog::{Catalog, CatalogError, PublicResource};
-use search::{ChangeBatch, EntityKind, Facets, PUBLIC, SearchDoc, org_visibility};
+use search::{ChangeBatch, EntityKind, Facets, Listing, PUBLIC, SearchDoc, org_visibility};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -133,7 +133,8 @@ pub async fn apply(
         Table::Products => {
             let product: Product = parse(record)?;
             let provider = names.name(catalog, product.operator_id).await;
-            self::product(product, record.public, provider, batch);
+            let modified = record.updated_at.timestamp_micros();
+            self::product(product, record.public, provider, modified, batch);
             Ok(())
         }
         Table::Registrations => {
@@ -217,15 +218,26 @@ async fn resource(
         }
     };
     match &published {
-        Some(p) => batch.upserts.push(resource_doc(
-            public_id,
-            &p.content,
-            "published",
-            provider.clone(),
-            visible(true, Some(current.provider_id)),
-            p.published_at.timestamp(),
-            url.clone(),
-        )),
+        Some(p) => {
+            let mut doc = resource_doc(
+                public_id,
+                &p.content,
+                "published",
+                provider.clone(),
+                visible(true, Some(current.provider_id)),
+                p.published_at.timestamp(),
+                url.clone(),
+            );
+            // What the CKAN API lists: the package dictionary's tags, formats, name and
+            // metadata_modified (the row's time), for its facets, filters and orders.
+            doc.facets.listing = Listing {
+                tags: p.content.tags.clone(),
+                formats: p.content.formats.clone(),
+                name: Some(p.code.as_str().to_ascii_lowercase()),
+                modified_micros: Some(record.updated_at.timestamp_micros()),
+            };
+            batch.upserts.push(doc);
+        }
         None => batch.removals.push(public_id),
     }
     // The provider's own working copy, when it differs from what the public sees.
@@ -358,8 +370,22 @@ fn authorization(a: Authorization, public: bool, batch: &mut ChangeBatch) {
     });
 }
 
-fn product(p: Product, public: bool, operator: Option<String>, batch: &mut ChangeBatch) {
+fn product(
+    p: Product,
+    public: bool,
+    operator: Option<String>,
+    modified_micros: i64,
+    batch: &mut ChangeBatch,
+) {
     let d = &p.details;
+    // The CKAN package of a product: its delivery form is its one tag and format.
+    let form: Vec<String> = label(&d.delivery_form).into_iter().collect();
+    let listing = Listing {
+        tags: form.clone(),
+        formats: form,
+        name: Some(format!("product-{}", p.id.simple())),
+        modified_micros: Some(modified_micros),
+    };
     let mut body = d.summary.clone();
     for s in &d.applicable_scenarios {
         body.push('\n');
@@ -376,6 +402,7 @@ fn product(p: Product, public: bool, operator: Option<String>, batch: &mut Chang
             status: Some(p.status.as_str().to_owned()),
             delivery_form: label(&d.delivery_form),
             scene_category: label(&d.scene_category),
+            listing,
             ..Facets::default()
         },
         visible_to: visible(public, Some(p.operator_id)),

@@ -1,8 +1,10 @@
 //! A read-only CKAN Action API (`/api/3/action/*`, `/api/action/*`, GET and POST) over the public
 //! catalog, so CKAN harvesters and `ckanapi` can copy it. Responses use CKAN's envelope
 //! (`help`, `success`, `result` / `error.__type`) and its status codes.
-
-use std::collections::{BTreeMap, HashMap};
+//!
+//! `package_search` pages the catalog itself when it can (no text, no facet filter, an order the
+//! catalog has) and asks the search index for the rest and for facet counts (`ckan_search`):
+//! either way a request reads at most one page of entries from the database.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -10,24 +12,25 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use catalog::PublicEntry;
 use catalog::domain::Uscc;
 use catalog::domain::organization::{OrgStatus, Organization};
 use catalog::store::{PublicOrder, PublicPage, RecordFilter};
-use search::{EntityKind, SearchRequest, Viewer};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::ckan_package::{organization_dict, owners, package_dict};
-use super::ckan_query::{Filters, Invalid, Params, Sort, parse_fq, parse_sort};
+use super::ckan_query::{Filters, Invalid, Params};
 use super::{PackageRef, org_name, package_name, parse_package_ref, vocab};
+
+#[path = "ckan_search.rs"]
+mod ckan_search;
+
 use crate::error::ApiError;
 use crate::state::AppState;
+use ckan_search::{Search, facet_shapes, parse_filters, parse_order};
 
 /// CKAN's `ckan.search.rows_max`: larger `rows` are capped, not refused.
-const ROWS_MAX: i64 = 1000;
-/// How many text-search matches `q` considers (by relevance) before `fq`, sort and paging.
-const SEARCH_CAP: usize = 1000;
+const ROWS_MAX: i64 = search::MAX_LISTING_LIMIT as i64;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -319,78 +322,27 @@ async fn owner_filter(state: &AppState, filters: &Filters) -> CkanResult<Result<
     Ok(Ok(wanted))
 }
 
-/// Ids of public resources and products matching `q`, best first.
-async fn search_ids(state: &AppState, q: &str) -> CkanResult<Vec<String>> {
-    let mut ids = Vec::new();
-    let mut cursor = None;
-    loop {
-        let request = SearchRequest {
-            q: q.to_owned(),
-            kinds: vec![EntityKind::Resource, EntityKind::Product],
-            limit: 100,
-            cursor,
-            viewer: Viewer::Anonymous,
-            ..SearchRequest::default()
-        };
-        let index = state.search.clone();
-        let results = tokio::task::spawn_blocking(move || index.search(&request))
-            .await
-            .map_err(|_| {
-                CkanError::Internal(StatusCode::SERVICE_UNAVAILABLE, "search aborted".into())
-            })?
-            .map_err(|e| match e.is_client_error() {
-                true => CkanError::Validation(Invalid::new("q", e.to_string())),
-                false => ApiError::from(e).into(),
-            })?;
-        ids.extend(
-            results
-                .hits
-                .iter()
-                .map(|h| h.id.split(':').nth(1).unwrap_or(&h.id).to_owned()),
-        );
-        match results.next_cursor {
-            Some(next) if ids.len() < SEARCH_CAP => cursor = Some(next),
-            _ => break,
-        }
-    }
-    ids.truncate(SEARCH_CAP);
-    Ok(ids)
-}
-
-fn order(sort: Sort) -> PublicOrder {
-    match sort {
-        Sort::IdAsc => PublicOrder::IdAsc,
-        Sort::IdDesc => PublicOrder::IdDesc,
-        Sort::ModifiedAsc => PublicOrder::ModifiedAsc,
-        Sort::Default | Sort::ModifiedDesc => PublicOrder::ModifiedDesc,
-    }
-}
-
-fn sort_text(sort: Sort) -> &'static str {
-    match sort {
-        Sort::Default => "score desc, metadata_modified desc",
-        Sort::IdAsc => "id asc",
-        Sort::IdDesc => "id desc",
-        Sort::ModifiedAsc => "metadata_modified asc",
-        Sort::ModifiedDesc => "metadata_modified desc",
-    }
-}
-
 async fn package_search(state: &AppState, base: &str, params: &Params) -> CkanResult<Value> {
     let q = params.text("q")?.unwrap_or_default();
     let q = q.trim();
     let q = (!matches!(q, "" | "*:*" | "*")).then_some(q);
-    let mut filters = parse_fq(&params.text("fq")?.unwrap_or_default())?;
-    for fq in params.list("fq_list")? {
-        let more = parse_fq(&fq)?;
-        filters.modified_since = filters.modified_since.max(more.modified_since);
-        filters.organizations.extend(more.organizations);
-        filters.owner_orgs.extend(more.owner_orgs);
-        filters.nothing |= more.nothing;
+    if let Some(q) = q
+        && !search::has_words(q)
+    {
+        // What Solr answers for text it cannot parse (a lone quote): not everything.
+        return Err(Invalid::new(
+            "q",
+            "Search Query is invalid: the query has no words to search for",
+        )
+        .into());
     }
+    let (filters, terms) = parse_filters(
+        &params.text("fq")?.unwrap_or_default(),
+        &params.list("fq_list")?,
+    )?;
     let rows = params.natural("rows")?.unwrap_or(10).min(ROWS_MAX);
     let start = params.natural("start")?.unwrap_or(0);
-    let sort = parse_sort(params.text("sort")?.as_deref())?;
+    let order = parse_order(params.text("sort")?.as_deref())?;
     let facet_fields = params.list("facet.field")?;
     let facet_limit = match params.text("facet.limit")?.as_deref().map(str::trim) {
         None | Some("") => 50,
@@ -400,184 +352,55 @@ async fn package_search(state: &AppState, base: &str, params: &Params) -> CkanRe
             .map_err(|_| Invalid::new("facet.limit", "Must be an integer"))?,
     };
 
-    let empty = |sort| {
-        json!({ "count": 0, "results": [], "sort": sort_text(sort),
-                "facets": {}, "search_facets": {} })
-    };
     let owner = match owner_filter(state, &filters).await? {
         Ok(owner) if !filters.nothing => owner,
-        _ => return Ok(empty(sort)),
-    };
-    let filtered = PublicPage {
-        modified_since: filters.modified_since,
-        owners: owner.map(|id| id.to_string()).into_iter().collect(),
-        ..PublicPage::default()
-    };
-
-    let (total, page, facet_source) = match q {
-        Some(q) => {
-            let ranked = search_ids(state, q).await?;
-            let all = state
-                .catalog
-                .public_catalog(
-                    &[],
-                    PublicPage {
-                        ids: Some(ranked.clone()),
-                        order: order(sort),
-                        limit: ranked.len() as i64,
-                        ..filtered.clone()
-                    },
-                )
-                .await?;
-            let mut entries = all.entries;
-            if sort == Sort::Default {
-                let rank: HashMap<&str, usize> = ranked
-                    .iter()
-                    .enumerate()
-                    .map(|(i, id)| (id.as_str(), i))
-                    .collect();
-                entries.sort_by_key(|e| rank.get(e.id().to_string().as_str()).copied());
-            }
-            let page: Vec<PublicEntry> = entries
-                .iter()
-                .skip(start as usize)
-                .take(rows as usize)
-                .cloned()
-                .collect();
-            (all.total, page, Some(entries))
+        _ => {
+            return Ok(json!({ "count": 0, "results": [], "sort": order.text(),
+                              "facets": {}, "search_facets": {} }));
         }
-        None => {
+    };
+    let search = Search {
+        q,
+        owner,
+        filters: &filters,
+        terms: &terms,
+        order,
+        start,
+        rows,
+        facet_fields: &facet_fields,
+    };
+    let (total, page, counts) = match order.page_order() {
+        Some(page_order) if !search.needs_index() => {
             let found = state
                 .catalog
                 .public_catalog(
                     &[],
                     PublicPage {
-                        order: order(sort),
+                        modified_since: filters.modified_since,
+                        owners: owner.map(|id| id.to_string()).into_iter().collect(),
+                        order: page_order,
                         offset: start,
                         limit: rows,
-                        ..filtered.clone()
+                        ..PublicPage::default()
                     },
                 )
                 .await?;
-            (found.total, found.entries, None)
+            (found.total, found.entries, search.facets(state).await?)
         }
+        _ => search.page(state).await?,
     };
 
-    let mut orgs = owners(&state.catalog, &page).await?;
+    let orgs = owners(&state.catalog, &page).await?;
     let results: Vec<Value> = page
         .iter()
         .map(|e| package_dict(base, e, orgs.get(&e.owner())))
         .collect();
-
-    let (facets, search_facets) = if facet_fields.is_empty() {
-        (json!({}), json!({}))
-    } else {
-        let entries = match facet_source {
-            Some(entries) => entries,
-            None => all_matching(state, &filtered).await?,
-        };
-        for (id, org) in owners(&state.catalog, &entries).await? {
-            orgs.entry(id).or_insert(org);
-        }
-        facet_counts(&entries, &orgs, &facet_fields, facet_limit)
-    };
+    let (facets, search_facets) = facet_shapes(state, &facet_fields, &counts, facet_limit).await?;
     Ok(json!({
         "count": total,
-        "sort": sort_text(sort),
+        "sort": order.text(),
         "facets": facets,
         "search_facets": search_facets,
         "results": results,
     }))
-}
-
-/// Every entry matching the filters, read in pages (facets count the whole set).
-async fn all_matching(state: &AppState, filtered: &PublicPage) -> CkanResult<Vec<PublicEntry>> {
-    let mut out = Vec::new();
-    loop {
-        let page = state
-            .catalog
-            .public_catalog(
-                &[],
-                PublicPage {
-                    offset: out.len() as i64,
-                    limit: ROWS_MAX,
-                    ..filtered.clone()
-                },
-            )
-            .await?;
-        let done = page.entries.len() < ROWS_MAX as usize;
-        out.extend(page.entries);
-        if done {
-            return Ok(out);
-        }
-    }
-}
-
-/// CKAN `facets` (field → value → count) and `search_facets` (with display names, by count).
-fn facet_counts(
-    entries: &[PublicEntry],
-    orgs: &HashMap<Uuid, Organization>,
-    fields: &[String],
-    limit: usize,
-) -> (Value, Value) {
-    let mut facets = serde_json::Map::new();
-    let mut search_facets = serde_json::Map::new();
-    for field in fields {
-        // value → (display name, count)
-        let mut counts: BTreeMap<String, (String, u64)> = BTreeMap::new();
-        for entry in entries {
-            let dict = package_dict("", entry, orgs.get(&entry.owner()));
-            let values: Vec<(String, String)> = match field.as_str() {
-                "organization" => orgs
-                    .get(&entry.owner())
-                    .map(|o| vec![(org_name(o), o.name.clone())])
-                    .unwrap_or_default(),
-                "tags" | "groups" => dict[field.as_str()]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|t| {
-                        Some((
-                            t["name"].as_str()?.to_owned(),
-                            t["display_name"].as_str()?.to_owned(),
-                        ))
-                    })
-                    .collect(),
-                "res_format" => dict["resources"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|r| r["format"].as_str().filter(|f| !f.is_empty()))
-                    .map(|f| (f.to_owned(), f.to_owned()))
-                    .collect::<std::collections::BTreeSet<_>>()
-                    .into_iter()
-                    .collect(),
-                _ => Vec::new(),
-            };
-            for (name, display) in values {
-                counts.entry(name).or_insert((display, 0)).1 += 1;
-            }
-        }
-        let mut items: Vec<(String, String, u64)> =
-            counts.into_iter().map(|(n, (d, c))| (n, d, c)).collect();
-        items.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
-        items.truncate(limit);
-        facets.insert(
-            field.clone(),
-            Value::Object(
-                items
-                    .iter()
-                    .map(|(n, _, c)| (n.clone(), json!(c)))
-                    .collect(),
-            ),
-        );
-        search_facets.insert(
-            field.clone(),
-            json!({
-                "title": field,
-                "items": items.iter().map(|(n, d, c)| json!({"name": n, "display_name": d, "count": c})).collect::<Vec<_>>(),
-            }),
-        );
-    }
-    (Value::Object(facets), Value::Object(search_facets))
 }
