@@ -227,7 +227,6 @@ pub async fn load(catalog: &Catalog, source: Option<&str>, today: NaiveDate) -> 
                     implementing_body_id: admin.id,
                     mode: AuthorizationMode::ByDomain,
                     operator_type: OperatorType::Domain,
-                    jurisdiction: None,
                     scope_description: "统计、交通领域公共数据（演示）".to_string(),
                     resource_ids: scope,
                     term_start: days.signed,

@@ -548,6 +548,13 @@ async fn signed_webhooks_listings_samples_and_cancellation_over_http() {
         .call(Method::GET, &format!("/api/v1/verify/{code}"), None, None)
         .await;
     assert_eq!(verified["valid"], false);
+    // The record says it ended and why, as every public surface does.
+    let standing = &verified["registration"]["standing"];
+    assert_eq!(standing["state"], "ended", "{verified}");
+    assert!(
+        standing["reason"].as_str().is_some_and(|r| !r.is_empty()),
+        "{verified}"
+    );
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
         receiver.count(),

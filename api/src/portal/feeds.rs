@@ -3,7 +3,6 @@
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
-use catalog::domain::registration::Registration;
 use catalog::store::RecordFilter;
 use chrono::{DateTime, NaiveDate, Utc};
 use maud::{Markup, PreEscaped, html};
@@ -84,7 +83,7 @@ async fn registrations(
     let items = state.catalog.registrations(&filter).await?;
     Ok(items
         .iter()
-        .filter_map(Registration::public_view)
+        .filter_map(|r| r.public_view(state.clock.today()))
         .map(|r| {
             let path = match (base, r.subject) {
                 (

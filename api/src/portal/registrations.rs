@@ -7,7 +7,7 @@ use catalog::CatalogError;
 use catalog::domain::identity;
 use catalog::domain::product::ProductStatus;
 use catalog::domain::registration::{
-    NewObjection, PublicRegistration, Registration, RegistrationStatus, RegistrationSubject,
+    NewObjection, PublicRegistration, RegistrationStatus, RegistrationSubject, Standing,
 };
 use catalog::store::RecordFilter;
 use chrono::NaiveDate;
@@ -54,7 +54,10 @@ pub async fn in_publicity(
         ..RecordFilter::default()
     };
     let items = state.catalog.registrations(&filter).await?;
-    Ok(items.iter().filter_map(Registration::public_view).collect())
+    Ok(items
+        .iter()
+        .filter_map(|r| r.public_view(state.clock.today()))
+        .collect())
 }
 
 pub async fn publicity(
@@ -86,7 +89,8 @@ pub async fn publicity(
 
 async fn public_registration(state: &AppState, raw: &str) -> PortalResult<PublicRegistration> {
     let r = state.catalog.registration(uuid(raw)?).await?.value;
-    r.public_view().ok_or(PortalError::NotFound)
+    r.public_view(state.clock.today())
+        .ok_or(PortalError::NotFound)
 }
 
 /// What the objector typed, kept when the form comes back with errors.
@@ -362,7 +366,7 @@ pub async fn product(
         .await?
         .iter()
         .filter(|r| matches!(r.subject, RegistrationSubject::Product { product_id } if product_id == p.id))
-        .filter_map(Registration::public_view)
+        .filter_map(|r| r.public_view(state.clock.today()))
         .max_by_key(|r| r.updated_at);
     let operator = org_link(&state, p.operator_id).await;
     let mut sources = Vec::new();
@@ -377,7 +381,17 @@ pub async fn product(
         html! {
             h1 { (p.details.name) }
             @if let Some(r) = &registration {
+                @if let Standing::Ended { on, reason } = &r.standing {
+                    div.error-summary #registration-ended role="status" {
+                        p {
+                            strong { "登记结果已失效" }
+                            @if let Some(on) = on { "（" (on) " 起）" }
+                            "：" (reason)
+                        }
+                    }
+                }
                 dl.fields {
+                    dt { "登记状态" } dd #standing { (r.standing.label()) " · " (r.status.label()) }
                     dt { "登记结果查询码" } dd #query-code { (r.query_code.as_ref().map(|c| c.as_str().to_string()).unwrap_or_else(|| "—".into())) }
                     dt { "有效期" } dd #validity {
                         (r.valid_from.map(|d| d.to_string()).unwrap_or_default()) " 至 "

@@ -11,6 +11,7 @@ use catalog::domain::registration::{
     RegistrationStatus, RevocationReason,
 };
 use catalog::store::RecordFilter;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -168,8 +169,8 @@ async fn resubmit(
     Ok(Tagged::ok(r))
 }
 
-fn public_or_404(r: &Registration) -> ApiResult<PublicRegistration> {
-    r.public_view()
+fn public_or_404(r: &Registration, today: NaiveDate) -> ApiResult<PublicRegistration> {
+    r.public_view(today)
         .ok_or_else(|| ApiError::not_found("登记不存在或尚未公示"))
 }
 
@@ -182,7 +183,7 @@ async fn public_registration(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<PublicRegistration>> {
     let r = state.catalog.registration(id).await?.value;
-    Ok(Json(public_or_404(&r)?))
+    Ok(Json(public_or_404(&r, state.clock.today())?))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -200,7 +201,10 @@ async fn object(
     Body(body): Body<NewObjection>,
 ) -> ApiResult<(StatusCode, Json<Filed>)> {
     // Only registrations in publicity exist for the public.
-    public_or_404(&state.catalog.registration(id).await?.value)?;
+    public_or_404(
+        &state.catalog.registration(id).await?.value,
+        state.clock.today(),
+    )?;
     let objection_id = state
         .catalog
         .file_objection(id, body, state.clock.today())
@@ -220,12 +224,13 @@ async fn publicity(
         ..page.public_filter()?
     };
     let items = state.catalog.registrations(&filter).await?;
+    let today = state.clock.today();
     let listing = Listing::page(items, page.limit()?, |r| r.id);
     Ok(Json(Listing {
         items: listing
             .items
             .iter()
-            .filter_map(Registration::public_view)
+            .filter_map(|r| r.public_view(today))
             .collect(),
         next: listing.next,
     }))
@@ -235,7 +240,8 @@ async fn publicity(
 struct Verification {
     /// The code's check character is right (verifiable offline).
     well_formed: bool,
-    /// A coded, unexpired, not revoked or cancelled result carries this code.
+    /// A result in force carries this code: coded, within its validity, not revoked or
+    /// cancelled, its authorization not ended (`registration.standing` says why not).
     valid: bool,
     registration: Option<PublicRegistration>,
 }
@@ -261,13 +267,10 @@ async fn verify_code(
         Err(e) => return Err(e.into()),
     };
     let today = state.clock.today();
-    let valid = registration.as_ref().is_some_and(|r| {
-        r.status == RegistrationStatus::Coded && r.valid_to.is_some_and(|v| today <= v)
-    });
     Ok(Json(Verification {
         well_formed: true,
-        valid,
-        registration: registration.as_ref().and_then(Registration::public_view),
+        valid: registration.as_ref().is_some_and(|r| r.in_force(today)),
+        registration: registration.as_ref().and_then(|r| r.public_view(today)),
     }))
 }
 
@@ -315,8 +318,8 @@ async fn registrar_list(
         limit: Some(page.limit()?),
         ..RecordFilter::default()
     };
-    let today = state.clock.today();
     let items = state.catalog.registrations(&filter).await?;
+    let today = state.clock.today();
     let listing = Listing::page(items, page.limit()?, |r| r.id);
     Ok(Json(Listing {
         items: listing

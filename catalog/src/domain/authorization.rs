@@ -112,10 +112,6 @@ pub struct NewAuthorization {
     pub implementing_body_id: Uuid,
     pub mode: AuthorizationMode,
     pub operator_type: OperatorType,
-    /// The jurisdiction whose policy applies (the implementing body's region when omitted).
-    /// Responses always carry the resolved one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jurisdiction: Option<RegionCode>,
     pub scope_description: String,
     pub resource_ids: Vec<Uuid>,
     pub term_start: NaiveDate,
@@ -159,9 +155,8 @@ pub struct Authorization {
     pub id: Uuid,
     #[serde(flatten)]
     pub plan: NewAuthorization,
-    /// The resolved jurisdiction; the plan's own field is cleared so the JSON names it once
-    /// (and the document's schema, which `plan` supplies, has one `jurisdiction`).
-    #[schema(ignore)]
+    /// The jurisdiction whose policy applies: always the implementing body's region, never what
+    /// a request says (rules 3 and 9).
     pub jurisdiction: RegionCode,
     /// Applicants, in application order; one of them is selected.
     #[serde(default)]
@@ -188,12 +183,11 @@ impl Authorization {
     }
 
     pub fn announce(
-        mut plan: NewAuthorization,
+        plan: NewAuthorization,
         jurisdiction: RegionCode,
         now: DateTime<Utc>,
     ) -> Result<Self> {
         plan.validate()?;
-        plan.jurisdiction = None;
         Ok(Authorization {
             id: Uuid::now_v7(),
             plan,

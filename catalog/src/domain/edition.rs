@@ -32,6 +32,10 @@ pub struct EditionLine {
     /// Data items withheld by item-scoped negative-list entries.
     #[serde(default)]
     pub withheld_items: Vec<String>,
+    /// Conditions of restricting (限制) negative-list entries that cover the resource: it is
+    /// operated only under them.
+    #[serde(default)]
+    pub restrictions: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::QueryCode;
 use super::organization::require_text;
 use super::product::{Product, SceneCategory};
-use super::registration::{Registration, RegistrationStatus, RegistrationSubject};
+use super::registration::{Registration, RegistrationStatus, RegistrationSubject, Standing};
 use crate::error::{CatalogError, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -147,10 +147,10 @@ impl ExchangeListing {
                 ),
             ));
         };
-        if registration.valid_to.is_some_and(|v| today > v) {
+        if let Standing::Ended { reason, .. } = registration.standing(today) {
             return Err(CatalogError::invalid(
                 "registration_id",
-                "登记结果已过有效期，不能挂牌",
+                format!("登记结果已失效（{reason}），不能挂牌"),
             ));
         }
         if input.status == ListingStatus::Delisted {
@@ -200,11 +200,14 @@ impl ExchangeListing {
             )));
         }
         if update.status != ListingStatus::Delisted {
-            if registration.status != RegistrationStatus::Coded {
+            if !registration.in_force(today) {
                 return Err(CatalogError::InvalidTransition(format!(
-                    "登记“{}”当前状态为{}，该挂牌只能摘牌",
+                    "登记“{}”已不在有效期内（{}），该挂牌只能摘牌",
                     registration.subject_name,
-                    registration.status.label()
+                    match registration.standing(today) {
+                        Standing::Ended { reason, .. } => reason,
+                        _ => registration.status.label().to_string(),
+                    }
                 )));
             }
             check_price(product, update.price_fen)?;

@@ -191,18 +191,41 @@ impl NegativeListEntry {
         self.status == NegativeStatus::Active
     }
 
-    /// Active and covering the whole of the resource: it must stay out of editions and scopes.
+    /// Active, prohibiting (禁止) and covering the whole of the resource: it must stay out of
+    /// editions and scopes (rule 1; C 6.1).
     pub fn excludes(&self, code: &ResourceCode, content: &ResourceContent) -> bool {
         self.is_active()
+            && self.details.kind == NegativeKind::Prohibited
             && self.details.scope == NegativeScope::WholeResource
             && self.details.target.covers(code, content)
     }
 
-    /// Data items of the resource this active entry withholds, if it is scoped to items.
+    /// Active, restricting (限制) and covering the resource: it may be operated only under the
+    /// entry's recorded conditions, which travel with it into editions and scopes (C 6.1).
+    pub fn restriction(&self, code: &ResourceCode, content: &ResourceContent) -> Option<String> {
+        if !(self.is_active()
+            && self.details.kind == NegativeKind::Restricted
+            && self.details.target.covers(code, content))
+        {
+            return None;
+        }
+        let conditions = self.details.conditions.as_deref().unwrap_or("").trim();
+        Some(match &self.details.scope {
+            NegativeScope::WholeResource => format!("负面清单限制：{conditions}"),
+            NegativeScope::DataItems(items) => {
+                format!("负面清单限制（信息项 {}）：{conditions}", items.join("、"))
+            }
+        })
+    }
+
+    /// Data items of the resource this active prohibiting entry withholds, if it is scoped to
+    /// items (a restricting one conditions them instead: `restriction`).
     pub fn withheld_items(&self, code: &ResourceCode, content: &ResourceContent) -> Vec<String> {
         match &self.details.scope {
             NegativeScope::DataItems(items)
-                if self.is_active() && self.details.target.covers(code, content) =>
+                if self.is_active()
+                    && self.details.kind == NegativeKind::Prohibited
+                    && self.details.target.covers(code, content) =>
             {
                 items.clone()
             }

@@ -600,6 +600,15 @@ impl Registration {
                 "变更、更正和注销登记不另行赋码：请办结申请，结果记入原登记".to_string(),
             ));
         }
+        // Rule 5 (C 8.6; GZ 30): once the authorization behind the product ended, nothing of
+        // it may be coded.
+        if self.access_closed {
+            return Err(CatalogError::rule(
+                crate::error::Rule::AccessClosed,
+                "registration",
+                "所依据的授权运营已终止或到期，数据访问已关闭，不能赋码",
+            ));
+        }
         let end = self
             .publicity_end
             .expect("publicized registrations have an end");
@@ -742,6 +751,47 @@ impl Registration {
     }
 
     /// Visible to the public: publicity notices and coded (or ended-after-coding) results.
+    /// Whether the result stands on `today`: the one notion of "in force" that coding,
+    /// verification, listings, the feed and every public surface use (rule 5: C 8.6, GZ 30;
+    /// validity R 15; revocation R 20).
+    pub fn standing(&self, today: NaiveDate) -> Standing {
+        let ended_on = || self.history.last().map(|e| e.on);
+        match self.status {
+            RegistrationStatus::Revoked => Standing::Ended {
+                on: ended_on(),
+                reason: self
+                    .end_reason
+                    .clone()
+                    .unwrap_or_else(|| "登记结果已撤销".to_string()),
+            },
+            RegistrationStatus::Cancelled => Standing::Ended {
+                on: ended_on(),
+                reason: self
+                    .end_reason
+                    .clone()
+                    .unwrap_or_else(|| "登记结果已注销".to_string()),
+            },
+            RegistrationStatus::Coded if self.access_closed => Standing::Ended {
+                on: None,
+                reason: "所依据的授权运营已终止或到期，数据访问已关闭，登记结果不再有效"
+                    .to_string(),
+            },
+            RegistrationStatus::Coded => match self.valid_to {
+                Some(to) if today <= to => Standing::InForce { valid_to: to },
+                Some(to) => Standing::Ended {
+                    on: to.succ_opt(),
+                    reason: format!("有效期已于 {to} 届满"),
+                },
+                None => Standing::NotCoded,
+            },
+            _ => Standing::NotCoded,
+        }
+    }
+
+    pub fn in_force(&self, today: NaiveDate) -> bool {
+        matches!(self.standing(today), Standing::InForce { .. })
+    }
+
     pub fn is_public(&self) -> bool {
         matches!(
             self.status,
@@ -760,6 +810,33 @@ fn years_after(from: NaiveDate, years: u32) -> Result<NaiveDate> {
     from.checked_add_months(Months::new(12 * years))
         .and_then(|d| d.pred_opt())
         .ok_or_else(|| CatalogError::invalid("today", "日期超出范围"))
+}
+
+/// Whether a registration result stands on a given day (`Registration::standing`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Standing {
+    /// No result yet: in process, or refused or withdrawn before coding.
+    NotCoded,
+    /// Coded, within its validity, its authorization still open.
+    InForce { valid_to: NaiveDate },
+    /// Revoked, cancelled, expired, or flagged because access closed (rule 5).
+    Ended {
+        /// The day it ended, where the record knows it.
+        on: Option<NaiveDate>,
+        reason: String,
+    },
+}
+
+impl Standing {
+    /// 有效 / 已失效 / 未赋码, for pages.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Standing::NotCoded => "尚未赋码",
+            Standing::InForce { .. } => "有效",
+            Standing::Ended { .. } => "已失效",
+        }
+    }
 }
 
 /// What the public sees (R 12 公示内容, R 13 results): no materials, no objector identities.
@@ -784,14 +861,16 @@ pub struct PublicRegistration {
     pub valid_to: Option<NaiveDate>,
     pub access_closed: bool,
     pub end_reason: Option<String>,
+    /// Whether the result stands on the day this view was made.
+    pub standing: Standing,
     /// 1 at coding; each change or correction that took effect adds one.
     pub version: u32,
     pub updated_at: DateTime<Utc>,
 }
 
 impl Registration {
-    /// `None` unless the registration is public.
-    pub fn public_view(&self) -> Option<PublicRegistration> {
+    /// `None` unless the registration is public; its standing as of `today`.
+    pub fn public_view(&self, today: NaiveDate) -> Option<PublicRegistration> {
         self.is_public().then(|| PublicRegistration {
             id: self.id,
             subject: self.subject,
@@ -811,6 +890,7 @@ impl Registration {
             valid_to: self.valid_to,
             access_closed: self.access_closed,
             end_reason: self.end_reason.clone(),
+            standing: self.standing(today),
             version: self.version,
             updated_at: self.updated_at,
         })

@@ -39,13 +39,8 @@ impl Catalog {
             .map_err(|_| CatalogError::invalid("implementing_body_id", "实施机构不存在"))?;
         body.value
             .require_kind(OrgKind::DataAdmin, "implementing_body_id")?;
-        let jurisdiction = plan
-            .jurisdiction
-            .clone()
-            .unwrap_or_else(|| body.value.region.clone());
-        // Rule 9: an implementing body authorizes only inside its own region.
-        super::jurisdiction::require_within(Some(&body.value.region), &jurisdiction, "授权运营")
-            .map_err(|e| CatalogError::invalid("jurisdiction", e.to_string()))?;
+        // Rules 3 and 9: the policy is the implementing body's region's, never the request's.
+        let jurisdiction = body.value.region.clone();
         check_term(self.policy.for_region(&jurisdiction), &plan)?;
         check_scope(tx.as_mut(), &plan.resource_ids).await?;
         let authorization = Authorization::announce(plan, jurisdiction, Utc::now())?;
@@ -334,11 +329,13 @@ fn require_implementing_body(actor: &Actor, a: &Authorization) -> Result<()> {
     )
 }
 
-/// Rule 3: the agreement term may not exceed the jurisdiction's limit.
+/// Rule 3 (N 14; GZ 9; LY 二(二)): the agreement term may not exceed the jurisdiction's limit.
+/// Both ends count as days of the term, so a 5-year term from 2026-01-01 ends on 2030-12-31.
 fn check_term(policy: &JurisdictionPolicy, plan: &NewAuthorization) -> Result<()> {
     let limit = plan
         .term_start
         .checked_add_months(Months::new(12 * policy.max_agreement_years))
+        .and_then(|d| d.pred_opt())
         .ok_or_else(|| CatalogError::invalid("term_start", "日期超出范围"))?;
     if plan.term_end > limit {
         return Err(CatalogError::rule(

@@ -64,7 +64,10 @@ impl Catalog {
                 if !is_product || registration.query_code.is_none() {
                     continue;
                 }
-                if let Some(view) = registration.public_view() {
+                // Its standing on the day of the change (Beijing time), so a page reads the same
+                // whenever it is fetched.
+                let day = (event.at + chrono::Duration::hours(8)).date_naive();
+                if let Some(view) = registration.public_view(day) {
                     items.push(FeedItem {
                         seq: event.seq,
                         at: event.at,

@@ -55,6 +55,7 @@ for_each_backend!(
     upheld_objection_terminates_and_supplement_restarts_the_clock,
     rule4_products_need_scope_and_review,
     rule5_termination_flags_registrations_and_blocks_new_ones,
+    restricted_negative_entries_allow_use_under_their_conditions,
     demands_need_published_unlisted_resources_and_stay_private,
     quality_feedback_is_answered_by_the_resource_provider,
     feed_sees_every_change_once_under_concurrent_writers,

@@ -441,17 +441,23 @@ pub async fn rule9_a_data_administration_acts_only_in_its_region(env: Env) {
         matches!(foreign, Err(CatalogError::Forbidden(_))),
         "{foreign:?}"
     );
-    // Nor authorize under Shandong's policy.
-    let mut plan = super::plan(
+    // Nor authorize under another region's policy: the jurisdiction is the body's own (rule 3
+    // and rule 9), so Guizhou's 3-year limit holds where the national one would allow 4 years.
+    let plan = super::plan(
         &guizhou,
         vec![uuid::Uuid::now_v7()],
         "2026-01-01",
-        "2027-12-31",
+        "2029-12-31",
     );
-    plan.jurisdiction = Some(catalog::domain::RegionCode::parse("370000").unwrap());
     let announced = c.announce_authorization(&gz, plan).await;
     assert!(
-        matches!(announced, Err(CatalogError::Invalid { ref field, .. }) if field == "jurisdiction"),
+        matches!(
+            announced,
+            Err(CatalogError::RuleViolation {
+                rule: catalog::error::Rule::TermLimit,
+                ..
+            })
+        ),
         "{announced:?}"
     );
     // Shandong's own administration can.

@@ -29,6 +29,9 @@ pub use people::*;
 #[path = "editions.rs"]
 mod editions;
 pub use editions::*;
+#[path = "rules.rs"]
+mod rules;
+pub use rules::*;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -80,7 +83,6 @@ fn plan(body: &Organization, resources: Vec<Uuid>, start: &str, end: &str) -> Ne
         implementing_body_id: body.id,
         mode: AuthorizationMode::ByScenario,
         operator_type: OperatorType::Scenario,
-        jurisdiction: None,
         scope_description: "交通出行场景".to_string(),
         resource_ids: resources,
         term_start: d(start),
@@ -539,26 +541,28 @@ pub async fn rule3_agreement_term_limits_follow_the_jurisdiction(env: Env) {
     let r = env
         .published(&w.provider, &w.admin, content("公交刷卡"))
         .await;
-    // National (Sichuan has no preset): 5 years.
+    // National (Sichuan has no preset): 5 years, both ends counted — 2026-01-01 to 2030-12-31
+    // is exactly five years; one more day is over the limit.
     c.announce_authorization(
         &w.a(),
-        plan(&w.admin, vec![r.id], "2026-01-01", "2031-01-01"),
+        plan(&w.admin, vec![r.id], "2026-01-01", "2030-12-31"),
     )
     .await
     .unwrap();
     assert_rule(
         c.announce_authorization(
             &w.a(),
-            plan(&w.admin, vec![r.id], "2026-01-01", "2031-01-02"),
+            plan(&w.admin, vec![r.id], "2026-01-01", "2031-01-01"),
         )
         .await,
         Rule::TermLimit,
         "term_end",
     );
-    // Guizhou and Laiyuan: 3 years; Shandong inherits the national 5.
+    // Guizhou and Laiyuan: 3 years; Shandong inherits the national 5. The jurisdiction is the
+    // implementing body's region: there is no field in the request to pick another.
     for (name, region, end, allowed) in [
-        ("贵州省数据局", "520000", "2029-01-02", false),
-        ("贵阳市数据局", "520100", "2029-01-01", true),
+        ("贵州省数据局", "520000", "2029-01-01", false),
+        ("贵阳市数据局", "520100", "2028-12-31", true),
         ("涞源县数据局", "130630", "2029-06-01", false),
         ("山东省数据局", "370000", "2030-12-31", true),
     ] {
@@ -1392,20 +1396,32 @@ pub async fn rule5_termination_flags_registrations_and_blocks_new_ones(env: Env)
     let registrar_org = env.org("登记中心", "510000", &[OrgKind::Registrar]).await;
     let reg = Actor::new(Role::Registrar, registrar_org.id);
     let c = &env.catalog;
-    let (auth, product_id, _) = reviewed_product(&env, &w).await;
+    let (auth, product_id, source) = reviewed_product(&env, &w).await;
+    // Three products under one authorization: one coded, one in publicity, one never applied.
+    let second = reviewed_product_in(&env, &w, auth, source, "第二个产品").await;
+    let third = reviewed_product_in(&env, &w, auth, source, "第三个产品").await;
     let r = c
         .submit_registration(&w.o(), application(product_id), d("2026-09-21"))
         .await
         .unwrap();
-    c.accept_registration(&reg, r.id, d("2026-09-22"), None)
+    let pending = c
+        .submit_registration(&w.o(), application(second), d("2026-09-21"))
         .await
         .unwrap();
-    c.publicize_registration(&reg, r.id, d("2026-09-29"), None)
+    for id in [r.id, pending.id] {
+        c.accept_registration(&reg, id, d("2026-09-22"), None)
+            .await
+            .unwrap();
+        c.publicize_registration(&reg, id, d("2026-09-29"), None)
+            .await
+            .unwrap();
+    }
+    let coded = c
+        .issue_query_code(&reg, r.id, None, d("2026-10-20"), None)
         .await
-        .unwrap();
-    c.issue_query_code(&reg, r.id, None, d("2026-10-20"), None)
-        .await
-        .unwrap();
+        .unwrap()
+        .value;
+    assert!(coded.in_force(d("2026-10-21")));
     c.terminate_authorization(
         &w.a(),
         auth,
@@ -1420,8 +1436,21 @@ pub async fn rule5_termination_flags_registrations_and_blocks_new_ones(env: Env)
     .unwrap();
     let flagged = c.registration(r.id).await.unwrap().value;
     assert!(flagged.access_closed, "rule 5 flags the coded result");
+    // Flagged, the result is no longer in force anywhere (verify, listings, public views).
+    assert!(!flagged.in_force(d("2026-11-03")));
+    assert!(matches!(
+        flagged.public_view(d("2026-11-03")).unwrap().standing,
+        catalog::domain::registration::Standing::Ended { .. }
+    ));
     assert_rule(
         c.renew_registration(&reg, r.id, d("2028-12-01"), None)
+            .await,
+        Rule::AccessClosed,
+        "registration",
+    );
+    // The application still in publicity when access closed cannot be coded.
+    assert_rule(
+        c.issue_query_code(&reg, pending.id, None, d("2026-11-03"), None)
             .await,
         Rule::AccessClosed,
         "registration",
@@ -1432,13 +1461,28 @@ pub async fn rule5_termination_flags_registrations_and_blocks_new_ones(env: Env)
             .iter()
             .any(|e| e.action == "registration.flag_access_closed")
     );
-    // A second reviewed product under the ended authorization cannot be registered.
-    let other = c.registrations(&Default::default()).await.unwrap();
-    assert_eq!(other.len(), 1);
-    let again = c
-        .submit_registration(&w.o(), application(product_id), d("2026-11-03"))
-        .await;
-    assert!(again.is_err(), "{again:?}");
+    // A reviewed product never applied for cannot be registered under the ended authorization.
+    assert_rule(
+        c.submit_registration(&w.o(), application(third), d("2026-11-03"))
+            .await,
+        Rule::AccessClosed,
+        "source_resource_ids[0]",
+    );
+}
+
+/// Another reviewed product of `source` under the authorization `auth`.
+async fn reviewed_product_in(env: &Env, w: &World, auth: Uuid, source: Uuid, name: &str) -> Uuid {
+    let c = &env.catalog;
+    let mut input = product(auth, vec![source]);
+    input.name = name.to_string();
+    let p = c
+        .create_product(&w.o(), w.operator.id, input, d("2026-09-01"))
+        .await
+        .unwrap();
+    c.review_product(&w.a(), p.id, review(true), None)
+        .await
+        .unwrap();
+    p.id
 }
 
 fn demand(ids: Vec<Uuid>) -> catalog::domain::demand::NewDemand {
