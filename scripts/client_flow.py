@@ -63,7 +63,6 @@ from mulu_client.models import (
     NewRegistration,
     NewResource,
     ObjectionDecision,
-    OnDate,
     OperatorChoice,
     Problem,
     RegistrarStepStep,
@@ -182,7 +181,7 @@ def main():
     admin_token = mulu("token", "create", "--org", "11510000000000001L",
                        "--role", "data_admin", "--name", "flow")
 
-    s = Server("2026-09-01")
+    s = Server("2026-08-03")
     admin = s.client(admin_token)
     tokens = {}
     for uscc, name, region, kind in [
@@ -221,9 +220,14 @@ def main():
     applied = ok(apply_for_authorization.sync_detailed(auth.id, client=operator))
     ok(select.sync_detailed(auth.id, client=admin,
                             body=OperatorChoice.from_dict({"operator_id": str(applied.applicants[0])})))
-    for action, day in [(DatedStepStep.PUBLICIZE, "2026-08-03"), (DatedStepStep.SIGN, "2026-09-01"),
-                        (DatedStepStep.ACTIVATE, "2026-09-01")]:
-        ok(dated_step.sync_detailed(auth.id, action, client=admin, body=OnDate.from_dict({"date": day})))
+    # The service's clock dates each step: publicity from 08-03, signed and active on 09-01.
+    publicized = ok(dated_step.sync_detailed(auth.id, DatedStepStep.PUBLICIZE, client=admin))
+    check(str(publicized.publicity_start) == "2026-08-03", "publicity starts on the server's day")
+    s.stop()
+    s = Server("2026-09-01")
+    admin, operator = s.client(admin_token), s.client(tokens["operator"])
+    for action in (DatedStepStep.SIGN, DatedStepStep.ACTIVATE):
+        ok(dated_step.sync_detailed(auth.id, action, client=admin))
 
     # The operator's product; compliance review by the administration.
     product = ok(create_product.sync_detailed(client=operator, body=NewProduct.from_dict({

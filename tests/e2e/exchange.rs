@@ -163,8 +163,8 @@ async fn signed_webhooks_listings_samples_and_cancellation_over_http() {
     let receiver = Receiver::default();
     let hook = receiver.start().await;
 
-    // 2026-09-01: a published resource, an active authorization, a reviewed product.
-    let s = on(d, "2026-09-01");
+    // 2026-08-03: a published resource, an authorization with its operator publicized.
+    let s = on(d, "2026-08-03");
     let r = ok(
         &s,
         Method::POST,
@@ -215,9 +215,7 @@ async fn signed_webhooks_listings_samples_and_cancellation_over_http() {
     let operator_id = applied["applicants"][0].clone();
     for (step, body) in [
         ("select", json!({"operator_id": operator_id})),
-        ("publicize", json!({"date": "2026-08-03"})),
-        ("sign", json!({"date": "2026-09-01"})),
-        ("activate", json!({"date": "2026-09-01"})),
+        ("publicize", json!({})),
     ] {
         ok(
             &s,
@@ -225,6 +223,20 @@ async fn signed_webhooks_listings_samples_and_cancellation_over_http() {
             &format!("/api/v1/admin/authorizations/{auth_id}/{step}"),
             &admin,
             body,
+        )
+        .await;
+    }
+
+    // 2026-09-01: publicity over, the agreement signed and active; a reviewed product.
+    drop(s);
+    let s = on(d, "2026-09-01");
+    for step in ["sign", "activate"] {
+        ok(
+            &s,
+            Method::POST,
+            &format!("/api/v1/admin/authorizations/{auth_id}/{step}"),
+            &admin,
+            json!({}),
         )
         .await;
     }

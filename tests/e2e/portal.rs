@@ -249,15 +249,15 @@ fn cli_setup(d: &Path) -> [String; 5] {
     ]
 }
 
-/// Builds the world over three pinned days: 09-01 directory, editions, authorization, products
-/// and registrations (one publicized); 09-16 the first is coded and the second publicized. The
+/// Builds the world over four pinned days: 08-03 directory, editions, authorization and its
+/// operator publicized; 09-01 agreement, products and registrations (one publicized); 09-16 the first is coded and the second publicized. The
 /// browser then runs on 09-17, inside the second one's publicity.
 async fn build_world() -> World {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let [admin_id, admin, provider, operator, registrar] = cli_setup(d);
 
-    let api = Api::on(d, "2026-09-01");
+    let api = Api::on(d, "2026-08-03");
     let publish = |id: String| {
         let api = &api;
         let (provider, admin) = (&provider, &admin);
@@ -342,19 +342,13 @@ async fn build_world() -> World {
         json!({"operator_id": applicant}),
     )
     .await;
-    api.post(
-        &format!("{base}/publicize"),
-        &admin,
-        json!({"date": "2026-08-03"}),
-    )
-    .await;
-    for step in ["sign", "activate"] {
-        api.post(
-            &format!("{base}/{step}"),
-            &admin,
-            json!({"date": "2026-09-01"}),
-        )
+    api.post(&format!("{base}/publicize"), &admin, json!({}))
         .await;
+    // Publicity over: the agreement is signed and operation starts on 09-01.
+    drop(api);
+    let api = Api::on(d, "2026-09-01");
+    for step in ["sign", "activate"] {
+        api.post(&format!("{base}/{step}"), &admin, json!({})).await;
     }
     let mut products = Vec::new();
     let mut registrations = Vec::new();

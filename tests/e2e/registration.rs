@@ -200,8 +200,8 @@ async fn product_from_authorization_to_coded_registration() {
         ],
     );
 
-    // 2026-09-01: directory entries, authorization, products.
-    let s = Session::on(d, "2026-09-01");
+    // 2026-08-03: directory entries, the authorization announced, its operator publicized.
+    let s = Session::on(d, "2026-08-03");
     let mut ids = Vec::new();
     for name in ["公交刷卡", "出租车轨迹"] {
         let r = s
@@ -252,22 +252,40 @@ async fn product_from_authorization_to_coded_registration() {
         json!({"operator_id": operator_id}),
     )
     .await;
-    s.ok(
-        &format!("/api/v1/admin/authorizations/{auth_id}/publicize"),
-        Some(&admin),
-        json!({"date": "2026-08-03"}),
-    )
-    .await;
-    s.ok(
-        &format!("/api/v1/admin/authorizations/{auth_id}/sign"),
-        Some(&admin),
-        json!({"date": "2026-09-01"}),
-    )
-    .await;
+    // The service's clock dates the step: a date in the body is not the publicity's start.
+    let publicized = s
+        .ok(
+            &format!("/api/v1/admin/authorizations/{auth_id}/publicize"),
+            Some(&admin),
+            json!({"date": "2026-01-05"}),
+        )
+        .await;
+    assert_eq!(publicized["publicity_start"], "2026-08-03", "{publicized}");
+    // Nor can the agreement be signed with a later date while publicity runs (C 8.3).
+    let (status, body) = s
+        .post(
+            &format!("/api/v1/admin/authorizations/{auth_id}/sign"),
+            Some(&admin),
+            json!({"date": "2026-09-01"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+
+    // 2026-09-01: the agreement signed after publicity, operation starts, products.
+    drop(s);
+    let s = Session::on(d, "2026-09-01");
+    let signed = s
+        .ok(
+            &format!("/api/v1/admin/authorizations/{auth_id}/sign"),
+            Some(&admin),
+            json!({}),
+        )
+        .await;
+    assert_eq!(signed["signed_on"], "2026-09-01", "{signed}");
     s.ok(
         &format!("/api/v1/admin/authorizations/{auth_id}/activate"),
         Some(&admin),
-        json!({"date": "2026-09-01"}),
+        json!({}),
     )
     .await;
 

@@ -4,7 +4,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use catalog::domain::authorization::{Authorization, NewAuthorization, Termination};
-use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -97,14 +96,10 @@ enum DatedStep {
     Activate,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-struct OnDate {
-    date: NaiveDate,
-}
-
-/// Publicize the selection, sign the agreement, or activate the authorization on a date.
+/// Publicize the selection, sign the agreement, or activate the authorization, as of today:
+/// the service's clock dates each step, never the request (C 8.3, 8.4).
 #[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/{step}", tag = "admin",
-    security(("bearer" = ["data_admin"])), request_body = OnDate,
+    security(("bearer" = ["data_admin"])),
     params(("id" = Uuid, Path, description = "授权 id"),
            ("step" = inline(DatedStep), Path, description = "publicize | sign | activate"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
@@ -114,14 +109,12 @@ async fn dated_step(
     As(actor, _): As<DataAdmins>,
     headers: HeaderMap,
     ApiPath((id, step)): ApiPath<(Uuid, DatedStep)>,
-    Body(body): Body<OnDate>,
 ) -> ApiResult<Tagged<Authorization>> {
-    let tag = if_match(&headers)?;
-    let c = &state.catalog;
+    let (c, today, tag) = (&state.catalog, state.clock.today(), if_match(&headers)?);
     let a = match step {
-        DatedStep::Publicize => c.publicize_selection(&actor, id, body.date, tag).await?,
-        DatedStep::Sign => c.sign_agreement(&actor, id, body.date, tag).await?,
-        DatedStep::Activate => c.activate_authorization(&actor, id, body.date, tag).await?,
+        DatedStep::Publicize => c.publicize_selection(&actor, id, today, tag).await?,
+        DatedStep::Sign => c.sign_agreement(&actor, id, today, tag).await?,
+        DatedStep::Activate => c.activate_authorization(&actor, id, today, tag).await?,
     };
     Ok(Tagged::ok(a))
 }

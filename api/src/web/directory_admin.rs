@@ -20,7 +20,7 @@ use catalog::domain::negative_list::{
 use catalog::{
     CatalogError, EditionLineRequest, EditionPreview, EditionRequest, PublicItem, Role, SignedIn,
 };
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -52,11 +52,6 @@ fn chinese(v: impl serde::Serialize) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
-}
-
-/// Today in Beijing.
-fn today() -> NaiveDate {
-    (Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
 /// A page of this module: the frame, the status of what happened.
@@ -156,7 +151,7 @@ fn entry_row(
             td.status { (label(e.status.as_str())) }
             td {
                 (d.next_review_on)
-                @if e.is_active() && d.next_review_on <= today {
+                @if e.review_overdue(today) {
                     br; strong.overdue { "已到复核期" }
                 }
             }
@@ -346,11 +341,8 @@ async fn negative_page(
         }
     };
     let names = target_names(state, &entries).await;
-    let today = today();
-    let overdue = entries
-        .iter()
-        .filter(|e| e.is_active() && e.details.next_review_on <= today)
-        .count();
+    let today = state.clock.today();
+    let overdue = entries.iter().filter(|e| e.review_overdue(today)).count();
     let status = add_error
         .map(|e| e.status)
         .or(row_error.map(|r| r.error.status))

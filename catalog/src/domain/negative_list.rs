@@ -5,9 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::ResourceCode;
 use super::organization::require_text;
 use super::resource::ResourceContent;
+use super::{RegionCode, ResourceCode};
 use crate::error::{CatalogError, Result};
 
 /// What an entry covers: one resource, or a whole category of the directory.
@@ -164,6 +164,10 @@ pub struct NegativeListEntry {
     pub id: Uuid,
     #[serde(flatten)]
     pub details: NewNegativeListEntry,
+    /// The region of the data administration that keeps the entry (rule 9): it covers only
+    /// resources of that region. Absent on entries recorded before regions: those cover all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<RegionCode>,
     pub status: NegativeStatus,
     pub history: Vec<NegativeStatusChange>,
     pub created_at: DateTime<Utc>,
@@ -171,11 +175,16 @@ pub struct NegativeListEntry {
 }
 
 impl NegativeListEntry {
-    pub fn new(details: NewNegativeListEntry, now: DateTime<Utc>) -> Result<Self> {
+    pub fn new(
+        details: NewNegativeListEntry,
+        region: Option<RegionCode>,
+        now: DateTime<Utc>,
+    ) -> Result<Self> {
         details.validate()?;
         Ok(NegativeListEntry {
             id: Uuid::now_v7(),
             details,
+            region,
             status: NegativeStatus::Active,
             history: vec![NegativeStatusChange {
                 status: NegativeStatus::Active,
@@ -191,22 +200,33 @@ impl NegativeListEntry {
         self.status == NegativeStatus::Active
     }
 
+    /// Active and covering this resource of its region.
+    fn applies_to(&self, code: &ResourceCode, content: &ResourceContent) -> bool {
+        self.is_active()
+            && self
+                .region
+                .as_ref()
+                .is_none_or(|region| code.region().is_within(region))
+            && self.details.target.covers(code, content)
+    }
+
+    /// Active and past its next review date (dynamic management, GZ 2): the keeper's 待办.
+    pub fn review_overdue(&self, today: NaiveDate) -> bool {
+        self.is_active() && self.details.next_review_on < today
+    }
+
     /// Active, prohibiting (禁止) and covering the whole of the resource: it must stay out of
     /// editions and scopes (rule 1; C 6.1).
     pub fn excludes(&self, code: &ResourceCode, content: &ResourceContent) -> bool {
-        self.is_active()
-            && self.details.kind == NegativeKind::Prohibited
+        self.details.kind == NegativeKind::Prohibited
             && self.details.scope == NegativeScope::WholeResource
-            && self.details.target.covers(code, content)
+            && self.applies_to(code, content)
     }
 
     /// Active, restricting (限制) and covering the resource: it may be operated only under the
     /// entry's recorded conditions, which travel with it into editions and scopes (C 6.1).
     pub fn restriction(&self, code: &ResourceCode, content: &ResourceContent) -> Option<String> {
-        if !(self.is_active()
-            && self.details.kind == NegativeKind::Restricted
-            && self.details.target.covers(code, content))
-        {
+        if !(self.details.kind == NegativeKind::Restricted && self.applies_to(code, content)) {
             return None;
         }
         let conditions = self.details.conditions.as_deref().unwrap_or("").trim();
@@ -223,9 +243,8 @@ impl NegativeListEntry {
     pub fn withheld_items(&self, code: &ResourceCode, content: &ResourceContent) -> Vec<String> {
         match &self.details.scope {
             NegativeScope::DataItems(items)
-                if self.is_active()
-                    && self.details.kind == NegativeKind::Prohibited
-                    && self.details.target.covers(code, content) =>
+                if self.details.kind == NegativeKind::Prohibited
+                    && self.applies_to(code, content) =>
             {
                 items.clone()
             }

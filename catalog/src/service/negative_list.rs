@@ -4,8 +4,9 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use super::entity::{self, from_record};
+use super::jurisdiction::{bound_region, require_within};
 use super::{Actor, Catalog, Role, Versioned};
-use crate::domain::negative_list::{NegativeListEntry, NewNegativeListEntry};
+use crate::domain::negative_list::{NegativeListEntry, NegativeStatus, NewNegativeListEntry};
 use crate::domain::resource::Resource;
 use crate::error::{CatalogError, Result, Rule};
 use crate::store::{RecordFilter, Table, WriteTx};
@@ -17,8 +18,10 @@ impl Catalog {
         details: NewNegativeListEntry,
     ) -> Result<NegativeListEntry> {
         actor.require_role(&[Role::DataAdmin], "维护负面清单")?;
-        let entry = NegativeListEntry::new(details, Utc::now())?;
         let mut tx = self.store.begin_write().await?;
+        // Rule 9: an administration keeps its own region's list; the region is its own.
+        let region = bound_region(tx.as_mut(), actor).await?;
+        let entry = NegativeListEntry::new(details, region, Utc::now())?;
         entity::insert(tx.as_mut(), actor, "negative_list.add", &entry).await?;
         tx.commit().await?;
         Ok(entry)
@@ -59,6 +62,18 @@ impl Catalog {
         apply: impl FnOnce(&mut NegativeListEntry) -> Result<()>,
     ) -> Result<Versioned<NegativeListEntry>> {
         actor.require_role(&[Role::DataAdmin], "维护负面清单")?;
+        // The entry's region never changes, so reading it before the transition is safe.
+        let entry = self.negative_entry(id).await?.value;
+        if let Some(bound) = self.jurisdiction_of(actor).await? {
+            match &entry.region {
+                Some(region) => require_within(Some(&bound), region, "维护负面清单")?,
+                None => {
+                    return Err(CatalogError::Forbidden(
+                        "该条目适用于全部地区，只能由系统维护".to_string(),
+                    ));
+                }
+            }
+        }
         entity::transition(self.store(), actor, id, if_match, action, apply).await
     }
 
@@ -123,36 +138,31 @@ pub(super) fn refuse_if_negative_listed(
 }
 
 impl Catalog {
-    /// Active entries whose next review date is before `today` (the administration's 待办): how
-    /// many, and the earliest of those review dates.
+    /// Active entries of the actor's region whose next review date has passed (the
+    /// administration's 待办): how many, and the earliest of those review dates.
     pub async fn negative_reviews_overdue(
         &self,
         actor: &Actor,
         today: chrono::NaiveDate,
     ) -> Result<(usize, Option<chrono::NaiveDate>)> {
         actor.require_role(&[Role::DataAdmin, Role::Auditor], "查看负面清单复核")?;
+        let bound = self.jurisdiction_of(actor).await?;
+        let kept_here = |e: &NegativeListEntry| match (&bound, &e.region) {
+            (None, _) => true,
+            (Some(bound), Some(region)) => region.is_within(bound),
+            (Some(_), None) => false,
+        };
         let filter = RecordFilter {
-            statuses: vec![
-                crate::domain::negative_list::NegativeStatus::Active
-                    .as_str()
-                    .to_string(),
-            ],
+            statuses: vec![NegativeStatus::Active.as_str().to_string()],
             ..RecordFilter::default()
         };
-        let due: Vec<chrono::NaiveDate> = self
-            .store
-            .list(Table::NegativeList, &filter)
-            .await?
-            .into_iter()
-            .map(|r| from_record::<NegativeListEntry>(r).map(|v| v.value))
-            .filter_map(|e| match e {
-                Ok(e) if e.is_active() && e.details.next_review_on < today => {
-                    Some(Ok(e.details.next_review_on))
-                }
-                Ok(_) => None,
-                Err(err) => Some(Err(err)),
-            })
-            .collect::<Result<_>>()?;
+        let mut due = Vec::new();
+        for record in self.store.list(Table::NegativeList, &filter).await? {
+            let entry = from_record::<NegativeListEntry>(record)?.value;
+            if entry.review_overdue(today) && kept_here(&entry) {
+                due.push(entry.details.next_review_on);
+            }
+        }
         Ok((due.len(), due.iter().min().copied()))
     }
 }
