@@ -25,6 +25,7 @@ from mulu_client import AuthenticatedClient, Client
 from mulu_client.api.admin import (
     announce,
     dated_step,
+    publish_edition,
     register_organization,
     review_product,
     select,
@@ -54,6 +55,7 @@ from mulu_client.models import (
     CodeRequest,
     ComplianceReview,
     DatedStepStep,
+    EditionRequest,
     NewAuthorization,
     NewEndpoint,
     NewListing,
@@ -209,6 +211,11 @@ def main():
     for action in (StepStep.APPROVE, StepStep.PUBLISH):
         ok(step.sync_detailed(resource.id, action, client=admin))
     ok(get_resource.sync_detailed(resource.id, client=s.client()))
+
+    # The operation directory lists it: an authorization's scope is drawn from it (C 6.2).
+    edition = ok(publish_edition.sync_detailed(client=admin, body=EditionRequest.from_dict(
+        {"title": "运营目录", "lines": [{"resource_id": str(resource.id)}]})))
+    check(edition.lines[0].resource_id == resource.id, "the edition lists the resource")
 
     # Authorization: announce, the operator applies, selection, publicity, signing, activation.
     operator = s.client(tokens["operator"])

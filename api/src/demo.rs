@@ -193,10 +193,12 @@ pub async fn load(catalog: &Catalog, source: Option<&str>, today: NaiveDate) -> 
             })
             .collect()
     };
-    if candidates.len() >= 2 {
+    // The second edition drops the first `dropped` lines of the first (a diff to show).
+    let dropped = (candidates.len() / 4).min(10);
+    if candidates.len() >= 4 {
         for (title, from, to) in [
             ("公共数据资源授权运营目录（2026年第1版，演示）", 0, 40),
-            ("公共数据资源授权运营目录（2026年第2版，演示）", 10, 60),
+            ("公共数据资源授权运营目录（2026年第2版，演示）", dropped, 60),
         ] {
             catalog
                 .publish_edition(
@@ -210,7 +212,13 @@ pub async fn load(catalog: &Catalog, source: Option<&str>, today: NaiveDate) -> 
                 )
                 .await?;
         }
-        let scope = candidates.iter().take(20).map(|r| r.id).collect();
+        // Drawn from the current (second) edition: C 6.2.
+        let scope = candidates
+            .iter()
+            .skip(dropped)
+            .take(20)
+            .map(|r| r.id)
+            .collect();
         // Back-dated so the product registered below has been through its whole publicity by today.
         let policy = catalog.policy().for_region(&admin.region);
         let days = Timeline::ending(
@@ -253,7 +261,7 @@ pub async fn load(catalog: &Catalog, source: Option<&str>, today: NaiveDate) -> 
             .activate_authorization(&admin_actor, auth.id, days.signed, None)
             .await?
             .value;
-        let sources = [candidates[0], candidates[1]];
+        let sources = [candidates[dropped], candidates[dropped + 1]];
         let coded = register_product(
             catalog,
             &days,

@@ -26,6 +26,33 @@ pub struct WorkingCalendar {
     holidays: BTreeSet<NaiveDate>,
     workdays: BTreeSet<NaiveDate>,
     provisional: BTreeSet<i32>,
+    /// The years the file lists, official or provisional.
+    known: BTreeSet<i32>,
+}
+
+/// How far a computed date can be trusted, from the year it falls in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DateCertainty {
+    /// The year's official notice is in the calendar.
+    Official,
+    /// The year is computed from the holiday rules ahead of its notice.
+    Provisional,
+    /// Past the last year the calendar knows: only weekends are known to be rest days.
+    Unknown,
+}
+
+impl DateCertainty {
+    /// What a person reading the date should know about it.
+    pub fn label(self) -> &'static str {
+        match self {
+            DateCertainty::Official => "依国务院办公厅节假日安排计算",
+            DateCertainty::Provisional => {
+                "该年节假日安排尚未公布，按节假日规则推算，公布后可能推迟一两天"
+            }
+            DateCertainty::Unknown => "超出工作日历已知年份，仅按周一至周五推算，须更新工作日历",
+        }
+    }
 }
 
 impl WorkingCalendar {
@@ -55,10 +82,11 @@ impl WorkingCalendar {
                     "{d} 同时被列为节假日和调休工作日"
                 )));
             }
+            let y = year
+                .parse()
+                .map_err(|_| CatalogError::Config(format!("年份“{year}”无效")))?;
+            calendar.known.insert(y);
             if days.provisional {
-                let y = year
-                    .parse()
-                    .map_err(|_| CatalogError::Config(format!("年份“{year}”无效")))?;
                 calendar.provisional.insert(y);
             }
             calendar.holidays.extend(days.holidays);
@@ -78,6 +106,19 @@ impl WorkingCalendar {
     /// across it may move by a day or two once the notice's adjusted working days are added.
     pub fn is_provisional(&self, day: NaiveDate) -> bool {
         self.provisional.contains(&day.year())
+    }
+
+    /// Whether a date computed with this calendar is final: its year official, provisional, or
+    /// unknown (then only weekends are rest days, and the date may well be wrong).
+    pub fn certainty(&self, day: NaiveDate) -> DateCertainty {
+        let year = day.year();
+        if !self.known.contains(&year) {
+            DateCertainty::Unknown
+        } else if self.provisional.contains(&year) {
+            DateCertainty::Provisional
+        } else {
+            DateCertainty::Official
+        }
     }
 
     /// The `n`th working day after `from` (not counting `from` itself); `from` when `n` is 0.
@@ -117,6 +158,14 @@ mod tests {
         assert_eq!(cal.add_working_days(d("2026-09-24"), 10), d("2026-10-15"));
         // 2025: the adjusted Sunday 09-28 and Saturday 10-11 count, 10-01 … 10-08 do not.
         assert_eq!(cal.add_working_days(d("2025-09-26"), 10), d("2025-10-16"));
+    }
+
+    #[test]
+    fn dates_past_the_known_years_are_not_official() {
+        let cal = WorkingCalendar::builtin();
+        assert_eq!(cal.certainty(d("2026-12-31")), DateCertainty::Official);
+        assert_eq!(cal.certainty(d("2027-01-04")), DateCertainty::Provisional);
+        assert_eq!(cal.certainty(d("2028-01-03")), DateCertainty::Unknown);
     }
 
     #[test]

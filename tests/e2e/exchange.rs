@@ -191,6 +191,15 @@ async fn signed_webhooks_listings_samples_and_cancellation_over_http() {
         )
         .await;
     }
+    // The operation directory the authorization's scope is drawn from (C 6.2).
+    ok(
+        &s,
+        Method::POST,
+        "/api/v1/admin/directory/editions",
+        &admin,
+        json!({"title": "运营目录", "lines": [{"resource_id": rid}]}),
+    )
+    .await;
     let auth = ok(
         &s,
         Method::POST,

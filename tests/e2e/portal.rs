@@ -324,7 +324,7 @@ async fn build_world() -> World {
 
     let auth = api.post("/api/v1/admin/authorizations", &admin, json!({
         "plan_name": "流域水环境数据授权运营", "implementing_body_id": admin_id, "mode": "依场景授权",
-        "operator_type": "场景", "scope_description": "水环境治理", "resource_ids": [resources[0]],
+        "operator_type": "场景", "scope_description": "水环境治理", "resource_ids": [resources[4]],
         "term_start": "2026-09-01", "term_end": "2028-12-31", "platform": "省授权运营平台",
     })).await["id"].as_str().unwrap().to_string();
     let base = format!("/api/v1/admin/authorizations/{auth}");
@@ -355,7 +355,7 @@ async fn build_world() -> World {
     for name in ["水质指数接口", "流域水质年度报告"] {
         let p = api.post("/api/v1/operator/products", &operator, json!({
             "name": name, "summary": format!("{name}，基于公开水质监测数据"), "delivery_form": "数据接口",
-            "authorization_id": auth, "source_resource_ids": [resources[0]],
+            "authorization_id": auth, "source_resource_ids": [resources[4]],
             "applicable_scenarios": ["流域治理"], "forbidden_scenarios": ["个人信息识别"],
             "scene_category": "公共治理、公益事业",
         })).await["id"].as_str().unwrap().to_string();

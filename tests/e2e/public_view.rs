@@ -97,6 +97,15 @@ async fn every_public_surface_shows_only_the_public_view() {
         .unwrap();
         assert!(r.status().is_success(), "{step}: {:?}", r.text().await);
     }
+    // In the operation directory, so that an authorization may draw on it (C 6.2).
+    let edition = post(
+        "/api/v1/admin/directory/editions".into(),
+        &admin,
+        json!({"title": "运营目录", "lines": [{"resource_id": id}]}),
+    )
+    .await
+    .unwrap();
+    assert!(edition.status().is_success(), "{:?}", edition.text().await);
     let public_before: Value = http
         .get(server.url(&format!("/api/v1/resources/{id}")))
         .send()

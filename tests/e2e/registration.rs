@@ -232,6 +232,14 @@ async fn product_from_authorization_to_coded_registration() {
         .await;
         ids.push(id);
     }
+    // The operation directory the authorization's scope is drawn from (C 6.2).
+    let lines: Vec<Value> = ids.iter().map(|id| json!({"resource_id": id})).collect();
+    s.ok(
+        "/api/v1/admin/directory/editions",
+        Some(&admin),
+        json!({"title": "运营目录", "lines": lines}),
+    )
+    .await;
     let auth = s.ok("/api/v1/admin/authorizations", Some(&admin), json!({
         "plan_name": "交通数据授权运营", "implementing_body_id": admin_id, "mode": "依场景授权",
         "operator_type": "场景", "scope_description": "公交出行", "resource_ids": [ids[0]],

@@ -119,6 +119,9 @@ async fn a_data_administration_keeps_the_negative_list_and_publishes_editions() 
         "the demo has two editions: {before}"
     );
     fill(b, "#title", "公共数据资源授权运营目录（测试第3版）").await;
+    // The pasted list starts as the current edition; this edition is only the two ticked.
+    assert!(b.text("#codes-hint").await.contains("当前版本"));
+    fill(b, "#codes", "").await;
     for (rid, _, _) in [one, two] {
         b.client
             .find(Locator::Css(&format!("[id='pick-{rid}']")))

@@ -88,7 +88,17 @@ async fn from_a_spreadsheet_with_a_bad_row_to_a_published_edition() {
     b.shots("workbench-admin-home").await;
     b.open("/workbench/editions").await;
     fill(b, "#title", "公共数据资源授权运营目录（导入后新版）").await;
-    fill(b, "#codes", &code).await;
+    // The next edition starts from the current one; the reviewer adds the new entry's code.
+    let current = b.js("return document.getElementById('codes').value;").await;
+    let current = current.as_str().unwrap_or_default().to_string();
+    assert!(
+        !current.is_empty() && !current.contains(&code),
+        "the current edition's codes: {current}"
+    );
+    b.js(&format!(
+        "const c = document.getElementById('codes'); c.value = c.value + '\\n{code}'; return null;"
+    ))
+    .await;
     b.click("button[value='preview']").await;
     let preview = b.text("#preview-lines").await;
     assert!(preview.contains(&code), "{preview}");

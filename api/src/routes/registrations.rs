@@ -292,6 +292,9 @@ struct Worklist {
     registration: Registration,
     /// Deadlines already passed (acceptance: 3 wd; formal review: 20 wd).
     overdue: Vec<String>,
+    /// Running deadlines in a year whose holiday notice is not out, or past the last year the
+    /// working-day calendar knows: the date may move.
+    uncertain: Vec<catalog::UncertainDeadline>,
 }
 
 /// The registrar's worklist with overdue flags (registrar, auditor).
@@ -327,6 +330,7 @@ async fn registrar_list(
             .into_iter()
             .map(|r| Worklist {
                 overdue: r.overdue(today).into_iter().map(String::from).collect(),
+                uncertain: state.catalog.uncertain_deadlines(&r),
                 registration: r,
             })
             .collect(),

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use catalog::domain::GradeLevel;
 use catalog::domain::ResourceCode;
-use catalog::domain::edition::{EditionDiff, EditionLine};
+use catalog::domain::edition::{DirectoryEdition, EditionDiff, EditionLine};
 use catalog::domain::industry::GBT4754_SECTIONS;
 use catalog::domain::negative_list::{
     NegativeKind, NegativeListEntry, NegativeReason, NegativeScope, NegativeStatus, NegativeTarget,
@@ -605,6 +605,14 @@ async fn chosen_lines(
             Ok(entry) => entry.id(),
             Err(_) => return Err(refuse("不是已发布的资源".to_string())),
         };
+        // Ticked on the page and also in the pasted list (which starts as the current
+        // edition): one line, not a duplicate.
+        if let Some(line) = lines.iter_mut().find(|l| l.resource_id == id) {
+            if line.condition.is_none() {
+                line.condition = condition;
+            }
+            continue;
+        }
         lines.push(EditionLineRequest {
             resource_id: id,
             condition,
@@ -615,6 +623,20 @@ async fn chosen_lines(
         });
     }
     Ok((lines, chosen))
+}
+
+/// The current edition as pasted codes (`代码` or `代码 | 条件`), one per line: the next edition
+/// starts from it.
+fn current_codes(edition: &DirectoryEdition) -> String {
+    edition
+        .lines
+        .iter()
+        .map(|l| match &l.condition {
+            Some(c) => format!("{} | {c}", l.code.as_str()),
+            None => l.code.as_str().to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Where line `index` of the request came from, as the form shows it.
@@ -876,7 +898,15 @@ async fn editions_page(
                 }
             }
             label for="codes" { "或粘贴资源代码（每行一个；重要数据写作“代码 | 条件”）" }
-            textarea #codes name="codes" rows="6" { (v("codes")) }
+            @if fields.is_none() && current.is_some() {
+                p.hint #codes-hint { "已填入当前版本的全部资源：新版本在此基础上增删，删去的行不再列入。" }
+            }
+            textarea #codes name="codes" rows="6" {
+                @match (fields, current) {
+                    (None, Some(e)) => (current_codes(e)),
+                    _ => (v("codes")),
+                }
+            }
             @if let Some(m) = error.and_then(|e| e.at_field("codes")) { (m) }
             div.actions {
                 button type="submit" name="action" value="publish" { "发布新版本" }

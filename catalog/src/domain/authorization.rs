@@ -4,8 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::RegionCode;
 use super::organization::require_text;
+use super::{Grade, RegionCode, ResourceCode};
 use crate::error::{CatalogError, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -150,6 +150,28 @@ pub struct StatusChange {
     pub note: Option<String>,
 }
 
+/// One resource of a scope as the current operation directory lists it (rule 2; C 6.2): the
+/// edition it was taken from and the conditions it may be operated under, which bind the
+/// operator and every product made from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ScopeLine {
+    pub resource_id: Uuid,
+    pub code: ResourceCode,
+    pub name: String,
+    /// The edition of the operation directory that lists the resource.
+    pub edition: u32,
+    pub grade: Grade,
+    /// The directory line's condition (required for 重要数据 by policy).
+    #[serde(default)]
+    pub condition: Option<String>,
+    /// Data items withheld by the negative list.
+    #[serde(default)]
+    pub withheld_items: Vec<String>,
+    /// Conditions of restricting (限制) negative-list entries.
+    #[serde(default)]
+    pub restrictions: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Authorization {
     pub id: Uuid,
@@ -158,6 +180,10 @@ pub struct Authorization {
     /// The jurisdiction whose policy applies: always the implementing body's region, never what
     /// a request says (rules 3 and 9).
     pub jurisdiction: RegionCode,
+    /// The resources of `resource_ids` as the current operation directory lists them, checked
+    /// when announced and again when signed. Empty on authorizations recorded before scopes.
+    #[serde(default)]
+    pub scope: Vec<ScopeLine>,
     /// Applicants, in application order; one of them is selected.
     #[serde(default)]
     pub applicants: Vec<Uuid>,
@@ -182,9 +208,25 @@ impl Authorization {
         self
     }
 
+    /// The conditions the scope attaches to these resources, each prefixed with its resource's
+    /// name: the directory line's condition, then any 限制 entries.
+    pub fn conditions_of(&self, resource_ids: &[Uuid]) -> Vec<String> {
+        self.scope
+            .iter()
+            .filter(|line| resource_ids.contains(&line.resource_id))
+            .flat_map(|line| {
+                line.condition
+                    .iter()
+                    .chain(line.restrictions.iter())
+                    .map(move |c| format!("{}：{c}", line.name))
+            })
+            .collect()
+    }
+
     pub fn announce(
         plan: NewAuthorization,
         jurisdiction: RegionCode,
+        scope: Vec<ScopeLine>,
         now: DateTime<Utc>,
     ) -> Result<Self> {
         plan.validate()?;
@@ -192,6 +234,7 @@ impl Authorization {
             id: Uuid::now_v7(),
             plan,
             jurisdiction,
+            scope,
             applicants: Vec::new(),
             operator_id: None,
             status: AuthorizationStatus::Announced,
@@ -273,10 +316,9 @@ impl Authorization {
     ) -> Result<()> {
         self.expect(&[AuthorizationStatus::Publicized], "签订协议")?;
         if signed_on <= publicity_end {
-            return Err(CatalogError::invalid(
-                "signed_on",
-                format!("公示期至{publicity_end}结束，期满后方可签订协议"),
-            ));
+            return Err(CatalogError::InvalidTransition(format!(
+                "公示期至{publicity_end}结束，期满后方可签订协议"
+            )));
         }
         self.signed_on = Some(signed_on);
         self.move_to(AuthorizationStatus::Signed, None, now);

@@ -136,6 +136,11 @@ pub struct Product {
     pub status: ProductStatus,
     #[serde(default)]
     pub compliance: Option<ComplianceReview>,
+    /// The conditions its sources are authorized under (重要数据 conditions of the operation
+    /// directory, 限制 entries of the negative list), inherited from the scope when drafted:
+    /// what the compliance review checks the product against.
+    #[serde(default)]
+    pub conditions: Vec<String>,
     /// 样例数据 (GZ 17): public with the product once it is registered.
     #[serde(default)]
     pub sample: Option<super::sample::SampleRef>,
@@ -152,6 +157,7 @@ impl Product {
             details,
             status: ProductStatus::Draft,
             compliance: None,
+            conditions: Vec::new(),
             sample: None,
             created_at: now,
             updated_at: now,

@@ -733,6 +733,24 @@ impl Registration {
     }
 
     /// Deadlines passed without the registrar acting (R 10, R 11).
+    /// The working-day deadlines still running in the current state, by name: the dates a
+    /// registrar or registrant waits on (R 10, 12, 13; cancellation per policy).
+    pub fn running_deadlines(&self) -> Vec<(&'static str, NaiveDate)> {
+        let mut running = Vec::new();
+        match self.status {
+            RegistrationStatus::Submitted => running.push(("acceptance", self.acceptance_due)),
+            RegistrationStatus::Accepted => {
+                running.extend(self.review_due.map(|d| ("formal_review", d)));
+                running.extend(self.completion_due.map(|d| ("cancellation", d)));
+            }
+            RegistrationStatus::Publicized => {
+                running.extend(self.publicity_end.map(|d| ("publicity", d)));
+            }
+            _ => {}
+        }
+        running
+    }
+
     pub fn overdue(&self, today: NaiveDate) -> Vec<&'static str> {
         let mut late = Vec::new();
         if self.status == RegistrationStatus::Submitted && today > self.acceptance_due {

@@ -6,14 +6,16 @@ use std::pin::Pin;
 use chrono::{Months, NaiveDate, Utc};
 use uuid::Uuid;
 
+use super::directory::{check_grade, current_edition_over};
 use super::entity::{self, from_record};
 use super::negative_list::{active_entries, refuse_if_negative_listed};
 use super::registrations::flag_registrations_of;
 use super::{Actor, Catalog, Role, Versioned};
 use crate::calendar::WorkingCalendar;
-use crate::domain::authorization::{Authorization, NewAuthorization, Termination};
+use crate::domain::RegionCode;
+use crate::domain::authorization::{Authorization, NewAuthorization, ScopeLine, Termination};
 use crate::domain::organization::{OrgKind, Organization};
-use crate::domain::resource::Resource;
+use crate::domain::resource::{Resource, ResourceStatus};
 use crate::error::{CatalogError, Result, Rule};
 use crate::policy::JurisdictionPolicy;
 use crate::store::{RecordFilter, Table, WriteTx};
@@ -41,9 +43,10 @@ impl Catalog {
             .require_kind(OrgKind::DataAdmin, "implementing_body_id")?;
         // Rules 3 and 9: the policy is the implementing body's region's, never the request's.
         let jurisdiction = body.value.region.clone();
-        check_term(self.policy.for_region(&jurisdiction), &plan)?;
-        check_scope(tx.as_mut(), &plan.resource_ids).await?;
-        let authorization = Authorization::announce(plan, jurisdiction, Utc::now())?;
+        let policy = self.policy.for_region(&jurisdiction);
+        check_term(policy, &plan)?;
+        let scope = check_scope(tx.as_mut(), policy, &jurisdiction, &plan.resource_ids).await?;
+        let authorization = Authorization::announce(plan, jurisdiction, scope, Utc::now())?;
         entity::insert(tx.as_mut(), actor, "authorization.announce", &authorization).await?;
         tx.commit().await?;
         Ok(authorization)
@@ -110,13 +113,13 @@ impl Catalog {
         self.authorization_step(actor, id, if_match, "authorization.sign", move |tx, a| {
             Box::pin(async move {
                 require_implementing_body(&who, a)?;
-                check_scope(tx, &a.plan.resource_ids).await?;
+                let rules = policy.for_region(&a.jurisdiction);
+                // The directory or the negative list may have changed since the announcement.
+                a.scope = check_scope(tx, rules, &a.jurisdiction, &a.plan.resource_ids).await?;
                 let start = a.publicity_start.ok_or_else(|| {
                     CatalogError::InvalidTransition("尚未公示，不能签订协议".to_string())
                 })?;
-                let days = policy
-                    .for_region(&a.jurisdiction)
-                    .operator_publicity_working_days;
+                let days = rules.operator_publicity_working_days;
                 let end = publicity_end(&calendar, start, days);
                 a.sign(signed_on, end, Utc::now())
             })
@@ -132,6 +135,7 @@ impl Catalog {
         if_match: Option<i64>,
     ) -> Result<Versioned<Authorization>> {
         let who = actor.clone();
+        let policy = self.policy.clone();
         self.authorization_step(
             actor,
             id,
@@ -140,7 +144,8 @@ impl Catalog {
             move |tx, a| {
                 Box::pin(async move {
                     require_implementing_body(&who, a)?;
-                    check_scope(tx, &a.plan.resource_ids).await?;
+                    let rules = policy.for_region(&a.jurisdiction);
+                    a.scope = check_scope(tx, rules, &a.jurisdiction, &a.plan.resource_ids).await?;
                     a.activate(today, Utc::now())
                 })
             },
@@ -350,17 +355,74 @@ fn check_term(policy: &JurisdictionPolicy, plan: &NewAuthorization) -> Result<()
     Ok(())
 }
 
-/// Rule 1 on an authorization scope: every resource exists and none is negative-listed.
-async fn check_scope(tx: &mut dyn WriteTx, resource_ids: &[Uuid]) -> Result<()> {
+/// Rules 1 and 2 on a scope (C 6.2; C 6.1): every resource is a line of the operation directory
+/// in force over the implementing body's region, is not withdrawn, is not negative-listed now,
+/// and passes the body's grade policy with its line's condition. The lines, with their
+/// conditions, become the authorization's scope.
+async fn check_scope(
+    tx: &mut dyn WriteTx,
+    policy: &JurisdictionPolicy,
+    region: &RegionCode,
+    resource_ids: &[Uuid],
+) -> Result<Vec<ScopeLine>> {
     let negative = active_entries(tx).await?;
+    let edition = current_edition_over(tx, region).await?;
+    let mut scope = Vec::with_capacity(resource_ids.len());
     for (i, id) in resource_ids.iter().enumerate() {
         let field = format!("resource_ids[{i}]");
         let resource: Versioned<Resource> = entity::load(tx, *id)
             .await
             .map_err(|_| CatalogError::invalid(&field, "资源不存在"))?;
-        refuse_if_negative_listed(&negative, &resource.value, &field)?;
+        let resource = resource.value;
+        refuse_if_negative_listed(&negative, &resource, &field)?;
+        let Some((number, line)) = edition.as_ref().and_then(|e| {
+            e.lines
+                .iter()
+                .find(|l| l.resource_id == *id)
+                .map(|l| (e.number, l))
+        }) else {
+            return Err(CatalogError::rule(
+                Rule::GradeLimit,
+                field,
+                format!(
+                    "资源“{}”（{}）不在现行运营目录中，不得纳入授权范围（C 6.2）",
+                    resource.content.name, resource.code
+                ),
+            ));
+        };
+        if resource.status == ResourceStatus::Withdrawn {
+            return Err(CatalogError::invalid(
+                &field,
+                format!("资源“{}”已撤回，不得纳入授权范围", resource.content.name),
+            ));
+        }
+        // What is authorized is what the directory lists: the line's (published) version.
+        check_grade(
+            policy,
+            (&line.name, line.grade.level),
+            line.condition.as_deref(),
+            &field,
+            &field,
+        )?;
+        scope.push(ScopeLine {
+            resource_id: *id,
+            code: line.code.clone(),
+            name: line.name.clone(),
+            edition: number,
+            grade: line.grade,
+            condition: line.condition.clone(),
+            // The negative list as it stands now, not as it stood for the edition.
+            withheld_items: negative
+                .iter()
+                .flat_map(|e| e.withheld_items(&resource.code, &resource.content))
+                .collect(),
+            restrictions: negative
+                .iter()
+                .filter_map(|e| e.restriction(&resource.code, &resource.content))
+                .collect(),
+        });
     }
-    Ok(())
+    Ok(scope)
 }
 
 /// The last day of a publicity period of `days` working days starting on `start`.

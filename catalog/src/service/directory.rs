@@ -14,7 +14,7 @@ use crate::domain::negative_list::NegativeListEntry;
 use crate::domain::organization::require_text;
 use crate::domain::organization::{OrgKind, Organization};
 use crate::domain::resource::Resource;
-use crate::domain::{GradeLevel, ResourceCode};
+use crate::domain::{GradeLevel, RegionCode, ResourceCode};
 use crate::error::{CatalogError, Result, Rule};
 use crate::policy::JurisdictionPolicy;
 use crate::store::{RecordFilter, Table, WriteTx};
@@ -227,9 +227,15 @@ impl Catalog {
         let resource = self
             .resource_version(published.id, published.version)
             .await?;
-        if let Err(e) = refuse_if_negative_listed(&ctx.negative, &resource, &field)
-            .and_then(|()| check_grade(ctx.policy, &resource, line, i))
-        {
+        if let Err(e) = refuse_if_negative_listed(&ctx.negative, &resource, &field).and_then(|()| {
+            check_grade(
+                ctx.policy,
+                (&resource.content.name, resource.content.grade.level),
+                line.condition.as_deref(),
+                &field,
+                &format!("lines[{i}].condition"),
+            )
+        }) {
             return Ok(refuse(e, Some(&resource)));
         }
         let provider: Versioned<Organization> = entity::load(tx, resource.provider_id).await?;
@@ -313,18 +319,41 @@ impl Catalog {
     }
 }
 
-/// Rule 2: 核心数据 never; 重要数据 only with a recorded condition (both per policy).
-fn check_grade(
+/// The operation directory in force over `region`: the latest edition published by a data
+/// administration whose region contains it (C 6.2), read inside the caller's transaction.
+pub(super) async fn current_edition_over(
+    tx: &mut dyn WriteTx,
+    region: &RegionCode,
+) -> Result<Option<DirectoryEdition>> {
+    let mut editions: Vec<DirectoryEdition> = tx
+        .list(Table::Editions, &RecordFilter::default())
+        .await?
+        .into_iter()
+        .map(|r| from_record(r).map(|v| v.value))
+        .collect::<Result<_>>()?;
+    editions.sort_by_key(|e| std::cmp::Reverse(e.number));
+    for edition in editions {
+        let publisher: Versioned<Organization> = entity::load(tx, edition.publisher_id).await?;
+        if region.is_within(&publisher.value.region) {
+            return Ok(Some(edition));
+        }
+    }
+    Ok(None)
+}
+
+/// Rule 2: 核心数据 never; 重要数据 only with a recorded condition (both per policy). `field`
+/// names the line's resource, `condition_field` its condition, in the request at hand.
+pub(super) fn check_grade(
     policy: &JurisdictionPolicy,
-    resource: &Resource,
-    line: &EditionLineRequest,
-    i: usize,
+    (name, level): (&str, GradeLevel),
+    condition: Option<&str>,
+    field: &str,
+    condition_field: &str,
 ) -> Result<()> {
-    let name = &resource.content.name;
-    match resource.content.grade.level {
+    match level {
         GradeLevel::Core if !policy.core_data_in_directory => Err(CatalogError::rule(
             Rule::GradeLimit,
-            format!("lines[{i}].resource_id"),
+            field,
             format!(
                 "资源“{name}”为核心数据，不得纳入运营目录（{}政策）",
                 policy.name
@@ -332,14 +361,11 @@ fn check_grade(
         )),
         GradeLevel::Important
             if policy.important_data_requires_condition
-                && line
-                    .condition
-                    .as_deref()
-                    .is_none_or(|c| c.trim().is_empty()) =>
+                && condition.is_none_or(|c| c.trim().is_empty()) =>
         {
             Err(CatalogError::rule(
                 Rule::GradeLimit,
-                format!("lines[{i}].condition"),
+                condition_field,
                 format!(
                     "资源“{name}”为重要数据，纳入运营目录须写明条件（如仅通过隐私计算方式提供）"
                 ),

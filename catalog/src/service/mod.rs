@@ -4,6 +4,7 @@
 mod actor;
 mod amendments;
 mod authorizations;
+mod deadlines;
 mod demands;
 mod developers;
 mod directory;
@@ -31,6 +32,7 @@ mod webhooks;
 use std::sync::Arc;
 
 pub use actor::{Actor, ActorName, Role};
+pub use deadlines::UncertainDeadline;
 pub use directory::{EditionLineRequest, EditionPreview, EditionRequest, RefusedLine};
 pub use entity::Versioned;
 pub use feed::{FeedItem, FeedPage};

@@ -23,8 +23,9 @@ impl Catalog {
         today: NaiveDate,
     ) -> Result<Product> {
         actor.require_org(Role::Operator, operator_id, "以本机构名义开发产品")?;
-        let product = Product::new(operator_id, details, Utc::now())?;
-        self.check_product_scope(&product, today).await?;
+        let mut product = Product::new(operator_id, details, Utc::now())?;
+        let authorization = self.check_product_scope(&product, today).await?;
+        product.conditions = authorization.conditions_of(&product.details.source_resource_ids);
         let mut tx = self.store.begin_write().await?;
         entity::insert(tx.as_mut(), actor, "product.create", &product).await?;
         tx.commit().await?;
@@ -32,12 +33,12 @@ impl Catalog {
     }
 
     /// Rule 4 (scope half) and rule 1: every source inside an active authorization of the operator
-    /// (the product's own), and none negative-listed.
+    /// (the product's own), and none negative-listed. Returns that authorization.
     pub(crate) async fn check_product_scope(
         &self,
         product: &Product,
         today: NaiveDate,
-    ) -> Result<()> {
+    ) -> Result<Authorization> {
         let authorization: Authorization =
             entity::read(self.store(), product.details.authorization_id)
                 .await
@@ -79,7 +80,7 @@ impl Catalog {
                 &format!("source_resource_ids[{i}]"),
             )?;
         }
-        Ok(())
+        Ok(authorization)
     }
 
     /// The implementing body of the product's authorization records the compliance review.

@@ -60,11 +60,7 @@ impl Catalog {
                         format!("产品“{}”尚未登记，不能变更或更正", product.details.name),
                     ));
                 }
-                self.check_product_scope(&product, today).await?;
-                let authorization: Authorization =
-                    entity::read(self.store(), product.details.authorization_id)
-                        .await?
-                        .value;
+                let authorization = self.check_product_scope(&product, today).await?;
                 let region = authorization.jurisdiction.clone();
                 (
                     product.operator_id,

@@ -2,6 +2,7 @@
 
 use catalog::domain::negative_list::{NegativeKind, NegativeScope, NegativeTarget};
 use catalog::domain::organization::OrgKind;
+use catalog::domain::{Grade, GradeLevel};
 use catalog::error::{CatalogError, Rule};
 use catalog::service::{Actor, Role};
 
@@ -121,4 +122,125 @@ pub async fn a_negative_list_entry_binds_its_own_region_only(env: Env) {
     c.lift_negative_entry(&w.a(), sc_entry.id, "已评估", None)
         .await
         .unwrap();
+}
+
+/// Rule 2 and C 6.2 on a scope: only resources of the operation directory in force (the latest
+/// edition over the implementing body's region), with their lines' conditions carried into the
+/// authorization; checked again at signing, when the directory may have moved on.
+pub async fn a_scope_is_drawn_from_the_current_operation_directory(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let mut important = content("企业用电数据");
+    important.grade = Grade {
+        level: GradeLevel::Important,
+        sub_level: None,
+    };
+    let important = env.published(&w.provider, &w.admin, important).await;
+    let general = env
+        .published(&w.provider, &w.admin, content("公交刷卡"))
+        .await;
+    let span = |ids: Vec<uuid::Uuid>| plan(&w.admin, ids, "2026-01-01", "2027-12-31");
+    // Published, but in no edition yet.
+    assert_rule(
+        c.announce_authorization(&w.a(), span(vec![general.id]))
+            .await,
+        Rule::GradeLimit,
+        "resource_ids[0]",
+    );
+    let mut first = lines(&[important.id, general.id]);
+    first.lines[0].condition = Some("仅通过隐私计算方式提供".to_string());
+    let first = c.publish_edition(&w.a(), w.admin.id, first).await.unwrap();
+    let auth = c
+        .announce_authorization(&w.a(), span(vec![important.id, general.id]))
+        .await
+        .unwrap();
+    assert_eq!(auth.scope.len(), 2);
+    assert_eq!(auth.scope[0].edition, first.number);
+    assert_eq!(
+        auth.scope[0].condition.as_deref(),
+        Some("仅通过隐私计算方式提供"),
+        "the 重要数据 condition travels with the scope"
+    );
+    assert_eq!(auth.scope[1].condition, None);
+
+    // The next edition leaves the general resource out: it is no longer in force.
+    let mut with_condition = lines(&[important.id]);
+    with_condition.lines[0].condition = Some("仅通过隐私计算方式提供".to_string());
+    c.publish_edition(&w.a(), w.admin.id, with_condition)
+        .await
+        .unwrap();
+    assert_rule(
+        c.announce_authorization(&w.a(), span(vec![general.id]))
+            .await,
+        Rule::GradeLimit,
+        "resource_ids[0]",
+    );
+    // The authorization announced earlier cannot be signed on the old directory either.
+    c.apply_for_authorization(&w.o(), auth.id, w.operator.id)
+        .await
+        .unwrap();
+    c.select_operator(&w.a(), auth.id, w.operator.id, None)
+        .await
+        .unwrap();
+    c.publicize_selection(&w.a(), auth.id, d("2026-03-02"), None)
+        .await
+        .unwrap();
+    assert_rule(
+        c.sign_agreement(&w.a(), auth.id, d("2026-04-01"), None)
+            .await,
+        Rule::GradeLimit,
+        "resource_ids[1]",
+    );
+
+    // Back in the next edition, it is signed; a product inherits its sources' conditions.
+    let mut both = lines(&[important.id, general.id]);
+    both.lines[0].condition = Some("仅通过隐私计算方式提供".to_string());
+    c.publish_edition(&w.a(), w.admin.id, both).await.unwrap();
+    c.sign_agreement(&w.a(), auth.id, d("2026-04-01"), None)
+        .await
+        .unwrap();
+    c.activate_authorization(&w.a(), auth.id, d("2026-04-01"), None)
+        .await
+        .unwrap();
+    let product = c
+        .create_product(
+            &w.o(),
+            w.operator.id,
+            super::registration_support::product(auth.id, vec![important.id]),
+            d("2026-04-02"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        product.conditions,
+        vec!["企业用电数据：仅通过隐私计算方式提供".to_string()]
+    );
+}
+
+/// A deadline in a year whose holiday notice is not out, or past the calendar's last year, is
+/// reported as uncertain, not silently counted Monday to Friday.
+pub async fn deadlines_in_provisional_or_unknown_years_are_reported(env: Env) {
+    use catalog::calendar::DateCertainty;
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let (_, product_id, _) = super::reviewed_product(&env, &w).await;
+    assert_eq!(
+        c.calendar().certainty(d("2026-09-24")),
+        DateCertainty::Official
+    );
+    // Submitted on the last working day of 2026: acceptance is due in provisional 2027.
+    let late = c
+        .submit_registration(&w.o(), super::application(product_id), d("2026-12-31"))
+        .await
+        .unwrap();
+    let uncertain = c.uncertain_deadlines(&late);
+    assert_eq!(uncertain.len(), 1, "{uncertain:?}");
+    assert_eq!(uncertain[0].deadline, "acceptance");
+    assert_eq!(uncertain[0].due, late.acceptance_due);
+    assert_eq!(uncertain[0].certainty, DateCertainty::Provisional);
+    assert!(uncertain[0].note.contains("尚未公布"));
+    assert_eq!(
+        c.calendar().certainty(d("2028-03-01")),
+        DateCertainty::Unknown
+    );
 }

@@ -106,6 +106,14 @@ fn lines(ids: &[Uuid]) -> EditionRequest {
     }
 }
 
+/// Publish an operation-directory edition of `ids` (C 6.2: a scope is drawn from it).
+async fn listed(env: &Env, w: &World, ids: &[Uuid]) {
+    env.catalog
+        .publish_edition(&w.a(), w.admin.id, lines(ids))
+        .await
+        .unwrap();
+}
+
 fn negative(target: NegativeTarget, scope: NegativeScope) -> NewNegativeListEntry {
     NewNegativeListEntry {
         target,
@@ -541,6 +549,7 @@ pub async fn rule3_agreement_term_limits_follow_the_jurisdiction(env: Env) {
     let r = env
         .published(&w.provider, &w.admin, content("公交刷卡"))
         .await;
+    listed(&env, &w, &[r.id]).await;
     // National (Sichuan has no preset): 5 years, both ends counted — 2026-01-01 to 2030-12-31
     // is exactly five years; one more day is over the limit.
     c.announce_authorization(
@@ -568,8 +577,16 @@ pub async fn rule3_agreement_term_limits_follow_the_jurisdiction(env: Env) {
     ] {
         let body = env.org(name, region, &[OrgKind::DataAdmin]).await;
         let actor = Actor::new(Role::DataAdmin, body.id);
+        // Each body authorizes a resource of its own region's operation directory.
+        let provider = env
+            .org(&format!("{name}数源"), region, &[OrgKind::Provider])
+            .await;
+        let own = env.published(&provider, &body, content("公交刷卡")).await;
+        c.publish_edition(&actor, body.id, lines(&[own.id]))
+            .await
+            .unwrap();
         let result = c
-            .announce_authorization(&actor, plan(&body, vec![r.id], "2026-01-01", end))
+            .announce_authorization(&actor, plan(&body, vec![own.id], "2026-01-01", end))
             .await;
         if allowed {
             result.unwrap();
@@ -587,6 +604,7 @@ async fn active_authorization(
     end: &str,
 ) -> Uuid {
     let c = &env.catalog;
+    listed(env, w, &resources).await;
     let auth = c
         .announce_authorization(&w.a(), plan(&w.admin, resources, start, end))
         .await
@@ -812,6 +830,7 @@ pub async fn signing_waits_for_the_publicity_period(env: Env) {
     let r = env
         .published(&w.provider, &w.admin, content("公交刷卡"))
         .await;
+    listed(&env, &w, &[r.id]).await;
     let auth = c
         .announce_authorization(
             &w.a(),
@@ -838,7 +857,7 @@ pub async fn signing_waits_for_the_publicity_period(env: Env) {
         .sign_agreement(&w.a(), auth.id, d("2026-10-12"), None)
         .await;
     assert!(
-        matches!(early, Err(CatalogError::Invalid { ref field, .. }) if field == "signed_on"),
+        matches!(early, Err(CatalogError::InvalidTransition(ref m)) if m.contains("期满后方可签订协议")),
         "{early:?}"
     );
     let signed = c
