@@ -24,4 +24,4 @@ pub use service::{
 };
 pub use service::{ClaimedDelivery, DeliveryQuery, DraftFeed, FeedOutcome, SampleDownload};
 pub use service::{EditionPreview, RefusedLine, UncertainDeadline};
-pub use service::{PublicCatalogPage, PublicEntry, PublicItem, PublicKind};
+pub use service::{PublicCatalogPage, PublicEntry, PublicItem, PublicKind, PublicProduct};

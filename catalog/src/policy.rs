@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::RegionCode;
@@ -31,11 +32,52 @@ pub struct JurisdictionPolicy {
     pub cancellation_working_days: u32,
     /// GZ 17: the largest product sample (样例数据) accepted, in bytes.
     pub sample_max_bytes: u64,
+    /// The day of the following year by which the annual statements for a year are due
+    /// (`MM-DD`): LY 七(二)2 sets the first quarter; N 18–19 only say "regularly".
+    #[schema(value_type = String, example = "03-31")]
+    pub annual_disclosure_due: MonthDay,
+}
+
+/// A day of the year, written `MM-DD` (29 February is refused: it is not in every year).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonthDay {
+    month: u32,
+    day: u32,
+}
+
+impl MonthDay {
+    pub fn parse(raw: &str) -> std::result::Result<Self, String> {
+        let bad = || format!("“{raw}”应为 MM-DD 形式的日期，如 03-31");
+        let (m, d) = raw.split_once('-').ok_or_else(bad)?;
+        let (month, day) = (m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
+        // 2025 is not a leap year: a day valid in it is valid in every year.
+        NaiveDate::from_ymd_opt(2025, month, day).ok_or_else(bad)?;
+        Ok(MonthDay { month, day })
+    }
+
+    /// This day in `year`, if the year is representable.
+    pub fn in_year(self, year: i32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(year, self.month, self.day)
+    }
+}
+
+impl Serialize for MonthDay {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{:02}-{:02}", self.month, self.day))
+    }
+}
+
+impl<'de> Deserialize<'de> for MonthDay {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        MonthDay::parse(&raw).map_err(serde::de::Error::custom)
+    }
 }
 
 /// Values added after the first policy files shipped: files that do not set them get these.
 const DEFAULT_CANCELLATION_WORKING_DAYS: u32 = 10;
 const DEFAULT_SAMPLE_MAX_BYTES: u64 = 1024 * 1024;
+const DEFAULT_ANNUAL_DISCLOSURE_DUE: MonthDay = MonthDay { month: 3, day: 31 };
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -54,6 +96,7 @@ struct RawJurisdiction {
     important_data_requires_condition: Option<bool>,
     cancellation_working_days: Option<u32>,
     sample_max_bytes: Option<u64>,
+    annual_disclosure_due: Option<MonthDay>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -173,6 +216,7 @@ fn resolve(key: &str, all: &BTreeMap<String, RawJurisdiction>) -> Result<Jurisdi
                 .cancellation_working_days
                 .or(merged.cancellation_working_days),
             sample_max_bytes: raw.sample_max_bytes.or(merged.sample_max_bytes),
+            annual_disclosure_due: raw.annual_disclosure_due.or(merged.annual_disclosure_due),
         };
     }
     let missing = |field: &str| CatalogError::Config(format!("辖区“{key}”缺少 {field}"));
@@ -211,6 +255,9 @@ fn resolve(key: &str, all: &BTreeMap<String, RawJurisdiction>) -> Result<Jurisdi
             .cancellation_working_days
             .unwrap_or(DEFAULT_CANCELLATION_WORKING_DAYS),
         sample_max_bytes: merged.sample_max_bytes.unwrap_or(DEFAULT_SAMPLE_MAX_BYTES),
+        annual_disclosure_due: merged
+            .annual_disclosure_due
+            .unwrap_or(DEFAULT_ANNUAL_DISCLOSURE_DUE),
     })
 }
 
@@ -220,6 +267,33 @@ mod tests {
 
     fn region(s: &str) -> RegionCode {
         RegionCode::parse(s).unwrap()
+    }
+
+    #[test]
+    fn the_annual_disclosure_day_is_policy_and_must_be_a_real_day() {
+        let set = PolicySet::builtin();
+        let laiyuan = set.for_region(&region("130630"));
+        assert_eq!(
+            laiyuan.annual_disclosure_due.in_year(2027),
+            NaiveDate::from_ymd_opt(2027, 3, 31)
+        );
+        let text = BUILTIN_POLICY.replace(
+            "[jurisdiction.shandong]",
+            "[jurisdiction.shandong]\nannual_disclosure_due = \"06-30\"",
+        );
+        let moved = PolicySet::from_toml(&text).unwrap();
+        assert_eq!(
+            moved
+                .for_region(&region("370100"))
+                .annual_disclosure_due
+                .in_year(2027),
+            NaiveDate::from_ymd_opt(2027, 6, 30)
+        );
+        for bad in ["02-29", "13-01", "03/31", "0331"] {
+            assert!(MonthDay::parse(bad).is_err(), "{bad}");
+            let text = BUILTIN_POLICY.replace("\"03-31\"", &format!("\"{bad}\""));
+            assert!(PolicySet::from_toml(&text).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -453,6 +453,17 @@ async fn signed_webhooks_listings_samples_and_cancellation_over_http() {
         .call(Method::GET, &format!("/api/v1/verify/{code}"), None, None)
         .await;
     assert_eq!(verified["valid"], true);
+    // The product's own record carries its result on every surface: JSON, CKAN, DCAT.
+    let shown = public_record(&s, &pid).await;
+    assert_eq!(shown.json["registration"]["query_code"], code.as_str());
+    assert_eq!(shown.json["registration"]["standing"]["state"], "in_force");
+    assert_eq!(shown.ckan["registration_query_code"], code.as_str());
+    assert_eq!(shown.ckan["registration_standing"], "in_force");
+    assert!(
+        shown.dcat.contains(code.as_str()) && shown.dcat.contains("registration-standing/in_force"),
+        "{}",
+        shown.dcat
+    );
     let (status, body, _) = s
         .call(
             Method::POST,
@@ -576,10 +587,58 @@ async fn signed_webhooks_listings_samples_and_cancellation_over_http() {
         standing["reason"].as_str().is_some_and(|r| !r.is_empty()),
         "{verified}"
     );
+    let shown = public_record(&s, &pid).await;
+    assert_eq!(shown.json["registration"]["standing"]["state"], "ended");
+    assert_eq!(shown.ckan["registration_standing"], "ended");
+    assert!(!shown.ckan["registration_end_reason"].is_null());
+    assert!(shown.dcat.contains("registration-standing/ended"));
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
         receiver.count(),
         3,
         "every change delivered once after its success"
     );
+}
+
+/// A registered product as the public reads it: the JSON record, the CKAN extras (by key) and
+/// the DCAT dataset document (Turtle).
+struct PublicRecord {
+    json: Value,
+    ckan: Value,
+    dcat: String,
+}
+
+async fn public_record(s: &Api, pid: &str) -> PublicRecord {
+    let http = reqwest::Client::new();
+    let get = |path: String| http.get(s.server.url(&path)).send();
+    let json: Value = get(format!("/api/v1/products/{pid}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let name = format!("product-{}", pid.replace('-', ""));
+    let package: Value = get(format!("/api/3/action/package_show?id={name}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ckan = package["result"]["extras"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{package}"))
+        .iter()
+        .map(|e| (e["key"].as_str().unwrap().to_string(), e["value"].clone()))
+        .collect::<serde_json::Map<_, _>>();
+    let dcat = get(format!("/datasets/{pid}.ttl"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    PublicRecord {
+        json,
+        ckan: Value::Object(ckan),
+        dcat,
+    }
 }

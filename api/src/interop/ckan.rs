@@ -201,7 +201,12 @@ async fn package_show(state: &AppState, base: &str, params: &Params) -> CkanResu
     };
     let not_found = || CkanError::NotFound("Not found".into());
     let entry = match parse_package_ref(&raw).ok_or_else(not_found)? {
-        PackageRef::Id(id) => state.catalog.public_catalog_entry(id).await,
+        PackageRef::Id(id) => {
+            state
+                .catalog
+                .public_catalog_entry(id, state.clock.today())
+                .await
+        }
         PackageRef::Code(code) => state.catalog.public_catalog_entry_by_code(&code).await,
     }
     .map_err(|e| match e {
@@ -222,7 +227,10 @@ async fn package_list(state: &AppState, params: &Params) -> CkanResult<Value> {
         limit,
         ..PublicPage::default()
     };
-    let found = state.catalog.public_catalog(&[], page).await?;
+    let found = state
+        .catalog
+        .public_catalog(&[], page, state.clock.today())
+        .await?;
     Ok(json!(
         found.entries.iter().map(package_name).collect::<Vec<_>>()
     ))
@@ -383,6 +391,7 @@ async fn package_search(state: &AppState, base: &str, params: &Params) -> CkanRe
                         limit: rows,
                         ..PublicPage::default()
                     },
+                    state.clock.today(),
                 )
                 .await?;
             (found.total, found.entries, search.facets(state).await?)

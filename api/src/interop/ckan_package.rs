@@ -4,6 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use catalog::domain::organization::Organization;
+use catalog::domain::registration::Standing;
 use catalog::{Catalog, PublicEntry, PublicItem};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
@@ -161,7 +162,21 @@ pub fn package_dict(base: &str, entry: &PublicEntry, org: Option<&Organization>)
             }
         }
         PublicItem::Product(p) => {
-            let d = &p.details;
+            let d = &p.product.details;
+            // The registration result (R 13): query code, whether it stands, until when.
+            if let Some(r) = &p.registration {
+                if let Some(code) = &r.query_code {
+                    extras.push(extra("registration_query_code", code.as_str()));
+                }
+                extras.push(extra("registration_standing", r.standing.slug()));
+                extras.push(extra("registration_standing_label", r.standing.label()));
+                if let Some(to) = r.valid_to {
+                    extras.push(extra("registration_valid_to", to));
+                }
+                if let Standing::Ended { reason, .. } = &r.standing {
+                    extras.push(extra("registration_end_reason", reason));
+                }
+            }
             title = d.name.clone();
             notes = d.summary.clone();
             version = String::new();

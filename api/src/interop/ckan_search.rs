@@ -331,6 +331,7 @@ async fn load(state: &AppState, ids: &[String]) -> CkanResult<Vec<PublicEntry>> 
                 limit: uuids.len() as i64,
                 ..PublicPage::default()
             },
+            state.clock.today(),
         )
         .await?;
     let mut entries = found.entries;

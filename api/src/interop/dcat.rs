@@ -136,6 +136,7 @@ async fn catalog_document(
                 limit: size,
                 ..PublicPage::default()
             },
+            state.clock.today(),
         )
         .await?;
     let last = ((found.total + size - 1) / size).max(1);
@@ -170,6 +171,7 @@ async fn catalog_document(
                 limit: 1,
                 ..PublicPage::default()
             },
+            state.clock.today(),
         )
         .await?;
     let modified = newest.entries.first().map(|e| e.modified);
@@ -204,7 +206,10 @@ async fn dataset(
         }
     };
     let id = Uuid::parse_str(id).map_err(|_| ApiError::bad_request("id", "数据集 id 应为 UUID"))?;
-    let entry = state.catalog.public_catalog_entry(id).await?;
+    let entry = state
+        .catalog
+        .public_catalog_entry(id, state.clock.today())
+        .await?;
     let orgs = owners(&state.catalog, std::slice::from_ref(&entry)).await?;
     let mut graph = DcatGraph::new(state.web.public_base());
     graph.dataset(&entry, &orgs, false);

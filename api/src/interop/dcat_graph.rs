@@ -20,15 +20,17 @@ const FOAF: &str = "http://xmlns.com/foaf/0.1/";
 const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
 const HYDRA: &str = "http://www.w3.org/ns/hydra/core#";
 const PROV: &str = "http://www.w3.org/ns/prov#";
+const ADMS: &str = "http://www.w3.org/ns/adms#";
 
 /// Prefixes for readable Turtle / compact JSON-LD.
-pub const PREFIXES: [(&str, &str); 9] = [
+pub const PREFIXES: [(&str, &str); 10] = [
     ("dcat", DCAT),
     ("dct", DCT),
     ("foaf", FOAF),
     ("skos", SKOS),
     ("hydra", HYDRA),
     ("prov", PROV),
+    ("adms", ADMS),
     ("xsd", "http://www.w3.org/2001/XMLSchema#"),
     ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
     ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
@@ -325,7 +327,23 @@ impl DcatGraph {
                 }
             }
             PublicItem::Product(p) => {
-                let d = &p.details;
+                let d = &p.product.details;
+                // The registration result (R 13): its query code and whether it stands.
+                if let Some(r) = &p.registration {
+                    if let Some(code) = &r.query_code {
+                        self.add(
+                            &ds,
+                            term(DCT, "identifier"),
+                            Literal::new_simple_literal(code.as_str()),
+                        );
+                    }
+                    let standing = self.concept(
+                        "registration-standing",
+                        r.standing.slug(),
+                        r.standing.label(),
+                    );
+                    self.add(&ds, term(ADMS, "status"), standing);
+                }
                 let kind = self.concept("kind", "product", "公共数据产品和服务");
                 self.add(&ds, term(DCT, "type"), kind);
                 self.add(&ds, term(DCT, "title"), zh(&d.name));
@@ -333,7 +351,7 @@ impl DcatGraph {
                 self.add(
                     &ds,
                     term(DCT, "identifier"),
-                    Literal::new_simple_literal(p.id.to_string()),
+                    Literal::new_simple_literal(p.product.id.to_string()),
                 );
                 self.add(&ds, term(DCT, "issued"), date_time(entry.created));
                 for s in d

@@ -27,7 +27,7 @@ pub fn router() -> Router<AppState> {
 pub(crate) fn package_name(entry: &PublicEntry) -> String {
     match &entry.item {
         PublicItem::Resource(r) => r.code.as_str().to_ascii_lowercase(),
-        PublicItem::Product(p) => format!("product-{}", p.id.simple()),
+        PublicItem::Product(p) => format!("product-{}", p.product.id.simple()),
     }
 }
 
@@ -59,6 +59,6 @@ pub(crate) fn org_name(org: &Organization) -> String {
 pub(crate) fn landing_page(base: &str, entry: &PublicEntry) -> String {
     match &entry.item {
         PublicItem::Resource(r) => format!("{base}/resources/{}", r.id),
-        PublicItem::Product(p) => format!("{base}/products/{}", p.id),
+        PublicItem::Product(p) => format!("{base}/products/{}", p.product.id),
     }
 }

@@ -4,10 +4,11 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use catalog::CatalogError;
+use catalog::PublicProduct;
 use catalog::domain::identity;
 use catalog::domain::product::ProductStatus;
 use catalog::domain::registration::{
-    NewObjection, PublicRegistration, RegistrationStatus, RegistrationSubject, Standing,
+    NewObjection, PublicRegistration, RegistrationStatus, Standing,
 };
 use catalog::store::RecordFilter;
 use chrono::NaiveDate;
@@ -351,23 +352,13 @@ pub async fn product(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> PortalResult<Markup> {
-    let p = state.catalog.product(uuid(&id)?).await?.value;
-    if p.status != ProductStatus::Registered {
-        return Err(PortalError::NotFound);
-    }
-    // Its public registration result: the query code and validity.
-    let filter = RecordFilter {
-        public_only: true,
-        ..RecordFilter::default()
-    };
-    let registration = state
+    let PublicProduct {
+        product: p,
+        registration,
+    } = state
         .catalog
-        .registrations(&filter)
-        .await?
-        .iter()
-        .filter(|r| matches!(r.subject, RegistrationSubject::Product { product_id } if product_id == p.id))
-        .filter_map(|r| r.public_view(state.clock.today()))
-        .max_by_key(|r| r.updated_at);
+        .public_product(uuid(&id)?, state.clock.today())
+        .await?;
     let operator = org_link(&state, p.operator_id).await;
     let mut sources = Vec::new();
     for id in &p.details.source_resource_ids {

@@ -39,7 +39,7 @@ struct ObligationQuery {
 }
 
 /// Who owes an annual statement for a year and where each stands (published, draft, missing;
-/// overdue after 31 March).
+/// overdue after the policy's day, 31 March by default).
 #[utoipa::path(get, path = "/api/v1/admin/disclosures/obligations", tag = "admin",
     security(("bearer" = ["auditor", "data_admin"])), params(ObligationQuery),
     responses((status = 200, body = Vec<DisclosureObligation>), Problems))]
@@ -55,7 +55,7 @@ async fn obligations(
     ))
 }
 
-/// Draft the statement for a finished year (due by 31 March of the next year).
+/// Draft the statement for a finished year (due on the jurisdiction policy's day of the next year, 31 March by default).
 #[utoipa::path(post, path = "/api/v1/disclosures", tag = "admin",
     security(("bearer" = ["data_admin", "operator"])), request_body = NewDisclosure,
     responses((status = 201, body = Disclosure), Problems))]

@@ -4,8 +4,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use catalog::PublicProduct;
 use catalog::domain::QueryCode;
-use catalog::domain::product::{ComplianceReview, NewProduct, Product, ProductStatus};
+use catalog::domain::product::{ComplianceReview, NewProduct, Product};
 use catalog::domain::registration::{
     Materials, NewObjection, NewRegistration, ObjectionDecision, PublicRegistration, Registration,
     RegistrationStatus, RevocationReason,
@@ -105,30 +106,36 @@ async fn review_product(
     Ok(Tagged::ok(p))
 }
 
-/// Registered products.
+/// Registered products, each with its registration result (query code, standing, validity).
 #[utoipa::path(get, path = "/api/v1/products", tag = "public", params(Page),
-    responses((status = 200, body = Listing<Product>), Problems))]
+    responses((status = 200, body = Listing<PublicProduct>), Problems))]
 async fn public_products(
     State(state): State<AppState>,
     ApiQuery(page): ApiQuery<Page>,
-) -> ApiResult<Json<Listing<Product>>> {
-    let items = state.catalog.products(&page.public_filter()?).await?;
-    Ok(Json(Listing::page(items, page.limit()?, |p| p.id)))
+) -> ApiResult<Json<Listing<PublicProduct>>> {
+    let filter = page.public_filter()?;
+    let items = state
+        .catalog
+        .public_products(&filter, state.clock.today())
+        .await?;
+    Ok(Json(Listing::page(items, page.limit()?, |p| p.product.id)))
 }
 
-/// One registered product.
+/// One registered product with its registration result.
 #[utoipa::path(get, path = "/api/v1/products/{id}", tag = "public",
     params(("id" = Uuid, Path, description = "产品 id")),
-    responses((status = 200, body = Product), Problems))]
+    responses((status = 200, body = PublicProduct), Problems))]
 async fn public_product(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<Product>> {
-    let product = state.catalog.product(id).await?.value;
-    if product.status != ProductStatus::Registered {
-        return Err(ApiError::not_found("产品不存在或尚未登记"));
+) -> ApiResult<Json<PublicProduct>> {
+    match state.catalog.public_product(id, state.clock.today()).await {
+        Ok(p) => Ok(Json(p)),
+        Err(catalog::CatalogError::NotFound { .. }) => {
+            Err(ApiError::not_found("产品不存在或尚未登记"))
+        }
+        Err(e) => Err(e.into()),
     }
-    Ok(Json(product))
 }
 
 /// Apply for registration (R 9 materials; evidence recorded before applying, R 7).

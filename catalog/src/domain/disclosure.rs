@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::organization::require_text;
 use crate::error::{CatalogError, Result};
+use crate::policy::MonthDay;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -96,7 +97,7 @@ pub struct Disclosure {
     pub status: DisclosureStatus,
     /// 1 for the first publication; each correction adds one.
     pub version: u32,
-    /// Last day to publish: 31 March of the following year.
+    /// Last day to publish: the policy's day (`annual_disclosure_due`) of the following year.
     pub due: NaiveDate,
     pub published_at: Option<DateTime<Utc>>,
     /// Published texts superseded by corrections, oldest first.
@@ -109,6 +110,7 @@ impl Disclosure {
     pub fn new(
         discloser_id: Uuid,
         input: NewDisclosure,
+        due_day: MonthDay,
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<Self> {
@@ -119,7 +121,8 @@ impl Disclosure {
             ));
         }
         input.content.validate()?;
-        let due = due_date(input.year).ok_or_else(|| CatalogError::invalid("year", "年度无效"))?;
+        let due = due_date(input.year, due_day)
+            .ok_or_else(|| CatalogError::invalid("year", "年度无效"))?;
         Ok(Disclosure {
             id: Uuid::now_v7(),
             discloser_id,
@@ -187,9 +190,10 @@ impl Disclosure {
     }
 }
 
-/// The statement for `year` is due on 31 March of the following year (N 18).
-pub fn due_date(year: i32) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(year.checked_add(1)?, 3, 31)
+/// The statement for `year` is due on the policy's day of the following year (N 18–19 say
+/// "regularly"; the day comes from the jurisdiction policy, LY 七(二)2).
+pub fn due_date(year: i32, due_day: MonthDay) -> Option<NaiveDate> {
+    due_day.in_year(year.checked_add(1)?)
 }
 
 /// Who owes a statement: the implementing body or the operator of an authorization.
@@ -241,12 +245,12 @@ impl DisclosureObligation {
     pub fn assess(
         discloser_id: Uuid,
         role: DiscloserRole,
-        year: i32,
+        (year, due_day): (i32, MonthDay),
         authorization_ids: Vec<Uuid>,
         statements: &[Disclosure],
         today: NaiveDate,
     ) -> Option<Self> {
-        let due = due_date(year)?;
+        let due = due_date(year, due_day)?;
         let statement = statements
             .iter()
             .find(|d| d.discloser_id == discloser_id && d.year == year && role.owes(&d.content));
@@ -272,6 +276,10 @@ impl DisclosureObligation {
 mod tests {
     use super::*;
 
+    fn march_31() -> MonthDay {
+        MonthDay::parse("03-31").unwrap()
+    }
+
     fn operator_statement(usage: &str) -> DisclosureContent {
         DisclosureContent::Operator {
             product_list: "出行指数（数据接口）".into(),
@@ -287,7 +295,7 @@ mod tests {
             year: 2025,
             content: operator_statement("公交到站数据"),
         };
-        let mut d = Disclosure::new(Uuid::now_v7(), input, today, Utc::now()).unwrap();
+        let mut d = Disclosure::new(Uuid::now_v7(), input, march_31(), today, Utc::now()).unwrap();
         assert_eq!(d.due, NaiveDate::from_ymd_opt(2026, 3, 31).unwrap());
         assert!(!d.overdue(NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()));
         assert!(d.overdue(NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()));
@@ -301,7 +309,7 @@ mod tests {
             content: operator_statement("x"),
         };
         assert!(
-            Disclosure::new(Uuid::now_v7(), bad, today, Utc::now()).is_err(),
+            Disclosure::new(Uuid::now_v7(), bad, march_31(), today, Utc::now()).is_err(),
             "the year is not over"
         );
     }

@@ -847,6 +847,15 @@ pub enum Standing {
 }
 
 impl Standing {
+    /// The `state` tag as serialized, for vocabularies (CKAN extras, DCAT concepts).
+    pub fn slug(&self) -> &'static str {
+        match self {
+            Standing::NotCoded => "not_coded",
+            Standing::InForce { .. } => "in_force",
+            Standing::Ended { .. } => "ended",
+        }
+    }
+
     /// 有效 / 已失效 / 未赋码, for pages.
     pub fn label(&self) -> &'static str {
         match self {

@@ -13,6 +13,7 @@ use crate::domain::disclosure::{
     DiscloserRole, Disclosure, DisclosureContent, DisclosureObligation, NewDisclosure,
 };
 use crate::error::{CatalogError, Result};
+use crate::policy::MonthDay;
 use crate::store::{RecordFilter, Table};
 
 /// Who may state what: implementing bodies (data administrations) and operators.
@@ -36,7 +37,8 @@ impl Catalog {
         today: NaiveDate,
     ) -> Result<Disclosure> {
         let discloser = require_discloser(actor, &input.content)?;
-        let disclosure = Disclosure::new(discloser, input, today, Utc::now())?;
+        let due_day = self.disclosure_due_of(discloser).await?;
+        let disclosure = Disclosure::new(discloser, input, due_day, today, Utc::now())?;
         let mut tx = self.store.begin_write().await?;
         if tx
             .get_by_key(Table::Disclosures, &disclosure.key())
@@ -188,18 +190,24 @@ impl Catalog {
             .into_iter()
             .map(|r| from_record(r).map(|v| v.value))
             .collect::<Result<_>>()?;
-        Ok(owed
-            .into_iter()
-            .filter_map(|((discloser, role), authorizations)| {
-                DisclosureObligation::assess(
-                    discloser,
-                    role,
-                    year,
-                    authorizations,
-                    &statements,
-                    today,
-                )
-            })
-            .collect())
+        let mut obligations = Vec::with_capacity(owed.len());
+        for ((discloser, role), authorizations) in owed {
+            let due_day = self.disclosure_due_of(discloser).await?;
+            obligations.extend(DisclosureObligation::assess(
+                discloser,
+                role,
+                (year, due_day),
+                authorizations,
+                &statements,
+                today,
+            ));
+        }
+        Ok(obligations)
+    }
+
+    /// The day of the next year a discloser's annual statements are due: its region's policy.
+    async fn disclosure_due_of(&self, discloser: Uuid) -> Result<MonthDay> {
+        let org = self.organization(discloser).await?.value;
+        Ok(self.policy.for_region(&org.region).annual_disclosure_due)
     }
 }

@@ -21,6 +21,7 @@ mod organizations;
 mod people;
 mod products;
 mod public_catalog;
+mod public_products;
 mod registrations;
 mod resources;
 mod samples;
@@ -39,6 +40,7 @@ pub use feed::{FeedItem, FeedPage};
 pub use imports::{DraftFeed, FeedOutcome};
 pub use objectors::{Objector, PrivacyPolicy};
 pub use public_catalog::{PublicCatalogPage, PublicEntry, PublicItem, PublicKind};
+pub use public_products::PublicProduct;
 pub use resources::PublicResource;
 pub use samples::SampleDownload;
 pub use sign_in::{

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::PublicProduct;
 use super::entity::from_record;
 use super::{Catalog, PublicResource};
 use crate::domain::ResourceCode;
@@ -11,6 +12,7 @@ use crate::domain::product::Product;
 use crate::domain::resource::Resource;
 use crate::error::{CatalogError, Result};
 use crate::store::{PublicPage, Record, Table};
+use chrono::NaiveDate;
 
 /// What a public catalog entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,14 +42,14 @@ pub struct PublicEntry {
 #[derive(Debug, Clone)]
 pub enum PublicItem {
     Resource(PublicResource),
-    Product(Product),
+    Product(PublicProduct),
 }
 
 impl PublicEntry {
     pub fn id(&self) -> Uuid {
         match &self.item {
             PublicItem::Resource(r) => r.id,
-            PublicItem::Product(p) => p.id,
+            PublicItem::Product(p) => p.product.id,
         }
     }
 
@@ -55,7 +57,7 @@ impl PublicEntry {
     pub fn owner(&self) -> Uuid {
         match &self.item {
             PublicItem::Resource(r) => r.provider_id,
-            PublicItem::Product(p) => p.operator_id,
+            PublicItem::Product(p) => p.product.operator_id,
         }
     }
 }
@@ -74,6 +76,7 @@ impl Catalog {
         &self,
         kinds: &[PublicKind],
         page: PublicPage,
+        today: NaiveDate,
     ) -> Result<PublicCatalogPage> {
         let kinds = if kinds.is_empty() {
             &[PublicKind::Resource, PublicKind::Product][..]
@@ -85,20 +88,40 @@ impl Catalog {
             ..page
         };
         let (total, rows) = self.store.public_page(&page).await?;
-        let mut entries = Vec::with_capacity(rows.len());
+        let mut entries: Vec<Option<PublicEntry>> = Vec::with_capacity(rows.len());
+        let mut products = Vec::new();
+        let mut slots = Vec::new();
         for (table, record) in rows {
-            entries.push(self.public_entry(table, record).await?);
+            if table == Table::Resources {
+                entries.push(Some(self.public_entry(table, record, today).await?));
+            } else {
+                slots.push((entries.len(), record.created_at, record.updated_at));
+                products.push(from_record::<Product>(record)?.value);
+                entries.push(None);
+            }
         }
-        Ok(PublicCatalogPage { total, entries })
+        // Products are paired with their registrations in one pass for the whole page.
+        let paired = self.with_registrations(products, today).await?;
+        for ((slot, created, modified), product) in slots.into_iter().zip(paired) {
+            entries[slot] = Some(PublicEntry {
+                item: PublicItem::Product(product),
+                created,
+                modified,
+            });
+        }
+        Ok(PublicCatalogPage {
+            total,
+            entries: entries.into_iter().flatten().collect(),
+        })
     }
 
     /// One public entry by id, resource or product; `NotFound` for anything not public.
-    pub async fn public_catalog_entry(&self, id: Uuid) -> Result<PublicEntry> {
+    pub async fn public_catalog_entry(&self, id: Uuid, today: NaiveDate) -> Result<PublicEntry> {
         for table in [Table::Resources, Table::Products] {
             if let Some(record) = self.store.get(table, &id.to_string()).await?
                 && record.public
             {
-                return self.public_entry(table, record).await;
+                return self.public_entry(table, record, today).await;
             }
         }
         Err(CatalogError::not_found("dataset", id.to_string()))
@@ -111,19 +134,32 @@ impl Catalog {
             .get_by_key(Table::Resources, code.as_str())
             .await?
         {
-            Some(record) if record.public => self.public_entry(Table::Resources, record).await,
+            // Resources only: `today` matters to products.
+            Some(record) if record.public => {
+                self.public_entry(Table::Resources, record, NaiveDate::MIN)
+                    .await
+            }
             _ => Err(CatalogError::not_found("dataset", code.as_str())),
         }
     }
 
-    async fn public_entry(&self, table: Table, record: Record) -> Result<PublicEntry> {
+    async fn public_entry(
+        &self,
+        table: Table,
+        record: Record,
+        today: NaiveDate,
+    ) -> Result<PublicEntry> {
         let (created, modified) = (record.created_at, record.updated_at);
         let item = match table {
             Table::Resources => {
                 let current = from_record::<Resource>(record)?.value;
                 PublicItem::Resource(self.public_view(current).await?)
             }
-            _ => PublicItem::Product(from_record::<Product>(record)?.value),
+            _ => {
+                let product = from_record::<Product>(record)?.value;
+                let mut paired = self.with_registrations(vec![product], today).await?;
+                PublicItem::Product(paired.remove(0))
+            }
         };
         Ok(PublicEntry {
             item,
