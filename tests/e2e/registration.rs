@@ -39,6 +39,20 @@ impl Session {
         body
     }
 
+    async fn get_as(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        let response = self
+            .http
+            .get(self.server.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        (
+            response.status(),
+            response.json().await.unwrap_or(Value::Null),
+        )
+    }
+
     async fn get(&self, path: &str) -> (StatusCode, Value) {
         let response = self.http.get(self.server.url(path)).send().await.unwrap();
         (
@@ -341,6 +355,26 @@ async fn product_from_authorization_to_coded_registration() {
     }
     let (status, _) = s.get(&format!("/api/v1/registrations/{}", regs[0])).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "not public before publicity");
+    // The registrant reads its own applications in every state; nobody else reads them.
+    let (status, own) = s
+        .get_as("/api/v1/registrant/registrations", &operator)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{own}");
+    let states: Vec<&str> = own["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["submitted", "submitted"], "{own}");
+    assert_eq!(own["items"][0]["acceptance_due"], "2026-09-24");
+    let (status, _) = s
+        .get_as(
+            &format!("/api/v1/registrant/registrations/{}", regs[0]),
+            &provider,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another organization's");
     drop(s);
     let s = Session::on(d, "2026-09-22");
     for r in &regs {

@@ -14,6 +14,7 @@ mod health;
 mod imports;
 mod people;
 mod public;
+mod registrant;
 mod registrations;
 mod resources;
 mod samples;
@@ -42,6 +43,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(authorizations::routes())
         .merge(audit::routes())
         .merge(registrations::routes())
+        .merge(registrant::routes())
         .merge(demands::routes())
         .merge(exchange::routes())
         .merge(disclosures::routes())

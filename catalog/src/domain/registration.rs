@@ -94,6 +94,8 @@ pub enum RegistrationStatus {
     Revoked,
     /// A change, correction or cancellation application that took effect on its registration.
     Completed,
+    /// Withdrawn by the registrant before a code was issued.
+    Withdrawn,
 }
 
 impl RegistrationStatus {
@@ -110,6 +112,7 @@ impl RegistrationStatus {
             RegistrationStatus::Cancelled => "cancelled",
             RegistrationStatus::Revoked => "revoked",
             RegistrationStatus::Completed => "completed",
+            RegistrationStatus::Withdrawn => "withdrawn",
         }
     }
 
@@ -126,6 +129,7 @@ impl RegistrationStatus {
             RegistrationStatus::Cancelled => "已注销",
             RegistrationStatus::Revoked => "已撤销",
             RegistrationStatus::Completed => "已办结",
+            RegistrationStatus::Withdrawn => "已撤回",
         }
     }
 }
@@ -438,6 +442,30 @@ impl Registration {
                 Some(calendar.add_working_days(today, policy.formal_review_working_days));
         }
         self.move_to(RegistrationStatus::Accepted, today, None, now);
+        Ok(())
+    }
+
+    /// The registrant withdraws its application before a code is issued; a notice already
+    /// publicized stays public, marked withdrawn.
+    pub fn withdraw(&mut self, reason: &str, today: NaiveDate, now: DateTime<Utc>) -> Result<()> {
+        self.expect(
+            &[
+                RegistrationStatus::Submitted,
+                RegistrationStatus::SupplementRequested,
+                RegistrationStatus::Accepted,
+                RegistrationStatus::Publicized,
+                RegistrationStatus::UnderObjection,
+            ],
+            "撤回申请（赋码后请申请注销）",
+        )?;
+        require_text("reason", reason, 2000)?;
+        self.end_reason = Some(format!("申请人撤回：{}", reason.trim()));
+        self.move_to(
+            RegistrationStatus::Withdrawn,
+            today,
+            Some(reason.trim().to_string()),
+            now,
+        );
         Ok(())
     }
 
@@ -819,6 +847,7 @@ impl Registration {
                 | RegistrationStatus::Cancelled
                 | RegistrationStatus::Revoked
                 | RegistrationStatus::Completed
+                | RegistrationStatus::Withdrawn
         ) && self.publicity_start.is_some()
     }
 }

@@ -22,6 +22,7 @@ mod people;
 mod products;
 mod public_catalog;
 mod public_products;
+mod registrant;
 mod registrations;
 mod resources;
 mod samples;

@@ -2,6 +2,7 @@
 
 use catalog::domain::negative_list::{NegativeKind, NegativeScope, NegativeTarget};
 use catalog::domain::organization::OrgKind;
+use catalog::domain::registration::RegistrationStatus;
 use catalog::domain::{Grade, GradeLevel};
 use catalog::error::{CatalogError, Rule};
 use catalog::service::{Actor, Role};
@@ -243,4 +244,94 @@ pub async fn deadlines_in_provisional_or_unknown_years_are_reported(env: Env) {
         c.calendar().certainty(d("2028-03-01")),
         DateCertainty::Unknown
     );
+}
+
+/// R 9–15 from the registrant's side: it reads its own applications in every state (the 补正
+/// list included), nobody else's, and withdraws one before a code is issued — never after.
+pub async fn the_registrant_reads_its_own_applications_and_withdraws_before_coding(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let registrar = env.org("登记中心", "510000", &[OrgKind::Registrar]).await;
+    let reg = Actor::new(Role::Registrar, registrar.id);
+    let rival = env
+        .org("另一运营公司", "510500", &[OrgKind::Operator])
+        .await;
+    let rival = Actor::new(Role::Operator, rival.id);
+    let (_, product_id, _) = super::reviewed_product(&env, &w).await;
+    let r = c
+        .submit_registration(&w.o(), super::application(product_id), d("2026-09-21"))
+        .await
+        .unwrap();
+    c.request_supplement(
+        &reg,
+        r.id,
+        vec!["补充存证证明".into()],
+        d("2026-09-22"),
+        None,
+    )
+    .await
+    .unwrap();
+    let own = c
+        .own_registrations(&w.o(), Vec::new(), None, 50)
+        .await
+        .unwrap();
+    assert_eq!(own.len(), 1);
+    assert_eq!(own[0].supplement_items, vec!["补充存证证明".to_string()]);
+    assert!(
+        c.own_registrations(&rival, Vec::new(), None, 50)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        c.own_registration(&rival, r.id).await,
+        Err(CatalogError::NotFound { .. })
+    ));
+    assert!(matches!(
+        c.withdraw_registration(&rival, r.id, "误操作", d("2026-09-23"), None)
+            .await,
+        Err(CatalogError::NotFound { .. })
+    ));
+    let withdrawn = c
+        .withdraw_registration(
+            &w.o(),
+            r.id,
+            "产品方案调整，暂不登记",
+            d("2026-09-23"),
+            None,
+        )
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(withdrawn.status, RegistrationStatus::Withdrawn);
+    assert!(
+        withdrawn
+            .end_reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("产品方案调整")
+    );
+    assert!(
+        !withdrawn.is_public(),
+        "withdrawn before publicity: nothing public"
+    );
+    // A second application runs to its code; then withdrawal is refused (cancellation is the way).
+    let second = c
+        .submit_registration(&w.o(), super::application(product_id), d("2026-09-24"))
+        .await
+        .unwrap();
+    c.accept_registration(&reg, second.id, d("2026-09-25"), None)
+        .await
+        .unwrap();
+    c.publicize_registration(&reg, second.id, d("2026-09-29"), None)
+        .await
+        .unwrap();
+    c.issue_query_code(&reg, second.id, None, d("2026-10-20"), None)
+        .await
+        .unwrap();
+    assert!(matches!(
+        c.withdraw_registration(&w.o(), second.id, "不再需要", d("2026-11-02"), None)
+            .await,
+        Err(CatalogError::InvalidTransition(_))
+    ));
 }
