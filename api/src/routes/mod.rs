@@ -13,6 +13,7 @@ mod exports;
 mod health;
 mod imports;
 mod people;
+mod products;
 mod public;
 mod registrant;
 mod registrations;
@@ -44,6 +45,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(audit::routes())
         .merge(registrations::routes())
         .merge(registrant::routes())
+        .merge(products::routes())
         .merge(demands::routes())
         .merge(exchange::routes())
         .merge(disclosures::routes())

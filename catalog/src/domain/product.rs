@@ -125,6 +125,16 @@ impl ProductStatus {
             ProductStatus::Withdrawn => "withdrawn",
         }
     }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ProductStatus::Draft => "待合规审核",
+            ProductStatus::ReviewPassed => "合规审核通过",
+            ProductStatus::ReviewFailed => "合规审核未通过",
+            ProductStatus::Registered => "已登记",
+            ProductStatus::Withdrawn => "已撤回",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -144,6 +154,9 @@ pub struct Product {
     /// 样例数据 (GZ 17): public with the product once it is registered.
     #[serde(default)]
     pub sample: Option<super::sample::SampleRef>,
+    /// Why the operator withdrew it (rule 6: withdrawn, never deleted).
+    #[serde(default)]
+    pub withdrawal_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -159,9 +172,55 @@ impl Product {
             compliance: None,
             conditions: Vec::new(),
             sample: None,
+            withdrawal_reason: None,
             created_at: now,
             updated_at: now,
         })
+    }
+
+    /// Revise a draft or a product that failed its review (C 10.4): it goes back to draft and
+    /// waits for a new review; the authorization it draws on cannot change.
+    pub fn revise(&mut self, details: NewProduct, now: DateTime<Utc>) -> Result<()> {
+        if !matches!(
+            self.status,
+            ProductStatus::Draft | ProductStatus::ReviewFailed
+        ) {
+            return Err(CatalogError::InvalidTransition(format!(
+                "产品“{}”当前为{}，只有草稿或未通过合规审核的产品可以修改",
+                self.details.name,
+                self.status.label()
+            )));
+        }
+        details.validate()?;
+        if details.authorization_id != self.details.authorization_id {
+            return Err(CatalogError::invalid(
+                "authorization_id",
+                "不能更换产品所依据的授权，请另建产品",
+            ));
+        }
+        self.details = details;
+        self.status = ProductStatus::Draft;
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// Withdraw before registration (a registered product ends by cancelling its registration).
+    pub fn withdraw(&mut self, reason: &str, now: DateTime<Utc>) -> Result<()> {
+        if !matches!(
+            self.status,
+            ProductStatus::Draft | ProductStatus::ReviewFailed | ProductStatus::ReviewPassed
+        ) {
+            return Err(CatalogError::InvalidTransition(format!(
+                "产品“{}”当前为{}，不能撤回（已登记的产品请申请注销登记）",
+                self.details.name,
+                self.status.label()
+            )));
+        }
+        require_text("reason", reason, 1000)?;
+        self.withdrawal_reason = Some(reason.trim().to_string());
+        self.status = ProductStatus::Withdrawn;
+        self.updated_at = now;
+        Ok(())
     }
 
     /// Record the compliance review; a failed product may be revised and reviewed again.

@@ -19,6 +19,7 @@ mod negative_list;
 mod objectors;
 mod organizations;
 mod people;
+mod product_changes;
 mod products;
 mod public_catalog;
 mod public_products;

@@ -60,6 +60,7 @@ for_each_backend!(
     a_scope_is_drawn_from_the_current_operation_directory,
     deadlines_in_provisional_or_unknown_years_are_reported,
     the_registrant_reads_its_own_applications_and_withdraws_before_coding,
+    a_failed_product_is_revised_and_reviewed_again_or_withdrawn,
     demands_need_published_unlisted_resources_and_stay_private,
     quality_feedback_is_answered_by_the_resource_provider,
     feed_sees_every_change_once_under_concurrent_writers,

@@ -335,3 +335,85 @@ pub async fn the_registrant_reads_its_own_applications_and_withdraws_before_codi
         Err(CatalogError::InvalidTransition(_))
     ));
 }
+
+/// C 10.4 from both sides: the implementing body's queue holds the drafts under its own
+/// authorizations; a failed product is revised (the scope checks again) and reviewed anew; a
+/// product is withdrawn with its reason, and never once registered.
+pub async fn a_failed_product_is_revised_and_reviewed_again_or_withdrawn(env: Env) {
+    use catalog::domain::product::ProductStatus;
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let (auth, reviewed, r1) = super::reviewed_product(&env, &w).await;
+    let other_body = env.org("另一数据局", "510000", &[OrgKind::DataAdmin]).await;
+    let other_body = Actor::new(Role::DataAdmin, other_body.id);
+    let draft = c
+        .create_product(
+            &w.o(),
+            w.operator.id,
+            super::product(auth, vec![r1]),
+            d("2026-09-02"),
+        )
+        .await
+        .unwrap();
+    let queue = c.product_review_queue(&w.a(), Vec::new()).await.unwrap();
+    assert_eq!(
+        queue.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![draft.id],
+        "drafts only: the reviewed one is not waiting"
+    );
+    assert!(
+        c.product_review_queue(&other_body, Vec::new())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    c.review_product(&w.a(), draft.id, super::review(false), None)
+        .await
+        .unwrap();
+    // Revised outside the scope: refused (rule 4); inside: back to draft, in the queue again.
+    let mut outside = super::product(auth, vec![uuid::Uuid::now_v7()]);
+    outside.name = "城市出行指数（修订）".to_string();
+    assert!(
+        c.revise_product(&w.o(), draft.id, outside, d("2026-09-03"), None)
+            .await
+            .is_err()
+    );
+    let mut fixed = super::product(auth, vec![r1]);
+    fixed.forbidden_scenarios.push("精准营销".to_string());
+    let revised = c
+        .revise_product(&w.o(), draft.id, fixed, d("2026-09-03"), None)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(revised.status, ProductStatus::Draft);
+    assert_eq!(
+        c.product_review_queue(&w.a(), Vec::new())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // A passed product cannot be revised, but can be withdrawn; then nothing registers it.
+    assert!(matches!(
+        c.revise_product(
+            &w.o(),
+            reviewed,
+            super::product(auth, vec![r1]),
+            d("2026-09-03"),
+            None
+        )
+        .await,
+        Err(CatalogError::InvalidTransition(_))
+    ));
+    let withdrawn = c
+        .withdraw_product(&w.o(), reviewed, "合作方退出，产品停止开发", None)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(withdrawn.status, ProductStatus::Withdrawn);
+    assert!(
+        c.submit_registration(&w.o(), super::application(reviewed), d("2026-09-21"))
+            .await
+            .is_err()
+    );
+}
