@@ -138,6 +138,9 @@ role_sets! {
     Registrants = [Operator, Provider, DataAdmin];
     /// 登记机构.
     Registrars = [Registrar];
+    /// Who reads resource-registration obligations: holders (their own), administrations and
+    /// registrars (their region), 监管.
+    ObligationReaders = [Provider, DataAdmin, Registrar, Auditor];
     /// Who reads the registrar's worklist.
     RegistrarDesk = [Registrar, Auditor];
     /// 监管 and the administration reading obligations.

@@ -23,5 +23,5 @@ pub use service::{
     TotpEnrollment, constant_time_eq,
 };
 pub use service::{ClaimedDelivery, DeliveryQuery, DraftFeed, FeedOutcome, SampleDownload};
-pub use service::{EditionPreview, RefusedLine, UncertainDeadline};
+pub use service::{EditionPreview, RefusedLine, RegistrationObligation, UncertainDeadline};
 pub use service::{PublicCatalogPage, PublicEntry, PublicItem, PublicKind, PublicProduct};

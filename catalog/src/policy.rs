@@ -36,6 +36,9 @@ pub struct JurisdictionPolicy {
     /// (`MM-DD`): LY 七(二)2 sets the first quarter; N 18–19 only say "regularly".
     #[schema(value_type = String, example = "03-31")]
     pub annual_disclosure_due: MonthDay,
+    /// R 9(一): a holder files the first registration of a resource within these working days
+    /// of providing it to authorized operation.
+    pub first_registration_working_days: u32,
 }
 
 /// A day of the year, written `MM-DD` (29 February is refused: it is not in every year).
@@ -78,6 +81,7 @@ impl<'de> Deserialize<'de> for MonthDay {
 const DEFAULT_CANCELLATION_WORKING_DAYS: u32 = 10;
 const DEFAULT_SAMPLE_MAX_BYTES: u64 = 1024 * 1024;
 const DEFAULT_ANNUAL_DISCLOSURE_DUE: MonthDay = MonthDay { month: 3, day: 31 };
+const DEFAULT_FIRST_REGISTRATION_WORKING_DAYS: u32 = 20;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -97,6 +101,7 @@ struct RawJurisdiction {
     cancellation_working_days: Option<u32>,
     sample_max_bytes: Option<u64>,
     annual_disclosure_due: Option<MonthDay>,
+    first_registration_working_days: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -217,6 +222,9 @@ fn resolve(key: &str, all: &BTreeMap<String, RawJurisdiction>) -> Result<Jurisdi
                 .or(merged.cancellation_working_days),
             sample_max_bytes: raw.sample_max_bytes.or(merged.sample_max_bytes),
             annual_disclosure_due: raw.annual_disclosure_due.or(merged.annual_disclosure_due),
+            first_registration_working_days: raw
+                .first_registration_working_days
+                .or(merged.first_registration_working_days),
         };
     }
     let missing = |field: &str| CatalogError::Config(format!("辖区“{key}”缺少 {field}"));
@@ -258,6 +266,9 @@ fn resolve(key: &str, all: &BTreeMap<String, RawJurisdiction>) -> Result<Jurisdi
         annual_disclosure_due: merged
             .annual_disclosure_due
             .unwrap_or(DEFAULT_ANNUAL_DISCLOSURE_DUE),
+        first_registration_working_days: merged
+            .first_registration_working_days
+            .unwrap_or(DEFAULT_FIRST_REGISTRATION_WORKING_DAYS),
     })
 }
 

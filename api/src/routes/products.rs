@@ -20,9 +20,9 @@ use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(revise))
-        .routes(routes!(withdraw))
-        .routes(routes!(review_queue))
+        .routes(routes!(revise_product))
+        .routes(routes!(withdraw_product))
+        .routes(routes!(product_review_queue))
 }
 
 /// Revise a draft or a product that failed its compliance review; it waits for a new review.
@@ -31,7 +31,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     params(("id" = Uuid, Path, description = "产品 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Product, headers(("ETag" = String))), Problems))]
-async fn revise(
+async fn revise_product(
     State(state): State<AppState>,
     As(actor, _): As<Operators>,
     headers: HeaderMap,
@@ -52,7 +52,7 @@ async fn revise(
     params(("id" = Uuid, Path, description = "产品 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Product, headers(("ETag" = String))), Problems))]
-async fn withdraw(
+async fn withdraw_product(
     State(state): State<AppState>,
     As(actor, _): As<Operators>,
     headers: HeaderMap,
@@ -78,7 +78,7 @@ struct QueueQuery {
 #[utoipa::path(get, path = "/api/v1/admin/products", tag = "admin",
     security(("bearer" = ["data_admin"])), params(QueueQuery),
     responses((status = 200, body = Vec<Product>), Problems))]
-async fn review_queue(
+async fn product_review_queue(
     State(state): State<AppState>,
     As(actor, _): As<DataAdmins>,
     ApiQuery(q): ApiQuery<QueueQuery>,

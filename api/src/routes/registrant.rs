@@ -3,8 +3,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use catalog::UncertainDeadline;
 use catalog::domain::registration::{Registration, RegistrationStatus};
+use catalog::{RegistrationObligation, UncertainDeadline};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::public::{Listing, Page};
 use super::resources::Reason;
-use crate::auth::{As, Registrants};
+use crate::auth::{As, ObligationReaders, Registrants};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery, Body, Tagged, if_match};
 use crate::openapi::Problems;
@@ -21,9 +21,10 @@ use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(own_list))
-        .routes(routes!(own_one))
-        .routes(routes!(withdraw))
+        .routes(routes!(own_registrations))
+        .routes(routes!(own_registration))
+        .routes(routes!(withdraw_registration))
+        .routes(routes!(registration_obligations))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -59,7 +60,7 @@ fn own(state: &AppState, registration: Registration) -> OwnRegistration {
 #[utoipa::path(get, path = "/api/v1/registrant/registrations", tag = "registration",
     security(("bearer" = ["operator", "provider", "data_admin"])), params(OwnQuery),
     responses((status = 200, body = Listing<OwnRegistration>), Problems))]
-async fn own_list(
+async fn own_registrations(
     State(state): State<AppState>,
     As(actor, _): As<Registrants>,
     ApiQuery(q): ApiQuery<OwnQuery>,
@@ -89,7 +90,7 @@ async fn own_list(
     security(("bearer" = ["operator", "provider", "data_admin"])),
     params(("id" = Uuid, Path, description = "登记 id")),
     responses((status = 200, body = OwnRegistration), Problems))]
-async fn own_one(
+async fn own_registration(
     State(state): State<AppState>,
     As(actor, _): As<Registrants>,
     ApiPath(id): ApiPath<Uuid>,
@@ -111,7 +112,7 @@ async fn own_one(
     params(("id" = Uuid, Path, description = "登记 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
-async fn withdraw(
+async fn withdraw_registration(
     State(state): State<AppState>,
     As(actor, _): As<Registrants>,
     headers: HeaderMap,
@@ -124,4 +125,21 @@ async fn withdraw(
         .withdraw_registration(&actor, id, &body.reason, state.clock.today(), tag)
         .await?;
     Ok(Tagged::ok(r))
+}
+
+/// Resources provided to active authorizations and the first registration each holder owes
+/// (R 5; due within the policy's working days of operation starting, R 9(一)), overdue flagged.
+#[utoipa::path(get, path = "/api/v1/registration-obligations", tag = "registration",
+    security(("bearer" = ["provider", "data_admin", "registrar", "auditor"])),
+    responses((status = 200, body = Vec<RegistrationObligation>), Problems))]
+async fn registration_obligations(
+    State(state): State<AppState>,
+    As(actor, _): As<ObligationReaders>,
+) -> ApiResult<Json<Vec<RegistrationObligation>>> {
+    Ok(Json(
+        state
+            .catalog
+            .registration_obligations(&actor, state.clock.today())
+            .await?,
+    ))
 }

@@ -193,6 +193,10 @@ pub struct Authorization {
     pub publicity_start: Option<NaiveDate>,
     #[serde(default)]
     pub signed_on: Option<NaiveDate>,
+    /// The day operation started: resources are provided from it, and first registrations of
+    /// them fall due counting from it (R 9(一)).
+    #[serde(default)]
+    pub activated_on: Option<NaiveDate>,
     #[serde(default)]
     pub termination: Option<Termination>,
     pub history: Vec<StatusChange>,
@@ -240,6 +244,7 @@ impl Authorization {
             status: AuthorizationStatus::Announced,
             publicity_start: None,
             signed_on: None,
+            activated_on: None,
             termination: None,
             history: vec![StatusChange {
                 status: AuthorizationStatus::Announced,
@@ -336,6 +341,7 @@ impl Authorization {
                 ),
             ));
         }
+        self.activated_on = Some(today);
         self.move_to(AuthorizationStatus::Active, None, now);
         Ok(())
     }

@@ -61,6 +61,7 @@ for_each_backend!(
     deadlines_in_provisional_or_unknown_years_are_reported,
     the_registrant_reads_its_own_applications_and_withdraws_before_coding,
     a_failed_product_is_revised_and_reviewed_again_or_withdrawn,
+    holders_owe_a_first_registration_within_twenty_working_days,
     demands_need_published_unlisted_resources_and_stay_private,
     quality_feedback_is_answered_by_the_resource_provider,
     feed_sees_every_change_once_under_concurrent_writers,

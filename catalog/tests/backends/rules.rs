@@ -417,3 +417,78 @@ pub async fn a_failed_product_is_revised_and_reviewed_again_or_withdrawn(env: En
             .is_err()
     );
 }
+
+/// R 5 and R 9(一): every resource provided to an active authorization is owed a first
+/// registration by its holder within 20 working days of operation starting; the holder sees
+/// its own, the administration its region's; filing one meets it, missing the day flags it.
+pub async fn holders_owe_a_first_registration_within_twenty_working_days(env: Env) {
+    use catalog::domain::registration::{NewRegistration, RegistrationSubject, RegistrationType};
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let r1 = env
+        .published(&w.provider, &w.admin, content("公交刷卡"))
+        .await;
+    let r2 = env
+        .published(&w.provider, &w.admin, content("出租车轨迹"))
+        .await;
+    super::active_authorization(&env, &w, vec![r1.id, r2.id], "2026-01-05", "2028-12-31").await;
+    let started = d("2026-02-05");
+    let due = c.calendar().add_working_days(started, 20);
+    let mine = c.registration_obligations(&w.p(), due).await.unwrap();
+    assert_eq!(mine.len(), 2);
+    assert!(
+        mine.iter()
+            .all(|o| o.since == started && o.due == due && !o.overdue)
+    );
+    let rival = env.org("另一统计局", "510500", &[OrgKind::Provider]).await;
+    let rival = Actor::new(Role::Provider, rival.id);
+    assert!(
+        c.registration_obligations(&rival, due)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let guizhou = env
+        .org("贵州省数据局", "520000", &[OrgKind::DataAdmin])
+        .await;
+    let guizhou = Actor::new(Role::DataAdmin, guizhou.id);
+    assert!(
+        c.registration_obligations(&guizhou, due)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        c.registration_obligations(&w.o(), due).await.is_err(),
+        "not an operator's"
+    );
+
+    // The holder files r1's first registration; the day after the deadline only r2 is overdue.
+    let mut materials = super::materials();
+    materials.evidence_on = started;
+    c.submit_registration(
+        &w.p(),
+        NewRegistration {
+            subject: RegistrationSubject::Resource { resource_id: r1.id },
+            kind: RegistrationType::Initial,
+            amends: None,
+            materials,
+        },
+        due,
+    )
+    .await
+    .unwrap();
+    let late = due.succ_opt().unwrap();
+    let seen = c.registration_obligations(&w.a(), late).await.unwrap();
+    let overdue: Vec<_> = seen
+        .iter()
+        .filter(|o| o.overdue)
+        .map(|o| o.resource_id)
+        .collect();
+    assert_eq!(overdue, vec![r2.id]);
+    let filed = seen.iter().find(|o| o.resource_id == r1.id).unwrap();
+    assert_eq!(
+        filed.registration_status,
+        Some(RegistrationStatus::Submitted)
+    );
+}
