@@ -6,6 +6,7 @@ day is moved by restarting it on the same data directory with MULU_TODAY (public
 working-day clocks). A webhook receiver checks the HMAC signature independently of Mulu's code.
 """
 
+import atexit
 import hashlib
 import hmac
 import http.server
@@ -131,6 +132,8 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        # A failed check exits mid-flow: the server must not outlive the script.
+        atexit.register(self.process.kill)
         self.url = f"http://127.0.0.1:{self.port}"
         for _ in range(300):
             try:
