@@ -30,6 +30,7 @@ from mulu_client.api.admin import (
     register_organization,
     review_product,
     select,
+    sign,
 )
 from mulu_client.api.public import (
     get_resource,
@@ -53,8 +54,8 @@ from mulu_client.api.registration import (
 )
 from mulu_client.api.workspace import create, step
 from mulu_client.models import (
+    AgreementTerms,
     CodeRequest,
-    ComplianceReview,
     DatedStepStep,
     EditionRequest,
     NewAuthorization,
@@ -69,6 +70,7 @@ from mulu_client.models import (
     OperatorChoice,
     Problem,
     RegistrarStepStep,
+    ReviewFinding,
     StepStep,
 )
 
@@ -236,8 +238,16 @@ def main():
     s.stop()
     s = Server("2026-09-01")
     admin, operator = s.client(admin_token), s.client(tokens["operator"])
-    for action in (DatedStepStep.SIGN, DatedStepStep.ACTIVATE):
-        ok(dated_step.sync_detailed(auth.id, action, client=admin))
+    # The agreement states what N 14 asks, with the signed document's hash.
+    terms = {"number": "授权协议〔2026〕1号", "document": {
+        "name": "授权运营协议.pdf", "sha256": hashlib.sha256(b"agreement").hexdigest()}}
+    for clause in ("products_and_standards", "asset_ownership", "disclosure_duties",
+                   "accounting_and_revenue", "security_duties", "evaluation_and_exit",
+                   "liability", "dispute_resolution", "change_and_termination"):
+        terms[clause] = "按协议约定"
+    signed = ok(sign.sync_detailed(auth.id, client=admin, body=AgreementTerms.from_dict(terms)))
+    check(signed.agreements[0].version == 1, "the agreement is version 1")
+    ok(dated_step.sync_detailed(auth.id, DatedStepStep.ACTIVATE, client=admin))
 
     # The operator's product; compliance review by the administration.
     product = ok(create_product.sync_detailed(client=operator, body=NewProduct.from_dict({
@@ -245,8 +255,8 @@ def main():
         "authorization_id": str(auth.id), "source_resource_ids": [str(resource.id)],
         "applicable_scenarios": ["交通规划"], "forbidden_scenarios": ["个人行踪追踪"],
         "scene_category": "产业发展、行业发展", "price_fen": 50000, "ceiling_fen": 80000})))
-    ok(review_product.sync_detailed(product.id, client=admin, body=ComplianceReview.from_dict(
-        {"passed": True, "report_ref": "合规报告", "reviewed_on": "2026-09-10"})))
+    ok(review_product.sync_detailed(product.id, client=admin, body=ReviewFinding.from_dict(
+        {"passed": True, "report_ref": "合规报告"})))
 
     # The exchange registers its webhook endpoint before anything is coded.
     exchange = s.client(tokens["exchange"])

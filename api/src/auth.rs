@@ -161,4 +161,7 @@ role_sets! {
     Disclosers = [DataAdmin, Operator];
     /// Who takes part in quality feedback (each within its rights).
     FeedbackParties = [Operator, Developer, Provider, DataAdmin, Auditor];
+    /// Who reads an authorization's whole record and its duties: the implementing body and
+    /// administrations over it, its operator, 监管.
+    AuthorizationParties = [DataAdmin, Operator, Auditor];
 }

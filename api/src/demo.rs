@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use catalog::calendar::WorkingCalendar;
+use catalog::domain::agreement::{AgreementTerms, DocumentRef};
 use catalog::domain::authorization::{
     Authorization, AuthorizationMode, NewAuthorization, OperatorType,
 };
@@ -12,7 +13,7 @@ use catalog::domain::negative_list::{
     NegativeKind, NegativeReason, NegativeScope, NegativeTarget, NewNegativeListEntry,
 };
 use catalog::domain::organization::{NewOrganization, OrgKind, Organization};
-use catalog::domain::product::{ComplianceReview, DeliveryForm, NewProduct, SceneCategory};
+use catalog::domain::product::{DeliveryForm, NewProduct, ReviewFinding, SceneCategory};
 use catalog::domain::registration::{
     Materials, NewRegistration, Registration, RegistrationSubject, RegistrationType,
 };
@@ -241,6 +242,7 @@ pub async fn load(catalog: &Catalog, source: Option<&str>, today: NaiveDate) -> 
                     term_end: days.signed + Months::new(36),
                     planned_products: vec!["区域经济运行分析报告".to_string()],
                     platform: "省公共数据授权运营平台（演示）".to_string(),
+                    plan_approved_on: None,
                 },
             )
             .await?;
@@ -255,7 +257,13 @@ pub async fn load(catalog: &Catalog, source: Option<&str>, today: NaiveDate) -> 
             .publicize_selection(&admin_actor, auth.id, days.selection_publicized, None)
             .await?;
         catalog
-            .sign_agreement(&admin_actor, auth.id, days.signed, None)
+            .sign_agreement(
+                &admin_actor,
+                auth.id,
+                days.signed,
+                agreement_terms(&auth.plan.plan_name),
+                None,
+            )
             .await?;
         let auth = catalog
             .activate_authorization(&admin_actor, auth.id, days.signed, None)
@@ -424,12 +432,12 @@ async fn register_product(
         .review_product(
             &admin_actor,
             product.id,
-            ComplianceReview {
+            ReviewFinding {
                 passed: true,
                 report_ref: "合规审核意见书（演示）第1号".to_string(),
-                reviewed_on: days.reviewed,
                 notes: Some("来源数据均在授权范围内，产品只输出汇总结果（演示）".to_string()),
             },
+            days.reviewed,
             None,
         )
         .await?;
@@ -500,6 +508,32 @@ async fn register(
             },
         )
         .await
+}
+
+/// What the demo agreement says (N 14), with a hash of its (demo) text.
+fn agreement_terms(plan_name: &str) -> AgreementTerms {
+    let clause = |what: &str| format!("{what}按《{plan_name}》及本协议约定执行（演示）");
+    AgreementTerms {
+        number: format!(
+            "授权运营协议（演示）{}",
+            &plan_name.chars().take(8).collect::<String>()
+        ),
+        products_and_standards: clause("产品和服务清单、技术标准与审核要求"),
+        asset_ownership: clause("软硬件设备及产品权属"),
+        disclosure_duties: clause("信息披露；运营机构不得直接或间接参与再开发"),
+        accounting_and_revenue: clause("成本收入核算与收益分配"),
+        security_duties: clause("数据安全、个人信息保护、风险监测与应急处置"),
+        evaluation_and_exit: clause("年度成效评价、续约与退出"),
+        liability: clause("违约责任"),
+        dispute_resolution: clause("争议解决"),
+        change_and_termination: clause("协议变更与终止条件"),
+        other_matters: None,
+        document: DocumentRef {
+            name: "授权运营协议（演示）.pdf".to_string(),
+            // A placeholder digest: no signed paper stands behind the demo agreement.
+            sha256: "5c3bd3c5b5e2d0d4c0f5d1d3e6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f".to_string(),
+        },
+    }
 }
 
 #[cfg(test)]

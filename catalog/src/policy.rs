@@ -39,6 +39,30 @@ pub struct JurisdictionPolicy {
     /// R 9(一): a holder files the first registration of a resource within these working days
     /// of providing it to authorized operation.
     pub first_registration_working_days: u32,
+    /// SD 12: the implementation plan is filed with the provincial administration within these
+    /// working days of its approval; `None` where no deadline is set (N 11 only asks for filing).
+    pub plan_filing_working_days: Option<u32>,
+    /// LY: the agreement is filed within these working days of signing (N 13: filing, no days).
+    pub agreement_filing_working_days: Option<u32>,
+    /// LY: a termination is filed within these working days of it.
+    pub termination_filing_working_days: Option<u32>,
+    /// N 14(九) provides for renewal; GZ 9 does not (a new selection follows the term's end).
+    pub agreement_renewal: bool,
+    /// LY: renewal is applied for within these months before the term ends; `None`: any time
+    /// before the end.
+    pub renewal_application_months: Option<u32>,
+    /// LY: the destruction of the data is recorded and its logs kept at least these months.
+    pub destruction_log_retention_months: u32,
+    /// SD 24 (每年), LY 七(二)2 (first quarter): the operator's report on a year is due on this
+    /// day of the following year.
+    #[schema(value_type = String, example = "03-31")]
+    pub operator_report_due: MonthDay,
+    /// C 12.1, GZ 23, SD 35: every year's operation is evaluated by this day of the year.
+    #[schema(value_type = String, example = "12-31")]
+    pub evaluation_due: MonthDay,
+    /// SD 17; LY 四: the operator obtains a resource only under an approved demand application,
+    /// beside its authorization.
+    pub demand_before_access: bool,
 }
 
 /// A day of the year, written `MM-DD` (29 February is refused: it is not in every year).
@@ -82,6 +106,9 @@ const DEFAULT_CANCELLATION_WORKING_DAYS: u32 = 10;
 const DEFAULT_SAMPLE_MAX_BYTES: u64 = 1024 * 1024;
 const DEFAULT_ANNUAL_DISCLOSURE_DUE: MonthDay = MonthDay { month: 3, day: 31 };
 const DEFAULT_FIRST_REGISTRATION_WORKING_DAYS: u32 = 20;
+const DEFAULT_DESTRUCTION_LOG_RETENTION_MONTHS: u32 = 6;
+const DEFAULT_OPERATOR_REPORT_DUE: MonthDay = MonthDay { month: 3, day: 31 };
+const DEFAULT_EVALUATION_DUE: MonthDay = MonthDay { month: 12, day: 31 };
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -102,6 +129,15 @@ struct RawJurisdiction {
     sample_max_bytes: Option<u64>,
     annual_disclosure_due: Option<MonthDay>,
     first_registration_working_days: Option<u32>,
+    plan_filing_working_days: Option<u32>,
+    agreement_filing_working_days: Option<u32>,
+    termination_filing_working_days: Option<u32>,
+    agreement_renewal: Option<bool>,
+    renewal_application_months: Option<u32>,
+    destruction_log_retention_months: Option<u32>,
+    operator_report_due: Option<MonthDay>,
+    evaluation_due: Option<MonthDay>,
+    demand_before_access: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -225,6 +261,25 @@ fn resolve(key: &str, all: &BTreeMap<String, RawJurisdiction>) -> Result<Jurisdi
             first_registration_working_days: raw
                 .first_registration_working_days
                 .or(merged.first_registration_working_days),
+            plan_filing_working_days: raw
+                .plan_filing_working_days
+                .or(merged.plan_filing_working_days),
+            agreement_filing_working_days: raw
+                .agreement_filing_working_days
+                .or(merged.agreement_filing_working_days),
+            termination_filing_working_days: raw
+                .termination_filing_working_days
+                .or(merged.termination_filing_working_days),
+            agreement_renewal: raw.agreement_renewal.or(merged.agreement_renewal),
+            renewal_application_months: raw
+                .renewal_application_months
+                .or(merged.renewal_application_months),
+            destruction_log_retention_months: raw
+                .destruction_log_retention_months
+                .or(merged.destruction_log_retention_months),
+            operator_report_due: raw.operator_report_due.or(merged.operator_report_due),
+            evaluation_due: raw.evaluation_due.or(merged.evaluation_due),
+            demand_before_access: raw.demand_before_access.or(merged.demand_before_access),
         };
     }
     let missing = |field: &str| CatalogError::Config(format!("辖区“{key}”缺少 {field}"));
@@ -269,6 +324,19 @@ fn resolve(key: &str, all: &BTreeMap<String, RawJurisdiction>) -> Result<Jurisdi
         first_registration_working_days: merged
             .first_registration_working_days
             .unwrap_or(DEFAULT_FIRST_REGISTRATION_WORKING_DAYS),
+        plan_filing_working_days: merged.plan_filing_working_days,
+        agreement_filing_working_days: merged.agreement_filing_working_days,
+        termination_filing_working_days: merged.termination_filing_working_days,
+        agreement_renewal: merged.agreement_renewal.unwrap_or(true),
+        renewal_application_months: merged.renewal_application_months,
+        destruction_log_retention_months: merged
+            .destruction_log_retention_months
+            .unwrap_or(DEFAULT_DESTRUCTION_LOG_RETENTION_MONTHS),
+        operator_report_due: merged
+            .operator_report_due
+            .unwrap_or(DEFAULT_OPERATOR_REPORT_DUE),
+        evaluation_due: merged.evaluation_due.unwrap_or(DEFAULT_EVALUATION_DUE),
+        demand_before_access: merged.demand_before_access.unwrap_or(false),
     })
 }
 
@@ -278,6 +346,29 @@ mod tests {
 
     fn region(s: &str) -> RegionCode {
         RegionCode::parse(s).unwrap()
+    }
+
+    #[test]
+    fn agreement_filing_renewal_and_reports_follow_each_jurisdiction() {
+        let set = PolicySet::builtin();
+        let national = set.default_policy();
+        assert_eq!(national.plan_filing_working_days, None);
+        assert!(national.agreement_renewal);
+        assert_eq!(national.renewal_application_months, None);
+        let shandong = set.for_region(&region("370100"));
+        assert_eq!(shandong.plan_filing_working_days, Some(20));
+        let laiyuan = set.for_region(&region("130630"));
+        assert_eq!(laiyuan.agreement_filing_working_days, Some(10));
+        assert_eq!(laiyuan.termination_filing_working_days, Some(10));
+        assert_eq!(laiyuan.renewal_application_months, Some(3));
+        assert_eq!(laiyuan.destruction_log_retention_months, 6);
+        assert!(!set.for_region(&region("520100")).agreement_renewal);
+        assert!(shandong.demand_before_access && laiyuan.demand_before_access);
+        assert!(!national.demand_before_access);
+        assert_eq!(
+            laiyuan.operator_report_due.in_year(2028),
+            NaiveDate::from_ymd_opt(2028, 3, 31)
+        );
     }
 
     #[test]

@@ -112,7 +112,7 @@ async fn demand_feedback_and_audit_export_over_http() {
         Method::POST,
         &format!("/api/v1/admin/demands/{did}/review"),
         &admin,
-        Some(json!({"approved": true, "opinion": "符合最小必要原则"})),
+        Some(json!({"approved": true, "opinion": "符合最小必要原则", "valid_until": "2099-12-31"})),
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{reviewed}");

@@ -239,13 +239,19 @@ async fn signed_webhooks_listings_samples_and_cancellation_over_http() {
     // 2026-09-01: publicity over, the agreement signed and active; a reviewed product.
     drop(s);
     let s = on(d, "2026-09-01");
-    for step in ["sign", "activate"] {
+    for (step, body) in [
+        (
+            "sign",
+            crate::server::agreement_terms("授权协议〔2026〕7号"),
+        ),
+        ("activate", json!({})),
+    ] {
         ok(
             &s,
             Method::POST,
             &format!("/api/v1/admin/authorizations/{auth_id}/{step}"),
             &admin,
-            json!({}),
+            body,
         )
         .await;
     }

@@ -347,9 +347,10 @@ async fn build_world() -> World {
     // Publicity over: the agreement is signed and operation starts on 09-01.
     drop(api);
     let api = Api::on(d, "2026-09-01");
-    for step in ["sign", "activate"] {
-        api.post(&format!("{base}/{step}"), &admin, json!({})).await;
-    }
+    let terms = crate::server::agreement_terms("水质数据授权运营协议");
+    api.post(&format!("{base}/sign"), &admin, terms).await;
+    api.post(&format!("{base}/activate"), &admin, json!({}))
+        .await;
     let mut products = Vec::new();
     let mut registrations = Vec::new();
     for name in ["水质指数接口", "流域水质年度报告"] {

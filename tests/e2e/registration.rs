@@ -288,10 +288,63 @@ async fn product_from_authorization_to_coded_registration() {
         .post(
             &format!("/api/v1/admin/authorizations/{auth_id}/sign"),
             Some(&admin),
-            json!({"date": "2026-09-01"}),
+            crate::server::agreement_terms("授权协议〔2026〕3号"),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
+
+    // The public objects to the selection while it is publicized (C 8.3): by real name with
+    // evidence, no token. The publicity pauses; the implementing body reads who objected and
+    // dismisses it; the public record keeps the outcome without the grounds or the person.
+    let filed = s
+        .ok(
+            &format!("/api/v1/authorizations/{auth_id}/objections"),
+            None,
+            json!({
+                "objector_name": "王五", "objector_id_number": "510502199001010018",
+                "contact": "13800000002", "grounds": "该运营机构不具备等级保护三级环境（C 7.2 d）",
+                "evidence": ["等保测评结论查询截图"],
+            }),
+        )
+        .await;
+    let (_, paused) = s.get(&format!("/api/v1/authorizations/{auth_id}")).await;
+    assert_eq!(paused["status"], "under_objection", "{paused}");
+    assert!(!paused.to_string().contains("王五") && !paused.to_string().contains("等级保护"));
+    let (status, objectors) = s
+        .get_as(
+            &format!("/api/v1/admin/authorizations/{auth_id}/objectors"),
+            &admin,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{objectors}");
+    assert_eq!(objectors[0]["objector_name"], "王五");
+    let (status, _) = s
+        .get_as(
+            &format!("/api/v1/admin/authorizations/{auth_id}/objectors"),
+            &operator,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the operator never reads who objected"
+    );
+    let resumed = s
+        .ok(
+            &format!("/api/v1/admin/authorizations/{auth_id}/decide-objection"),
+            Some(&admin),
+            json!({"objection_id": filed["objection_id"], "upheld": false,
+                   "decision": "经核实，该机构已取得等级保护三级测评报告"}),
+        )
+        .await;
+    assert_eq!(resumed["status"], "publicized", "{resumed}");
+    // Filed and dismissed on Monday 08-03 with all five days left: publicity runs 08-04 … 08-10.
+    assert_eq!(resumed["publicity_end"], "2026-08-10", "{resumed}");
+    let (_, audit) = s.get_as("/api/v1/audit/events?limit=1000", &admin).await;
+    assert!(
+        !audit.to_string().contains("王五") && !audit.to_string().contains("13800000002"),
+        "the objector stays out of the audit trail"
+    );
 
     // 2026-09-01: the agreement signed after publicity, operation starts, products.
     drop(s);
@@ -300,7 +353,7 @@ async fn product_from_authorization_to_coded_registration() {
         .ok(
             &format!("/api/v1/admin/authorizations/{auth_id}/sign"),
             Some(&admin),
-            json!({}),
+            crate::server::agreement_terms("授权协议〔2026〕3号"),
         )
         .await;
     assert_eq!(signed["signed_on"], "2026-09-01", "{signed}");

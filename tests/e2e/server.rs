@@ -219,3 +219,28 @@ pub async fn fresh_database() -> Option<String> {
     let separator = if url.contains('?') { '&' } else { '?' };
     Some(format!("{url}{separator}options=-csearch_path%3D{schema}"))
 }
+
+/// What a signed agreement states (N 14), as the sign endpoint takes it.
+pub fn agreement_terms(number: &str) -> serde_json::Value {
+    let mut terms = serde_json::json!({
+        "number": number,
+        "document": {
+            "name": "授权运营协议.pdf",
+            "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        },
+    });
+    for clause in [
+        "products_and_standards",
+        "asset_ownership",
+        "disclosure_duties",
+        "accounting_and_revenue",
+        "security_duties",
+        "evaluation_and_exit",
+        "liability",
+        "dispute_resolution",
+        "change_and_termination",
+    ] {
+        terms[clause] = serde_json::Value::String("按协议约定执行".to_string());
+    }
+    terms
+}

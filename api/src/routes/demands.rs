@@ -73,7 +73,8 @@ async fn get_demand(
     Ok(Tagged::ok(state.catalog.demand_as(&actor, id).await?))
 }
 
-/// Approve or reject a demand application, with the opinion.
+/// Approve (granting the resources for the scenario until `valid_until`) or reject a demand
+/// application, with the opinion; by an administration over the applicant's region.
 #[utoipa::path(post, path = "/api/v1/admin/demands/{id}/review", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = DemandReview,
     params(("id" = Uuid, Path, description = "需求申请 id"),
@@ -86,9 +87,12 @@ async fn review_demand(
     ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<DemandReview>,
 ) -> ApiResult<Tagged<DemandApplication>> {
-    let tag = if_match(&headers)?;
+    let (today, tag) = (state.clock.today(), if_match(&headers)?);
     Ok(Tagged::ok(
-        state.catalog.review_demand(&actor, id, body, tag).await?,
+        state
+            .catalog
+            .review_demand(&actor, id, body, today, tag)
+            .await?,
     ))
 }
 

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use catalog::domain::developer::{DeveloperApplication, NewDeveloper, PublicDeveloperNotice};
+use catalog::domain::objection::{NewObjection, ObjectionDecision};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -11,6 +12,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::public::{Listing, Page};
+use super::registrations::Filed;
 use super::resources::Reason;
 use crate::auth::{As, DataAdmins};
 use crate::error::ApiResult;
@@ -25,6 +27,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(all_applications))
         .routes(routes!(decide))
         .routes(routes!(reject))
+        .routes(routes!(object_to_admission))
+        .routes(routes!(decide_admission_objection))
+        .routes(routes!(admission_objectors))
 }
 
 #[derive(Debug, serde::Serialize, ToSchema)]
@@ -63,13 +68,13 @@ async fn notices(
     Ok(Json(Listing::page(items, page.limit()?, |n| n.id)))
 }
 
-/// Every application with its contacts (administration).
+/// The applications of the administration's region, with their contacts.
 #[utoipa::path(get, path = "/api/v1/admin/developers", tag = "admin", params(Page),
     security(("bearer" = ["data_admin"])),
     responses((status = 200, body = Listing<DeveloperApplication>), Problems))]
 async fn all_applications(
     State(state): State<AppState>,
-    _: As<DataAdmins>,
+    As(actor, _): As<DataAdmins>,
     ApiQuery(page): ApiQuery<Page>,
 ) -> ApiResult<Json<Listing<DeveloperApplication>>> {
     let filter = catalog::store::RecordFilter {
@@ -77,7 +82,10 @@ async fn all_applications(
         limit: Some(page.limit()?),
         ..Default::default()
     };
-    let items = state.catalog.developer_applications(filter).await?;
+    let items = state
+        .catalog
+        .developer_applications_as(&actor, filter)
+        .await?;
     Ok(Json(Listing::page(items, page.limit()?, |a| a.id)))
 }
 
@@ -131,5 +139,60 @@ async fn reject(
             .catalog
             .reject_developer(&actor, id, &body.reason, tag)
             .await?,
+    ))
+}
+
+/// Anyone may object to a developer's admission while it is publicized, by real name with
+/// evidence; no token needed. The publicity pauses until the administration decides.
+#[utoipa::path(post, path = "/api/v1/developers/{id}/objections", tag = "public",
+    request_body = NewObjection, params(("id" = Uuid, Path, description = "注册申请 id")),
+    responses((status = 201, body = Filed), Problems))]
+async fn object_to_admission(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(body): Body<NewObjection>,
+) -> ApiResult<(StatusCode, Json<Filed>)> {
+    let objection_id = state
+        .catalog
+        .object_to_admission(id, body, state.clock.today())
+        .await?;
+    Ok((StatusCode::CREATED, Json(Filed { objection_id })))
+}
+
+/// Decide an objection to an admission: dismissed resumes the publicity for the days that were
+/// left; upheld rejects the application with the decision as its reason.
+#[utoipa::path(post, path = "/api/v1/admin/developers/{id}/decide-objection", tag = "admin",
+    security(("bearer" = ["data_admin"])), request_body = ObjectionDecision,
+    params(("id" = Uuid, Path, description = "注册申请 id"),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+    responses((status = 200, body = DeveloperApplication, headers(("ETag" = String))), Problems))]
+async fn decide_admission_objection(
+    State(state): State<AppState>,
+    As(actor, _): As<DataAdmins>,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(body): Body<ObjectionDecision>,
+) -> ApiResult<Tagged<DeveloperApplication>> {
+    let (today, tag) = (state.clock.today(), if_match(&headers)?);
+    let a = state
+        .catalog
+        .decide_admission_objection(&actor, id, body, today, tag)
+        .await?;
+    Ok(Tagged::ok(a))
+}
+
+/// Who objected to an admission: for the administration of the applicant's region, until the
+/// retention after the decision ends (rule 10).
+#[utoipa::path(get, path = "/api/v1/admin/developers/{id}/objectors", tag = "admin",
+    security(("bearer" = ["data_admin"])),
+    params(("id" = Uuid, Path, description = "注册申请 id")),
+    responses((status = 200, body = Vec<catalog::Objector>), Problems))]
+async fn admission_objectors(
+    State(state): State<AppState>,
+    As(actor, _): As<DataAdmins>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<catalog::Objector>>> {
+    Ok(Json(
+        state.catalog.admission_objectors_as(&actor, id).await?,
     ))
 }

@@ -1,6 +1,7 @@
 //! HTTP routes. Handlers stay thin: parse, call `catalog`, shape the response.
 
 mod admin;
+mod agreements;
 mod amendments;
 mod audit;
 mod authorizations;
@@ -42,6 +43,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(admin::routes())
         .merge(people::routes())
         .merge(authorizations::routes())
+        .merge(agreements::routes())
         .merge(audit::routes())
         .merge(registrations::routes())
         .merge(registrant::routes())

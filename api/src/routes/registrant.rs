@@ -1,4 +1,5 @@
-//! The registrant's own applications (R 9–15): read in every state, and withdraw before coding.
+//! The registrant's own applications (R 9–15): read in every state, withdraw before coding,
+//! apply for renewal in the window.
 
 use axum::Json;
 use axum::extract::State;
@@ -24,6 +25,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(own_registrations))
         .routes(routes!(own_registration))
         .routes(routes!(withdraw_registration))
+        .routes(routes!(apply_for_registration_renewal))
         .routes(routes!(registration_obligations))
 }
 
@@ -123,6 +125,24 @@ async fn withdraw_registration(
     let r = state
         .catalog
         .withdraw_registration(&actor, id, &body.reason, state.clock.today(), tag)
+        .await?;
+    Ok(Tagged::ok(r))
+}
+
+/// Apply for renewal (续展) in the window before the validity ends (R 15: 60 days); the
+/// registrar then renews, and a timely application keeps the result from expiring meanwhile.
+#[utoipa::path(post, path = "/api/v1/registrations/{id}/renewal", tag = "registration",
+    security(("bearer" = ["operator", "provider", "data_admin"])),
+    params(("id" = Uuid, Path, description = "登记 id")),
+    responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
+async fn apply_for_registration_renewal(
+    State(state): State<AppState>,
+    As(actor, _): As<Registrants>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Tagged<Registration>> {
+    let r = state
+        .catalog
+        .apply_for_registration_renewal(&actor, id, state.clock.today())
         .await?;
     Ok(Tagged::ok(r))
 }

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use catalog::PublicProduct;
 use catalog::domain::QueryCode;
-use catalog::domain::product::{ComplianceReview, NewProduct, Product};
+use catalog::domain::product::{NewProduct, Product, ReviewFinding};
 use catalog::domain::registration::{
     Materials, NewObjection, NewRegistration, ObjectionDecision, PublicRegistration, Registration,
     RegistrationStatus, RevocationReason,
@@ -90,7 +90,7 @@ async fn own_products(
 
 /// Compliance review of a product by the implementing body (C 10.4).
 #[utoipa::path(post, path = "/api/v1/admin/products/{id}/review", tag = "admin",
-    security(("bearer" = ["data_admin"])), request_body = ComplianceReview,
+    security(("bearer" = ["data_admin"])), request_body = ReviewFinding,
     params(("id" = Uuid, Path, description = "产品 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Product, headers(("ETag" = String))), Problems))]
@@ -99,10 +99,13 @@ async fn review_product(
     As(actor, _): As<DataAdmins>,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
-    Body(body): Body<ComplianceReview>,
+    Body(body): Body<ReviewFinding>,
 ) -> ApiResult<Tagged<Product>> {
-    let tag = if_match(&headers)?;
-    let p = state.catalog.review_product(&actor, id, body, tag).await?;
+    let (today, tag) = (state.clock.today(), if_match(&headers)?);
+    let p = state
+        .catalog
+        .review_product(&actor, id, body, today, tag)
+        .await?;
     Ok(Tagged::ok(p))
 }
 
@@ -193,9 +196,10 @@ async fn public_registration(
     Ok(Json(public_or_404(&r, state.clock.today())?))
 }
 
+/// An objection was filed: its number, for the objector's reference.
 #[derive(Debug, Serialize, ToSchema)]
-struct Filed {
-    objection_id: Uuid,
+pub(super) struct Filed {
+    pub(super) objection_id: Uuid,
 }
 
 /// Anyone may object during publicity, by real name with evidence; no token needed.

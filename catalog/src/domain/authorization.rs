@@ -4,8 +4,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::agreement::{
+    Agreement, AgreementChange, AgreementTerms, DestructionRecord, Evaluation, Filing,
+    OperatorReport, RenewalRequest, Suspension,
+};
+use super::objection::{NewObjection, Objection, ObjectionDecision, Publicity};
 use super::organization::require_text;
 use super::{Grade, RegionCode, ResourceCode};
+use crate::calendar::WorkingCalendar;
 use crate::error::{CatalogError, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -36,8 +42,12 @@ pub enum AuthorizationStatus {
     Applied,
     Selected,
     Publicized,
+    /// Publicity paused while an objection to the selection is reviewed (C 8.3).
+    UnderObjection,
     Signed,
     Active,
+    /// Access closed while the operator rectifies (SD 38).
+    Suspended,
     Expired,
     Terminated,
 }
@@ -49,8 +59,10 @@ impl AuthorizationStatus {
             AuthorizationStatus::Applied => "applied",
             AuthorizationStatus::Selected => "selected",
             AuthorizationStatus::Publicized => "publicized",
+            AuthorizationStatus::UnderObjection => "under_objection",
             AuthorizationStatus::Signed => "signed",
             AuthorizationStatus::Active => "active",
+            AuthorizationStatus::Suspended => "suspended",
             AuthorizationStatus::Expired => "expired",
             AuthorizationStatus::Terminated => "terminated",
         }
@@ -62,8 +74,10 @@ impl AuthorizationStatus {
             AuthorizationStatus::Applied => "已申请",
             AuthorizationStatus::Selected => "已选定",
             AuthorizationStatus::Publicized => "公示中",
+            AuthorizationStatus::UnderObjection => "异议复核中",
             AuthorizationStatus::Signed => "已签约",
             AuthorizationStatus::Active => "运营中",
+            AuthorizationStatus::Suspended => "暂停整改",
             AuthorizationStatus::Expired => "已到期",
             AuthorizationStatus::Terminated => "已终止",
         }
@@ -101,7 +115,25 @@ pub enum TerminationReason {
 pub struct Termination {
     pub reason: TerminationReason,
     pub detail: String,
+    /// The day it was terminated, by the service's clock.
     pub on: NaiveDate,
+}
+
+/// What the implementing body states when it terminates (C 8.6); the service dates it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NewTermination {
+    pub reason: TerminationReason,
+    pub detail: String,
+}
+
+impl NewTermination {
+    pub fn on(self, on: NaiveDate) -> Termination {
+        Termination {
+            reason: self.reason,
+            detail: self.detail,
+            on,
+        }
+    }
 }
 
 /// What a data administration files when it announces an authorization (实施方案 + 协议 draft).
@@ -119,6 +151,10 @@ pub struct NewAuthorization {
     #[serde(default)]
     pub planned_products: Vec<String>,
     pub platform: String,
+    /// The day the plan was approved (三重一大, N 13; SD 12: by the government at its level),
+    /// from which its filing falls due; the announcement day when not given.
+    #[serde(default)]
+    pub plan_approved_on: Option<NaiveDate>,
 }
 
 impl NewAuthorization {
@@ -191,6 +227,12 @@ pub struct Authorization {
     pub status: AuthorizationStatus,
     #[serde(default)]
     pub publicity_start: Option<NaiveDate>,
+    /// The last day of the selection's publicity, moved on when a dismissed objection paused it.
+    #[serde(default)]
+    pub publicity_end: Option<NaiveDate>,
+    /// Objections to the selection (C 8.3): grounds and decisions, never who objected.
+    #[serde(default)]
+    pub objections: Vec<Objection>,
     #[serde(default)]
     pub signed_on: Option<NaiveDate>,
     /// The day operation started: resources are provided from it, and first registrations of
@@ -199,6 +241,27 @@ pub struct Authorization {
     pub activated_on: Option<NaiveDate>,
     #[serde(default)]
     pub termination: Option<Termination>,
+    /// The agreement's versions, oldest first; the last is in force (N 14).
+    #[serde(default)]
+    pub agreements: Vec<Agreement>,
+    /// Filings with the higher administration (备案).
+    #[serde(default)]
+    pub filings: Vec<Filing>,
+    /// Suspensions for rectification, oldest first (SD 38).
+    #[serde(default)]
+    pub suspensions: Vec<Suspension>,
+    /// The operator's latest renewal application.
+    #[serde(default)]
+    pub renewal: Option<RenewalRequest>,
+    /// The record of the data's destruction once access closed (C 8.6; GZ 30).
+    #[serde(default)]
+    pub destruction: Option<DestructionRecord>,
+    /// Yearly evaluations of the operator (C 12.1; GZ 23; SD 35).
+    #[serde(default)]
+    pub evaluations: Vec<Evaluation>,
+    /// The operator's yearly reports (SD 24; LY 七(二)2); not public.
+    #[serde(default)]
+    pub reports: Vec<OperatorReport>,
     pub history: Vec<StatusChange>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -206,9 +269,18 @@ pub struct Authorization {
 
 impl Authorization {
     /// What the public sees (rule 8; N 18 discloses the authorized party, content, scope and
-    /// term): everything but the list of applicants, which names every company that applied.
+    /// term): everything but the list of applicants, which names every company that applied,
+    /// and the objections' grounds and evidence, which may name people; their count and
+    /// outcomes stay.
     pub fn public_view(mut self) -> Self {
         self.applicants.clear();
+        self.reports.clear();
+        self.renewal = None;
+        for objection in &mut self.objections {
+            objection.grounds.clear();
+            objection.evidence.clear();
+            objection.objector_ref.clear();
+        }
         self
     }
 
@@ -243,9 +315,18 @@ impl Authorization {
             operator_id: None,
             status: AuthorizationStatus::Announced,
             publicity_start: None,
+            publicity_end: None,
+            objections: Vec::new(),
             signed_on: None,
             activated_on: None,
             termination: None,
+            agreements: Vec::new(),
+            filings: Vec::new(),
+            suspensions: Vec::new(),
+            renewal: None,
+            destruction: None,
+            evaluations: Vec::new(),
+            reports: Vec::new(),
             history: vec![StatusChange {
                 status: AuthorizationStatus::Announced,
                 at: now,
@@ -268,7 +349,12 @@ impl Authorization {
         }
     }
 
-    fn move_to(&mut self, status: AuthorizationStatus, note: Option<String>, now: DateTime<Utc>) {
+    pub(super) fn move_to(
+        &mut self,
+        status: AuthorizationStatus,
+        note: Option<String>,
+        now: DateTime<Utc>,
+    ) {
         self.status = status;
         self.history.push(StatusChange {
             status,
@@ -305,27 +391,115 @@ impl Authorization {
         Ok(())
     }
 
-    pub fn publicize(&mut self, start: NaiveDate, now: DateTime<Utc>) -> Result<()> {
+    /// Publicize the selection from `start` through `end` (C 8.3).
+    pub fn publicize(
+        &mut self,
+        start: NaiveDate,
+        end: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         self.expect(&[AuthorizationStatus::Selected], "公示")?;
         self.publicity_start = Some(start);
+        self.publicity_end = Some(end);
         self.move_to(AuthorizationStatus::Publicized, None, now);
         Ok(())
     }
 
-    /// Signing needs the publicity period to have run: `publicity_end` is its last day.
+    fn publicity(&mut self) -> Result<Publicity<'_>> {
+        let (Some(start), Some(end)) = (self.publicity_start, self.publicity_end) else {
+            return Err(CatalogError::InvalidTransition(
+                "选定结果尚未公示".to_string(),
+            ));
+        };
+        Ok(Publicity {
+            objections: &mut self.objections,
+            start,
+            end,
+        })
+    }
+
+    /// Anyone may object to the selection, by real name with evidence, while its publicity runs
+    /// (C 8.3); the publicity pauses until the implementing body decides.
+    pub fn file_objection(
+        &mut self,
+        objection: &NewObjection,
+        objector_ref: String,
+        calendar: &WorkingCalendar,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid> {
+        self.expect(&[AuthorizationStatus::Publicized], "提出异议")?;
+        let id = self
+            .publicity()?
+            .file(objection, objector_ref, calendar, today)?;
+        self.move_to(AuthorizationStatus::UnderObjection, None, now);
+        Ok(id)
+    }
+
+    /// C 8.3: dismissed, the publicity resumes for the working days that were left; upheld, the
+    /// selection falls: the operator leaves the applicants and another may be selected.
+    pub fn decide_objection(
+        &mut self,
+        decision: &ObjectionDecision,
+        calendar: &WorkingCalendar,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.expect(&[AuthorizationStatus::UnderObjection], "复核异议")?;
+        let resumed = self.publicity()?.decide(
+            decision.objection_id,
+            decision.upheld,
+            &decision.decision,
+            calendar,
+            today,
+        )?;
+        let text = decision.decision.trim();
+        match resumed {
+            Some(end) => {
+                self.publicity_end = Some(end);
+                self.move_to(
+                    AuthorizationStatus::Publicized,
+                    Some(format!("异议不成立，公示恢复至{end}：{text}")),
+                    now,
+                );
+            }
+            None => {
+                let fallen = self.operator_id.take();
+                self.applicants.retain(|a| Some(*a) != fallen);
+                self.publicity_start = None;
+                self.publicity_end = None;
+                let status = if self.applicants.is_empty() {
+                    AuthorizationStatus::Announced
+                } else {
+                    AuthorizationStatus::Applied
+                };
+                self.move_to(status, Some(format!("异议成立，撤销选定结果：{text}")), now);
+            }
+        }
+        Ok(())
+    }
+
+    /// Signing needs the publicity period to have run without a pending objection (C 8.4); the
+    /// agreement states what N 14 requires and becomes version 1.
     pub fn sign(
         &mut self,
         signed_on: NaiveDate,
-        publicity_end: NaiveDate,
+        terms: AgreementTerms,
         now: DateTime<Utc>,
     ) -> Result<()> {
         self.expect(&[AuthorizationStatus::Publicized], "签订协议")?;
-        if signed_on <= publicity_end {
+        terms.check()?;
+        let end = self
+            .publicity_end
+            .ok_or_else(|| CatalogError::InvalidTransition("尚未公示，不能签订协议".to_string()))?;
+        if signed_on <= end {
             return Err(CatalogError::InvalidTransition(format!(
-                "公示期至{publicity_end}结束，期满后方可签订协议"
+                "公示期至{end}结束，期满后方可签订协议"
             )));
         }
         self.signed_on = Some(signed_on);
+        let start = self.plan.term_start;
+        self.push_agreement(AgreementChange::Signed, terms, signed_on, start);
         self.move_to(AuthorizationStatus::Signed, None, now);
         Ok(())
     }

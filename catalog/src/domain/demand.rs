@@ -2,7 +2,7 @@
 //! for resources for exactly one application scenario and justifies that each is necessary; the
 //! data administration approves or rejects with its opinion.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -68,12 +68,16 @@ impl DemandStatus {
     }
 }
 
-/// The administration's answer.
+/// The administration's answer. An approval grants the applicant the requested resources for
+/// its scenario until `valid_until` (SD 17: 审核通过后获取公共数据资源; GZ 19).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DemandReview {
     pub approved: bool,
     /// The review opinion (required either way: a rejection must say why).
     pub opinion: String,
+    /// The last day the approval lets the applicant obtain the resources; required to approve.
+    #[serde(default)]
+    pub valid_until: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -108,6 +112,7 @@ impl DemandApplication {
         &mut self,
         reviewer: Uuid,
         review: DemandReview,
+        today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<()> {
         if self.status != DemandStatus::Submitted {
@@ -121,6 +126,18 @@ impl DemandApplication {
             )));
         }
         require_text("opinion", &review.opinion, 2000)?;
+        match (review.approved, review.valid_until) {
+            (true, None) => {
+                return Err(CatalogError::invalid(
+                    "valid_until",
+                    "批准需求申请须写明可获取数据的截止日期",
+                ));
+            }
+            (true, Some(until)) if until <= today => {
+                return Err(CatalogError::invalid("valid_until", "截止日期应晚于今天"));
+            }
+            _ => {}
+        }
         self.status = if review.approved {
             DemandStatus::Approved
         } else {
@@ -130,6 +147,20 @@ impl DemandApplication {
         self.reviewed_by = Some(reviewer);
         self.updated_at = now;
         Ok(())
+    }
+}
+
+impl DemandApplication {
+    /// Does this demand, today, let `applicant` obtain `resource_id`?
+    pub fn grants(&self, applicant: Uuid, resource_id: Uuid, today: NaiveDate) -> bool {
+        self.status == DemandStatus::Approved
+            && self.applicant_id == applicant
+            && self.request.resource_ids.contains(&resource_id)
+            && self
+                .review
+                .as_ref()
+                .and_then(|r| r.valid_until)
+                .is_some_and(|until| today <= until)
     }
 }
 
@@ -160,12 +191,15 @@ mod tests {
         let mut d =
             DemandApplication::new(Uuid::now_v7(), demand(vec![Uuid::now_v7()]), Utc::now())
                 .unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
         let ok = DemandReview {
             approved: false,
             opinion: "超出最小必要范围".into(),
+            valid_until: None,
         };
-        d.review(Uuid::now_v7(), ok.clone(), Utc::now()).unwrap();
+        d.review(Uuid::now_v7(), ok.clone(), today, Utc::now())
+            .unwrap();
         assert_eq!(d.status, DemandStatus::Rejected);
-        assert!(d.review(Uuid::now_v7(), ok, Utc::now()).is_err());
+        assert!(d.review(Uuid::now_v7(), ok, today, Utc::now()).is_err());
     }
 }

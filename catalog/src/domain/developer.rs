@@ -8,8 +8,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::objection::{NewObjection, Objection, ObjectionDecision, Publicity};
 use super::organization::{NewOrganization, OrgKind, require_text};
 use super::{RegionCode, Uscc};
+use crate::calendar::WorkingCalendar;
 use crate::error::{CatalogError, Result};
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -27,6 +29,8 @@ pub struct NewDeveloper {
 pub enum DeveloperStatus {
     Applied,
     Publicized,
+    /// Publicity paused while an objection to the admission is reviewed.
+    UnderObjection,
     Admitted,
     Rejected,
 }
@@ -36,8 +40,19 @@ impl DeveloperStatus {
         match self {
             DeveloperStatus::Applied => "applied",
             DeveloperStatus::Publicized => "publicized",
+            DeveloperStatus::UnderObjection => "under_objection",
             DeveloperStatus::Admitted => "admitted",
             DeveloperStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DeveloperStatus::Applied => "待审核",
+            DeveloperStatus::Publicized => "公示中",
+            DeveloperStatus::UnderObjection => "异议复核中",
+            DeveloperStatus::Admitted => "已准入",
+            DeveloperStatus::Rejected => "已驳回",
         }
     }
 }
@@ -55,6 +70,9 @@ pub struct DeveloperApplication {
     pub reason: Option<String>,
     /// The organization created on admission.
     pub organization_id: Option<Uuid>,
+    /// Objections to the admission: grounds and decisions, never who objected.
+    #[serde(default)]
+    pub objections: Vec<Objection>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -71,6 +89,8 @@ pub struct PublicDeveloperNotice {
     pub status: DeveloperStatus,
     pub publicity_start: Option<NaiveDate>,
     pub publicity_end: Option<NaiveDate>,
+    /// Objections filed against the admission (their grounds are not public).
+    pub objections_filed: usize,
 }
 
 impl DeveloperApplication {
@@ -90,6 +110,7 @@ impl DeveloperApplication {
             publicity_end: None,
             reason: None,
             organization_id: None,
+            objections: Vec::new(),
             created_at: now,
             updated_at: now,
         })
@@ -135,12 +156,84 @@ impl DeveloperApplication {
         }
     }
 
+    /// Anyone may object to the admission, by real name with evidence, while its publicity
+    /// runs; the publicity pauses until the administration decides.
+    pub fn file_objection(
+        &mut self,
+        objection: &NewObjection,
+        objector_ref: String,
+        calendar: &WorkingCalendar,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid> {
+        let (DeveloperStatus::Publicized, Some(start), Some(end)) =
+            (self.status, self.publicity_start, self.publicity_end)
+        else {
+            return Err(CatalogError::InvalidTransition(
+                "只有公示中的注册申请可以提出异议".into(),
+            ));
+        };
+        let id = Publicity {
+            objections: &mut self.objections,
+            start,
+            end,
+        }
+        .file(objection, objector_ref, calendar, today)?;
+        self.status = DeveloperStatus::UnderObjection;
+        self.updated_at = now;
+        Ok(id)
+    }
+
+    /// Dismissed, the publicity resumes for the working days that were left; upheld, the
+    /// application is rejected with the decision as its reason.
+    pub fn decide_objection(
+        &mut self,
+        decision: &ObjectionDecision,
+        calendar: &WorkingCalendar,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (DeveloperStatus::UnderObjection, Some(start), Some(end)) =
+            (self.status, self.publicity_start, self.publicity_end)
+        else {
+            return Err(CatalogError::InvalidTransition(
+                "该注册申请没有待复核的异议".into(),
+            ));
+        };
+        let resumed = Publicity {
+            objections: &mut self.objections,
+            start,
+            end,
+        }
+        .decide(
+            decision.objection_id,
+            decision.upheld,
+            &decision.decision,
+            calendar,
+            today,
+        )?;
+        match resumed {
+            Some(end) => {
+                self.status = DeveloperStatus::Publicized;
+                self.publicity_end = Some(end);
+            }
+            None => {
+                self.status = DeveloperStatus::Rejected;
+                self.reason = Some(format!("异议成立：{}", decision.decision.trim()));
+            }
+        }
+        self.updated_at = now;
+        Ok(())
+    }
+
     pub fn reject(&mut self, reason: &str, now: DateTime<Utc>) -> Result<()> {
         if !matches!(
             self.status,
             DeveloperStatus::Applied | DeveloperStatus::Publicized
         ) {
-            return Err(CatalogError::InvalidTransition("该申请已办结".into()));
+            return Err(CatalogError::InvalidTransition(
+                "该申请已办结或有待复核的异议".into(),
+            ));
         }
         require_text("reason", reason, 2000)?;
         self.status = DeveloperStatus::Rejected;
@@ -152,7 +245,9 @@ impl DeveloperApplication {
     pub fn is_public(&self) -> bool {
         matches!(
             self.status,
-            DeveloperStatus::Publicized | DeveloperStatus::Admitted
+            DeveloperStatus::Publicized
+                | DeveloperStatus::UnderObjection
+                | DeveloperStatus::Admitted
         )
     }
 
@@ -167,6 +262,7 @@ impl DeveloperApplication {
             status: self.status,
             publicity_start: self.publicity_start,
             publicity_end: self.publicity_end,
+            objections_filed: self.objections.len(),
         }
     }
 }

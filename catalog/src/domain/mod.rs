@@ -20,6 +20,7 @@ macro_rules! string_schema {
 }
 pub(crate) use string_schema;
 
+pub mod agreement;
 pub mod amendment;
 pub mod api_token;
 pub mod authorization;
@@ -36,6 +37,7 @@ pub mod industry;
 pub mod invalid;
 pub mod listing;
 pub mod negative_list;
+pub mod objection;
 pub mod organization;
 pub mod person;
 pub mod product;

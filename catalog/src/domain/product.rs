@@ -100,9 +100,31 @@ pub struct ComplianceReview {
     pub passed: bool,
     /// Reference of the review report.
     pub report_ref: String,
+    /// The day the review was recorded, by the service's clock.
     pub reviewed_on: NaiveDate,
     #[serde(default)]
     pub notes: Option<String>,
+}
+
+/// What the implementing body finds in a compliance review (C 10.4); the service dates it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReviewFinding {
+    pub passed: bool,
+    /// Reference of the review report.
+    pub report_ref: String,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+impl ReviewFinding {
+    pub fn on(self, reviewed_on: NaiveDate) -> ComplianceReview {
+        ComplianceReview {
+            passed: self.passed,
+            report_ref: self.report_ref,
+            reviewed_on,
+            notes: self.notes,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::QueryCode;
+use super::objection::Publicity;
 use super::organization::require_text;
 use crate::calendar::WorkingCalendar;
 use crate::error::{CatalogError, Result};
@@ -134,55 +135,7 @@ impl RegistrationStatus {
     }
 }
 
-/// A real-name objection during publicity (R 12). Identity and contact are never public.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct NewObjection {
-    /// 实名: the objector's legal name.
-    pub objector_name: String,
-    /// ID document number; kept for the reviewer, never published.
-    pub objector_id_number: String,
-    pub contact: String,
-    pub grounds: String,
-    /// References of the evidence materials.
-    pub evidence: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ObjectionStatus {
-    Pending,
-    Upheld,
-    Dismissed,
-}
-
-/// An objection as the registration (and so the audit chain) keeps it: the grounds and evidence,
-/// never who filed it. Name, identity number and contact are personal data of the public (rule
-/// 10): kept apart, readable by the registrar, erased when their retention ends.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Objection {
-    pub id: Uuid,
-    pub grounds: String,
-    /// References of the evidence materials.
-    pub evidence: Vec<String>,
-    /// A salted SHA-256 of the objector's identity number: tells repeated objections by one
-    /// person apart without naming them.
-    #[serde(default)]
-    pub objector_ref: String,
-    pub filed_on: NaiveDate,
-    pub status: ObjectionStatus,
-    #[serde(default)]
-    pub decision: Option<String>,
-    /// Working days of publicity left when it was filed; publicity resumes with these.
-    pub publicity_days_left: u32,
-}
-
-/// The registrar's decision on one objection.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ObjectionDecision {
-    pub objection_id: Uuid,
-    pub upheld: bool,
-    pub decision: String,
-}
+pub use super::objection::{NewObjection, Objection, ObjectionDecision, ObjectionStatus};
 
 /// R 20 grounds for revocation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -257,6 +210,9 @@ pub struct Registration {
     /// Rule 5: the authorization behind the product ended; the result is flagged.
     #[serde(default)]
     pub access_closed: bool,
+    /// The day the registrant applied for renewal (R 15), until the registrar renews.
+    #[serde(default)]
+    pub renewal_applied_on: Option<NaiveDate>,
     #[serde(default)]
     pub end_reason: Option<String>,
     pub history: Vec<RegistrationEvent>,
@@ -339,6 +295,7 @@ impl Registration {
             valid_to: None,
             validity_cap,
             access_closed: false,
+            renewal_applied_on: None,
             end_reason: None,
             history: vec![RegistrationEvent {
                 status: RegistrationStatus::Submitted,
@@ -504,8 +461,8 @@ impl Registration {
         Ok(())
     }
 
-    /// Anyone may object, by real name with evidence, while the publicity runs.
-    /// File a checked objection; `objector_ref` is the salted hash that stands for the objector.
+    /// Anyone may object, by real name with evidence, while the publicity runs (R 12).
+    /// `objector_ref` is the salted hash that stands for the objector.
     pub fn file_objection(
         &mut self,
         objection: &NewObjection,
@@ -518,54 +475,12 @@ impl Registration {
         let (Some(start), Some(end)) = (self.publicity_start, self.publicity_end) else {
             return Err(CatalogError::InvalidTransition("登记尚未公示".to_string()));
         };
-        if today < start || today > end {
-            return Err(CatalogError::invalid(
-                "filed_on",
-                format!("异议须在公示期内（{start} 至 {end}）提出"),
-            ));
+        let id = Publicity {
+            objections: &mut self.objections,
+            start,
+            end,
         }
-        require_text("objector_name", &objection.objector_name, 100)?;
-        require_text("objector_id_number", &objection.objector_id_number, 40)?;
-        require_text("contact", &objection.contact, 200)?;
-        require_text("grounds", &objection.grounds, 4000)?;
-        // 实名: an identity the registrar can check, and a way to reach the objector.
-        if !super::identity::is_objector_id(objection.objector_id_number.trim()) {
-            return Err(CatalogError::invalid(
-                "objector_id_number",
-                "身份证号或统一社会信用代码无效，请核对后重新填写（18 位，末位为校验码）",
-            ));
-        }
-        if !super::identity::is_contact(objection.contact.trim()) {
-            return Err(CatalogError::invalid(
-                "contact",
-                "请填写有效的电话号码或电子邮箱，以便登记机构联系",
-            ));
-        }
-        if objection.evidence.iter().all(|e| e.trim().is_empty()) {
-            return Err(CatalogError::invalid(
-                "evidence",
-                "异议须提供必要的证据材料",
-            ));
-        }
-        let mut left = 0;
-        let mut day = today;
-        while day <= end {
-            if calendar.is_working_day(day) {
-                left += 1;
-            }
-            day = day.succ_opt().expect("far from the end of time");
-        }
-        let id = Uuid::now_v7();
-        self.objections.push(Objection {
-            id,
-            grounds: objection.grounds.trim().to_string(),
-            evidence: objection.evidence.clone(),
-            objector_ref,
-            filed_on: today,
-            status: ObjectionStatus::Pending,
-            decision: None,
-            publicity_days_left: left,
-        });
+        .file(objection, objector_ref, calendar, today)?;
         self.objection_flag = true;
         self.move_to(RegistrationStatus::UnderObjection, today, None, now);
         Ok(id)
@@ -582,33 +497,30 @@ impl Registration {
         now: DateTime<Utc>,
     ) -> Result<()> {
         self.expect(&[RegistrationStatus::UnderObjection], "复核异议")?;
-        require_text("decision", decision, 4000)?;
-        let objection = self
-            .objections
-            .iter_mut()
-            .find(|o| o.id == objection_id && o.status == ObjectionStatus::Pending)
-            .ok_or_else(|| CatalogError::not_found("objection", objection_id.to_string()))?;
-        objection.decision = Some(decision.trim().to_string());
-        if upheld {
-            objection.status = ObjectionStatus::Upheld;
-            self.end_reason = Some(format!("异议成立：{}", decision.trim()));
-            self.move_to(
-                RegistrationStatus::Terminated,
-                today,
-                Some(decision.trim().to_string()),
-                now,
-            );
-        } else {
-            objection.status = ObjectionStatus::Dismissed;
-            let left = objection.publicity_days_left.max(1);
-            let resume = calendar.add_working_days(today, 1);
-            self.publicity_end = Some(calendar.add_working_days(resume, left - 1));
-            self.move_to(
-                RegistrationStatus::Publicized,
-                today,
-                Some(format!("异议不成立，公示恢复：{}", decision.trim())),
-                now,
-            );
+        let (Some(start), Some(end)) = (self.publicity_start, self.publicity_end) else {
+            return Err(CatalogError::InvalidTransition("登记尚未公示".to_string()));
+        };
+        let resumed = Publicity {
+            objections: &mut self.objections,
+            start,
+            end,
+        }
+        .decide(objection_id, upheld, decision, calendar, today)?;
+        let decision = decision.trim().to_string();
+        match resumed {
+            None => {
+                self.end_reason = Some(format!("异议成立：{decision}"));
+                self.move_to(RegistrationStatus::Terminated, today, Some(decision), now);
+            }
+            Some(end) => {
+                self.publicity_end = Some(end);
+                self.move_to(
+                    RegistrationStatus::Publicized,
+                    today,
+                    Some(format!("异议不成立，公示恢复：{decision}")),
+                    now,
+                );
+            }
         }
         Ok(())
     }
@@ -654,15 +566,14 @@ impl Registration {
         Ok(())
     }
 
-    /// Renewal (续展) in the window before expiry: up to the policy's years from the day after expiry.
-    pub fn renew(
+    /// R 15: the registrant applies for renewal (续展) in the window before expiry.
+    pub fn apply_for_renewal(
         &mut self,
         policy: &JurisdictionPolicy,
         today: NaiveDate,
-        new_cap: Option<NaiveDate>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.expect(&[RegistrationStatus::Coded], "续展")?;
+        self.expect(&[RegistrationStatus::Coded], "申请续展")?;
         let valid_to = self.valid_to.expect("coded registrations have validity");
         let opens = valid_to - chrono::Days::new(u64::from(policy.renewal_window_days));
         if today < opens || today > valid_to {
@@ -674,6 +585,23 @@ impl Registration {
                 ),
             ));
         }
+        self.refuse_if_access_closed()?;
+        if self.renewal_applied_on.is_some() {
+            return Err(CatalogError::Conflict(
+                "续展申请已提交，待登记机构办理".into(),
+            ));
+        }
+        self.renewal_applied_on = Some(today);
+        self.move_to(
+            RegistrationStatus::Coded,
+            today,
+            Some("登记主体申请续展".to_string()),
+            now,
+        );
+        Ok(())
+    }
+
+    fn refuse_if_access_closed(&self) -> Result<()> {
         if self.access_closed {
             return Err(CatalogError::rule(
                 crate::error::Rule::AccessClosed,
@@ -681,6 +609,27 @@ impl Registration {
                 "授权已终止或到期，登记结果不能续展",
             ));
         }
+        Ok(())
+    }
+
+    /// The registrar renews on the registrant's timely application: up to the policy's years
+    /// from the day after expiry, capped by the agreement's term (R 15).
+    pub fn renew(
+        &mut self,
+        policy: &JurisdictionPolicy,
+        today: NaiveDate,
+        new_cap: Option<NaiveDate>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.expect(&[RegistrationStatus::Coded], "续展")?;
+        let valid_to = self.valid_to.expect("coded registrations have validity");
+        if self.renewal_applied_on.is_none() {
+            return Err(CatalogError::InvalidTransition(format!(
+                "登记主体未在有效期届满前 {} 日内申请续展（R 15）",
+                policy.renewal_window_days
+            )));
+        }
+        self.refuse_if_access_closed()?;
         let next_start = valid_to.succ_opt().expect("far from the end of time");
         let full = years_after(next_start, policy.registration_validity_years)?;
         self.validity_cap = new_cap.or(self.validity_cap);
@@ -692,6 +641,7 @@ impl Registration {
             ));
         }
         self.valid_to = Some(renewed);
+        self.renewal_applied_on = None;
         self.move_to(
             RegistrationStatus::Coded,
             today,
@@ -701,8 +651,12 @@ impl Registration {
         Ok(())
     }
 
+    /// Past its validity with no renewal application pending (one filed in time waits for the
+    /// registrar's decision).
     pub fn is_due_to_expire(&self, today: NaiveDate) -> bool {
-        self.status == RegistrationStatus::Coded && self.valid_to.is_some_and(|v| today > v)
+        self.status == RegistrationStatus::Coded
+            && self.renewal_applied_on.is_none()
+            && self.valid_to.is_some_and(|v| today > v)
     }
 
     /// Expiry without renewal: the registrar cancels (R 15).

@@ -13,15 +13,17 @@ use super::registrations::flag_registrations_of;
 use super::{Actor, Catalog, Role, Versioned};
 use crate::calendar::WorkingCalendar;
 use crate::domain::RegionCode;
-use crate::domain::authorization::{Authorization, NewAuthorization, ScopeLine, Termination};
+use crate::domain::agreement::AgreementTerms;
+use crate::domain::authorization::{Authorization, NewAuthorization, NewTermination, ScopeLine};
+use crate::domain::objection::ObjectionDecision;
 use crate::domain::organization::{OrgKind, Organization};
 use crate::domain::resource::{Resource, ResourceStatus};
 use crate::error::{CatalogError, Result, Rule};
-use crate::policy::JurisdictionPolicy;
+use crate::policy::{JurisdictionPolicy, PolicySet};
 use crate::store::{RecordFilter, Table, WriteTx};
 
 /// The future of one authorization step, borrowing the transaction and the entity being changed.
-type StepFuture<'a> = Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>;
+pub(super) type StepFuture<'a> = Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>;
 
 impl Catalog {
     pub async fn announce_authorization(
@@ -44,7 +46,7 @@ impl Catalog {
         // Rules 3 and 9: the policy is the implementing body's region's, never the request's.
         let jurisdiction = body.value.region.clone();
         let policy = self.policy.for_region(&jurisdiction);
-        check_term(policy, &plan)?;
+        check_term(policy, plan.term_start, plan.term_end)?;
         let scope = check_scope(tx.as_mut(), policy, &jurisdiction, &plan.resource_ids).await?;
         let authorization = Authorization::announce(plan, jurisdiction, scope, Utc::now())?;
         entity::insert(tx.as_mut(), actor, "authorization.announce", &authorization).await?;
@@ -86,6 +88,7 @@ impl Catalog {
         .await
     }
 
+    /// Publicize the selection from `start` for the jurisdiction's working days (C 8.3).
     pub async fn publicize_selection(
         &self,
         actor: &Actor,
@@ -93,18 +96,49 @@ impl Catalog {
         start: NaiveDate,
         if_match: Option<i64>,
     ) -> Result<Versioned<Authorization>> {
+        let calendar = self.calendar.clone();
+        let policy = self.policy.clone();
         self.admin_step(actor, id, if_match, "authorization.publicize", move |a| {
-            a.publicize(start, Utc::now())
+            let days = policy
+                .for_region(&a.jurisdiction)
+                .operator_publicity_working_days;
+            a.publicize(start, publicity_end(&calendar, start, days), Utc::now())
         })
         .await
     }
 
-    /// Sign after the publicity period (working days per jurisdiction policy); re-checks rule 1.
+    /// The implementing body decides an objection to its selection (C 8.3).
+    pub(super) async fn decide_selection_objection_step(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        decision: ObjectionDecision,
+        today: NaiveDate,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<Authorization>> {
+        let calendar = self.calendar.clone();
+        let policy = self.policy.clone();
+        self.admin_step(
+            actor,
+            id,
+            if_match,
+            "authorization.decide_objection",
+            move |a| {
+                backfill_publicity_end(a, &calendar, &policy);
+                a.decide_objection(&decision, &calendar, today, Utc::now())
+            },
+        )
+        .await
+    }
+
+    /// Sign after the publicity period (working days per jurisdiction policy), with what N 14
+    /// requires of the agreement; re-checks rules 1 and 2.
     pub async fn sign_agreement(
         &self,
         actor: &Actor,
         id: Uuid,
         signed_on: NaiveDate,
+        terms: AgreementTerms,
         if_match: Option<i64>,
     ) -> Result<Versioned<Authorization>> {
         let calendar = self.calendar.clone();
@@ -116,12 +150,8 @@ impl Catalog {
                 let rules = policy.for_region(&a.jurisdiction);
                 // The directory or the negative list may have changed since the announcement.
                 a.scope = check_scope(tx, rules, &a.jurisdiction, &a.plan.resource_ids).await?;
-                let start = a.publicity_start.ok_or_else(|| {
-                    CatalogError::InvalidTransition("尚未公示，不能签订协议".to_string())
-                })?;
-                let days = rules.operator_publicity_working_days;
-                let end = publicity_end(&calendar, start, days);
-                a.sign(signed_on, end, Utc::now())
+                backfill_publicity_end(a, &calendar, &policy);
+                a.sign(signed_on, terms, Utc::now())
             })
         })
         .await
@@ -157,7 +187,8 @@ impl Catalog {
         &self,
         actor: &Actor,
         id: Uuid,
-        termination: Termination,
+        termination: NewTermination,
+        today: NaiveDate,
         if_match: Option<i64>,
     ) -> Result<Versioned<Authorization>> {
         let who = actor.clone();
@@ -169,7 +200,7 @@ impl Catalog {
             move |tx, a| {
                 Box::pin(async move {
                     require_implementing_body(&who, a)?;
-                    a.terminate(termination, Utc::now())?;
+                    a.terminate(termination.on(today), Utc::now())?;
                     close_access(tx, a).await
                 })
             },
@@ -214,11 +245,41 @@ impl Catalog {
             ..RecordFilter::default()
         };
         let own = self.authorizations(&filter).await?;
-        if own
+        if let Some(a) = own
             .iter()
-            .any(|a| a.grants(operator_id, resource_id, today))
+            .find(|a| a.grants(operator_id, resource_id, today))
         {
+            // SD 17; LY 四: where the policy asks, the resource is obtained through an approved
+            // demand application as well.
+            let policy = self.policy.for_region(&a.jurisdiction);
+            if policy.demand_before_access
+                && !self.demand_grants(operator_id, resource_id, today).await?
+            {
+                return Err(CatalogError::rule(
+                    Rule::ProductScope,
+                    "resource_id",
+                    format!(
+                        "{}规定运营机构须经数据需求申请审核通过后方可获取该资源，且在批准的期限内",
+                        policy.name
+                    ),
+                ));
+            }
             return Ok(());
+        }
+        // SD 38: access is closed while the operator rectifies.
+        if let Some((a, suspension)) = own.iter().find_map(|a| {
+            a.current_suspension()
+                .filter(|_| a.plan.resource_ids.contains(&resource_id))
+                .map(|s| (a, s))
+        }) {
+            return Err(CatalogError::rule(
+                Rule::AccessClosed,
+                "resource_id",
+                format!(
+                    "授权“{}”已暂停，运营机构须在{}前完成整改，期间不得获取该资源",
+                    a.plan.plan_name, suspension.rectify_by
+                ),
+            ));
         }
         let closed = own.iter().find(|a| {
             a.plan.resource_ids.contains(&resource_id)
@@ -293,7 +354,7 @@ impl Catalog {
     }
 
     /// Load, apply an (async, transaction-aware) step, save with audit, commit.
-    async fn authorization_step<F>(
+    pub(super) async fn authorization_step<F>(
         &self,
         actor: &Actor,
         id: Uuid,
@@ -326,7 +387,7 @@ async fn close_access(tx: &mut dyn WriteTx, a: &Authorization) -> Result<()> {
     }
 }
 
-fn require_implementing_body(actor: &Actor, a: &Authorization) -> Result<()> {
+pub(super) fn require_implementing_body(actor: &Actor, a: &Authorization) -> Result<()> {
     actor.require_org(
         Role::DataAdmin,
         a.plan.implementing_body_id,
@@ -336,19 +397,22 @@ fn require_implementing_body(actor: &Actor, a: &Authorization) -> Result<()> {
 
 /// Rule 3 (N 14; GZ 9; LY 二(二)): the agreement term may not exceed the jurisdiction's limit.
 /// Both ends count as days of the term, so a 5-year term from 2026-01-01 ends on 2030-12-31.
-fn check_term(policy: &JurisdictionPolicy, plan: &NewAuthorization) -> Result<()> {
-    let limit = plan
-        .term_start
+pub(super) fn check_term(
+    policy: &JurisdictionPolicy,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<()> {
+    let limit = start
         .checked_add_months(Months::new(12 * policy.max_agreement_years))
         .and_then(|d| d.pred_opt())
         .ok_or_else(|| CatalogError::invalid("term_start", "日期超出范围"))?;
-    if plan.term_end > limit {
+    if end > limit {
         return Err(CatalogError::rule(
             Rule::TermLimit,
             "term_end",
             format!(
-                "运营期限 {} 至 {} 超过{}规定的最长 {} 年（最晚至 {limit}）",
-                plan.term_start, plan.term_end, policy.name, policy.max_agreement_years
+                "运营期限 {start} 至 {end} 超过{}规定的最长 {} 年（最晚至 {limit}）",
+                policy.name, policy.max_agreement_years
             ),
         ));
     }
@@ -359,7 +423,7 @@ fn check_term(policy: &JurisdictionPolicy, plan: &NewAuthorization) -> Result<()
 /// in force over the implementing body's region, is not withdrawn, is not negative-listed now,
 /// and passes the body's grade policy with its line's condition. The lines, with their
 /// conditions, become the authorization's scope.
-async fn check_scope(
+pub(super) async fn check_scope(
     tx: &mut dyn WriteTx,
     policy: &JurisdictionPolicy,
     region: &RegionCode,
@@ -423,6 +487,22 @@ async fn check_scope(
         });
     }
     Ok(scope)
+}
+
+/// Selections publicized before the end was kept: the end their start and policy give.
+pub(super) fn backfill_publicity_end(
+    a: &mut Authorization,
+    calendar: &WorkingCalendar,
+    policy: &PolicySet,
+) {
+    if a.publicity_end.is_none() {
+        let days = policy
+            .for_region(&a.jurisdiction)
+            .operator_publicity_working_days;
+        a.publicity_end = a
+            .publicity_start
+            .map(|start| publicity_end(calendar, start, days));
+    }
 }
 
 /// The last day of a publicity period of `days` working days starting on `start`.

@@ -1,13 +1,13 @@
 //! Demand applications: operators and developers ask for resources per scenario; the data
 //! administration reviews. Visible to the applicant, administrations and auditors only.
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::entity::{self, from_record};
 use super::negative_list::{active_entries, refuse_if_negative_listed};
-use super::{Actor, Catalog, Role, Versioned};
-use crate::domain::demand::{DemandApplication, DemandReview, NewDemand};
+use super::{Actor, Catalog, Role, Versioned, jurisdiction};
+use crate::domain::demand::{DemandApplication, DemandReview, DemandStatus, NewDemand};
 use crate::domain::resource::Resource;
 use crate::error::{CatalogError, Result};
 use crate::store::{RecordFilter, Table};
@@ -41,24 +41,65 @@ impl Catalog {
         Ok(demand)
     }
 
+    /// A data administration over the applicant's region approves (granting the resources
+    /// until a day) or rejects, with its opinion.
     pub async fn review_demand(
         &self,
         actor: &Actor,
         id: Uuid,
         review: DemandReview,
+        today: NaiveDate,
         if_match: Option<i64>,
     ) -> Result<Versioned<DemandApplication>> {
         actor.require_role(&[Role::DataAdmin], "审核数据需求申请")?;
         let reviewer = actor.org_id.unwrap_or_default();
-        entity::transition(
-            self.store(),
+        let mut tx = self.store.begin_write().await?;
+        let before: Versioned<DemandApplication> = entity::load(tx.as_mut(), id).await?;
+        jurisdiction::require_org_within(
+            tx.as_mut(),
             actor,
-            id,
-            if_match,
-            "demand.review",
-            |d: &mut DemandApplication| d.review(reviewer, review, Utc::now()),
+            before.value.applicant_id,
+            "审核数据需求申请",
         )
-        .await
+        .await?;
+        let mut after = before.value.clone();
+        after.review(reviewer, review, today, Utc::now())?;
+        let row_version = entity::update(
+            tx.as_mut(),
+            actor,
+            "demand.review",
+            &before,
+            &after,
+            if_match,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Versioned {
+            row_version,
+            value: after,
+        })
+    }
+
+    /// SD 17 (where the policy asks for it): has an approved demand of `applicant` granted
+    /// `resource_id` for `today`?
+    pub(super) async fn demand_grants(
+        &self,
+        applicant: Uuid,
+        resource_id: Uuid,
+        today: NaiveDate,
+    ) -> Result<bool> {
+        let filter = RecordFilter {
+            owner_id: Some(applicant.to_string()),
+            statuses: vec![DemandStatus::Approved.as_str().to_string()],
+            ..RecordFilter::default()
+        };
+        Ok(self
+            .store
+            .list(Table::Demands, &filter)
+            .await?
+            .into_iter()
+            .filter_map(|r| from_record::<DemandApplication>(r).ok())
+            .any(|d| d.value.grants(applicant, resource_id, today)))
     }
 
     /// One demand, if the actor may see it (its applicant, an administration, an auditor).

@@ -6,8 +6,9 @@ use uuid::Uuid;
 use super::authorizations::publicity_end;
 use super::entity::{self, from_record};
 use super::organizations::insert_organization;
-use super::{Actor, Catalog, Role, Versioned};
+use super::{Actor, Catalog, Role, Versioned, jurisdiction};
 use crate::domain::developer::{DeveloperApplication, NewDeveloper, PublicDeveloperNotice};
+use crate::domain::objection::ObjectionDecision;
 use crate::domain::organization::Organization;
 use crate::error::{CatalogError, Result};
 use crate::store::{RecordFilter, Table};
@@ -41,7 +42,7 @@ impl Catalog {
         today: NaiveDate,
         if_match: Option<i64>,
     ) -> Result<Versioned<DeveloperApplication>> {
-        actor.require_role(&[Role::DataAdmin], "公示开发利用机构")?;
+        self.developer_application_as(actor, id).await?;
         let calendar = self.calendar.clone();
         let policy = self.policy.clone();
         entity::transition(
@@ -70,7 +71,7 @@ impl Catalog {
         today: NaiveDate,
         if_match: Option<i64>,
     ) -> Result<Versioned<DeveloperApplication>> {
-        actor.require_role(&[Role::DataAdmin], "准入开发利用机构")?;
+        self.developer_application_as(actor, id).await?;
         let mut tx = self.store.begin_write().await?;
         let before: Versioned<DeveloperApplication> = entity::load(tx.as_mut(), id).await?;
         let org = Organization::new(before.value.applicant.clone(), Utc::now())?;
@@ -100,7 +101,7 @@ impl Catalog {
         reason: &str,
         if_match: Option<i64>,
     ) -> Result<Versioned<DeveloperApplication>> {
-        actor.require_role(&[Role::DataAdmin], "驳回开发利用机构注册")?;
+        self.developer_application_as(actor, id).await?;
         entity::transition(
             self.store(),
             actor,
@@ -110,6 +111,74 @@ impl Catalog {
             |a: &mut DeveloperApplication| a.reject(reason, Utc::now()),
         )
         .await
+    }
+
+    /// The objection step of `decide_admission_objection`.
+    pub(super) async fn decide_admission_objection_step(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        decision: ObjectionDecision,
+        today: NaiveDate,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<DeveloperApplication>> {
+        self.developer_application_as(actor, id).await?;
+        let calendar = self.calendar.clone();
+        entity::transition(
+            self.store(),
+            actor,
+            id,
+            if_match,
+            "developer.decide_objection",
+            |a: &mut DeveloperApplication| {
+                a.decide_objection(&decision, &calendar, today, Utc::now())
+            },
+        )
+        .await
+    }
+
+    /// One application, for a data administration whose region contains the applicant's
+    /// (rule 9): the only one that may publicize, admit or reject it.
+    pub async fn developer_application_as(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<DeveloperApplication> {
+        actor.require_role(&[Role::DataAdmin], "办理开发利用机构注册")?;
+        let application: Versioned<DeveloperApplication> = entity::read(self.store(), id).await?;
+        let bound = self.jurisdiction_of(actor).await?;
+        jurisdiction::require_within(
+            bound.as_ref(),
+            &application.value.applicant.region,
+            "办理开发利用机构注册",
+        )?;
+        Ok(application.value)
+    }
+
+    /// The applications of the actor's region (rule 9), a page after `filter.after_id`.
+    pub async fn developer_applications_as(
+        &self,
+        actor: &Actor,
+        filter: RecordFilter,
+    ) -> Result<Vec<DeveloperApplication>> {
+        actor.require_role(&[Role::DataAdmin], "查看开发利用机构注册申请")?;
+        let bound = self.jurisdiction_of(actor).await?;
+        let limit = filter.limit.map_or(usize::MAX, |l| l.max(0) as usize);
+        let all = self
+            .developer_applications(RecordFilter {
+                limit: None,
+                ..filter
+            })
+            .await?;
+        Ok(all
+            .into_iter()
+            .filter(|a| {
+                bound
+                    .as_ref()
+                    .is_none_or(|region| a.applicant.region.is_within(region))
+            })
+            .take(limit)
+            .collect())
     }
 
     /// Every application (administrations).

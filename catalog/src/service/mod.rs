@@ -2,7 +2,9 @@
 //! checks the rules, saves and appends its audit event, or a read that applies visibility.
 
 mod actor;
+mod agreements;
 mod amendments;
+mod authorization_duties;
 mod authorizations;
 mod deadlines;
 mod demands;
@@ -36,6 +38,7 @@ mod webhooks;
 use std::sync::Arc;
 
 pub use actor::{Actor, ActorName, Role};
+pub use authorization_duties::{AuthorizationDuty, DutyKind, duties_of};
 pub use deadlines::UncertainDeadline;
 pub use directory::{EditionLineRequest, EditionPreview, EditionRequest, RefusedLine};
 pub use entity::Versioned;

@@ -8,9 +8,67 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::entity::Entity;
 use super::{Actor, Catalog, Role, Versioned, entity, jurisdiction};
-use crate::domain::registration::{NewObjection, ObjectionDecision, Registration};
+use crate::calendar::WorkingCalendar;
+use crate::domain::authorization::Authorization;
+use crate::domain::developer::DeveloperApplication;
+use crate::domain::objection::{NewObjection, ObjectionDecision};
+use crate::domain::registration::Registration;
 use crate::error::{CatalogError, Result};
+
+/// What the public may object to while its outcome is publicized: registrations (R 12), operator
+/// selections (C 8.3) and developer admissions (GZ 12).
+pub(crate) trait Objectable: Entity + Clone {
+    /// The audit action of a filing.
+    const FILED: &'static str;
+    fn file(
+        &mut self,
+        objection: &NewObjection,
+        objector_ref: String,
+        calendar: &WorkingCalendar,
+        today: NaiveDate,
+    ) -> Result<Uuid>;
+}
+
+impl Objectable for Registration {
+    const FILED: &'static str = "registration.objection";
+    fn file(
+        &mut self,
+        objection: &NewObjection,
+        objector_ref: String,
+        calendar: &WorkingCalendar,
+        today: NaiveDate,
+    ) -> Result<Uuid> {
+        self.file_objection(objection, objector_ref, calendar, today, Utc::now())
+    }
+}
+
+impl Objectable for Authorization {
+    const FILED: &'static str = "authorization.objection";
+    fn file(
+        &mut self,
+        objection: &NewObjection,
+        objector_ref: String,
+        calendar: &WorkingCalendar,
+        today: NaiveDate,
+    ) -> Result<Uuid> {
+        self.file_objection(objection, objector_ref, calendar, today, Utc::now())
+    }
+}
+
+impl Objectable for DeveloperApplication {
+    const FILED: &'static str = "developer.objection";
+    fn file(
+        &mut self,
+        objection: &NewObjection,
+        objector_ref: String,
+        calendar: &WorkingCalendar,
+        today: NaiveDate,
+    ) -> Result<Uuid> {
+        self.file_objection(objection, objector_ref, calendar, today, Utc::now())
+    }
+}
 
 /// How long an objector's identity is kept once the objection is decided.
 #[derive(Debug, Clone)]
@@ -81,9 +139,42 @@ impl Catalog {
             .ok_or_else(|| CatalogError::Storage("异议人标识盐值丢失".to_string()))
     }
 
-    /// Anyone may object during publicity, by real name and with evidence. The registration
-    /// records the objection under a salted hash; the identity is kept apart (rule 10).
+    /// Anyone may object to a registration during publicity, by real name with evidence
+    /// (R 12). The registration records the objection under a salted hash; the identity is
+    /// kept apart (rule 10).
     pub async fn file_objection(
+        &self,
+        id: Uuid,
+        objection: NewObjection,
+        today: NaiveDate,
+    ) -> Result<Uuid> {
+        self.file_objection_on::<Registration>(id, objection, today)
+            .await
+    }
+
+    /// Anyone may object to an operator selection during its publicity (C 8.3).
+    pub async fn object_to_selection(
+        &self,
+        id: Uuid,
+        objection: NewObjection,
+        today: NaiveDate,
+    ) -> Result<Uuid> {
+        self.file_objection_on::<Authorization>(id, objection, today)
+            .await
+    }
+
+    /// Anyone may object to a developer's admission during its publicity (GZ 12).
+    pub async fn object_to_admission(
+        &self,
+        id: Uuid,
+        objection: NewObjection,
+        today: NaiveDate,
+    ) -> Result<Uuid> {
+        self.file_objection_on::<DeveloperApplication>(id, objection, today)
+            .await
+    }
+
+    async fn file_objection_on<T: Objectable>(
         &self,
         id: Uuid,
         objection: NewObjection,
@@ -91,15 +182,14 @@ impl Catalog {
     ) -> Result<Uuid> {
         let salt = self.objector_salt().await?;
         let mut tx = self.store.begin_write().await?;
-        let before: Versioned<Registration> = entity::load(tx.as_mut(), id).await?;
+        let before: Versioned<T> = entity::load(tx.as_mut(), id).await?;
         let mut after = before.value.clone();
         let reference = objector_ref(&salt, &objection.objector_id_number);
-        let objection_id =
-            after.file_objection(&objection, reference, &self.calendar, today, Utc::now())?;
+        let objection_id = after.file(&objection, reference, &self.calendar, today)?;
         entity::update(
             tx.as_mut(),
             &Actor::public(),
-            "registration.objection",
+            T::FILED,
             &before,
             &after,
             None,
@@ -132,14 +222,53 @@ impl Catalog {
         let decided = self
             .decide_objection_step(actor, id, decision, today, if_match)
             .await?;
+        self.retain_objector(objection_id).await?;
+        Ok(decided)
+    }
+
+    /// The implementing body decides an objection to its selection (C 8.3).
+    pub async fn decide_selection_objection(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        decision: ObjectionDecision,
+        today: NaiveDate,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<Authorization>> {
+        let objection_id = decision.objection_id;
+        let decided = self
+            .decide_selection_objection_step(actor, id, decision, today, if_match)
+            .await?;
+        self.retain_objector(objection_id).await?;
+        Ok(decided)
+    }
+
+    /// The data administration of the applicant's region decides an objection to an admission.
+    pub async fn decide_admission_objection(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        decision: ObjectionDecision,
+        today: NaiveDate,
+        if_match: Option<i64>,
+    ) -> Result<Versioned<DeveloperApplication>> {
+        let objection_id = decision.objection_id;
+        let decided = self
+            .decide_admission_objection_step(actor, id, decision, today, if_match)
+            .await?;
+        self.retain_objector(objection_id).await?;
+        Ok(decided)
+    }
+
+    /// Once decided, the objector's identity is kept for the retention period, then erased.
+    async fn retain_objector(&self, objection_id: Uuid) -> Result<()> {
         let mut tx = self.store.begin_write().await?;
         tx.retain_personal_until(
             &objection_id.to_string(),
             Utc::now() + self.privacy.objector_retention,
         )
         .await?;
-        tx.commit().await?;
-        Ok(decided)
+        tx.commit().await
     }
 
     /// Who objected to a registration: for the registrar deciding it (in its jurisdiction) only.
@@ -148,8 +277,29 @@ impl Catalog {
         let registration = self.registration(id).await?.value;
         let bound = self.jurisdiction_of(actor).await?;
         jurisdiction::require_within(bound.as_ref(), &registration.jurisdiction, "查看异议人")?;
+        self.objectors_of(id).await
+    }
+
+    /// Who objected to a selection: for the implementing body deciding it only.
+    pub async fn selection_objectors_as(&self, actor: &Actor, id: Uuid) -> Result<Vec<Objector>> {
+        let authorization = self.authorization(id).await?.value;
+        actor.require_org(
+            Role::DataAdmin,
+            authorization.plan.implementing_body_id,
+            "查看异议人身份信息",
+        )?;
+        self.objectors_of(id).await
+    }
+
+    /// Who objected to an admission: for the administration of the applicant's region only.
+    pub async fn admission_objectors_as(&self, actor: &Actor, id: Uuid) -> Result<Vec<Objector>> {
+        let application = self.developer_application_as(actor, id).await?;
+        self.objectors_of(application.id).await
+    }
+
+    async fn objectors_of(&self, subject_id: Uuid) -> Result<Vec<Objector>> {
         self.store
-            .personal_of(&id.to_string())
+            .personal_of(&subject_id.to_string())
             .await?
             .into_iter()
             .map(|record| {

@@ -8,7 +8,7 @@ use super::entity::{self, from_record};
 use super::negative_list::refuse_if_negative_listed;
 use super::{Actor, Catalog, Role, Versioned};
 use crate::domain::authorization::Authorization;
-use crate::domain::product::{ComplianceReview, NewProduct, Product};
+use crate::domain::product::{NewProduct, Product, ReviewFinding};
 use crate::domain::resource::Resource;
 use crate::error::{CatalogError, Result};
 use crate::store::{RecordFilter, Table, WriteTx};
@@ -88,7 +88,8 @@ impl Catalog {
         &self,
         actor: &Actor,
         id: Uuid,
-        review: ComplianceReview,
+        finding: ReviewFinding,
+        today: NaiveDate,
         if_match: Option<i64>,
     ) -> Result<Versioned<Product>> {
         let product: Product = entity::read(self.store(), id).await?.value;
@@ -107,7 +108,7 @@ impl Catalog {
             id,
             if_match,
             "product.review",
-            |p: &mut Product| p.record_review(review, Utc::now()),
+            |p: &mut Product| p.record_review(finding.on(today), Utc::now()),
         )
         .await
     }

@@ -87,4 +87,28 @@ impl Catalog {
         )
         .await
     }
+
+    /// R 15: the registrant applies for renewal within the window before the validity ends;
+    /// the registrar then renews.
+    pub async fn apply_for_registration_renewal(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        today: NaiveDate,
+    ) -> Result<Versioned<Registration>> {
+        self.own_registration(actor, id).await?;
+        let policy = self.policy.clone();
+        entity::transition(
+            self.store(),
+            actor,
+            id,
+            None,
+            "registration.renewal_apply",
+            |r: &mut Registration| {
+                require_registrant(actor, r, "为本机构的登记申请续展")?;
+                r.apply_for_renewal(policy.for_region(&r.jurisdiction), today, Utc::now())
+            },
+        )
+        .await
+    }
 }

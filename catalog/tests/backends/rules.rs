@@ -7,7 +7,7 @@ use catalog::domain::{Grade, GradeLevel};
 use catalog::error::{CatalogError, Rule};
 use catalog::service::{Actor, Role};
 
-use super::{World, assert_rule, d, lines, negative, plan};
+use super::{World, assert_rule, d, lines, negative, plan, terms};
 use crate::fixtures::{Env, content};
 
 /// C 6.1: a restricting (限制) entry lets the resource in under its recorded conditions, which
@@ -187,7 +187,7 @@ pub async fn a_scope_is_drawn_from_the_current_operation_directory(env: Env) {
         .await
         .unwrap();
     assert_rule(
-        c.sign_agreement(&w.a(), auth.id, d("2026-04-01"), None)
+        c.sign_agreement(&w.a(), auth.id, d("2026-04-01"), terms(), None)
             .await,
         Rule::GradeLimit,
         "resource_ids[1]",
@@ -197,7 +197,7 @@ pub async fn a_scope_is_drawn_from_the_current_operation_directory(env: Env) {
     let mut both = lines(&[important.id, general.id]);
     both.lines[0].condition = Some("仅通过隐私计算方式提供".to_string());
     c.publish_edition(&w.a(), w.admin.id, both).await.unwrap();
-    c.sign_agreement(&w.a(), auth.id, d("2026-04-01"), None)
+    c.sign_agreement(&w.a(), auth.id, d("2026-04-01"), terms(), None)
         .await
         .unwrap();
     c.activate_authorization(&w.a(), auth.id, d("2026-04-01"), None)
@@ -367,9 +367,15 @@ pub async fn a_failed_product_is_revised_and_reviewed_again_or_withdrawn(env: En
             .unwrap()
             .is_empty()
     );
-    c.review_product(&w.a(), draft.id, super::review(false), None)
-        .await
-        .unwrap();
+    c.review_product(
+        &w.a(),
+        draft.id,
+        super::review(false),
+        d("2026-09-10"),
+        None,
+    )
+    .await
+    .unwrap();
     // Revised outside the scope: refused (rule 4); inside: back to draft, in the queue again.
     let mut outside = super::product(auth, vec![uuid::Uuid::now_v7()]);
     outside.name = "城市出行指数（修订）".to_string();

@@ -1,7 +1,8 @@
 //! The behaviours every backend must show. Each function gets a fresh catalog.
 
+use catalog::domain::agreement::{AgreementTerms, DocumentRef};
 use catalog::domain::authorization::{
-    AuthorizationMode, AuthorizationStatus, NewAuthorization, OperatorType, Termination,
+    AuthorizationMode, AuthorizationStatus, NewAuthorization, NewTermination, OperatorType,
     TerminationReason,
 };
 use catalog::domain::negative_list::{
@@ -32,6 +33,12 @@ pub use editions::*;
 #[path = "rules.rs"]
 mod rules;
 pub use rules::*;
+#[path = "objections.rs"]
+mod objections;
+pub use objections::*;
+#[path = "agreements.rs"]
+mod agreements;
+pub use agreements::*;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -66,6 +73,20 @@ impl World {
             operator: env.org("运营公司", "510500", &[OrgKind::Operator]).await,
         }
     }
+    /// An administration, a provider and an operator all in `region` (whose policy applies).
+    async fn in_region(env: &Env, region: &str) -> World {
+        World {
+            admin: env
+                .org(&format!("{region}数据局"), region, &[OrgKind::DataAdmin])
+                .await,
+            provider: env
+                .org(&format!("{region}统计局"), region, &[OrgKind::Provider])
+                .await,
+            operator: env
+                .org(&format!("{region}运营公司"), region, &[OrgKind::Operator])
+                .await,
+        }
+    }
     fn a(&self) -> Actor {
         Actor::new(Role::DataAdmin, self.admin.id)
     }
@@ -89,6 +110,29 @@ fn plan(body: &Organization, resources: Vec<Uuid>, start: &str, end: &str) -> Ne
         term_end: d(end),
         planned_products: vec!["出行指数".to_string()],
         platform: "授权运营平台".to_string(),
+        plan_approved_on: None,
+    }
+}
+
+/// What N 14 asks an agreement to state.
+fn terms() -> AgreementTerms {
+    let clause = || "按协议约定执行".to_string();
+    AgreementTerms {
+        number: "授权协议〔2026〕1号".to_string(),
+        products_and_standards: clause(),
+        asset_ownership: clause(),
+        disclosure_duties: clause(),
+        accounting_and_revenue: clause(),
+        security_duties: clause(),
+        evaluation_and_exit: clause(),
+        liability: clause(),
+        dispute_resolution: clause(),
+        change_and_termination: clause(),
+        other_matters: None,
+        document: DocumentRef {
+            name: "授权运营协议.pdf".to_string(),
+            sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".to_string(),
+        },
     }
 }
 
@@ -409,7 +453,7 @@ pub async fn rule1_negative_list_blocks_editions_and_scopes(env: Env) {
         .await
         .unwrap();
     assert_rule(
-        c.sign_agreement(&w.a(), auth.id, d("2026-04-01"), None)
+        c.sign_agreement(&w.a(), auth.id, d("2026-04-01"), terms(), None)
             .await,
         Rule::NegativeList,
         "resource_ids[0]",
@@ -619,7 +663,7 @@ async fn active_authorization(
         .await
         .unwrap();
     let sign_on = d(start) + Months::new(1);
-    c.sign_agreement(&w.a(), auth.id, sign_on, None)
+    c.sign_agreement(&w.a(), auth.id, sign_on, terms(), None)
         .await
         .unwrap();
     let active = c
@@ -661,11 +705,11 @@ pub async fn rule5_termination_and_expiry_close_access(env: Env) {
     c.terminate_authorization(
         &w.a(),
         a1,
-        Termination {
+        NewTermination {
             reason: TerminationReason::MajorSecurityIncident,
             detail: "发生数据泄露事件".to_string(),
-            on: day,
         },
+        day,
         None,
     )
     .await
@@ -679,11 +723,11 @@ pub async fn rule5_termination_and_expiry_close_access(env: Env) {
         .terminate_authorization(
             &w.a(),
             a1,
-            Termination {
+            NewTermination {
                 reason: TerminationReason::AgreedCondition,
                 detail: "再次终止".into(),
-                on: day,
             },
+            day,
             None,
         )
         .await;
@@ -854,14 +898,14 @@ pub async fn signing_waits_for_the_publicity_period(env: Env) {
         .await
         .unwrap();
     let early = c
-        .sign_agreement(&w.a(), auth.id, d("2026-10-12"), None)
+        .sign_agreement(&w.a(), auth.id, d("2026-10-12"), terms(), None)
         .await;
     assert!(
         matches!(early, Err(CatalogError::InvalidTransition(ref m)) if m.contains("期满后方可签订协议")),
         "{early:?}"
     );
     let signed = c
-        .sign_agreement(&w.a(), auth.id, d("2026-10-13"), None)
+        .sign_agreement(&w.a(), auth.id, d("2026-10-13"), terms(), None)
         .await
         .unwrap();
     assert_eq!(signed.value.status, AuthorizationStatus::Signed);
@@ -1004,7 +1048,7 @@ pub async fn concurrent_writers_keep_one_audit_chain(env: Env) {
 
 mod registration_support {
     use super::*;
-    use catalog::domain::product::{ComplianceReview, DeliveryForm, NewProduct, SceneCategory};
+    use catalog::domain::product::{DeliveryForm, NewProduct, ReviewFinding, SceneCategory};
     use catalog::domain::registration::{
         Materials, NewRegistration, RegistrationSubject, RegistrationType,
     };
@@ -1037,11 +1081,10 @@ mod registration_support {
         }
     }
 
-    pub fn review(passed: bool) -> ComplianceReview {
-        ComplianceReview {
+    pub fn review(passed: bool) -> ReviewFinding {
+        ReviewFinding {
             passed,
             report_ref: "合规审核报告-2026-07".to_string(),
-            reviewed_on: d("2026-09-10"),
             notes: None,
         }
     }
@@ -1089,7 +1132,7 @@ async fn reviewed_product(env: &Env, w: &World) -> (Uuid, Uuid, Uuid) {
         )
         .await
         .unwrap();
-    c.review_product(&w.a(), p.id, review(true), None)
+    c.review_product(&w.a(), p.id, review(true), d("2026-09-10"), None)
         .await
         .unwrap();
     (auth, p.id, r1.id)
@@ -1197,11 +1240,17 @@ pub async fn product_registration_runs_to_a_query_code(env: Env) {
         catalog::domain::product::ProductStatus::Registered
     );
 
-    // Renewal only in the 60 days before expiry.
+    // R 15: the registrant applies for renewal, only in the 60 days before expiry; the
+    // registrar renews only on its application.
     assert!(matches!(
-        c.renew_registration(&reg, r.id, d("2028-06-01"), None)
+        c.apply_for_registration_renewal(&w.o(), r.id, d("2028-06-01"))
             .await,
         Err(CatalogError::Invalid { .. })
+    ));
+    assert!(matches!(
+        c.renew_registration(&reg, r.id, d("2028-11-15"), None)
+            .await,
+        Err(CatalogError::InvalidTransition(_))
     ));
     // Expiry without renewal cancels.
     assert!(
@@ -1372,7 +1421,7 @@ pub async fn rule4_products_need_scope_and_review(env: Env) {
         Rule::ProductScope,
         "subject.product_id",
     );
-    c.review_product(&w.a(), p.id, review(false), None)
+    c.review_product(&w.a(), p.id, review(false), d("2026-09-10"), None)
         .await
         .unwrap();
     assert_rule(
@@ -1381,7 +1430,7 @@ pub async fn rule4_products_need_scope_and_review(env: Env) {
         Rule::ProductScope,
         "subject.product_id",
     );
-    c.review_product(&w.a(), p.id, review(true), None)
+    c.review_product(&w.a(), p.id, review(true), d("2026-09-10"), None)
         .await
         .unwrap();
     // A negative-list entry added after the review still blocks registration (rule 1).
@@ -1444,11 +1493,11 @@ pub async fn rule5_termination_flags_registrations_and_blocks_new_ones(env: Env)
     c.terminate_authorization(
         &w.a(),
         auth,
-        Termination {
+        NewTermination {
             reason: TerminationReason::BreachNotRemedied,
             detail: "逾期未整改".into(),
-            on: d("2026-11-02"),
         },
+        d("2026-11-02"),
         None,
     )
     .await
@@ -1462,7 +1511,7 @@ pub async fn rule5_termination_flags_registrations_and_blocks_new_ones(env: Env)
         catalog::domain::registration::Standing::Ended { .. }
     ));
     assert_rule(
-        c.renew_registration(&reg, r.id, d("2028-12-01"), None)
+        c.apply_for_registration_renewal(&w.o(), r.id, d("2028-12-01"))
             .await,
         Rule::AccessClosed,
         "registration",
@@ -1498,7 +1547,7 @@ async fn reviewed_product_in(env: &Env, w: &World, auth: Uuid, source: Uuid, nam
         .create_product(&w.o(), w.operator.id, input, d("2026-09-01"))
         .await
         .unwrap();
-    c.review_product(&w.a(), p.id, review(true), None)
+    c.review_product(&w.a(), p.id, review(true), d("2026-09-10"), None)
         .await
         .unwrap();
     p.id
@@ -1564,22 +1613,30 @@ pub async fn demands_need_published_unlisted_resources_and_stay_private(env: Env
     assert_eq!(all(w.o()).await, 1);
     assert_eq!(all(w.p()).await, 0);
     assert_eq!(all(w.a()).await, 1);
-    let review = DemandReview {
+    let today = d("2026-09-01");
+    let mut review = DemandReview {
         approved: true,
         opinion: "符合最小必要".to_string(),
+        valid_until: None,
     };
     assert!(matches!(
-        c.review_demand(&w.o(), filed.id, review.clone(), None)
+        c.review_demand(&w.o(), filed.id, review.clone(), today, None)
             .await,
         Err(CatalogError::Forbidden(_))
     ));
+    // What an approval grants lasts until a stated day.
+    assert!(matches!(
+        c.review_demand(&w.a(), filed.id, review.clone(), today, None).await,
+        Err(CatalogError::Invalid { ref field, .. }) if field == "valid_until"
+    ));
+    review.valid_until = Some(d("2027-06-30"));
     let reviewed = c
-        .review_demand(&w.a(), filed.id, review.clone(), None)
+        .review_demand(&w.a(), filed.id, review.clone(), today, None)
         .await
         .unwrap();
     assert_eq!(reviewed.value.status, DemandStatus::Approved);
     assert!(matches!(
-        c.review_demand(&w.a(), filed.id, review, None).await,
+        c.review_demand(&w.a(), filed.id, review, today, None).await,
         Err(CatalogError::InvalidTransition(_))
     ));
 }

@@ -1,0 +1,615 @@
+//! After signing (issue 27): the agreement's N 14 contents and versions, filing deadlines (N 13;
+//! LY), suspension for rectification (SD 38), renewal within the jurisdiction's window (LY; not
+//! in Guizhou), the destruction record (C 8.6; GZ 30), evaluations and operator reports.
+
+use catalog::DutyKind;
+use catalog::domain::agreement::{
+    AgreementChange, EvaluationGrade, FilingKind, NewDestruction, NewEvaluation, NewFiling,
+    NewOperatorReport, NewSuspension, RenewalStatus, SuspensionGround,
+};
+use catalog::domain::authorization::{AuthorizationStatus, NewTermination, TerminationReason};
+use catalog::domain::organization::OrgKind;
+use catalog::error::{CatalogError, Rule};
+use catalog::service::{Actor, Role};
+use uuid::Uuid;
+
+use super::{World, active_authorization, assert_rule, d, terms};
+use crate::fixtures::{Env, content};
+
+fn filing(kind: FilingKind) -> NewFiling {
+    NewFiling {
+        kind,
+        filed_with: "保定市数据管理部门".to_string(),
+        reference: "备案〔2026〕12号".to_string(),
+    }
+}
+
+async fn duties(
+    env: &Env,
+    actor: &Actor,
+    auth: Uuid,
+    on: &str,
+) -> Vec<(DutyKind, Option<i32>, Option<chrono::NaiveDate>, bool)> {
+    env.catalog
+        .authorization_duties(actor, d(on))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|duty| duty.authorization_id == auth)
+        .map(|duty| (duty.kind, duty.year, duty.due, duty.overdue))
+        .collect()
+}
+
+pub async fn an_agreement_states_what_n14_requires_and_is_filed_in_time(env: Env) {
+    // Laiyuan (LY): the agreement is filed within 10 working days of signing.
+    let w = World::in_region(&env, "130630").await;
+    let c = &env.catalog;
+    let r = env
+        .published(&w.provider, &w.admin, content("公交刷卡"))
+        .await;
+    super::listed(&env, &w, &[r.id]).await;
+    let auth = c
+        .announce_authorization(
+            &w.a(),
+            super::plan(&w.admin, vec![r.id], "2026-04-01", "2028-03-31"),
+        )
+        .await
+        .unwrap();
+    c.apply_for_authorization(&w.o(), auth.id, w.operator.id)
+        .await
+        .unwrap();
+    c.select_operator(&w.a(), auth.id, w.operator.id, None)
+        .await
+        .unwrap();
+    c.publicize_selection(&w.a(), auth.id, d("2026-03-02"), None)
+        .await
+        .unwrap();
+    // N 14: every clause is stated, and the document's hash is a real SHA-256.
+    let mut silent = terms();
+    silent.liability = " ".to_string();
+    assert!(matches!(
+        c.sign_agreement(&w.a(), auth.id, d("2026-03-16"), silent, None).await,
+        Err(CatalogError::Invalid { ref field, .. }) if field == "liability"
+    ));
+    let mut unhashed = terms();
+    unhashed.document.sha256 = "协议原件".to_string();
+    assert!(matches!(
+        c.sign_agreement(&w.a(), auth.id, d("2026-03-16"), unhashed, None).await,
+        Err(CatalogError::Invalid { ref field, .. }) if field == "document.sha256"
+    ));
+    let signed = c
+        .sign_agreement(&w.a(), auth.id, d("2026-03-16"), terms(), None)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(signed.agreements.len(), 1);
+    assert_eq!(signed.agreements[0].change, AgreementChange::Signed);
+    assert_eq!(signed.agreements[0].resource_ids, vec![r.id]);
+    assert_eq!(signed.agreements[0].term_end, d("2028-03-31"));
+
+    // Signed Monday 03-16: filing due ten working days later (03-30); the plan has no deadline
+    // in Laiyuan (none of its seeds sets one).
+    let due = c.calendar().add_working_days(d("2026-03-16"), 10);
+    assert_eq!(due, d("2026-03-30"));
+    let owed = duties(&env, &w.a(), auth.id, "2026-03-16").await;
+    assert!(
+        owed.contains(&(DutyKind::AgreementFiling, None, Some(due), false)),
+        "{owed:?}"
+    );
+    assert!(
+        owed.contains(&(DutyKind::PlanFiling, None, None, false)),
+        "{owed:?}"
+    );
+    let late = duties(&env, &w.a(), auth.id, "2026-03-31").await;
+    assert!(
+        late.contains(&(DutyKind::AgreementFiling, None, Some(due), true)),
+        "{late:?}"
+    );
+    // The operator owes none of these and sees none.
+    assert!(duties(&env, &w.o(), auth.id, "2026-03-31").await.is_empty());
+
+    let filed = c
+        .record_filing(
+            &w.a(),
+            auth.id,
+            filing(FilingKind::Agreement),
+            d("2026-03-31"),
+            None,
+        )
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(filed.filings[0].agreement_version, Some(1));
+    assert!(
+        !duties(&env, &w.a(), auth.id, "2026-04-01")
+            .await
+            .iter()
+            .any(|duty| duty.0 == DutyKind::AgreementFiling)
+    );
+    assert!(matches!(
+        c.record_filing(
+            &w.a(),
+            auth.id,
+            filing(FilingKind::Agreement),
+            d("2026-04-01"),
+            None
+        )
+        .await,
+        Err(CatalogError::Conflict(_))
+    ));
+    assert!(matches!(
+        c.record_filing(
+            &w.a(),
+            auth.id,
+            filing(FilingKind::Termination),
+            d("2026-04-01"),
+            None
+        )
+        .await,
+        Err(CatalogError::InvalidTransition(_))
+    ));
+    // Only the implementing body files.
+    let outsider = World::new(&env).await;
+    assert!(matches!(
+        c.record_filing(
+            &outsider.a(),
+            auth.id,
+            filing(FilingKind::Plan),
+            d("2026-04-01"),
+            None
+        )
+        .await,
+        Err(CatalogError::Forbidden(_))
+    ));
+}
+
+pub async fn a_suspension_closes_access_until_rectified(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let r = env
+        .published(&w.provider, &w.admin, content("公交刷卡"))
+        .await;
+    let auth = active_authorization(&env, &w, vec![r.id], "2026-01-01", "2027-12-31").await;
+    let suspension = |rectify_by: &str| NewSuspension {
+        ground: SuspensionGround::SecurityMeasuresMissing,
+        detail: "未按要求部署数据脱敏措施".to_string(),
+        rectify_by: d(rectify_by),
+    };
+    assert!(matches!(
+        c.suspend_authorization(&w.a(), auth, suspension("2026-05-01"), d("2026-05-04"), None)
+            .await,
+        Err(CatalogError::Invalid { ref field, .. }) if field == "rectify_by"
+    ));
+    let suspended = c
+        .suspend_authorization(
+            &w.a(),
+            auth,
+            suspension("2026-06-30"),
+            d("2026-05-04"),
+            None,
+        )
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(suspended.status, AuthorizationStatus::Suspended);
+    // SD 38: no access while rectifying; the operator owes the rectification by its day.
+    assert_rule(
+        c.check_operator_access(w.operator.id, r.id, d("2026-05-05"))
+            .await,
+        Rule::AccessClosed,
+        "resource_id",
+    );
+    let owed = duties(&env, &w.o(), auth, "2026-07-01").await;
+    assert_eq!(
+        owed,
+        vec![(DutyKind::Rectification, None, Some(d("2026-06-30")), true)]
+    );
+    // A second suspension needs the first resolved; another administration cannot resume.
+    assert!(matches!(
+        c.suspend_authorization(
+            &w.a(),
+            auth,
+            suspension("2026-08-30"),
+            d("2026-05-05"),
+            None
+        )
+        .await,
+        Err(CatalogError::InvalidTransition(_))
+    ));
+    let other = env
+        .org("贵州省数据局", "520000", &[OrgKind::DataAdmin])
+        .await;
+    assert!(matches!(
+        c.resume_authorization(
+            &Actor::new(Role::DataAdmin, other.id),
+            auth,
+            "已整改".to_string(),
+            d("2026-06-01"),
+            None
+        )
+        .await,
+        Err(CatalogError::Forbidden(_))
+    ));
+    let resumed = c
+        .resume_authorization(
+            &w.a(),
+            auth,
+            "已部署脱敏网关并通过复查".to_string(),
+            d("2026-06-01"),
+            None,
+        )
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(resumed.status, AuthorizationStatus::Active);
+    assert_eq!(resumed.suspensions[0].resumed_on, Some(d("2026-06-01")));
+    c.check_operator_access(w.operator.id, r.id, d("2026-06-02"))
+        .await
+        .unwrap();
+}
+
+pub async fn renewal_follows_the_jurisdiction_window_and_term_limit(env: Env) {
+    // Laiyuan: renew within the last three months; terms of at most three years.
+    let w = World::in_region(&env, "130630").await;
+    let c = &env.catalog;
+    let r = env
+        .published(&w.provider, &w.admin, content("公交刷卡"))
+        .await;
+    let auth = active_authorization(&env, &w, vec![r.id], "2026-01-01", "2028-12-31").await;
+    assert!(matches!(
+        c.apply_for_renewal(&w.o(), auth, d("2031-12-31"), d("2028-09-29")).await,
+        Err(CatalogError::Invalid { ref field, ref message }) if field == "proposed_end" && message.contains("3 个月")
+    ));
+    // Only its operator applies.
+    let rival = env
+        .org("另一运营公司", "130630", &[OrgKind::Operator])
+        .await;
+    assert!(matches!(
+        c.apply_for_renewal(
+            &Actor::new(Role::Operator, rival.id),
+            auth,
+            d("2031-12-31"),
+            d("2028-10-08")
+        )
+        .await,
+        Err(CatalogError::Forbidden(_))
+    ));
+    // Rule 3 holds for the renewed term: from 2029-01-01, at most to 2031-12-31.
+    c.apply_for_renewal(&w.o(), auth, d("2032-06-30"), d("2028-10-08"))
+        .await
+        .unwrap();
+    assert!(duties(&env, &w.a(), auth, "2028-10-09").await.contains(&(
+        DutyKind::RenewalDecision,
+        None,
+        Some(d("2028-12-31")),
+        false
+    )));
+    assert_rule(
+        c.approve_renewal(&w.a(), auth, terms(), d("2028-10-09"), None)
+            .await,
+        Rule::TermLimit,
+        "term_end",
+    );
+    let refused = c
+        .refuse_renewal(&w.a(), auth, "续约期限超过三年".to_string(), None)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(refused.renewal.unwrap().status, RenewalStatus::Refused);
+    c.apply_for_renewal(&w.o(), auth, d("2031-12-31"), d("2028-10-10"))
+        .await
+        .unwrap();
+    let renewed = c
+        .approve_renewal(&w.a(), auth, terms(), d("2028-10-12"), None)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(renewed.plan.term_end, d("2031-12-31"));
+    assert_eq!(renewed.agreements.len(), 2);
+    assert_eq!(renewed.agreements[1].change, AgreementChange::Renewed);
+    assert_eq!(renewed.agreements[1].term_start, d("2029-01-01"));
+    assert_eq!(renewed.agreements[0].term_end, d("2028-12-31"));
+    // The new version is filed in its turn.
+    assert!(
+        duties(&env, &w.a(), auth, "2028-10-12")
+            .await
+            .iter()
+            .any(|duty| duty.0 == DutyKind::AgreementFiling)
+    );
+    assert!(renewed.grants(w.operator.id, r.id, d("2029-06-01")));
+
+    // Guizhou (GZ 9): a new selection follows the term's end, no renewal.
+    let gz = World::in_region(&env, "520100").await;
+    let r = env
+        .published(&gz.provider, &gz.admin, content("出租车轨迹"))
+        .await;
+    let auth = active_authorization(&env, &gz, vec![r.id], "2026-01-01", "2028-12-31").await;
+    assert!(matches!(
+        c.apply_for_renewal(&gz.o(), auth, d("2029-12-31"), d("2028-11-01")).await,
+        Err(CatalogError::InvalidTransition(ref message)) if message.contains("重新选择")
+    ));
+}
+
+pub async fn a_closed_authorization_records_destruction_evaluations_and_reports(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let r = env
+        .published(&w.provider, &w.admin, content("公交刷卡"))
+        .await;
+    let auth = active_authorization(&env, &w, vec![r.id], "2026-01-01", "2027-12-31").await;
+    let report = |year| NewOperatorReport {
+        year,
+        content: format!("{year} 年度运营情况：产品 2 个，调用 1.2 万次"),
+        attachments: vec![],
+    };
+    // A report covers a year that has ended, once.
+    assert!(matches!(
+        c.submit_operator_report(&w.o(), auth, report(2026), d("2026-06-01")).await,
+        Err(CatalogError::Invalid { ref field, .. }) if field == "year"
+    ));
+    let owed = duties(&env, &w.o(), auth, "2027-04-01").await;
+    assert!(
+        owed.contains(&(
+            DutyKind::OperatorReport,
+            Some(2026),
+            Some(d("2027-03-31")),
+            true
+        )),
+        "{owed:?}"
+    );
+    c.submit_operator_report(&w.o(), auth, report(2026), d("2027-04-02"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        c.submit_operator_report(&w.o(), auth, report(2026), d("2027-04-03"))
+            .await,
+        Err(CatalogError::Conflict(_))
+    ));
+    // The evaluation of 2026 was due by its year's end.
+    let owed = duties(&env, &w.a(), auth, "2027-04-01").await;
+    assert!(
+        owed.contains(&(
+            DutyKind::Evaluation,
+            Some(2026),
+            Some(d("2026-12-31")),
+            true
+        )),
+        "{owed:?}"
+    );
+    let evaluation = NewEvaluation {
+        year: 2026,
+        grade: EvaluationGrade::Passed,
+        summary: "按协议开展运营，未发生安全事件".to_string(),
+    };
+    let elsewhere = env
+        .org("贵州省数据局", "520000", &[OrgKind::DataAdmin])
+        .await;
+    assert!(matches!(
+        c.record_evaluation(
+            &Actor::new(Role::DataAdmin, elsewhere.id),
+            auth,
+            evaluation.clone(),
+            d("2027-04-05"),
+            None
+        )
+        .await,
+        Err(CatalogError::Forbidden(_))
+    ));
+    let evaluated = c
+        .record_evaluation(&w.a(), auth, evaluation, d("2027-04-05"), None)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(
+        evaluated.evaluations[0].evaluation.grade,
+        EvaluationGrade::Passed
+    );
+    // The operator's reports are for the implementing body, not the public.
+    assert!(
+        c.public_authorization(auth)
+            .await
+            .unwrap()
+            .reports
+            .is_empty()
+    );
+    assert_eq!(
+        c.authorization_as(&w.a(), auth)
+            .await
+            .unwrap()
+            .value
+            .reports
+            .len(),
+        1
+    );
+
+    // Destruction is recorded once access has closed, with logs kept at least six months.
+    let destruction = |kept: &str| NewDestruction {
+        completed_on: d("2027-05-20"),
+        method: "原始数据及副本以不可逆方式删除".to_string(),
+        supervised_by: "实施机构数据安全处".to_string(),
+        logs_kept_until: d(kept),
+    };
+    assert!(matches!(
+        c.record_destruction(
+            &w.a(),
+            auth,
+            destruction("2028-05-20"),
+            d("2027-05-21"),
+            None
+        )
+        .await,
+        Err(CatalogError::InvalidTransition(_))
+    ));
+    c.terminate_authorization(
+        &w.a(),
+        auth,
+        NewTermination {
+            reason: TerminationReason::MajorSecurityIncident,
+            detail: "发生数据泄露事件".to_string(),
+        },
+        d("2027-05-10"),
+        None,
+    )
+    .await
+    .unwrap();
+    let owed = duties(&env, &w.a(), auth, "2027-05-11").await;
+    assert!(
+        owed.contains(&(DutyKind::Destruction, None, None, false)),
+        "{owed:?}"
+    );
+    assert!(
+        owed.contains(&(DutyKind::TerminationFiling, None, None, false)),
+        "{owed:?}"
+    );
+    assert!(matches!(
+        c.record_destruction(&w.a(), auth, destruction("2027-08-01"), d("2027-05-21"), None).await,
+        Err(CatalogError::Invalid { ref field, .. }) if field == "logs_kept_until"
+    ));
+    let closed = c
+        .record_destruction(
+            &w.a(),
+            auth,
+            destruction("2027-11-20"),
+            d("2027-05-21"),
+            None,
+        )
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(closed.destruction.unwrap().recorded_on, d("2027-05-21"));
+    assert_eq!(closed.termination.unwrap().on, d("2027-05-10"));
+    assert!(
+        !duties(&env, &w.a(), auth, "2027-05-22")
+            .await
+            .iter()
+            .any(|duty| duty.0 == DutyKind::Destruction)
+    );
+}
+
+/// R 15: the registrant applies in the 60 days before expiry; a timely application keeps the
+/// result from expiring until the registrar renews it (capped by the agreement's term).
+pub async fn a_timely_renewal_application_keeps_the_result_until_renewed(env: Env) {
+    let w = World::new(&env).await;
+    let registrar = env.org("登记中心", "510000", &[OrgKind::Registrar]).await;
+    let reg = Actor::new(Role::Registrar, registrar.id);
+    let c = &env.catalog;
+    let r = env
+        .published(&w.provider, &w.admin, content("公交刷卡"))
+        .await;
+    let auth = active_authorization(&env, &w, vec![r.id], "2026-01-05", "2030-12-31").await;
+    let product = super::reviewed_product_in(&env, &w, auth, r.id, "出行指数").await;
+    let id = c
+        .submit_registration(&w.o(), super::application(product), d("2026-09-21"))
+        .await
+        .unwrap()
+        .id;
+    c.accept_registration(&reg, id, d("2026-09-22"), None)
+        .await
+        .unwrap();
+    c.publicize_registration(&reg, id, d("2026-09-29"), None)
+        .await
+        .unwrap();
+    let coded = c
+        .issue_query_code(&reg, id, None, d("2026-10-20"), None)
+        .await
+        .unwrap()
+        .value;
+    let valid_to = coded.valid_to.unwrap();
+    let applied = valid_to - chrono::Days::new(30);
+    // Only the registrant applies.
+    assert!(
+        c.apply_for_registration_renewal(&reg, id, applied)
+            .await
+            .is_err()
+    );
+    let pending = c
+        .apply_for_registration_renewal(&w.o(), id, applied)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(pending.renewal_applied_on, Some(applied));
+    assert!(matches!(
+        c.apply_for_registration_renewal(&w.o(), id, applied).await,
+        Err(CatalogError::Conflict(_))
+    ));
+    let after = valid_to + chrono::Days::new(5);
+    assert!(
+        c.expire_due_registrations(after).await.unwrap().is_empty(),
+        "a timely application waits for the registrar"
+    );
+    let renewed = c
+        .renew_registration(&reg, id, after, None)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(
+        renewed.valid_to,
+        Some(d("2030-12-31")),
+        "capped by the agreement"
+    );
+    assert_eq!(renewed.renewal_applied_on, None);
+}
+
+/// SD 17: in Shandong an operator obtains a resource only through an approved demand, for the
+/// resources it names and until the day the approval states; elsewhere the authorization suffices.
+pub async fn an_approved_demand_grants_its_resources_until_its_day(env: Env) {
+    use catalog::domain::demand::DemandReview;
+    let w = World::in_region(&env, "370100").await;
+    let c = &env.catalog;
+    let r = env
+        .published(&w.provider, &w.admin, content("企业纳税信用"))
+        .await;
+    let other = env
+        .published(&w.provider, &w.admin, content("企业社保缴纳"))
+        .await;
+    active_authorization(&env, &w, vec![r.id, other.id], "2026-01-05", "2028-12-31").await;
+    assert_rule(
+        c.check_operator_access(w.operator.id, r.id, d("2026-09-01"))
+            .await,
+        Rule::ProductScope,
+        "resource_id",
+    );
+    let demand = c
+        .file_demand(&w.o(), super::demand(vec![r.id]))
+        .await
+        .unwrap();
+    let approval = DemandReview {
+        approved: true,
+        opinion: "场景明确，符合最小必要".to_string(),
+        valid_until: Some(d("2026-12-31")),
+    };
+    // Rule 9: the administration of another region does not review it.
+    let elsewhere = env
+        .org("四川省数据局", "510000", &[OrgKind::DataAdmin])
+        .await;
+    assert!(matches!(
+        c.review_demand(
+            &Actor::new(Role::DataAdmin, elsewhere.id),
+            demand.id,
+            approval.clone(),
+            d("2026-09-01"),
+            None
+        )
+        .await,
+        Err(CatalogError::Forbidden(_))
+    ));
+    c.review_demand(&w.a(), demand.id, approval, d("2026-09-01"), None)
+        .await
+        .unwrap();
+    c.check_operator_access(w.operator.id, r.id, d("2026-09-02"))
+        .await
+        .unwrap();
+    // Only what it names, only until its day.
+    assert_rule(
+        c.check_operator_access(w.operator.id, other.id, d("2026-09-02"))
+            .await,
+        Rule::ProductScope,
+        "resource_id",
+    );
+    assert_rule(
+        c.check_operator_access(w.operator.id, r.id, d("2027-01-01"))
+            .await,
+        Rule::ProductScope,
+        "resource_id",
+    );
+}
