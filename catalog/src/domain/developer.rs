@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::objection::{NewObjection, Objection, ObjectionDecision, Publicity};
 use super::organization::{NewOrganization, OrgKind, require_text};
 use super::{RegionCode, Uscc};
-use crate::calendar::WorkingCalendar;
+use crate::calendar::{DateCertainty, WorkingCalendar};
 use crate::error::{CatalogError, Result};
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -91,6 +91,9 @@ pub struct PublicDeveloperNotice {
     pub publicity_end: Option<NaiveDate>,
     /// Objections filed against the admission (their grounds are not public).
     pub objections_filed: usize,
+    /// Whether the calendar vouches for `publicity_end` (a provisional or unknown year may
+    /// still move it).
+    pub publicity_end_certainty: Option<DateCertainty>,
 }
 
 impl DeveloperApplication {
@@ -263,6 +266,7 @@ impl DeveloperApplication {
             publicity_start: self.publicity_start,
             publicity_end: self.publicity_end,
             objections_filed: self.objections.len(),
+            publicity_end_certainty: None,
         }
     }
 }

@@ -207,7 +207,10 @@ impl Catalog {
             .developer_applications(filter)
             .await?
             .iter()
-            .map(DeveloperApplication::notice)
+            .map(|a| PublicDeveloperNotice {
+                publicity_end_certainty: a.publicity_end.map(|end| self.calendar.certainty(end)),
+                ..a.notice()
+            })
             .collect())
     }
 }

@@ -342,6 +342,10 @@ pub async fn the_public_objects_to_a_developer_admission(env: Env) {
         .find(|n| n.id == second.id)
         .unwrap();
     assert_eq!(notice.objections_filed, 1);
+    assert_eq!(
+        notice.publicity_end_certainty,
+        Some(c.calendar().certainty(d("2026-03-12")))
+    );
     assert!(matches!(
         c.admit_developer(&w.a(), second.id, d("2026-03-12"), None)
             .await,
