@@ -67,6 +67,7 @@ from mulu_client.models import (
     NewRegistration,
     NewResource,
     ObjectionDecision,
+    OperatorApplication,
     OperatorChoice,
     Problem,
     RegistrarStepStep,
@@ -228,8 +229,15 @@ def main():
         "plan_name": "交通数据授权运营", "implementing_body_id": str(admin_org),
         "mode": "依场景授权", "operator_type": "场景", "scope_description": "公交出行",
         "resource_ids": [str(resource.id)], "term_start": "2026-09-01",
-        "term_end": "2028-12-31", "platform": "省授权运营平台"})))
-    applied = ok(apply_for_authorization.sync_detailed(auth.id, client=operator))
+        "term_end": "2028-12-31", "platform": "省授权运营平台",
+        "announcement": {"selection_method": "遴选", "application_conditions": "符合资格条件",
+                         "review_process": "材料审查、专家评审", "review_criteria": "安全与技术能力",
+                         "applications_close_on": "2026-08-31"}})))
+    # C 8.2 / C 7.2: the application declares every condition, with its materials.
+    applied = ok(apply_for_authorization.sync_detailed(auth.id, client=operator, body=OperatorApplication.from_dict({
+        "declarations": ["no_security_incidents", "no_penalties", "security_organization",
+                         "protection_level_three", "technical_capability", "data_security_capability"],
+        "materials": ["授权运营申请书"]})))
     ok(select.sync_detailed(auth.id, client=admin,
                             body=OperatorChoice.from_dict({"operator_id": str(applied.applicants[0])})))
     # The service's clock dates each step: publicity from 08-03, signed and active on 09-01.

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use catalog::calendar::WorkingCalendar;
 use catalog::domain::agreement::{AgreementTerms, DocumentRef};
 use catalog::domain::authorization::{
-    Authorization, AuthorizationMode, NewAuthorization, OperatorType,
+    Announcement, Authorization, AuthorizationMode, NewAuthorization, OperatorApplication,
+    OperatorType, Qualification, SelectionMethod,
 };
 use catalog::domain::negative_list::{
     NegativeKind, NegativeReason, NegativeScope, NegativeTarget, NewNegativeListEntry,
@@ -243,12 +244,33 @@ pub async fn load(catalog: &Catalog, source: Option<&str>, today: NaiveDate) -> 
                     planned_products: vec!["区域经济运行分析报告".to_string()],
                     platform: "省公共数据授权运营平台（演示）".to_string(),
                     plan_approved_on: None,
+                    announcement: Some(Announcement {
+                        selection_method: SelectionMethod::Selection,
+                        application_conditions: "符合《实施规范》7.2 运营机构资格条件（演示）"
+                            .to_string(),
+                        review_process: "材料审查、专家评审、结果公示（演示）".to_string(),
+                        review_criteria: "安全保障能力、技术能力、运营方案（演示）".to_string(),
+                        applications_close_on: days.selection_publicized,
+                        special_qualification: None,
+                    }),
                 },
             )
             .await?;
         let op_actor = Actor::new(Role::Operator, operator.id);
         catalog
-            .apply_for_authorization(&op_actor, auth.id, operator.id)
+            .apply_for_authorization(
+                &op_actor,
+                auth.id,
+                operator.id,
+                OperatorApplication {
+                    declarations: Qualification::REQUIRED.to_vec(),
+                    materials: vec![
+                        "授权运营申请书（演示）".to_string(),
+                        "网络安全等级保护三级测评报告（演示）".to_string(),
+                    ],
+                },
+                days.selection_publicized,
+            )
             .await?;
         catalog
             .select_operator(&admin_actor, auth.id, operator.id, None)

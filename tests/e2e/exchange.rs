@@ -209,6 +209,7 @@ async fn signed_webhooks_listings_samples_and_cancellation_over_http() {
             "plan_name": "交通数据授权运营", "implementing_body_id": admin_id, "mode": "依场景授权",
             "operator_type": "场景", "scope_description": "公交出行", "resource_ids": [rid],
             "term_start": "2026-09-01", "term_end": "2028-12-31", "platform": "省授权运营平台",
+        "announcement": crate::server::announcement(),
         }),
     )
     .await;
@@ -218,7 +219,7 @@ async fn signed_webhooks_listings_samples_and_cancellation_over_http() {
         Method::POST,
         &format!("/api/v1/authorizations/{auth_id}/apply"),
         &operator,
-        json!({}),
+        crate::server::application(),
     )
     .await;
     let operator_id = applied["applicants"][0].clone();

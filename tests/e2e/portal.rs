@@ -326,13 +326,14 @@ async fn build_world() -> World {
         "plan_name": "流域水环境数据授权运营", "implementing_body_id": admin_id, "mode": "依场景授权",
         "operator_type": "场景", "scope_description": "水环境治理", "resource_ids": [resources[4]],
         "term_start": "2026-09-01", "term_end": "2028-12-31", "platform": "省授权运营平台",
+        "announcement": crate::server::announcement(),
     })).await["id"].as_str().unwrap().to_string();
     let base = format!("/api/v1/admin/authorizations/{auth}");
     let applicant = api
         .post(
             &format!("/api/v1/authorizations/{auth}/apply"),
             &operator,
-            json!({}),
+            crate::server::application(),
         )
         .await["applicants"][0]
         .clone();

@@ -160,6 +160,7 @@ async fn every_public_surface_shows_only_the_public_view() {
             "plan_name": "交通数据授权运营", "implementing_body_id": admin_id, "mode": "依场景授权",
             "operator_type": "场景", "scope_description": "交通出行", "resource_ids": [id],
             "term_start": "2026-09-01", "term_end": "2028-12-31", "platform": "省授权运营平台",
+        "announcement": crate::server::announcement(),
         }),
     )
     .await
@@ -174,7 +175,7 @@ async fn every_public_surface_shows_only_the_public_view() {
     let applied: Value = post(
         format!("/api/v1/authorizations/{auth_id}/apply"),
         &operator,
-        json!({}),
+        crate::server::application(),
     )
     .await
     .unwrap()

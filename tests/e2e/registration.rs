@@ -258,13 +258,14 @@ async fn product_from_authorization_to_coded_registration() {
         "plan_name": "交通数据授权运营", "implementing_body_id": admin_id, "mode": "依场景授权",
         "operator_type": "场景", "scope_description": "公交出行", "resource_ids": [ids[0]],
         "term_start": "2026-09-01", "term_end": "2028-12-31", "platform": "省授权运营平台",
+        "announcement": crate::server::announcement(),
     })).await;
     let auth_id = auth["id"].as_str().unwrap().to_string();
     let operator_id = s
         .ok(
             &format!("/api/v1/authorizations/{auth_id}/apply"),
             Some(&operator),
-            json!({}),
+            crate::server::application(),
         )
         .await["applicants"][0]
         .clone();

@@ -244,3 +244,25 @@ pub fn agreement_terms(number: &str) -> serde_json::Value {
     }
     terms
 }
+
+/// What an announcement states (C 8.1), as the announce endpoint takes it.
+pub fn announcement() -> serde_json::Value {
+    serde_json::json!({
+        "selection_method": "遴选",
+        "application_conditions": "符合《实施规范》7.2 运营机构资格条件",
+        "review_process": "材料审查、专家评审、结果公示",
+        "review_criteria": "安全保障能力 40%，技术能力 30%，运营方案 30%",
+        "applications_close_on": "2099-12-31",
+    })
+}
+
+/// An operator's application declaring every C 7.2 condition, with its materials (C 8.2).
+pub fn application() -> serde_json::Value {
+    serde_json::json!({
+        "declarations": [
+            "no_security_incidents", "no_penalties", "security_organization",
+            "protection_level_three", "technical_capability", "data_security_capability",
+        ],
+        "materials": ["授权运营申请书", "等保三级测评报告"],
+    })
+}

@@ -3,7 +3,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use catalog::domain::authorization::{Authorization, NewAuthorization, NewTermination};
+use catalog::domain::authorization::{
+    Authorization, NewAuthorization, NewTermination, OperatorApplication,
+};
 use catalog::domain::objection::{NewObjection, ObjectionDecision};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -43,21 +45,24 @@ async fn announce(
     Ok((StatusCode::CREATED, Json(a)))
 }
 
-/// An operator applies to an announced authorization.
+/// An operator applies to an announced authorization before its application period closes,
+/// declaring the C 7.2 conditions it meets, with supporting materials (C 8.2).
 #[utoipa::path(post, path = "/api/v1/authorizations/{id}/apply", operation_id = "apply_for_authorization", tag = "registration",
-    security(("bearer" = ["operator"])), params(("id" = Uuid, Path, description = "授权 id")),
+    security(("bearer" = ["operator"])), request_body = OperatorApplication,
+    params(("id" = Uuid, Path, description = "授权 id")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn apply(
     State(state): State<AppState>,
     As(actor, _): As<Operators>,
     ApiPath(id): ApiPath<Uuid>,
+    Body(body): Body<OperatorApplication>,
 ) -> ApiResult<Tagged<Authorization>> {
     let operator = actor
         .org_id
         .ok_or_else(|| ApiError::bad_request("operator_id", "须以运营机构身份申请"))?;
     let a = state
         .catalog
-        .apply_for_authorization(&actor, id, operator)
+        .apply_for_authorization(&actor, id, operator, body, state.clock.today())
         .await?;
     Ok(Tagged::ok(a))
 }

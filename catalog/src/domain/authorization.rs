@@ -136,6 +136,101 @@ impl NewTermination {
     }
 }
 
+/// N 12: how the operator is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub enum SelectionMethod {
+    #[serde(rename = "公开招标")]
+    OpenTender,
+    #[serde(rename = "邀请招标")]
+    InvitedTender,
+    #[serde(rename = "谈判")]
+    Negotiation,
+    #[serde(rename = "遴选")]
+    Selection,
+}
+
+/// C 8.1: what the announcement states — mode and scope are the plan's; the conditions, the
+/// review process and criteria, and the application period are stated here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Announcement {
+    pub selection_method: SelectionMethod,
+    /// 申报条件
+    pub application_conditions: String,
+    /// 评审流程
+    pub review_process: String,
+    /// 评审标准
+    pub review_criteria: String,
+    /// The last day applications are taken (申报期间).
+    pub applications_close_on: NaiveDate,
+    /// C 7.2 g): a special qualification the scope needs (e.g. 测绘资质), if any.
+    #[serde(default)]
+    pub special_qualification: Option<String>,
+}
+
+/// C 7.2 a)–g): what an applicant declares it meets, with materials to show it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Qualification {
+    /// a) 熟悉数据管理规定，近 3 年未发生网络安全或数据安全事件
+    NoSecurityIncidents,
+    /// b) 合法合规经营，近 1 年未受数据相关或其他重大行政处罚
+    NoPenalties,
+    /// c) 落实数据安全负责人和管理部门，建立内部管理和安全保障制度
+    SecurityOrganization,
+    /// d) 软硬件与网络环境符合 GB/T 25058-2019 等级保护三级
+    ProtectionLevelThree,
+    /// e) 与授权范围相匹配的技术团队与开发经验
+    TechnicalCapability,
+    /// f) 成熟的数据管理和安全保障能力
+    DataSecurityCapability,
+    /// g) 特定领域的特定资质（公告要求时）
+    SpecialQualification,
+}
+
+impl Qualification {
+    /// a)–f), which every applicant must meet.
+    pub const REQUIRED: [Qualification; 6] = [
+        Qualification::NoSecurityIncidents,
+        Qualification::NoPenalties,
+        Qualification::SecurityOrganization,
+        Qualification::ProtectionLevelThree,
+        Qualification::TechnicalCapability,
+        Qualification::DataSecurityCapability,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Qualification::NoSecurityIncidents => "近 3 年未发生网络安全或数据安全事件（C 7.2 a）",
+            Qualification::NoPenalties => "近 1 年未受数据相关或其他重大行政处罚（C 7.2 b）",
+            Qualification::SecurityOrganization => "数据安全负责人、管理部门和制度（C 7.2 c）",
+            Qualification::ProtectionLevelThree => "等级保护三级环境（C 7.2 d）",
+            Qualification::TechnicalCapability => "相匹配的技术团队与开发经验（C 7.2 e）",
+            Qualification::DataSecurityCapability => "数据管理和安全保障能力（C 7.2 f）",
+            Qualification::SpecialQualification => "特定资质（C 7.2 g）",
+        }
+    }
+}
+
+/// An operator's application (C 8.2: 书面申请与支持材料).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OperatorApplication {
+    /// The C 7.2 conditions the applicant declares it meets.
+    pub declarations: Vec<Qualification>,
+    /// References of the supporting materials.
+    pub materials: Vec<String>,
+}
+
+/// An application as the authorization keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Application {
+    pub operator_id: Uuid,
+    #[serde(flatten)]
+    pub application: OperatorApplication,
+    pub applied_on: NaiveDate,
+}
+
 /// What a data administration files when it announces an authorization (实施方案 + 协议 draft).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewAuthorization {
@@ -155,6 +250,10 @@ pub struct NewAuthorization {
     /// from which its filing falls due; the announcement day when not given.
     #[serde(default)]
     pub plan_approved_on: Option<NaiveDate>,
+    /// What the announcement states (C 8.1); required of every new plan (absent only on plans
+    /// announced before it was kept).
+    #[serde(default)]
+    pub announcement: Option<Announcement>,
 }
 
 impl NewAuthorization {
@@ -167,6 +266,30 @@ impl NewAuthorization {
                 "resource_ids",
                 "授权范围至少包含一项数据资源",
             ));
+        }
+        let Some(announcement) = &self.announcement else {
+            return Err(CatalogError::invalid(
+                "announcement",
+                "公告须写明选择方式、申报条件、评审流程、评审标准和申报截止日（C 8.1）",
+            ));
+        };
+        require_text(
+            "announcement.application_conditions",
+            &announcement.application_conditions,
+            4000,
+        )?;
+        require_text(
+            "announcement.review_process",
+            &announcement.review_process,
+            4000,
+        )?;
+        require_text(
+            "announcement.review_criteria",
+            &announcement.review_criteria,
+            4000,
+        )?;
+        if let Some(special) = &announcement.special_qualification {
+            require_text("announcement.special_qualification", special, 200)?;
         }
         if self.term_end <= self.term_start {
             return Err(CatalogError::invalid(
@@ -223,6 +346,9 @@ pub struct Authorization {
     /// Applicants, in application order; one of them is selected.
     #[serde(default)]
     pub applicants: Vec<Uuid>,
+    /// Their applications: declarations and materials (C 8.2); not public.
+    #[serde(default)]
+    pub applications: Vec<Application>,
     pub operator_id: Option<Uuid>,
     pub status: AuthorizationStatus,
     #[serde(default)]
@@ -274,6 +400,7 @@ impl Authorization {
     /// outcomes stay.
     pub fn public_view(mut self) -> Self {
         self.applicants.clear();
+        self.applications.clear();
         self.reports.clear();
         self.renewal = None;
         for objection in &mut self.objections {
@@ -312,6 +439,7 @@ impl Authorization {
             jurisdiction,
             scope,
             applicants: Vec::new(),
+            applications: Vec::new(),
             operator_id: None,
             status: AuthorizationStatus::Announced,
             publicity_start: None,
@@ -364,16 +492,51 @@ impl Authorization {
         self.updated_at = now;
     }
 
-    /// An operator applies while the announcement is open (C 8.2).
-    pub fn apply(&mut self, operator_id: Uuid, now: DateTime<Utc>) -> Result<()> {
+    /// An operator applies, with its declarations and materials, while the announcement's
+    /// application period runs (C 8.1, 8.2).
+    pub fn apply(
+        &mut self,
+        operator_id: Uuid,
+        application: OperatorApplication,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         self.expect(
             &[AuthorizationStatus::Announced, AuthorizationStatus::Applied],
             "受理申请",
         )?;
+        if let Some(close) = self
+            .plan
+            .announcement
+            .as_ref()
+            .map(|a| a.applications_close_on)
+            && today > close
+        {
+            return Err(CatalogError::InvalidTransition(format!(
+                "申报期已于{close}截止"
+            )));
+        }
+        if application.materials.iter().all(|m| m.trim().is_empty()) {
+            return Err(CatalogError::invalid(
+                "materials",
+                "申请须附书面申请与支持材料（C 8.2）",
+            ));
+        }
+        if application.materials.len() > 50 || application.declarations.len() > 20 {
+            return Err(CatalogError::invalid("materials", "材料至多 50 项"));
+        }
+        for (i, m) in application.materials.iter().enumerate() {
+            require_text(&format!("materials[{i}]"), m, 500)?;
+        }
         if self.applicants.contains(&operator_id) {
             return Err(CatalogError::Conflict("该运营机构已提交申请".to_string()));
         }
         self.applicants.push(operator_id);
+        self.applications.push(Application {
+            operator_id,
+            application,
+            applied_on: today,
+        });
         self.move_to(AuthorizationStatus::Applied, None, now);
         Ok(())
     }
@@ -385,6 +548,31 @@ impl Authorization {
                 "operator_id",
                 "只能从已提交申请的运营机构中选定",
             ));
+        }
+        // C 7.2: the selected applicant meets a)–f), and g) when the announcement asks for it.
+        if let Some(announcement) = &self.plan.announcement {
+            let declared = self
+                .applications
+                .iter()
+                .find(|a| a.operator_id == operator_id)
+                .map(|a| a.application.declarations.as_slice())
+                .unwrap_or_default();
+            let special = announcement
+                .special_qualification
+                .as_ref()
+                .map(|_| Qualification::SpecialQualification);
+            let missing: Vec<&str> = Qualification::REQUIRED
+                .into_iter()
+                .chain(special)
+                .filter(|q| !declared.contains(q))
+                .map(Qualification::label)
+                .collect();
+            if !missing.is_empty() {
+                return Err(CatalogError::invalid(
+                    "operator_id",
+                    format!("该申请人未声明满足运营机构资格条件：{}", missing.join("；")),
+                ));
+            }
         }
         self.operator_id = Some(operator_id);
         self.move_to(AuthorizationStatus::Selected, None, now);

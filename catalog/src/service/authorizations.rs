@@ -14,7 +14,9 @@ use super::{Actor, Catalog, Role, Versioned};
 use crate::calendar::WorkingCalendar;
 use crate::domain::RegionCode;
 use crate::domain::agreement::AgreementTerms;
-use crate::domain::authorization::{Authorization, NewAuthorization, NewTermination, ScopeLine};
+use crate::domain::authorization::{
+    Authorization, NewAuthorization, NewTermination, OperatorApplication, ScopeLine,
+};
 use crate::domain::objection::ObjectionDecision;
 use crate::domain::organization::{OrgKind, Organization};
 use crate::domain::resource::{Resource, ResourceStatus};
@@ -54,11 +56,14 @@ impl Catalog {
         Ok(authorization)
     }
 
+    /// An operator applies with its C 7.2 declarations and materials, inside the period.
     pub async fn apply_for_authorization(
         &self,
         actor: &Actor,
         id: Uuid,
         operator_id: Uuid,
+        application: OperatorApplication,
+        today: NaiveDate,
     ) -> Result<Versioned<Authorization>> {
         actor.require_org(Role::Operator, operator_id, "以本机构名义申请授权运营")?;
         self.authorization_step(actor, id, None, "authorization.apply", |tx, a| {
@@ -69,7 +74,7 @@ impl Catalog {
                 operator
                     .value
                     .require_kind(OrgKind::Operator, "operator_id")?;
-                a.apply(operator_id, Utc::now())
+                a.apply(operator_id, application, today, Utc::now())
             })
         })
         .await

@@ -13,7 +13,7 @@ use catalog::error::{CatalogError, Rule};
 use catalog::service::{Actor, Role};
 use uuid::Uuid;
 
-use super::{World, active_authorization, assert_rule, d, terms};
+use super::{World, active_authorization, assert_rule, d, qualified, terms};
 use crate::fixtures::{Env, content};
 
 fn filing(kind: FilingKind) -> NewFiling {
@@ -55,7 +55,7 @@ pub async fn an_agreement_states_what_n14_requires_and_is_filed_in_time(env: Env
         )
         .await
         .unwrap();
-    c.apply_for_authorization(&w.o(), auth.id, w.operator.id)
+    c.apply_for_authorization(&w.o(), auth.id, w.operator.id, qualified(), d("2026-02-01"))
         .await
         .unwrap();
     c.select_operator(&w.a(), auth.id, w.operator.id, None)
@@ -611,5 +611,94 @@ pub async fn an_approved_demand_grants_its_resources_until_its_day(env: Env) {
             .await,
         Rule::ProductScope,
         "resource_id",
+    );
+}
+
+/// C 8.1: an announcement states how the operator is chosen, on what conditions and until when;
+/// C 7.2: only an applicant that declares every condition (and the special one the announcement
+/// asks for) may be selected; C 8.2: with written materials; applications are not public.
+pub async fn an_announcement_states_its_terms_and_selection_needs_the_qualifications(env: Env) {
+    use catalog::domain::authorization::{OperatorApplication, Qualification};
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let r = env
+        .published(&w.provider, &w.admin, content("地形测绘成果"))
+        .await;
+    super::listed(&env, &w, &[r.id]).await;
+    let mut silent = super::plan(&w.admin, vec![r.id], "2026-06-01", "2028-05-31");
+    silent.announcement = None;
+    assert!(matches!(
+        c.announce_authorization(&w.a(), silent).await,
+        Err(CatalogError::Invalid { ref field, .. }) if field == "announcement"
+    ));
+    let mut vague = super::plan(&w.admin, vec![r.id], "2026-06-01", "2028-05-31");
+    vague.announcement.as_mut().unwrap().review_criteria = String::new();
+    assert!(matches!(
+        c.announce_authorization(&w.a(), vague).await,
+        Err(CatalogError::Invalid { ref field, .. }) if field == "announcement.review_criteria"
+    ));
+    let mut plan = super::plan(&w.admin, vec![r.id], "2026-06-01", "2028-05-31");
+    let announcement = plan.announcement.as_mut().unwrap();
+    announcement.applications_close_on = d("2026-03-31");
+    announcement.special_qualification = Some("甲级测绘资质".to_string());
+    let auth = c.announce_authorization(&w.a(), plan).await.unwrap().id;
+
+    let mut no_materials = qualified();
+    no_materials.materials.clear();
+    assert!(matches!(
+        c.apply_for_authorization(&w.o(), auth, w.operator.id, no_materials, d("2026-03-02")).await,
+        Err(CatalogError::Invalid { ref field, .. }) if field == "materials"
+    ));
+    assert!(matches!(
+        c.apply_for_authorization(&w.o(), auth, w.operator.id, qualified(), d("2026-04-01"))
+            .await,
+        Err(CatalogError::InvalidTransition(_))
+    ));
+    // Declares a)–f) but not the special qualification g).
+    c.apply_for_authorization(&w.o(), auth, w.operator.id, qualified(), d("2026-03-31"))
+        .await
+        .unwrap();
+    let surveyor = env
+        .org("测绘运营公司", "510500", &[OrgKind::Operator])
+        .await;
+    let mut everything = qualified();
+    everything
+        .declarations
+        .push(Qualification::SpecialQualification);
+    c.apply_for_authorization(
+        &Actor::new(Role::Operator, surveyor.id),
+        auth,
+        surveyor.id,
+        everything,
+        d("2026-03-20"),
+    )
+    .await
+    .unwrap();
+    let refused = c.select_operator(&w.a(), auth, w.operator.id, None).await;
+    assert!(
+        matches!(&refused, Err(CatalogError::Invalid { field, message }) if field == "operator_id" && message.contains("C 7.2 g")),
+        "{refused:?}"
+    );
+    let partial = OperatorApplication {
+        declarations: vec![Qualification::NoPenalties],
+        materials: vec!["申请书".to_string()],
+    };
+    assert!(matches!(
+        c.apply_for_authorization(&w.o(), auth, w.operator.id, partial, d("2026-03-21"))
+            .await,
+        Err(CatalogError::Conflict(_))
+    ));
+    let selected = c
+        .select_operator(&w.a(), auth, surveyor.id, None)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(selected.operator_id, Some(surveyor.id));
+    assert_eq!(selected.applications.len(), 2);
+    let public = c.public_authorization(auth).await.unwrap();
+    assert!(public.applications.is_empty() && public.applicants.is_empty());
+    assert!(
+        public.plan.announcement.is_some(),
+        "the announcement itself is public"
     );
 }

@@ -71,6 +71,7 @@ for_each_backend!(
     a_closed_authorization_records_destruction_evaluations_and_reports,
     a_timely_renewal_application_keeps_the_result_until_renewed,
     an_approved_demand_grants_its_resources_until_its_day,
+    an_announcement_states_its_terms_and_selection_needs_the_qualifications,
     demands_need_published_unlisted_resources_and_stay_private,
     quality_feedback_is_answered_by_the_resource_provider,
     feed_sees_every_change_once_under_concurrent_writers,

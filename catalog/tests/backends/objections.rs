@@ -11,7 +11,7 @@ use catalog::error::CatalogError;
 use catalog::service::{Actor, Role};
 use uuid::Uuid;
 
-use super::{World, d, listed, plan, terms};
+use super::{World, d, listed, plan, qualified, terms};
 use crate::fixtures::{Env, content, uscc_for};
 
 fn objection(grounds: &str) -> NewObjection {
@@ -54,12 +54,18 @@ async fn publicized_selection(env: &Env, w: &World) -> (Uuid, Uuid) {
     let rival = env
         .org("另一运营公司", "510500", &[OrgKind::Operator])
         .await;
-    c.apply_for_authorization(&w.o(), auth.id, w.operator.id)
+    c.apply_for_authorization(&w.o(), auth.id, w.operator.id, qualified(), d("2026-02-01"))
         .await
         .unwrap();
-    c.apply_for_authorization(&Actor::new(Role::Operator, rival.id), auth.id, rival.id)
-        .await
-        .unwrap();
+    c.apply_for_authorization(
+        &Actor::new(Role::Operator, rival.id),
+        auth.id,
+        rival.id,
+        qualified(),
+        d("2026-02-01"),
+    )
+    .await
+    .unwrap();
     c.select_operator(&w.a(), auth.id, w.operator.id, None)
         .await
         .unwrap();

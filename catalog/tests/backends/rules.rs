@@ -7,7 +7,7 @@ use catalog::domain::{Grade, GradeLevel};
 use catalog::error::{CatalogError, Rule};
 use catalog::service::{Actor, Role};
 
-use super::{World, assert_rule, d, lines, negative, plan, terms};
+use super::{World, assert_rule, d, lines, negative, plan, qualified, terms};
 use crate::fixtures::{Env, content};
 
 /// C 6.1: a restricting (限制) entry lets the resource in under its recorded conditions, which
@@ -177,7 +177,7 @@ pub async fn a_scope_is_drawn_from_the_current_operation_directory(env: Env) {
         "resource_ids[0]",
     );
     // The authorization announced earlier cannot be signed on the old directory either.
-    c.apply_for_authorization(&w.o(), auth.id, w.operator.id)
+    c.apply_for_authorization(&w.o(), auth.id, w.operator.id, qualified(), d("2026-02-01"))
         .await
         .unwrap();
     c.select_operator(&w.a(), auth.id, w.operator.id, None)

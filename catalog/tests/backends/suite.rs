@@ -2,6 +2,9 @@
 
 use catalog::domain::agreement::{AgreementTerms, DocumentRef};
 use catalog::domain::authorization::{
+    Announcement, OperatorApplication, Qualification, SelectionMethod,
+};
+use catalog::domain::authorization::{
     AuthorizationMode, AuthorizationStatus, NewAuthorization, NewTermination, OperatorType,
     TerminationReason,
 };
@@ -111,6 +114,27 @@ fn plan(body: &Organization, resources: Vec<Uuid>, start: &str, end: &str) -> Ne
         planned_products: vec!["出行指数".to_string()],
         platform: "授权运营平台".to_string(),
         plan_approved_on: None,
+        announcement: Some(announcement()),
+    }
+}
+
+/// What C 8.1 asks an announcement to state; applications close at the end of 2026.
+fn announcement() -> Announcement {
+    Announcement {
+        selection_method: SelectionMethod::Selection,
+        application_conditions: "符合 C 7.2 运营机构资格条件".to_string(),
+        review_process: "材料审查、专家评审、结果公示".to_string(),
+        review_criteria: "安全能力 40%，技术能力 30%，运营方案 30%".to_string(),
+        applications_close_on: d("2026-12-31"),
+        special_qualification: None,
+    }
+}
+
+/// An application declaring every C 7.2 condition, with its materials.
+fn qualified() -> OperatorApplication {
+    OperatorApplication {
+        declarations: Qualification::REQUIRED.to_vec(),
+        materials: vec!["授权运营申请书".to_string(), "等保三级测评报告".to_string()],
     }
 }
 
@@ -443,7 +467,7 @@ pub async fn rule1_negative_list_blocks_editions_and_scopes(env: Env) {
     c.reinstate_negative_entry(&w.a(), entry.id, "重新评估后恢复", None)
         .await
         .unwrap();
-    c.apply_for_authorization(&w.o(), auth.id, w.operator.id)
+    c.apply_for_authorization(&w.o(), auth.id, w.operator.id, qualified(), d("2026-02-01"))
         .await
         .unwrap();
     c.select_operator(&w.a(), auth.id, w.operator.id, None)
@@ -653,7 +677,7 @@ async fn active_authorization(
         .announce_authorization(&w.a(), plan(&w.admin, resources, start, end))
         .await
         .unwrap();
-    c.apply_for_authorization(&w.o(), auth.id, w.operator.id)
+    c.apply_for_authorization(&w.o(), auth.id, w.operator.id, qualified(), d("2026-02-01"))
         .await
         .unwrap();
     c.select_operator(&w.a(), auth.id, w.operator.id, None)
@@ -882,11 +906,11 @@ pub async fn signing_waits_for_the_publicity_period(env: Env) {
         )
         .await
         .unwrap();
-    c.apply_for_authorization(&w.o(), auth.id, w.operator.id)
+    c.apply_for_authorization(&w.o(), auth.id, w.operator.id, qualified(), d("2026-02-01"))
         .await
         .unwrap();
     assert!(matches!(
-        c.apply_for_authorization(&w.o(), auth.id, w.operator.id)
+        c.apply_for_authorization(&w.o(), auth.id, w.operator.id, qualified(), d("2026-02-01"))
             .await,
         Err(CatalogError::Conflict(_))
     ));
