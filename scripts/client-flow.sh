@@ -11,5 +11,4 @@ out=target/generated-client
 rm -rf $out && mkdir -p $out
 $venv/bin/openapi-python-client generate --path openapi/openapi.json --meta none \
   --output-path $out/mulu_client >$out/generate.log 2>&1 || { cat $out/generate.log; exit 1; }
-cargo build -q -p api --bin mulu
-PYTHONPATH=$out $venv/bin/python scripts/client_flow.py "${CARGO_TARGET_DIR:-target}/debug/mulu"
+PYTHONPATH=$out $venv/bin/python scripts/client_flow.py "$(scripts/mulu-bin.sh)"

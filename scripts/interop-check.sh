@@ -14,8 +14,7 @@ venv=target/interop-venv
 [ -x $venv/bin/python ] || python3 -m venv $venv
 $venv/bin/pip install -q pyshacl==0.40.1 ckanapi==4.11 requests
 
-cargo build -q -p api --bin mulu
-mulu="${CARGO_TARGET_DIR:-target}/debug/mulu"
+mulu="$(scripts/mulu-bin.sh)"
 data=$(mktemp -d)
 log=$data/serve.log
 # The server's exit status on SIGTERM is not the check's: never let it leak out under `set -e`.

@@ -13,8 +13,7 @@ if [ ! -x "$VENV/bin/schemathesis" ]; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==4.32.5"
 fi
-cargo build --quiet -p api --bin mulu
-MULU=target/debug/mulu
+MULU="$(scripts/mulu-bin.sh)"
 
 DATA="$(mktemp -d)"
 LOG="$DATA/serve.log"
