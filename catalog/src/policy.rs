@@ -63,6 +63,10 @@ pub struct JurisdictionPolicy {
     /// SD 17; LY 四: the operator obtains a resource only under an approved demand application,
     /// beside its authorization.
     pub demand_before_access: bool,
+    /// C 10.6; SD 8 (“在规定期限内完成问题数据的整改”): once the implementing body finds a
+    /// quality report true and reasonable, the provider answers within these working days. No
+    /// seed sets the number; each administration does.
+    pub feedback_answer_working_days: u32,
 }
 
 /// A day of the year, written `MM-DD` (29 February is refused: it is not in every year).
@@ -109,6 +113,7 @@ const DEFAULT_FIRST_REGISTRATION_WORKING_DAYS: u32 = 20;
 const DEFAULT_DESTRUCTION_LOG_RETENTION_MONTHS: u32 = 6;
 const DEFAULT_OPERATOR_REPORT_DUE: MonthDay = MonthDay { month: 3, day: 31 };
 const DEFAULT_EVALUATION_DUE: MonthDay = MonthDay { month: 12, day: 31 };
+const DEFAULT_FEEDBACK_ANSWER_WORKING_DAYS: u32 = 15;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -138,6 +143,7 @@ struct RawJurisdiction {
     operator_report_due: Option<MonthDay>,
     evaluation_due: Option<MonthDay>,
     demand_before_access: Option<bool>,
+    feedback_answer_working_days: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -280,6 +286,9 @@ fn resolve(key: &str, all: &BTreeMap<String, RawJurisdiction>) -> Result<Jurisdi
             operator_report_due: raw.operator_report_due.or(merged.operator_report_due),
             evaluation_due: raw.evaluation_due.or(merged.evaluation_due),
             demand_before_access: raw.demand_before_access.or(merged.demand_before_access),
+            feedback_answer_working_days: raw
+                .feedback_answer_working_days
+                .or(merged.feedback_answer_working_days),
         };
     }
     let missing = |field: &str| CatalogError::Config(format!("辖区“{key}”缺少 {field}"));
@@ -337,6 +346,9 @@ fn resolve(key: &str, all: &BTreeMap<String, RawJurisdiction>) -> Result<Jurisdi
             .unwrap_or(DEFAULT_OPERATOR_REPORT_DUE),
         evaluation_due: merged.evaluation_due.unwrap_or(DEFAULT_EVALUATION_DUE),
         demand_before_access: merged.demand_before_access.unwrap_or(false),
+        feedback_answer_working_days: merged
+            .feedback_answer_working_days
+            .unwrap_or(DEFAULT_FEEDBACK_ANSWER_WORKING_DAYS),
     })
 }
 

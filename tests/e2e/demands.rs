@@ -121,7 +121,8 @@ async fn demand_feedback_and_audit_export_over_http() {
     let (_, mine, _) = call(Method::GET, "/api/v1/demands", &operator, None).await;
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
 
-    // Quality feedback: operator reports, provider answers, operator closes.
+    // Quality feedback (C 10.6): operator reports, the administration refers it, the provider
+    // answers by the due day, the operator closes.
     let (s, report, _) = call(
         Method::POST,
         "/api/v1/feedback",
@@ -139,13 +140,31 @@ async fn demand_feedback_and_audit_export_over_http() {
     )
     .await;
     assert_eq!(s, StatusCode::CONFLICT, "nothing answered yet");
-    let (s, _, _) = call(
+    let answer = || {
+        call(
+            Method::POST,
+            &format!("/api/v1/feedback/{fid}/answer"),
+            &provider,
+            Some(json!({"text": "已于本周发布"})),
+        )
+    };
+    let (s, _, _) = answer().await;
+    assert_eq!(
+        s,
+        StatusCode::CONFLICT,
+        "not referred by the implementing body yet"
+    );
+    let (s, referred, _) = call(
         Method::POST,
-        &format!("/api/v1/feedback/{fid}/answer"),
-        &provider,
-        Some(json!({"text": "已于本周发布"})),
+        &format!("/api/v1/admin/feedback/{fid}/verify"),
+        &admin,
+        Some(json!({"substantiated": true, "text": "属实，请尽快发布"})),
     )
     .await;
+    assert_eq!(s, StatusCode::OK, "{referred}");
+    assert_eq!(referred["status"], "referred");
+    assert!(referred["answer_due"].is_string(), "{referred}");
+    let (s, _, _) = answer().await;
     assert_eq!(s, StatusCode::OK);
     let (s, closed, _) = call(
         Method::POST,

@@ -330,7 +330,8 @@ async fn a_provider_submits_many_downloads_withdraws_and_answers_feedback() {
     assert!(b.text("#bulk-outcomes").await.contains("已发布"));
     sign_out(b).await;
 
-    // An operator reports a quality problem over the API; the provider answers in the page.
+    // An operator reports a quality problem over the API; the administration refers it and the
+    // provider answers in the page.
     let operator = crate::server::mulu(
         session._dir.path(),
         &[
@@ -352,14 +353,32 @@ async fn a_provider_submits_many_downloads_withdraws_and_answers_feedback() {
         .as_str()
         .unwrap()
         .to_string();
-    sign_in(b, "tianbao").await;
+    // C 10.6: the administration checks it first and refers it, with the provider's due day.
+    sign_in(b, "shenhe").await;
     b.click("a[href='/workbench/feedback']").await;
     b.check_page().await;
     let item = format!("#feedback-{fid}");
     assert!(b.text(&item).await.contains("缺少站点坐标字段"));
-    assert_eq!(b.text(&format!("{item} .status")).await, "待答复");
-    fill(b, &format!("[id='answer-{fid}']"), "已在下一版补充经纬度").await;
-    b.click(&format!("{item} form button")).await;
+    assert_eq!(b.text(&format!("{item} .status")).await, "待实施机构核实");
+    b.click(&format!("{item} button[value='refer']")).await;
+    let refused = b.text(".error-summary").await;
+    assert!(
+        refused.contains("不能为空"),
+        "an empty finding is refused: {refused}"
+    );
+    fill(b, &format!("[id='text-{fid}']"), "属实，请补充坐标字段").await;
+    b.click(&format!("{item} button[value='refer']")).await;
+    assert_eq!(b.text(&format!("{item} .status")).await, "待数源单位答复");
+    assert!(b.text(&format!("{item} .due")).await.starts_with("20"));
+    sign_out(b).await;
+    sign_in(b, "tianbao").await;
+    let todo = b.text("tbody tr:has(a[href='/workbench/feedback'])").await;
+    assert!(todo.contains("最早应于"), "{todo}");
+    b.click("a[href='/workbench/feedback']").await;
+    b.check_page().await;
+    assert!(b.text(&item).await.contains("属实，请补充坐标字段"));
+    fill(b, &format!("[id='text-{fid}']"), "已在下一版补充经纬度").await;
+    b.click(&format!("{item} button[value='answer']")).await;
     assert_eq!(b.text(&format!("{item} .status")).await, "已答复");
     assert!(b.text(&item).await.contains("已在下一版补充经纬度"));
     b.shots("workbench-feedback").await;

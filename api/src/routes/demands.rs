@@ -25,6 +25,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_demand))
         .routes(routes!(review_demand))
         .routes(routes!(list_feedback, report_quality))
+        .routes(routes!(verify_feedback))
         .routes(routes!(answer_feedback))
         .routes(routes!(conclude_feedback))
 }
@@ -96,7 +97,8 @@ async fn review_demand(
     ))
 }
 
-/// Report a quality problem with a published resource; its provider must answer.
+/// Report a quality problem with a published resource to the implementing body (C 10.6), which
+/// checks it and refers it to the provider.
 #[utoipa::path(post, path = "/api/v1/feedback", tag = "workspace",
     security(("bearer" = ["operator", "developer"])), request_body = NewFeedback,
     responses((status = 201, body = QualityFeedback), Problems))]
@@ -109,7 +111,8 @@ async fn report_quality(
     Ok((StatusCode::CREATED, Json(feedback)))
 }
 
-/// Feedback the caller reported or must answer; all of it for administrations and auditors.
+/// Feedback the caller reported or must answer; an administration's, about providers in its
+/// region; all of it for auditors.
 #[utoipa::path(get, path = "/api/v1/feedback", tag = "workspace",
     security(("bearer" = ["operator", "developer", "provider", "data_admin", "auditor"])),
     responses((status = 200, body = Vec<QualityFeedback>), Problems))]
@@ -126,11 +129,41 @@ async fn list_feedback(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+struct Verification {
+    /// true: the problem is real and the demand reasonable — referred to the provider, who
+    /// answers within the jurisdiction's working days; false: dismissed.
+    substantiated: bool,
+    /// The finding, or the reason for dismissing.
+    text: String,
+}
+
+/// The administration of the provider's region checks an open report (C 10.6).
+#[utoipa::path(post, path = "/api/v1/admin/feedback/{id}/verify", tag = "admin",
+    security(("bearer" = ["data_admin"])), request_body = Verification,
+    params(("id" = Uuid, Path, description = "反馈 id"),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+    responses((status = 200, body = QualityFeedback, headers(("ETag" = String))), Problems))]
+async fn verify_feedback(
+    State(state): State<AppState>,
+    As(actor, _): As<DataAdmins>,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(body): Body<Verification>,
+) -> ApiResult<Tagged<QualityFeedback>> {
+    let (today, tag) = (state.clock.today(), if_match(&headers)?);
+    let f = state
+        .catalog
+        .verify_feedback(&actor, id, body.substantiated, &body.text, today, tag)
+        .await?;
+    Ok(Tagged::ok(f))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
 struct Answer {
     text: String,
 }
 
-/// The resource's provider answers an open report.
+/// The resource's provider answers a report the implementing body referred to it.
 #[utoipa::path(post, path = "/api/v1/feedback/{id}/answer", tag = "workspace",
     security(("bearer" = ["provider"])), request_body = Answer,
     params(("id" = Uuid, Path, description = "反馈 id"),
@@ -171,10 +204,10 @@ async fn conclude_feedback(
     ApiPath(id): ApiPath<Uuid>,
     Body(body): Body<Conclusion>,
 ) -> ApiResult<Tagged<QualityFeedback>> {
-    let tag = if_match(&headers)?;
+    let (today, tag) = (state.clock.today(), if_match(&headers)?);
     let f = state
         .catalog
-        .conclude_feedback(&actor, id, body.resolved, &body.text, tag)
+        .conclude_feedback(&actor, id, body.resolved, &body.text, today, tag)
         .await?;
     Ok(Tagged::ok(f))
 }

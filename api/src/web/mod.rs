@@ -118,10 +118,7 @@ pub fn router() -> Router<AppState> {
             get(entries::bulk_result).post(entries::bulk),
         )
         .route("/workbench/feedback", get(feedback_page::list))
-        .route(
-            "/workbench/feedback/{id}/answer",
-            post(feedback_page::answer),
-        )
+        .route("/workbench/feedback/{id}", post(feedback_page::act))
         .route(
             WORKBENCH_UPLOAD_PATH,
             get(imports_page::form).post(imports_page::upload),

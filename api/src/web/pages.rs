@@ -62,6 +62,10 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
             items.push(("/workbench/negative-list", "负面清单"));
             items.push(("/workbench/editions", "运营目录"));
             items.push(("/workbench/organizations", "机构"));
+            items.push(("/workbench/feedback", "数据质量反馈"));
+        }
+        Role::Operator | Role::Developer => {
+            items.push(("/workbench/feedback", "数据质量反馈"));
         }
         _ => {}
     }

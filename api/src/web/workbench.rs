@@ -63,7 +63,11 @@ async fn todos(state: &AppState, s: &SignedIn) -> Vec<Todo> {
     };
     match s.role {
         Role::Provider => {
-            let (waiting, since) = c.feedback_awaiting_answer(&actor).await.unwrap_or_default();
+            let today = state.clock.today();
+            let feedback = c
+                .feedback_awaiting_answer(&actor, today)
+                .await
+                .unwrap_or_default();
             vec![
                 Todo::new(
                     "被退回待修改的目录条目",
@@ -76,8 +80,13 @@ async fn todos(state: &AppState, s: &SignedIn) -> Vec<Todo> {
                     "/workbench/resources?status=draft",
                 ),
                 Todo {
-                    oldest: since.map(|t| format!("最早一条自 {} 起待答复", beijing(&t))),
-                    ..Todo::new("待答复的数据质量反馈", waiting, "/workbench/feedback")
+                    oldest: feedback.earliest_due.map(|d| format!("最早应于 {d} 答复")),
+                    overdue: feedback.overdue > 0,
+                    ..Todo::new(
+                        "待答复的数据质量反馈",
+                        feedback.count,
+                        "/workbench/feedback",
+                    )
                 },
             ]
         }
@@ -87,6 +96,10 @@ async fn todos(state: &AppState, s: &SignedIn) -> Vec<Todo> {
                 .await
                 .unwrap_or_default();
             let (awaiting, edition_since) = c.awaiting_edition(&actor).await.unwrap_or_default();
+            let (unchecked, unanswered) = c
+                .feedback_to_oversee(&actor, state.clock.today())
+                .await
+                .unwrap_or_default();
             vec![
                 Todo::new(
                     "待审核的目录条目（本辖区）",
@@ -113,6 +126,27 @@ async fn todos(state: &AppState, s: &SignedIn) -> Vec<Todo> {
                         "已过复核日期的负面清单条目",
                         overdue,
                         "/workbench/negative-list",
+                    )
+                },
+                Todo {
+                    oldest: unchecked
+                        .oldest
+                        .map(|t| format!("最早一条自 {} 起待核实", beijing(&t))),
+                    ..Todo::new(
+                        "待核实的数据质量反馈（本辖区）",
+                        unchecked.count,
+                        "/workbench/feedback",
+                    )
+                },
+                Todo {
+                    oldest: unanswered
+                        .earliest_due
+                        .map(|d| format!("最早应于 {d} 答复")),
+                    overdue: unanswered.overdue > 0,
+                    ..Todo::new(
+                        "已转数源单位、尚未答复的质量反馈",
+                        unanswered.count,
+                        "/workbench/feedback",
                     )
                 },
             ]

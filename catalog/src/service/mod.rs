@@ -43,6 +43,7 @@ pub use deadlines::UncertainDeadline;
 pub use directory::{EditionLineRequest, EditionPreview, EditionRequest, RefusedLine};
 pub use entity::Versioned;
 pub use feed::{FeedItem, FeedPage};
+pub use feedback::FeedbackQueue;
 pub use imports::{DraftFeed, FeedOutcome};
 pub use objectors::{Objector, PrivacyPolicy};
 pub use obligations::RegistrationObligation;

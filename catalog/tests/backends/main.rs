@@ -73,7 +73,7 @@ for_each_backend!(
     an_approved_demand_grants_its_resources_until_its_day,
     an_announcement_states_its_terms_and_selection_needs_the_qualifications,
     demands_need_published_unlisted_resources_and_stay_private,
-    quality_feedback_is_answered_by_the_resource_provider,
+    quality_feedback_goes_through_the_implementing_body,
     feed_sees_every_change_once_under_concurrent_writers,
     cancellation_applications_complete_within_ten_working_days,
     changes_and_corrections_make_new_versions,
