@@ -159,6 +159,10 @@ role_sets! {
     FeedReaders = [Exchange, DataAdmin, Auditor];
     /// Who publishes annual disclosures: implementing bodies and operators.
     Disclosers = [DataAdmin, Operator];
+    /// Who may ask for a correction of someone else's registration (利害关系人, R 9 (三)).
+    InterestedParties = [Provider, Operator, Developer, DataAdmin];
+    /// Who reads correction requests (each within its rights).
+    CorrectionParties = [Provider, Operator, Developer, DataAdmin, Registrar, Auditor];
     /// Who takes part in quality feedback (each within its rights).
     FeedbackParties = [Operator, Developer, Provider, DataAdmin, Auditor];
     /// Who reads an authorization's whole record and its duties: the implementing body and

@@ -580,6 +580,59 @@ async fn product_from_authorization_to_coded_registration() {
         .await
         .unwrap();
     assert_eq!(again["items"].as_array().unwrap().len(), 0, "{again}");
+
+    // R 9 (三): the provider, an interested party, asks for a correction with evidence; the
+    // request is private (not in the public record, not in the feed); the registrar refuses it.
+    let (status, filed) = s
+        .post(
+            &format!("/api/v1/registrations/{}/correction-requests", regs[0]),
+            Some(&provider),
+            json!({
+                "errors": "简介中的数据来源单位写错",
+                "subject_summary": "以市交通局公交数据加工的出行指数",
+                "basis": "evidence",
+                "documents": [{"name": "来源说明.pdf", "sha256": "cd".repeat(32)}]
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{filed}");
+    let (_, public) = s.get(&format!("/api/v1/registrations/{}", regs[0])).await;
+    assert!(!public.to_string().contains("来源说明"), "{public}");
+    let cases: Value = s
+        .http
+        .get(s.server.url("/api/v1/correction-requests"))
+        .bearer_auth(&provider)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cases[0]["request"]["status"], "pending", "{cases}");
+    let refused = s
+        .ok(
+            &format!(
+                "/api/v1/registrar/registrations/{}/correction-requests/{}/decide",
+                regs[0],
+                filed["id"].as_str().unwrap()
+            ),
+            Some(&registrar),
+            json!({"correct": false, "reason": "来源说明与登记材料一致，简介无误"}),
+        )
+        .await;
+    assert_eq!(refused["version"], 1, "{refused}");
+    let quiet: Value = s
+        .http
+        .get(s.server.url(&format!("/api/v1/exchange/feed?after={next}")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(quiet["items"].as_array().unwrap().len(), 0, "{quiet}");
+
     let (_, verified) = s.get(&format!("/api/v1/verify/{code}")).await;
     assert_eq!(
         (

@@ -70,12 +70,19 @@ impl AgreementTerms {
         if let Some(other) = &self.other_matters {
             require_text("other_matters", other, 4000)?;
         }
-        require_text("document.name", &self.document.name, 200)?;
-        let hash = self.document.sha256.trim();
+        self.document.check("document")
+    }
+}
+
+impl DocumentRef {
+    /// A named file with a well-formed SHA-256; `field` is its path in the request.
+    pub fn check(&self, field: &str) -> Result<()> {
+        require_text(&format!("{field}.name"), &self.name, 200)?;
+        let hash = self.sha256.trim();
         if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(CatalogError::invalid(
-                "document.sha256",
-                "协议文本的 SHA-256 应为 64 位十六进制数",
+                format!("{field}.sha256"),
+                "文件的 SHA-256 应为 64 位十六进制数",
             ));
         }
         Ok(())

@@ -27,6 +27,7 @@ pub mod authorization;
 pub mod check_char;
 pub mod classification;
 pub mod content_diff;
+pub mod correction;
 pub mod demand;
 pub mod developer;
 pub mod disclosure;

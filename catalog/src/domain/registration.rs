@@ -227,6 +227,9 @@ pub struct Registration {
     pub completion_due: Option<NaiveDate>,
     #[serde(default)]
     pub cancellation: Option<super::amendment::CancellationRequest>,
+    /// Interested parties' correction requests (R 9 (三)); never public.
+    #[serde(default)]
+    pub correction_requests: Vec<super::correction::CorrectionRequest>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -306,6 +309,7 @@ impl Registration {
             versions: Vec::new(),
             completion_due: None,
             cancellation: None,
+            correction_requests: Vec::new(),
             created_at: now,
             updated_at: now,
         })

@@ -67,7 +67,21 @@ impl Catalog {
                 // Its standing on the day of the change (Beijing time), so a page reads the same
                 // whenever it is fetched.
                 let day = (event.at + chrono::Duration::hours(8)).date_naive();
-                if let Some(view) = registration.public_view(day) {
+                let view = registration.public_view(day);
+                // A change that leaves the public view as it was but for its time (a renewal
+                // applied for, a correction requested or refused) is not public and not news.
+                let before = event
+                    .before
+                    .as_ref()
+                    .and_then(|b| serde_json::from_value::<Registration>(b.clone()).ok())
+                    .and_then(|b| b.public_view(day));
+                if let (Some(view), Some(mut before)) = (&view, before) {
+                    before.updated_at = view.updated_at;
+                    if *view == before {
+                        continue;
+                    }
+                }
+                if let Some(view) = view {
                     items.push(FeedItem {
                         seq: event.seq,
                         at: event.at,

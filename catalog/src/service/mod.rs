@@ -6,6 +6,7 @@ mod agreements;
 mod amendments;
 mod authorization_duties;
 mod authorizations;
+mod corrections;
 mod deadlines;
 mod demands;
 mod developers;
@@ -39,6 +40,7 @@ use std::sync::Arc;
 
 pub use actor::{Actor, ActorName, Role};
 pub use authorization_duties::{AuthorizationDuty, DutyKind, duties_of};
+pub use corrections::CorrectionCase;
 pub use deadlines::UncertainDeadline;
 pub use directory::{EditionLineRequest, EditionPreview, EditionRequest, RefusedLine};
 pub use entity::Versioned;

@@ -122,7 +122,7 @@ impl Catalog {
         Ok(registration)
     }
 
-    async fn registrar_step(
+    pub(super) async fn registrar_step(
         &self,
         actor: &Actor,
         id: Uuid,

@@ -911,3 +911,154 @@ pub async fn disclosure_obligations_follow_authorizations_in_force(env: Env) {
         (ObligationStatus::Published, false)
     );
 }
+
+/// R 9 (三): an interested party asks for a correction with evidence (or the registrant's
+/// written consent); the request stays out of every public view and the feed; the registrar of
+/// the registration's region corrects it into a new version, or refuses.
+pub async fn interested_parties_ask_for_corrections_the_registrar_decides(env: Env) {
+    use catalog::domain::agreement::DocumentRef;
+    use catalog::domain::correction::{
+        CorrectionBasis, CorrectionRequestStatus, NewCorrectionRequest,
+    };
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let reg = registrar(&env.org("登记中心", "510000", &[OrgKind::Registrar]).await);
+    let far = registrar(
+        &env.org("山东登记中心", "370000", &[OrgKind::Registrar])
+            .await,
+    );
+    let stranger = env
+        .org("旁观运营公司", "510500", &[OrgKind::Operator])
+        .await;
+    let stranger = Actor::new(Role::Operator, stranger.id);
+    let (id, _) = coded(&env, &w, &reg).await;
+    let ask = |documents: usize| NewCorrectionRequest {
+        errors: "登记的数据内容简介把更新频率写成了每月，实为每日".to_string(),
+        subject_name: None,
+        subject_summary: Some("每日更新的公交到站数据产品".to_string()),
+        basis: CorrectionBasis::Evidence,
+        documents: (0..documents)
+            .map(|i| DocumentRef {
+                name: format!("更新日志{i}.pdf"),
+                sha256: "ab".repeat(32),
+            })
+            .collect(),
+    };
+    let today = d("2026-11-02");
+    assert!(
+        matches!(
+            c.request_correction(&w.o(), id, ask(1), today).await,
+            Err(CatalogError::Invalid { .. })
+        ),
+        "the registrant itself files a 更正登记 application instead"
+    );
+    assert!(
+        matches!(
+            c.request_correction(&w.p(), id, ask(0), today).await,
+            Err(CatalogError::Invalid { field, .. }) if field == "documents"
+        ),
+        "consent or evidence is required"
+    );
+    let feed_before = c
+        .registration_feed(0, 1000, None)
+        .await
+        .unwrap()
+        .items
+        .len();
+    let filed = c
+        .request_correction(&w.p(), id, ask(1), today)
+        .await
+        .unwrap();
+    assert_eq!(filed.status, CorrectionRequestStatus::Pending);
+    assert!(matches!(
+        c.request_correction(&w.p(), id, ask(1), today).await,
+        Err(CatalogError::Conflict(_))
+    ));
+    assert_eq!(
+        c.registration_feed(0, 1000, None)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        feed_before,
+        "a request changes nothing public: not in the feed"
+    );
+    let registration = c.registration(id).await.unwrap().value;
+    let public = serde_json::to_string(&registration.public_view(today)).unwrap();
+    assert!(!public.contains(&"ab".repeat(32)) && !public.contains("更新日志"));
+
+    let seen = |a: Actor| async move { c.correction_cases_as(&a).await.unwrap().len() };
+    assert_eq!(seen(w.p()).await, 1, "the applicant");
+    assert_eq!(seen(w.o()).await, 1, "the registrant");
+    assert_eq!(seen(reg.clone()).await, 1);
+    assert_eq!(seen(stranger.clone()).await, 0);
+    assert_eq!(seen(far.clone()).await, 0, "rule 9");
+
+    assert!(matches!(
+        c.decide_correction(&far, id, filed.id, true, "证据充分", today, None)
+            .await,
+        Err(CatalogError::Forbidden(_))
+    ));
+    assert!(
+        matches!(
+            c.decide_correction(&w.o(), id, filed.id, true, "同意", today, None)
+                .await,
+            Err(CatalogError::Forbidden(_))
+        ),
+        "only the registrar corrects"
+    );
+    let corrected = c
+        .decide_correction(
+            &reg,
+            id,
+            filed.id,
+            true,
+            "更新日志证明确为每日更新",
+            today,
+            None,
+        )
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(corrected.version, 2);
+    assert_eq!(corrected.subject_summary, "每日更新的公交到站数据产品");
+    assert_eq!(corrected.versions[0].superseded_by, filed.id);
+    assert_eq!(
+        corrected.versions[0].superseded_by_kind,
+        RegistrationType::Correction
+    );
+    assert_eq!(corrected.status, RegistrationStatus::Coded);
+    assert_eq!(
+        corrected.correction_requests[0].status,
+        CorrectionRequestStatus::Corrected
+    );
+    let feed = c.registration_feed(0, 1000, None).await.unwrap().items;
+    assert_eq!(feed.len(), feed_before + 1);
+    assert_eq!(feed.last().unwrap().action, "registration.correct");
+    assert!(matches!(
+        c.decide_correction(&reg, id, filed.id, false, "再议", today, None)
+            .await,
+        Err(CatalogError::InvalidTransition(_))
+    ));
+
+    // Refused: the registration stays as it is, the reason is kept for the applicant.
+    let again = c
+        .request_correction(&w.p(), id, ask(2), today)
+        .await
+        .unwrap();
+    let kept = c
+        .decide_correction(&reg, id, again.id, false, "已按前一申请更正", today, None)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(kept.version, 2);
+    let case = c
+        .correction_cases_as(&w.p())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|k| k.request.id == again.id)
+        .unwrap();
+    assert_eq!(case.request.status, CorrectionRequestStatus::Refused);
+    assert_eq!(case.request.decision.unwrap().reason, "已按前一申请更正");
+}

@@ -77,6 +77,7 @@ for_each_backend!(
     feed_sees_every_change_once_under_concurrent_writers,
     cancellation_applications_complete_within_ten_working_days,
     changes_and_corrections_make_new_versions,
+    interested_parties_ask_for_corrections_the_registrar_decides,
     listings_need_coded_registrations_and_stay_with_their_exchange,
     samples_are_limited_hashed_and_public_once_registered,
     webhook_deliveries_are_queued_once_claimed_once_and_retried,
