@@ -7,10 +7,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use catalog::CorrectionCase;
 use catalog::domain::amendment::CancellationRequest;
-use catalog::domain::correction::{CorrectionRequest, NewCorrectionRequest};
+use catalog::domain::correction::{CorrectionRequest, CorrectionRuling, NewCorrectionRequest};
 use catalog::domain::registration::Registration;
-use serde::Deserialize;
-use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -63,17 +61,9 @@ async fn correction_cases(
     Ok(Json(state.catalog.correction_cases_as(&actor).await?))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-struct CorrectionDecisionBody {
-    /// true: correct as requested (a new version of the registration); false: refuse.
-    correct: bool,
-    /// The consent or evidence found sufficient, or why not.
-    reason: String,
-}
-
 /// The registrar of the registration's jurisdiction decides a correction request (R 9 (三)).
 #[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/correction-requests/{request_id}/decide",
-    tag = "registration", security(("bearer" = ["registrar"])), request_body = CorrectionDecisionBody,
+    tag = "registration", security(("bearer" = ["registrar"])), request_body = CorrectionRuling,
     params(("id" = Uuid, Path, description = "登记 id"),
            ("request_id" = Uuid, Path, description = "更正申请 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
@@ -83,21 +73,13 @@ async fn decide_correction(
     As(actor, _): As<Registrars>,
     headers: HeaderMap,
     ApiPath((id, request_id)): ApiPath<(Uuid, Uuid)>,
-    Body(body): Body<CorrectionDecisionBody>,
+    Body(body): Body<CorrectionRuling>,
 ) -> ApiResult<Tagged<Registration>> {
     let (today, tag) = (state.clock.today(), if_match(&headers)?);
     Ok(Tagged::ok(
         state
             .catalog
-            .decide_correction(
-                &actor,
-                id,
-                request_id,
-                body.correct,
-                &body.reason,
-                today,
-                tag,
-            )
+            .decide_correction(&actor, id, request_id, &body, today, tag)
             .await?,
     ))
 }

@@ -98,6 +98,15 @@ impl CorrectionRequestStatus {
     }
 }
 
+/// What the registrar rules on a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CorrectionRuling {
+    /// true: correct as requested (a new version of the registration); false: refuse.
+    pub correct: bool,
+    /// The consent or evidence found sufficient, or why not.
+    pub reason: String,
+}
+
 /// The registrar's decision on a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CorrectionDecision {
@@ -163,11 +172,11 @@ impl Registration {
     pub fn decide_correction(
         &mut self,
         request_id: Uuid,
-        correct: bool,
-        reason: &str,
+        ruling: &CorrectionRuling,
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<CorrectionRequest> {
+        let (correct, reason) = (ruling.correct, ruling.reason.as_str());
         require_text("reason", reason, 2000)?;
         let at = self
             .correction_requests

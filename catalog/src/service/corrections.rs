@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::entity;
 use super::{Actor, Catalog, Role, Versioned};
-use crate::domain::correction::{CorrectionRequest, NewCorrectionRequest};
+use crate::domain::correction::{CorrectionRequest, CorrectionRuling, NewCorrectionRequest};
 use crate::domain::registration::Registration;
 use crate::error::{CatalogError, Result};
 use crate::store::RecordFilter;
@@ -65,18 +65,17 @@ impl Catalog {
         actor: &Actor,
         registration_id: Uuid,
         request_id: Uuid,
-        correct: bool,
-        reason: &str,
+        ruling: &CorrectionRuling,
         today: NaiveDate,
         if_match: Option<i64>,
     ) -> Result<Versioned<Registration>> {
-        let action = if correct {
+        let action = if ruling.correct {
             "registration.correct"
         } else {
             "registration.refuse_correction"
         };
         self.registrar_step(actor, registration_id, if_match, action, |r, _| {
-            r.decide_correction(request_id, correct, reason, today, Utc::now())
+            r.decide_correction(request_id, ruling, today, Utc::now())
                 .map(|_| ())
         })
         .await

@@ -918,7 +918,11 @@ pub async fn disclosure_obligations_follow_authorizations_in_force(env: Env) {
 pub async fn interested_parties_ask_for_corrections_the_registrar_decides(env: Env) {
     use catalog::domain::agreement::DocumentRef;
     use catalog::domain::correction::{
-        CorrectionBasis, CorrectionRequestStatus, NewCorrectionRequest,
+        CorrectionBasis, CorrectionRequestStatus, CorrectionRuling, NewCorrectionRequest,
+    };
+    let rule = |correct: bool, reason: &str| CorrectionRuling {
+        correct,
+        reason: reason.to_string(),
     };
     let w = World::new(&env).await;
     let c = &env.catalog;
@@ -995,13 +999,13 @@ pub async fn interested_parties_ask_for_corrections_the_registrar_decides(env: E
     assert_eq!(seen(far.clone()).await, 0, "rule 9");
 
     assert!(matches!(
-        c.decide_correction(&far, id, filed.id, true, "证据充分", today, None)
+        c.decide_correction(&far, id, filed.id, &rule(true, "证据充分"), today, None)
             .await,
         Err(CatalogError::Forbidden(_))
     ));
     assert!(
         matches!(
-            c.decide_correction(&w.o(), id, filed.id, true, "同意", today, None)
+            c.decide_correction(&w.o(), id, filed.id, &rule(true, "同意"), today, None)
                 .await,
             Err(CatalogError::Forbidden(_))
         ),
@@ -1012,8 +1016,7 @@ pub async fn interested_parties_ask_for_corrections_the_registrar_decides(env: E
             &reg,
             id,
             filed.id,
-            true,
-            "更新日志证明确为每日更新",
+            &rule(true, "更新日志证明确为每日更新"),
             today,
             None,
         )
@@ -1036,7 +1039,7 @@ pub async fn interested_parties_ask_for_corrections_the_registrar_decides(env: E
     assert_eq!(feed.len(), feed_before + 1);
     assert_eq!(feed.last().unwrap().action, "registration.correct");
     assert!(matches!(
-        c.decide_correction(&reg, id, filed.id, false, "再议", today, None)
+        c.decide_correction(&reg, id, filed.id, &rule(false, "再议"), today, None)
             .await,
         Err(CatalogError::InvalidTransition(_))
     ));
@@ -1047,7 +1050,14 @@ pub async fn interested_parties_ask_for_corrections_the_registrar_decides(env: E
         .await
         .unwrap();
     let kept = c
-        .decide_correction(&reg, id, again.id, false, "已按前一申请更正", today, None)
+        .decide_correction(
+            &reg,
+            id,
+            again.id,
+            &rule(false, "已按前一申请更正"),
+            today,
+            None,
+        )
         .await
         .unwrap()
         .value;
