@@ -308,13 +308,14 @@ struct Worklist {
     uncertain: Vec<catalog::UncertainDeadline>,
 }
 
-/// The registrar's worklist with overdue flags (registrar, auditor).
+/// The registrar's worklist with overdue flags: its region's registrations (rule 9); all of them
+/// for auditors.
 #[utoipa::path(get, path = "/api/v1/registrar/registrations", tag = "registration",
     security(("bearer" = ["registrar", "auditor"])), params(RegistrarQuery),
     responses((status = 200, body = Listing<Worklist>), Problems))]
 async fn registrar_list(
     State(state): State<AppState>,
-    _: As<RegistrarDesk>,
+    As(actor, _): As<RegistrarDesk>,
     ApiQuery(q): ApiQuery<RegistrarQuery>,
 ) -> ApiResult<Json<Listing<Worklist>>> {
     let page = Page {
@@ -332,7 +333,7 @@ async fn registrar_list(
         limit: Some(page.limit()?),
         ..RecordFilter::default()
     };
-    let items = state.catalog.registrations(&filter).await?;
+    let items = state.catalog.registrar_worklist(&actor, filter).await?;
     let today = state.clock.today();
     let listing = Listing::page(items, page.limit()?, |r| r.id);
     Ok(Json(Listing {

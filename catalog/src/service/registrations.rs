@@ -407,6 +407,33 @@ impl Catalog {
         Ok(from_record(record)?.value)
     }
 
+    /// The registrar's worklist: the registrations of its jurisdiction (rule 9), materials and
+    /// all; every one for auditors. `filter.limit` counts what the actor may see.
+    pub async fn registrar_worklist(
+        &self,
+        actor: &Actor,
+        filter: RecordFilter,
+    ) -> Result<Vec<Registration>> {
+        actor.require_role(&[Role::Registrar, Role::Auditor], "查看登记办理清单")?;
+        let bound = self.jurisdiction_of(actor).await?;
+        let limit = filter.limit.map_or(usize::MAX, |l| l.max(0) as usize);
+        let all = self
+            .registrations(&RecordFilter {
+                limit: None,
+                ..filter
+            })
+            .await?;
+        Ok(all
+            .into_iter()
+            .filter(|r| {
+                bound
+                    .as_ref()
+                    .is_none_or(|region| r.jurisdiction.is_within(region))
+            })
+            .take(limit)
+            .collect())
+    }
+
     pub async fn registrations(&self, filter: &RecordFilter) -> Result<Vec<Registration>> {
         self.store
             .list(Table::Registrations, filter)

@@ -997,6 +997,18 @@ pub async fn interested_parties_ask_for_corrections_the_registrar_decides(env: E
     assert_eq!(seen(reg.clone()).await, 1);
     assert_eq!(seen(stranger.clone()).await, 0);
     assert_eq!(seen(far.clone()).await, 0, "rule 9");
+    let worklist = |a: Actor| async move {
+        c.registrar_worklist(&a, RecordFilter::default())
+            .await
+            .unwrap()
+            .len()
+    };
+    assert!(worklist(reg.clone()).await >= 1);
+    assert_eq!(
+        worklist(far.clone()).await,
+        0,
+        "rule 9: another region's registrar does not see the materials"
+    );
 
     assert!(matches!(
         c.decide_correction(&far, id, filed.id, &rule(true, "证据充分"), today, None)
