@@ -7,6 +7,7 @@ pub mod cli_harvest;
 pub mod cli_import;
 pub mod cli_people;
 pub mod clock;
+pub mod cpu;
 pub mod demo;
 pub mod demo_people;
 pub mod error;

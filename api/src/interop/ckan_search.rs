@@ -301,7 +301,7 @@ pub type Counts = BTreeMap<FacetName, Vec<FacetCount>>;
 
 async fn listing(state: &AppState, request: ListingRequest) -> CkanResult<ListingResults> {
     let index = state.search.clone();
-    tokio::task::spawn_blocking(move || index.listing(&request))
+    crate::cpu::off_the_workers(move || index.listing(&request))
         .await
         .map_err(|_| CkanError::Internal(StatusCode::SERVICE_UNAVAILABLE, "search aborted".into()))?
         .map_err(|e| match e.is_client_error() {

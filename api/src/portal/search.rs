@@ -174,9 +174,9 @@ pub async fn search(
         }
     };
     let index = state.search.clone();
-    let results = tokio::task::spawn_blocking(move || index.search(&request))
+    let results = crate::cpu::off_the_workers(move || index.search(&request))
         .await
-        .map_err(|e| PortalError::Internal(e.to_string()))?;
+        .map_err(|_| PortalError::Internal("搜索任务异常中止".to_string()))?;
     let results = match results {
         Ok(r) => r,
         // A stale or malformed cursor: start over rather than fail.

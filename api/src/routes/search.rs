@@ -15,6 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::Caller;
+use crate::cpu::off_the_workers;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::openapi::Problems;
@@ -150,13 +151,11 @@ type Timed = ([(HeaderName, String); 1], Json<SearchResults>);
 
 async fn run(state: &AppState, request: SearchRequest) -> ApiResult<Timed> {
     let index = state.search.clone();
-    // Searching is CPU work: keep it off the async workers.
-    let (results, took) = tokio::task::spawn_blocking(move || {
+    let (results, took) = off_the_workers(move || {
         let started = Instant::now();
         (index.search(&request), started.elapsed())
     })
-    .await
-    .map_err(|_| ApiError::unavailable("搜索任务异常中止"))?;
+    .await?;
     let timing = format!("search;dur={:.3}", took.as_secs_f64() * 1e3);
     Ok(([(SERVER_TIMING, timing)], Json(results?)))
 }
@@ -222,8 +221,6 @@ async fn suggest(
     let index = state.search.clone();
     let viewer = viewer(&caller);
     let prefix = q.q.unwrap_or_default();
-    let found = tokio::task::spawn_blocking(move || index.suggest(&prefix, &viewer, limit))
-        .await
-        .map_err(|_| ApiError::unavailable("搜索任务异常中止"))??;
+    let found = off_the_workers(move || index.suggest(&prefix, &viewer, limit)).await??;
     Ok(Json(found))
 }
