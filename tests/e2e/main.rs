@@ -28,6 +28,7 @@ mod workbench;
 mod workbench_directory;
 mod workbench_import;
 mod workbench_orgs;
+mod workbench_registrar;
 mod workbench_stats;
 mod workbench_walk;
 mod workflow;

@@ -20,7 +20,7 @@ pub(crate) struct BrowserSession {
     pub(crate) b: Browser,
     pub(crate) server: Server,
     _driver: Driver,
-    _dir: tempfile::TempDir,
+    pub(crate) _dir: tempfile::TempDir,
 }
 
 pub(crate) async fn start(what: &str) -> Option<BrowserSession> {

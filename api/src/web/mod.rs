@@ -13,6 +13,7 @@ mod organizations_page;
 mod pages;
 mod people;
 mod region_select;
+mod registrar_page;
 pub mod session;
 mod sign_in;
 mod stats;
@@ -118,6 +119,11 @@ pub fn router() -> Router<AppState> {
             get(entries::bulk_result).post(entries::bulk),
         )
         .route("/workbench/feedback", get(feedback_page::list))
+        .route("/workbench/registrations", get(registrar_page::list))
+        .route(
+            "/workbench/registrations/{id}",
+            get(registrar_page::detail).post(registrar_page::act),
+        )
         .route("/workbench/feedback/{id}", post(feedback_page::act))
         .route(
             WORKBENCH_UPLOAD_PATH,

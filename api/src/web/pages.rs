@@ -67,6 +67,9 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
         Role::Operator | Role::Developer => {
             items.push(("/workbench/feedback", "数据质量反馈"));
         }
+        Role::Registrar => {
+            items.push(("/workbench/registrations", "登记办理"));
+        }
         _ => {}
     }
     if role == Role::SecurityAdmin {

@@ -5,7 +5,9 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use catalog::domain::organization::Organization;
 use catalog::domain::person::PersonStatus;
+use catalog::domain::registration::RegistrationStatus;
 use catalog::domain::resource::ResourceStatus;
+use catalog::store::RecordFilter;
 use catalog::{Role, SignedIn};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -148,6 +150,47 @@ async fn todos(state: &AppState, s: &SignedIn) -> Vec<Todo> {
                         unanswered.count,
                         "/workbench/feedback",
                     )
+                },
+            ]
+        }
+        Role::Registrar => {
+            let today = state.clock.today();
+            let open = c
+                .registrar_worklist(&actor, RecordFilter::default())
+                .await
+                .unwrap_or_default();
+            let with = |status: RegistrationStatus| {
+                let matching: Vec<_> = open.iter().filter(|r| r.status == status).collect();
+                Todo {
+                    oldest: matching
+                        .iter()
+                        .filter_map(|r| r.next_deadline().map(|(_, d)| d))
+                        .min()
+                        .map(|d| format!("最早应于 {d} 办理")),
+                    overdue: matching.iter().any(|r| !r.overdue(today).is_empty()),
+                    ..Todo::new("", matching.len(), "/workbench/registrations")
+                }
+            };
+            vec![
+                Todo {
+                    what: "待受理的登记申请",
+                    href: "/workbench/registrations?status=submitted",
+                    ..with(RegistrationStatus::Submitted)
+                },
+                Todo {
+                    what: "已受理、待形式审查或办结的申请",
+                    href: "/workbench/registrations?status=accepted",
+                    ..with(RegistrationStatus::Accepted)
+                },
+                Todo {
+                    what: "待复核的异议",
+                    href: "/workbench/registrations?status=under_objection",
+                    ..with(RegistrationStatus::UnderObjection)
+                },
+                Todo {
+                    what: "公示中（期满后赋码或办结）",
+                    href: "/workbench/registrations?status=publicized",
+                    ..with(RegistrationStatus::Publicized)
                 },
             ]
         }

@@ -60,15 +60,6 @@ pub struct RegistrationVersion {
     pub superseded_by_kind: RegistrationType,
 }
 
-fn kind_label(kind: RegistrationType) -> &'static str {
-    match kind {
-        RegistrationType::Initial => "首次登记",
-        RegistrationType::Change => "变更登记",
-        RegistrationType::Correction => "更正登记",
-        RegistrationType::Cancellation => "注销登记",
-    }
-}
-
 impl Registration {
     /// Still being handled (so a second application about the same registration must wait).
     pub fn is_open(&self) -> bool {
@@ -84,7 +75,7 @@ impl Registration {
 
     /// The registrar completes a change, correction or cancellation application.
     pub fn complete(&mut self, today: NaiveDate, now: DateTime<Utc>) -> Result<()> {
-        let label = kind_label(self.kind);
+        let label = self.kind.label();
         match self.kind {
             RegistrationType::Initial => {
                 return Err(CatalogError::InvalidTransition(
@@ -129,7 +120,7 @@ impl Registration {
                 "申请未办结或不涉及该登记".to_string(),
             ));
         }
-        let label = kind_label(application.kind);
+        let label = application.kind.label();
         self.expect(&[RegistrationStatus::Coded], &format!("办理{label}"))?;
         match application.kind {
             RegistrationType::Initial => {

@@ -33,6 +33,37 @@ pub enum RegistrationType {
     Cancellation,
 }
 
+impl RegistrationType {
+    /// The name a person reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            RegistrationType::Initial => "首次登记",
+            RegistrationType::Change => "变更登记",
+            RegistrationType::Correction => "更正登记",
+            RegistrationType::Cancellation => "注销登记",
+        }
+    }
+}
+
+impl RevocationReason {
+    pub const ALL: [RevocationReason; 4] = [
+        RevocationReason::FalseMaterials,
+        RevocationReason::ForgedResult,
+        RevocationReason::Misuse,
+        RevocationReason::OtherViolation,
+    ];
+
+    /// The R 20 wording.
+    pub fn label(self) -> &'static str {
+        match self {
+            RevocationReason::FalseMaterials => "隐瞒事实或提供虚假材料",
+            RevocationReason::ForgedResult => "篡改伪造登记结果",
+            RevocationReason::Misuse => "非法使用或不当获利",
+            RevocationReason::OtherViolation => "其他违法情形",
+        }
+    }
+}
+
 /// The application materials of R 9 (一).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Materials {
@@ -56,6 +87,27 @@ pub struct Materials {
 }
 
 impl Materials {
+    /// Each material with the name R 9 (一) gives it, for pages.
+    pub fn labelled(&self) -> Vec<(&'static str, String)> {
+        let mut out = vec![
+            ("主体信息", self.registrant_info.clone()),
+            ("数据合法合规性来源", self.legal_source.clone()),
+            ("数据资源情况", self.resource_info.clone()),
+            (
+                "存证情况",
+                format!("{}（{}）", self.evidence_ref, self.evidence_on),
+            ),
+        ];
+        if let Some(v) = &self.product_info {
+            out.push(("产品和服务信息", v.clone()));
+        }
+        if let Some(v) = &self.scenario_info {
+            out.push(("应用场景信息", v.clone()));
+        }
+        out.push(("数据安全风险评估", self.risk_assessment.clone()));
+        out
+    }
+
     fn validate(&self, subject: &RegistrationSubject, submitted_on: NaiveDate) -> Result<()> {
         require_text("materials.registrant_info", &self.registrant_info, 2000)?;
         require_text("materials.legal_source", &self.legal_source, 2000)?;
@@ -735,6 +787,20 @@ impl Registration {
             _ => {}
         }
         running
+    }
+
+    /// The next date the registrar works against, and what falls due on it.
+    pub fn next_deadline(&self) -> Option<(&'static str, NaiveDate)> {
+        match self.status {
+            RegistrationStatus::Submitted => Some(("受理", self.acceptance_due)),
+            RegistrationStatus::Accepted if self.kind == RegistrationType::Cancellation => {
+                self.completion_due.map(|d| ("办结注销", d))
+            }
+            RegistrationStatus::Accepted => self.review_due.map(|d| ("形式审查", d)),
+            RegistrationStatus::Publicized => self.publicity_end.map(|d| ("公示期满", d)),
+            RegistrationStatus::Coded => self.valid_to.map(|d| ("有效期届满", d)),
+            _ => None,
+        }
     }
 
     pub fn overdue(&self, today: NaiveDate) -> Vec<&'static str> {

@@ -407,6 +407,22 @@ impl Catalog {
         Ok(from_record(record)?.value)
     }
 
+    /// One registration with its materials, for the registrar of its region (rule 9) or 监管.
+    pub async fn registration_as_registrar(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<Versioned<Registration>> {
+        actor.require_role(&[Role::Registrar, Role::Auditor], "查看登记材料")?;
+        let found = self.registration(id).await?;
+        super::jurisdiction::require_within(
+            self.jurisdiction_of(actor).await?.as_ref(),
+            &found.value.jurisdiction,
+            "查看登记材料",
+        )?;
+        Ok(found)
+    }
+
     /// The registrar's worklist: the registrations of its jurisdiction (rule 9), materials and
     /// all; every one for auditors. `filter.limit` counts what the actor may see.
     pub async fn registrar_worklist(
