@@ -1,62 +1,45 @@
-//! The registrar's workbench (R 9 (四), R 10–11) in a real headless Chromium: the demo operator
-//! applies to cancel its coded registration; the registrar finds the application in the
-//! worklist with its acceptance deadline, reads the materials, is refused a 不予受理 without a
-//! reason (the catalog's message in the page), accepts it, and completes it; the registration
-//! it names is then cancelled, its end shown on the same page.
+//! Registration in the workbench (R 9 (四), R 10–11), each step by the person responsible, in a
+//! real headless Chromium: the demo operator finds its coded registration under 我的登记 (query
+//! code and validity) and applies to cancel it (without the detail first: the catalog's message
+//! in the page); the registrar finds the application in the worklist with its acceptance
+//! deadline, reads the materials, is refused a 不予受理 without a reason, and asks for 补正; the
+//! operator reads what to supply and resubmits; the registrar accepts and completes it, and the
+//! registration it names is cancelled, its end shown on the same page and to the operator.
 
-use serde_json::{Value, json};
-
-use crate::workbench::{sign_in, start};
+use crate::workbench::{fill, sign_in, sign_out, start};
 
 #[tokio::test]
-async fn a_registrar_takes_a_cancellation_from_the_worklist_to_its_end() {
-    let Some(session) = start("registrar workbench").await else {
+async fn a_cancellation_goes_from_the_operator_through_the_registrar_to_its_end() {
+    let Some(session) = start("registration workbench").await else {
         return;
     };
     let b = &session.b;
-    let base = session.server.base.clone();
-    let operator = crate::server::mulu(
-        session._dir.path(),
-        &[
-            "token", "create", "--user", "yunying", "--role", "operator", "--name", "t",
-        ],
-    );
-    let http = reqwest::Client::new();
-    let mine: Value = http
-        .get(format!("{base}/api/v1/registrant/registrations"))
-        .bearer_auth(&operator)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let coded = mine["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["status"] == "coded")
-        .unwrap_or_else(|| panic!("the demo has a coded registration: {mine}"));
-    let (registration, name) = (
-        coded["id"].as_str().unwrap().to_string(),
-        coded["subject_name"].as_str().unwrap().to_string(),
-    );
-    // The operator applies (its own workbench pages come with part 2 of issue 28).
-    let applied = http
-        .post(format!(
-            "{base}/api/v1/registrations/{registration}/cancellation"
-        ))
-        .bearer_auth(&operator)
-        .json(&json!({"ground": "登记主体放弃相关权益或权益期限届满", "detail": "该产品停止运营"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(applied.status(), 201);
-    let application = applied.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
 
+    // The operator's 我的登记: the demo's coded registration.
+    sign_in(b, "yunying").await;
+    b.click("a[href='/workbench/my-registrations']").await;
+    b.check_page().await;
+    let row = b.text("#registrations tbody tr:has(td.status)").await;
+    assert!(row.contains("已赋码") && row.contains("有效期至"), "{row}");
+    b.click("#registrations tbody a").await;
+    let registration = b.path().await.rsplit('/').next().unwrap().to_string();
+    assert!(b.text("#code").await.len() > 10);
+    assert!(b.text("#validity").await.contains(" 至 "));
+    b.shots("workbench-my-registration").await;
+    b.click("button[value='cancel']").await;
+    assert!(b.text(".error-summary").await.contains("不能为空"));
+    fill(b, "#detail", "该产品停止运营").await;
+    b.click("button[value='cancel']").await;
+    let application = b.path().await.rsplit('/').next().unwrap().to_string();
+    assert_ne!(
+        application, registration,
+        "the application has its own page"
+    );
+    assert_eq!(b.text("#status").await, "已申请");
+    assert!(b.text("h1").await.starts_with("注销登记"));
+    sign_out(b).await;
+
+    // The registrar: worklist, materials, a refusal without reason, then 补正.
     sign_in(b, "dengji").await;
     b.check_page().await;
     let todo = b
@@ -79,11 +62,40 @@ async fn a_registrar_takes_a_cancellation_from_the_worklist_to_its_end() {
     assert_eq!(b.text("#status").await, "已申请");
     assert!(b.text("#materials").await.contains("数据安全风险评估"));
     assert!(b.text("#deadline").await.starts_with("受理 "));
-
-    // 不予受理 needs its reason: the catalog says so in the page, nothing changes.
     b.click("button[value='refuse']").await;
     assert!(b.text(".error-summary").await.contains("不能为空"));
+    assert_eq!(b.text("#status").await, "已申请", "nothing changed");
+    fill(b, "#items", "补充停止运营的内部决议").await;
+    b.click("button[value='supplement']").await;
+    assert_eq!(b.text("#status").await, "待补正");
+    sign_out(b).await;
+
+    // The operator reads what to supply and resubmits.
+    sign_in(b, "yunying").await;
+    b.open(&format!("/workbench/my-registrations/{application}"))
+        .await;
+    b.check_page().await;
+    assert!(
+        b.text("#supplement")
+            .await
+            .contains("补充停止运营的内部决议")
+    );
+    b.shots("workbench-my-registration-supplement").await;
+    fill(
+        b,
+        "[id='materials.registrant_info']",
+        "演示数据运营有限公司（演示），附 2026 年第 3 次董事会决议：停止运营该产品",
+    )
+    .await;
+    b.click("button[value='resubmit']").await;
     assert_eq!(b.text("#status").await, "已申请");
+    sign_out(b).await;
+
+    // The registrar accepts and completes; the registration is cancelled.
+    sign_in(b, "dengji").await;
+    b.open(&format!("/workbench/registrations/{application}"))
+        .await;
+    assert!(b.text("#materials").await.contains("董事会决议"));
     b.click("button[value='accept']").await;
     assert_eq!(b.text("#status").await, "已受理");
     assert!(b.text("#deadline").await.starts_with("办结注销 "));
@@ -95,9 +107,16 @@ async fn a_registrar_takes_a_cancellation_from_the_worklist_to_its_end() {
         "completing leads to the registration it ended"
     );
     assert_eq!(b.text("#status").await, "已注销");
-    assert!(b.text("h1").await.contains(&name));
     assert!(b.text("#history").await.contains("依申请注销"));
     b.check_page().await;
     b.shots("workbench-registrar-cancelled").await;
+    sign_out(b).await;
+
+    // The operator sees the end and its reason.
+    sign_in(b, "yunying").await;
+    b.open(&format!("/workbench/my-registrations/{registration}"))
+        .await;
+    assert_eq!(b.text("#status").await, "已注销");
+    assert!(b.text("#reason").await.contains("该产品停止运营"));
     let _ = b.client.clone().close().await;
 }

@@ -13,6 +13,7 @@ mod organizations_page;
 mod pages;
 mod people;
 mod region_select;
+mod registrant_page;
 mod registrar_page;
 pub mod session;
 mod sign_in;
@@ -119,6 +120,11 @@ pub fn router() -> Router<AppState> {
             get(entries::bulk_result).post(entries::bulk),
         )
         .route("/workbench/feedback", get(feedback_page::list))
+        .route("/workbench/my-registrations", get(registrant_page::list))
+        .route(
+            "/workbench/my-registrations/{id}",
+            get(registrant_page::detail).post(registrant_page::act),
+        )
         .route("/workbench/registrations", get(registrar_page::list))
         .route(
             "/workbench/registrations/{id}",

@@ -56,6 +56,7 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
             items.push(("/workbench/resources", "本单位目录"));
             items.push(("/workbench/imports", "表格导入"));
             items.push(("/workbench/feedback", "数据质量反馈"));
+            items.push(("/workbench/my-registrations", "我的登记"));
         }
         Role::DataAdmin => {
             items.push(("/workbench/resources?status=submitted", "目录审核"));
@@ -64,7 +65,11 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
             items.push(("/workbench/organizations", "机构"));
             items.push(("/workbench/feedback", "数据质量反馈"));
         }
-        Role::Operator | Role::Developer => {
+        Role::Operator => {
+            items.push(("/workbench/my-registrations", "我的登记"));
+            items.push(("/workbench/feedback", "数据质量反馈"));
+        }
+        Role::Developer => {
             items.push(("/workbench/feedback", "数据质量反馈"));
         }
         Role::Registrar => {

@@ -27,6 +27,13 @@ pub enum CancellationGround {
 }
 
 impl CancellationGround {
+    pub const ALL: [CancellationGround; 4] = [
+        CancellationGround::Lost,
+        CancellationGround::Relinquished,
+        CancellationGround::Dissolved,
+        CancellationGround::Other,
+    ];
+
     pub fn label(self) -> String {
         serde_json::to_value(self)
             .ok()
