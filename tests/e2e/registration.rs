@@ -555,30 +555,18 @@ async fn product_from_authorization_to_coded_registration() {
     let code = coded["query_code"].as_str().unwrap();
     // The feed carries the coding exactly once; its cursor moves past it.
     let feed: Value = s
-        .http
-        .get(s.server.url("/api/v1/exchange/feed?after=0&limit=10"))
-        .bearer_auth(&admin)
-        .send()
+        .get_as("/api/v1/exchange/feed?after=0&limit=10", &admin)
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .1;
     let items = feed["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{feed}");
     assert_eq!(items[0]["action"], "registration.issue_code");
     assert_eq!(items[0]["registration"]["query_code"], code);
     let next = feed["next"].as_i64().unwrap();
     let again: Value = s
-        .http
-        .get(s.server.url(&format!("/api/v1/exchange/feed?after={next}")))
-        .bearer_auth(&admin)
-        .send()
+        .get_as(&format!("/api/v1/exchange/feed?after={next}"), &admin)
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .1;
     assert_eq!(again["items"].as_array().unwrap().len(), 0, "{again}");
 
     // R 9 (三): the provider, an interested party, asks for a correction with evidence; the
@@ -598,16 +586,7 @@ async fn product_from_authorization_to_coded_registration() {
     assert_eq!(status, StatusCode::CREATED, "{filed}");
     let (_, public) = s.get(&format!("/api/v1/registrations/{}", regs[0])).await;
     assert!(!public.to_string().contains("来源说明"), "{public}");
-    let cases: Value = s
-        .http
-        .get(s.server.url("/api/v1/correction-requests"))
-        .bearer_auth(&provider)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let cases: Value = s.get_as("/api/v1/correction-requests", &provider).await.1;
     assert_eq!(cases[0]["request"]["status"], "pending", "{cases}");
     let refused = s
         .ok(
@@ -622,15 +601,9 @@ async fn product_from_authorization_to_coded_registration() {
         .await;
     assert_eq!(refused["version"], 1, "{refused}");
     let quiet: Value = s
-        .http
-        .get(s.server.url(&format!("/api/v1/exchange/feed?after={next}")))
-        .bearer_auth(&admin)
-        .send()
+        .get_as(&format!("/api/v1/exchange/feed?after={next}"), &admin)
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .1;
     assert_eq!(quiet["items"].as_array().unwrap().len(), 0, "{quiet}");
 
     let (_, verified) = s.get(&format!("/api/v1/verify/{code}")).await;
@@ -664,15 +637,9 @@ async fn product_from_authorization_to_coded_registration() {
     let mut actions = Vec::new();
     for _ in 0..100 {
         let feed: Value = s
-            .http
-            .get(s.server.url(&format!("/api/v1/exchange/feed?after={next}")))
-            .bearer_auth(&admin)
-            .send()
+            .get_as(&format!("/api/v1/exchange/feed?after={next}"), &admin)
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .1;
         actions = feed["items"]
             .as_array()
             .unwrap()

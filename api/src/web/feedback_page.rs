@@ -12,8 +12,8 @@ use catalog::{Role, SignedIn};
 use maud::html;
 use uuid::Uuid;
 
-use super::pages::{FormError, FormFields, respond, workbench_page};
-use super::session::{Session, check_csrf, csrf_field};
+use super::pages::{FormError, respond, workbench_page};
+use super::session::{Session, csrf_field, form_about};
 use super::workbench::org_of;
 use crate::portal::layout::beijing;
 use crate::state::AppState;
@@ -175,12 +175,9 @@ pub async fn act(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let fields = FormFields::parse(&body);
-    if let Some(r) = check_csrf(&s, fields.get("csrf")) {
-        return r;
-    }
-    let Ok(id) = id.parse::<Uuid>() else {
-        return crate::portal::fallback().await;
+    let (fields, id) = match form_about(&s, &id, &body).await {
+        Ok(posted) => posted,
+        Err(answer) => return answer,
     };
     let (c, actor, today, text) = (
         &state.catalog,

@@ -15,6 +15,7 @@ mod people;
 mod region_select;
 mod registrant_page;
 mod registrar_page;
+mod registration_parts;
 pub mod session;
 mod sign_in;
 mod stats;

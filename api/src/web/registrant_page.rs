@@ -18,7 +18,8 @@ use maud::{Markup, html};
 use uuid::Uuid;
 
 use super::pages::{FormError, FormFields, respond, workbench_page};
-use super::session::{Session, check_csrf, csrf_field};
+use super::registration_parts::history;
+use super::session::{Session, csrf_field, form_about};
 use super::workbench::org_of;
 use crate::state::AppState;
 
@@ -157,17 +158,7 @@ async fn detail_page(
                 }
             }
             (actions(s, &r))
-            section #history {
-                h2 { "办理记录" }
-                table {
-                    thead { tr { th scope="col" { "日期" } th scope="col" { "状态" } th scope="col" { "说明" } } }
-                    tbody {
-                        @for e in &r.history {
-                            tr { td { (e.on) } td { (e.status.label()) } td { (e.note.as_deref().unwrap_or("")) } }
-                        }
-                    }
-                }
-            }
+            (history(&r))
         },
     );
     match error {
@@ -294,12 +285,9 @@ pub async fn act(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let fields = FormFields::parse(&body);
-    if let Some(r) = check_csrf(&s, fields.get("csrf")) {
-        return r;
-    }
-    let Ok(id) = id.parse::<Uuid>() else {
-        return crate::portal::fallback().await;
+    let (fields, id) = match form_about(&s, &id, &body).await {
+        Ok(posted) => posted,
+        Err(answer) => return answer,
     };
     let (c, actor, today) = (&state.catalog, s.actor(), state.clock.today());
     let done = match fields.get("action") {

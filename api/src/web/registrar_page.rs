@@ -19,8 +19,9 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::pages::{FormError, FormFields, respond, workbench_page};
-use super::session::{Session, check_csrf, csrf_field};
+use super::pages::{FormError, respond, workbench_page};
+use super::registration_parts::history;
+use super::session::{Session, csrf_field, form_about};
 use super::workbench::org_of;
 use crate::state::AppState;
 
@@ -228,17 +229,10 @@ async fn detail_page(
                                 p.muted { "证据：" (o.evidence.join("；")) }
                             }
                             @if o.status == ObjectionStatus::Pending {
-                                form.stack method="post" action=(format!("{PATH}/{}", r.id)) {
-                                    (csrf_field(s))
-                                    input type="hidden" name="objection" value=(o.id);
-                                    @let field = format!("decision-{}", o.id);
-                                    label for=(field) { "复核意见" }
-                                    textarea id=(field) name="text" rows="2" {}
-                                    div.actions {
-                                        button type="submit" name="action" value="dismiss-objection" { "异议不成立，恢复公示" }
-                                        button type="submit" name="action" value="uphold-objection" { "异议成立，终止登记" }
-                                    }
-                                }
+                                (decision_form(s, r.id, ("objection", o.id), "复核意见", &[
+                                    ("dismiss-objection", "异议不成立，恢复公示"),
+                                    ("uphold-objection", "异议成立，终止登记"),
+                                ]))
                             } @else {
                                 p.decision { "复核结论：" (o.decision.as_deref().unwrap_or("")) }
                             }
@@ -256,39 +250,47 @@ async fn detail_page(
                                 @for d in &c.request.documents { (d.name) " " } }
                             p.status { (c.status.label()) }
                             @if c.status == CorrectionRequestStatus::Pending {
-                                form.stack method="post" action=(format!("{PATH}/{}", r.id)) {
-                                    (csrf_field(s))
-                                    input type="hidden" name="correction" value=(c.id);
-                                    @let field = format!("ruling-{}", c.id);
-                                    label for=(field) { "审查意见" }
-                                    textarea id=(field) name="text" rows="2" {}
-                                    div.actions {
-                                        button type="submit" name="action" value="correct" { "予以更正" }
-                                        button type="submit" name="action" value="refuse-correction" { "不予更正" }
-                                    }
-                                }
+                                (decision_form(s, r.id, ("correction", c.id), "审查意见", &[
+                                    ("correct", "予以更正"),
+                                    ("refuse-correction", "不予更正"),
+                                ]))
                             }
                         }
                     }
                 }
             }
             (steps(s, &r))
-            section #history {
-                h2 { "办理记录" }
-                table {
-                    thead { tr { th scope="col" { "日期" } th scope="col" { "状态" } th scope="col" { "说明" } } }
-                    tbody {
-                        @for e in &r.history {
-                            tr { td { (e.on) } td { (e.status.label()) } td { (e.note.as_deref().unwrap_or("")) } }
-                        }
-                    }
-                }
-            }
+            (history(&r))
         },
     );
     match error {
         Some(e) => respond(e.status, markup),
         None => markup.into_response(),
+    }
+}
+
+/// A decision on one item of the application (`item`: the hidden field naming it): the opinion
+/// and one button per outcome.
+fn decision_form(
+    s: &SignedIn,
+    registration: Uuid,
+    item: (&str, Uuid),
+    label: &str,
+    outcomes: &[(&str, &str)],
+) -> Markup {
+    let field = format!("{}-{}", item.0, item.1);
+    html! {
+        form.stack method="post" action=(format!("{PATH}/{registration}")) {
+            (csrf_field(s))
+            input type="hidden" name=(item.0) value=(item.1);
+            label for=(field) { (label) }
+            textarea id=(field) name="text" rows="2" {}
+            div.actions {
+                @for (action, text) in outcomes {
+                    button type="submit" name="action" value=(action) { (text) }
+                }
+            }
+        }
     }
 }
 
@@ -371,12 +373,9 @@ pub async fn act(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let fields = FormFields::parse(&body);
-    if let Some(r) = check_csrf(&s, fields.get("csrf")) {
-        return r;
-    }
-    let Ok(id) = id.parse::<Uuid>() else {
-        return crate::portal::fallback().await;
+    let (fields, id) = match form_about(&s, &id, &body).await {
+        Ok(posted) => posted,
+        Err(answer) => return answer,
     };
     let (c, actor, today) = (&state.catalog, s.actor(), state.clock.today());
     let uuid_of = |name: &str| {

@@ -173,6 +173,23 @@ pub fn check_csrf(signed_in: &SignedIn, presented: &str) -> Option<Response> {
     }
 }
 
+/// A form posted about one entity (`/…/{id}`): its fields once the CSRF token checks, and the
+/// id; otherwise the answer to give (refusal, or the not-found page for an id that is not one).
+pub async fn form_about(
+    signed_in: &SignedIn,
+    id: &str,
+    body: &[u8],
+) -> Result<(super::pages::FormFields, uuid::Uuid), Response> {
+    let fields = super::pages::FormFields::parse(body);
+    if let Some(refused) = check_csrf(signed_in, fields.get("csrf")) {
+        return Err(refused);
+    }
+    match id.parse::<uuid::Uuid>() {
+        Ok(id) => Ok((fields, id)),
+        Err(_) => Err(crate::portal::fallback().await),
+    }
+}
+
 /// The hidden field every form of a session carries.
 pub fn csrf_field(signed_in: &SignedIn) -> Markup {
     html! { input type="hidden" name="csrf" value=(signed_in.csrf); }

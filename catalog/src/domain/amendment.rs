@@ -68,6 +68,21 @@ pub struct RegistrationVersion {
 }
 
 impl Registration {
+    /// Keep the current text as a superseded version and number the next one: a change or a
+    /// correction (`by`, of `kind`) is about to take effect.
+    pub(super) fn supersede(&mut self, by: Uuid, kind: RegistrationType, today: NaiveDate) {
+        self.versions.push(RegistrationVersion {
+            version: self.version,
+            subject_name: self.subject_name.clone(),
+            subject_summary: self.subject_summary.clone(),
+            materials: self.materials.clone(),
+            superseded_on: today,
+            superseded_by: by,
+            superseded_by_kind: kind,
+        });
+        self.version += 1;
+    }
+
     /// Still being handled (so a second application about the same registration must wait).
     pub fn is_open(&self) -> bool {
         matches!(
@@ -148,16 +163,7 @@ impl Registration {
                 self.move_to(RegistrationStatus::Cancelled, today, Some(reason), now);
             }
             RegistrationType::Change | RegistrationType::Correction => {
-                self.versions.push(RegistrationVersion {
-                    version: self.version,
-                    subject_name: self.subject_name.clone(),
-                    subject_summary: self.subject_summary.clone(),
-                    materials: self.materials.clone(),
-                    superseded_on: today,
-                    superseded_by: application.id,
-                    superseded_by_kind: application.kind,
-                });
-                self.version += 1;
+                self.supersede(application.id, application.kind, today);
                 self.subject_name = application.subject_name.clone();
                 self.subject_summary = application.subject_summary.clone();
                 self.materials = application.materials.clone();

@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::agreement::DocumentRef;
-use super::amendment::RegistrationVersion;
 use super::organization::require_text;
 use super::registration::{Registration, RegistrationStatus, RegistrationType};
 use crate::error::{CatalogError, Result};
@@ -189,16 +188,7 @@ impl Registration {
         if correct {
             self.expect(&[RegistrationStatus::Coded], "更正")?;
             let asked = self.correction_requests[at].request.clone();
-            self.versions.push(RegistrationVersion {
-                version: self.version,
-                subject_name: self.subject_name.clone(),
-                subject_summary: self.subject_summary.clone(),
-                materials: self.materials.clone(),
-                superseded_on: today,
-                superseded_by: request_id,
-                superseded_by_kind: RegistrationType::Correction,
-            });
-            self.version += 1;
+            self.supersede(request_id, RegistrationType::Correction, today);
             if let Some(name) = asked.subject_name {
                 self.subject_name = name;
             }
