@@ -4,7 +4,8 @@
 //! in the page); the registrar finds the application in the worklist with its acceptance
 //! deadline, reads the materials, is refused a 不予受理 without a reason, and asks for 补正; the
 //! operator reads what to supply and resubmits; the registrar accepts and completes it, and the
-//! registration it names is cancelled, its end shown on the same page and to the operator.
+//! registration it names is cancelled, its end shown on the same page and to the operator; 监管
+//! then finds each of the registrar's steps in the audit page under the registrar's name.
 
 use crate::workbench::{fill, sign_in, sign_out, start};
 
@@ -118,5 +119,35 @@ async fn a_cancellation_goes_from_the_operator_through_the_registrar_to_its_end(
         .await;
     assert_eq!(b.text("#status").await, "已注销");
     assert!(b.text("#reason").await.contains("该产品停止运营"));
+    sign_out(b).await;
+
+    // 监管 finds each of the registrar's steps under the person who took it, and the chain holds.
+    sign_in(b, "jianguan").await;
+    b.click("a[href='/workbench/audit']").await;
+    b.check_page().await;
+    fill(b, "#account", "dengji").await;
+    fill(b, "#action", "registration.").await;
+    b.click("#audit-filters button").await;
+    let events = b.text("#audit-events").await;
+    for step in [
+        "registration.request_supplement",
+        "registration.accept",
+        "registration.complete",
+        "registration.cancel",
+    ] {
+        assert!(events.contains(step), "{step} in {events}");
+    }
+    assert!(events.contains("邓济"), "the person is named: {events}");
+    assert!(
+        !events.contains("registration.resubmit"),
+        "that was yunying's"
+    );
+    b.shots("workbench-audit").await;
+    fill(b, "#account", "nobody-here").await;
+    b.click("#audit-filters button").await;
+    assert!(b.text(".error-summary").await.contains("没有这个账号"));
+    b.click("a[href='/workbench/audit/verify']").await;
+    assert!(b.text("#chain-ok").await.contains("完整"));
+    b.check_page().await;
     let _ = b.client.clone().close().await;
 }

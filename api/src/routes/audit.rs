@@ -33,6 +33,11 @@ const EXPORT_PAGE: i64 = 1000;
     responses((status = 200, description = "NDJSON, one AuditEvent per line",
                content_type = "application/x-ndjson", body = String), Problems))]
 async fn export(State(state): State<AppState>, _: As<AuditReaders>) -> Response {
+    ndjson_export(&state)
+}
+
+/// The whole chain as an NDJSON download, streamed page by page (also the workbench's export).
+pub fn ndjson_export(state: &AppState) -> Response {
     let catalog = state.catalog.clone();
     let pages = futures_util::stream::unfold(Some(0i64), move |after| {
         let catalog = catalog.clone();

@@ -3,7 +3,7 @@
 mod admin;
 mod agreements;
 mod amendments;
-mod audit;
+pub(crate) mod audit;
 mod authorizations;
 mod demands;
 mod developers;

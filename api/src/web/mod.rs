@@ -2,6 +2,7 @@
 //! the workbench (工作台). Pages parse the form, call one `catalog` method with the person as
 //! actor, and render the result or the catalog's Chinese error; no rule lives here.
 
+mod audit_page;
 mod directory_admin;
 pub(crate) mod entries;
 mod feedback_page;
@@ -121,6 +122,9 @@ pub fn router() -> Router<AppState> {
             get(entries::bulk_result).post(entries::bulk),
         )
         .route("/workbench/feedback", get(feedback_page::list))
+        .route("/workbench/audit", get(audit_page::list))
+        .route("/workbench/audit/verify", get(audit_page::verify))
+        .route("/workbench/audit/export.ndjson", get(audit_page::export))
         .route("/workbench/my-registrations", get(registrant_page::list))
         .route(
             "/workbench/my-registrations/{id}",

@@ -80,6 +80,9 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
     if role == Role::SecurityAdmin {
         items.push(("/workbench/people", "人员账号"));
     }
+    if matches!(role, Role::Auditor | Role::AuditAdmin | Role::DataAdmin) {
+        items.push(("/workbench/audit", "审计日志"));
+    }
     items.push(("/workbench/tokens", "访问令牌"));
     items.push(("/account/password", "修改密码"));
     items.push(("/", "公共门户"));

@@ -4,6 +4,7 @@
 mod actor;
 mod agreements;
 mod amendments;
+mod audit_trail;
 mod authorization_duties;
 mod authorizations;
 mod corrections;
@@ -39,6 +40,7 @@ mod webhooks;
 use std::sync::Arc;
 
 pub use actor::{Actor, ActorName, Role};
+pub use audit_trail::{AuditPage, AuditQuery, require_audit_reader};
 pub use authorization_duties::{AuthorizationDuty, DutyKind, duties_of};
 pub use corrections::CorrectionCase;
 pub use deadlines::UncertainDeadline;
