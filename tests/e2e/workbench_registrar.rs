@@ -4,7 +4,8 @@
 //! in the page); the registrar finds the application in the worklist with its acceptance
 //! deadline, reads the materials, is refused a 不予受理 without a reason, and asks for 补正; the
 //! operator reads what to supply and resubmits; the registrar accepts and completes it, and the
-//! registration it names is cancelled, its end shown on the same page and to the operator; 监管
+//! registration it names is cancelled, its end shown on the same page, to the operator and in the
+//! exchange's feed page; 监管
 //! then finds each of the registrar's steps in the audit page under the registrar's name.
 
 use crate::workbench::{fill, sign_in, sign_out, start};
@@ -119,6 +120,18 @@ async fn a_cancellation_goes_from_the_operator_through_the_registrar_to_its_end(
         .await;
     assert_eq!(b.text("#status").await, "已注销");
     assert!(b.text("#reason").await.contains("该产品停止运营"));
+    sign_out(b).await;
+
+    // The exchange's feed page: the coding, then the cancellation, with the product's standing.
+    sign_in(b, "jiaoyi").await;
+    b.click("a[href='/workbench/feed']").await;
+    b.check_page().await;
+    let feed = b.text("#feed").await;
+    let coded_at = feed.find("赋码（登记生效）").expect("the demo's coding");
+    let cancelled_at = feed.find("注销").expect("the cancellation");
+    assert!(coded_at < cancelled_at, "in order: {feed}");
+    assert!(feed.contains("已失效"), "{feed}");
+    b.shots("workbench-feed").await;
     sign_out(b).await;
 
     // 监管 finds each of the registrar's steps under the person who took it, and the chain holds.

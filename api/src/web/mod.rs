@@ -5,6 +5,7 @@
 mod audit_page;
 mod directory_admin;
 pub(crate) mod entries;
+mod feed_page;
 mod feedback_page;
 pub mod import_jobs;
 mod imports_page;
@@ -122,6 +123,7 @@ pub fn router() -> Router<AppState> {
             get(entries::bulk_result).post(entries::bulk),
         )
         .route("/workbench/feedback", get(feedback_page::list))
+        .route("/workbench/feed", get(feed_page::list))
         .route("/workbench/audit", get(audit_page::list))
         .route("/workbench/audit/verify", get(audit_page::verify))
         .route("/workbench/audit/export.ndjson", get(audit_page::export))

@@ -75,6 +75,9 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
         Role::Registrar => {
             items.push(("/workbench/registrations", "登记办理"));
         }
+        Role::Exchange => {
+            items.push(("/workbench/feed", "已登记产品动态"));
+        }
         _ => {}
     }
     if role == Role::SecurityAdmin {

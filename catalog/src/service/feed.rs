@@ -30,7 +30,40 @@ pub struct FeedPage {
     pub next: i64,
 }
 
+/// What a feed item's action means, as a person reads it.
+pub fn feed_action_label(action: &str) -> &'static str {
+    match action {
+        "registration.issue_code" => "赋码（登记生效）",
+        "registration.renew" => "续期",
+        "registration.change" => "变更登记生效",
+        "registration.correct" => "更正登记生效",
+        "registration.cancel" => "注销",
+        "registration.revoke" => "撤销",
+        "registration.expire" => "有效期届满",
+        "registration.flag_access_closed" => "所依据的授权已终止",
+        _ => "登记信息更新",
+    }
+}
+
 impl Catalog {
+    /// The feed for those who follow it (exchanges) and oversee it (administrations, 监管).
+    pub async fn registration_feed_as(
+        &self,
+        actor: &super::Actor,
+        after: i64,
+        limit: usize,
+    ) -> Result<FeedPage> {
+        actor.require_role(
+            &[
+                super::Role::Exchange,
+                super::Role::DataAdmin,
+                super::Role::Auditor,
+            ],
+            "查看已登记产品动态",
+        )?;
+        self.registration_feed(after.max(0), limit, None).await
+    }
+
     /// Changes after `after` to product registrations that have been coded (registered), at most
     /// `limit`; with `updated_since`, older changes are skipped.
     pub async fn registration_feed(

@@ -46,7 +46,7 @@ pub use corrections::CorrectionCase;
 pub use deadlines::UncertainDeadline;
 pub use directory::{EditionLineRequest, EditionPreview, EditionRequest, RefusedLine};
 pub use entity::Versioned;
-pub use feed::{FeedItem, FeedPage};
+pub use feed::{FeedItem, FeedPage, feed_action_label};
 pub use feedback::FeedbackQueue;
 pub use imports::{DraftFeed, FeedOutcome};
 pub use objectors::{Objector, PrivacyPolicy};
