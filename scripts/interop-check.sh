@@ -17,6 +17,8 @@ $venv/bin/pip install -q pyshacl==0.40.1 ckanapi==4.11 requests
 mulu="$(scripts/mulu-bin.sh)"
 data=$(mktemp -d)
 log=$data/serve.log
+# Created here, not by the background shell's redirection: the first read below may come first.
+: >"$log"
 # The server's exit status on SIGTERM is not the check's: never let it leak out under `set -e`.
 cleanup() {
   if [ -n "${pid:-}" ]; then
