@@ -21,7 +21,8 @@ if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
 fi
 PORT="${MULU_BENCH_PG_PORT:-55436}"
 trap 'MULU_PG_PORT=$PORT scripts/pg-test-cluster.sh stop' EXIT
-# Two builds: `--bin mulu` would also filter the bench package's binary away.
-cargo build --release -q -p api --bin mulu
-cargo build --release -q -p bench
+# The README's `cargo run --release --bin mulu` resolves features over the whole workspace, as
+# this does: one release build serves both (per-package builds resolve different feature sets
+# and compiled catalog, search and their dependencies twice).
+cargo build --release -q --workspace --bins
 MULU_BENCH_PG_PORT=$PORT target/release/bench "${mode[@]}" "${extra[@]}" "$@"

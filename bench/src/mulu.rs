@@ -56,7 +56,7 @@ impl Server {
         let started = Instant::now();
         let mut child = cmd.spawn().map_err(|e| {
             format!(
-                "{}: {e} (build it: cargo build --release -p api)",
+                "{}: {e} (build it: cargo build --release --workspace --bins)",
                 binary().display()
             )
         })?;
