@@ -27,6 +27,7 @@ mod upload_bombs;
 mod workbench;
 mod workbench_directory;
 mod workbench_import;
+mod workbench_lifecycle;
 mod workbench_orgs;
 mod workbench_registrar;
 mod workbench_stats;

@@ -27,6 +27,20 @@ impl Server {
         ])
     }
 
+    /// The demo in `data_dir` with "today" pinned (loaded once; a restart on another day serves
+    /// the same data, as time passes).
+    pub fn start_demo_today(data_dir: &Path, today: &str) -> Server {
+        let dir = data_dir.to_str().unwrap();
+        let args = ["--demo", "--demo-corpus", "builtin", "--data-dir", dir];
+        Self::start_with_env(&args, Some(today))
+    }
+
+    /// Stop the process now (before another serves the same data directory).
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// An empty service on SQLite in `data_dir`.
     pub fn start_empty(data_dir: &Path) -> Server {
         Self::start(&["--data-dir", data_dir.to_str().unwrap()])

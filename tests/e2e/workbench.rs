@@ -24,6 +24,24 @@ pub(crate) struct BrowserSession {
 }
 
 pub(crate) async fn start(what: &str) -> Option<BrowserSession> {
+    start_with(what, None).await
+}
+
+/// The demo with "today" pinned, to walk working-day clocks.
+pub(crate) async fn start_on(what: &str, today: &str) -> Option<BrowserSession> {
+    start_with(what, Some(today)).await
+}
+
+impl BrowserSession {
+    /// Time passes: the same data served again with "today" pinned to `today`.
+    pub(crate) fn restart_on(&mut self, today: &str) {
+        self.server.stop();
+        self.server = Server::start_demo_today(self._dir.path(), today);
+        self.b.base = self.server.base.clone();
+    }
+}
+
+async fn start_with(what: &str, today: Option<&str>) -> Option<BrowserSession> {
     let Some((driver_path, chrome)) = browser() else {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -34,7 +52,10 @@ pub(crate) async fn start(what: &str) -> Option<BrowserSession> {
     };
     let dir = tempfile::tempdir().unwrap();
     let driver = Driver::start(&driver_path);
-    let server = Server::start_demo(dir.path());
+    let server = match today {
+        Some(today) => Server::start_demo_today(dir.path(), today),
+        None => Server::start_demo(dir.path()),
+    };
     let shots = Path::new(MULU)
         .parent()
         .and_then(Path::parent)

@@ -268,11 +268,14 @@ fn too_large() -> ApiError {
     )
 }
 
-/// The body limit of every request: `default`, and `IMPORT_BODY_LIMIT` for uploads. A declared
-/// length over the limit is refused before reading; a longer body fails when it is read.
+/// The body limit of every request: `default`, and `IMPORT_BODY_LIMIT` for uploads (imports,
+/// and signed agreements, which are hashed as they stream). A declared length over the limit is
+/// refused before reading; a longer body fails when it is read.
 pub async fn body_limit(State(default): State<usize>, request: Request, next: Next) -> Response {
-    let limit = if request.uri().path() == UPLOAD_PATH
-        || request.uri().path() == crate::web::WORKBENCH_UPLOAD_PATH
+    let path = request.uri().path();
+    let limit = if path == UPLOAD_PATH
+        || path == crate::web::WORKBENCH_UPLOAD_PATH
+        || crate::web::is_document_upload(path)
     {
         IMPORT_BODY_LIMIT
     } else {

@@ -3,17 +3,21 @@
 //! actor, and render the result or the catalog's Chinese error; no rule lives here.
 
 mod audit_page;
+mod authorizations_page;
+mod choices;
 mod directory_admin;
 pub(crate) mod entries;
 mod feed_page;
 mod feedback_page;
 pub mod import_jobs;
 mod imports_page;
+mod listings_page;
 pub mod oidc;
 mod oidc_routes;
 mod organizations_page;
 mod pages;
 mod people;
+mod products_page;
 mod region_select;
 mod registrant_page;
 mod registrar_page;
@@ -25,6 +29,13 @@ mod workbench;
 
 /// The workbench's upload address: it takes the import body limit, like `POST /api/v1/imports`.
 pub const WORKBENCH_UPLOAD_PATH: &str = "/workbench/imports";
+
+/// Workbench addresses that take a signed document (hashed as it streams in, never kept whole):
+/// they take the import body limit too.
+pub fn is_document_upload(path: &str) -> bool {
+    path.strip_prefix(authorizations_page::PATH)
+        .is_some_and(|rest| rest.ends_with("/sign"))
+}
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -123,6 +134,36 @@ pub fn router() -> Router<AppState> {
             get(entries::bulk_result).post(entries::bulk),
         )
         .route("/workbench/feedback", get(feedback_page::list))
+        .route(
+            authorizations_page::PATH,
+            get(authorizations_page::list).post(authorizations_page::announce),
+        )
+        .route(
+            "/workbench/authorizations/new",
+            get(authorizations_page::new_form),
+        )
+        .route(
+            "/workbench/authorizations/{id}",
+            get(authorizations_page::detail).post(authorizations_page::act),
+        )
+        .route(
+            "/workbench/authorizations/{id}/sign",
+            post(authorizations_page::sign),
+        )
+        .route(
+            listings_page::PATH,
+            get(listings_page::list).post(listings_page::report),
+        )
+        .route("/workbench/listings/{id}", post(listings_page::update))
+        .route(
+            products_page::PATH,
+            get(products_page::list).post(products_page::create),
+        )
+        .route("/workbench/products/new", get(products_page::new_form))
+        .route(
+            "/workbench/products/{id}",
+            get(products_page::detail).post(products_page::act),
+        )
         .route("/workbench/feed", get(feed_page::list))
         .route("/workbench/audit", get(audit_page::list))
         .route("/workbench/audit/verify", get(audit_page::verify))

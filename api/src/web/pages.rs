@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use catalog::domain::organization::Organization;
 use catalog::{CatalogError, Role, SignedIn};
+use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use super::session::csrf_field;
@@ -62,10 +63,14 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
             items.push(("/workbench/resources?status=submitted", "目录审核"));
             items.push(("/workbench/negative-list", "负面清单"));
             items.push(("/workbench/editions", "运营目录"));
+            items.push(("/workbench/authorizations", "授权运营"));
+            items.push(("/workbench/products", "产品审核"));
             items.push(("/workbench/organizations", "机构"));
             items.push(("/workbench/feedback", "数据质量反馈"));
         }
         Role::Operator => {
+            items.push(("/workbench/authorizations", "授权运营"));
+            items.push(("/workbench/products", "数据产品"));
             items.push(("/workbench/my-registrations", "我的登记"));
             items.push(("/workbench/feedback", "数据质量反馈"));
         }
@@ -77,11 +82,15 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
         }
         Role::Exchange => {
             items.push(("/workbench/feed", "已登记产品动态"));
+            items.push(("/workbench/listings", "挂牌管理"));
         }
         _ => {}
     }
     if role == Role::SecurityAdmin {
         items.push(("/workbench/people", "人员账号"));
+    }
+    if role == Role::Auditor {
+        items.push(("/workbench/authorizations", "授权运营"));
     }
     if matches!(role, Role::Auditor | Role::AuditAdmin | Role::DataAdmin) {
         items.push(("/workbench/audit", "审计日志"));
@@ -215,6 +224,87 @@ impl FormFields {
             .filter(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
             .collect()
+    }
+
+    /// A date input's value, or a Chinese error at `name`.
+    pub fn date(&self, name: &str) -> Result<NaiveDate, CatalogError> {
+        self.get(name)
+            .trim()
+            .parse()
+            .map_err(|_| CatalogError::invalid(name, "日期应为 YYYY-MM-DD"))
+    }
+
+    /// A date input left empty is `None`.
+    pub fn optional_date(&self, name: &str) -> Result<Option<NaiveDate>, CatalogError> {
+        match self.get(name).trim() {
+            "" => Ok(None),
+            _ => self.date(name).map(Some),
+        }
+    }
+
+    /// A text left empty is `None`.
+    pub fn optional(&self, name: &str) -> Option<String> {
+        Some(self.get(name).trim().to_string()).filter(|v| !v.is_empty())
+    }
+
+    /// A price typed in yuan (up to two decimals), in fen; `None` when left empty.
+    pub fn fen(&self, name: &str) -> Result<Option<u64>, CatalogError> {
+        let raw = self.get(name).trim();
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        let bad = || CatalogError::invalid(name, "金额应为不超过两位小数的元数，如 1200 或 99.5");
+        let (whole, cents) = raw.split_once('.').unwrap_or((raw, ""));
+        if whole.is_empty() || cents.len() > 2 || !cents.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let whole: u64 = whole.parse().map_err(|_| bad())?;
+        let cents: u64 = format!("{cents:0<2}").parse().map_err(|_| bad())?;
+        whole
+            .checked_mul(100)
+            .and_then(|f| f.checked_add(cents))
+            .map(Some)
+            .ok_or_else(bad)
+    }
+
+    /// A textarea's non-empty lines (one item per line).
+    pub fn lines(&self, name: &str) -> Vec<String> {
+        self.get(name)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// An amount in fen as people read it.
+pub fn yuan(fen: u64) -> String {
+    format!("{}.{:02} 元", fen / 100, fen % 100)
+}
+
+/// A decision on one item of an entity (`item`: the hidden field naming it), posted to `post`:
+/// the opinion and one button per outcome.
+pub fn decision_form(
+    s: &SignedIn,
+    post: &str,
+    item: (&str, uuid::Uuid),
+    label: &str,
+    outcomes: &[(&str, &str)],
+) -> Markup {
+    let field = format!("{}-{}", item.0, item.1);
+    html! {
+        form.stack method="post" action=(post) {
+            (csrf_field(s))
+            input type="hidden" name=(item.0) value=(item.1);
+            label for=(field) { (label) }
+            textarea id=(field) name="text" rows="2" {}
+            div.actions {
+                @for (action, text) in outcomes {
+                    button type="submit" name="action" value=(action) { (text) }
+                }
+            }
+        }
     }
 }
 

@@ -9,16 +9,13 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use catalog::domain::amendment::{CancellationGround, CancellationRequest};
-use catalog::domain::registration::{
-    Materials, Registration, RegistrationStatus, RegistrationSubject,
-};
+use catalog::domain::registration::{Registration, RegistrationStatus, RegistrationSubject};
 use catalog::{CatalogError, SignedIn};
-use chrono::NaiveDate;
 use maud::{Markup, html};
 use uuid::Uuid;
 
 use super::pages::{FormError, FormFields, respond, workbench_page};
-use super::registration_parts::history;
+use super::registration_parts::{history, materials_from, materials_inputs};
 use super::session::{Session, csrf_field, form_about};
 use super::workbench::org_of;
 use crate::state::AppState;
@@ -174,56 +171,14 @@ fn materials_form(
     fields: Option<&FormFields>,
     error: Option<&FormError>,
 ) -> Markup {
-    let m = &r.materials;
-    let value = |name: &str, current: &str| match fields {
-        Some(f) => f.get(name).to_string(),
-        None => current.to_string(),
-    };
     let product = matches!(r.subject, RegistrationSubject::Product { .. });
-    let area = |name: &str, label: &str, current: &str| {
-        html! {
-            label for=(name) { (label) }
-            textarea id=(name) name=(name) rows="3" { (value(name, current)) }
-            @if let Some(m) = error.and_then(|e| e.at(name)) { (m) }
-        }
-    };
     html! {
         form.stack method="post" action=(format!("{PATH}/{}", r.id)) {
             (csrf_field(s))
-            (area("materials.registrant_info", "主体信息", &m.registrant_info))
-            (area("materials.legal_source", "数据合法合规性来源", &m.legal_source))
-            (area("materials.resource_info", "数据资源情况", &m.resource_info))
-            label for="materials.evidence_ref" { "存证编号" }
-            input id="materials.evidence_ref" name="materials.evidence_ref" type="text" value=(value("materials.evidence_ref", &m.evidence_ref));
-            label for="materials.evidence_on" { "存证日期" }
-            input id="materials.evidence_on" name="materials.evidence_on" type="date" value=(value("materials.evidence_on", &m.evidence_on.to_string()));
-            @if let Some(m) = error.and_then(|e| e.at("materials.evidence_on")) { (m) }
-            @if product {
-                (area("materials.product_info", "产品和服务信息", m.product_info.as_deref().unwrap_or("")))
-                (area("materials.scenario_info", "应用场景信息", m.scenario_info.as_deref().unwrap_or("")))
-            }
-            (area("materials.risk_assessment", "数据安全风险评估", &m.risk_assessment))
+            (materials_inputs(Some(&r.materials), fields, product, error))
             button type="submit" name="action" value="resubmit" { "提交补正材料" }
         }
     }
-}
-
-fn materials_from(fields: &FormFields) -> Result<Materials, CatalogError> {
-    let optional = |name: &str| Some(fields.get(name).to_string()).filter(|v| !v.trim().is_empty());
-    let evidence_on = fields
-        .get("materials.evidence_on")
-        .parse::<NaiveDate>()
-        .map_err(|_| CatalogError::invalid("materials.evidence_on", "日期应为 YYYY-MM-DD"))?;
-    Ok(Materials {
-        registrant_info: fields.get("materials.registrant_info").to_string(),
-        legal_source: fields.get("materials.legal_source").to_string(),
-        resource_info: fields.get("materials.resource_info").to_string(),
-        evidence_ref: fields.get("materials.evidence_ref").to_string(),
-        evidence_on,
-        product_info: optional("materials.product_info"),
-        scenario_info: optional("materials.scenario_info"),
-        risk_assessment: fields.get("materials.risk_assessment").to_string(),
-    })
 }
 
 /// What the registrant may do in the application's state.

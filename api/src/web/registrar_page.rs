@@ -19,7 +19,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::pages::{FormError, respond, workbench_page};
+use super::pages::{FormError, decision_form, respond, workbench_page};
 use super::registration_parts::history;
 use super::session::{Session, csrf_field, form_about};
 use super::workbench::org_of;
@@ -229,7 +229,7 @@ async fn detail_page(
                                 p.muted { "证据：" (o.evidence.join("；")) }
                             }
                             @if o.status == ObjectionStatus::Pending {
-                                (decision_form(s, r.id, ("objection", o.id), "复核意见", &[
+                                (decision_form(s, &format!("{PATH}/{}", r.id), ("objection", o.id), "复核意见", &[
                                     ("dismiss-objection", "异议不成立，恢复公示"),
                                     ("uphold-objection", "异议成立，终止登记"),
                                 ]))
@@ -250,7 +250,7 @@ async fn detail_page(
                                 @for d in &c.request.documents { (d.name) " " } }
                             p.status { (c.status.label()) }
                             @if c.status == CorrectionRequestStatus::Pending {
-                                (decision_form(s, r.id, ("correction", c.id), "审查意见", &[
+                                (decision_form(s, &format!("{PATH}/{}", r.id), ("correction", c.id), "审查意见", &[
                                     ("correct", "予以更正"),
                                     ("refuse-correction", "不予更正"),
                                 ]))
@@ -266,31 +266,6 @@ async fn detail_page(
     match error {
         Some(e) => respond(e.status, markup),
         None => markup.into_response(),
-    }
-}
-
-/// A decision on one item of the application (`item`: the hidden field naming it): the opinion
-/// and one button per outcome.
-fn decision_form(
-    s: &SignedIn,
-    registration: Uuid,
-    item: (&str, Uuid),
-    label: &str,
-    outcomes: &[(&str, &str)],
-) -> Markup {
-    let field = format!("{}-{}", item.0, item.1);
-    html! {
-        form.stack method="post" action=(format!("{PATH}/{registration}")) {
-            (csrf_field(s))
-            input type="hidden" name=(item.0) value=(item.1);
-            label for=(field) { (label) }
-            textarea id=(field) name="text" rows="2" {}
-            div.actions {
-                @for (action, text) in outcomes {
-                    button type="submit" name="action" value=(action) { (text) }
-                }
-            }
-        }
     }
 }
 

@@ -3,8 +3,10 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use catalog::domain::authorization::AuthorizationStatus;
 use catalog::domain::organization::Organization;
 use catalog::domain::person::PersonStatus;
+use catalog::domain::product::ProductStatus;
 use catalog::domain::registration::RegistrationStatus;
 use catalog::domain::resource::ResourceStatus;
 use catalog::store::RecordFilter;
@@ -102,7 +104,46 @@ async fn todos(state: &AppState, s: &SignedIn) -> Vec<Todo> {
                 .feedback_to_oversee(&actor, state.clock.today())
                 .await
                 .unwrap_or_default();
+            let authorizations: Vec<_> = c
+                .authorizations_as(&actor)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|v| v.implementing)
+                .map(|v| v.authorization)
+                .collect();
+            let in_state = |status: AuthorizationStatus| {
+                authorizations.iter().filter(|a| a.status == status).count()
+            };
+            let today = state.clock.today();
+            let ready_to_sign = authorizations
+                .iter()
+                .filter(|a| {
+                    a.status == AuthorizationStatus::Publicized
+                        && a.publicity_end.is_some_and(|end| end < today)
+                })
+                .count();
+            let to_review = c
+                .product_review_queue(&actor, Vec::new())
+                .await
+                .map_or(0, |p| p.len());
             vec![
+                Todo::new(
+                    "待选定运营机构的授权",
+                    in_state(AuthorizationStatus::Applied),
+                    "/workbench/authorizations",
+                ),
+                Todo::new(
+                    "公示期满、待签订协议的授权",
+                    ready_to_sign,
+                    "/workbench/authorizations",
+                ),
+                Todo::new(
+                    "已签约、待启动运营的授权",
+                    in_state(AuthorizationStatus::Signed),
+                    "/workbench/authorizations",
+                ),
+                Todo::new("待合规审核的产品", to_review, "/workbench/products"),
                 Todo::new(
                     "待审核的目录条目（本辖区）",
                     count(vec![ResourceStatus::Submitted]).await,
@@ -151,6 +192,37 @@ async fn todos(state: &AppState, s: &SignedIn) -> Vec<Todo> {
                         "/workbench/feedback",
                     )
                 },
+            ]
+        }
+        Role::Operator => {
+            let open = c
+                .authorizations_as(&actor)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|v| {
+                    v.own_application.is_none()
+                        && matches!(
+                            v.authorization.status,
+                            AuthorizationStatus::Announced | AuthorizationStatus::Applied
+                        )
+                })
+                .count();
+            let products = c.products_as(&actor).await.unwrap_or_default();
+            let with =
+                |status: ProductStatus| products.iter().filter(|p| p.status == status).count();
+            vec![
+                Todo::new("可申报的授权运营公告", open, "/workbench/authorizations"),
+                Todo::new(
+                    "合规审核通过、待申请登记的产品",
+                    with(ProductStatus::ReviewPassed),
+                    "/workbench/products",
+                ),
+                Todo::new(
+                    "合规审核未通过的产品",
+                    with(ProductStatus::ReviewFailed),
+                    "/workbench/products",
+                ),
             ]
         }
         Role::Registrar => {

@@ -24,6 +24,15 @@ pub enum AuthorizationMode {
     ByScenario,
 }
 
+impl AuthorizationMode {
+    /// Every value, in the order forms list them.
+    pub const ALL: [AuthorizationMode; 3] = [
+        AuthorizationMode::Whole,
+        AuthorizationMode::ByDomain,
+        AuthorizationMode::ByScenario,
+    ];
+}
+
 /// C 7.1 operator types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum OperatorType {
@@ -33,6 +42,15 @@ pub enum OperatorType {
     Domain,
     #[serde(rename = "场景")]
     Scenario,
+}
+
+impl OperatorType {
+    /// Every value, in the order forms list them.
+    pub const ALL: [OperatorType; 3] = [
+        OperatorType::Comprehensive,
+        OperatorType::Domain,
+        OperatorType::Scenario,
+    ];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -111,6 +129,17 @@ pub enum TerminationReason {
     AgreedCondition,
 }
 
+impl TerminationReason {
+    /// Every value, in the order forms list them.
+    pub const ALL: [TerminationReason; 5] = [
+        TerminationReason::TermEndedWithoutRenewal,
+        TerminationReason::BreachNotRemedied,
+        TerminationReason::MajorSecurityIncident,
+        TerminationReason::RequiredByLaw,
+        TerminationReason::AgreedCondition,
+    ];
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Termination {
     pub reason: TerminationReason,
@@ -147,6 +176,16 @@ pub enum SelectionMethod {
     Negotiation,
     #[serde(rename = "遴选")]
     Selection,
+}
+
+impl SelectionMethod {
+    /// Every value, in the order forms list them.
+    pub const ALL: [SelectionMethod; 4] = [
+        SelectionMethod::OpenTender,
+        SelectionMethod::InvitedTender,
+        SelectionMethod::Negotiation,
+        SelectionMethod::Selection,
+    ];
 }
 
 /// C 8.1: what the announcement states — mode and scope are the plan's; the conditions, the

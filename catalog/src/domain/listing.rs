@@ -24,11 +24,26 @@ pub enum ListingStatus {
 }
 
 impl ListingStatus {
+    /// Every value, in the order forms list them.
+    pub const ALL: [ListingStatus; 3] = [
+        ListingStatus::Listed,
+        ListingStatus::Suspended,
+        ListingStatus::Delisted,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ListingStatus::Listed => "listed",
             ListingStatus::Suspended => "suspended",
             ListingStatus::Delisted => "delisted",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ListingStatus::Listed => "挂牌中",
+            ListingStatus::Suspended => "暂停交易",
+            ListingStatus::Delisted => "已摘牌",
         }
     }
 }

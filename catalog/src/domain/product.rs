@@ -23,6 +23,18 @@ pub enum DeliveryForm {
     Other,
 }
 
+impl DeliveryForm {
+    /// Every value, in the order forms list them.
+    pub const ALL: [DeliveryForm; 6] = [
+        DeliveryForm::Dataset,
+        DeliveryForm::Api,
+        DeliveryForm::Application,
+        DeliveryForm::Report,
+        DeliveryForm::Model,
+        DeliveryForm::Other,
+    ];
+}
+
 /// Public-good scenes are free; industry scenes may charge up to a government-guided ceiling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum SceneCategory {
@@ -30,6 +42,11 @@ pub enum SceneCategory {
     PublicGood,
     #[serde(rename = "产业发展、行业发展")]
     Industry,
+}
+
+impl SceneCategory {
+    /// Every value, in the order forms list them.
+    pub const ALL: [SceneCategory; 2] = [SceneCategory::PublicGood, SceneCategory::Industry];
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -17,6 +17,8 @@ use crate::domain::agreement::AgreementTerms;
 use crate::domain::authorization::{
     Authorization, NewAuthorization, NewTermination, OperatorApplication, ScopeLine,
 };
+use crate::domain::edition::DirectoryEdition;
+use crate::domain::negative_list::NegativeListEntry;
 use crate::domain::objection::ObjectionDecision;
 use crate::domain::organization::{OrgKind, Organization};
 use crate::domain::resource::{Resource, ResourceStatus};
@@ -442,56 +444,72 @@ pub(super) async fn check_scope(
         let resource: Versioned<Resource> = entity::load(tx, *id)
             .await
             .map_err(|_| CatalogError::invalid(&field, "资源不存在"))?;
-        let resource = resource.value;
-        refuse_if_negative_listed(&negative, &resource, &field)?;
-        let Some((number, line)) = edition.as_ref().and_then(|e| {
-            e.lines
-                .iter()
-                .find(|l| l.resource_id == *id)
-                .map(|l| (e.number, l))
-        }) else {
-            return Err(CatalogError::rule(
-                Rule::GradeLimit,
-                field,
-                format!(
-                    "资源“{}”（{}）不在现行运营目录中，不得纳入授权范围（C 6.2）",
-                    resource.content.name, resource.code
-                ),
-            ));
-        };
-        if resource.status == ResourceStatus::Withdrawn {
-            return Err(CatalogError::invalid(
-                &field,
-                format!("资源“{}”已撤回，不得纳入授权范围", resource.content.name),
-            ));
-        }
-        // What is authorized is what the directory lists: the line's (published) version.
-        check_grade(
+        scope.push(scope_line(
             policy,
-            (&line.name, line.grade.level),
-            line.condition.as_deref(),
+            &negative,
+            edition.as_ref(),
+            &resource.value,
             &field,
-            &field,
-        )?;
-        scope.push(ScopeLine {
-            resource_id: *id,
-            code: line.code.clone(),
-            name: line.name.clone(),
-            edition: number,
-            grade: line.grade,
-            condition: line.condition.clone(),
-            // The negative list as it stands now, not as it stood for the edition.
-            withheld_items: negative
-                .iter()
-                .flat_map(|e| e.withheld_items(&resource.code, &resource.content))
-                .collect(),
-            restrictions: negative
-                .iter()
-                .filter_map(|e| e.restriction(&resource.code, &resource.content))
-                .collect(),
-        });
+        )?);
     }
     Ok(scope)
+}
+
+/// Rules 1 and 2 on one resource of a scope: its line of the directory in force, or the refusal.
+pub(super) fn scope_line(
+    policy: &JurisdictionPolicy,
+    negative: &[NegativeListEntry],
+    edition: Option<&DirectoryEdition>,
+    resource: &Resource,
+    field: &str,
+) -> Result<ScopeLine> {
+    refuse_if_negative_listed(negative, resource, field)?;
+    let Some((number, line)) = edition.and_then(|e| {
+        e.lines
+            .iter()
+            .find(|l| l.resource_id == resource.id)
+            .map(|l| (e.number, l))
+    }) else {
+        return Err(CatalogError::rule(
+            Rule::GradeLimit,
+            field,
+            format!(
+                "资源“{}”（{}）不在现行运营目录中，不得纳入授权范围（C 6.2）",
+                resource.content.name, resource.code
+            ),
+        ));
+    };
+    if resource.status == ResourceStatus::Withdrawn {
+        return Err(CatalogError::invalid(
+            field,
+            format!("资源“{}”已撤回，不得纳入授权范围", resource.content.name),
+        ));
+    }
+    // What is authorized is what the directory lists: the line's (published) version.
+    check_grade(
+        policy,
+        (&line.name, line.grade.level),
+        line.condition.as_deref(),
+        field,
+        field,
+    )?;
+    Ok(ScopeLine {
+        resource_id: resource.id,
+        code: line.code.clone(),
+        name: line.name.clone(),
+        edition: number,
+        grade: line.grade,
+        condition: line.condition.clone(),
+        // The negative list as it stands now, not as it stood for the edition.
+        withheld_items: negative
+            .iter()
+            .flat_map(|e| e.withheld_items(&resource.code, &resource.content))
+            .collect(),
+        restrictions: negative
+            .iter()
+            .filter_map(|e| e.restriction(&resource.code, &resource.content))
+            .collect(),
+    })
 }
 
 /// Selections publicized before the end was kept: the end their start and policy give.
