@@ -38,6 +38,26 @@ fn text(sheet: &mut Worksheet, row: u32, col: u16, value: &str) -> Result<(), Xl
     Ok(())
 }
 
+/// One sheet named `name`: a bold header row, then `rows`, every cell a neutralized text cell
+/// (the audit export and other plain tables).
+pub fn table_xlsx(
+    name: &str,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xDDEBF7));
+    let sheet = book.add_worksheet();
+    sheet.set_name(name)?;
+    for (col, title) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, neutralize(title), &header)?;
+    }
+    write_rows(sheet, rows.iter().cloned())?;
+    book.save_to_buffer()
+}
+
 /// The workbook template as bytes.
 pub fn xlsx_template() -> Result<Vec<u8>, XlsxError> {
     directory_xlsx(&[])

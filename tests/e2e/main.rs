@@ -26,6 +26,7 @@ mod server;
 mod upload_bombs;
 mod workbench;
 mod workbench_directory;
+mod workbench_disclosures;
 mod workbench_import;
 mod workbench_lifecycle;
 mod workbench_orgs;

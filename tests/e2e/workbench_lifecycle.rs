@@ -12,8 +12,11 @@
 //!   accepts and publicizes (from the next working day).
 //! - 2026-04-20: the public objects on the portal; the registrar dismisses the objection.
 //! - 2026-06-01: the registrar codes the registration; the exchange reports a listing by its
-//!   query code; 监管 finds every step in the audit page under the person who took it.
+//!   query code and adds a webhook endpoint (a private address refused; the secret shown once,
+//!   rotated; paused); 监管 finds every step in the audit page under the person who took it, and
+//!   exports one person's range as xlsx.
 
+use calamine::{Reader, Xlsx};
 use sha2::{Digest, Sha256};
 
 use crate::workbench::{choose, fill, sign_in, sign_out, start_on};
@@ -183,6 +186,30 @@ async fn a_product_goes_from_an_announced_authorization_to_an_exchange_listing()
     assert_eq!(b.text("h1").await, PRODUCT);
     assert_eq!(b.text("#status").await, "待合规审核");
     let product = b.path().await;
+    // A sample, then an edit (the form comes back filled; the sample stays).
+    let sample = session._dir.path().join("客流样例.csv");
+    std::fs::write(&sample, "线路,时段,客流\n1路,07:00-08:00,1523\n").unwrap();
+    b.client
+        .find(fantoccini::Locator::Css("#sample"))
+        .await
+        .unwrap()
+        .send_keys(sample.to_str().unwrap())
+        .await
+        .unwrap();
+    b.click("#sample-data button[type=submit]").await;
+    assert!(
+        b.text("#sample-data").await.contains("客流样例.csv"),
+        "the sample is kept"
+    );
+    b.click("#edit").await;
+    b.check_page().await;
+    let kept = b.js("return document.getElementById('name').value;").await;
+    assert_eq!(kept, PRODUCT, "the form is filled from the product");
+    fill(b, "#forbidden_scenarios", "个人画像").await;
+    b.click("form.product button[type=submit]").await;
+    assert_eq!(b.path().await, product);
+    assert!(b.text("main").await.contains("个人画像"));
+    assert!(b.text("#sample-data").await.contains("客流样例.csv"));
     b.shots("workbench-product-draft").await;
     sign_out(b).await;
 
@@ -308,6 +335,32 @@ async fn a_product_goes_from_an_announced_authorization_to_an_exchange_listing()
     );
     b.check_page().await;
     b.shots("workbench-listings").await;
+
+    // …and a webhook endpoint: a private address refused, a public one with its secret shown
+    // once, rotated, paused.
+    b.click("a[href='/workbench/webhooks']").await;
+    b.check_page().await;
+    fill(b, "#url", "http://127.0.0.1:8080/hook").await;
+    b.click("#add button[type=submit]").await;
+    assert!(
+        b.text(".error-summary").await.contains("推送地址"),
+        "SSRF refused in the page"
+    );
+    fill(b, "#url", "https://exchange.example.cn/mulu/webhook").await;
+    fill(b, "#description", "挂牌系统").await;
+    b.click("#add button[type=submit]").await;
+    let first = b.text("#secret").await;
+    assert_eq!(first.len(), 64, "{first}");
+    b.click("#endpoints a").await;
+    b.check_page().await;
+    assert!(b.all_text("#secret").await.is_empty(), "never shown again");
+    b.click("button[value='rotate']").await;
+    let second = b.text("#secret").await;
+    assert!(second.len() == 64 && second != first);
+    assert_eq!(b.text("#secret-version").await, "2");
+    b.click("button[value='pause']").await;
+    assert_eq!(b.text("#status").await, "已暂停");
+    b.shots("workbench-webhook").await;
     sign_out(b).await;
 
     // 监管 finds every step under the person who took it.
@@ -358,6 +411,42 @@ async fn a_product_goes_from_an_announced_authorization_to_an_exchange_listing()
         assert!(events.contains(name), "{account} is named: {events}");
     }
     b.shots("workbench-audit-lifecycle").await;
+
+    // The same range as a spreadsheet, read with the person's session.
+    b.open("/workbench/audit?account=dengji").await;
+    let href = b
+        .js("return document.getElementById('export-xlsx').getAttribute('href');")
+        .await;
+    let cookie = b.client.get_named_cookie("mulu_session").await.unwrap();
+    let xlsx = reqwest::Client::new()
+        .get(format!("{}{}", b.base, href.as_str().unwrap()))
+        .header("Cookie", format!("mulu_session={}", cookie.value()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), reqwest::StatusCode::OK);
+    let bytes = xlsx.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let rows = book.worksheet_range("审计日志").unwrap();
+    let text: Vec<String> = rows
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert!(text[0].contains("操作人"), "{:?}", text[0]);
+    assert!(
+        text.iter()
+            .any(|r| r.contains("registration.issue_code") && r.contains("邓济")),
+        "{text:?}"
+    );
+    assert!(
+        !text.iter().any(|r| r.contains("listing.report")),
+        "only dengji's"
+    );
     let _ = b.client.clone().close().await;
 }
 

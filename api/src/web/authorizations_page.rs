@@ -19,12 +19,12 @@ use catalog::domain::authorization::{
 use catalog::domain::objection::{ObjectionDecision, ObjectionStatus};
 use catalog::{AuthorizationView, CatalogError, Role, SignedIn};
 use maud::{Markup, html};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::choices;
 use super::pages::{FormError, FormFields, decision_form, respond, with_status, workbench_page};
 use super::session::{Session, check_csrf, csrf_field, form_about};
+use super::upload::{self, UploadRefusal};
 use super::workbench::org_of;
 use crate::portal::layout::beijing;
 use crate::state::AppState;
@@ -664,10 +664,17 @@ pub async fn sign(
     let Ok(id) = id.parse::<Uuid>() else {
         return crate::portal::fallback().await;
     };
-    let (fields, document) = match read_sign_form(&s, form).await {
-        Ok(posted) => posted,
-        Err(SignRefusal::Csrf(r)) => return r,
-        Err(SignRefusal::Form(e)) => return detail_page(&state, &s, id, Some(&e)).await,
+    let (fields, file) = match upload::read(&s, form, "document", None).await {
+        Ok(u) => (u.fields, u.file),
+        Err(UploadRefusal::Csrf(r)) => return r,
+        Err(UploadRefusal::Form(e)) => return detail_page(&state, &s, id, Some(&e)).await,
+    };
+    let Some(file) = file else {
+        let e = FormError {
+            field: Some("document".to_string()),
+            ..FormError::message("请上传签署的协议文本")
+        };
+        return detail_page(&state, &s, id, Some(&e)).await;
     };
     let terms = AgreementTerms {
         number: fields.get("number").to_string(),
@@ -681,7 +688,10 @@ pub async fn sign(
         dispute_resolution: fields.get("dispute_resolution").to_string(),
         change_and_termination: fields.get("change_and_termination").to_string(),
         other_matters: fields.optional("other_matters"),
-        document,
+        document: DocumentRef {
+            name: file.name,
+            sha256: file.sha256,
+        },
     };
     let today = state.clock.today();
     match state
@@ -692,67 +702,4 @@ pub async fn sign(
         Ok(_) => Redirect::to(&format!("{PATH}/{id}")).into_response(),
         Err(e) => detail_page(&state, &s, id, Some(&FormError::from(e))).await,
     }
-}
-
-enum SignRefusal {
-    Csrf(Response),
-    Form(FormError),
-}
-
-async fn read_sign_form(
-    s: &SignedIn,
-    form: Result<Multipart, MultipartRejection>,
-) -> Result<(FormFields, DocumentRef), SignRefusal> {
-    let unreadable =
-        |e: String| SignRefusal::Form(FormError::message(format!("表单无法读取：{e}")));
-    let mut form = form.map_err(|e| unreadable(e.body_text()))?;
-    let mut fields = Vec::new();
-    let mut csrf_ok = false;
-    let mut document = None;
-    while let Some(mut field) = form
-        .next_field()
-        .await
-        .map_err(|e| unreadable(e.body_text()))?
-    {
-        let name = field.name().unwrap_or("").to_string();
-        if name == "document" {
-            if !csrf_ok {
-                break;
-            }
-            let file_name = field.file_name().unwrap_or("").to_string();
-            let mut hash = Sha256::new();
-            let mut size = 0usize;
-            while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(e.body_text()))? {
-                size += chunk.len();
-                hash.update(&chunk);
-            }
-            if size > 0 && !file_name.trim().is_empty() {
-                document = Some(DocumentRef {
-                    name: file_name,
-                    sha256: hex::encode(hash.finalize()),
-                });
-            }
-            continue;
-        }
-        let value = field.text().await.map_err(|e| unreadable(e.body_text()))?;
-        if name == "csrf" {
-            if let Some(r) = check_csrf(s, &value) {
-                return Err(SignRefusal::Csrf(r));
-            }
-            csrf_ok = true;
-        }
-        fields.push((name, value));
-    }
-    if !csrf_ok {
-        return Err(SignRefusal::Csrf(
-            check_csrf(s, "").unwrap_or_else(|| super::session::csrf_refused()),
-        ));
-    }
-    let document = document.ok_or_else(|| {
-        SignRefusal::Form(FormError {
-            field: Some("document".to_string()),
-            ..FormError::message("请上传签署的协议文本")
-        })
-    })?;
-    Ok((FormFields(fields), document))
 }

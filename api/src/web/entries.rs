@@ -4,8 +4,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use catalog::domain::api_token::hash_secret;
 use catalog::domain::content_diff::{FieldChange, diff};
@@ -929,7 +928,6 @@ pub async fn bulk_result(
     .into_response()
 }
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 /// Entries one export holds; a larger directory is exported per provider or state.
 const MAX_ENTRIES: usize = 10_000;
 /// Entries read per database query.
@@ -997,19 +995,10 @@ pub(crate) async fn export_xlsx(
 /// The person's entries (a provider: its organization's) as xlsx, with the session's rights.
 pub async fn export(State(state): State<AppState>, Session(s): Session) -> Response {
     match export_xlsx(&state, &s.actor(), None, None).await {
-        Ok(bytes) => {
-            let mut response = bytes.into_response();
-            let h = response.headers_mut();
-            h.insert(CONTENT_TYPE, HeaderValue::from_static(XLSX));
-            h.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-            h.insert(
-                CONTENT_DISPOSITION,
-                HeaderValue::from_static(
-                    "attachment; filename=\"directory-export.xlsx\"; filename*=UTF-8''%E8%B5%84%E6%BA%90%E7%9B%AE%E5%BD%95%E5%AF%BC%E5%87%BA.xlsx",
-                ),
-            );
-            response
-        }
+        Ok(bytes) => super::pages::xlsx_attachment(
+            bytes,
+            "attachment; filename=\"directory-export.xlsx\"; filename*=UTF-8''%E8%B5%84%E6%BA%90%E7%9B%AE%E5%BD%95%E5%AF%BC%E5%87%BA.xlsx",
+        ),
         Err(ApiError(problem)) => {
             let status =
                 StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -5,7 +5,10 @@
 mod audit_page;
 mod authorizations_page;
 mod choices;
+mod dashboards;
+mod demands_page;
 mod directory_admin;
+mod disclosures_page;
 pub(crate) mod entries;
 mod feed_page;
 mod feedback_page;
@@ -25,6 +28,8 @@ mod registration_parts;
 pub mod session;
 mod sign_in;
 mod stats;
+mod upload;
+mod webhooks_page;
 mod workbench;
 
 /// The workbench's upload address: it takes the import body limit, like `POST /api/v1/imports`.
@@ -151,10 +156,34 @@ pub fn router() -> Router<AppState> {
             post(authorizations_page::sign),
         )
         .route(
+            demands_page::PATH,
+            get(demands_page::list).post(demands_page::file),
+        )
+        .route(
+            "/workbench/demands/{id}",
+            get(demands_page::detail).post(demands_page::review),
+        )
+        .route(
+            disclosures_page::PATH,
+            get(disclosures_page::list).post(disclosures_page::draft),
+        )
+        .route(
+            "/workbench/disclosures/{id}",
+            get(disclosures_page::detail).post(disclosures_page::act),
+        )
+        .route(
             listings_page::PATH,
             get(listings_page::list).post(listings_page::report),
         )
         .route("/workbench/listings/{id}", post(listings_page::update))
+        .route(
+            webhooks_page::PATH,
+            get(webhooks_page::list).post(webhooks_page::register),
+        )
+        .route(
+            "/workbench/webhooks/{id}",
+            get(webhooks_page::detail).post(webhooks_page::act),
+        )
         .route(
             products_page::PATH,
             get(products_page::list).post(products_page::create),
@@ -164,10 +193,19 @@ pub fn router() -> Router<AppState> {
             "/workbench/products/{id}",
             get(products_page::detail).post(products_page::act),
         )
+        .route(
+            "/workbench/products/{id}/edit",
+            get(products_page::edit_form).post(products_page::update),
+        )
+        .route(
+            "/workbench/products/{id}/sample",
+            post(products_page::upload_sample),
+        )
         .route("/workbench/feed", get(feed_page::list))
         .route("/workbench/audit", get(audit_page::list))
         .route("/workbench/audit/verify", get(audit_page::verify))
         .route("/workbench/audit/export.ndjson", get(audit_page::export))
+        .route("/workbench/audit/export.xlsx", get(audit_page::export_xlsx))
         .route("/workbench/my-registrations", get(registrant_page::list))
         .route(
             "/workbench/my-registrations/{id}",

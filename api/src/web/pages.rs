@@ -65,16 +65,21 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
             items.push(("/workbench/editions", "运营目录"));
             items.push(("/workbench/authorizations", "授权运营"));
             items.push(("/workbench/products", "产品审核"));
+            items.push(("/workbench/demands", "数据需求"));
+            items.push(("/workbench/disclosures", "信息披露"));
             items.push(("/workbench/organizations", "机构"));
             items.push(("/workbench/feedback", "数据质量反馈"));
         }
         Role::Operator => {
             items.push(("/workbench/authorizations", "授权运营"));
             items.push(("/workbench/products", "数据产品"));
+            items.push(("/workbench/demands", "数据需求"));
+            items.push(("/workbench/disclosures", "信息披露"));
             items.push(("/workbench/my-registrations", "我的登记"));
             items.push(("/workbench/feedback", "数据质量反馈"));
         }
         Role::Developer => {
+            items.push(("/workbench/demands", "数据需求"));
             items.push(("/workbench/feedback", "数据质量反馈"));
         }
         Role::Registrar => {
@@ -83,6 +88,7 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
         Role::Exchange => {
             items.push(("/workbench/feed", "已登记产品动态"));
             items.push(("/workbench/listings", "挂牌管理"));
+            items.push(("/workbench/webhooks", "推送地址"));
         }
         _ => {}
     }
@@ -91,6 +97,9 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
     }
     if role == Role::Auditor {
         items.push(("/workbench/authorizations", "授权运营"));
+        items.push(("/workbench/products", "数据产品"));
+        items.push(("/workbench/demands", "数据需求"));
+        items.push(("/workbench/disclosures", "信息披露"));
     }
     if matches!(role, Role::Auditor | Role::AuditAdmin | Role::DataAdmin) {
         items.push(("/workbench/audit", "审计日志"));
@@ -276,6 +285,23 @@ impl FormFields {
             .map(str::to_string)
             .collect()
     }
+}
+
+/// A workbook as a private download (`disposition` names the file).
+pub fn xlsx_attachment(bytes: Vec<u8>, disposition: &'static str) -> Response {
+    use axum::http::HeaderValue;
+    use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    h.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    h.insert(CONTENT_DISPOSITION, HeaderValue::from_static(disposition));
+    response
 }
 
 /// An amount in fen as people read it.

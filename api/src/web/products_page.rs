@@ -5,13 +5,16 @@
 //! `/api/v1/operator/products…`, `/api/v1/admin/products…` and `/api/v1/registrations` routes make.
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use catalog::domain::authorization::AuthorizationStatus;
 use catalog::domain::product::{
     DeliveryForm, NewProduct, Product, ProductStatus, ReviewFinding, SceneCategory,
 };
 use catalog::domain::registration::{NewRegistration, RegistrationSubject, RegistrationType};
+use catalog::domain::sample::{MediaType, too_large_message};
+use catalog::error::AtField;
 use catalog::{CatalogError, ProductView, Role, SignedIn};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -21,7 +24,9 @@ use super::choices;
 use super::pages::{FormError, FormFields, respond, with_status, workbench_page, yuan};
 use super::registration_parts::{materials_from, materials_inputs};
 use super::session::{Session, check_csrf, csrf_field, form_about};
+use super::upload::{self, UploadRefusal};
 use super::workbench::org_of;
+use crate::portal::layout::beijing;
 use crate::state::AppState;
 
 pub const PATH: &str = "/workbench/products";
@@ -116,14 +121,15 @@ pub async fn new_form(
         "authorization_id".to_string(),
         q.authorization.unwrap_or_default(),
     )]);
-    draft_page(&state, &s, &fields, None).await
+    draft_page(&state, &s, &fields, PATH, None).await
 }
 
-/// The draft form over one authorization's scope.
+/// The draft form over one authorization's scope, posted to `action` (a new draft, or an edit).
 async fn draft_page(
     state: &AppState,
     s: &SignedIn,
     fields: &FormFields,
+    action: &str,
     error: Option<&FormError>,
 ) -> Response {
     let org = org_of(state, s).await;
@@ -163,7 +169,7 @@ async fn draft_page(
         p { a href=(PATH) { "← " (TITLE) } }
         h1 { "开发产品：" (a.plan.plan_name) }
         @if let Some(e) = error { (e.summary()) }
-        form.stack.product method="post" action=(PATH) {
+        form.stack.product method="post" action=(action) {
             (csrf_field(s))
             input type="hidden" name="authorization_id" value=(a.id);
             (text("name", "产品名称"))
@@ -237,7 +243,140 @@ pub async fn create(State(state): State<AppState>, Session(s): Session, body: By
     };
     match done {
         Ok(p) => Redirect::to(&format!("{PATH}/{}", p.id)).into_response(),
-        Err(e) => draft_page(&state, &s, &fields, Some(&FormError::from(e))).await,
+        Err(e) => draft_page(&state, &s, &fields, PATH, Some(&FormError::from(e))).await,
+    }
+}
+
+/// A draft or failed product's form, filled from it.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    Session(s): Session,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<Uuid>() else {
+        return crate::portal::fallback().await;
+    };
+    match state.catalog.product_as(&s.actor(), id).await {
+        Ok(v) => {
+            let fields = fields_of(&v.product);
+            draft_page(&state, &s, &fields, &format!("{PATH}/{id}/edit"), None).await
+        }
+        Err(e) => refused(&state, &s, e).await,
+    }
+}
+
+/// A product's details as the form's fields.
+fn fields_of(p: &Product) -> FormFields {
+    let d = &p.details;
+    let yuan_text =
+        |fen: Option<u64>| fen.map_or(String::new(), |f| format!("{}.{:02}", f / 100, f % 100));
+    let mut fields = vec![
+        (
+            "authorization_id".to_string(),
+            d.authorization_id.to_string(),
+        ),
+        ("name".to_string(), d.name.clone()),
+        ("summary".to_string(), d.summary.clone()),
+        (
+            "delivery_form".to_string(),
+            choices::label(&d.delivery_form),
+        ),
+        (
+            "applicable_scenarios".to_string(),
+            d.applicable_scenarios.join("\n"),
+        ),
+        (
+            "forbidden_scenarios".to_string(),
+            d.forbidden_scenarios.join("\n"),
+        ),
+        (
+            "scene_category".to_string(),
+            choices::label(&d.scene_category),
+        ),
+        ("price_yuan".to_string(), yuan_text(d.price_fen)),
+        ("ceiling_yuan".to_string(), yuan_text(d.ceiling_fen)),
+    ];
+    fields.extend(
+        d.source_resource_ids
+            .iter()
+            .map(|id| ("source_resource_ids".to_string(), id.to_string())),
+    );
+    FormFields(fields)
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Session(s): Session,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (fields, id) = match form_about(&s, &id, &body).await {
+        Ok(posted) => posted,
+        Err(answer) => return answer,
+    };
+    let today = state.clock.today();
+    let done = match product_from(&fields) {
+        Ok(p) => {
+            state
+                .catalog
+                .revise_product(&s.actor(), id, p, today, None)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(_) => Redirect::to(&format!("{PATH}/{id}")).into_response(),
+        Err(e) => {
+            let action = format!("{PATH}/{id}/edit");
+            draft_page(&state, &s, &fields, &action, Some(&FormError::from(e))).await
+        }
+    }
+}
+
+/// The operator uploads (or replaces) the product's sample (GZ 17).
+pub async fn upload_sample(
+    State(state): State<AppState>,
+    Session(s): Session,
+    Path(id): Path<String>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let Ok(id) = id.parse::<Uuid>() else {
+        return crate::portal::fallback().await;
+    };
+    let limit = match state.catalog.sample_limit(id).await {
+        Ok(limit) => limit,
+        Err(e) => return refused(&state, &s, e).await,
+    };
+    let too_large = too_large_message(limit + 1, limit);
+    let keep = (
+        usize::try_from(limit).unwrap_or(usize::MAX),
+        too_large.as_str(),
+    );
+    let file = match upload::read(&s, form, "sample", Some(keep)).await {
+        Ok(u) => u.file,
+        Err(UploadRefusal::Csrf(r)) => return r,
+        Err(UploadRefusal::Form(e)) => return detail_page(&state, &s, id, None, Some(&e)).await,
+    };
+    let done = match file {
+        None => Err(CatalogError::invalid("sample", "请选择样例数据文件")),
+        Some(file) => {
+            let media = file
+                .content_type
+                .as_deref()
+                .unwrap_or("application/octet-stream");
+            match MediaType::parse(media).at("sample") {
+                Ok(media) => state
+                    .catalog
+                    .upload_sample(&s.actor(), id, media, Some(file.name), &file.bytes, None)
+                    .await
+                    .map(drop),
+                Err(e) => Err(e),
+            }
+        }
+    };
+    match done {
+        Ok(()) => Redirect::to(&format!("{PATH}/{id}")).into_response(),
+        Err(e) => detail_page(&state, &s, id, None, Some(&FormError::from(e))).await,
     }
 }
 
@@ -265,6 +404,15 @@ async fn detail_page(
         Err(e) => return refused(state, s, e).await,
     };
     let p = &v.product;
+    let mut listings = Vec::new();
+    if p.status == ProductStatus::Registered {
+        for l in state.catalog.product_listings(id).await.unwrap_or_default() {
+            let exchange = state.catalog.organization(l.exchange_id).await.ok();
+            listings.push((exchange.map_or_else(String::new, |o| o.value.name), l));
+        }
+    }
+    let editable = s.role == Role::Operator
+        && matches!(p.status, ProductStatus::Draft | ProductStatus::ReviewFailed);
     let sources: Vec<_> = v
         .authorization
         .scope
@@ -302,6 +450,43 @@ async fn detail_page(
                 p #review-result { (review.reviewed_on) " "
                     (if review.passed { "通过" } else { "未通过" }) "，报告 " (review.report_ref) }
                 @if let Some(notes) = &review.notes { p { (notes) } }
+            }
+        }
+        @if editable {
+            p { a #edit href=(format!("{PATH}/{}/edit", p.id)) { "修改产品（修改后重新等待合规审核）" } }
+        }
+        section #sample-data {
+            h2 { "样例数据" }
+            @match &p.sample {
+                Some(sample) => p { a href=(format!("/api/v1/products/{}/sample", p.id)) {
+                    (sample.file_name.as_deref().unwrap_or("样例数据")) }
+                    " · " (sample.size) " 字节 · " (beijing(&sample.uploaded_at)) },
+                None => p.muted { "尚未上传样例数据；登记后随产品公开。" },
+            }
+            @if s.role == Role::Operator && p.status != ProductStatus::Withdrawn {
+                form.stack method="post" enctype="multipart/form-data" action=(format!("{PATH}/{}/sample", p.id)) {
+                    (csrf_field(s))
+                    label for="sample" { "选择样例数据文件" }
+                    input id="sample" name="sample" type="file";
+                    @if let Some(m) = error.and_then(|e| e.at("sample")) { (m) }
+                    button type="submit" { "上传样例数据" }
+                }
+            }
+        }
+        @if !listings.is_empty() {
+            section #listings {
+                h2 { "交易所挂牌" }
+                table {
+                    thead { tr {
+                        th scope="col" { "交易所" } th scope="col" { "挂牌编号" }
+                        th scope="col" { "状态" } th scope="col" { "价格" }
+                    } }
+                    tbody {
+                        @for (exchange, l) in &listings {
+                            tr { td { (exchange) } td { (l.listing_ref) } td { (l.status.label()) } td { (yuan(l.price_fen)) } }
+                        }
+                    }
+                }
             }
         }
         (review_form(s, &v))

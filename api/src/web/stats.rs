@@ -26,7 +26,7 @@ const TOP_PROVIDERS: usize = 10;
 const MONTHS: usize = 12;
 
 /// One row of a chart: its label and one count per series.
-type Row = (String, Vec<usize>);
+pub(super) type Row = (String, Vec<usize>);
 
 /// Every state, in the lifecycle's order, zeros included.
 const STATUSES: [ResourceStatus; 6] = [
@@ -38,7 +38,7 @@ const STATUSES: [ResourceStatus; 6] = [
     ResourceStatus::Withdrawn,
 ];
 
-fn single(rows: Vec<(String, usize)>) -> Vec<Row> {
+pub(super) fn single(rows: Vec<(String, usize)>) -> Vec<Row> {
     rows.into_iter().map(|(l, n)| (l, vec![n])).collect()
 }
 
@@ -124,18 +124,32 @@ fn previous((y, m): (i32, u32)) -> (i32, u32) {
 /// entry's last change is its submission or return, so `updated_at` is that moment; entries that
 /// moved on (approved, edited again) no longer count as submitted or returned.
 pub fn by_month(entries: &[Resource], months: usize) -> Vec<Row> {
-    let mut counts: BTreeMap<(i32, u32), [usize; 3]> = BTreeMap::new();
+    let mut counts: BTreeMap<(i32, u32), Vec<usize>> = BTreeMap::new();
     for r in entries {
-        counts.entry(month_of(&r.created_at)).or_default()[0] += 1;
+        counts
+            .entry(month_of(&r.created_at))
+            .or_insert_with(|| vec![0; 3])[0] += 1;
         let series = match r.status {
             ResourceStatus::Submitted => Some(1),
             ResourceStatus::Returned => Some(2),
             _ => None,
         };
         if let Some(i) = series {
-            counts.entry(month_of(&r.updated_at)).or_default()[i] += 1;
+            counts
+                .entry(month_of(&r.updated_at))
+                .or_insert_with(|| vec![0; 3])[i] += 1;
         }
     }
+    month_rows(&counts, 3, months)
+}
+
+/// At most `months` consecutive months ending with the latest that has data, each with its
+/// `series` counts (zeros for months without data).
+pub(super) fn month_rows(
+    counts: &BTreeMap<(i32, u32), Vec<usize>>,
+    series: usize,
+    months: usize,
+) -> Vec<Row> {
     let (Some(first), Some(last)) = (
         counts.keys().next().copied(),
         counts.keys().next_back().copied(),
@@ -145,8 +159,11 @@ pub fn by_month(entries: &[Resource], months: usize) -> Vec<Row> {
     let mut rows = Vec::new();
     let mut month = last;
     while rows.len() < months {
-        let n = counts.get(&month).copied().unwrap_or_default();
-        rows.push((format!("{}年{:02}月", month.0, month.1), n.to_vec()));
+        let n = counts
+            .get(&month)
+            .cloned()
+            .unwrap_or_else(|| vec![0; series]);
+        rows.push((format!("{}年{:02}月", month.0, month.1), n));
         if month == first {
             break;
         }
@@ -281,7 +298,7 @@ pub fn table(
 }
 
 /// One chart group: its heading, a note, the chart and its table.
-fn group(
+pub(super) fn group(
     id: &str,
     heading: &str,
     note: Option<Markup>,

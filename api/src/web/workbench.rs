@@ -145,6 +145,19 @@ async fn todos(state: &AppState, s: &SignedIn) -> Vec<Todo> {
                 ),
                 Todo::new("待合规审核的产品", to_review, "/workbench/products"),
                 Todo::new(
+                    "待审核的数据需求（本辖区）",
+                    c.demands_as(
+                        &actor,
+                        RecordFilter {
+                            statuses: vec!["submitted".to_string()],
+                            ..RecordFilter::default()
+                        },
+                    )
+                    .await
+                    .map_or(0, |d| d.len()),
+                    "/workbench/demands",
+                ),
+                Todo::new(
                     "待审核的目录条目（本辖区）",
                     count(vec![ResourceStatus::Submitted]).await,
                     "/workbench/resources?status=submitted",
@@ -312,6 +325,7 @@ pub async fn home(State(state): State<AppState>, Session(s): Session) -> Markup 
             @if s.role == Role::DataAdmin {
                 (super::stats::section(&state, &s).await)
             }
+            (super::dashboards::section(&state, &s).await)
             h2 { "我的账号" }
             dl.fields {
                 dt { "账号" } dd { (s.person.account) }

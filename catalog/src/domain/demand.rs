@@ -66,6 +66,14 @@ impl DemandStatus {
             DemandStatus::Rejected => "rejected",
         }
     }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DemandStatus::Submitted => "待审核",
+            DemandStatus::Approved => "已通过",
+            DemandStatus::Rejected => "未通过",
+        }
+    }
 }
 
 /// The administration's answer. An approval grants the applicant the requested resources for

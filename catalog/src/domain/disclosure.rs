@@ -80,6 +80,15 @@ pub enum DisclosureStatus {
     Published,
 }
 
+impl DisclosureStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            DisclosureStatus::Draft => "草稿",
+            DisclosureStatus::Published => "已公开",
+        }
+    }
+}
+
 /// A superseded published text, kept when a correction is made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DisclosureVersion {
@@ -205,6 +214,13 @@ pub enum DiscloserRole {
 }
 
 impl DiscloserRole {
+    pub fn label(self) -> &'static str {
+        match self {
+            DiscloserRole::ImplementingBody => "实施机构",
+            DiscloserRole::Operator => "运营机构",
+        }
+    }
+
     pub fn owes(self, content: &DisclosureContent) -> bool {
         matches!(
             (self, content),
@@ -224,6 +240,16 @@ pub enum ObligationStatus {
     Draft,
     /// Nothing drafted yet.
     Missing,
+}
+
+impl ObligationStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            ObligationStatus::Published => "已公开",
+            ObligationStatus::Draft => "已起草、未公开",
+            ObligationStatus::Missing => "尚未起草",
+        }
+    }
 }
 
 /// One statement a party owes for a year, with the authorizations that make it owed.

@@ -152,6 +152,22 @@ pub enum RegistrationStatus {
 }
 
 impl RegistrationStatus {
+    /// Every state, in the lifecycle's order.
+    pub const ALL: [RegistrationStatus; 12] = [
+        RegistrationStatus::Submitted,
+        RegistrationStatus::SupplementRequested,
+        RegistrationStatus::NotAccepted,
+        RegistrationStatus::Accepted,
+        RegistrationStatus::Publicized,
+        RegistrationStatus::UnderObjection,
+        RegistrationStatus::Terminated,
+        RegistrationStatus::Coded,
+        RegistrationStatus::Cancelled,
+        RegistrationStatus::Revoked,
+        RegistrationStatus::Completed,
+        RegistrationStatus::Withdrawn,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             RegistrationStatus::Submitted => "submitted",

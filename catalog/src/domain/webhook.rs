@@ -267,6 +267,15 @@ pub enum EndpointStatus {
     Disabled,
 }
 
+impl EndpointStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            EndpointStatus::Active => "推送中",
+            EndpointStatus::Disabled => "已暂停",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct WebhookEndpoint {
     pub id: Uuid,
@@ -389,6 +398,14 @@ impl DeliveryStatus {
             DeliveryStatus::Pending => "pending",
             DeliveryStatus::Delivered => "delivered",
             DeliveryStatus::Failed => "failed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "待推送",
+            DeliveryStatus::Delivered => "已送达",
+            DeliveryStatus::Failed => "推送失败",
         }
     }
 }

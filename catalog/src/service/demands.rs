@@ -102,23 +102,44 @@ impl Catalog {
             .any(|d| d.value.grants(applicant, resource_id, today)))
     }
 
-    /// One demand, if the actor may see it (its applicant, an administration, an auditor).
+    /// One demand, if the actor may see it: its applicant, the administration over the
+    /// applicant's region (rule 9), an auditor.
     pub async fn demand_as(&self, actor: &Actor, id: Uuid) -> Result<Versioned<DemandApplication>> {
         let demand: Versioned<DemandApplication> = entity::read(self.store(), id).await?;
-        let oversees = matches!(actor.role, Role::DataAdmin | Role::Auditor | Role::System);
-        if oversees || actor.org_id == Some(demand.value.applicant_id) {
+        let visible = match actor.role {
+            Role::Auditor | Role::System => true,
+            Role::DataAdmin => match self.jurisdiction_of(actor).await? {
+                Some(region) => self
+                    .organization(demand.value.applicant_id)
+                    .await?
+                    .value
+                    .region
+                    .is_within(&region),
+                None => true,
+            },
+            _ => actor.org_id == Some(demand.value.applicant_id),
+        };
+        if visible {
             Ok(demand)
         } else {
             Err(CatalogError::not_found("demand", id.to_string()))
         }
     }
 
-    /// The applicant's own demands; every demand for administrations and auditors.
+    /// The applicant's own demands; an administration's, those of applicants in its region
+    /// (rule 9); every demand for auditors.
     pub async fn demands_as(
         &self,
         actor: &Actor,
         filter: RecordFilter,
     ) -> Result<Vec<DemandApplication>> {
+        let within = match actor.role {
+            Role::DataAdmin => match self.jurisdiction_of(actor).await? {
+                Some(region) => Some(self.organizations_within(&region).await?),
+                None => None,
+            },
+            _ => None,
+        };
         let filter = match actor.role {
             Role::DataAdmin | Role::Auditor | Role::System => filter,
             _ => RecordFilter {
@@ -126,11 +147,25 @@ impl Catalog {
                 ..filter
             },
         };
-        self.store
+        let limit = filter.limit.map_or(usize::MAX, |l| l.max(0) as usize);
+        let filter = RecordFilter {
+            limit: if within.is_some() { None } else { filter.limit },
+            ..filter
+        };
+        Ok(self
+            .store
             .list(Table::Demands, &filter)
             .await?
             .into_iter()
             .map(|r| from_record(r).map(|v| v.value))
-            .collect()
+            .collect::<Result<Vec<DemandApplication>>>()?
+            .into_iter()
+            .filter(|d| {
+                within
+                    .as_ref()
+                    .is_none_or(|orgs| orgs.contains(&d.applicant_id.to_string()))
+            })
+            .take(limit)
+            .collect())
     }
 }

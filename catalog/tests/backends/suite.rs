@@ -1637,6 +1637,14 @@ pub async fn demands_need_published_unlisted_resources_and_stay_private(env: Env
     assert_eq!(all(w.o()).await, 1);
     assert_eq!(all(w.p()).await, 0);
     assert_eq!(all(w.a()).await, 1);
+    // Rule 9: the administration of another region neither lists nor reads it.
+    let elsewhere = env
+        .org("贵州省数据局", "520000", &[OrgKind::DataAdmin])
+        .await;
+    let elsewhere = Actor::new(Role::DataAdmin, elsewhere.id);
+    assert_eq!(all(elsewhere.clone()).await, 0);
+    assert!(c.demand_as(&elsewhere, filed.id).await.is_err());
+    assert!(c.demand_as(&w.a(), filed.id).await.is_ok());
     let today = d("2026-09-01");
     let mut review = DemandReview {
         approved: true,
