@@ -26,6 +26,7 @@ async fn an_operator_asks_for_data_and_discloses_its_year() {
     sign_in(b, "yunying").await;
     b.click("a[href='/workbench/demands']").await;
     b.check_page().await;
+    b.shots("workbench-demands").await;
     fill(b, "#scenario", "公交线网优化").await;
     fill(
         b,
@@ -124,6 +125,7 @@ async fn an_operator_asks_for_data_and_discloses_its_year() {
     b.open("/workbench/disclosures").await;
     b.check_page().await;
     assert!(b.text("#obligations").await.contains("年度应披露情况"));
+    b.shots("workbench-disclosures").await;
     sign_out(b).await;
 
     // Dashboards: the registrar's and the exchange's homes chart their numbers.

@@ -100,8 +100,10 @@ async fn a_product_goes_from_an_announced_authorization_to_an_exchange_listing()
     sign_in(b, "yunying").await;
     b.click("a[href='/workbench/authorizations']").await;
     b.check_page().await;
+    b.shots("workbench-authorizations-operator").await;
     b.click(&format!("a[href='{authorization}']")).await;
     b.check_page().await;
+    b.shots("workbench-authorization-apply").await;
     tick(b, "declarations", 0).await;
     b.click("button[value='apply']").await;
     assert!(b.text(".error-summary").await.contains("支持材料"));
@@ -217,7 +219,10 @@ async fn a_product_goes_from_an_announced_authorization_to_an_exchange_listing()
     sign_in(b, "shenhe").await;
     b.click("a[href='/workbench/products']").await;
     b.check_page().await;
+    b.shots("workbench-product-queue").await;
     b.click(&format!("a[href='{product}']")).await;
+    b.check_page().await;
+    b.shots("workbench-product-review").await;
     fill(b, "#report_ref", "合规审核 2026-017").await;
     b.click("button[value='pass']").await;
     assert_eq!(b.text("#status").await, "合规审核通过");
@@ -243,6 +248,7 @@ async fn a_product_goes_from_an_announced_authorization_to_an_exchange_listing()
         fill(b, &format!("[id='{id}']"), text).await;
     }
     choose(b, "materials.evidence_on", "2026-04-10").await;
+    b.shots("workbench-product-register").await;
     b.click("button[value='register']").await;
     assert_eq!(b.text("#status").await, "已申请");
     let registration = b.path().await.rsplit('/').next().unwrap().to_string();
@@ -446,6 +452,32 @@ async fn a_product_goes_from_an_announced_authorization_to_an_exchange_listing()
     assert!(
         !text.iter().any(|r| r.contains("listing.report")),
         "only dengji's"
+    );
+    let href = b
+        .js("return document.getElementById('export-ndjson').getAttribute('href');")
+        .await;
+    let ndjson = reqwest::Client::new()
+        .get(format!("{}{}", b.base, href.as_str().unwrap()))
+        .header("Cookie", format!("mulu_session={}", cookie.value()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let actions: Vec<String> = ndjson
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["action"].to_string())
+        .collect();
+    assert_eq!(
+        actions.len(),
+        text.len() - 1,
+        "the same range as the spreadsheet"
+    );
+    assert!(
+        actions
+            .iter()
+            .any(|a| a.contains("registration.issue_code"))
     );
     let _ = b.client.clone().close().await;
 }

@@ -211,6 +211,8 @@ pub async fn list(
                 " · "
                 a href=(format!("{PATH}/export.ndjson")) download { "下载全部事件（NDJSON）" }
                 " · "
+                a #export-ndjson href=(format!("{PATH}/export.ndjson?{}", f.encoded())) download { "按当前条件导出（NDJSON）" }
+                " · "
                 a #export-xlsx href=(format!("{PATH}/export.xlsx?{}", f.encoded())) download { "按当前条件导出（xlsx）" }
             }
             @if let Some(page) = &page {
@@ -275,15 +277,63 @@ pub async fn verify(State(state): State<AppState>, Session(s): Session) -> Respo
     }
 }
 
-/// The whole chain as NDJSON, for readers of the trail.
-pub async fn export(State(state): State<AppState>, Session(s): Session) -> Response {
-    match require_audit_reader(&s.actor()) {
-        Ok(()) => crate::routes::audit::ndjson_export(&state),
+/// As NDJSON, for readers of the trail: the whole chain without filters (what
+/// `mulu audit verify-export` checks from the first event), else the events the filters find,
+/// whole (each line's hash checks against its content; its links reach outside the range).
+pub async fn export(
+    State(state): State<AppState>,
+    Session(s): Session,
+    Query(f): Query<Filters>,
+) -> Response {
+    let actor = s.actor();
+    let checked = match require_audit_reader(&actor) {
+        Ok(()) => f.query(&state).await,
+        Err(e) => Err(e),
+    };
+    let query = match checked {
+        Ok(q) => q,
         Err(e) => {
             let org = org_of(&state, &s).await;
-            refused(&s, org.as_ref(), e)
+            return refused(&s, org.as_ref(), e);
         }
+    };
+    if f.encoded().is_empty() {
+        return crate::routes::audit::ndjson_export(&state);
     }
+    let catalog = state.catalog.clone();
+    let pages = futures_util::stream::unfold(
+        Some(AuditQuery {
+            limit: 1000,
+            ..query
+        }),
+        move |query| {
+            let (catalog, actor) = (catalog.clone(), actor.clone());
+            async move {
+                let query = query?;
+                match catalog.audit_trail(&actor, &query).await {
+                    Ok(page) => {
+                        let mut chunk = Vec::new();
+                        for event in &page.events {
+                            // An AuditEvent always serializes.
+                            let _ = serde_json::to_writer(&mut chunk, event);
+                            chunk.push(b'\n');
+                        }
+                        let next = page.next.map(|after_seq| AuditQuery { after_seq, ..query });
+                        Some((Ok::<_, std::io::Error>(chunk), next))
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "audit range export failed mid-stream");
+                        Some((Err(std::io::Error::other(e.to_string())), None))
+                    }
+                }
+            }
+        },
+    );
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/x-ndjson")],
+        axum::body::Body::from_stream(pages),
+    )
+        .into_response()
 }
 
 fn refused(
