@@ -22,7 +22,9 @@ use maud::{Markup, html};
 use uuid::Uuid;
 
 use super::choices;
-use super::pages::{FormError, FormFields, decision_form, respond, with_status, workbench_page};
+use super::pages::{
+    EntityId, FormError, FormFields, decision_form, refused_page, with_status, workbench_page,
+};
 use super::session::{Session, check_csrf, csrf_field, form_about};
 use super::upload::{self, UploadRefusal};
 use super::workbench::org_of;
@@ -60,7 +62,7 @@ pub async fn list(State(state): State<AppState>, Session(s): Session) -> Respons
     let today = state.clock.today();
     let views = match state.catalog.authorizations_as(&s.actor()).await {
         Ok(v) => v,
-        Err(e) => return refused(&state, &s, e).await,
+        Err(e) => return refused_page(&state, &s, TITLE, e).await,
     };
     let body = html! {
         h1 { (TITLE) }
@@ -125,13 +127,6 @@ fn progress(v: &AuthorizationView) -> String {
     }
 }
 
-async fn refused(state: &AppState, s: &SignedIn, e: CatalogError) -> Response {
-    let org = org_of(state, s).await;
-    let e = FormError::from(e);
-    let body = html! { h1 { (TITLE) } (e.summary()) };
-    respond(e.status, workbench_page(TITLE, s, org.as_ref(), body))
-}
-
 pub async fn new_form(State(state): State<AppState>, Session(s): Session) -> Response {
     announce_page(&state, &s, &FormFields(Vec::new()), None).await
 }
@@ -146,7 +141,7 @@ async fn announce_page(
     let org = org_of(state, s).await;
     let candidates = match state.catalog.scope_candidates(&s.actor()).await {
         Ok(c) => c,
-        Err(e) => return refused(state, s, e).await,
+        Err(e) => return refused_page(state, s, TITLE, e).await,
     };
     let picked = fields.all("resource_ids");
     let text = |id: &str, label: &str, hint: &str| {
@@ -281,11 +276,8 @@ pub async fn announce(State(state): State<AppState>, Session(s): Session, body: 
 pub async fn detail(
     State(state): State<AppState>,
     Session(s): Session,
-    Path(id): Path<String>,
+    EntityId(id): EntityId,
 ) -> Response {
-    let Ok(id) = id.parse::<Uuid>() else {
-        return crate::portal::fallback().await;
-    };
     detail_page(&state, &s, id, None).await
 }
 
@@ -298,7 +290,7 @@ async fn detail_page(
     let org = org_of(state, s).await;
     let v = match state.catalog.authorization_view_as(&s.actor(), id).await {
         Ok(v) => v,
-        Err(e) => return refused(state, s, e).await,
+        Err(e) => return refused_page(state, s, TITLE, e).await,
     };
     let a = &v.authorization;
     let mut applicants = Vec::new();
@@ -658,12 +650,9 @@ pub async fn act(
 pub async fn sign(
     State(state): State<AppState>,
     Session(s): Session,
-    Path(id): Path<String>,
+    EntityId(id): EntityId,
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let Ok(id) = id.parse::<Uuid>() else {
-        return crate::portal::fallback().await;
-    };
     let (fields, file) = match upload::read(&s, form, "document", None).await {
         Ok(u) => (u.fields, u.file),
         Err(UploadRefusal::Csrf(r)) => return r,

@@ -13,7 +13,7 @@ use catalog::{CatalogError, PublicItem, Role, SignedIn};
 use maud::html;
 use uuid::Uuid;
 
-use super::pages::{FormError, FormFields, with_status, workbench_page};
+use super::pages::{EntityId, FormError, FormFields, refused_page, with_status, workbench_page};
 use super::session::{Session, check_csrf, csrf_field, form_about};
 use super::workbench::org_of;
 use crate::state::AppState;
@@ -38,11 +38,7 @@ async fn list_page(
         .await
     {
         Ok(d) => d,
-        Err(e) => {
-            let e = FormError::from(e);
-            let body = html! { h1 { (TITLE) } (e.summary()) };
-            return with_status(workbench_page(TITLE, s, org.as_ref(), body), Some(&e));
-        }
+        Err(e) => return refused_page(state, s, TITLE, e).await,
     };
     let applies = matches!(s.role, Role::Operator | Role::Developer);
     let area = |id: &str, label: &str| {
@@ -148,11 +144,8 @@ pub async fn file(State(state): State<AppState>, Session(s): Session, body: Byte
 pub async fn detail(
     State(state): State<AppState>,
     Session(s): Session,
-    Path(id): Path<String>,
+    EntityId(id): EntityId,
 ) -> Response {
-    let Ok(id) = id.parse::<Uuid>() else {
-        return crate::portal::fallback().await;
-    };
     detail_page(&state, &s, id, None).await
 }
 
@@ -165,11 +158,7 @@ async fn detail_page(
     let org = org_of(state, s).await;
     let d: DemandApplication = match state.catalog.demand_as(&s.actor(), id).await {
         Ok(d) => d.value,
-        Err(e) => {
-            let e = FormError::from(e);
-            let body = html! { p { a href=(PATH) { "← " (TITLE) } } h1 { (TITLE) } (e.summary()) };
-            return with_status(workbench_page(TITLE, s, org.as_ref(), body), Some(&e));
-        }
+        Err(e) => return refused_page(state, s, TITLE, e).await,
     };
     let applicant = state
         .catalog

@@ -16,7 +16,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::pages::{FormError, FormFields, with_status, workbench_page};
+use super::pages::{EntityId, FormError, FormFields, refused_page, with_status, workbench_page};
 use super::session::{Session, check_csrf, csrf_field, form_about};
 use super::workbench::org_of;
 use crate::state::AppState;
@@ -284,11 +284,8 @@ pub async fn draft(State(state): State<AppState>, Session(s): Session, body: Byt
 pub async fn detail(
     State(state): State<AppState>,
     Session(s): Session,
-    Path(id): Path<String>,
+    EntityId(id): EntityId,
 ) -> Response {
-    let Ok(id) = id.parse::<Uuid>() else {
-        return crate::portal::fallback().await;
-    };
     detail_page(&state, &s, id, None, None).await
 }
 
@@ -303,11 +300,7 @@ async fn detail_page(
     let actor = s.actor();
     let d = match state.catalog.disclosure_as(Some(&actor), id).await {
         Ok(d) => d.value,
-        Err(e) => {
-            let e = FormError::from(e);
-            let body = html! { p { a href=(PATH) { "← " (TITLE) } } h1 { (TITLE) } (e.summary()) };
-            return with_status(workbench_page(TITLE, s, org.as_ref(), body), Some(&e));
-        }
+        Err(e) => return refused_page(state, s, TITLE, e).await,
     };
     let own = actor.org_id == Some(d.discloser_id);
     let current = fields_of(&d);

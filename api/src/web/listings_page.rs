@@ -13,7 +13,7 @@ use maud::html;
 use uuid::Uuid;
 
 use super::choices;
-use super::pages::{FormError, FormFields, with_status, workbench_page, yuan};
+use super::pages::{FormError, FormFields, refused_page, with_status, workbench_page, yuan};
 use super::session::{Session, check_csrf, csrf_field, form_about};
 use super::workbench::org_of;
 use crate::state::AppState;
@@ -34,11 +34,7 @@ async fn page(
     let org = org_of(state, s).await;
     let listings = match state.catalog.own_listings(&s.actor()).await {
         Ok(l) => l,
-        Err(e) => {
-            let e = FormError::from(e);
-            let body = html! { h1 { (TITLE) } (e.summary()) };
-            return with_status(workbench_page(TITLE, s, org.as_ref(), body), Some(&e));
-        }
+        Err(e) => return refused_page(state, s, TITLE, e).await,
     };
     let mut names = Vec::new();
     for l in &listings {

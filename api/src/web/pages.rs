@@ -345,3 +345,38 @@ fn field_label(path: &str) -> String {
         .unwrap_or(path);
     crate::portal::labels::label(last).to_string()
 }
+
+/// A page that only says why the catalog refused to show it (its status is the refusal's).
+pub async fn refused_page(
+    state: &crate::state::AppState,
+    s: &SignedIn,
+    title: &str,
+    e: CatalogError,
+) -> Response {
+    let org = super::workbench::org_of(state, s).await;
+    let e = FormError::from(e);
+    let body = html! { h1 { (title) } (e.summary()) };
+    respond(e.status, workbench_page(title, s, org.as_ref(), body))
+}
+
+/// The entity id in a workbench address (`/…/{id}`); an address whose id is not one gets the
+/// portal's 404 page.
+pub struct EntityId(pub uuid::Uuid);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for EntityId {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Response> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        match raw.parse() {
+            Ok(id) => Ok(EntityId(id)),
+            Err(_) => Err(crate::portal::fallback().await),
+        }
+    }
+}

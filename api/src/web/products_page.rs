@@ -21,7 +21,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::choices;
-use super::pages::{FormError, FormFields, respond, with_status, workbench_page, yuan};
+use super::pages::{
+    EntityId, FormError, FormFields, refused_page, with_status, workbench_page, yuan,
+};
 use super::registration_parts::{materials_from, materials_inputs};
 use super::session::{Session, check_csrf, csrf_field, form_about};
 use super::upload::{self, UploadRefusal};
@@ -37,7 +39,7 @@ pub async fn list(State(state): State<AppState>, Session(s): Session) -> Respons
     let actor = s.actor();
     let products = match state.catalog.products_as(&actor).await {
         Ok(p) => p,
-        Err(e) => return refused(&state, &s, e).await,
+        Err(e) => return refused_page(&state, &s, TITLE, e).await,
     };
     // An operator drafts from the authorizations in force that name it.
     let in_force = if s.role == Role::Operator {
@@ -100,13 +102,6 @@ fn ordered(products: &[Product]) -> Vec<&Product> {
     v
 }
 
-async fn refused(state: &AppState, s: &SignedIn, e: CatalogError) -> Response {
-    let org = org_of(state, s).await;
-    let e = FormError::from(e);
-    let body = html! { h1 { (TITLE) } (e.summary()) };
-    respond(e.status, workbench_page(TITLE, s, org.as_ref(), body))
-}
-
 #[derive(Deserialize)]
 pub struct FromAuthorization {
     authorization: Option<String>,
@@ -134,9 +129,10 @@ async fn draft_page(
 ) -> Response {
     let org = org_of(state, s).await;
     let Ok(authorization_id) = fields.get("authorization_id").parse::<Uuid>() else {
-        return refused(
+        return refused_page(
             state,
             s,
+            TITLE,
             CatalogError::invalid("authorization", "请从授权运营中选择一项授权"),
         )
         .await;
@@ -147,7 +143,7 @@ async fn draft_page(
         .await
     {
         Ok(v) => v,
-        Err(e) => return refused(state, s, e).await,
+        Err(e) => return refused_page(state, s, TITLE, e).await,
     };
     let a = &view.authorization;
     let picked = fields.all("source_resource_ids");
@@ -251,17 +247,14 @@ pub async fn create(State(state): State<AppState>, Session(s): Session, body: By
 pub async fn edit_form(
     State(state): State<AppState>,
     Session(s): Session,
-    Path(id): Path<String>,
+    EntityId(id): EntityId,
 ) -> Response {
-    let Ok(id) = id.parse::<Uuid>() else {
-        return crate::portal::fallback().await;
-    };
     match state.catalog.product_as(&s.actor(), id).await {
         Ok(v) => {
             let fields = fields_of(&v.product);
             draft_page(&state, &s, &fields, &format!("{PATH}/{id}/edit"), None).await
         }
-        Err(e) => refused(&state, &s, e).await,
+        Err(e) => refused_page(&state, &s, TITLE, e).await,
     }
 }
 
@@ -337,15 +330,12 @@ pub async fn update(
 pub async fn upload_sample(
     State(state): State<AppState>,
     Session(s): Session,
-    Path(id): Path<String>,
+    EntityId(id): EntityId,
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let Ok(id) = id.parse::<Uuid>() else {
-        return crate::portal::fallback().await;
-    };
     let limit = match state.catalog.sample_limit(id).await {
         Ok(limit) => limit,
-        Err(e) => return refused(&state, &s, e).await,
+        Err(e) => return refused_page(&state, &s, TITLE, e).await,
     };
     let too_large = too_large_message(limit + 1, limit);
     let keep = (
@@ -383,11 +373,8 @@ pub async fn upload_sample(
 pub async fn detail(
     State(state): State<AppState>,
     Session(s): Session,
-    Path(id): Path<String>,
+    EntityId(id): EntityId,
 ) -> Response {
-    let Ok(id) = id.parse::<Uuid>() else {
-        return crate::portal::fallback().await;
-    };
     detail_page(&state, &s, id, None, None).await
 }
 
@@ -401,7 +388,7 @@ async fn detail_page(
     let org = org_of(state, s).await;
     let v = match state.catalog.product_as(&s.actor(), id).await {
         Ok(v) => v,
-        Err(e) => return refused(state, s, e).await,
+        Err(e) => return refused_page(state, s, TITLE, e).await,
     };
     let p = &v.product;
     let mut listings = Vec::new();

@@ -18,7 +18,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::pages::{FormError, FormFields, with_status, workbench_page};
+use super::pages::{EntityId, FormError, FormFields, refused_page, with_status, workbench_page};
 use super::session::{Session, check_csrf, csrf_field, form_about};
 use super::workbench::org_of;
 use crate::portal::layout::beijing;
@@ -65,11 +65,7 @@ async fn list_page(
     let org = org_of(state, s).await;
     let endpoints = match state.catalog.own_webhooks(&s.actor()).await {
         Ok(e) => e,
-        Err(e) => {
-            let e = FormError::from(e);
-            let body = html! { h1 { (TITLE) } (e.summary()) };
-            return with_status(workbench_page(TITLE, s, org.as_ref(), body), Some(&e));
-        }
+        Err(e) => return refused_page(state, s, TITLE, e).await,
     };
     let body = html! {
         h1 { (TITLE) }
@@ -148,12 +144,9 @@ pub struct LogPage {
 pub async fn detail(
     State(state): State<AppState>,
     Session(s): Session,
-    Path(id): Path<String>,
+    EntityId(id): EntityId,
     Query(page): Query<LogPage>,
 ) -> Response {
-    let Ok(id) = id.parse::<Uuid>() else {
-        return crate::portal::fallback().await;
-    };
     detail_page(&state, &s, id, page.after, None, None).await
 }
 
@@ -185,11 +178,7 @@ async fn detail_page(
     };
     let (endpoint, log) = match found.await {
         Ok(found) => found,
-        Err(e) => {
-            let e = FormError::from(e);
-            let body = html! { p { a href=(PATH) { "← " (TITLE) } } h1 { (TITLE) } (e.summary()) };
-            return with_status(workbench_page(TITLE, s, org.as_ref(), body), Some(&e));
-        }
+        Err(e) => return refused_page(state, s, TITLE, e).await,
     };
     let post = format!("{PATH}/{id}");
     let button = |action: &str, text: &str| {
