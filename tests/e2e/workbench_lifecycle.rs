@@ -40,17 +40,49 @@ async fn a_product_goes_from_an_announced_authorization_to_an_exchange_listing()
         return;
     };
 
-    // 2026-03-02 — the implementing body announces the plan.
+    // 2026-03-02 — the implementing body announces the plan; a line of the directory it
+    // negative-lists first shows as refused, with the reason, before anything is submitted.
     let b = &session.b;
     sign_in(b, "shenhe").await;
     b.click("a[href='/workbench/authorizations']").await;
     b.check_page().await;
     b.click("a[href='/workbench/authorizations/new']").await;
+    let codes = b
+        .all_text("#scope-candidates tbody tr td:nth-child(2)")
+        .await;
+    assert!(codes.len() >= 3, "the directory in force: {codes:?}");
+    // One of the region's own lines (510…): the administration lists what its region holds.
+    let barred = codes
+        .iter()
+        .rfind(|c| c.starts_with("510"))
+        .unwrap()
+        .clone();
+    b.open("/workbench/negative-list").await;
+    fill(b, "[id='target.code']", &barred).await;
+    fill(b, "#legal_basis", "《数据安全法》第二十一条（测试）").await;
+    fill(b, "#approved_by", "省人民政府（测试）").await;
+    choose(b, "approved_on", "2026-02-20").await;
+    choose(b, "next_review_on", "2026-08-20").await;
+    b.click("form#add button[type=submit]").await;
+    let refusals = b.all_text(".error-summary").await;
+    assert!(refusals.is_empty(), "{refusals:?}");
+    b.open("/workbench/authorizations/new").await;
     b.check_page().await;
-    let candidates = b.all_text("#scope-candidates tbody tr").await;
     assert!(
-        candidates.len() >= 2,
-        "the directory in force: {candidates:?}"
+        b.text("#term-limit").await.contains("最长"),
+        "rule 3 before submitting"
+    );
+    let table = b.text("#scope-candidates").await;
+    assert!(table.contains("负面清单"), "{barred}: {table}");
+    let refused = b.text("#scope-candidates tbody tr.refused").await;
+    assert!(
+        refused.contains(&barred) && refused.contains("负面清单"),
+        "rule 1 before submitting: {refused}"
+    );
+    assert_eq!(
+        b.js("return document.querySelector('#scope-candidates tr.refused input').disabled;")
+            .await,
+        true
     );
     b.shots("workbench-announce").await;
     fill(b, "#plan_name", PLAN).await;

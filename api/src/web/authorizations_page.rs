@@ -143,6 +143,11 @@ async fn announce_page(
         Ok(c) => c,
         Err(e) => return refused_page(state, s, TITLE, e).await,
     };
+    // Rule 3's limit for the body's region, shown before submitting (the catalog checks it).
+    let term_limit = org.as_ref().map(|o| {
+        let policy = state.catalog.policy().for_region(&o.region);
+        (policy.name.clone(), policy.max_agreement_years)
+    });
     let picked = fields.all("resource_ids");
     let text = |id: &str, label: &str, hint: &str| {
         html! {
@@ -205,6 +210,9 @@ async fn announce_page(
                 }
             }
             (date("term_start", "运营期限起"))
+            @if let Some((name, years)) = &term_limit {
+                p.hint #term-limit { (name) "规定运营期限最长 " (years) " 年（规则3），起止日都计入期限。" }
+            }
             (date("term_end", "运营期限止"))
             (area("planned_products", "拟提供的产品和服务（每行一项）"))
             (text("platform", "运营平台", ""))
