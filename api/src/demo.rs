@@ -149,9 +149,15 @@ pub async fn load(catalog: &Catalog, source: Option<&str>, today: NaiveDate) -> 
                     .import_published_resources(&system, provider, contents)
                     .await?;
                 loaded += stored.len();
-                // Only the first few serve the examples below.
+                // Only the first few of the administration's region serve the examples below
+                // (its directory lists its own region's resources).
                 let room = KEPT - published.len();
-                published.extend(stored.into_iter().take(room));
+                published.extend(
+                    stored
+                        .into_iter()
+                        .filter(|r| r.code.region().is_within(&admin.region))
+                        .take(room),
+                );
             }
         }
     }

@@ -227,6 +227,19 @@ impl Catalog {
         let resource = self
             .resource_version(published.id, published.version)
             .await?;
+        // Rule 9: an administration's directory lists its own region's resources only.
+        if !resource.code.region().is_within(&ctx.publisher.region) {
+            let e = CatalogError::invalid(
+                &field,
+                format!(
+                    "资源“{}”（{}）不属于本辖区（{}），不能列入本辖区的运营目录",
+                    resource.content.name,
+                    resource.code,
+                    ctx.publisher.region.full_name()
+                ),
+            );
+            return Ok(refuse(e, Some(&resource)));
+        }
         if let Err(e) = refuse_if_negative_listed(&ctx.negative, &resource, &field).and_then(|()| {
             check_grade(
                 ctx.policy,

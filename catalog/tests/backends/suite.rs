@@ -846,6 +846,22 @@ pub async fn editions_are_frozen_and_diffable(env: Env) {
     assert!(
         matches!(refused, Err(CatalogError::Invalid { ref field, .. }) if field == "lines[0].resource_id")
     );
+    // Rule 9: another region's published resource stays out of this region's directory.
+    let anhui = env
+        .org("安徽省数据资源局", "340000", &[OrgKind::DataAdmin])
+        .await;
+    let hefei = env
+        .org("合肥市统计局", "340100", &[OrgKind::Provider])
+        .await;
+    let foreign = env.published(&hefei, &anhui, content("合肥公交")).await;
+    let refused = c
+        .publish_edition(&w.a(), w.admin.id, lines(&[foreign.id]))
+        .await;
+    assert!(
+        matches!(refused, Err(CatalogError::Invalid { ref field, ref message })
+            if field == "lines[0].resource_id" && message.contains("不属于本辖区")),
+        "{refused:?}"
+    );
     // Revise a: version 2 published with a new name.
     c.update_resource(&w.p(), a.id, content("公交线路（含夜班线）"), None)
         .await
