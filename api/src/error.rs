@@ -143,6 +143,13 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        // RFC 9110 §15.5.2 and RFC 6750: a 401 names the scheme it wants.
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"mulu\""),
+            );
+        }
         response
     }
 }

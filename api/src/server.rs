@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, IF_MATCH};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, IF_MATCH, LOCATION, RETRY_AFTER};
 use axum::http::{HeaderValue, Method};
 use axum::routing::get;
 use catalog::CatalogError;
@@ -66,6 +66,9 @@ pub fn app(state: AppState, edge: &EdgeOptions) -> Result<Router, CatalogError> 
             limiter,
             rate_limit::throttle_failed_auth,
         ))
+        .layer(axum::middleware::from_fn(
+            crate::middleware::method_not_allowed::explain,
+        ))
         .layer(axum::middleware::from_fn(metrics::record))
         .layer(cors(&edge.cors_origins)?)
         .layer(axum::middleware::from_fn_with_state(
@@ -96,7 +99,8 @@ fn cors(origins: &[String]) -> Result<CorsLayer, CatalogError> {
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST, Method::PUT])
         .allow_headers([AUTHORIZATION, CONTENT_TYPE, IF_MATCH])
-        .expose_headers([ETAG])
+        // What a browser client reads: versions, when to retry after 429/503, created resources.
+        .expose_headers([ETAG, RETRY_AFTER, LOCATION])
         .max_age(Duration::from_secs(3600)))
 }
 

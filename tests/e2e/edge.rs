@@ -148,4 +148,55 @@ async fn cors_admits_only_configured_origins() {
     );
     let other = preflight("https://evil.example.com").await.unwrap();
     assert!(!other.headers().contains_key("access-control-allow-origin"));
+    // A browser client may read when to retry and what was created, not only versions.
+    let read = client
+        .get(server.url("/api/v1/resources?limit=1"))
+        .header("origin", "https://portal.example.gov.cn")
+        .send()
+        .await
+        .unwrap();
+    let exposed = read.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    for name in ["etag", "retry-after", "location"] {
+        assert!(exposed.contains(name), "{name} in {exposed}");
+    }
+}
+
+/// HTTP's own conventions: a 405 says which methods the address takes (problem+json for the API,
+/// a page elsewhere) and keeps `Allow`; a 401 names the Bearer scheme.
+#[tokio::test]
+async fn refusals_say_what_the_protocol_asks() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&["--data-dir", dir.path().to_str().unwrap()]);
+    let client = reqwest::Client::new();
+    let wrong = client
+        .delete(server.url("/api/v1/resources"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), reqwest::StatusCode::METHOD_NOT_ALLOWED);
+    assert!(wrong.headers()["allow"].to_str().unwrap().contains("GET"));
+    assert_eq!(wrong.headers()["content-type"], "application/problem+json");
+    let problem: serde_json::Value = wrong.json().await.unwrap();
+    assert_eq!(problem["status"], 405);
+    assert!(
+        problem["detail"].as_str().unwrap().contains("Allow"),
+        "{problem}"
+    );
+    let page = client.put(server.url("/search")).send().await.unwrap();
+    assert_eq!(page.status(), reqwest::StatusCode::METHOD_NOT_ALLOWED);
+    assert!(page.headers().contains_key("allow"));
+    assert!(page.text().await.unwrap().contains("请求方法不被允许"));
+    let unauthenticated = client
+        .get(server.url("/api/v1/operator/products"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unauthenticated.status(), reqwest::StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        unauthenticated.headers()["www-authenticate"],
+        "Bearer realm=\"mulu\""
+    );
 }
