@@ -355,6 +355,27 @@ async fn a_product_goes_from_an_announced_authorization_to_an_exchange_listing()
     let code = b.text("#code").await;
     sign_out(b).await;
 
+    // Anyone verifies the code on the portal and reaches the registration's public record.
+    b.open("/").await;
+    b.click("a[href='/verify']").await;
+    fill(b, "#code", "not-a-code").await;
+    b.click("form.verify button[type=submit]").await;
+    assert!(b.text("#verification").await.contains("格式不正确"));
+    fill(b, "#code", &code).await;
+    b.click("form.verify button[type=submit]").await;
+    b.check_page().await;
+    let verdict = b.text("#verification").await;
+    assert!(
+        verdict.contains("有效") && !verdict.contains("无效"),
+        "{verdict}"
+    );
+    assert_eq!(b.text("#subject").await, PRODUCT);
+    b.shots("portal-verify").await;
+    b.click(&format!("a[href='/registrations/{registration}']"))
+        .await;
+    b.check_page().await;
+    assert_eq!(b.text("h1").await, PRODUCT);
+
     // The exchange reports a listing by the query code.
     sign_in(b, "jiaoyi").await;
     b.click("a[href='/workbench/listings']").await;

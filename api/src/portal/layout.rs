@@ -24,6 +24,7 @@ fn public_nav() -> Markup {
                 li { a href="/negative-list" { "负面清单" } }
                 li { a href="/publicity" { "公示公告" } }
                 li { a href="/products" { "登记产品" } }
+                li { a href="/verify" { "登记查询" } }
                 li { a href="/authorizations" { "授权信息" } }
                 li { a href="/disclosures" { "年度披露" } }
                 li { a href="/workbench" { "工作台登录" } }

@@ -11,6 +11,7 @@ mod pages;
 mod public;
 mod registrations;
 mod search;
+mod verify;
 
 use axum::Router;
 use axum::routing::get;
@@ -36,6 +37,9 @@ pub fn router() -> Router<AppState> {
             get(registrations::notice).post(registrations::object),
         )
         .route("/products", get(registrations::products))
+        // A registration's public record (search hits link here); the notice page serves it.
+        .route("/registrations/{id}", get(registrations::notice))
+        .route("/verify", get(verify::verify))
         .route("/products/{id}", get(registrations::product))
         .route("/authorizations", get(public::authorizations))
         .route("/authorizations/{id}", get(public::authorization))
