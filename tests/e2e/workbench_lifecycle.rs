@@ -66,6 +66,19 @@ async fn a_product_goes_from_an_announced_authorization_to_an_exchange_listing()
     b.click("form#add button[type=submit]").await;
     let refusals = b.all_text(".error-summary").await;
     assert!(refusals.is_empty(), "{refusals:?}");
+    // The public list names the resource and links it.
+    b.open("/negative-list").await;
+    b.check_page().await;
+    let entry = b
+        .js(&format!(
+            "const s = [...document.querySelectorAll('section.entry')].find(e => e.textContent.includes('{barred}')); \
+             return s ? s.querySelector('p.resource a')?.getAttribute('href') ?? '' : '';"
+        ))
+        .await;
+    assert!(
+        entry.as_str().unwrap().starts_with("/resources/"),
+        "the entry links its resource: {entry}"
+    );
     b.open("/workbench/authorizations/new").await;
     b.check_page().await;
     assert!(

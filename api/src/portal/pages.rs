@@ -215,6 +215,16 @@ fn negative_target(target: &NegativeTarget) -> String {
 
 pub async fn negative_list(State(state): State<AppState>) -> PortalResult<Markup> {
     let entries = state.catalog.negative_list(true).await?;
+    // A resource entry names its resource and links it when the resource is public.
+    let mut resources = std::collections::HashMap::new();
+    for e in &entries {
+        if let NegativeTarget::Resource { code } = &e.details.target
+            && let Ok(entry) = state.catalog.public_catalog_entry_by_code(code).await
+            && let catalog::PublicItem::Resource(r) = entry.item
+        {
+            resources.insert(code.as_str().to_string(), (r.id, r.content.name));
+        }
+    }
     Ok(page(
         "负面清单",
         html! {
@@ -224,6 +234,10 @@ pub async fn negative_list(State(state): State<AppState>) -> PortalResult<Markup
                 @let d = &e.details;
                 section.entry id=(e.id.to_string()) {
                     h2 { (negative_target(&d.target)) " " span.tag { (text(&json(&d.kind))) } }
+                    @if let NegativeTarget::Resource { code } = &d.target
+                        && let Some((id, name)) = resources.get(code.as_str()) {
+                        p.resource { a href=(format!("/resources/{id}")) { (name) } }
+                    }
                     dl.fields {
                         dt { "范围" } dd {
                             @match &d.scope {
