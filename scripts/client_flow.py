@@ -25,16 +25,16 @@ import httpx
 from mulu_client import AuthenticatedClient, Client
 from mulu_client.api.admin import (
     announce,
-    dated_step,
+    authorization_step,
     publish_edition,
     register_organization,
     review_product,
-    select,
-    sign,
+    select_operator,
+    sign_agreement,
 )
 from mulu_client.api.public import (
     get_resource,
-    object_,
+    object_to_registration,
     product_listings,
     public_products,
     publicity,
@@ -44,19 +44,20 @@ from mulu_client.api.registration import (
     apply_for_authorization,
     create_product,
     decide_objection,
-    deliveries,
-    feed,
+    exchange_feed,
     issue_code,
     register_webhook,
     registrar_step,
     report_listing,
-    submit,
+    submit_registration,
+    webhook_deliveries,
 )
-from mulu_client.api.workspace import create, step
+from mulu_client.api.search import search_all
+from mulu_client.api.workspace import create_resource, directory_template_xlsx, resource_step
 from mulu_client.models import (
     AgreementTerms,
     CodeRequest,
-    DatedStepStep,
+    AuthorizationStep,
     EditionRequest,
     NewAuthorization,
     NewEndpoint,
@@ -70,9 +71,11 @@ from mulu_client.models import (
     OperatorApplication,
     OperatorChoice,
     Problem,
-    RegistrarStepStep,
+    RegistrarStep,
     ReviewFinding,
-    StepStep,
+    ResourceStep,
+    SearchResults,
+    SearchSort,
 )
 
 MULU = sys.argv[1]
@@ -190,6 +193,11 @@ def main():
                        "--role", "data_admin", "--name", "flow")
 
     s = Server("2026-08-03")
+    # The document the server serves is valid OpenAPI 3.1 (the generator read the committed one;
+    # tests/e2e/openapi.rs keeps the two equal).
+    from openapi_spec_validator import validate
+    validate(httpx.get(f"{s.url}/api/v1/openapi.json").json())
+    check(True, "the served document is valid OpenAPI")
     admin = s.client(admin_token)
     tokens = {}
     for uscc, name, region, kind in [
@@ -208,14 +216,14 @@ def main():
 
     # Provider drafts and submits; the administration approves and publishes.
     provider = s.client(tokens["provider"])
-    resource = ok(create.sync_detailed(client=provider, body=NewResource.from_dict({"content": {
+    resource = ok(create_resource.sync_detailed(client=provider, body=NewResource.from_dict({"content": {
         "name": "公交刷卡日汇总", "summary": "全市公交刷卡按日汇总", "grade": {"level": "一般数据"},
         "share_type": "无条件共享", "open_type": "无条件开放", "update_frequency": "每日"}})))
     check(get_resource.sync_detailed(resource.id, client=s.client()).status_code == 404,
           "a draft is not public")
-    ok(step.sync_detailed(resource.id, StepStep.SUBMIT, client=provider))
-    for action in (StepStep.APPROVE, StepStep.PUBLISH):
-        ok(step.sync_detailed(resource.id, action, client=admin))
+    ok(resource_step.sync_detailed(resource.id, ResourceStep.SUBMIT, client=provider))
+    for action in (ResourceStep.APPROVE, ResourceStep.PUBLISH):
+        ok(resource_step.sync_detailed(resource.id, action, client=admin))
     ok(get_resource.sync_detailed(resource.id, client=s.client()))
 
     # The operation directory lists it: an authorization's scope is drawn from it (C 6.2).
@@ -238,10 +246,10 @@ def main():
         "declarations": ["no_security_incidents", "no_penalties", "security_organization",
                          "protection_level_three", "technical_capability", "data_security_capability"],
         "materials": ["授权运营申请书"]})))
-    ok(select.sync_detailed(auth.id, client=admin,
+    ok(select_operator.sync_detailed(auth.id, client=admin,
                             body=OperatorChoice.from_dict({"operator_id": str(applied.applicants[0])})))
     # The service's clock dates each step: publicity from 08-03, signed and active on 09-01.
-    publicized = ok(dated_step.sync_detailed(auth.id, DatedStepStep.PUBLICIZE, client=admin))
+    publicized = ok(authorization_step.sync_detailed(auth.id, AuthorizationStep.PUBLICIZE, client=admin))
     check(str(publicized.publicity_start) == "2026-08-03", "publicity starts on the server's day")
     s.stop()
     s = Server("2026-09-01")
@@ -253,9 +261,9 @@ def main():
                    "accounting_and_revenue", "security_duties", "evaluation_and_exit",
                    "liability", "dispute_resolution", "change_and_termination"):
         terms[clause] = "按协议约定"
-    signed = ok(sign.sync_detailed(auth.id, client=admin, body=AgreementTerms.from_dict(terms)))
+    signed = ok(sign_agreement.sync_detailed(auth.id, client=admin, body=AgreementTerms.from_dict(terms)))
     check(signed.agreements[0].version == 1, "the agreement is version 1")
-    ok(dated_step.sync_detailed(auth.id, DatedStepStep.ACTIVATE, client=admin))
+    ok(authorization_step.sync_detailed(auth.id, AuthorizationStep.ACTIVATE, client=admin))
 
     # The operator's product; compliance review by the administration.
     product = ok(create_product.sync_detailed(client=operator, body=NewProduct.from_dict({
@@ -274,7 +282,7 @@ def main():
 
     # Registration: applied 09-21, accepted 09-22, publicized 09-29 (09-30 … 10-19).
     s = Server("2026-09-21")
-    registration = ok(submit.sync_detailed(client=s.client(tokens["operator"]), body=NewRegistration.from_dict({
+    registration = ok(submit_registration.sync_detailed(client=s.client(tokens["operator"]), body=NewRegistration.from_dict({
         "subject": {"type": "product", "product_id": str(product.id)}, "kind": "首次登记",
         "materials": {"registrant_info": "出行数据公司", "legal_source": "授权运营协议",
                       "resource_info": "公交刷卡日汇总", "evidence_ref": "存证-0001",
@@ -282,7 +290,7 @@ def main():
                       "scenario_info": "交通规划", "risk_assessment": "风险可控"}})))
     check(str(registration.acceptance_due) == "2026-09-24", "accepted within 3 working days")
     s.stop()
-    for day, action in [("2026-09-22", RegistrarStepStep.ACCEPT), ("2026-09-29", RegistrarStepStep.PUBLICIZE)]:
+    for day, action in [("2026-09-22", RegistrarStep.ACCEPT), ("2026-09-29", RegistrarStep.PUBLICIZE)]:
         s = Server(day)
         ok(registrar_step.sync_detailed(registration.id, action, client=s.client(tokens["registrar"])))
         s.stop()
@@ -291,7 +299,7 @@ def main():
     s = Server("2026-10-09")
     notices = ok(publicity.sync_detailed(client=s.client()))
     check([n.id for n in notices.items] == [registration.id], "the notice is public")
-    filed = ok(object_.sync_detailed(registration.id, client=s.client(), body=NewObjection.from_dict({
+    filed = ok(object_to_registration.sync_detailed(registration.id, client=s.client(), body=NewObjection.from_dict({
         "objector_name": "李四", "objector_id_number": "510502199001010018",
         "contact": "13900000000", "grounds": "产品包含未授权数据", "evidence": ["证据材料-1"]})))
     s.stop()
@@ -311,9 +319,9 @@ def main():
 
     # The exchange: the feed, the code verified, a listing reported, the signed webhook.
     exchange = s.client(tokens["exchange"])
-    page = ok(feed.sync_detailed(client=exchange, after=0))
+    page = ok(exchange_feed.sync_detailed(client=exchange, after=0))
     check([i.action for i in page.items] == ["registration.issue_code"], "the feed has the coding once")
-    check(ok(feed.sync_detailed(client=exchange, after=page.next_)).items == [], "and nothing after it")
+    check(ok(exchange_feed.sync_detailed(client=exchange, after=page.next_)).items == [], "and nothing after it")
     verified = ok(verify_code.sync_detailed(code, client=s.client()))
     check(verified.well_formed and verified.valid, "the query code verifies")
     ok(report_listing.sync_detailed(client=exchange, body=NewListing.from_dict({
@@ -322,12 +330,24 @@ def main():
     check([l.listing_ref for l in listed] == ["GP-2026-0001"], "the listing is public")
     check([p.name for p in ok(public_products.sync_detailed(client=s.client())).items] == ["出行指数"],
           "the registered product is public")
+    # Search through the generated client (issue 29: the document once dropped it).
+    for _ in range(50):  # the index follows the database within about a second
+        found = ok(search_all.sync_detailed(client=s.client(), q="出行指数", sort=SearchSort.UPDATED))
+        if any(h.title == "出行指数" for h in found.hits):
+            break
+        time.sleep(0.2)
+    check(isinstance(found, SearchResults) and any(h.title == "出行指数" for h in found.hits),
+          "the registered product is found by search")
+    check(all(h.updated_at.tzinfo is not None for h in found.hits), "hit times are RFC 3339")
+    template = directory_template_xlsx.sync_detailed(client=s.client())
+    check(template.status_code == 200 and template.content[:2] == b"PK",
+          "the xlsx template arrives as bytes (a zip)")
     for _ in range(100):
         if Receiver.received:
             break
         time.sleep(0.1)
     check(len(Receiver.received) == 1 and Receiver.received[0][0], "one webhook, correctly signed")
-    log = ok(deliveries.sync_detailed(endpoint.id, client=exchange))
+    log = ok(webhook_deliveries.sync_detailed(endpoint.id, client=exchange))
     check([d.status.value for d in log.items] == ["delivered"], "the delivery log says delivered")
     s.stop()
     print(f"client flow: {checks} checks passed through the generated client")

@@ -140,3 +140,41 @@ pub fn document_json() -> String {
     json.push('\n');
     json
 }
+
+/// A file in a request or response body (an xlsx workbook, a product's sample): bytes, not JSON.
+/// Declared as `type: string, format: binary` so that generators give callers bytes or a file;
+/// `Vec<u8>` would document an array of integers.
+pub struct Binary;
+
+impl utoipa::PartialSchema for Binary {
+    fn schema() -> RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Binary {}
+
+/// Registers a schema that only a parameter refers to: utoipa collects the schemas of bodies
+/// and responses but not of parameters, and a `$ref` to a missing schema makes the document
+/// invalid (openapi-spec-validator refuses it; generators drop the operation).
+pub trait ParameterSchemas {
+    fn parameter_schema<T: utoipa::ToSchema>(self) -> Self;
+}
+
+impl<S> ParameterSchemas for utoipa_axum::router::OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    fn parameter_schema<T: utoipa::ToSchema>(mut self) -> Self {
+        self.get_openapi_mut()
+            .components
+            .get_or_insert_with(Default::default)
+            .schemas
+            .insert(T::name().into_owned(), T::schema());
+        self
+    }
+}

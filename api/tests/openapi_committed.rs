@@ -75,3 +75,62 @@ fn operation_ids_are_unique_and_responses_described() {
         }
     }
 }
+
+/// Every `$ref` names a schema the document defines: a dangling one (a parameter's enum that
+/// utoipa did not collect) makes validators refuse the document and generators drop operations.
+#[test]
+fn every_reference_resolves() {
+    fn walk(value: &serde_json::Value, doc: &serde_json::Value, at: &str) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(target) = map.get("$ref").and_then(|r| r.as_str()) {
+                    let pointer = target.trim_start_matches('#');
+                    assert!(
+                        doc.pointer(pointer).is_some(),
+                        "{at}: `$ref` {target} does not exist"
+                    );
+                }
+                for (key, child) in map {
+                    walk(child, doc, &format!("{at}/{key}"));
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (n, child) in items.iter().enumerate() {
+                    walk(child, doc, &format!("{at}/{n}"));
+                }
+            }
+            _ => {}
+        }
+    }
+    let doc: serde_json::Value = serde_json::from_str(&api::openapi::document_json()).unwrap();
+    walk(&doc, &doc, "");
+}
+
+/// Names a client generator turns into classes and functions say what they are: no operation
+/// called `list`, `step` or `object`, no parameter enum named after its operation.
+#[test]
+fn operation_ids_say_what_they_do() {
+    let doc: serde_json::Value = serde_json::from_str(&api::openapi::document_json()).unwrap();
+    let vague = [
+        "list", "create", "current", "update", "step", "object", "get_one", "draft", "publish",
+        "revise", "own", "decide", "reject", "events", "export", "verify", "feed", "file",
+        "report", "download", "upload", "select", "sign", "cancel", "refuse", "revoke", "submit",
+    ];
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap();
+            assert!(
+                !vague.contains(&id),
+                "{method} {path}: operationId `{id}` is vague"
+            );
+            for param in op["parameters"].as_array().into_iter().flatten() {
+                assert!(
+                    param["schema"].get("enum").is_none(),
+                    "{method} {path}: parameter `{}` has an inline enum (generators name it \
+                     after the operation); give it a named schema",
+                    param["name"]
+                );
+            }
+        }
+    }
+}

@@ -423,8 +423,29 @@ pub struct Hit {
     pub snippet_html: String,
     pub url: String,
     pub score: f32,
+    /// Last change, Unix seconds inside; RFC 3339 in JSON like every other time Mulu answers.
+    #[serde(with = "rfc3339_seconds")]
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: i64,
     pub facets: Facets,
+}
+
+/// Unix seconds as an RFC 3339 UTC timestamp (`2026-03-02T08:00:00Z`).
+mod rfc3339_seconds {
+    use chrono::{DateTime, SecondsFormat};
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(seconds: &i64, serializer: S) -> Result<S::Ok, S::Error> {
+        let time = DateTime::from_timestamp(*seconds, 0).unwrap_or_default();
+        serializer.serialize_str(&time.to_rfc3339_opts(SecondsFormat::Secs, true))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        DateTime::parse_from_rfc3339(&text)
+            .map(|time| time.timestamp())
+            .map_err(D::Error::custom)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

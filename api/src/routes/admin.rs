@@ -10,6 +10,8 @@ use catalog::domain::organization::{NewOrganization, Organization};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
+
+use crate::openapi::ParameterSchemas;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
@@ -22,6 +24,7 @@ use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .parameter_schema::<NegativeChange>()
         .routes(routes!(register_organization))
         .routes(routes!(add_negative))
         .routes(routes!(change_negative))
@@ -68,7 +71,7 @@ enum NegativeChange {
 #[utoipa::path(post, path = "/api/v1/admin/negative-list/{id}/{change}", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = Reason,
     params(("id" = Uuid, Path, description = "负面清单条目 id"),
-           ("change" = inline(NegativeChange), Path, description = "lift | reinstate"),
+           ("change" = NegativeChange, Path, description = "lift | reinstate"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = NegativeListEntry, headers(("ETag" = String))), Problems))]
 async fn change_negative(

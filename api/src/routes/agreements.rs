@@ -74,7 +74,7 @@ async fn authorization_duties(
 
 /// Sign the agreement once the selection's publicity ended without a pending objection
 /// (C 8.4), stating what N 14 requires; it becomes version 1.
-#[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/sign", tag = "admin",
+#[utoipa::path(operation_id = "sign_agreement", post, path = "/api/v1/admin/authorizations/{id}/sign", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = AgreementTerms,
     params(("id" = Uuid, Path, description = "授权 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
@@ -95,7 +95,7 @@ async fn sign(
 }
 
 /// Record a filing (备案) of the plan, the agreement in force or the termination.
-#[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/filings", tag = "admin",
+#[utoipa::path(operation_id = "file_with_authority", post, path = "/api/v1/admin/authorizations/{id}/filings", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = NewFiling,
     params(("id" = Uuid, Path, description = "授权 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
@@ -116,7 +116,7 @@ async fn file(
 }
 
 /// Suspend access until the operator rectifies by a given day (SD 38).
-#[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/suspend", tag = "admin",
+#[utoipa::path(operation_id = "suspend_authorization", post, path = "/api/v1/admin/authorizations/{id}/suspend", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = NewSuspension,
     params(("id" = Uuid, Path, description = "授权 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
@@ -143,7 +143,7 @@ struct Rectification {
 }
 
 /// Rectified: open access again.
-#[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/resume", tag = "admin",
+#[utoipa::path(operation_id = "resume_authorization", post, path = "/api/v1/admin/authorizations/{id}/resume", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = Rectification,
     params(("id" = Uuid, Path, description = "授权 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
@@ -288,7 +288,7 @@ async fn record_destruction(
 }
 
 /// Record the year's evaluation of the operator (C 12.1; GZ 23; SD 35).
-#[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/evaluations", tag = "admin",
+#[utoipa::path(operation_id = "evaluate_operator", post, path = "/api/v1/admin/authorizations/{id}/evaluations", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = NewEvaluation,
     params(("id" = Uuid, Path, description = "授权 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
@@ -309,7 +309,7 @@ async fn evaluate(
 }
 
 /// The operator's report on a year of operation (SD 24; LY 七(二)2).
-#[utoipa::path(post, path = "/api/v1/authorizations/{id}/reports", tag = "registration",
+#[utoipa::path(operation_id = "file_annual_report", post, path = "/api/v1/authorizations/{id}/reports", tag = "registration",
     security(("bearer" = ["operator"])), request_body = NewOperatorReport,
     params(("id" = Uuid, Path, description = "授权 id")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]

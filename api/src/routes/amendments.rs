@@ -105,7 +105,7 @@ async fn apply_for_cancellation(
 
 /// Complete a change, correction or cancellation application: the registration it names gets a
 /// new version (its query code stays) or is cancelled, in the same transaction.
-#[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/complete", tag = "registration",
+#[utoipa::path(operation_id = "complete_registration", post, path = "/api/v1/registrar/registrations/{id}/complete", tag = "registration",
     security(("bearer" = ["registrar"])),
     params(("id" = Uuid, Path, description = "申请 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),

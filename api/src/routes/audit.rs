@@ -28,7 +28,7 @@ const EXPORT_PAGE: i64 = 1000;
 
 /// The whole chain as NDJSON, one event per line in sequence order, streamed page by page. Anyone
 /// holding the file can check it: `mulu audit verify-export FILE` (C 9.5, C 9.6).
-#[utoipa::path(get, path = "/api/v1/audit/export", tag = "audit",
+#[utoipa::path(operation_id = "audit_export", get, path = "/api/v1/audit/export", tag = "audit",
     security(("bearer" = ["auditor", "data_admin", "audit_admin"])),
     responses((status = 200, description = "NDJSON, one AuditEvent per line",
                content_type = "application/x-ndjson", body = String), Problems))]
@@ -82,7 +82,7 @@ struct EventsQuery {
 }
 
 /// Audit events in chain order (auditor, data administration).
-#[utoipa::path(get, path = "/api/v1/audit/events", tag = "audit", params(EventsQuery),
+#[utoipa::path(operation_id = "audit_events", get, path = "/api/v1/audit/events", tag = "audit", params(EventsQuery),
     security(("bearer" = ["auditor", "data_admin", "audit_admin"])),
     responses((status = 200, body = Vec<AuditEvent>), Problems))]
 async fn events(
@@ -108,7 +108,7 @@ async fn events(
 }
 
 /// Recompute the hash chain end to end; names the first bad event.
-#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit",
+#[utoipa::path(operation_id = "verify_audit_chain", get, path = "/api/v1/audit/verify", tag = "audit",
     security(("bearer" = ["auditor", "data_admin", "audit_admin"])),
     responses((status = 200, body = ChainReport), Problems))]
 async fn verify(

@@ -10,6 +10,8 @@ use catalog::domain::objection::{NewObjection, ObjectionDecision};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
+
+use crate::openapi::ParameterSchemas;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
@@ -22,6 +24,7 @@ use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .parameter_schema::<AuthorizationStep>()
         .routes(routes!(announce))
         .routes(routes!(apply))
         .routes(routes!(select))
@@ -74,7 +77,7 @@ struct OperatorChoice {
 }
 
 /// Select the operator among the applicants.
-#[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/select", tag = "admin",
+#[utoipa::path(operation_id = "select_operator", post, path = "/api/v1/admin/authorizations/{id}/select", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = OperatorChoice,
     params(("id" = Uuid, Path, description = "授权 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
@@ -97,7 +100,7 @@ async fn select(
 /// The steps that happen on a date.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-enum DatedStep {
+enum AuthorizationStep {
     /// Start the selection's publicity (working days per jurisdiction policy).
     Publicize,
     /// Operation starts (agreement term checked against rule 3).
@@ -106,29 +109,29 @@ enum DatedStep {
 
 /// Publicize the selection or activate the authorization, as of today: the service's clock
 /// dates each step, never the request (C 8.3, 8.5).
-#[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/{step}", tag = "admin",
+#[utoipa::path(operation_id = "authorization_step", post, path = "/api/v1/admin/authorizations/{id}/{step}", tag = "admin",
     security(("bearer" = ["data_admin"])),
     params(("id" = Uuid, Path, description = "授权 id"),
-           ("step" = inline(DatedStep), Path, description = "publicize | activate"),
+           ("step" = AuthorizationStep, Path, description = "publicize | activate"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn dated_step(
     State(state): State<AppState>,
     As(actor, _): As<DataAdmins>,
     headers: HeaderMap,
-    ApiPath((id, step)): ApiPath<(Uuid, DatedStep)>,
+    ApiPath((id, step)): ApiPath<(Uuid, AuthorizationStep)>,
 ) -> ApiResult<Tagged<Authorization>> {
     let (c, today, tag) = (&state.catalog, state.clock.today(), if_match(&headers)?);
     let a = match step {
-        DatedStep::Publicize => c.publicize_selection(&actor, id, today, tag).await?,
-        DatedStep::Activate => c.activate_authorization(&actor, id, today, tag).await?,
+        AuthorizationStep::Publicize => c.publicize_selection(&actor, id, today, tag).await?,
+        AuthorizationStep::Activate => c.activate_authorization(&actor, id, today, tag).await?,
     };
     Ok(Tagged::ok(a))
 }
 
 /// Terminate an authorization for a C 8.6 reason, as of today; its registrations are flagged
 /// (rule 5).
-#[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/terminate", tag = "admin",
+#[utoipa::path(operation_id = "terminate_authorization", post, path = "/api/v1/admin/authorizations/{id}/terminate", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = NewTermination,
     params(("id" = Uuid, Path, description = "授权 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),

@@ -8,6 +8,8 @@ use catalog::domain::objection::{NewObjection, ObjectionDecision};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
+
+use crate::openapi::ParameterSchemas;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
@@ -22,6 +24,7 @@ use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .parameter_schema::<DeveloperStep>()
         .routes(routes!(apply))
         .routes(routes!(notices))
         .routes(routes!(all_applications))
@@ -55,7 +58,7 @@ async fn apply(
 }
 
 /// Developers in publicity or admitted.
-#[utoipa::path(get, path = "/api/v1/developers", tag = "public", params(Page),
+#[utoipa::path(operation_id = "admission_notices", get, path = "/api/v1/developers", tag = "public", params(Page),
     responses((status = 200, body = Listing<PublicDeveloperNotice>), Problems))]
 async fn notices(
     State(state): State<AppState>,
@@ -100,10 +103,10 @@ enum DeveloperStep {
 }
 
 /// Publicize or admit an application, as of today.
-#[utoipa::path(post, path = "/api/v1/admin/developers/{id}/{step}", tag = "admin",
+#[utoipa::path(operation_id = "developer_step", post, path = "/api/v1/admin/developers/{id}/{step}", tag = "admin",
     security(("bearer" = ["data_admin"])),
     params(("id" = Uuid, Path, description = "注册申请 id"),
-           ("step" = inline(DeveloperStep), Path, description = "publicize | admit"),
+           ("step" = DeveloperStep, Path, description = "publicize | admit"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = DeveloperApplication, headers(("ETag" = String))), Problems))]
 async fn decide(
@@ -121,7 +124,7 @@ async fn decide(
 }
 
 /// Reject an application (e.g. an objection during publicity was upheld), with the reason.
-#[utoipa::path(post, path = "/api/v1/admin/developers/{id}/reject", tag = "admin",
+#[utoipa::path(operation_id = "reject_developer", post, path = "/api/v1/admin/developers/{id}/reject", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = Reason,
     params(("id" = Uuid, Path, description = "注册申请 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),

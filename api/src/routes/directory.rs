@@ -74,7 +74,7 @@ struct DiffQuery {
 }
 
 /// Lines added, removed and changed (field by field) between two editions.
-#[utoipa::path(get, path = "/api/v1/directory/diff", tag = "public", params(DiffQuery),
+#[utoipa::path(operation_id = "edition_diff", get, path = "/api/v1/directory/diff", tag = "public", params(DiffQuery),
     responses((status = 200, body = EditionDiff), Problems))]
 async fn diff(
     State(state): State<AppState>,

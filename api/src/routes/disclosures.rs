@@ -40,7 +40,7 @@ struct ObligationQuery {
 
 /// Who owes an annual statement for a year and where each stands (published, draft, missing;
 /// overdue after the policy's day, 31 March by default).
-#[utoipa::path(get, path = "/api/v1/admin/disclosures/obligations", tag = "admin",
+#[utoipa::path(operation_id = "disclosure_obligations", get, path = "/api/v1/admin/disclosures/obligations", tag = "admin",
     security(("bearer" = ["auditor", "data_admin"])), params(ObligationQuery),
     responses((status = 200, body = Vec<DisclosureObligation>), Problems))]
 async fn obligations(
@@ -56,7 +56,7 @@ async fn obligations(
 }
 
 /// Draft the statement for a finished year (due on the jurisdiction policy's day of the next year, 31 March by default).
-#[utoipa::path(post, path = "/api/v1/disclosures", tag = "admin",
+#[utoipa::path(operation_id = "draft_disclosure", post, path = "/api/v1/disclosures", tag = "admin",
     security(("bearer" = ["data_admin", "operator"])), request_body = NewDisclosure,
     responses((status = 201, body = Disclosure), Problems))]
 async fn draft(
@@ -72,7 +72,7 @@ async fn draft(
 }
 
 /// Published disclosures.
-#[utoipa::path(get, path = "/api/v1/disclosures", tag = "public", params(Page),
+#[utoipa::path(operation_id = "published_disclosures", get, path = "/api/v1/disclosures", tag = "public", params(Page),
     responses((status = 200, body = Listing<Disclosure>), Problems))]
 async fn list_published(
     State(state): State<AppState>,
@@ -86,7 +86,7 @@ async fn list_published(
 }
 
 /// One disclosure: published ones for everyone, drafts for their discloser.
-#[utoipa::path(get, path = "/api/v1/disclosures/{id}", tag = "public",
+#[utoipa::path(operation_id = "get_disclosure", get, path = "/api/v1/disclosures/{id}", tag = "public",
     params(("id" = Uuid, Path, description = "披露 id")),
     responses((status = 200, body = Disclosure, headers(("ETag" = String))), Problems))]
 async fn get_one(
@@ -100,7 +100,7 @@ async fn get_one(
 }
 
 /// Edit a draft, or correct a published statement (a new version; the old text stays readable).
-#[utoipa::path(put, path = "/api/v1/disclosures/{id}", tag = "admin",
+#[utoipa::path(operation_id = "revise_disclosure", put, path = "/api/v1/disclosures/{id}", tag = "admin",
     security(("bearer" = ["data_admin", "operator"])), request_body = DisclosureContent,
     params(("id" = Uuid, Path, description = "披露 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
@@ -122,7 +122,7 @@ async fn revise(
 }
 
 /// Publish a drafted statement.
-#[utoipa::path(post, path = "/api/v1/disclosures/{id}/publish", tag = "admin",
+#[utoipa::path(operation_id = "publish_disclosure", post, path = "/api/v1/disclosures/{id}/publish", tag = "admin",
     security(("bearer" = ["data_admin", "operator"])),
     params(("id" = Uuid, Path, description = "披露 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
@@ -140,7 +140,7 @@ async fn publish(
 }
 
 /// The caller's own statements in every state.
-#[utoipa::path(get, path = "/api/v1/workspace/disclosures", tag = "admin",
+#[utoipa::path(operation_id = "own_disclosures", get, path = "/api/v1/workspace/disclosures", tag = "admin",
     security(("bearer" = ["data_admin", "operator"])),
     responses((status = 200, body = Vec<Disclosure>), Problems))]
 async fn own(

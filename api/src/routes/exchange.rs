@@ -58,7 +58,7 @@ struct FeedQuery {
 /// Every change to registered products' registrations (coding, change, correction, renewal,
 /// cancellation, revocation, access closed), in one total order. Paging with `next` sees each
 /// change exactly once.
-#[utoipa::path(get, path = "/api/v1/exchange/feed", tag = "registration", params(FeedQuery),
+#[utoipa::path(operation_id = "exchange_feed", get, path = "/api/v1/exchange/feed", tag = "registration", params(FeedQuery),
     security(("bearer" = ["exchange", "data_admin", "auditor"])),
     responses((status = 200, body = FeedPage), Problems))]
 async fn feed(
@@ -211,7 +211,7 @@ struct DeliveryFilter {
 }
 
 /// An endpoint's delivery log: attempts with status codes, and the next attempt while pending.
-#[utoipa::path(get, path = "/api/v1/exchange/webhooks/{id}/deliveries", tag = "registration",
+#[utoipa::path(operation_id = "webhook_deliveries", get, path = "/api/v1/exchange/webhooks/{id}/deliveries", tag = "registration",
     security(("bearer" = ["exchange"])), params(("id" = Uuid, Path, description = "推送地址 id"), DeliveryFilter),
     responses((status = 200, body = Listing<WebhookDelivery>), Problems))]
 async fn deliveries(
@@ -235,7 +235,7 @@ async fn deliveries(
 }
 
 /// Try a given-up delivery again.
-#[utoipa::path(post, path = "/api/v1/exchange/deliveries/{id}/requeue", tag = "registration",
+#[utoipa::path(operation_id = "requeue_delivery", post, path = "/api/v1/exchange/deliveries/{id}/requeue", tag = "registration",
     security(("bearer" = ["exchange"])),
     params(("id" = Uuid, Path, description = "推送记录 id")),
     responses((status = 200, body = WebhookDelivery, headers(("ETag" = String))), Problems))]

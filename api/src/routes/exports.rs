@@ -70,7 +70,7 @@ fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Resp
 #[utoipa::path(get, path = "/api/v1/workspace/exports/directory.xlsx", operation_id = "directory_export_xlsx",
     tag = "workspace", security(("bearer" = ["provider", "data_admin", "auditor"])), params(ExportQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-               body = Vec<u8>), Problems))]
+               body = inline(crate::openapi::Binary)), Problems))]
 async fn xlsx(
     State(state): State<AppState>,
     As(actor, _): As<CatalogReaders>,

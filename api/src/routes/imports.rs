@@ -96,7 +96,7 @@ struct UploadForm {
     security(("bearer" = ["provider"])), params(ImportQuery),
     request_body(description = "模板文件（.xlsx / .csv）或 JSON Lines 目录记录本身，\
                                 Content-Type 可写明具体类型；或以表单上传（multipart/form-data，字段名 file）",
-                 content((Vec<u8> = "application/octet-stream"), (UploadForm = "multipart/form-data"))),
+                 content((inline(crate::openapi::Binary) = "application/octet-stream"), (UploadForm = "multipart/form-data"))),
     responses(Problems,
         (status = 201, body = ImportReport, description = "已创建草稿（partial 时报告中含被拒绝的行）"),
         (status = 200, body = ImportReport, description = "试运行：文件无问题，未写入"),
@@ -330,7 +330,7 @@ fn percent(name: &str) -> String {
 #[utoipa::path(get, path = "/api/v1/import-templates/directory.xlsx", operation_id = "directory_template_xlsx",
     tag = "workspace",
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-               body = Vec<u8>), Problems))]
+               body = inline(crate::openapi::Binary)), Problems))]
 async fn xlsx() -> ApiResult<Response> {
     static TEMPLATE: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
     let bytes = TEMPLATE

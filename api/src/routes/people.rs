@@ -12,6 +12,8 @@ use catalog::{Role, Versioned};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
+
+use crate::openapi::ParameterSchemas;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
@@ -23,6 +25,7 @@ use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .parameter_schema::<PersonChange>()
         .routes(routes!(me))
         .routes(routes!(list_tokens, issue_token))
         .routes(routes!(revoke_token))
@@ -223,7 +226,7 @@ enum PersonChange {
 #[utoipa::path(post, path = "/api/v1/people/{id}/{change}", tag = "people",
     security(("bearer" = ["security_admin"])),
     params(("id" = Uuid, Path, description = "人员 id"),
-           ("change" = inline(PersonChange), Path, description = "unlock | disable | enable")),
+           ("change" = PersonChange, Path, description = "unlock | disable | enable")),
     responses((status = 200, body = Person), Problems))]
 async fn change_person(
     State(state): State<AppState>,

@@ -16,6 +16,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
+
+use crate::openapi::ParameterSchemas;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
@@ -29,6 +31,7 @@ use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .parameter_schema::<RegistrarStep>()
         .routes(routes!(own_products, create_product))
         .routes(routes!(review_product))
         .routes(routes!(public_products))
@@ -142,7 +145,7 @@ async fn public_product(
 }
 
 /// Apply for registration (R 9 materials; evidence recorded before applying, R 7).
-#[utoipa::path(post, path = "/api/v1/registrations", tag = "registration",
+#[utoipa::path(operation_id = "submit_registration", post, path = "/api/v1/registrations", tag = "registration",
     security(("bearer" = ["operator", "provider", "data_admin"])), request_body = NewRegistration,
     responses((status = 201, body = Registration), Problems))]
 async fn submit(
@@ -158,7 +161,7 @@ async fn submit(
 }
 
 /// Hand in corrected materials (补正); the acceptance clock restarts.
-#[utoipa::path(post, path = "/api/v1/registrations/{id}/resubmit", tag = "registration",
+#[utoipa::path(operation_id = "resubmit_registration", post, path = "/api/v1/registrations/{id}/resubmit", tag = "registration",
     security(("bearer" = ["operator", "provider", "data_admin"])), request_body = Materials,
     params(("id" = Uuid, Path, description = "登记 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
@@ -203,7 +206,7 @@ pub(super) struct Filed {
 }
 
 /// Anyone may object during publicity, by real name with evidence; no token needed.
-#[utoipa::path(post, path = "/api/v1/registrations/{id}/objections", tag = "public",
+#[utoipa::path(operation_id = "object_to_registration", post, path = "/api/v1/registrations/{id}/objections", tag = "public",
     request_body = NewObjection, params(("id" = Uuid, Path, description = "登记 id")),
     responses((status = 201, body = Filed), Problems))]
 async fn object(
@@ -366,7 +369,7 @@ enum RegistrarStep {
 #[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/{step}", tag = "registration",
     security(("bearer" = ["registrar"])),
     params(("id" = Uuid, Path, description = "登记 id"),
-           ("step" = inline(RegistrarStep), Path, description = "accept | publicize | renew"),
+           ("step" = RegistrarStep, Path, description = "accept | publicize | renew"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn registrar_step(
@@ -412,7 +415,7 @@ async fn request_supplement(
 }
 
 /// Refuse to accept the application, with the reason.
-#[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/refuse", tag = "registration",
+#[utoipa::path(operation_id = "refuse_registration", post, path = "/api/v1/registrar/registrations/{id}/refuse", tag = "registration",
     security(("bearer" = ["registrar"])), request_body = Reason,
     params(("id" = Uuid, Path, description = "登记 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
@@ -455,7 +458,7 @@ async fn decide_objection(
 
 /// Who objected (name, identity number, contact): for the registrar deciding, until the
 /// retention after the decision ends (rule 10). Never in the audit trail, never public.
-#[utoipa::path(get, path = "/api/v1/registrar/registrations/{id}/objectors",
+#[utoipa::path(operation_id = "registration_objectors", get, path = "/api/v1/registrar/registrations/{id}/objectors",
     tag = "registration", security(("bearer" = ["registrar"])),
     params(("id" = Uuid, Path, description = "登记 id")),
     responses((status = 200, body = Vec<catalog::Objector>), Problems))]
@@ -496,7 +499,7 @@ async fn issue_code(
 }
 
 /// Cancel a registration (注销), with the reason.
-#[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/cancel", tag = "registration",
+#[utoipa::path(operation_id = "cancel_registration", post, path = "/api/v1/registrar/registrations/{id}/cancel", tag = "registration",
     security(("bearer" = ["registrar"])), request_body = Reason,
     params(("id" = Uuid, Path, description = "登记 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
@@ -523,7 +526,7 @@ struct RevocationRequest {
 }
 
 /// Revoke a registration for an R 20 reason.
-#[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/revoke", tag = "registration",
+#[utoipa::path(operation_id = "revoke_registration", post, path = "/api/v1/registrar/registrations/{id}/revoke", tag = "registration",
     security(("bearer" = ["registrar"])), request_body = RevocationRequest,
     params(("id" = Uuid, Path, description = "登记 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),

@@ -10,6 +10,8 @@ use catalog::domain::resource::{Resource, ResourceContent, ResourceStatus};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
+
+use crate::openapi::ParameterSchemas;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
@@ -22,6 +24,7 @@ use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .parameter_schema::<ResourceStep>()
         .routes(routes!(list, create))
         .routes(routes!(current, update))
         .routes(routes!(versions))
@@ -39,7 +42,7 @@ struct NewResource {
 }
 
 /// Draft a directory entry (provider, or a data administration on its behalf).
-#[utoipa::path(post, path = "/api/v1/workspace/resources", tag = "workspace",
+#[utoipa::path(operation_id = "create_resource", post, path = "/api/v1/workspace/resources", tag = "workspace",
     security(("bearer" = ["provider"])), request_body = NewResource,
     responses((status = 201, body = Resource, headers(("ETag" = String))), Problems))]
 async fn create(
@@ -76,7 +79,7 @@ struct ListQuery {
 }
 
 /// Entries the caller may see in every state: its own (provider), all (administration, auditor).
-#[utoipa::path(get, path = "/api/v1/workspace/resources", tag = "workspace",
+#[utoipa::path(operation_id = "list_workspace_resources", get, path = "/api/v1/workspace/resources", tag = "workspace",
     security(("bearer" = ["provider", "data_admin", "auditor"])), params(ListQuery),
     responses((status = 200, body = Listing<Resource>), Problems))]
 async fn list(
@@ -105,7 +108,7 @@ async fn list(
 }
 
 /// The current version of an entry, in whatever state.
-#[utoipa::path(get, path = "/api/v1/workspace/resources/{id}", tag = "workspace",
+#[utoipa::path(operation_id = "get_workspace_resource", get, path = "/api/v1/workspace/resources/{id}", tag = "workspace",
     security(("bearer" = ["provider", "data_admin", "auditor"])), params(("id" = Uuid, Path, description = "资源 id")),
     responses((status = 200, body = Resource, headers(("ETag" = String))), Problems))]
 async fn current(
@@ -117,7 +120,7 @@ async fn current(
 }
 
 /// Every version of an entry, oldest first.
-#[utoipa::path(get, path = "/api/v1/workspace/resources/{id}/versions", tag = "workspace",
+#[utoipa::path(operation_id = "resource_versions", get, path = "/api/v1/workspace/resources/{id}/versions", tag = "workspace",
     security(("bearer" = ["provider", "data_admin", "auditor"])), params(("id" = Uuid, Path, description = "资源 id")),
     responses((status = 200, body = Vec<Resource>), Problems))]
 async fn versions(
@@ -134,7 +137,7 @@ struct ContentBody {
 }
 
 /// Edit an entry; after approval this makes a new version (the public keeps the published one).
-#[utoipa::path(put, path = "/api/v1/workspace/resources/{id}", tag = "workspace",
+#[utoipa::path(operation_id = "update_resource", put, path = "/api/v1/workspace/resources/{id}", tag = "workspace",
     security(("bearer" = ["provider"])), request_body = ContentBody,
     params(("id" = Uuid, Path, description = "资源 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
@@ -167,10 +170,10 @@ enum ResourceStep {
 }
 
 /// Move an entry one step: submit (provider), approve or publish (administration).
-#[utoipa::path(post, path = "/api/v1/workspace/resources/{id}/{step}", tag = "workspace",
+#[utoipa::path(operation_id = "resource_step", post, path = "/api/v1/workspace/resources/{id}/{step}", tag = "workspace",
     security(("bearer" = ["provider", "data_admin"])),
     params(("id" = Uuid, Path, description = "资源 id"),
-           ("step" = inline(ResourceStep), Path, description = "submit | approve | publish"),
+           ("step" = ResourceStep, Path, description = "submit | approve | publish"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Resource, headers(("ETag" = String))), Problems))]
 async fn step(
@@ -223,7 +226,7 @@ pub struct Reason {
 }
 
 /// Withdraw a published entry (never deleted: it stays readable with its reason).
-#[utoipa::path(post, path = "/api/v1/workspace/resources/{id}/withdraw", tag = "workspace",
+#[utoipa::path(operation_id = "withdraw_resource", post, path = "/api/v1/workspace/resources/{id}/withdraw", tag = "workspace",
     security(("bearer" = ["provider", "data_admin"])), request_body = Reason,
     params(("id" = Uuid, Path, description = "资源 id"),
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),

@@ -38,9 +38,9 @@ struct SampleQuery {
 
 /// Upload (or replace) a product's sample: the body is the file, `Content-Type` its media type.
 /// At most the jurisdiction's `sample_max_bytes` (1 MiB by default); larger bodies get 413.
-#[utoipa::path(put, path = "/api/v1/operator/products/{id}/sample", tag = "registration",
+#[utoipa::path(operation_id = "upload_sample", put, path = "/api/v1/operator/products/{id}/sample", tag = "registration",
     security(("bearer" = ["operator"])),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream",
+    request_body(content = inline(crate::openapi::Binary), content_type = "application/octet-stream",
                  description = "样例数据本身；Content-Type 写明其类型，如 text/csv"),
     params(("id" = Uuid, Path, description = "产品 id"), SampleQuery,
            ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
@@ -87,9 +87,9 @@ async fn upload(
 /// Download a product's sample: public once the product is registered (before that, for its
 /// operator and the reviewing implementing body). The ETag is the SHA-256 of the bytes. Caches
 /// may keep a registered product's sample for 5 minutes, never an unregistered one's.
-#[utoipa::path(get, path = "/api/v1/products/{id}/sample", tag = "public",
+#[utoipa::path(operation_id = "download_sample", get, path = "/api/v1/products/{id}/sample", tag = "public",
     params(("id" = Uuid, Path, description = "产品 id")),
-    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>,
+    responses((status = 200, content_type = "application/octet-stream", body = inline(crate::openapi::Binary),
                headers(("ETag" = String, description = "样例数据的 SHA-256"))), Problems))]
 async fn download(
     State(state): State<AppState>,

@@ -12,6 +12,8 @@ use search::{
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
+
+use crate::openapi::ParameterSchemas;
 use utoipa_axum::routes;
 
 use crate::auth::Caller;
@@ -23,6 +25,7 @@ use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .parameter_schema::<SearchSort>()
         .routes(routes!(search_all))
         .routes(routes!(suggest))
         .routes(routes!(search_kind))
@@ -60,7 +63,7 @@ struct SearchQuery {
     /// 场景类别, comma-separated.
     scene_category: Option<String>,
     /// `relevance` (default) or `updated`.
-    sort: Option<SortParam>,
+    sort: Option<SearchSort>,
     /// 0–100 (default 20).
     #[param(minimum = 0, maximum = 100)]
     limit: Option<i64>,
@@ -73,7 +76,7 @@ struct SearchQuery {
 
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-enum SortParam {
+enum SearchSort {
     Relevance,
     Updated,
 }
@@ -132,7 +135,7 @@ impl SearchQuery {
                 scene_category: list(&self.scene_category),
             },
             sort: match self.sort {
-                Some(SortParam::Updated) => SortOrder::UpdatedDesc,
+                Some(SearchSort::Updated) => SortOrder::UpdatedDesc,
                 _ => SortOrder::Relevance,
             },
             limit,
