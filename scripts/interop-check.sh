@@ -28,9 +28,10 @@ cleanup() {
   rm -rf "$data"
 }
 trap cleanup EXIT
-# Harvesters and ckanapi dump send many requests: lift the anonymous rate limit for this run.
+# At the default rate limits, as a harvester meets them: the CKAN API holds requests over the
+# limit instead of refusing them (issue 29), so `ckanapi dump` goes through at the sustained rate.
 "$mulu" serve --demo --demo-corpus "$corpus" --data-dir "$data" --index-dir "$data/index" \
-  --bind 127.0.0.1:0 --public-rate 100000 --public-burst 100000 >"$log" 2>&1 &
+  --bind 127.0.0.1:0 >"$log" 2>&1 &
 pid=$!
 for _ in $(seq 1 600); do
   base=$(sed -n 's/^listening on //p' "$log" | head -1)

@@ -14,6 +14,7 @@ Exits non-zero on the first failure.
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -32,6 +33,16 @@ DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 # Resources and registered products are both dcat:Dataset; dct:type tells them apart.
 KIND_PRODUCT = rdflib.URIRef(f"{BASE}/vocab/kind/product")
+
+
+def get(url, **kwargs):
+    """GET as a polite client does: a 429 is waited out for its Retry-After, then retried."""
+    for _ in range(30):
+        r = requests.get(url, timeout=60, **kwargs)
+        if r.status_code != 429:
+            return r
+        time.sleep(int(r.headers.get("Retry-After", "1")))
+    return r
 
 
 def fail(message):
@@ -55,7 +66,7 @@ def walk_catalog(ext, fmt, page_size):
         if url in seen:
             fail(f"hydra:next loops back to {url}")
         seen.add(url)
-        r = requests.get(url, timeout=60)
+        r = get(url)
         if r.status_code != 200:
             fail(f"GET {url} -> {r.status_code}: {r.text[:300]}")
         g = rdflib.Graph()
@@ -123,7 +134,7 @@ def check_product_documents(shapes, ids):
     for id_ in ids:
         for ext, fmt in (("ttl", "turtle"), ("jsonld", "json-ld")):
             url = f"{BASE}/datasets/{id_}.{ext}"
-            r = requests.get(url, timeout=60)
+            r = get(url)
             if r.status_code != 200:
                 fail(f"GET {url} -> {r.status_code}: {r.text[:300]}")
             g = rdflib.Graph().parse(data=r.content, format=fmt, publicID=url)
@@ -232,8 +243,7 @@ def check_ckan(dcat_total, product_ids):
         fail(f"incremental walk since {since}: {len(got)} packages, expected {expected}")
     print(f"CKAN incremental walk (fq metadata_modified since {since}): {len(got)} = expected",
           flush=True)
-    r = requests.get(f"{BASE}/catalog.ttl", params={"modified_since": since, "page_size": 1000},
-                     timeout=60)
+    r = get(f"{BASE}/catalog.ttl", params={"modified_since": since, "page_size": 1000})
     g = rdflib.Graph().parse(data=r.content, format="turtle")
     if int(next(g.objects(None, HYDRA.totalItems))) != expected:
         fail("DCAT modified_since disagrees with CKAN's fq")
@@ -249,7 +259,7 @@ def check_ckan(dcat_total, product_ids):
         fail("an unknown fq field was accepted")
     except ckanapi.ValidationError:
         pass
-    r = requests.get(f"{BASE}/api/3/action/no_such_action", timeout=30)
+    r = get(f"{BASE}/api/3/action/no_such_action")
     if r.status_code != 400 or "Action name not known" not in r.text:
         fail(f"unknown action -> {r.status_code} {r.text[:200]}")
     facets = ckan.action.package_search(rows=0, **{"facet.field": json.dumps(["organization"])})
@@ -257,6 +267,57 @@ def check_ckan(dcat_total, product_ids):
     if total_by_org != len(names):
         fail(f"organization facet counts {total_by_org}, packages {len(names)}")
     print("CKAN errors (Not Found, Validation Error, unknown action) and facets: ok", flush=True)
+    check_ckan_dictionaries(ckan, dumped)
+
+
+# CKAN's tag_name_validator: 2–100 characters, word characters of any script, space, - _ .
+TAG_CHARS = re.compile(r"^[\w \-.]{2,100}$")
+
+
+def check_ckan_dictionaries(ckan, dumped):
+    """What a real CKAN would accept on import, and the actions harvesters call besides search."""
+    licences = {l["id"] for l in ckan.action.license_list()}
+    tags = set()
+    for pkg in dumped:
+        if pkg["license_id"] not in licences:
+            fail(f"{pkg['name']}: license_id {pkg['license_id']!r} is not in license_list")
+        for tag in pkg["tags"]:
+            if not TAG_CHARS.match(tag["name"]):
+                fail(f"{pkg['name']}: tag {tag['name']!r} breaks CKAN's tag rules")
+            tags.add(tag["name"])
+        for res in pkg["resources"]:
+            for key in ("size", "hash", "metadata_modified"):
+                if key not in res:
+                    fail(f"{pkg['name']}: resource {res['id']} has no {key}")
+    listed = set(ckan.action.tag_list())
+    if not tags <= listed:
+        fail(f"tag_list misses {sorted(tags - listed)[:5]}")
+    first = next(p for p in dumped if p["resources"])
+    res = ckan.action.resource_show(id=first["resources"][0]["id"])
+    if res["package_id"] != first["id"]:
+        fail("resource_show returned another package's resource")
+    org = ckan.action.organization_show(id=first["organization"]["name"], include_datasets=True)
+    if org["package_count"] < 1 or first["id"] not in {p["id"] for p in org["packages"]}:
+        fail("organization_show include_datasets misses the organization's package")
+    grouped = next((p for p in dumped if p["groups"]), None)
+    if grouped:
+        group = ckan.action.group_show(id=grouped["groups"][0]["name"], include_datasets=True)
+        if grouped["id"] not in {p["id"] for p in group["packages"]}:
+            fail("group_show include_datasets misses a package of the group")
+    for action in ("package_search", "package_show", "resource_show", "tag_list"):
+        if not ckan.action.help_show(name=action):
+            fail(f"help_show has nothing for {action}")
+    # A harvester paging a text query sees every match exactly once, and as many as count.
+    seen, start, count = [], 0, None
+    while count is None or start < count:
+        page = ckan.action.package_search(q="数据", rows=50, start=start)
+        count = page["count"]
+        seen.extend(p["id"] for p in page["results"])
+        start += 50
+    if len(seen) != count or len(set(seen)) != count:
+        fail(f"q walk: {len(seen)} results ({len(set(seen))} distinct) for count {count}")
+    print(f"CKAN dictionaries (licences, tags, resources), resource_show, organization_show and "
+          f"group_show with datasets, help_show, q walk ({count} matches once each): ok", flush=True)
 
 
 def main():

@@ -28,6 +28,10 @@ pub struct Problem {
     /// Number of the rule (DOMAIN.md "Rules the service enforces") that refused the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<u8>,
+    /// This occurrence: `urn:uuid:` and the request id the answer's `X-Request-Id` carries
+    /// (set by `middleware::request_id` on every problem).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
 }
 
 #[derive(Debug)]
@@ -42,6 +46,7 @@ impl ApiError {
             detail: detail.into(),
             field: None,
             rule: None,
+            instance: None,
         })
     }
 
@@ -126,8 +131,17 @@ impl From<CatalogError> for ApiError {
 
 impl From<search::SearchError> for ApiError {
     fn from(e: search::SearchError) -> Self {
+        // A well-formed request the index cannot serve (a forged or expired cursor, an unknown
+        // facet value): the value is wrong, not the request's shape.
         if e.is_client_error() {
-            return Self::bad_request(e.field().unwrap_or("query"), e.to_string());
+            let mut problem = Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-value",
+                "字段值无效",
+                e.to_string(),
+            );
+            problem.0.field = Some(e.field().unwrap_or("query").to_string());
+            return problem;
         }
         tracing::error!(error = %e, "search index error");
         Self::unavailable("搜索服务暂时不可用，请稍后重试")

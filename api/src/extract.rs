@@ -72,15 +72,67 @@ pub fn is_json_media_type(content_type: &str) -> bool {
 /// Parse JSON, naming the path of the first bad value.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." {
-            "body".to_string()
-        } else {
-            path
+    serde_path_to_error::deserialize(de).or_else(|first| {
+        // JSON Schema counts `2026.0` as an integer; serde does not. Read such numbers as the
+        // integers they are and try once more, keeping the first error if that changes nothing.
+        let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+            return Err(body_error(first));
         };
-        ApiError::bad_request(&field, format!("请求体无效：{}", e.into_inner()))
+        if !integral_floats_as_integers(&mut value) {
+            return Err(body_error(first));
+        }
+        serde_path_to_error::deserialize(value).map_err(body_error)
     })
+}
+
+/// Text that is not JSON is a malformed request (400); JSON whose values the types refuse — a
+/// wrong type, a missing member, a code with a wrong check character, an unknown grade — is
+/// well-formed content that cannot be processed (422, RFC 9110 §15.5.21), with the field path.
+fn body_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = e.path().to_string();
+    let field = if path == "." {
+        "body".to_string()
+    } else {
+        path
+    };
+    let inner = e.into_inner();
+    let detail = format!("请求体无效：{inner}");
+    match inner.classify() {
+        serde_json::error::Category::Data => {
+            let mut problem = ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-value",
+                "字段值无效",
+                detail,
+            );
+            problem.0.field = Some(field);
+            problem
+        }
+        _ => ApiError::bad_request(&field, detail),
+    }
+}
+
+/// Rewrites every float with no fractional part that fits an `i64` as an integer; says whether
+/// anything changed.
+fn integral_floats_as_integers(value: &mut serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            let fits = f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64;
+            if fits {
+                *value = Value::from(f as i64);
+            }
+            fits
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |changed, v| integral_floats_as_integers(v) | changed),
+        Value::Object(map) => map
+            .values_mut()
+            .fold(false, |changed, v| integral_floats_as_integers(v) | changed),
+        _ => false,
+    }
 }
 
 /// `If-Match: "<row_version>"` for optimistic concurrency; absent means "whatever is current".

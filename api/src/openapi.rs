@@ -93,14 +93,16 @@ impl IntoResponses for Problems {
 }
 
 /// The whole document, as the running server serves it.
-pub fn document() -> utoipa::openapi::OpenApi {
+pub fn document() -> serde_json::Value {
     let (_, api) = crate::routes::api_router().split_for_parts();
     finish(api)
 }
 
-/// Fill what OpenAPI 3.1 requires but the annotations leave out: every response needs a
-/// `description` (generators such as openapi-python-client reject the document otherwise).
-pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+/// Fill what OpenAPI 3.1 requires but the annotations leave out, and say what the server
+/// accepts where utoipa's output is looser than the server (see [`tighten`]).
+pub fn finish(mut doc: utoipa::openapi::OpenApi) -> serde_json::Value {
+    // Every response needs a `description` (generators such as openapi-python-client reject the
+    // document otherwise).
     for item in doc.paths.paths.values_mut() {
         let operations = [
             &mut item.get,
@@ -120,7 +122,64 @@ pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
             }
         }
     }
-    doc
+    let mut value = serde_json::to_value(&doc).expect("an OpenAPI document always serializes");
+    tighten(&mut value);
+    value
+}
+
+/// What the server refuses, the document must not allow (a client generated from it, or a
+/// fuzzer, would otherwise send it in good faith):
+/// - a parameter is text in a URL or a header: it is absent or a string, never JSON `null`
+///   (utoipa writes `Option<T>` as `[T, null]`, and `If-Match: null` was sent and refused);
+/// - `format` is only an annotation in JSON Schema 2020-12, so dates, times and UUIDs also get
+///   the pattern the server parses (an empty string is not an absent optional date).
+fn tighten(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    if let Some(paths) = value.get_mut("paths").and_then(Value::as_object_mut) {
+        let parameters = paths
+            .values_mut()
+            .filter_map(Value::as_object_mut)
+            .flat_map(|item| item.values_mut())
+            .filter_map(|operation| operation.get_mut("parameters"))
+            .filter_map(Value::as_array_mut)
+            .flatten();
+        for parameter in parameters {
+            if let Some(Value::Array(types)) = parameter.pointer_mut("/schema/type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    *parameter.pointer_mut("/schema/type").expect("just read") = only;
+                }
+            }
+        }
+    }
+    patterns_for_formats(value);
+}
+
+fn patterns_for_formats(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(schema) => {
+            let pattern = match schema.get("format").and_then(Value::as_str) {
+                Some("date") => Some(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+                Some("date-time") => Some(
+                    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$",
+                ),
+                Some("uuid") => Some(
+                    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+                ),
+                _ => None,
+            };
+            if let Some(pattern) = pattern
+                && !schema.contains_key("pattern")
+            {
+                schema.insert("pattern".into(), pattern.into());
+            }
+            schema.values_mut().for_each(patterns_for_formats);
+        }
+        Value::Array(items) => items.iter_mut().for_each(patterns_for_formats),
+        _ => {}
+    }
 }
 
 fn success_description(status: &str) -> &'static str {
@@ -134,9 +193,8 @@ fn success_description(status: &str) -> &'static str {
 
 /// The document as committed in `openapi/openapi.json` (pretty JSON, trailing newline).
 pub fn document_json() -> String {
-    let mut json = document()
-        .to_pretty_json()
-        .expect("an OpenAPI document always serializes");
+    let mut json =
+        serde_json::to_string_pretty(&document()).expect("an OpenAPI document always serializes");
     json.push('\n');
     json
 }

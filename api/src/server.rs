@@ -11,7 +11,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::middleware::metrics;
+use crate::middleware::{compression, conditional, metrics, paging, request_id};
 use crate::middleware::rate_limit::{self, PublicLimiter, RateLimit};
 use crate::state::AppState;
 
@@ -69,6 +69,8 @@ pub fn app(state: AppState, edge: &EdgeOptions) -> Result<Router, CatalogError> 
         .layer(axum::middleware::from_fn(
             crate::middleware::method_not_allowed::explain,
         ))
+        .layer(axum::middleware::from_fn(conditional::revalidate))
+        .layer(axum::middleware::from_fn(paging::link))
         .layer(axum::middleware::from_fn(metrics::record))
         .layer(cors(&edge.cors_origins)?)
         .layer(axum::middleware::from_fn_with_state(
@@ -80,11 +82,26 @@ pub fn app(state: AppState, edge: &EdgeOptions) -> Result<Router, CatalogError> 
             Duration::from_secs(30),
         ))
         .layer(axum::middleware::from_fn(connections::close_if_body_unread))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(compression::layer())
+        .layer(axum::middleware::from_fn(
+            compression::uncompressed_for_sessions,
+        ))
+        .layer(axum::middleware::from_fn(request_id::assign))
         // Outermost: every answer, the refusals of the layers above included.
         .layer(axum::middleware::from_fn(
             crate::middleware::headers::secure,
         )))
+}
+
+/// The log span of a request names its id, so a problem's `instance` leads to its log lines.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get(request_id::REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!("request", method = %request.method(), uri = %request.uri(), id)
 }
 
 fn cors(origins: &[String]) -> Result<CorsLayer, CatalogError> {

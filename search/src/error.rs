@@ -1,7 +1,7 @@
 //! The one error enum of the search layer.
 
 /// What can go wrong in the index. `InvalidRequest` and `InvalidCursor` are the caller's mistakes
-/// (HTTP 400); everything else is ours (HTTP 500/503).
+/// (HTTP 422); everything else is ours (HTTP 500/503).
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     #[error("{field}：{message}")]
@@ -19,7 +19,7 @@ pub enum SearchError {
 }
 
 impl SearchError {
-    /// True when the request itself was wrong (the API answers 400 with the field path).
+    /// True when the request itself was wrong (the API answers 422 with the field path).
     pub fn is_client_error(&self) -> bool {
         matches!(
             self,

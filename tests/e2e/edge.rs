@@ -200,3 +200,134 @@ async fn refusals_say_what_the_protocol_asks() {
         "Bearer realm=\"mulu\""
     );
 }
+
+/// Issue 29's HTTP conventions, as a harvester or a browser meets them: compressed answers
+/// (never for a signed-in browser: BREACH), `Link` to the next page, conditional GET with an
+/// ETag on public reads, and a request id in the header and in a problem's `instance`.
+#[tokio::test]
+async fn answers_compress_revalidate_link_and_name_their_request() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_demo(dir.path());
+    let client = reqwest::Client::new();
+
+    // gzip, and the next page linked from the request's own address.
+    let first = client
+        .get(server.url("/api/v1/resources?limit=2"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(first.headers()["content-encoding"], "gzip");
+    let link = first.headers()["link"].to_str().unwrap().to_string();
+    let mut json = String::new();
+    flate2::read::GzDecoder::new(&first.bytes().await.unwrap()[..])
+        .read_to_string(&mut json)
+        .unwrap();
+    let page: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let next = page["next"].as_str().unwrap();
+    assert_eq!(
+        link,
+        format!("</api/v1/resources?limit=2&after={next}>; rel=\"next\"")
+    );
+    let target = link.trim_start_matches('<').split('>').next().unwrap();
+    let second: serde_json::Value = client
+        .get(server.url(target))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(second["items"][0]["id"], page["items"][0]["id"]);
+    let brotli = client
+        .get(server.url("/api/v1/resources?limit=50"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    // Search pages link with their cursor.
+    let search = client
+        .get(server.url("/api/v1/search?q=%E6%95%B0%E6%8D%AE&limit=1"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        search.headers()["link"]
+            .to_str()
+            .unwrap()
+            .contains("&cursor="),
+        "{:?}",
+        search.headers()
+    );
+
+    // Conditional GET: the ETag of a public record, then 304 without a body.
+    let id = page["items"][0]["id"].as_str().unwrap();
+    let record = client
+        .get(server.url(&format!("/api/v1/resources/{id}")))
+        .send()
+        .await
+        .unwrap();
+    let etag = record.headers()["etag"].to_str().unwrap().to_string();
+    assert!(etag.starts_with("W/\""), "{etag}");
+    let again = client
+        .get(server.url(&format!("/api/v1/resources/{id}")))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+    assert!(again.bytes().await.unwrap().is_empty());
+    let changed = client
+        .get(server.url(&format!("/api/v1/resources/{id}")))
+        .header("if-none-match", "W/\"something-else\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+
+    // A signed-in browser's pages, and sign-in itself, are never compressed.
+    for (path, cookie) in [("/", Some("mulu_session=anything")), ("/signin", None)] {
+        let mut request = client
+            .get(server.url(path))
+            .header("accept-encoding", "gzip, br");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let page = request.send().await.unwrap();
+        assert!(
+            !page.headers().contains_key("content-encoding"),
+            "{path} was compressed"
+        );
+    }
+    let public_page = client
+        .get(server.url("/"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(public_page.headers()["content-encoding"], "gzip");
+
+    // The request id: made when absent, kept when the proxy sends one, quoted by a problem.
+    let problem = client
+        .get(server.url("/api/v1/resources/not-an-id"))
+        .send()
+        .await
+        .unwrap();
+    let id = problem.headers()["x-request-id"].to_str().unwrap().to_string();
+    let body: serde_json::Value = problem.json().await.unwrap();
+    assert_eq!(body["instance"], format!("urn:uuid:{id}"));
+    let mine = "0b7e1c52-5a8e-4c43-9d8e-2f1f5f0c9a11";
+    let kept = client
+        .get(server.url("/api/v1/resources/not-an-id"))
+        .header("x-request-id", mine)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(kept.headers()["x-request-id"], mine);
+    let body: serde_json::Value = kept.json().await.unwrap();
+    assert_eq!(body["instance"], format!("urn:uuid:{mine}"));
+}

@@ -105,7 +105,8 @@ async fn provider_to_directory_over_http() {
             Some(json!({"content": content("人口", "秘密数据")})),
         )
         .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    // Well-formed JSON with a value the type refuses: 422, not 400 (that is for malformed text).
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["field"], "content.grade.level");
 
     let (s, created, etag) = api

@@ -28,6 +28,8 @@ mod ckan_search;
 use crate::error::ApiError;
 use crate::state::AppState;
 use ckan_search::{Search, facet_shapes, parse_filters, parse_order};
+use search::FacetName;
+use std::collections::BTreeSet;
 
 /// CKAN's `ckan.search.rows_max`: larger `rows` are capped, not refused.
 const ROWS_MAX: i64 = search::MAX_LISTING_LIMIT as i64;
@@ -171,8 +173,13 @@ async fn dispatch(state: &AppState, base: &str, action: &str, params: Params) ->
         "package_show" => package_show(state, base, &params).await,
         "package_list" => package_list(state, &params).await,
         "organization_list" => organization_list(state, &params).await,
-        "organization_show" => organization_show(state, &params).await,
+        "organization_show" => organization_show(state, base, &params).await,
         "group_list" => group_list(&params),
+        "group_show" => group_show(state, base, &params).await,
+        "tag_list" => tag_list(state, &params).await,
+        "license_list" => Ok(license_list(base)),
+        "resource_show" => resource_show(state, base, &params).await,
+        "help_show" => help_show(&params),
         "status_show" => Ok(status_show(base)),
         _ => Err(CkanError::BadRequest(format!(
             "Action name not known: {action}"
@@ -287,14 +294,151 @@ async fn find_organization(state: &AppState, raw: &str) -> CkanResult<Option<Org
     Ok(org.filter(|o| o.status == OrgStatus::Active))
 }
 
-async fn organization_show(state: &AppState, params: &Params) -> CkanResult<Value> {
+async fn organization_show(state: &AppState, base: &str, params: &Params) -> CkanResult<Value> {
     let raw = params
         .text("id")?
         .ok_or_else(|| Invalid::new("id", "Missing value"))?;
     let org = find_organization(state, raw.trim())
         .await?
         .ok_or_else(|| CkanError::NotFound("Not found".into()))?;
-    Ok(organization_dict(&org))
+    let mut dict = organization_dict(&org);
+    let required = vec![(FacetName::Owner, org.id.to_string())];
+    with_packages(state, base, params, required, &mut dict).await?;
+    Ok(dict)
+}
+
+/// CKAN's `include_datasets` (up to `rows_max` packages, newest first) and `package_count`.
+async fn with_packages(
+    state: &AppState,
+    base: &str,
+    params: &Params,
+    required: Vec<(FacetName, String)>,
+    dict: &mut Value,
+) -> CkanResult<()> {
+    let rows = match params.flag("include_datasets")? {
+        true => ROWS_MAX as usize,
+        false => 0,
+    };
+    let (count, entries, _) = ckan_search::packages_with(state, required, rows, vec![]).await?;
+    dict["package_count"] = json!(count);
+    if rows > 0 {
+        let orgs = owners(&state.catalog, &entries).await?;
+        dict["packages"] = json!(
+            entries
+                .iter()
+                .map(|e| package_dict(base, e, orgs.get(&e.owner())))
+                .collect::<Vec<_>>()
+        );
+    }
+    Ok(())
+}
+
+/// A GB/T 4754 section as a CKAN group, by name (`gbt4754-s`) or letter.
+async fn group_show(state: &AppState, base: &str, params: &Params) -> CkanResult<Value> {
+    let raw = params
+        .text("id")?
+        .ok_or_else(|| Invalid::new("id", "Missing value"))?;
+    let raw = raw.trim().to_ascii_lowercase();
+    let (letter, title) = vocab::GBT4754_SECTIONS
+        .iter()
+        .find(|(code, _)| vocab::group_name(code) == raw || code.eq_ignore_ascii_case(&raw))
+        .ok_or_else(|| CkanError::NotFound("Group not found".into()))?;
+    let mut dict = group_dict(letter, title);
+    let required = vec![(FacetName::Domain, (*letter).to_owned())];
+    with_packages(state, base, params, required, &mut dict).await?;
+    Ok(dict)
+}
+
+fn group_dict(letter: &str, title: &str) -> Value {
+    json!({ "id": vocab::group_name(letter), "name": vocab::group_name(letter), "title": title,
+            "display_name": title, "type": "group", "is_organization": false,
+            "state": "active", "approval_status": "approved", "image_url": "",
+            "image_display_url": "", "description": format!("GB/T 4754-2017 门类 {letter}") })
+}
+
+/// Every tag of a public package, as the packages carry it; `query` keeps those containing it.
+async fn tag_list(state: &AppState, params: &Params) -> CkanResult<Value> {
+    let query = params.text("query")?.unwrap_or_default();
+    let all_fields = params.flag("all_fields")?;
+    let (_, _, counts) =
+        ckan_search::packages_with(state, vec![], 0, vec![FacetName::Tag]).await?;
+    let tags: BTreeSet<String> = counts
+        .get(&FacetName::Tag)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| vocab::ckan_tag(&c.value))
+        .filter(|t| t.contains(query.trim()))
+        .collect();
+    Ok(json!(
+        tags.into_iter()
+            .map(|t| match all_fields {
+                true => json!({ "id": t, "name": t, "display_name": t, "vocabulary_id": null }),
+                false => json!(t),
+            })
+            .collect::<Vec<_>>()
+    ))
+}
+
+/// The licences packages name (see `vocab::LICENCES`).
+fn license_list(base: &str) -> Value {
+    json!(
+        vocab::LICENCES
+            .iter()
+            .map(|l| json!({
+                "id": l.id, "title": l.title, "url": format!("{base}/vocab/licence/{}", l.id),
+                "status": "active", "maintainer": "", "family": "", "domain_content": true,
+                "domain_data": true, "domain_software": false, "od_conformance": "not reviewed",
+                "osd_conformance": "not reviewed", "is_okd_compliant": false,
+                "is_osi_compliant": false, "is_generic": false, "description": l.summary,
+            }))
+            .collect::<Vec<_>>()
+    )
+}
+
+/// One resource of a package: its id is the package id, `-` and its position.
+async fn resource_show(state: &AppState, base: &str, params: &Params) -> CkanResult<Value> {
+    let raw = params
+        .text("id")?
+        .ok_or_else(|| Invalid::new("id", "Missing value"))?;
+    let raw = raw.trim();
+    let not_found = || CkanError::NotFound("Resource was not found.".into());
+    let (package, _) = raw.rsplit_once('-').ok_or_else(not_found)?;
+    let mut by_id = Params::default();
+    by_id.0.insert("id".into(), Value::String(package.to_owned()));
+    let package = match package_show(state, base, &by_id).await {
+        Err(CkanError::NotFound(_)) => return Err(not_found()),
+        other => other?,
+    };
+    package["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["id"] == raw)
+        .cloned()
+        .ok_or_else(not_found)
+}
+
+/// What an action does, as CKAN's `help` link promises.
+fn help_show(params: &Params) -> CkanResult<Value> {
+    let name = params
+        .text("name")?
+        .ok_or_else(|| Invalid::new("name", "Missing value"))?;
+    let text = match name.trim() {
+        "package_search" => "Searches the public packages (published resources and registered products). Parameters: q, fq (organization, owner_org, tags, groups, res_format, metadata_modified), fq_list, sort (score desc, metadata_modified asc|desc, id asc|desc, name asc|desc), rows (at most 1000), start, facet.field, facet.limit. count is exact.",
+        "package_show" => "One public package by id or name (resource code lowercased, or product-<id>). Parameters: id.",
+        "package_list" => "The names of every public package, in id order. Parameters: limit, offset.",
+        "organization_list" => "Active organizations. Parameters: all_fields, limit, offset.",
+        "organization_show" => "One organization by id or name (USCC lowercased). Parameters: id, include_datasets.",
+        "group_list" => "Groups: the GB/T 4754-2017 sections. Parameters: all_fields.",
+        "group_show" => "One group by name (gbt4754-a … gbt4754-t). Parameters: id, include_datasets.",
+        "tag_list" => "Every tag of a public package. Parameters: query, all_fields.",
+        "license_list" => "The licences packages name: the open types of resources and the terms of registered products.",
+        "resource_show" => "One resource of a package. Parameters: id.",
+        "help_show" => "What an action does. Parameters: name.",
+        "status_show" => "This site: title, URL, CKAN API version emulated.",
+        _ => return Err(CkanError::NotFound("Action function not found".into())),
+    };
+    Ok(json!(text))
 }
 
 /// Groups are the GB/T 4754-2017 sections resources are classified in.
@@ -304,9 +448,7 @@ fn group_list(params: &Params) -> CkanResult<Value> {
         vocab::GBT4754_SECTIONS
             .iter()
             .map(|(code, name)| if all_fields {
-                json!({ "name": vocab::group_name(code), "title": name, "display_name": name,
-                        "type": "group", "is_organization": false, "state": "active",
-                        "description": format!("GB/T 4754-2017 门类 {code}") })
+                group_dict(code, name)
             } else {
                 json!(vocab::group_name(code))
             })

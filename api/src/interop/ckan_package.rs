@@ -4,6 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use catalog::domain::organization::Organization;
+use catalog::domain::sample::SampleRef;
 use catalog::domain::registration::Standing;
 use catalog::{Catalog, PublicEntry, PublicItem};
 use chrono::{DateTime, Utc};
@@ -52,8 +53,19 @@ fn extra(key: &str, value: impl ToString) -> Value {
     json!({ "key": key, "value": value.to_string() })
 }
 
-fn tag(name: &str) -> Value {
-    json!({ "name": name, "display_name": name, "state": "active", "vocabulary_id": null })
+/// A tag as CKAN would accept it (see [`vocab::ckan_tag`]); `None` when nothing is left.
+fn tag(raw: &str) -> Option<Value> {
+    let name = vocab::ckan_tag(raw)?;
+    Some(json!({ "name": name, "display_name": name, "state": "active", "vocabulary_id": null }))
+}
+
+/// CKAN's licence fields of a package.
+fn licence_fields(base: &str, licence: &vocab::Licence) -> (String, String, String) {
+    (
+        licence.id.to_owned(),
+        licence.title.to_owned(),
+        format!("{base}/vocab/licence/{}", licence.id),
+    )
 }
 
 /// A CKAN `resource` (a distribution): Mulu holds metadata only, so every resource points at the
@@ -78,8 +90,34 @@ fn distribution(
         "mimetype": null,
         "position": n,
         "state": "active",
+        // Metadata only: Mulu holds no file behind this resource, so no size or hash.
+        "size": null,
+        "hash": "",
         "created": ckan_time(entry.created),
         "last_modified": ckan_time(entry.modified),
+        "metadata_modified": ckan_time(entry.modified),
+    })
+}
+
+/// A registered product's sample as a resource: the file Mulu holds, with its size and hash.
+fn sample_resource(base: &str, entry: &PublicEntry, n: usize, sample: &SampleRef) -> Value {
+    let id = entry.id();
+    json!({
+        "id": format!("{id}-{n}"),
+        "package_id": id,
+        "name": sample.file_name.clone().unwrap_or_else(|| "样例数据".to_owned()),
+        "description": "产品样例数据（登记时提交）",
+        "format": sample.content_type.as_str(),
+        "url": format!("{base}/api/v1/products/{id}/sample"),
+        "url_type": null,
+        "mimetype": sample.content_type.as_str(),
+        "position": n,
+        "state": "active",
+        "size": sample.size,
+        "hash": format!("sha256:{}", sample.sha256),
+        "created": ckan_time(sample.uploaded_at),
+        "last_modified": ckan_time(sample.uploaded_at),
+        "metadata_modified": ckan_time(entry.modified),
     })
 }
 
@@ -89,7 +127,7 @@ pub fn package_dict(base: &str, entry: &PublicEntry, org: Option<&Organization>)
     let mut tags = Vec::new();
     let mut groups = Vec::new();
     let mut resources = Vec::new();
-    let (title, notes, version, kind);
+    let (title, notes, version, kind, licence);
     match &entry.item {
         PublicItem::Resource(r) => {
             let c = &r.content;
@@ -97,7 +135,14 @@ pub fn package_dict(base: &str, entry: &PublicEntry, org: Option<&Organization>)
             notes = c.summary.clone();
             version = r.version.to_string();
             kind = "resource";
-            tags.extend(c.tags.iter().map(|t| tag(t)));
+            licence = vocab::resource_licence(c.open_type);
+            let mut seen = BTreeSet::new();
+            tags.extend(
+                c.tags
+                    .iter()
+                    .filter_map(|t| tag(t))
+                    .filter(|t| seen.insert(t["name"].to_string())),
+            );
             extras.push(extra("identifier", r.code.as_str()));
             extras.push(extra("grade", c.grade));
             extras.push(extra("share_type", c.share_type));
@@ -181,10 +226,11 @@ pub fn package_dict(base: &str, entry: &PublicEntry, org: Option<&Organization>)
             notes = d.summary.clone();
             version = String::new();
             kind = "product";
+            licence = vocab::product_licence();
             let form = serde_json::to_value(d.delivery_form).unwrap_or_default();
             let form = form.as_str().unwrap_or_default().to_owned();
             let scene = serde_json::to_value(d.scene_category).unwrap_or_default();
-            tags.push(tag(&form));
+            tags.extend(tag(&form));
             extras.push(extra("delivery_form", &form));
             extras.push(extra("scene_category", scene.as_str().unwrap_or_default()));
             extras.push(extra(
@@ -213,10 +259,14 @@ pub fn package_dict(base: &str, entry: &PublicEntry, org: Option<&Organization>)
                 &form,
                 "公共数据产品和服务",
             ));
+            if let Some(sample) = &p.product.sample {
+                resources.push(sample_resource(base, entry, 1, sample));
+            }
         }
     }
     extras.push(extra("mulu_kind", kind));
     let organization = org.map(organization_dict);
+    let (license_id, license_title, license_url) = licence_fields(base, licence);
     json!({
         "id": id,
         "name": package_name(entry),
@@ -228,8 +278,9 @@ pub fn package_dict(base: &str, entry: &PublicEntry, org: Option<&Organization>)
         "state": "active",
         "private": false,
         "isopen": false,
-        "license_id": null,
-        "license_title": null,
+        "license_id": license_id,
+        "license_title": license_title,
+        "license_url": license_url,
         "author": org.map(|o| o.name.clone()),
         "author_email": null,
         "maintainer": null,

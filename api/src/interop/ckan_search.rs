@@ -299,6 +299,31 @@ impl Search<'_> {
 
 pub type Counts = BTreeMap<FacetName, Vec<FacetCount>>;
 
+/// The public packages holding every `(facet, value)`, newest first: how many, the first `rows`
+/// of them, and the counts of `facets` over all of them (`organization_show`, `group_show`,
+/// `tag_list`).
+pub async fn packages_with(
+    state: &AppState,
+    required: Vec<(FacetName, String)>,
+    rows: usize,
+    facets: Vec<FacetName>,
+) -> CkanResult<(i64, Vec<PublicEntry>, Counts)> {
+    let request = ListingRequest {
+        q: String::new(),
+        kinds: vec![EntityKind::Resource, EntityKind::Product],
+        viewer: Viewer::Anonymous,
+        required,
+        modified_since: None,
+        sort: ListingSort::ModifiedDesc,
+        offset: 0,
+        limit: rows,
+        facets,
+    };
+    let found = listing(state, request).await?;
+    let entries = load(state, &found.ids).await?;
+    Ok((found.total as i64, entries, found.facets))
+}
+
 async fn listing(state: &AppState, request: ListingRequest) -> CkanResult<ListingResults> {
     let index = state.search.clone();
     crate::cpu::off_the_workers(move || index.listing(&request))
@@ -374,11 +399,25 @@ pub async fn facet_shapes(
                         vocab::group_name(&c.value),
                         vocab::section_name(&c.value)?.to_owned(),
                     ),
+                    // As the packages carry them (CKAN's tag rules).
+                    "tags" => {
+                        let tag = vocab::ckan_tag(&c.value)?;
+                        (tag.clone(), tag)
+                    }
                     _ => (c.value.clone(), c.value.clone()),
                 };
                 Some((name, display, c.count))
             })
             .collect();
+        // Tags that map to one CKAN tag count together.
+        items.sort_by(|a, b| a.0.cmp(&b.0));
+        items.dedup_by(|later, first| {
+            let same = later.0 == first.0;
+            if same {
+                first.2 += later.2;
+            }
+            same
+        });
         items.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
         items.truncate(limit);
         facets.insert(

@@ -28,14 +28,14 @@ pub const DOCS_POLICY: &str = "default-src 'self'; img-src 'self' data:; \
                                frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 /// Paths of the signed-in web (sign-in steps, account, workbench): never cached.
-fn is_private_path(path: &str) -> bool {
+pub(crate) fn is_private_path(path: &str) -> bool {
     ["/signin", "/signout", "/account", "/workbench"]
         .iter()
         .any(|p| path == *p || path.strip_prefix(p).is_some_and(|r| r.starts_with('/')))
 }
 
 /// A caller who sent credentials: the answer may be theirs alone.
-fn is_authenticated(headers: &HeaderMap) -> bool {
+pub(crate) fn is_authenticated(headers: &HeaderMap) -> bool {
     headers.contains_key(AUTHORIZATION) || cookie(headers, SESSION_COOKIE).is_some()
 }
 

@@ -10,8 +10,6 @@ use catalog::domain::organization::{NewOrganization, Organization};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
-
-use crate::openapi::ParameterSchemas;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
@@ -19,7 +17,7 @@ use super::resources::Reason;
 use crate::auth::{As, DataAdmins};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, Body, Tagged, if_match};
-use crate::openapi::Problems;
+use crate::openapi::{ParameterSchemas, Problems};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -72,7 +70,7 @@ enum NegativeChange {
     security(("bearer" = ["data_admin"])), request_body = Reason,
     params(("id" = Uuid, Path, description = "负面清单条目 id"),
            ("change" = NegativeChange, Path, description = "lift | reinstate"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = NegativeListEntry, headers(("ETag" = String))), Problems))]
 async fn change_negative(
     State(state): State<AppState>,

@@ -77,7 +77,7 @@ async fn authorization_duties(
 #[utoipa::path(operation_id = "sign_agreement", post, path = "/api/v1/admin/authorizations/{id}/sign", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = AgreementTerms,
     params(("id" = Uuid, Path, description = "授权 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn sign(
     State(state): State<AppState>,
@@ -98,7 +98,7 @@ async fn sign(
 #[utoipa::path(operation_id = "file_with_authority", post, path = "/api/v1/admin/authorizations/{id}/filings", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = NewFiling,
     params(("id" = Uuid, Path, description = "授权 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn file(
     State(state): State<AppState>,
@@ -119,7 +119,7 @@ async fn file(
 #[utoipa::path(operation_id = "suspend_authorization", post, path = "/api/v1/admin/authorizations/{id}/suspend", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = NewSuspension,
     params(("id" = Uuid, Path, description = "授权 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn suspend(
     State(state): State<AppState>,
@@ -146,7 +146,7 @@ struct Rectification {
 #[utoipa::path(operation_id = "resume_authorization", post, path = "/api/v1/admin/authorizations/{id}/resume", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = Rectification,
     params(("id" = Uuid, Path, description = "授权 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn resume(
     State(state): State<AppState>,
@@ -193,7 +193,7 @@ async fn apply_for_renewal(
 #[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/renewal/approve", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = AgreementTerms,
     params(("id" = Uuid, Path, description = "授权 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn approve_renewal(
     State(state): State<AppState>,
@@ -220,7 +220,7 @@ struct RenewalAnswer {
 #[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/renewal/refuse", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = RenewalAnswer,
     params(("id" = Uuid, Path, description = "授权 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn refuse_renewal(
     State(state): State<AppState>,
@@ -249,7 +249,7 @@ struct ScopeChange {
 #[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/scope", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = ScopeChange,
     params(("id" = Uuid, Path, description = "授权 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn change_scope(
     State(state): State<AppState>,
@@ -270,7 +270,7 @@ async fn change_scope(
 #[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/destruction", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = NewDestruction,
     params(("id" = Uuid, Path, description = "授权 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn record_destruction(
     State(state): State<AppState>,
@@ -291,7 +291,7 @@ async fn record_destruction(
 #[utoipa::path(operation_id = "evaluate_operator", post, path = "/api/v1/admin/authorizations/{id}/evaluations", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = NewEvaluation,
     params(("id" = Uuid, Path, description = "授权 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn evaluate(
     State(state): State<AppState>,

@@ -66,7 +66,7 @@ async fn correction_cases(
     tag = "registration", security(("bearer" = ["registrar"])), request_body = CorrectionRuling,
     params(("id" = Uuid, Path, description = "登记 id"),
            ("request_id" = Uuid, Path, description = "更正申请 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn decide_correction(
     State(state): State<AppState>,
@@ -108,7 +108,7 @@ async fn apply_for_cancellation(
 #[utoipa::path(operation_id = "complete_registration", post, path = "/api/v1/registrar/registrations/{id}/complete", tag = "registration",
     security(("bearer" = ["registrar"])),
     params(("id" = Uuid, Path, description = "申请 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn complete(
     State(state): State<AppState>,

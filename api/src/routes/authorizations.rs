@@ -10,8 +10,6 @@ use catalog::domain::objection::{NewObjection, ObjectionDecision};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
-
-use crate::openapi::ParameterSchemas;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
@@ -19,7 +17,7 @@ use super::registrations::Filed;
 use crate::auth::{As, DataAdmins, Operators};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, Body, Tagged, if_match};
-use crate::openapi::Problems;
+use crate::openapi::{ParameterSchemas, Problems};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -80,7 +78,7 @@ struct OperatorChoice {
 #[utoipa::path(operation_id = "select_operator", post, path = "/api/v1/admin/authorizations/{id}/select", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = OperatorChoice,
     params(("id" = Uuid, Path, description = "授权 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn select(
     State(state): State<AppState>,
@@ -113,7 +111,7 @@ enum AuthorizationStep {
     security(("bearer" = ["data_admin"])),
     params(("id" = Uuid, Path, description = "授权 id"),
            ("step" = AuthorizationStep, Path, description = "publicize | activate"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn dated_step(
     State(state): State<AppState>,
@@ -134,7 +132,7 @@ async fn dated_step(
 #[utoipa::path(operation_id = "terminate_authorization", post, path = "/api/v1/admin/authorizations/{id}/terminate", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = NewTermination,
     params(("id" = Uuid, Path, description = "授权 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn terminate(
     State(state): State<AppState>,
@@ -174,7 +172,7 @@ async fn object_to_selection(
 #[utoipa::path(post, path = "/api/v1/admin/authorizations/{id}/decide-objection", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = ObjectionDecision,
     params(("id" = Uuid, Path, description = "授权 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Authorization, headers(("ETag" = String))), Problems))]
 async fn decide_selection_objection(
     State(state): State<AppState>,

@@ -51,14 +51,14 @@ async fn list_demands(
     State(state): State<AppState>,
     As(actor, _): As<DemandReaders>,
     ApiQuery(page): ApiQuery<Page>,
-) -> ApiResult<Json<Listing<DemandApplication>>> {
+) -> ApiResult<Listing<DemandApplication>> {
     let filter = RecordFilter {
         after_id: page.after.map(|id| id.to_string()),
         limit: Some(page.limit()?),
         ..RecordFilter::default()
     };
     let items = state.catalog.demands_as(&actor, filter).await?;
-    Ok(Json(Listing::page(items, page.limit()?, |d| d.id)))
+    Ok(Listing::page(items, page.limit()?, |d| d.id))
 }
 
 /// One demand application.
@@ -79,7 +79,7 @@ async fn get_demand(
 #[utoipa::path(post, path = "/api/v1/admin/demands/{id}/review", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = DemandReview,
     params(("id" = Uuid, Path, description = "需求申请 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = DemandApplication, headers(("ETag" = String))), Problems))]
 async fn review_demand(
     State(state): State<AppState>,
@@ -129,7 +129,7 @@ async fn list_feedback(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
-struct Verification {
+struct FeedbackVerification {
     /// true: the problem is real and the demand reasonable — referred to the provider, who
     /// answers within the jurisdiction's working days; false: dismissed.
     substantiated: bool,
@@ -139,16 +139,16 @@ struct Verification {
 
 /// The administration of the provider's region checks an open report (C 10.6).
 #[utoipa::path(post, path = "/api/v1/admin/feedback/{id}/verify", tag = "admin",
-    security(("bearer" = ["data_admin"])), request_body = Verification,
+    security(("bearer" = ["data_admin"])), request_body = FeedbackVerification,
     params(("id" = Uuid, Path, description = "反馈 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = QualityFeedback, headers(("ETag" = String))), Problems))]
 async fn verify_feedback(
     State(state): State<AppState>,
     As(actor, _): As<DataAdmins>,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
-    Body(body): Body<Verification>,
+    Body(body): Body<FeedbackVerification>,
 ) -> ApiResult<Tagged<QualityFeedback>> {
     let (today, tag) = (state.clock.today(), if_match(&headers)?);
     let f = state
@@ -167,7 +167,7 @@ struct Answer {
 #[utoipa::path(post, path = "/api/v1/feedback/{id}/answer", tag = "workspace",
     security(("bearer" = ["provider"])), request_body = Answer,
     params(("id" = Uuid, Path, description = "反馈 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = QualityFeedback, headers(("ETag" = String))), Problems))]
 async fn answer_feedback(
     State(state): State<AppState>,
@@ -195,7 +195,7 @@ struct Conclusion {
 #[utoipa::path(post, path = "/api/v1/feedback/{id}/conclude", tag = "workspace",
     security(("bearer" = ["operator", "developer"])), request_body = Conclusion,
     params(("id" = Uuid, Path, description = "反馈 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = QualityFeedback, headers(("ETag" = String))), Problems))]
 async fn conclude_feedback(
     State(state): State<AppState>,

@@ -8,8 +8,6 @@ use catalog::domain::objection::{NewObjection, ObjectionDecision};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
-
-use crate::openapi::ParameterSchemas;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
@@ -19,7 +17,7 @@ use super::resources::Reason;
 use crate::auth::{As, DataAdmins};
 use crate::error::ApiResult;
 use crate::extract::{ApiPath, ApiQuery, Body, Tagged, if_match};
-use crate::openapi::Problems;
+use crate::openapi::{ParameterSchemas, Problems};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -63,12 +61,12 @@ async fn apply(
 async fn notices(
     State(state): State<AppState>,
     ApiQuery(page): ApiQuery<Page>,
-) -> ApiResult<Json<Listing<PublicDeveloperNotice>>> {
+) -> ApiResult<Listing<PublicDeveloperNotice>> {
     let items = state
         .catalog
         .developer_notices(page.public_filter()?)
         .await?;
-    Ok(Json(Listing::page(items, page.limit()?, |n| n.id)))
+    Ok(Listing::page(items, page.limit()?, |n| n.id))
 }
 
 /// The applications of the administration's region, with their contacts.
@@ -79,7 +77,7 @@ async fn all_applications(
     State(state): State<AppState>,
     As(actor, _): As<DataAdmins>,
     ApiQuery(page): ApiQuery<Page>,
-) -> ApiResult<Json<Listing<DeveloperApplication>>> {
+) -> ApiResult<Listing<DeveloperApplication>> {
     let filter = catalog::store::RecordFilter {
         after_id: page.after.map(|id| id.to_string()),
         limit: Some(page.limit()?),
@@ -89,7 +87,7 @@ async fn all_applications(
         .catalog
         .developer_applications_as(&actor, filter)
         .await?;
-    Ok(Json(Listing::page(items, page.limit()?, |a| a.id)))
+    Ok(Listing::page(items, page.limit()?, |a| a.id))
 }
 
 /// The dated decisions on an application.
@@ -107,7 +105,7 @@ enum DeveloperStep {
     security(("bearer" = ["data_admin"])),
     params(("id" = Uuid, Path, description = "注册申请 id"),
            ("step" = DeveloperStep, Path, description = "publicize | admit"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = DeveloperApplication, headers(("ETag" = String))), Problems))]
 async fn decide(
     State(state): State<AppState>,
@@ -127,7 +125,7 @@ async fn decide(
 #[utoipa::path(operation_id = "reject_developer", post, path = "/api/v1/admin/developers/{id}/reject", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = Reason,
     params(("id" = Uuid, Path, description = "注册申请 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = DeveloperApplication, headers(("ETag" = String))), Problems))]
 async fn reject(
     State(state): State<AppState>,
@@ -167,7 +165,7 @@ async fn object_to_admission(
 #[utoipa::path(post, path = "/api/v1/admin/developers/{id}/decide-objection", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = ObjectionDecision,
     params(("id" = Uuid, Path, description = "注册申请 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = DeveloperApplication, headers(("ETag" = String))), Problems))]
 async fn decide_admission_objection(
     State(state): State<AppState>,

@@ -77,12 +77,12 @@ async fn draft(
 async fn list_published(
     State(state): State<AppState>,
     ApiQuery(page): ApiQuery<Page>,
-) -> ApiResult<Json<Listing<Disclosure>>> {
+) -> ApiResult<Listing<Disclosure>> {
     let items = state
         .catalog
         .public_disclosures(page.public_filter()?)
         .await?;
-    Ok(Json(Listing::page(items, page.limit()?, |d| d.id)))
+    Ok(Listing::page(items, page.limit()?, |d| d.id))
 }
 
 /// One disclosure: published ones for everyone, drafts for their discloser.
@@ -103,7 +103,7 @@ async fn get_one(
 #[utoipa::path(operation_id = "revise_disclosure", put, path = "/api/v1/disclosures/{id}", tag = "admin",
     security(("bearer" = ["data_admin", "operator"])), request_body = DisclosureContent,
     params(("id" = Uuid, Path, description = "披露 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Disclosure, headers(("ETag" = String))), Problems))]
 async fn revise(
     State(state): State<AppState>,
@@ -125,7 +125,7 @@ async fn revise(
 #[utoipa::path(operation_id = "publish_disclosure", post, path = "/api/v1/disclosures/{id}/publish", tag = "admin",
     security(("bearer" = ["data_admin", "operator"])),
     params(("id" = Uuid, Path, description = "披露 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Disclosure, headers(("ETag" = String))), Problems))]
 async fn publish(
     State(state): State<AppState>,

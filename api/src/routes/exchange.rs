@@ -3,6 +3,7 @@
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use catalog::domain::listing::{ExchangeListing, ListingUpdate, NewListing};
 use catalog::domain::webhook::{
@@ -20,6 +21,7 @@ use super::public::{Listing, Page};
 use crate::auth::{As, FeedReaders, RoleSet};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery, Body, Tagged, if_match};
+use crate::middleware::paging::NextPage;
 use crate::openapi::Problems;
 use crate::state::AppState;
 
@@ -65,7 +67,7 @@ async fn feed(
     State(state): State<AppState>,
     _: As<FeedReaders>,
     ApiQuery(q): ApiQuery<FeedQuery>,
-) -> ApiResult<Json<FeedPage>> {
+) -> ApiResult<Response> {
     let after = match q.after.unwrap_or(0) {
         n @ 0.. => n,
         _ => return Err(ApiError::bad_request("after", "after 不能为负数")),
@@ -74,12 +76,20 @@ async fn feed(
         n @ 1..=500 => n as usize,
         _ => return Err(ApiError::bad_request("limit", "limit 必须在 1 到 500 之间")),
     };
-    Ok(Json(
-        state
-            .catalog
-            .registration_feed(after, limit, q.updated_since)
-            .await?,
-    ))
+    let page: FeedPage = state
+        .catalog
+        .registration_feed(after, limit, q.updated_since)
+        .await?;
+    // A full page may have more behind it: link the next one (a short page is the present).
+    let next = (page.items.len() == limit).then(|| NextPage {
+        param: "after",
+        value: page.next.to_string(),
+    });
+    let mut response = Json(page).into_response();
+    if let Some(next) = next {
+        response.extensions_mut().insert(next);
+    }
+    Ok(response)
 }
 
 /// Report a listing (挂牌) of a coded product registration.
@@ -113,7 +123,7 @@ async fn own_listings(
 #[utoipa::path(put, path = "/api/v1/exchange/listings/{id}", tag = "registration",
     security(("bearer" = ["exchange"])), request_body = ListingUpdate,
     params(("id" = Uuid, Path, description = "挂牌 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = ExchangeListing, headers(("ETag" = String))), Problems))]
 async fn update_listing(
     State(state): State<AppState>,
@@ -178,7 +188,7 @@ async fn own_webhooks(
 #[utoipa::path(put, path = "/api/v1/exchange/webhooks/{id}", tag = "registration",
     security(("bearer" = ["exchange"])), request_body = EndpointUpdate,
     params(("id" = Uuid, Path, description = "推送地址 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = WebhookEndpoint, headers(("ETag" = String))), Problems))]
 async fn update_webhook(
     State(state): State<AppState>,
@@ -219,7 +229,7 @@ async fn deliveries(
     As(actor, _): As<Exchanges>,
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<DeliveryFilter>,
-) -> ApiResult<Json<Listing<WebhookDelivery>>> {
+) -> ApiResult<Listing<WebhookDelivery>> {
     let limit = Page {
         after: q.after,
         limit: q.limit,
@@ -231,7 +241,7 @@ async fn deliveries(
         limit: Some(limit),
     };
     let items = state.catalog.webhook_deliveries(&actor, id, query).await?;
-    Ok(Json(Listing::page(items, limit, |d| d.id)))
+    Ok(Listing::page(items, limit, |d| d.id))
 }
 
 /// Try a given-up delivery again.

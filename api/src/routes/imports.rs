@@ -72,8 +72,9 @@ pub struct ImportProblem {
     pub report: ImportReport,
 }
 
-/// A browser form's upload: the file in the part named `file`.
+/// A browser form's upload: the file in the part named `file`, and no other part.
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)] // describes the multipart body; the handler reads the parts itself
 struct UploadForm {
     /// The template (.xlsx / .csv) or JSON Lines file.

@@ -64,7 +64,7 @@ pub fn router(state: AppState) -> Router {
     let (api, document) = api_router().split_for_parts();
     let document = crate::openapi::finish(document);
     api.with_state(state.clone())
-        .merge(SwaggerUi::new("/docs").url("/api/v1/openapi.json", document))
+        .merge(SwaggerUi::new("/docs").external_url_unchecked("/api/v1/openapi.json", document))
         .merge(crate::interop::router().with_state(state.clone()))
         .merge(crate::web::router().with_state(state.clone()))
         .merge(crate::portal::router().with_state(state))

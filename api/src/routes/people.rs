@@ -12,15 +12,13 @@ use catalog::{Role, Versioned};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
-
-use crate::openapi::ParameterSchemas;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::{As, People, SecurityAdmins};
 use crate::error::ApiResult;
 use crate::extract::{ApiPath, Body};
-use crate::openapi::Problems;
+use crate::openapi::{ParameterSchemas, Problems};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {

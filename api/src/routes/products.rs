@@ -29,7 +29,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(put, path = "/api/v1/operator/products/{id}", tag = "registration",
     security(("bearer" = ["operator"])), request_body = NewProduct,
     params(("id" = Uuid, Path, description = "产品 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Product, headers(("ETag" = String))), Problems))]
 async fn revise_product(
     State(state): State<AppState>,
@@ -50,7 +50,7 @@ async fn revise_product(
 #[utoipa::path(post, path = "/api/v1/operator/products/{id}/withdraw", tag = "registration",
     security(("bearer" = ["operator"])), request_body = Reason,
     params(("id" = Uuid, Path, description = "产品 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Product, headers(("ETag" = String))), Problems))]
 async fn withdraw_product(
     State(state): State<AppState>,

@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use catalog::PublicResource;
 use catalog::domain::authorization::Authorization;
 use catalog::domain::negative_list::NegativeListEntry;
@@ -16,6 +17,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery};
+use crate::middleware::paging::NextPage;
 use crate::openapi::Problems;
 use crate::state::AppState;
 
@@ -68,6 +70,21 @@ pub struct Listing<T> {
     pub next: Option<Uuid>,
 }
 
+/// The page as JSON, with `Link: <…after=…>; rel="next"` when there is a next page.
+impl<T: Serialize> IntoResponse for Listing<T> {
+    fn into_response(self) -> Response {
+        let next = self.next.map(|id| NextPage {
+            param: "after",
+            value: id.to_string(),
+        });
+        let mut response = Json(self).into_response();
+        if let Some(next) = next {
+            response.extensions_mut().insert(next);
+        }
+        response
+    }
+}
+
 impl<T> Listing<T> {
     /// A page of `limit` items has a next page (keyset on `id`).
     pub fn page(items: Vec<T>, limit: i64, id: impl Fn(&T) -> Uuid) -> Self {
@@ -84,10 +101,10 @@ impl<T> Listing<T> {
 async fn list_resources(
     State(state): State<AppState>,
     ApiQuery(page): ApiQuery<Page>,
-) -> ApiResult<Json<Listing<PublicResource>>> {
+) -> ApiResult<Listing<PublicResource>> {
     let limit = page.limit()?;
     let items = state.catalog.public_resources(page.after, limit).await?;
-    Ok(Json(Listing::page(items, limit, |r| r.id)))
+    Ok(Listing::page(items, limit, |r| r.id))
 }
 
 /// One published resource.
@@ -128,13 +145,13 @@ impl From<Organization> for PublicOrganization {
 async fn list_organizations(
     State(state): State<AppState>,
     ApiQuery(page): ApiQuery<Page>,
-) -> ApiResult<Json<Listing<PublicOrganization>>> {
+) -> ApiResult<Listing<PublicOrganization>> {
     let orgs = state.catalog.organizations(&page.public_filter()?).await?;
     let listing = Listing::page(orgs, page.limit()?, |o| o.id);
-    Ok(Json(Listing {
+    Ok(Listing {
         items: listing.items.into_iter().map(Into::into).collect(),
         next: listing.next,
-    }))
+    })
 }
 
 /// One active organization.
@@ -158,12 +175,12 @@ async fn get_organization(
 async fn list_authorizations(
     State(state): State<AppState>,
     ApiQuery(page): ApiQuery<Page>,
-) -> ApiResult<Json<Listing<Authorization>>> {
+) -> ApiResult<Listing<Authorization>> {
     let items = state
         .catalog
         .public_authorizations(&page.public_filter()?)
         .await?;
-    Ok(Json(Listing::page(items, page.limit()?, |a| a.id)))
+    Ok(Listing::page(items, page.limit()?, |a| a.id))
 }
 
 /// One authorization.

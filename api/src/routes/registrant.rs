@@ -66,7 +66,7 @@ async fn own_registrations(
     State(state): State<AppState>,
     As(actor, _): As<Registrants>,
     ApiQuery(q): ApiQuery<OwnQuery>,
-) -> ApiResult<Json<Listing<OwnRegistration>>> {
+) -> ApiResult<Listing<OwnRegistration>> {
     let page = Page {
         after: q.after,
         limit: q.limit,
@@ -81,10 +81,10 @@ async fn own_registrations(
         .own_registrations(&actor, statuses, page.after, page.limit()?)
         .await?;
     let listing = Listing::page(items, page.limit()?, |r| r.id);
-    Ok(Json(Listing {
+    Ok(Listing {
         items: listing.items.into_iter().map(|r| own(&state, r)).collect(),
         next: listing.next,
-    }))
+    })
 }
 
 /// One of the caller's organization's applications (404 for anyone else's).
@@ -112,7 +112,7 @@ async fn own_registration(
 #[utoipa::path(post, path = "/api/v1/registrations/{id}/withdraw", tag = "registration",
     security(("bearer" = ["operator", "provider", "data_admin"])), request_body = Reason,
     params(("id" = Uuid, Path, description = "登记 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn withdraw_registration(
     State(state): State<AppState>,

@@ -16,8 +16,6 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
-
-use crate::openapi::ParameterSchemas;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
@@ -26,7 +24,7 @@ use super::resources::Reason;
 use crate::auth::{As, DataAdmins, Operators, Registrants, RegistrarDesk, Registrars};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery, Body, Tagged, if_match};
-use crate::openapi::Problems;
+use crate::openapi::{ParameterSchemas, Problems};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -80,7 +78,7 @@ async fn own_products(
     State(state): State<AppState>,
     As(actor, _): As<Operators>,
     ApiQuery(page): ApiQuery<Page>,
-) -> ApiResult<Json<Listing<Product>>> {
+) -> ApiResult<Listing<Product>> {
     let filter = RecordFilter {
         owner_id: actor.org_id.map(|id| id.to_string()),
         after_id: page.after.map(|id| id.to_string()),
@@ -88,14 +86,14 @@ async fn own_products(
         ..RecordFilter::default()
     };
     let items = state.catalog.products(&filter).await?;
-    Ok(Json(Listing::page(items, page.limit()?, |p| p.id)))
+    Ok(Listing::page(items, page.limit()?, |p| p.id))
 }
 
 /// Compliance review of a product by the implementing body (C 10.4).
 #[utoipa::path(post, path = "/api/v1/admin/products/{id}/review", tag = "admin",
     security(("bearer" = ["data_admin"])), request_body = ReviewFinding,
     params(("id" = Uuid, Path, description = "产品 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Product, headers(("ETag" = String))), Problems))]
 async fn review_product(
     State(state): State<AppState>,
@@ -118,13 +116,13 @@ async fn review_product(
 async fn public_products(
     State(state): State<AppState>,
     ApiQuery(page): ApiQuery<Page>,
-) -> ApiResult<Json<Listing<PublicProduct>>> {
+) -> ApiResult<Listing<PublicProduct>> {
     let filter = page.public_filter()?;
     let items = state
         .catalog
         .public_products(&filter, state.clock.today())
         .await?;
-    Ok(Json(Listing::page(items, page.limit()?, |p| p.product.id)))
+    Ok(Listing::page(items, page.limit()?, |p| p.product.id))
 }
 
 /// One registered product with its registration result.
@@ -164,7 +162,7 @@ async fn submit(
 #[utoipa::path(operation_id = "resubmit_registration", post, path = "/api/v1/registrations/{id}/resubmit", tag = "registration",
     security(("bearer" = ["operator", "provider", "data_admin"])), request_body = Materials,
     params(("id" = Uuid, Path, description = "登记 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn resubmit(
     State(state): State<AppState>,
@@ -232,7 +230,7 @@ async fn object(
 async fn publicity(
     State(state): State<AppState>,
     ApiQuery(page): ApiQuery<Page>,
-) -> ApiResult<Json<Listing<PublicRegistration>>> {
+) -> ApiResult<Listing<PublicRegistration>> {
     let filter = RecordFilter {
         statuses: vec!["publicized".into(), "under_objection".into()],
         ..page.public_filter()?
@@ -240,14 +238,14 @@ async fn publicity(
     let items = state.catalog.registrations(&filter).await?;
     let today = state.clock.today();
     let listing = Listing::page(items, page.limit()?, |r| r.id);
-    Ok(Json(Listing {
+    Ok(Listing {
         items: listing
             .items
             .iter()
             .filter_map(|r| r.public_view(today))
             .collect(),
         next: listing.next,
-    }))
+    })
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -320,7 +318,7 @@ async fn registrar_list(
     State(state): State<AppState>,
     As(actor, _): As<RegistrarDesk>,
     ApiQuery(q): ApiQuery<RegistrarQuery>,
-) -> ApiResult<Json<Listing<Worklist>>> {
+) -> ApiResult<Listing<Worklist>> {
     let page = Page {
         after: q.after,
         limit: q.limit,
@@ -339,7 +337,7 @@ async fn registrar_list(
     let items = state.catalog.registrar_worklist(&actor, filter).await?;
     let today = state.clock.today();
     let listing = Listing::page(items, page.limit()?, |r| r.id);
-    Ok(Json(Listing {
+    Ok(Listing {
         items: listing
             .items
             .into_iter()
@@ -350,7 +348,7 @@ async fn registrar_list(
             })
             .collect(),
         next: listing.next,
-    }))
+    })
 }
 
 /// Registrar steps that need nothing but the date.
@@ -370,7 +368,7 @@ enum RegistrarStep {
     security(("bearer" = ["registrar"])),
     params(("id" = Uuid, Path, description = "登记 id"),
            ("step" = RegistrarStep, Path, description = "accept | publicize | renew"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn registrar_step(
     State(state): State<AppState>,
@@ -397,7 +395,7 @@ struct SupplementRequest {
 #[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/supplement", tag = "registration",
     security(("bearer" = ["registrar"])), request_body = SupplementRequest,
     params(("id" = Uuid, Path, description = "登记 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn request_supplement(
     State(state): State<AppState>,
@@ -418,7 +416,7 @@ async fn request_supplement(
 #[utoipa::path(operation_id = "refuse_registration", post, path = "/api/v1/registrar/registrations/{id}/refuse", tag = "registration",
     security(("bearer" = ["registrar"])), request_body = Reason,
     params(("id" = Uuid, Path, description = "登记 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn refuse(
     State(state): State<AppState>,
@@ -439,7 +437,7 @@ async fn refuse(
 #[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/decide-objection",
     tag = "registration", security(("bearer" = ["registrar"])), request_body = ObjectionDecision,
     params(("id" = Uuid, Path, description = "登记 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn decide_objection(
     State(state): State<AppState>,
@@ -481,7 +479,7 @@ struct CodeRequest {
 #[utoipa::path(post, path = "/api/v1/registrar/registrations/{id}/code", tag = "registration",
     security(("bearer" = ["registrar"])), request_body = CodeRequest,
     params(("id" = Uuid, Path, description = "登记 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn issue_code(
     State(state): State<AppState>,
@@ -502,7 +500,7 @@ async fn issue_code(
 #[utoipa::path(operation_id = "cancel_registration", post, path = "/api/v1/registrar/registrations/{id}/cancel", tag = "registration",
     security(("bearer" = ["registrar"])), request_body = Reason,
     params(("id" = Uuid, Path, description = "登记 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn cancel(
     State(state): State<AppState>,
@@ -529,7 +527,7 @@ struct RevocationRequest {
 #[utoipa::path(operation_id = "revoke_registration", post, path = "/api/v1/registrar/registrations/{id}/revoke", tag = "registration",
     security(("bearer" = ["registrar"])), request_body = RevocationRequest,
     params(("id" = Uuid, Path, description = "登记 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Registration, headers(("ETag" = String))), Problems))]
 async fn revoke(
     State(state): State<AppState>,

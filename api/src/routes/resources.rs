@@ -10,8 +10,6 @@ use catalog::domain::resource::{Resource, ResourceContent, ResourceStatus};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
-
-use crate::openapi::ParameterSchemas;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
@@ -19,7 +17,7 @@ use super::public::Listing;
 use crate::auth::{As, CatalogReaders, Curators, DataAdmins, Providers};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery, Body, Tagged, if_match};
-use crate::openapi::Problems;
+use crate::openapi::{ParameterSchemas, Problems};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -86,7 +84,7 @@ async fn list(
     State(state): State<AppState>,
     As(actor, _): As<CatalogReaders>,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> ApiResult<Json<Listing<Resource>>> {
+) -> ApiResult<Listing<Resource>> {
     let limit = match q.limit.unwrap_or(50) {
         n @ 1..=500 => n,
         _ => return Err(ApiError::bad_request("limit", "limit 必须在 1 到 500 之间")),
@@ -104,7 +102,7 @@ async fn list(
         .into_iter()
         .map(|v| v.value)
         .collect();
-    Ok(Json(Listing::page(items, limit, |r| r.id)))
+    Ok(Listing::page(items, limit, |r| r.id))
 }
 
 /// The current version of an entry, in whatever state.
@@ -140,7 +138,7 @@ struct ContentBody {
 #[utoipa::path(operation_id = "update_resource", put, path = "/api/v1/workspace/resources/{id}", tag = "workspace",
     security(("bearer" = ["provider"])), request_body = ContentBody,
     params(("id" = Uuid, Path, description = "资源 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Resource, headers(("ETag" = String))), Problems))]
 async fn update(
     State(state): State<AppState>,
@@ -174,7 +172,7 @@ enum ResourceStep {
     security(("bearer" = ["provider", "data_admin"])),
     params(("id" = Uuid, Path, description = "资源 id"),
            ("step" = ResourceStep, Path, description = "submit | approve | publish"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Resource, headers(("ETag" = String))), Problems))]
 async fn step(
     State(state): State<AppState>,
@@ -202,7 +200,7 @@ struct Reasons {
 #[utoipa::path(post, path = "/api/v1/workspace/resources/{id}/return", tag = "workspace",
     security(("bearer" = ["data_admin"])), request_body = Reasons,
     params(("id" = Uuid, Path, description = "资源 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Resource, headers(("ETag" = String))), Problems))]
 async fn return_for_revision(
     State(state): State<AppState>,
@@ -229,7 +227,7 @@ pub struct Reason {
 #[utoipa::path(operation_id = "withdraw_resource", post, path = "/api/v1/workspace/resources/{id}/withdraw", tag = "workspace",
     security(("bearer" = ["provider", "data_admin"])), request_body = Reason,
     params(("id" = Uuid, Path, description = "资源 id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Resource, headers(("ETag" = String))), Problems))]
 async fn withdraw(
     State(state): State<AppState>,

@@ -43,7 +43,7 @@ struct SampleQuery {
     request_body(content = inline(crate::openapi::Binary), content_type = "application/octet-stream",
                  description = "样例数据本身；Content-Type 写明其类型，如 text/csv"),
     params(("id" = Uuid, Path, description = "产品 id"), SampleQuery,
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]+"?$"#, description = "此前响应的 ETag")),
+           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[0-9]{1,18}"?$"#, description = "此前响应的 ETag")),
     responses((status = 200, body = Product, headers(("ETag" = String))), Problems))]
 async fn upload(
     State(state): State<AppState>,

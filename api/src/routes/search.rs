@@ -6,21 +6,21 @@ use std::time::Instant;
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderName;
+use axum::response::{IntoResponse, Response};
 use search::{
     EntityKind, FacetFilters, SearchRequest, SearchResults, SortOrder, Suggestion, Viewer,
 };
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
-
-use crate::openapi::ParameterSchemas;
 use utoipa_axum::routes;
 
 use crate::auth::Caller;
 use crate::cpu::off_the_workers;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery};
-use crate::openapi::Problems;
+use crate::middleware::paging::NextPage;
+use crate::openapi::{ParameterSchemas, Problems};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -150,9 +150,8 @@ impl SearchQuery {
 /// developer tools show it; the bench uses it to tell engine time from HTTP time).
 const SERVER_TIMING: HeaderName = HeaderName::from_static("server-timing");
 
-type Timed = ([(HeaderName, String); 1], Json<SearchResults>);
-
-async fn run(state: &AppState, request: SearchRequest) -> ApiResult<Timed> {
+/// The answer, timed, with `Link: <…cursor=…>; rel="next"` when there is a next page.
+async fn run(state: &AppState, request: SearchRequest) -> ApiResult<Response> {
     let index = state.search.clone();
     let (results, took) = off_the_workers(move || {
         let started = Instant::now();
@@ -160,7 +159,16 @@ async fn run(state: &AppState, request: SearchRequest) -> ApiResult<Timed> {
     })
     .await?;
     let timing = format!("search;dur={:.3}", took.as_secs_f64() * 1e3);
-    Ok(([(SERVER_TIMING, timing)], Json(results?)))
+    let results = results?;
+    let next = results.next_cursor.clone().map(|value| NextPage {
+        param: "cursor",
+        value,
+    });
+    let mut response = ([(SERVER_TIMING, timing)], Json(results)).into_response();
+    if let Some(next) = next {
+        response.extensions_mut().insert(next);
+    }
+    Ok(response)
 }
 
 /// Searches every kind of public entry (and, with a token, the caller's own unpublished ones).
@@ -170,7 +178,7 @@ async fn search_all(
     State(state): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<SearchQuery>,
-) -> ApiResult<Timed> {
+) -> ApiResult<Response> {
     let request = q.request(viewer(&caller), None)?;
     run(&state, request).await
 }
@@ -190,7 +198,7 @@ async fn search_kind(
     caller: Caller,
     ApiPath(path): ApiPath<KindPath>,
     ApiQuery(q): ApiQuery<SearchQuery>,
-) -> ApiResult<Timed> {
+) -> ApiResult<Response> {
     let request = q.request(viewer(&caller), Some(path.kind))?;
     run(&state, request).await
 }

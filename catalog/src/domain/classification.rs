@@ -156,16 +156,54 @@ chinese_enum!(
     Hash,
     Serialize,
     Deserialize,
-    utoipa::ToSchema,
 )]
 #[serde(try_from = "GradeRepr")]
 pub struct Grade {
     pub level: GradeLevel,
     /// Only for 一般数据: the local sub-level 1–4.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(minimum = 1, maximum = 4)]
     pub sub_level: Option<u8>,
 }
+
+/// The schema states what [`Grade::new`] checks, so that a request the document allows is never
+/// refused for its grade: 一般数据 with an optional sub-level 1–4, or 重要数据 / 核心数据 without
+/// one; no other members.
+impl utoipa::PartialSchema for Grade {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            AdditionalProperties, ObjectBuilder, OneOfBuilder, SchemaType, Type,
+        };
+        let level = |levels: &[GradeLevel]| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(levels.iter().map(|l| l.as_str())))
+        };
+        let sub_level = |allowed: bool| match allowed {
+            true => ObjectBuilder::new()
+                .schema_type(SchemaType::from_iter([Type::Integer, Type::Null]))
+                .minimum(Some(1))
+                .maximum(Some(4))
+                .description(Some("Only for 一般数据: the local sub-level 1–4.")),
+            false => ObjectBuilder::new().schema_type(Type::Null),
+        };
+        let grade = |levels: &[GradeLevel], sub_levels: bool| {
+            ObjectBuilder::new()
+                .property("level", level(levels))
+                .property("sub_level", sub_level(sub_levels))
+                .required("level")
+                .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        };
+        OneOfBuilder::new()
+            .item(grade(&[GradeLevel::General], true))
+            .item(grade(&[GradeLevel::Important, GradeLevel::Core], false))
+            .description(Some(
+                "数据分级：一般数据可带 1–4 的细分级别（sub_level），重要数据、核心数据不可细分。",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Grade {}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
