@@ -35,11 +35,12 @@ pub struct Problem {
 }
 
 #[derive(Debug)]
-pub struct ApiError(pub Problem);
+/// Boxed: the problem is large, and every fallible handler returns it.
+pub struct ApiError(pub Box<Problem>);
 
 impl ApiError {
     pub fn new(status: StatusCode, slug: &str, title: &str, detail: impl Into<String>) -> Self {
-        ApiError(Problem {
+        ApiError(Box::new(Problem {
             kind: format!("{PROBLEM_BASE}{slug}"),
             title: title.to_string(),
             status: status.as_u16(),
@@ -47,7 +48,7 @@ impl ApiError {
             field: None,
             rule: None,
             instance: None,
-        })
+        }))
     }
 
     pub fn bad_request(field: &str, detail: impl Into<String>) -> Self {
@@ -152,7 +153,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut response = (status, Json(self.0)).into_response();
+        let mut response = (status, Json(*self.0)).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),

@@ -11,8 +11,8 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::middleware::{compression, conditional, metrics, paging, request_id};
 use crate::middleware::rate_limit::{self, PublicLimiter, RateLimit};
+use crate::middleware::{compression, conditional, metrics, paging, request_id};
 use crate::state::AppState;
 
 mod connections;

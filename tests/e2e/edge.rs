@@ -317,7 +317,10 @@ async fn answers_compress_revalidate_link_and_name_their_request() {
         .send()
         .await
         .unwrap();
-    let id = problem.headers()["x-request-id"].to_str().unwrap().to_string();
+    let id = problem.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_string();
     let body: serde_json::Value = problem.json().await.unwrap();
     assert_eq!(body["instance"], format!("urn:uuid:{id}"));
     let mine = "0b7e1c52-5a8e-4c43-9d8e-2f1f5f0c9a11";

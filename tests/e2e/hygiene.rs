@@ -482,7 +482,11 @@ async fn forged_search_cursors_are_refused_and_real_ones_survive_a_restart() {
     altered[6] = if altered[6] == 'A' { 'B' } else { 'A' };
     let altered: String = altered.into_iter().collect();
     for forged in [altered.as_str(), "AQH__________wAAAAAAAAAA", "AAAA"] {
-        let p = problem(search(forged).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY).await;
+        let p = problem(
+            search(forged).await.unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
         assert_eq!(p["field"], "cursor", "{p}");
         assert!(p["detail"].as_str().unwrap().contains("游标无效"), "{p}");
     }

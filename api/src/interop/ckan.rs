@@ -360,8 +360,7 @@ fn group_dict(letter: &str, title: &str) -> Value {
 async fn tag_list(state: &AppState, params: &Params) -> CkanResult<Value> {
     let query = params.text("query")?.unwrap_or_default();
     let all_fields = params.flag("all_fields")?;
-    let (_, _, counts) =
-        ckan_search::packages_with(state, vec![], 0, vec![FacetName::Tag]).await?;
+    let (_, _, counts) = ckan_search::packages_with(state, vec![], 0, vec![FacetName::Tag]).await?;
     let tags: BTreeSet<String> = counts
         .get(&FacetName::Tag)
         .into_iter()
@@ -404,7 +403,9 @@ async fn resource_show(state: &AppState, base: &str, params: &Params) -> CkanRes
     let not_found = || CkanError::NotFound("Resource was not found.".into());
     let (package, _) = raw.rsplit_once('-').ok_or_else(not_found)?;
     let mut by_id = Params::default();
-    by_id.0.insert("id".into(), Value::String(package.to_owned()));
+    by_id
+        .0
+        .insert("id".into(), Value::String(package.to_owned()));
     let package = match package_show(state, base, &by_id).await {
         Err(CkanError::NotFound(_)) => return Err(not_found()),
         other => other?,
@@ -424,15 +425,27 @@ fn help_show(params: &Params) -> CkanResult<Value> {
         .text("name")?
         .ok_or_else(|| Invalid::new("name", "Missing value"))?;
     let text = match name.trim() {
-        "package_search" => "Searches the public packages (published resources and registered products). Parameters: q, fq (organization, owner_org, tags, groups, res_format, metadata_modified), fq_list, sort (score desc, metadata_modified asc|desc, id asc|desc, name asc|desc), rows (at most 1000), start, facet.field, facet.limit. count is exact.",
-        "package_show" => "One public package by id or name (resource code lowercased, or product-<id>). Parameters: id.",
-        "package_list" => "The names of every public package, in id order. Parameters: limit, offset.",
+        "package_search" => {
+            "Searches the public packages (published resources and registered products). Parameters: q, fq (organization, owner_org, tags, groups, res_format, metadata_modified), fq_list, sort (score desc, metadata_modified asc|desc, id asc|desc, name asc|desc), rows (at most 1000), start, facet.field, facet.limit. count is exact."
+        }
+        "package_show" => {
+            "One public package by id or name (resource code lowercased, or product-<id>). Parameters: id."
+        }
+        "package_list" => {
+            "The names of every public package, in id order. Parameters: limit, offset."
+        }
         "organization_list" => "Active organizations. Parameters: all_fields, limit, offset.",
-        "organization_show" => "One organization by id or name (USCC lowercased). Parameters: id, include_datasets.",
+        "organization_show" => {
+            "One organization by id or name (USCC lowercased). Parameters: id, include_datasets."
+        }
         "group_list" => "Groups: the GB/T 4754-2017 sections. Parameters: all_fields.",
-        "group_show" => "One group by name (gbt4754-a … gbt4754-t). Parameters: id, include_datasets.",
+        "group_show" => {
+            "One group by name (gbt4754-a … gbt4754-t). Parameters: id, include_datasets."
+        }
         "tag_list" => "Every tag of a public package. Parameters: query, all_fields.",
-        "license_list" => "The licences packages name: the open types of resources and the terms of registered products.",
+        "license_list" => {
+            "The licences packages name: the open types of resources and the terms of registered products."
+        }
         "resource_show" => "One resource of a package. Parameters: id.",
         "help_show" => "What an action does. Parameters: name.",
         "status_show" => "This site: title, URL, CKAN API version emulated.",

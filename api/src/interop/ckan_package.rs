@@ -4,8 +4,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use catalog::domain::organization::Organization;
-use catalog::domain::sample::SampleRef;
 use catalog::domain::registration::Standing;
+use catalog::domain::sample::SampleRef;
 use catalog::{Catalog, PublicEntry, PublicItem};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};

@@ -88,7 +88,11 @@ pub fn ckan_tag(raw: &str) -> Option<String> {
         }
         out.push(c);
     }
-    let out: String = out.trim_matches(|c| c == '-' || c == ' ').chars().take(100).collect();
+    let out: String = out
+        .trim_matches(|c| c == '-' || c == ' ')
+        .chars()
+        .take(100)
+        .collect();
     (out.chars().count() >= 2).then_some(out)
 }
 
@@ -99,10 +103,16 @@ mod tests {
     #[test]
     fn tags_as_ckan_accepts_them() {
         assert_eq!(ckan_tag("交通出行").as_deref(), Some("交通出行"));
-        assert_eq!(ckan_tag("交通/出行（公交）").as_deref(), Some("交通-出行-公交"));
+        assert_eq!(
+            ckan_tag("交通/出行（公交）").as_deref(),
+            Some("交通-出行-公交")
+        );
         assert_eq!(ckan_tag("水"), None);
         assert_eq!(ckan_tag("、、"), None);
-        assert_eq!(ckan_tag(&"长".repeat(150)).map(|t| t.chars().count()), Some(100));
+        assert_eq!(
+            ckan_tag(&"长".repeat(150)).map(|t| t.chars().count()),
+            Some(100)
+        );
         assert_eq!(ckan_tag("GB/T 4754").as_deref(), Some("GB-T 4754"));
     }
 }

@@ -8,8 +8,8 @@ use axum::extract::Request;
 use axum::http::header::ACCEPT_ENCODING;
 use axum::middleware::Next;
 use axum::response::Response;
-use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 
 use crate::web::session::{SESSION_COOKIE, cookie};
 

@@ -4,12 +4,12 @@
 //! the body. Streams of unknown length (exports) pass untouched.
 
 use axum::body::Body;
+use axum::body::HttpBody as _;
 use axum::extract::Request;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::body::HttpBody as _;
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
@@ -44,15 +44,18 @@ async fn tagged(response: Response) -> Result<Response, ApiError> {
     let Some(size) = body.size_hint().exact().filter(|s| *s <= LARGEST_TAGGED) else {
         return Ok(Response::from_parts(parts, body));
     };
-    let bytes = axum::body::to_bytes(body, size as usize).await.map_err(|e| {
-        tracing::error!(error = %e, "reading a response body to tag it");
-        ApiError::unavailable("响应生成失败，请重试")
-    })?;
+    let bytes = axum::body::to_bytes(body, size as usize)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "reading a response body to tag it");
+            ApiError::unavailable("响应生成失败，请重试")
+        })?;
     let digest = Sha256::digest(&bytes);
     let tag = format!("W/\"{}\"", hex::encode(&digest[..16]));
-    parts
-        .headers
-        .insert(ETAG, HeaderValue::from_str(&tag).expect("hex is a valid header value"));
+    parts.headers.insert(
+        ETAG,
+        HeaderValue::from_str(&tag).expect("hex is a valid header value"),
+    );
     Ok(Response::from_parts(parts, Body::from(bytes)))
 }
 
@@ -85,10 +88,16 @@ mod tests {
     fn weak_comparison_and_lists() {
         let current = HeaderValue::from_static("W/\"abc\"");
         for wanted in ["W/\"abc\"", "\"abc\"", "\"x\", W/\"abc\"", "*"] {
-            assert!(matches(&HeaderValue::from_static(wanted), &current), "{wanted}");
+            assert!(
+                matches(&HeaderValue::from_static(wanted), &current),
+                "{wanted}"
+            );
         }
         for wanted in ["W/\"abd\"", "abc", ""] {
-            assert!(!matches(&HeaderValue::from_static(wanted), &current), "{wanted}");
+            assert!(
+                !matches(&HeaderValue::from_static(wanted), &current),
+                "{wanted}"
+            );
         }
     }
 }

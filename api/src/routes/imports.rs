@@ -249,6 +249,7 @@ fn refused(report: ImportReport, status: StatusCode) -> Response {
     };
     let ApiError(mut problem) = ApiError::new(status, slug, title, detail);
     problem.field = Some("body".to_string());
+    let problem = *problem;
     let mut response = (status, Json(ImportProblem { problem, report })).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -145,18 +145,7 @@ chinese_enum!(
 /// Ordered by level, then sub-level (no sub-level sorts below 1). Serialized as
 /// `{"level": "一般数据", "sub_level": 2}`; `sub_level` may be absent or null, and is checked on
 /// deserialize.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "GradeRepr")]
 pub struct Grade {
     pub level: GradeLevel,
