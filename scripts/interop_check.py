@@ -276,7 +276,12 @@ TAG_CHARS = re.compile(r"^[\w \-.]{2,100}$")
 
 def check_ckan_dictionaries(ckan, dumped):
     """What a real CKAN would accept on import, and the actions harvesters call besides search."""
-    licences = {l["id"] for l in ckan.action.license_list()}
+    listed_licences = ckan.action.license_list()
+    licences = {l["id"] for l in listed_licences}
+    for licence in listed_licences:
+        r = get(licence["url"])
+        if r.status_code != 200 or licence["title"] not in r.text:
+            fail(f"licence {licence['id']} does not open at {licence['url']}: {r.status_code}")
     tags = set()
     for pkg in dumped:
         if pkg["license_id"] not in licences:

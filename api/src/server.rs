@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, IF_MATCH, LOCATION, RETRY_AFTER};
+use axum::http::header::{
+    AUTHORIZATION, CONTENT_TYPE, ETAG, IF_MATCH, IF_NONE_MATCH, LINK, LOCATION, RETRY_AFTER,
+};
 use axum::http::{HeaderValue, Method};
 use axum::routing::get;
 use catalog::CatalogError;
@@ -115,9 +117,10 @@ fn cors(origins: &[String]) -> Result<CorsLayer, CatalogError> {
     Ok(CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST, Method::PUT])
-        .allow_headers([AUTHORIZATION, CONTENT_TYPE, IF_MATCH])
-        // What a browser client reads: versions, when to retry after 429/503, created resources.
-        .expose_headers([ETAG, RETRY_AFTER, LOCATION])
+        .allow_headers([AUTHORIZATION, CONTENT_TYPE, IF_MATCH, IF_NONE_MATCH])
+        // What a browser client reads: versions, when to retry after 429/503, created resources,
+        // the next page, the request id a problem quotes.
+        .expose_headers([ETAG, RETRY_AFTER, LOCATION, LINK, request_id::REQUEST_ID])
         .max_age(Duration::from_secs(3600)))
 }
 

@@ -335,7 +335,7 @@ async fn signed_webhooks_listings_samples_and_cancellation_over_http() {
             Some(json!({"url": "ftp://nowhere/x", "secret": SECRET})),
         )
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["field"], "url");
     let endpoint = ok(
         &s,

@@ -81,7 +81,7 @@ async fn tokens_and_webhook_secrets_stay_out_of_logs_and_audit() {
                 Some(json!({"url": "ftp://nowhere/x", "secret": WEBHOOK_SECRET})),
             )
             .await;
-        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let (status, endpoint, _) = api
             .call(
                 Method::POST,

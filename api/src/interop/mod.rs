@@ -7,7 +7,7 @@ mod ckan_package;
 mod ckan_query;
 mod dcat;
 mod dcat_graph;
-mod vocab;
+pub(crate) mod vocab;
 
 use axum::Router;
 use catalog::PublicEntry;

@@ -3,7 +3,7 @@
 //! `instance: urn:uuid:<id>` (RFC 9457 §3.1.5), so a person can quote what went wrong and the
 //! operator can find it in the log.
 
-use axum::body::Body;
+use axum::body::{Body, HttpBody as _};
 use axum::extract::Request;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderName, HeaderValue};
@@ -13,8 +13,9 @@ use uuid::Uuid;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Problem documents are small; anything larger is passed on as it is.
-const LARGEST_PROBLEM: usize = 64 * 1024;
+/// Problems are small, but an import's carries its row report (about 200 KiB at most): bodies
+/// up to this size get the `instance`; a larger one passes on as it is.
+const LARGEST_PROBLEM: u64 = 4 * 1024 * 1024;
 
 pub async fn assign(mut request: Request, next: Next) -> Response {
     let id = request
@@ -43,8 +44,15 @@ fn is_problem(response: &Response) -> bool {
 
 async fn with_instance(response: Response, id: Uuid) -> Response {
     let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, LARGEST_PROBLEM).await else {
-        return Response::from_parts(parts, Body::empty());
+    let Some(size) = body.size_hint().exact().filter(|s| *s <= LARGEST_PROBLEM) else {
+        return Response::from_parts(parts, body);
+    };
+    let bytes = match axum::body::to_bytes(body, size as usize).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            tracing::error!(error = %e, "reading a problem document to name its request");
+            return Response::from_parts(parts, Body::empty());
+        }
     };
     let Ok(serde_json::Value::Object(mut problem)) = serde_json::from_slice(&bytes) else {
         return Response::from_parts(parts, Body::from(bytes));
