@@ -65,7 +65,8 @@ pub fn ndjson_export(state: &AppState) -> Response {
     });
     (
         [(CONTENT_TYPE, "application/x-ndjson")],
-        axum::body::Body::from_stream(pages),
+        // Fused: the compression layer polls once more after the end, and `unfold` panics then.
+        axum::body::Body::from_stream(futures_util::StreamExt::fuse(pages)),
     )
         .into_response()
 }

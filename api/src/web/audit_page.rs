@@ -331,7 +331,8 @@ pub async fn export(
     );
     (
         [(axum::http::header::CONTENT_TYPE, "application/x-ndjson")],
-        axum::body::Body::from_stream(pages),
+        // Fused: the compression layer polls once more after the end, and `unfold` panics then.
+        axum::body::Body::from_stream(futures_util::StreamExt::fuse(pages)),
     )
         .into_response()
 }
