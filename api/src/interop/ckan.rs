@@ -50,6 +50,8 @@ enum CkanError {
     BadRequest(String),
     /// Anything on our side, with its status.
     Internal(StatusCode, String),
+    /// 429: the caller must wait this many seconds (CKAN has no such type; the shape is its own).
+    TooManyRequests(u64),
 }
 
 impl From<Invalid> for CkanError {
@@ -110,12 +112,34 @@ fn envelope(base: &str, action: &str, outcome: CkanResult<Value>) -> Response {
             json!({ "help": help, "success": false,
                     "error": { "__type": "Internal Server Error", "message": message } }),
         ),
+        Err(CkanError::TooManyRequests(seconds)) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            json!({ "help": help, "success": false,
+                    "error": { "__type": "Rate Limit Error",
+                               "message": format!("请求过于频繁，请 {seconds} 秒后重试（Too many requests: retry after {seconds} s）") } }),
+        ),
     };
     let mut response = (status, axum::Json(body)).into_response();
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-cache"),
     );
+    response
+}
+
+/// Whether a path is an action of this API (`/api/3/action/…` or `/api/action/…`).
+pub(crate) fn is_action_path(path: &str) -> bool {
+    path.starts_with("/api/3/action/") || path.starts_with("/api/action/")
+}
+
+/// The rate limiter's refusal of an action, in CKAN's envelope, with `Retry-After`. The help
+/// link is relative: the limiter answers before the site's base is looked up.
+pub(crate) fn too_many_requests(path: &str, seconds: u64) -> Response {
+    let action = path.rsplit('/').next().unwrap_or_default();
+    let mut response = envelope("", action, Err(CkanError::TooManyRequests(seconds)));
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
     response
 }
 
@@ -206,8 +230,13 @@ async fn package_show(state: &AppState, base: &str, params: &Params) -> CkanResu
             .text("name_or_id")?
             .ok_or_else(|| Invalid::new("name_or_id", "Missing value"))?,
     };
+    package(state, base, &raw).await
+}
+
+/// A public package by id or name.
+async fn package(state: &AppState, base: &str, raw: &str) -> CkanResult<Value> {
     let not_found = || CkanError::NotFound("Not found".into());
-    let entry = match parse_package_ref(&raw).ok_or_else(not_found)? {
+    let entry = match parse_package_ref(raw).ok_or_else(not_found)? {
         PackageRef::Id(id) => {
             state
                 .catalog
@@ -401,12 +430,8 @@ async fn resource_show(state: &AppState, base: &str, params: &Params) -> CkanRes
         .ok_or_else(|| Invalid::new("id", "Missing value"))?;
     let raw = raw.trim();
     let not_found = || CkanError::NotFound("Resource was not found.".into());
-    let (package, _) = raw.rsplit_once('-').ok_or_else(not_found)?;
-    let mut by_id = Params::default();
-    by_id
-        .0
-        .insert("id".into(), Value::String(package.to_owned()));
-    let package = match package_show(state, base, &by_id).await {
+    let (package_id, _) = raw.rsplit_once('-').ok_or_else(not_found)?;
+    let package = match package(state, base, package_id).await {
         Err(CkanError::NotFound(_)) => return Err(not_found()),
         other => other?,
     };
@@ -567,4 +592,26 @@ async fn package_search(state: &AppState, base: &str, params: &Params) -> CkanRe
         "search_facets": search_facets,
         "results": results,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_limiters_refusal_is_in_ckans_envelope() {
+        assert!(is_action_path("/api/3/action/package_show"));
+        assert!(is_action_path("/api/action/package_list"));
+        assert!(!is_action_path("/api/v1/resources"));
+        let response = too_many_requests("/api/3/action/package_show", 3);
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "3");
+        let body = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["success"], false);
+        assert_eq!(body["error"]["__type"], "Rate Limit Error");
+        assert_eq!(body["help"], "/api/3/action/help_show?name=package_show");
+    }
 }

@@ -3,6 +3,7 @@
 //! makes public: published resources (their published version) and registered products.
 
 mod ckan;
+pub(crate) use ckan::{is_action_path, too_many_requests};
 mod ckan_package;
 mod ckan_query;
 mod dcat;

@@ -35,7 +35,7 @@ pub(crate) fn is_private_path(path: &str) -> bool {
 }
 
 /// A caller who sent credentials: the answer may be theirs alone.
-pub(crate) fn is_authenticated(headers: &HeaderMap) -> bool {
+fn is_authenticated(headers: &HeaderMap) -> bool {
     headers.contains_key(AUTHORIZATION) || cookie(headers, SESSION_COOKIE).is_some()
 }
 

@@ -2,17 +2,29 @@
 //! client can follow pages without knowing the parameter: the handler names the parameter and
 //! its value ([`NextPage`]), this layer writes the link from the request's own address.
 
+use std::convert::Infallible;
+
 use axum::extract::Request;
 use axum::http::HeaderValue;
 use axum::http::header::LINK;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponseParts, Response, ResponseParts};
 
 /// Where the next page starts: `after=<id>` for keyset listings, `cursor=<token>` for search.
+/// A handler returns it (or `Option<NextPage>`) among its response parts.
 #[derive(Debug, Clone)]
 pub struct NextPage {
     pub param: &'static str,
     pub value: String,
+}
+
+impl IntoResponseParts for NextPage {
+    type Error = Infallible;
+
+    fn into_response_parts(self, mut parts: ResponseParts) -> Result<ResponseParts, Infallible> {
+        parts.extensions_mut().insert(self);
+        Ok(parts)
+    }
 }
 
 pub async fn link(request: Request, next: Next) -> Response {

@@ -81,9 +81,14 @@ pub fn client_address(request: &Request, trust_forwarded_for: bool) -> IpAddr {
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
 }
 
+/// Whole seconds to wait, at least one (`Retry-After`).
+fn seconds(wait: Duration) -> u64 {
+    wait.as_secs_f64().ceil().max(1.0) as u64
+}
+
 /// 429 problem+json with `Retry-After`.
 fn too_many(wait: Duration, detail: impl FnOnce(u64) -> String) -> Response {
-    let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+    let seconds = seconds(wait);
     let mut response = ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
         "rate-limited",
@@ -103,9 +108,8 @@ const LONGEST_PACE: Duration = Duration::from_secs(5);
 /// CKAN's Action API: harvesters (ckanapi, CKAN's own harvester) stop at the first 429, so
 /// their requests over the limit are held until the limit allows them, and only refused (in
 /// CKAN's envelope) when that would take longer than [`LONGEST_PACE`].
-fn is_ckan(request: &Request) -> bool {
-    let path = request.uri().path();
-    path.starts_with("/api/3/action/") || path.starts_with("/api/action/")
+fn is_paced(request: &Request) -> bool {
+    crate::interop::is_action_path(request.uri().path())
 }
 
 pub async fn limit(State(limiter): State<PublicLimiter>, request: Request, next: Next) -> Response {
@@ -119,7 +123,7 @@ pub async fn limit(State(limiter): State<PublicLimiter>, request: Request, next:
         Some(token) => limiter.tokens.check_key(&token),
         None => limiter.limiter.check_key(&client),
     };
-    let paced = is_ckan(&request);
+    let paced = is_paced(&request);
     let deadline = Instant::now() + LONGEST_PACE;
     loop {
         let wait = match check() {
@@ -131,7 +135,7 @@ pub async fn limit(State(limiter): State<PublicLimiter>, request: Request, next:
             continue;
         }
         return match (token, paced) {
-            (_, true) => ckan_too_many(&request, wait),
+            (_, true) => crate::interop::too_many_requests(request.uri().path(), seconds(wait)),
             (Some(token), false) => {
                 tracing::debug!(%token, "令牌请求超出限额");
                 too_many(wait, |s| format!("该令牌请求过于频繁，请 {s} 秒后重试"))
@@ -139,25 +143,6 @@ pub async fn limit(State(limiter): State<PublicLimiter>, request: Request, next:
             (None, false) => too_many(wait, |s| format!("请求过于频繁，请 {s} 秒后重试")),
         };
     }
-}
-
-/// 429 in CKAN's envelope (`success: false`, `error.__type`), with `Retry-After`.
-fn ckan_too_many(request: &Request, wait: Duration) -> Response {
-    let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
-    let action = request.uri().path().rsplit('/').next().unwrap_or_default();
-    let body = serde_json::json!({
-        "help": format!("/api/3/action/help_show?name={action}"),
-        "success": false,
-        "error": {
-            "__type": "Rate Limit Error",
-            "message": format!("请求过于频繁，请 {seconds} 秒后重试（Too many requests: retry after {seconds} s）"),
-        },
-    });
-    let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
-        response.headers_mut().insert(RETRY_AFTER, v);
-    }
-    response
 }
 
 /// Count failed token authentications (a 401 to a request that carried `Authorization`) per

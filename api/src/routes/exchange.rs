@@ -85,11 +85,7 @@ async fn feed(
         param: "after",
         value: page.next.to_string(),
     });
-    let mut response = Json(page).into_response();
-    if let Some(next) = next {
-        response.extensions_mut().insert(next);
-    }
-    Ok(response)
+    Ok((next, Json(page)).into_response())
 }
 
 /// Report a listing (挂牌) of a coded product registration.

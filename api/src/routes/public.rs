@@ -77,11 +77,7 @@ impl<T: Serialize> IntoResponse for Listing<T> {
             param: "after",
             value: id.to_string(),
         });
-        let mut response = Json(self).into_response();
-        if let Some(next) = next {
-            response.extensions_mut().insert(next);
-        }
-        response
+        (next, Json(self)).into_response()
     }
 }
 

@@ -164,11 +164,7 @@ async fn run(state: &AppState, request: SearchRequest) -> ApiResult<Response> {
         param: "cursor",
         value,
     });
-    let mut response = ([(SERVER_TIMING, timing)], Json(results)).into_response();
-    if let Some(next) = next {
-        response.extensions_mut().insert(next);
-    }
-    Ok(response)
+    Ok(([(SERVER_TIMING, timing)], next, Json(results)).into_response())
 }
 
 /// Searches every kind of public entry (and, with a token, the caller's own unpublished ones).
