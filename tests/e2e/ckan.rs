@@ -38,6 +38,7 @@ fn content(name: &str, tags: &[&str]) -> Value {
         "domain": "S",
         "formats": ["csv", "xlsx"],
         "tags": tags,
+        "coverage_time": "2019年至今",
     })
 }
 

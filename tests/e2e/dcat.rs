@@ -215,3 +215,168 @@ async fn dataset_documents_and_unpublished_entries() {
     let (s, _, _) = fetch(http, &format!("{base}/datasets/{id}.rdf")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
+
+/// The object of `subject predicate ?` in a graph, as its N-Triples form.
+fn object_of(triples: &[Triple], subject: &str, predicate: &str) -> Vec<String> {
+    triples
+        .iter()
+        .filter(|t| t.subject.to_string() == subject && t.predicate.as_str() == predicate)
+        .map(|t| t.object.to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn recommended_properties_and_every_iri_dereferences() {
+    const DCAT: &str = "http://www.w3.org/ns/dcat#";
+    const DCT: &str = "http://purl.org/dc/terms/";
+    let f = fixture().await;
+    let http = &f.api.http;
+    let base = &f.api.server.base;
+    let id = &f.published[1];
+    let (_, _, ttl) = fetch(http, &format!("{base}/datasets/{id}.ttl")).await;
+    let graph = turtle(&ttl);
+    let ds = format!("<{base}/datasets/{id}>");
+
+    // "2019年至今": a period from 2019, open-ended.
+    let period = object_of(&graph, &ds, &format!("{DCT}temporal"));
+    assert_eq!(period.len(), 1, "{ttl}");
+    assert_eq!(
+        object_of(&graph, &period[0], &format!("{DCAT}startDate")),
+        ["\"2019\"^^<http://www.w3.org/2001/XMLSchema#gYear>"]
+    );
+    assert!(object_of(&graph, &period[0], &format!("{DCAT}endDate")).is_empty());
+    // No coverage region given: the region the resource is catalogued in (the provider's).
+    assert_eq!(
+        object_of(&graph, &ds, &format!("{DCT}spatial")),
+        [format!("<{base}/vocab/region/510500>")]
+    );
+    assert_eq!(
+        object_of(&graph, &ds, &format!("{DCAT}contactPoint")).len(),
+        1
+    );
+    assert_eq!(object_of(&graph, &ds, &format!("{DCAT}keyword")).len(), 1);
+    // A prefecture's statistics bureau is a local authority.
+    let publisher = object_of(&graph, &ds, &format!("{DCT}publisher"));
+    assert_eq!(
+        object_of(&graph, &publisher[0], &format!("{DCT}type")),
+        ["<http://purl.org/adms/publishertype/LocalAuthority>"]
+    );
+    let distributions = object_of(&graph, &ds, &format!("{DCAT}distribution"));
+    assert_eq!(distributions.len(), 2);
+    for d in &distributions {
+        assert_eq!(
+            object_of(&graph, d, &format!("{DCT}license")),
+            [format!("<{base}/vocab/licence/mulu-open>")]
+        );
+        assert_eq!(
+            object_of(&graph, d, "http://data.europa.eu/r5r/availability"),
+            ["<http://publications.europa.eu/resource/authority/planned-availability/STABLE>"]
+        );
+    }
+
+    // Every IRI of Mulu's own in the document opens, for a person and for a machine.
+    let mine: BTreeSet<String> = graph
+        .iter()
+        .flat_map(|t| [t.subject.to_string(), t.object.to_string()])
+        .filter_map(|n| {
+            n.strip_prefix('<')
+                .and_then(|n| n.strip_suffix('>'))
+                .map(str::to_owned)
+        })
+        .filter(|iri| iri.starts_with(base.as_str()))
+        .map(|iri| iri.split('#').next().unwrap().to_owned())
+        .collect();
+    assert!(mine.len() >= 8, "{mine:?}");
+    for iri in &mine {
+        for accept in ["text/html", "text/turtle", "application/ld+json"] {
+            let response = http.get(iri).header("accept", accept).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{iri} as {accept}");
+        }
+    }
+    let licence = http
+        .get(format!("{base}/vocab/licence/mulu-open"))
+        .header("accept", "text/turtle")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(licence.headers()["vary"], "accept");
+    let licence = turtle(&licence.text().await.unwrap());
+    assert!(
+        object_of(
+            &licence,
+            &format!("<{base}/vocab/licence/mulu-open>"),
+            RDF_TYPE
+        )
+        .contains(&"<http://purl.org/dc/terms/LicenseDocument>".to_owned())
+    );
+    let (_, _, page) = fetch(http, &format!("{base}/vocab/region/510500")).await;
+    assert!(page.contains("四川省泸州市"), "{page}");
+    for missing in [
+        "/vocab/kind/other",
+        "/vocab/nothing",
+        "/vocab/region/999999",
+    ] {
+        let (s, _, _) = fetch(http, &format!("{base}{missing}")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{missing}");
+    }
+
+    // The catalog's IRI and a dataset's bare IRI: 303 to the representation asked for.
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let see_other = |path: String, accept: &'static str| {
+        let no_redirects = &no_redirects;
+        async move {
+            let response = no_redirects
+                .get(format!("{base}{path}"))
+                .header("accept", accept)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                response.status(),
+                StatusCode::SEE_OTHER,
+                "{path} as {accept}"
+            );
+            assert_eq!(response.headers()["vary"], "accept");
+            response.headers()["location"].to_str().unwrap().to_owned()
+        }
+    };
+    assert_eq!(
+        see_other("/catalog".into(), "text/turtle").await,
+        format!("{base}/catalog.ttl")
+    );
+    assert_eq!(
+        see_other("/catalog".into(), "application/ld+json").await,
+        format!("{base}/catalog.jsonld")
+    );
+    assert_eq!(
+        see_other("/catalog".into(), "text/html").await,
+        format!("{base}/")
+    );
+    assert_eq!(
+        see_other(format!("/datasets/{id}"), "text/html,*/*;q=0.8").await,
+        format!("{base}/resources/{id}")
+    );
+
+    // Nothing offered that the client accepts: 406, with what is offered.
+    for path in [
+        "/catalog".to_owned(),
+        format!("/datasets/{id}"),
+        "/vocab/kind".into(),
+    ] {
+        let response = http
+            .get(format!("{base}{path}"))
+            .header("accept", "application/pdf")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_ACCEPTABLE, "{path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+        assert!(response.text().await.unwrap().contains("text/turtle"));
+    }
+}

@@ -5,15 +5,20 @@
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use std::collections::{BTreeSet, HashMap};
+
 use catalog::store::{PublicOrder, PublicPage};
+use catalog::{PublicEntry, PublicItem, PublicKind};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::ckan_package::owners;
 use super::ckan_query::parse_time;
-use super::dcat_graph::{DcatGraph, View};
+use super::dcat_graph::{DcatGraph, Related, View};
+use super::landing_page;
+use super::negotiate::{Representation, negotiate, vary_on_accept};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -28,42 +33,27 @@ pub fn routes() -> Router<AppState> {
         .route("/datasets/{file}", get(dataset))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Turtle,
-    JsonLd,
+/// A graph as the Turtle or JSON-LD answer.
+pub(super) fn rdf_response(graph: &DcatGraph, format: Representation) -> ApiResult<Response> {
+    let (bytes, content_type) = match format {
+        Representation::JsonLd => (graph.to_json_ld(), "application/ld+json"),
+        _ => (graph.to_turtle(), "text/turtle; charset=utf-8"),
+    };
+    let bytes = bytes.map_err(|e| {
+        tracing::error!(error = %e, "DCAT serialization failed");
+        ApiError::unavailable("DCAT 文档生成失败")
+    })?;
+    let mut response = (StatusCode::OK, bytes).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    Ok(response)
 }
 
-impl Format {
-    fn extension(self) -> &'static str {
-        match self {
-            Format::Turtle => "ttl",
-            Format::JsonLd => "jsonld",
-        }
-    }
-
-    fn content_type(self) -> &'static str {
-        match self {
-            Format::Turtle => "text/turtle; charset=utf-8",
-            Format::JsonLd => "application/ld+json",
-        }
-    }
-
-    fn render(self, graph: &DcatGraph) -> ApiResult<Response> {
-        let bytes = match self {
-            Format::Turtle => graph.to_turtle(),
-            Format::JsonLd => graph.to_json_ld(),
-        }
-        .map_err(|e| {
-            tracing::error!(error = %e, "DCAT serialization failed");
-            ApiError::unavailable("DCAT 文档生成失败")
-        })?;
-        let mut response = (StatusCode::OK, bytes).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(self.content_type()),
-        );
-        Ok(response)
+fn extension(format: Representation) -> &'static str {
+    match format {
+        Representation::JsonLd => "jsonld",
+        _ => "ttl",
     }
 }
 
@@ -81,20 +71,20 @@ async fn catalog_turtle(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<CatalogQuery>,
 ) -> ApiResult<Response> {
-    catalog_document(&state, q, Format::Turtle).await
+    catalog_document(&state, q, Representation::Turtle).await
 }
 
 async fn catalog_json_ld(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<CatalogQuery>,
 ) -> ApiResult<Response> {
-    catalog_document(&state, q, Format::JsonLd).await
+    catalog_document(&state, q, Representation::JsonLd).await
 }
 
 async fn catalog_document(
     state: &AppState,
     q: CatalogQuery,
-    format: Format,
+    format: Representation,
 ) -> ApiResult<Response> {
     let page = q.page.unwrap_or(1);
     if !(1..=1_000_000).contains(&page) {
@@ -147,7 +137,7 @@ async fn catalog_document(
         if let Some(since) = since {
             query.append_pair("modified_since", &since.to_rfc3339());
         }
-        format!("{base}/catalog.{}?{}", format.extension(), query.finish())
+        format!("{base}/catalog.{}?{}", extension(format), query.finish())
     };
     let view = View {
         this: link(page),
@@ -157,61 +147,127 @@ async fn catalog_document(
         last: link(last),
         total: found.total,
     };
-    let orgs = owners(&state.catalog, &found.entries).await?;
+    let related = related(state, &found.entries).await?;
     let mut graph = DcatGraph::new(base);
     // The catalog's dct:modified is the newest change of the whole (filtered) catalog, the same
-    // on every page, so merged pages keep a single value.
-    let newest = state
+    // on every page, so merged pages keep a single value; dct:issued is when the oldest entry
+    // of the whole catalog entered it.
+    let newest = edge_entry(state, since, PublicOrder::ModifiedDesc).await?;
+    let oldest = edge_entry(state, None, PublicOrder::CreatedAsc).await?;
+    graph.catalog(
+        oldest.map(|e| e.created),
+        newest.map(|e| e.modified),
+        Some(&view),
+    );
+    for entry in &found.entries {
+        graph.dataset(entry, &related, true);
+    }
+    rdf_response(&graph, format)
+}
+
+/// The publishers of `entries` and the sections of the published resources their products are
+/// built from.
+async fn related(state: &AppState, entries: &[PublicEntry]) -> ApiResult<Related> {
+    let sources: BTreeSet<String> = entries
+        .iter()
+        .filter_map(|e| match &e.item {
+            PublicItem::Product(p) => Some(&p.product.details.source_resource_ids),
+            PublicItem::Resource(_) => None,
+        })
+        .flatten()
+        .map(Uuid::to_string)
+        .collect();
+    let mut sections = HashMap::new();
+    if !sources.is_empty() {
+        let found = state
+            .catalog
+            .public_catalog(
+                &[PublicKind::Resource],
+                PublicPage {
+                    limit: sources.len() as i64,
+                    ids: Some(sources.into_iter().collect()),
+                    ..PublicPage::default()
+                },
+                state.clock.today(),
+            )
+            .await?;
+        for entry in found.entries {
+            if let PublicItem::Resource(r) = entry.item
+                && let Some(letter) = r.content.domain
+            {
+                sections.insert(r.id, letter);
+            }
+        }
+    }
+    Ok(Related {
+        owners: owners(&state.catalog, entries).await?,
+        sections,
+    })
+}
+
+/// The first entry of the public catalog in an order.
+async fn edge_entry(
+    state: &AppState,
+    since: Option<chrono::DateTime<chrono::Utc>>,
+    order: PublicOrder,
+) -> ApiResult<Option<PublicEntry>> {
+    let found = state
         .catalog
         .public_catalog(
             &[],
             PublicPage {
                 modified_since: since,
-                order: PublicOrder::ModifiedDesc,
+                order,
                 limit: 1,
                 ..PublicPage::default()
             },
             state.clock.today(),
         )
         .await?;
-    let modified = newest.entries.first().map(|e| e.modified);
-    graph.catalog(modified, Some(&view));
-    for entry in &found.entries {
-        graph.dataset(entry, &orgs, true);
-    }
-    format.render(&graph)
+    Ok(found.entries.into_iter().next())
 }
 
-/// `{id}.ttl`, `{id}.jsonld`, or `{id}` negotiated on `Accept` (Turtle unless JSON-LD is asked for).
+/// `{id}.ttl`, `{id}.jsonld`, or `{id}` negotiated on `Accept`: Turtle unless JSON-LD is asked
+/// for, and a person's browser is sent to the entry's page.
 async fn dataset(
     State(state): State<AppState>,
     headers: HeaderMap,
     ApiPath(file): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let (id, format) = match file.rsplit_once('.') {
-        Some((id, "ttl")) => (id, Format::Turtle),
-        Some((id, "jsonld")) => (id, Format::JsonLd),
+    let (id, format, negotiated) = match file.rsplit_once('.') {
+        Some((id, "ttl")) => (id, Representation::Turtle, false),
+        Some((id, "jsonld")) => (id, Representation::JsonLd, false),
         Some(_) => return Err(ApiError::not_found("没有这种格式：请用 .ttl 或 .jsonld")),
-        None => {
-            let accept = headers
-                .get(header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default();
-            let json =
-                accept.contains("application/ld+json") || accept.contains("application/json");
-            (
-                file.as_str(),
-                if json { Format::JsonLd } else { Format::Turtle },
-            )
-        }
+        None => (
+            file.as_str(),
+            negotiate(
+                &headers,
+                &[
+                    Representation::Turtle,
+                    Representation::JsonLd,
+                    Representation::Html,
+                ],
+            )?,
+            true,
+        ),
     };
     let id = Uuid::parse_str(id).map_err(|_| ApiError::bad_request("id", "数据集 id 应为 UUID"))?;
     let entry = state
         .catalog
         .public_catalog_entry(id, state.clock.today())
         .await?;
-    let orgs = owners(&state.catalog, std::slice::from_ref(&entry)).await?;
-    let mut graph = DcatGraph::new(state.web.public_base());
-    graph.dataset(&entry, &orgs, false);
-    format.render(&graph)
+    let base = state.web.public_base();
+    let response = if format == Representation::Html {
+        Redirect::to(&landing_page(base, &entry)).into_response()
+    } else {
+        let related = related(&state, std::slice::from_ref(&entry)).await?;
+        let mut graph = DcatGraph::new(base);
+        graph.dataset(&entry, &related, false);
+        rdf_response(&graph, format)?
+    };
+    Ok(if negotiated {
+        vary_on_accept(response)
+    } else {
+        response
+    })
 }

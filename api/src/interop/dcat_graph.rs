@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use catalog::domain::RegionCode;
 use catalog::domain::organization::Organization;
 use catalog::{PublicEntry, PublicItem};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -12,7 +13,9 @@ use oxrdf::vocab::{rdf, rdfs, xsd};
 use oxrdf::{Graph, GraphNameRef, Literal, NamedNode, Term, Triple};
 use uuid::Uuid;
 
-use super::{landing_page, vocab};
+use super::landing_page;
+use super::period::{Instant, coverage_period};
+use super::vocab::{self, Licence, PublisherType, Scheme};
 
 const DCAT: &str = "http://www.w3.org/ns/dcat#";
 const DCT: &str = "http://purl.org/dc/terms/";
@@ -21,9 +24,12 @@ const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
 const HYDRA: &str = "http://www.w3.org/ns/hydra/core#";
 const PROV: &str = "http://www.w3.org/ns/prov#";
 const ADMS: &str = "http://www.w3.org/ns/adms#";
+const VCARD: &str = "http://www.w3.org/2006/vcard/ns#";
+const DCATAP: &str = "http://data.europa.eu/r5r/";
+const EU_AUTHORITY: &str = "http://publications.europa.eu/resource/authority/";
 
 /// Prefixes for readable Turtle / compact JSON-LD.
-pub const PREFIXES: [(&str, &str); 10] = [
+pub const PREFIXES: [(&str, &str); 12] = [
     ("dcat", DCAT),
     ("dct", DCT),
     ("foaf", FOAF),
@@ -31,6 +37,8 @@ pub const PREFIXES: [(&str, &str); 10] = [
     ("hydra", HYDRA),
     ("prov", PROV),
     ("adms", ADMS),
+    ("vcard", VCARD),
+    ("dcatap", DCATAP),
     ("xsd", "http://www.w3.org/2001/XMLSchema#"),
     ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
     ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
@@ -47,6 +55,14 @@ pub struct View {
     pub total: i64,
 }
 
+/// What a page's datasets point to, read beforehand: their publishers and, for products, the
+/// GB/T 4754 sections of the resources they are built from (a product's themes).
+#[derive(Default)]
+pub struct Related {
+    pub owners: HashMap<Uuid, Organization>,
+    pub sections: HashMap<Uuid, String>,
+}
+
 /// Collects triples; the base URL is the configured public URL, checked at start-up to be a plain
 /// http(s) URL (`WebArgs::config`), never the request's `Host`.
 pub struct DcatGraph {
@@ -60,6 +76,14 @@ fn term(ns: &str, local: &str) -> NamedNode {
 
 fn zh(text: &str) -> Literal {
     Literal::new_language_tagged_literal_unchecked(text, "zh")
+}
+
+fn instant(i: Instant) -> Literal {
+    let (value, datatype) = i.lexical();
+    Literal::new_typed_literal(
+        value,
+        NamedNode::new_unchecked(format!("http://www.w3.org/2001/XMLSchema#{datatype}")),
+    )
 }
 
 fn date_time(t: DateTime<Utc>) -> Literal {
@@ -97,9 +121,15 @@ impl DcatGraph {
         self.iri(&format!("/datasets/{id}"))
     }
 
-    /// The catalog node with its mandatory properties, the theme taxonomy and, when paged, the
-    /// Hydra view.
-    pub fn catalog(&mut self, modified: Option<DateTime<Utc>>, view: Option<&View>) {
+    /// The catalog node with its mandatory and recommended properties, the theme taxonomy and,
+    /// when paged, the Hydra view. `issued` is when its oldest entry entered it, `modified` its
+    /// newest change.
+    pub fn catalog(
+        &mut self,
+        issued: Option<DateTime<Utc>>,
+        modified: Option<DateTime<Utc>>,
+        view: Option<&View>,
+    ) {
         let catalog = self.catalog_iri();
         self.typed(&catalog, term(DCAT, "Catalog"));
         self.add(
@@ -128,6 +158,10 @@ impl DcatGraph {
             term(FOAF, "name"),
             zh("目录 Mulu 公共数据资源目录平台"),
         );
+        // Run by the data administration that deploys it (a province's data bureau).
+        let platform = PublisherType::RegionalAuthority;
+        let kind = self.external_concept(platform.iri(), platform.label());
+        self.add(&publisher, term(DCT, "type"), kind);
         let home = self.iri("/");
         self.add(&catalog, term(FOAF, "homepage"), home.clone());
         self.typed(&home, term(FOAF, "Document"));
@@ -136,17 +170,23 @@ impl DcatGraph {
         );
         self.add(&catalog, term(DCT, "language"), language.clone());
         self.typed(&language, term(DCT, "LinguisticSystem"));
-        let scheme = self.iri("/vocab/gbt4754");
-        self.add(&catalog, term(DCAT, "themeTaxonomy"), scheme.clone());
-        self.typed(&scheme, term(SKOS, "ConceptScheme"));
-        self.add(
-            &scheme,
-            term(DCT, "title"),
-            zh("GB/T 4754-2017 国民经济行业分类（门类）"),
-        );
+        let sections = vocab::scheme("gbt4754").expect("a scheme of vocab::SCHEMES");
+        let scheme = self.scheme(sections);
+        self.add(&catalog, term(DCAT, "themeTaxonomy"), scheme);
+        if let Some(issued) = issued {
+            self.add(&catalog, term(DCT, "issued"), date_time(issued));
+        }
         if let Some(modified) = modified {
             self.add(&catalog, term(DCT, "modified"), date_time(modified));
         }
+        let licence = self.licence(&vocab::METADATA);
+        self.add(&catalog, term(DCT, "license"), licence);
+        // Entries come from every region of the country (a deployment may hold several
+        // provinces); each dataset names its own region.
+        let country = NamedNode::new_unchecked(format!("{EU_AUTHORITY}country/CHN"));
+        self.add(&catalog, term(DCT, "spatial"), country.clone());
+        self.typed(&country, term(DCT, "Location"));
+        self.add(&country, term(SKOS, "prefLabel"), zh("中华人民共和国"));
         if let Some(view) = view {
             self.typed(&catalog, term(HYDRA, "Collection"));
             self.add(
@@ -184,10 +224,85 @@ impl DcatGraph {
             term(DCT, "identifier"),
             Literal::new_simple_literal(org.uscc.as_str()),
         );
+        let kind = PublisherType::of(org);
+        let kind = self.external_concept(kind.iri(), kind.label());
+        self.add(&agent, term(DCT, "type"), kind);
         agent
     }
 
-    fn concept(&mut self, scheme: &str, code: &str, label: &str) -> NamedNode {
+    /// Where the public reaches the organization responsible for a dataset: its public page.
+    /// Contact persons, phones and e-mails are internal (`Contact`) and never exported.
+    fn contact_point(&mut self, org: &Organization) -> NamedNode {
+        let page = self.iri(&format!("/organizations/{}", org.uscc.as_str()));
+        let contact = NamedNode::new_unchecked(format!("{}#contact", page.as_str()));
+        self.typed(&contact, term(VCARD, "Kind"));
+        self.typed(&contact, term(VCARD, "Organization"));
+        self.add(&contact, term(VCARD, "fn"), zh(&org.name));
+        self.add(&contact, term(VCARD, "hasURL"), page);
+        contact
+    }
+
+    /// A concept of a vocabulary kept elsewhere (EU authority tables, ADMS), typed and labelled
+    /// here as DCAT-AP's range shapes require.
+    fn external_concept(&mut self, iri: &str, label: &str) -> NamedNode {
+        let concept = NamedNode::new_unchecked(iri);
+        self.typed(&concept, term(SKOS, "Concept"));
+        self.add(&concept, term(SKOS, "prefLabel"), zh(label));
+        concept
+    }
+
+    /// A licence document of `vocab::LICENCES` with its ADMS licence type.
+    pub fn licence(&mut self, licence: &Licence) -> NamedNode {
+        let node = self.iri(&format!("/vocab/licence/{}", licence.id));
+        self.typed(&node, term(DCT, "LicenseDocument"));
+        self.add(&node, term(DCT, "title"), zh(licence.title));
+        self.add(&node, term(DCT, "description"), zh(licence.summary));
+        let kind = self.external_concept(licence.kind.iri(), licence.kind.label());
+        self.add(&node, term(DCT, "type"), kind);
+        node
+    }
+
+    /// A GB/T 2260 division as a `dct:Location`.
+    pub fn place(&mut self, region: &RegionCode) -> NamedNode {
+        let place = self.iri(&format!("/vocab/region/{}", region.as_str()));
+        self.typed(&place, term(DCT, "Location"));
+        self.add(
+            &place,
+            term(SKOS, "notation"),
+            Literal::new_simple_literal(region.as_str()),
+        );
+        self.add(&place, term(SKOS, "prefLabel"), zh(&region.full_name()));
+        place
+    }
+
+    /// A media type or extent of `{base}/vocab/format/{slug}`.
+    pub fn format(&mut self, format: &str) -> NamedNode {
+        let slug: String =
+            url::form_urlencoded::byte_serialize(format.to_lowercase().as_bytes()).collect();
+        let node = self.iri(&format!("/vocab/format/{slug}"));
+        self.typed(&node, term(DCT, "MediaTypeOrExtent"));
+        self.add(
+            &node,
+            rdfs::LABEL.into_owned(),
+            Literal::new_simple_literal(format),
+        );
+        node
+    }
+
+    /// A concept scheme of `vocab::SCHEMES`.
+    pub fn scheme(&mut self, scheme: &Scheme) -> NamedNode {
+        let node = self.iri(&format!("/vocab/{}", scheme.id));
+        self.typed(&node, term(SKOS, "ConceptScheme"));
+        self.add(&node, term(DCT, "title"), zh(scheme.title));
+        self.add(&node, term(DCT, "description"), zh(scheme.note));
+        node
+    }
+
+    pub fn top_concept(&mut self, scheme: &NamedNode, concept: NamedNode) {
+        self.add(scheme, term(SKOS, "hasTopConcept"), concept);
+    }
+
+    pub fn concept(&mut self, scheme: &str, code: &str, label: &str) -> NamedNode {
         let concept = self.iri(&format!("/vocab/{scheme}/{code}"));
         self.typed(&concept, term(SKOS, "Concept"));
         self.add(&concept, term(SKOS, "prefLabel"), zh(label));
@@ -201,6 +316,8 @@ impl DcatGraph {
         concept
     }
 
+    /// A distribution: the landing page, where the terms and how to apply are shown (raw data
+    /// never leaves its domain). Landing pages stay (nothing is hard-deleted): `STABLE`.
     fn distribution(
         &mut self,
         dataset: &NamedNode,
@@ -208,6 +325,7 @@ impl DcatGraph {
         access: &NamedNode,
         title: &str,
         format: Option<&str>,
+        licence: &Licence,
     ) {
         let dist = NamedNode::new_unchecked(format!("{}#distribution-{n}", dataset.as_str()));
         self.add(dataset, term(DCAT, "distribution"), dist.clone());
@@ -219,27 +337,32 @@ impl DcatGraph {
             term(DCT, "description"),
             zh("Mulu 只登记元数据，原始数据不出域：请在落地页查看共享/开放条件并申请使用。"),
         );
-        if let Some(format) = format.map(str::trim).filter(|f| !f.is_empty()) {
-            let slug: String =
-                url::form_urlencoded::byte_serialize(format.to_lowercase().as_bytes()).collect();
-            let node = self.iri(&format!("/vocab/format/{slug}"));
-            self.add(&dist, term(DCT, "format"), node.clone());
-            self.typed(&node, term(DCT, "MediaTypeOrExtent"));
-            self.add(
-                &node,
-                rdfs::LABEL.into_owned(),
-                Literal::new_simple_literal(format),
-            );
-        }
+        let format = match format.map(str::trim).filter(|f| !f.is_empty()) {
+            Some(format) => self.format(format),
+            // What the access URL gives: the landing page.
+            None => {
+                let html = NamedNode::new_unchecked(format!("{EU_AUTHORITY}file-type/HTML"));
+                self.typed(&html, term(DCT, "MediaTypeOrExtent"));
+                self.add(
+                    &html,
+                    rdfs::LABEL.into_owned(),
+                    Literal::new_simple_literal("HTML"),
+                );
+                html
+            }
+        };
+        self.add(&dist, term(DCT, "format"), format);
+        let licence = self.licence(licence);
+        self.add(&dist, term(DCT, "license"), licence);
+        let stable = self.external_concept(
+            &format!("{EU_AUTHORITY}planned-availability/STABLE"),
+            "长期可用",
+        );
+        self.add(&dist, term(DCATAP, "availability"), stable);
     }
 
     /// One dataset with everything it points to; `in_catalog` links it from the catalog node.
-    pub fn dataset(
-        &mut self,
-        entry: &PublicEntry,
-        owners: &HashMap<Uuid, Organization>,
-        in_catalog: bool,
-    ) {
+    pub fn dataset(&mut self, entry: &PublicEntry, related: &Related, in_catalog: bool) {
         let id = entry.id();
         let ds = self.dataset_iri(id);
         if in_catalog {
@@ -248,9 +371,11 @@ impl DcatGraph {
         }
         self.typed(&ds, term(DCAT, "Dataset"));
         self.add(&ds, term(DCT, "modified"), date_time(entry.modified));
-        if let Some(org) = owners.get(&entry.owner()) {
+        if let Some(org) = related.owners.get(&entry.owner()) {
             let agent = self.agent(org);
             self.add(&ds, term(DCT, "publisher"), agent);
+            let contact = self.contact_point(org);
+            self.add(&ds, term(DCAT, "contactPoint"), contact);
         }
         let page = NamedNode::new_unchecked(landing_page(&self.base, entry));
         self.add(&ds, term(DCAT, "landingPage"), page.clone());
@@ -280,14 +405,20 @@ impl DcatGraph {
                     ),
                     None => self.add(&ds, term(DCT, "issued"), date_time(r.published_at)),
                 }
-                for t in &c.tags {
-                    self.add(&ds, term(DCAT, "keyword"), zh(t));
+                // Tags, then the provider's theme and category path: the words the entry is
+                // filed under.
+                let mut keywords: Vec<&str> = Vec::new();
+                for k in c.tags.iter().chain(&c.theme).chain(&c.category_path) {
+                    let k = k.trim();
+                    if !k.is_empty() && !keywords.contains(&k) {
+                        keywords.push(k);
+                    }
                 }
-                if let Some(letter) = &c.domain
-                    && let Some(name) = vocab::section_name(letter)
-                {
-                    let theme = self.concept("gbt4754", letter, name);
-                    self.add(&ds, term(DCAT, "theme"), theme);
+                for k in keywords {
+                    self.add(&ds, term(DCAT, "keyword"), zh(k));
+                }
+                if let Some(letter) = &c.domain {
+                    self.theme(&ds, letter);
                 }
                 let freq = NamedNode::new_unchecked(vocab::frequency_iri(c.update_frequency));
                 self.add(&ds, term(DCT, "accrualPeriodicity"), freq.clone());
@@ -297,15 +428,21 @@ impl DcatGraph {
                     term(SKOS, "prefLabel"),
                     zh(c.update_frequency.as_str()),
                 );
-                if let Some(region) = &c.coverage_region {
-                    let place = self.iri(&format!("/vocab/region/{}", region.as_str()));
-                    self.add(&ds, term(DCT, "spatial"), place.clone());
-                    self.typed(&place, term(DCT, "Location"));
-                    self.add(
-                        &place,
-                        term(SKOS, "notation"),
-                        Literal::new_simple_literal(region.as_str()),
-                    );
+                // The region the data covers; unstated, the region the resource is catalogued
+                // in (its code's first six digits).
+                let region = c.coverage_region.clone().unwrap_or_else(|| r.code.region());
+                let place = self.place(&region);
+                self.add(&ds, term(DCT, "spatial"), place);
+                if let Some(period) = c.coverage_time.as_deref().and_then(coverage_period) {
+                    let node = NamedNode::new_unchecked(format!("{}#coverage-time", ds.as_str()));
+                    self.add(&ds, term(DCT, "temporal"), node.clone());
+                    self.typed(&node, term(DCT, "PeriodOfTime"));
+                    if let Some(start) = period.start {
+                        self.add(&node, term(DCAT, "startDate"), instant(start));
+                    }
+                    if let Some(end) = period.end {
+                        self.add(&node, term(DCAT, "endDate"), instant(end));
+                    }
                 }
                 let rights = NamedNode::new_unchecked(format!("{}#access-rights", ds.as_str()));
                 self.add(&ds, term(DCT, "accessRights"), rights.clone());
@@ -319,11 +456,12 @@ impl DcatGraph {
                     label.push_str(condition);
                 }
                 self.add(&rights, rdfs::LABEL.into_owned(), zh(&label));
+                let licence = vocab::resource_licence(c.open_type);
                 if c.formats.is_empty() {
-                    self.distribution(&ds, 0, &page, "目录信息", None);
+                    self.distribution(&ds, 0, &page, "目录信息", None, licence);
                 }
                 for (n, format) in c.formats.iter().enumerate() {
-                    self.distribution(&ds, n, &page, format, Some(format));
+                    self.distribution(&ds, n, &page, format, Some(format), licence);
                 }
             }
             PublicItem::Product(p) => {
@@ -336,6 +474,9 @@ impl DcatGraph {
                             term(DCT, "identifier"),
                             Literal::new_simple_literal(code.as_str()),
                         );
+                        // Registered where its data was authorized: that region's public data.
+                        let place = self.place(&code.region());
+                        self.add(&ds, term(DCT, "spatial"), place);
                     }
                     let standing = self.concept(
                         "registration-standing",
@@ -362,13 +503,23 @@ impl DcatGraph {
                     self.add(&ds, term(DCAT, "keyword"), zh(s));
                 }
                 for source in &d.source_resource_ids {
+                    if let Some(letter) = related.sections.get(source) {
+                        self.theme(&ds, letter);
+                    }
                     let source = self.dataset_iri(*source);
                     self.add(&ds, term(PROV, "wasDerivedFrom"), source);
                 }
                 let form = serde_json::to_value(d.delivery_form).unwrap_or_default();
                 let form = form.as_str().unwrap_or("产品");
-                self.distribution(&ds, 0, &page, form, None);
+                self.distribution(&ds, 0, &page, form, None, vocab::product_licence());
             }
+        }
+    }
+
+    fn theme(&mut self, dataset: &NamedNode, letter: &str) {
+        if let Some(name) = vocab::section_name(letter) {
+            let theme = self.concept("gbt4754", letter, name);
+            self.add(dataset, term(DCAT, "theme"), theme);
         }
     }
 

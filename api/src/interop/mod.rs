@@ -8,6 +8,9 @@ mod ckan_package;
 mod ckan_query;
 mod dcat;
 mod dcat_graph;
+mod linked_data;
+mod negotiate;
+mod period;
 pub(crate) mod vocab;
 
 use axum::Router;
@@ -18,9 +21,11 @@ use uuid::Uuid;
 
 use crate::state::AppState;
 
-/// The CKAN Action API and the DCAT export.
+/// The CKAN Action API, the DCAT export and the addresses its IRIs name.
 pub fn router() -> Router<AppState> {
-    ckan::routes().merge(dcat::routes())
+    ckan::routes()
+        .merge(dcat::routes())
+        .merge(linked_data::routes())
 }
 
 /// CKAN `name` of a package: the resource code lowercased (`440300-00000123-i`), or

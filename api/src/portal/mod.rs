@@ -7,7 +7,6 @@ mod directory;
 mod feeds;
 pub(crate) mod labels;
 pub(crate) mod layout;
-mod licences;
 mod pages;
 mod public;
 mod registrations;
@@ -41,8 +40,6 @@ pub fn router() -> Router<AppState> {
         // A registration's public record (search hits link here); the notice page serves it.
         .route("/registrations/{id}", get(registrations::notice))
         .route("/verify", get(verify::verify))
-        .route("/vocab/licence", get(licences::licences))
-        .route("/vocab/licence/{id}", get(licences::licence))
         .route("/products/{id}", get(registrations::product))
         .route("/authorizations", get(public::authorizations))
         .route("/authorizations/{id}", get(public::authorization))

@@ -66,6 +66,11 @@ impl QueryCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The region the result was registered in (the code's third part).
+    pub fn region(&self) -> RegionCode {
+        RegionCode::parse(&self.0[8..14]).expect("checked on parse")
+    }
 }
 
 impl fmt::Display for QueryCode {
@@ -113,6 +118,7 @@ mod tests {
         let region = RegionCode::parse("510500").unwrap();
         let code = QueryCode::new(2026, &region, 42).unwrap();
         assert!(code.as_str().starts_with("DJ-2026-510500-0000042-"));
+        assert_eq!(code.region(), region);
         assert_eq!(
             QueryCode::parse(&code.as_str().to_lowercase()).unwrap(),
             code

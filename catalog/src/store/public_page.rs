@@ -14,6 +14,7 @@ pub enum PublicOrder {
     IdDesc,
     ModifiedAsc,
     ModifiedDesc,
+    CreatedAsc,
 }
 
 impl PublicOrder {
@@ -23,6 +24,7 @@ impl PublicOrder {
             PublicOrder::IdDesc => "id DESC",
             PublicOrder::ModifiedAsc => "updated_at ASC, id ASC",
             PublicOrder::ModifiedDesc => "updated_at DESC, id DESC",
+            PublicOrder::CreatedAsc => "created_at ASC, id ASC",
         }
     }
 }
