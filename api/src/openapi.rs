@@ -132,7 +132,9 @@ pub fn finish(mut doc: utoipa::openapi::OpenApi) -> serde_json::Value {
 /// - a parameter is text in a URL or a header: it is absent or a string, never JSON `null`
 ///   (utoipa writes `Option<T>` as `[T, null]`, and `If-Match: null` was sent and refused);
 /// - `format` is only an annotation in JSON Schema 2020-12, so dates, times and UUIDs also get
-///   the pattern the server parses (an empty string is not an absent optional date).
+///   the pattern the server parses (an empty string is not an absent optional date);
+/// - a required text of a request body is never blank (the catalog's `require_text`): it gets
+///   `minLength: 1` unless a pattern, enum or format already says more.
 fn tighten(value: &mut serde_json::Value) {
     use serde_json::Value;
     if let Some(paths) = value.get_mut("paths").and_then(Value::as_object_mut) {
@@ -154,6 +156,76 @@ fn tighten(value: &mut serde_json::Value) {
         }
     }
     patterns_for_formats(value);
+    required_text_is_not_empty(value);
+}
+
+fn required_text_is_not_empty(document: &mut serde_json::Value) {
+    use serde_json::Value;
+    fn references(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref")
+                    && let Some(name) = r.strip_prefix("#/components/schemas/")
+                {
+                    out.push(name.to_owned());
+                }
+                map.values().for_each(|v| references(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| references(v, out)),
+            _ => {}
+        }
+    }
+    let mut pending = Vec::new();
+    if let Some(paths) = document.get("paths") {
+        let bodies = paths
+            .as_object()
+            .into_iter()
+            .flat_map(|p| p.values())
+            .filter_map(Value::as_object)
+            .flat_map(|item| item.values())
+            .filter_map(|operation| operation.get("requestBody"));
+        for body in bodies {
+            references(body, &mut pending);
+        }
+    }
+    let Some(schemas) = document
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let Some(schema) = schemas.get_mut(&name) else {
+            continue;
+        };
+        references(schema, &mut pending);
+        let required: Vec<String> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r.as_str().map(str::to_owned))
+            .collect();
+        for field in required {
+            let Some(property) = schema
+                .pointer_mut(&format!("/properties/{field}"))
+                .and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            let plain_text = property.get("type") == Some(&Value::from("string"))
+                && !["minLength", "pattern", "enum", "format", "const"]
+                    .iter()
+                    .any(|k| property.contains_key(*k));
+            if plain_text {
+                property.insert("minLength".into(), 1.into());
+            }
+        }
+    }
 }
 
 fn patterns_for_formats(value: &mut serde_json::Value) {

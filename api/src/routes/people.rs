@@ -186,6 +186,7 @@ async fn create_person(
 #[derive(Debug, Deserialize, ToSchema)]
 struct RolesRequest {
     /// Every role the person holds from now on (at most one of the three duties).
+    #[serde(deserialize_with = "catalog::domain::unique::set")]
     roles: BTreeSet<Role>,
 }
 

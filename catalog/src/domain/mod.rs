@@ -50,6 +50,7 @@ pub mod resource;
 pub mod resource_code;
 pub mod sample;
 pub mod text;
+pub mod unique;
 pub mod uscc;
 pub mod webhook;
 

@@ -77,6 +77,7 @@ pub struct NewOrganization {
     pub uscc: Uscc,
     pub name: String,
     pub region: RegionCode,
+    #[serde(deserialize_with = "super::unique::set")]
     pub kinds: BTreeSet<OrgKind>,
     #[serde(default)]
     pub contact: Option<Contact>,

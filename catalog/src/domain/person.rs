@@ -126,6 +126,7 @@ pub struct NewPerson {
     pub account: Account,
     pub name: String,
     pub org_id: Uuid,
+    #[serde(deserialize_with = "super::unique::set")]
     pub roles: BTreeSet<Role>,
     /// The initial password, to be changed at first sign-in.
     pub password: String,
