@@ -32,6 +32,9 @@ pub fn to_tantivy(f: &Fields, doc: &SearchDoc) -> TantivyDocument {
     for v in &doc.visible_to {
         d.add_text(f.visible_to, v);
     }
+    for code in &doc.codes {
+        d.add_text(f.codes, crate::code::code_key(code));
+    }
     d.add_i64(f.updated_at, doc.updated_at);
     d.add_u64(f.tiebreak, id_hash(&doc.id));
     d.add_text(f.url, &doc.url);

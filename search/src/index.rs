@@ -13,6 +13,7 @@ use tantivy::schema::Schema;
 use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, TantivyDocument};
 
 use crate::SearchError;
+use crate::code::{code_query, query_code_key};
 use crate::conjunction::AllWords;
 use crate::cursor::{Cursor, CursorKey, PageCollector, SortMode};
 use crate::document::{Stored, from_tantivy};
@@ -198,8 +199,14 @@ impl SearchIndex {
             None => None,
         };
         let searcher = self.searcher();
-        let query_for = |relaxed: bool, except| {
-            let text = (!parsed.is_empty()).then(|| text_query(f, &parsed, relaxed));
+        let code = query_code_key(&req.q);
+        let query_for = |lane: Lane, except| {
+            let text = match lane {
+                Lane::Code => code.as_deref().map(|key| code_query(f, key)),
+                Lane::Words { relaxed } => {
+                    (!parsed.is_empty()).then(|| text_query(f, &parsed, relaxed))
+                }
+            };
             combine(
                 text,
                 filters(f, &searcher, &req.viewer, &req.kinds, &req.filters, except),
@@ -209,8 +216,9 @@ impl SearchIndex {
         // one word, MaxScore for several: see `conjunction`), so it does not see every match and
         // the count is a second walk. Where a probe finds few matches (the count would walk them
         // all, and walking is most of the cost), one walk that scores and counts them is cheaper.
-        let ranked = |query: &dyn Query| -> Result<bool, SearchError> {
+        let ranked = |query: &dyn Query, lane: Lane| -> Result<bool, SearchError> {
             Ok(mode == SortMode::Score
+                && lane != Lane::Code
                 && match query.downcast_ref::<AllWords>() {
                     Some(all) => {
                         all.most_matches(&searcher) > ONE_WALK_MATCHES
@@ -222,7 +230,7 @@ impl SearchIndex {
         };
         // The page, the count and the unfiltered facets; a second time only when the strict
         // query found nothing and a relaxed one may.
-        let main_pass = |query: &dyn Query| {
+        let main_pass = |query: &dyn Query, lane: Lane| {
             let page_collector = PageCollector {
                 mode,
                 // One more than asked tells whether another page exists.
@@ -230,7 +238,7 @@ impl SearchIndex {
                 after,
             };
             let facet_counter = req.facets.then(|| FacetCounter::shared(req));
-            let (total, page, fruit) = if ranked(query)? {
+            let (total, page, fruit) = if ranked(query, lane)? {
                 // The count walks the matches unscored, sampling a large result (see `tally`).
                 let page = searcher.search(query, &page_collector)?;
                 let (total, fruit) = tally(&searcher, query, facet_counter.as_ref())?;
@@ -252,14 +260,26 @@ impl SearchIndex {
             };
             Ok::<_, SearchError>((total, page, facet_counter.zip(fruit)))
         };
-        let mut relaxed = false;
-        let mut query = query_for(false, None);
-        let (mut total, mut page, mut facet_fruit) = main_pass(query.as_ref())?;
-        if total.count == 0 && parsed.clause_count() > 1 {
-            relaxed = true;
-            query = query_for(true, None);
-            (total, page, facet_fruit) = main_pass(query.as_ref())?;
+        // An identifier first; then every word; then, when nothing matched them all, most.
+        let mut lanes = Vec::with_capacity(3);
+        if code.is_some() {
+            lanes.push(Lane::Code);
         }
+        lanes.push(Lane::Words { relaxed: false });
+        if parsed.clause_count() > 1 {
+            lanes.push(Lane::Words { relaxed: true });
+        }
+        let mut lane = lanes[0];
+        let (mut total, mut page, mut facet_fruit) = (Tally::exact(0), Vec::new(), None);
+        for candidate in lanes {
+            lane = candidate;
+            let query = query_for(lane, None);
+            (total, page, facet_fruit) = main_pass(query.as_ref(), lane)?;
+            if total.count > 0 {
+                break;
+            }
+        }
+        let relaxed = lane == Lane::Words { relaxed: true };
 
         let more = page.len() > req.limit;
         let highlighter = Highlighter::new(&parsed);
@@ -282,7 +302,7 @@ impl SearchIndex {
             Some((shared, fruit)) => count_facets(
                 &searcher,
                 req,
-                &|except| query_for(relaxed, except),
+                &|except| query_for(lane, except),
                 shared,
                 fruit,
             )?,
@@ -302,6 +322,7 @@ impl SearchIndex {
             next_cursor,
             did_you_mean,
             relaxed,
+            exact_code: lane == Lane::Code,
         })
     }
 
@@ -345,4 +366,12 @@ fn hit(stored: Stored, score: f32, highlighter: &Highlighter) -> Hit {
         updated_at: stored.updated_at,
         facets: stored.facets,
     }
+}
+
+/// Which query a search runs: an identifier's exact lane, or the words (all of them, or, when
+/// nothing matched them all, most).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lane {
+    Code,
+    Words { relaxed: bool },
 }

@@ -6,6 +6,7 @@
 //! process resumes where the last commit left off, and `reset` batches rebuild it from scratch.
 
 mod at_least;
+mod code;
 mod conjunction;
 mod covered;
 mod cursor;
@@ -30,6 +31,7 @@ mod tokenizer;
 mod union;
 mod writer;
 
+pub use code::code_key;
 pub use error::SearchError;
 pub use index::SearchIndex;
 pub use listing::has_words;

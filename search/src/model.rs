@@ -328,6 +328,10 @@ pub struct SearchDoc {
     pub updated_at: i64,
     /// Canonical path, e.g. `/resources/<uuid>`.
     pub url: String,
+    /// Identifiers that name this entry (resource code, USCC, registration query code): a query
+    /// that is one of them, in any form, finds it first (`code_key`).
+    #[serde(default)]
+    pub codes: Vec<String>,
 }
 
 /// Who is searching.
@@ -476,6 +480,10 @@ pub struct SearchResults {
     pub did_you_mean: Option<String>,
     /// True when no document matched every word and the results match only most of them.
     pub relaxed: bool,
+    /// True when the query is an identifier (resource code, USCC, registration query code) and
+    /// the hits are the entries it names; a page may go straight to a single one.
+    #[serde(default)]
+    pub exact_code: bool,
 }
 
 /// One suggest-as-you-type completion: a title visible to the viewer.

@@ -14,7 +14,8 @@ use crate::tokenizer::{CHINESE, CharTokenizer, GRAMS, gram_tokens, index_tokens}
 /// Bump when the schema or any tokenizer changes: an index of another version is rebuilt.
 /// 5: the listing's facets (owner, tag, format) and sort columns (listing_id, listing_name,
 /// listing_modified).
-pub const SCHEMA_VERSION: u32 = 5;
+/// 6: `codes`, the exact lane for identifiers.
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Handles of every field.
 #[derive(Debug, Clone)]
@@ -36,6 +37,8 @@ pub struct Fields {
     pub tags_grams: Field,
     pub text_grams: Field,
     pub visible_to: Field,
+    /// [`crate::SearchDoc::codes`] as keys (`code::code_key`), whole terms.
+    pub codes: Field,
     pub updated_at: Field,
     pub tiebreak: Field,
     pub url: Field,
@@ -89,6 +92,7 @@ pub fn build_schema() -> (Schema, Fields) {
     let tags_grams = b.add_text_field("tags_grams", grams());
     let text_grams = b.add_text_field("text_grams", grams());
     let visible_to = b.add_text_field("visible_to", STRING);
+    let codes = b.add_text_field("codes", STRING);
     let updated_at = b.add_i64_field("updated_at", FAST | STORED | INDEXED);
     let tiebreak = b.add_u64_field("tiebreak", FAST);
     let url = b.add_text_field("url", STORED);
@@ -113,6 +117,7 @@ pub fn build_schema() -> (Schema, Fields) {
         tags_grams,
         text_grams,
         visible_to,
+        codes,
         updated_at,
         tiebreak,
         url,

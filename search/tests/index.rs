@@ -20,6 +20,7 @@ fn doc(id: &str, title: &str, visible_to: &[&str]) -> SearchDoc {
         visible_to: visible_to.iter().map(|s| s.to_string()).collect(),
         updated_at: 1_700_000_000,
         url: format!("/resources/{id}"),
+        codes: Vec::new(),
     }
 }
 
@@ -441,4 +442,61 @@ fn three_and_four_character_runs_match_exactly_where_the_text_holds_them() {
         matched += usize::from(!expected.is_empty());
     }
     assert!(matched > 50, "the documents hold too few runs: {matched}");
+}
+
+#[test]
+fn an_identifier_finds_what_it_names_for_those_who_may_see_it() {
+    let index = SearchIndex::in_memory().unwrap();
+    let writer = spawn_writer(&index).unwrap();
+    let coded = |id: &str, title: &str, code: &str, visible: &[&str]| SearchDoc {
+        codes: vec![code.to_owned()],
+        ..doc(id, title, visible)
+    };
+    rt().block_on(async {
+        writer
+            .send(ChangeBatch {
+                upserts: vec![
+                    coded("resource:a", "公交线路", "511000-00000001-T", &[PUBLIC]),
+                    coded(
+                        "resource:b",
+                        "公交站点",
+                        "511000-00000002-R",
+                        &[&org_visibility("x")],
+                    ),
+                    // Mentions the first code in its text only: not what the code names.
+                    doc("resource:c", "511000-00000001-T 的说明", &[PUBLIC]),
+                ],
+                ..ChangeBatch::default()
+            })
+            .await
+            .unwrap();
+        writer.flush().await.unwrap();
+    });
+    let exact = |q: &str, viewer: Viewer| {
+        let r = index
+            .search(&SearchRequest {
+                q: q.into(),
+                viewer,
+                limit: 10,
+                ..SearchRequest::default()
+            })
+            .unwrap();
+        (
+            r.exact_code,
+            r.hits.into_iter().map(|h| h.id).collect::<Vec<_>>(),
+        )
+    };
+    for form in ["511000-00000001-T", "51100000000001t", "511000 00000001 t"] {
+        assert_eq!(
+            exact(form, Viewer::Anonymous),
+            (true, vec!["resource:a".to_owned()]),
+            "{form}"
+        );
+    }
+    // Not visible to the public: the code finds nothing exact, and the words find nothing.
+    assert!(!exact("511000-00000002-R", Viewer::Anonymous).0);
+    assert_eq!(
+        exact("511000-00000002-R", Viewer::Organization("x".into())),
+        (true, vec!["resource:b".to_owned()])
+    );
 }

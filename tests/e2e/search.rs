@@ -282,3 +282,116 @@ async fn after_kill_9_the_index_catches_up_with_writes_made_while_down() {
     let out = mulu(dir.path(), &["reindex"]);
     assert!(out.contains("已重建搜索索引"), "{out}");
 }
+
+#[tokio::test]
+async fn a_code_typed_into_the_box_goes_straight_to_its_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = Api {
+        http: Client::new(),
+        server: Server::start_demo(dir.path()),
+    };
+    let base = &api.server.base;
+    let get = |path: String| {
+        let http = &api.http;
+        async move {
+            let response = http.get(format!("{base}{path}")).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let resource = &get("/api/v1/resources?limit=1".into()).await["items"][0];
+    let (id, code, name) = (
+        resource["id"].as_str().unwrap().to_owned(),
+        resource["code"].as_str().unwrap().to_owned(),
+        resource["content"]["name"].as_str().unwrap().to_owned(),
+    );
+    await_found(&api, &name, None, &name, Duration::from_secs(10)).await;
+
+    // Any case, with or without separators, full-width: the resource, marked as an exact match.
+    let full_width: String = code
+        .chars()
+        .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+        .collect();
+    for form in [
+        code.clone(),
+        code.to_lowercase(),
+        code.replace('-', ""),
+        format!(" {} ", code.replace('-', " ")),
+        full_width,
+    ] {
+        let found = get(query(&form)).await;
+        assert_eq!(found["exact_code"], true, "{form}: {found}");
+        assert_eq!(
+            found["hits"][0]["url"],
+            format!("/resources/{id}"),
+            "{form}"
+        );
+    }
+
+    // The portal opens the entry a code names.
+    let no_redirects = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let location = |q: String| {
+        let no_redirects = &no_redirects;
+        async move {
+            let response = no_redirects
+                .get(format!("{base}/search?{}", q_param(&q)))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "{q}");
+            response.headers()["location"].to_str().unwrap().to_owned()
+        }
+    };
+    assert_eq!(
+        location(code.to_lowercase()).await,
+        format!("/resources/{id}")
+    );
+    let orgs = get("/api/v1/organizations?limit=1".into()).await;
+    let uscc = orgs["items"][0]["uscc"].as_str().unwrap().to_owned();
+    assert_eq!(
+        location(uscc.clone()).await,
+        format!("/organizations/{uscc}")
+    );
+    let products = get("/api/v1/products?limit=1".into()).await;
+    let registration = &products["items"][0]["registration"];
+    let query_code = registration["query_code"].as_str().unwrap();
+    assert_eq!(
+        location(query_code.to_lowercase()).await,
+        format!("/registrations/{}", registration["id"].as_str().unwrap())
+    );
+
+    // A code nothing carries is searched as words; words are never taken for a code.
+    let unknown = get(query("999999-99999999-X")).await;
+    assert_eq!(unknown["exact_code"], false);
+    let words = get(query(&name)).await;
+    assert_eq!(words["exact_code"], false);
+
+    // A negative-list entry is named in Chinese, without the target's type tag.
+    let listed = get(query("负面清单")).await;
+    let titles: Vec<&str> = listed["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["title"].as_str())
+        .filter(|t| t.starts_with("负面清单："))
+        .collect();
+    assert!(!titles.is_empty(), "{listed}");
+    for title in titles {
+        assert!(
+            !title.contains("resource") && !title.contains("category"),
+            "{title}"
+        );
+    }
+}
+
+/// `q=…`, encoded.
+fn q_param(q: &str) -> String {
+    reqwest::Url::parse_with_params("http://x/", &[("q", q)])
+        .unwrap()
+        .query()
+        .unwrap()
+        .to_owned()
+}

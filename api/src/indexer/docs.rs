@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use catalog::domain::ResourceCode;
 use catalog::domain::authorization::Authorization;
 use catalog::domain::disclosure::Disclosure;
 use catalog::domain::edition::DirectoryEdition;
@@ -155,6 +156,7 @@ pub async fn apply(
 
 fn resource_doc(
     id: String,
+    code: &ResourceCode,
     content: &ResourceContent,
     status: &str,
     provider: Option<String>,
@@ -193,6 +195,7 @@ fn resource_doc(
         visible_to,
         updated_at,
         url,
+        codes: vec![code.as_str().to_owned()],
     }
 }
 
@@ -221,6 +224,7 @@ async fn resource(
         Some(p) => {
             let mut doc = resource_doc(
                 public_id,
+                &p.code,
                 &p.content,
                 "published",
                 provider.clone(),
@@ -249,6 +253,7 @@ async fn resource(
     } else {
         batch.upserts.push(resource_doc(
             working_id,
+            &current.code,
             &current.content,
             current.status.as_str(),
             provider,
@@ -281,6 +286,7 @@ fn organization(org: Organization, public: bool, batch: &mut ChangeBatch) {
         visible_to: vec![PUBLIC.to_owned()],
         updated_at: org.updated_at.timestamp(),
         url: format!("/organizations/{}", org.uscc.as_str()),
+        codes: vec![org.uscc.as_str().to_owned()],
     });
 }
 
@@ -291,10 +297,7 @@ fn negative_entry(entry: NegativeListEntry, public: bool, batch: &mut ChangeBatc
         batch.removals.push(id);
         return;
     }
-    let target = serde_json::to_value(&entry.details.target).unwrap_or_default();
-    let mut title = String::from("负面清单：");
-    all_text(&target, &mut title);
-    let title = title.trim_end().replace('\n', " ");
+    let title = format!("负面清单：{}", entry.details.target.label());
     let mut body = String::new();
     all_text(
         &serde_json::json!([entry.details.legal_basis, entry.details.conditions]),
@@ -313,6 +316,7 @@ fn negative_entry(entry: NegativeListEntry, public: bool, batch: &mut ChangeBatc
         visible_to: vec![PUBLIC.to_owned()],
         updated_at: entry.updated_at.timestamp(),
         url: format!("/negative-list#{}", entry.id),
+        codes: Vec::new(),
     });
 }
 
@@ -347,6 +351,7 @@ fn edition(edition: DirectoryEdition, public: bool, batch: &mut ChangeBatch) {
             visible_to: vec![PUBLIC.to_owned()],
             updated_at: edition.published_at.timestamp(),
             url: format!("/directory/{}#{}", edition.number, line.code.as_str()),
+            codes: Vec::new(),
         });
     }
 }
@@ -367,6 +372,7 @@ fn authorization(a: Authorization, public: bool, batch: &mut ChangeBatch) {
         visible_to: visible(public, Some(a.plan.implementing_body_id)),
         updated_at: a.updated_at.timestamp(),
         url: format!("/authorizations/{}", a.id),
+        codes: Vec::new(),
     });
 }
 
@@ -408,6 +414,7 @@ fn product(
         visible_to: visible(public, Some(p.operator_id)),
         updated_at: p.updated_at.timestamp(),
         url: format!("/products/{}", p.id),
+        codes: Vec::new(),
     });
 }
 
@@ -458,6 +465,12 @@ fn registration(
         } else {
             format!("/registrations/{}", r.id)
         },
+        codes: r
+            .query_code
+            .iter()
+            .map(|c| c.as_str().to_owned())
+            .chain(r.external_code.clone())
+            .collect(),
     });
 }
 
@@ -482,5 +495,6 @@ fn disclosure(d: Disclosure, public: bool, discloser: Option<String>, batch: &mu
         visible_to: visible(public, Some(d.discloser_id)),
         updated_at: d.updated_at.timestamp(),
         url: format!("/disclosures/{}", d.id),
+        codes: Vec::new(),
     });
 }

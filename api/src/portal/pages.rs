@@ -8,7 +8,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::labels::{domain, label};
+use super::labels::label;
 use super::layout::{PortalError, PortalResult, date, fields, json, page, pager, text};
 use super::uuid;
 use crate::state::AppState;
@@ -196,23 +196,6 @@ pub async fn resource_version(
 }
 
 /// What an entry covers, as a heading: a resource code or a category.
-fn negative_target(target: &NegativeTarget) -> String {
-    match target {
-        NegativeTarget::Resource { code } => format!("数据资源 {}", code.as_str()),
-        NegativeTarget::Category {
-            domain: d,
-            category_path,
-        } => {
-            let mut parts = vec!["类别".to_string()];
-            parts.extend(d.as_deref().map(domain));
-            if !category_path.is_empty() {
-                parts.push(category_path.join(" / "));
-            }
-            parts.join(" ")
-        }
-    }
-}
-
 pub async fn negative_list(State(state): State<AppState>) -> PortalResult<Markup> {
     let entries = state.catalog.negative_list(true).await?;
     // A resource entry names its resource and links it when the resource is public.
@@ -233,7 +216,7 @@ pub async fn negative_list(State(state): State<AppState>) -> PortalResult<Markup
             @for e in &entries {
                 @let d = &e.details;
                 section.entry id=(e.id.to_string()) {
-                    h2 { (negative_target(&d.target)) " " span.tag { (text(&json(&d.kind))) } }
+                    h2 { (d.target.label()) " " span.tag { (text(&json(&d.kind))) } }
                     @if let NegativeTarget::Resource { code } = &d.target
                         && let Some((id, name)) = resources.get(code.as_str()) {
                         p.resource { a href=(format!("/resources/{id}")) { (name) } }

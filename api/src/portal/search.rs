@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use search::{EntityKind, FacetFilters, SearchRequest, SortOrder, Viewer};
 
@@ -157,7 +158,7 @@ fn encode(s: &str) -> String {
 pub async fn search(
     State(state): State<AppState>,
     Query(p): Query<Params>,
-) -> PortalResult<Markup> {
+) -> PortalResult<Response> {
     let q = p.get("q").cloned().unwrap_or_default();
     let title = if q.is_empty() {
         "检索".to_string()
@@ -170,7 +171,8 @@ pub async fn search(
             return Ok(page(
                 &title,
                 html! { h1 { "检索" } (search_box(&q)) p.alert role="alert" { (message) } },
-            ));
+            )
+            .into_response());
         }
     };
     let index = state.search.clone();
@@ -184,9 +186,18 @@ pub async fn search(
             return Ok(page(
                 &title,
                 html! { h1 { "检索" } (search_box(&q)) p.alert role="alert" { "检索条件无效：" (e.to_string()) } },
-            ));
+            )
+            .into_response());
         }
     };
+    // A code typed into the box (资源代码, 统一社会信用代码, 登记查询码) that names one entry
+    // goes straight to it.
+    if results.exact_code
+        && let [only] = results.hits.as_slice()
+        && !p.contains_key("cursor")
+    {
+        return Ok(Redirect::to(&only.url).into_response());
+    }
     Ok(page(
         &title,
         html! {
@@ -244,5 +255,6 @@ pub async fn search(
                 }
             }
         },
-    ))
+    )
+    .into_response())
 }

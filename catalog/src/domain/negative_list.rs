@@ -28,6 +28,32 @@ pub enum NegativeTarget {
 }
 
 impl NegativeTarget {
+    /// How pages and search results name the target: 数据资源 511000-00000001-T, or
+    /// 类别 Q 卫生和社会工作 医疗 / 病历.
+    pub fn label(&self) -> String {
+        match self {
+            NegativeTarget::Resource { code } => format!("数据资源 {}", code.as_str()),
+            NegativeTarget::Category {
+                domain,
+                category_path,
+            } => {
+                let mut parts = vec!["类别".to_string()];
+                parts.extend(
+                    domain
+                        .as_deref()
+                        .map(|d| match super::industry::section_name(d) {
+                            Some(name) => format!("{d} {name}"),
+                            None => d.to_string(),
+                        }),
+                );
+                if !category_path.is_empty() {
+                    parts.push(category_path.join(" / "));
+                }
+                parts.join(" ")
+            }
+        }
+    }
+
     pub fn covers(&self, code: &ResourceCode, content: &ResourceContent) -> bool {
         match self {
             NegativeTarget::Resource { code: c } => c == code,

@@ -87,6 +87,7 @@ pub fn to_doc(r: &Record) -> SearchDoc {
         visible_to: vec![PUBLIC.to_owned()],
         updated_at: unix_seconds(r.update_time.as_deref()),
         url: format!("/resources/{}", r.id),
+        codes: Vec::new(),
     }
 }
 
