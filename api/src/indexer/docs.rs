@@ -154,10 +154,10 @@ pub async fn apply(
     }
 }
 
+/// A resource's document; its code is what the exact lane finds it by.
 fn resource_doc(
     id: String,
-    code: &ResourceCode,
-    content: &ResourceContent,
+    (code, content): (&ResourceCode, &ResourceContent),
     status: &str,
     provider: Option<String>,
     visible_to: Vec<String>,
@@ -224,8 +224,7 @@ async fn resource(
         Some(p) => {
             let mut doc = resource_doc(
                 public_id,
-                &p.code,
-                &p.content,
+                (&p.code, &p.content),
                 "published",
                 provider.clone(),
                 visible(true, Some(current.provider_id)),
@@ -253,8 +252,7 @@ async fn resource(
     } else {
         batch.upserts.push(resource_doc(
             working_id,
-            &current.code,
-            &current.content,
+            (&current.code, &current.content),
             current.status.as_str(),
             provider,
             visible(false, Some(current.provider_id)),
