@@ -14,7 +14,7 @@ use crate::tokenizer::{CHINESE, CharTokenizer, GRAMS, gram_tokens, index_tokens}
 /// Bump when the schema or any tokenizer changes: an index of another version is rebuilt.
 /// 5: the listing's facets (owner, tag, format) and sort columns (listing_id, listing_name,
 /// listing_modified).
-/// 6: `codes`, the exact lane for identifiers.
+/// 6: `codes`, the exact lane for identifiers; traditional characters folded to simplified.
 pub const SCHEMA_VERSION: u32 = 6;
 
 /// Handles of every field.

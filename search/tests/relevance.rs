@@ -458,3 +458,50 @@ fn debug_query() {
         println!("{i} {:.3} {} | {}", h.score, h.title, h.snippet_html);
     }
 }
+
+/// A title as typed in traditional characters (OpenCC's simplified → traditional character
+/// table, first candidate): 医疗机构 → 醫療機構.
+fn traditional(text: &str) -> String {
+    static TABLE: std::sync::LazyLock<std::collections::HashMap<char, char>> =
+        std::sync::LazyLock::new(|| {
+            include_str!("../data/opencc/STCharacters.txt")
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| {
+                    let (from, to) = l.split_once('\t')?;
+                    let mut from = from.chars();
+                    let mut to = to.split(' ').next()?.chars();
+                    match (from.next(), from.next(), to.next(), to.next()) {
+                        (Some(f), None, Some(t), None) => Some((f, t)),
+                        _ => None,
+                    }
+                })
+                .collect()
+        });
+    text.chars()
+        .map(|c| TABLE.get(&c).copied().unwrap_or(c))
+        .collect()
+}
+
+#[test]
+fn known_items_are_found_by_their_title_in_traditional_characters() {
+    let sample = sample(240);
+    let mut changed = 0;
+    let mut missed = Vec::new();
+    for r in &sample {
+        let q = traditional(&r.title);
+        if q != r.title {
+            changed += 1;
+        }
+        if !found_in_top10(r, &q) {
+            missed.push(q);
+        }
+    }
+    let recall = 1.0 - missed.len() as f64 / sample.len() as f64;
+    println!(
+        "known items by their title in traditional characters: recall@10 {recall:.3} ({changed} of {} titles written differently)",
+        sample.len()
+    );
+    assert!(changed > sample.len() / 2, "the sample barely differs");
+    assert!(recall >= 0.95, "missed {missed:?}");
+}

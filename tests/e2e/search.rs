@@ -232,6 +232,9 @@ async fn short_and_pinyin_queries_over_the_demo_data() {
         ("药", "药品零售企业名录"),
         ("登记", "不动产登记业务办理量"),
         ("bdcdj", "不动产登记业务办理量"),
+        // Traditional characters, as typed in Hong Kong, Macao and Taiwan.
+        ("不動產登記", "不动产登记业务办理量"),
+        ("藥品", "药品零售企业名录"),
         ("gongjijin", "住房公积金缴存统计"),
         ("空气 质量", "空气质量监测小时数据"),
     ] {
