@@ -175,6 +175,10 @@ pub struct ServeArgs {
     /// Working-day calendar file (TOML); default: the shipped calendar.
     #[arg(long, env = "MULU_CALENDAR")]
     pub calendar: Option<PathBuf>,
+    /// Synonym and abbreviation table replacing the shipped one (the format of
+    /// search/data/synonyms.txt); reloaded when the file changes, no reindex needed.
+    #[arg(long, env = "MULU_SYNONYMS")]
+    pub synonyms: Option<PathBuf>,
     /// Log as JSON lines instead of human-readable text.
     #[arg(long, env = "MULU_LOG_JSON")]
     pub log_json: bool,
@@ -294,6 +298,9 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CatalogError> {
         None => catalog.deployment_secret("search-cursor").await?,
     };
     search.set_cursor_key(&cursor_secret);
+    if let Some(path) = &args.synonyms {
+        crate::synonyms::watch(path.clone(), &search)?;
+    }
     crate::indexer::start(catalog.clone(), &search)?;
     crate::webhook_worker::spawn(catalog.clone(), args.webhooks.clone());
     crate::housekeeping::spawn(catalog.clone(), clock);

@@ -22,5 +22,6 @@ pub mod reindex_cli;
 pub mod routes;
 pub mod server;
 pub mod state;
+pub mod synonyms;
 pub mod web;
 pub mod webhook_worker;

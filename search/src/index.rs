@@ -28,6 +28,7 @@ use crate::one_walk::rank_and_count;
 use crate::query::{ParsedQuery, combine, filters, is_prunable, text_query};
 use crate::schema::{Fields, SCHEMA_VERSION, build_schema, register_tokenizers};
 use crate::suggest;
+use crate::synonyms::Synonyms;
 use crate::tally::{SampledFacets, Tally, probe, tally};
 
 /// Up to about this many likely matches, a query of several words is ranked and counted in one
@@ -62,6 +63,8 @@ pub(crate) struct Inner {
     pub mapped: Option<MappedFiles>,
     /// Signs the cursors handed out; random until [`SearchIndex::set_cursor_key`].
     pub cursor_key: RwLock<CursorKey>,
+    /// Expanded at query time; the shipped table until [`SearchIndex::set_synonyms`].
+    pub synonyms: RwLock<Arc<Synonyms>>,
 }
 
 /// The search index. Cheap to clone; every clone reads the same index.
@@ -133,8 +136,26 @@ impl SearchIndex {
                 writer_taken: AtomicBool::new(false),
                 mapped,
                 cursor_key: RwLock::new(CursorKey::random()),
+                synonyms: RwLock::new(Arc::new(Synonyms::builtin())),
             }),
         })
+    }
+
+    /// Replace the synonym table (a deployment's own): the next query uses it, no reindex.
+    pub fn set_synonyms(&self, synonyms: Synonyms) {
+        *self
+            .inner
+            .synonyms
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = Arc::new(synonyms);
+    }
+
+    fn synonyms(&self) -> Arc<Synonyms> {
+        self.inner
+            .synonyms
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Sign cursors with a key derived from `secret`; nodes given the same secret accept each
@@ -199,12 +220,13 @@ impl SearchIndex {
             None => None,
         };
         let searcher = self.searcher();
+        let synonyms = self.synonyms();
         let code = query_code_key(&req.q);
         let query_for = |lane: Lane, except| {
             let text = match lane {
                 Lane::Code => code.as_deref().map(|key| code_query(f, key)),
                 Lane::Words { relaxed } => {
-                    (!parsed.is_empty()).then(|| text_query(f, &parsed, relaxed))
+                    (!parsed.is_empty()).then(|| text_query(f, &parsed, relaxed, &synonyms))
                 }
             };
             combine(
@@ -329,7 +351,7 @@ impl SearchIndex {
     /// A catalog listing: the exact count, the facets asked for and one page of ids, only ever
     /// from documents the viewer may see.
     pub fn listing(&self, req: &ListingRequest) -> Result<ListingResults, SearchError> {
-        crate::listing::listing(&self.searcher(), &self.inner.fields, req)
+        crate::listing::listing(&self.searcher(), &self.inner.fields, req, &self.synonyms())
     }
 
     /// Titles completing what the viewer has typed so far (Chinese, Latin or pinyin).

@@ -25,6 +25,7 @@ mod pinyin;
 mod query;
 mod schema;
 mod suggest;
+mod synonyms;
 mod tally;
 mod text;
 mod tokenizer;
@@ -40,5 +41,6 @@ pub use model::{
     ListingRequest, ListingResults, ListingSort, MAX_LIMIT, MAX_LISTING_LIMIT, PUBLIC, SearchDoc,
     SearchRequest, SearchResults, SortOrder, Suggestion, Viewer, org_visibility,
 };
+pub use synonyms::Synonyms;
 pub use tokenizer::{CharToken, index_tokens};
 pub use writer::{IndexWriterHandle, spawn_writer};

@@ -25,6 +25,7 @@ use crate::model::{
 };
 use crate::query::{ParsedQuery, combine, facet_term, filters, text_query};
 use crate::schema::Fields;
+use crate::synonyms::Synonyms;
 use crate::tally::tally_exact;
 
 /// Whether `q` holds anything to search for: text that parses to no word (a lone quote,
@@ -37,6 +38,7 @@ pub fn listing(
     searcher: &Searcher,
     f: &Fields,
     req: &ListingRequest,
+    synonyms: &Synonyms,
 ) -> Result<ListingResults, SearchError> {
     if req.limit > MAX_LISTING_LIMIT {
         return Err(SearchError::InvalidRequest {
@@ -46,7 +48,7 @@ pub fn listing(
     }
     let parsed = ParsedQuery::parse(&req.q);
     let query_for = |relaxed: bool| {
-        let text = (!parsed.is_empty()).then(|| text_query(f, &parsed, relaxed));
+        let text = (!parsed.is_empty()).then(|| text_query(f, &parsed, relaxed, synonyms));
         combine(text, listing_filters(f, searcher, req))
     };
     let counter = (!req.facets.is_empty()).then(|| FacetCounter::of(req.facets.clone()));

@@ -20,6 +20,7 @@ use crate::guarded::GuardedPhrase;
 use crate::model::{EntityKind, FacetFilters, FacetName, Viewer};
 use crate::pinyin::split_syllables;
 use crate::schema::Fields;
+use crate::synonyms::Synonyms;
 use crate::text::{fold, is_han};
 use crate::tokenizer::{CharToken, GRAM_CHARS, query_words};
 
@@ -35,6 +36,8 @@ const W_PINYIN: f32 = 1.2;
 const W_INITIALS: f32 = 1.0;
 /// Extra weight when the query's words appear together, as typed.
 const W_PHRASE: f32 = 2.0;
+/// A synonym's match, below the form that was typed (`synonyms`).
+const W_SYNONYM: f32 = 0.6;
 
 /// Opening and closing quote characters (after width folding).
 const QUOTES: [char; 7] = ['"', '“', '”', '「', '」', '『', '』'];
@@ -310,7 +313,7 @@ pub fn is_prunable(q: &ParsedQuery) -> bool {
 /// Alternatives for one word: its characters anywhere (title, tags or body: the `text` field,
 /// which decides whether the word matches), in the title or tags (which add score), its pinyin in
 /// the title.
-fn word_alternatives(f: &Fields, w: &QWord) -> Word {
+fn word_alternatives(f: &Fields, w: &QWord, synonyms: &Synonyms) -> Word {
     // A 2-character word is its own single pair: that one term scores as the spelling and as the
     // whole word (below, for longer words) together.
     let whole_too = if w.is_pair() { 2.0 } else { 1.0 };
@@ -333,12 +336,42 @@ fn word_alternatives(f: &Fields, w: &QWord) -> Word {
         alts.push(Alternative::new(whole(f.title), W_TITLE));
         alts.push(Alternative::new(whole(f.text), W_BODY));
     }
+    // The word's synonyms match where its own characters do not: the word is any of these.
+    let before = alts.len();
+    alts.extend(synonym_queries(f, &w.text, synonyms));
     if w.letters {
         // Pinyin matches titles the text field does not spell: the word is any of these.
         alts.extend(pinyin_queries(f, &w.text));
         return Word::any(alts);
     }
+    if alts.len() > before {
+        return Word::any(alts);
+    }
     Word::covered(alts)
+}
+
+/// The other forms of the group `text` is in, anywhere and in the title, scored below it.
+fn synonym_queries(f: &Fields, text: &str, synonyms: &Synonyms) -> Vec<Alternative> {
+    let mut out = Vec::new();
+    let typed = text.chars().count() as f32;
+    for form in synonyms.others(text) {
+        let run = ParsedQuery::parse(form).loose;
+        if run.words.is_empty() {
+            continue;
+        }
+        // A longer form is a phrase of more terms, each adding score: scaled to the typed length
+        // so that a title as typed still comes first.
+        let scale = W_SYNONYM * (typed / form.chars().count() as f32).min(1.0);
+        out.push(Alternative::new(
+            run_query(f.text, f.text_grams, &run),
+            W_BODY * scale,
+        ));
+        out.push(Alternative::new(
+            run_query(f.title, f.title_grams, &run),
+            W_TITLE * scale,
+        ));
+    }
+    out
 }
 
 /// Title matches for letters read as full pinyin (`budongchan`) or as initials (`bdcdj`).
@@ -370,13 +403,33 @@ fn pinyin_queries(f: &Fields, letters: &str) -> Vec<Alternative> {
 }
 
 /// The text part of a search. `relaxed`: most (not all) unquoted words must match.
-pub fn text_query(f: &Fields, q: &ParsedQuery, relaxed: bool) -> Box<dyn Query> {
+pub fn text_query(
+    f: &Fields,
+    q: &ParsedQuery,
+    relaxed: bool,
+    synonyms: &Synonyms,
+) -> Box<dyn Query> {
+    // Several words that together are one form of a synonym group (社会保险, cut 社会 + 保险):
+    // the run as typed, or any other form of the group.
+    let loose = &q.loose;
+    if q.phrases.is_empty() && loose.words.len() > 1 && loose.gaps == 0 {
+        let others = synonym_queries(f, &loose.text(), synonyms);
+        if !others.is_empty() {
+            let mut alts = vec![
+                Alternative::new(run_query(f.text, f.text_grams, loose), W_BODY),
+                Alternative::new(run_query(f.title, f.title_grams, loose), W_TITLE),
+                Alternative::new(run_query(f.tags, f.tags_grams, loose), W_TAGS),
+            ];
+            alts.extend(others);
+            return Box::new(AllWords::new(vec![Word::any(alts)], Vec::new()));
+        }
+    }
     if is_prunable(q)
         && let [(_, w)] = q.loose.words.as_slice()
     {
         // tantivy's own union of terms, unwrapped, so that the top-level query is the union
         // itself: its page skips what cannot rank (block-max WAND).
-        let word = word_alternatives(f, w);
+        let word = word_alternatives(f, w, synonyms);
         return Box::new(BooleanQuery::union(
             word.alternatives()
                 .iter()
@@ -388,7 +441,7 @@ pub fn text_query(f: &Fields, q: &ParsedQuery, relaxed: bool) -> Box<dyn Query> 
         .loose
         .words
         .iter()
-        .map(|(_, w)| word_alternatives(f, w))
+        .map(|(_, w)| word_alternatives(f, w, synonyms))
         .collect();
     for p in &q.phrases {
         groups.push(Word::covered(vec![

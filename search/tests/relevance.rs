@@ -505,3 +505,42 @@ fn known_items_are_found_by_their_title_in_traditional_characters() {
     assert!(changed > sample.len() / 2, "the sample barely differs");
     assert!(recall >= 0.95, "missed {missed:?}");
 }
+
+/// Abbreviations and full forms find each other (`search/data/synonyms.txt`), and what was typed
+/// ranks first (社保 is in 96 titles: those come before the 51 titled 社会保险).
+#[test]
+fn abbreviations_and_full_forms_find_each_other() {
+    let titles_with = |form: &str| records().iter().filter(|r| r.title.contains(form)).count();
+    for (short, full) in [
+        ("社保", "社会保险"),
+        ("医保", "医疗保险"),
+        ("发改委", "发展和改革委员会"),
+        ("低保", "最低生活保障"),
+    ] {
+        for (typed, other) in [(short, full), (full, short)] {
+            let hits = all_hits(typed, 400);
+            let only_other = hits
+                .iter()
+                .filter(|h| h.title.contains(other) && !h.title.contains(typed))
+                .count();
+            println!(
+                "{typed}: {} hits, {only_other} titled only “{other}” (corpus: {} / {})",
+                hits.len(),
+                titles_with(typed),
+                titles_with(other)
+            );
+            if titles_with(other) > 0 {
+                assert!(only_other > 0, "{typed} does not find “{other}”");
+            }
+            // The first ten (or as many as there are) are titled as typed.
+            let typed_first = titles_with(typed).min(10);
+            for hit in &hits[..typed_first] {
+                assert!(
+                    hit.title.contains(typed),
+                    "{typed}: early hit {}",
+                    hit.title
+                );
+            }
+        }
+    }
+}

@@ -398,3 +398,52 @@ fn q_param(q: &str) -> String {
         .unwrap()
         .to_owned()
 }
+
+#[tokio::test]
+async fn a_deployment_replaces_the_synonym_table_without_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("synonyms.txt");
+    std::fs::write(&table, "# 本地写法\n巴士 公交\n").unwrap();
+    let data = dir.path().join("data");
+    let api = Api {
+        http: Client::new(),
+        server: Server::start(&[
+            "--demo",
+            "--demo-corpus",
+            "builtin",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--synonyms",
+            table.to_str().unwrap(),
+        ]),
+    };
+    let bus = "公交线路及站点信息";
+    await_found(&api, "巴士", None, bus, Duration::from_secs(10)).await;
+    // The shipped table is replaced, not added to.
+    assert!(
+        !titles(&api, "社会保险", None)
+            .await
+            .iter()
+            .any(|t| t.contains("社保"))
+    );
+
+    // An edit is used within seconds; a broken edit leaves the table in use.
+    std::fs::write(&table, "大巴 公交\n").unwrap();
+    await_found(&api, "大巴", None, bus, Duration::from_secs(15)).await;
+    assert!(!titles(&api, "巴士", None).await.iter().any(|t| t == bus));
+    std::fs::write(&table, "只有一种写法\n").unwrap();
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    assert!(titles(&api, "大巴", None).await.iter().any(|t| t == bus));
+
+    // A broken table stops the start, saying where.
+    let out = std::process::Command::new(crate::server::MULU)
+        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path().join("other"))
+        .arg("--synonyms")
+        .arg(&table)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("第 1 行"), "{stderr}");
+}
