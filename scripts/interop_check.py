@@ -141,6 +141,7 @@ NOT_HELD = {
     ("http://purl.org/dc/terms/Location", "http://www.w3.org/ns/dcat#centroid"),
     ("http://www.w3.org/ns/dcat#Dataset", "http://purl.org/dc/terms/temporal"),
     ("http://www.w3.org/ns/dcat#Dataset", "http://www.w3.org/ns/dcat#theme"),
+    ("http://www.w3.org/ns/dcat#Dataset", "http://www.w3.org/ns/dcat#keyword"),
 }
 
 
