@@ -234,7 +234,13 @@ async fn resource(
             // What the CKAN API lists: the package dictionary's tags, formats, name and
             // metadata_modified (the row's time), for its facets, filters and orders.
             doc.facets.listing = Listing {
-                tags: p.content.tags.clone(),
+                // As the package dictionary names them, so that `fq=tags:` takes what it shows.
+                tags: p
+                    .content
+                    .tags
+                    .iter()
+                    .filter_map(|t| crate::interop::vocab::ckan_tag(t))
+                    .collect(),
                 formats: p.content.formats.clone(),
                 name: Some(p.code.as_str().to_ascii_lowercase()),
                 modified_micros: Some(record.updated_at.timestamp_micros()),

@@ -251,8 +251,9 @@ impl Search<'_> {
         for letter in self.terms.domains()? {
             required.push((FacetName::Domain, letter));
         }
+        // Tags are listed by their CKAN names: a raw tag is filtered by the name it maps to.
         for tag in &self.terms.tags {
-            required.push((FacetName::Tag, tag.clone()));
+            required.push((FacetName::Tag, vocab::ckan_tag(tag)?));
         }
         for format in &self.terms.formats {
             required.push((FacetName::Format, format.clone()));

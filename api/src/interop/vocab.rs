@@ -338,5 +338,16 @@ mod tests {
             Some(100)
         );
         assert_eq!(ckan_tag("GB/T 4754").as_deref(), Some("GB-T 4754"));
+        // The index lists tags by these names and `fq=tags:` maps what it is given again: a
+        // name maps to itself.
+        for raw in [
+            "交通/出行（公交）",
+            "GB/T 4754",
+            " 人口 ",
+            &"长".repeat(150),
+        ] {
+            let name = ckan_tag(raw).unwrap();
+            assert_eq!(ckan_tag(&name).as_deref(), Some(name.as_str()));
+        }
     }
 }
