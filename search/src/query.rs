@@ -402,6 +402,16 @@ fn pinyin_queries(f: &Fields, letters: &str) -> Vec<Alternative> {
     out
 }
 
+/// A run of words anywhere (the `text` field, which decides the match), in the title or in the
+/// tags (which add score).
+fn run_alternatives(f: &Fields, run: &Run) -> Vec<Alternative> {
+    vec![
+        Alternative::new(run_query(f.text, f.text_grams, run), W_BODY),
+        Alternative::new(run_query(f.title, f.title_grams, run), W_TITLE),
+        Alternative::new(run_query(f.tags, f.tags_grams, run), W_TAGS),
+    ]
+}
+
 /// The text part of a search. `relaxed`: most (not all) unquoted words must match.
 pub fn text_query(
     f: &Fields,
@@ -415,11 +425,7 @@ pub fn text_query(
     if q.phrases.is_empty() && loose.words.len() > 1 && loose.gaps == 0 {
         let others = synonym_queries(f, &loose.text(), synonyms);
         if !others.is_empty() {
-            let mut alts = vec![
-                Alternative::new(run_query(f.text, f.text_grams, loose), W_BODY),
-                Alternative::new(run_query(f.title, f.title_grams, loose), W_TITLE),
-                Alternative::new(run_query(f.tags, f.tags_grams, loose), W_TAGS),
-            ];
+            let mut alts = run_alternatives(f, loose);
             alts.extend(others);
             return Box::new(AllWords::new(vec![Word::any(alts)], Vec::new()));
         }
@@ -444,11 +450,7 @@ pub fn text_query(
         .map(|(_, w)| word_alternatives(f, w, synonyms))
         .collect();
     for p in &q.phrases {
-        groups.push(Word::covered(vec![
-            Alternative::new(run_query(f.text, f.text_grams, p), W_BODY),
-            Alternative::new(run_query(f.title, f.title_grams, p), W_TITLE),
-            Alternative::new(run_query(f.tags, f.tags_grams, p), W_TAGS),
-        ]));
+        groups.push(Word::covered(run_alternatives(f, p)));
     }
     // Words typed together score more when they also stand together. Typed without a gap as 3–4
     // Han characters (隆昌市 is 隆昌 + 市 to jieba), that is one term per field: every match of

@@ -26,6 +26,11 @@ async fn fetch(http: &reqwest::Client, url: &str) -> (StatusCode, String, String
     (status, content_type, response.text().await.unwrap())
 }
 
+/// GET `url` asking for `accept`.
+async fn get_as(http: &reqwest::Client, url: &str, accept: &str) -> reqwest::Response {
+    http.get(url).header("accept", accept).send().await.unwrap()
+}
+
 fn turtle(text: &str) -> Vec<Triple> {
     oxttl::TurtleParser::new()
         .for_slice(text.as_bytes())
@@ -193,12 +198,12 @@ async fn dataset_documents_and_unpublished_entries() {
     assert!(ttl.contains("\"第1号人口统计年报\"@zh"), "{ttl}");
 
     // Content negotiation on the bare address.
-    let response = http
-        .get(format!("{base}/datasets/{id}"))
-        .header("accept", "application/ld+json")
-        .send()
-        .await
-        .unwrap();
+    let response = get_as(
+        http,
+        &format!("{base}/datasets/{id}"),
+        "application/ld+json",
+    )
+    .await;
     assert_eq!(response.headers()["content-type"], "application/ld+json");
 
     // The published version of an edited entry, never the unpublished edit.
@@ -289,16 +294,16 @@ async fn recommended_properties_and_every_iri_dereferences() {
     assert!(mine.len() >= 8, "{mine:?}");
     for iri in &mine {
         for accept in ["text/html", "text/turtle", "application/ld+json"] {
-            let response = http.get(iri).header("accept", accept).send().await.unwrap();
+            let response = get_as(http, iri, accept).await;
             assert_eq!(response.status(), StatusCode::OK, "{iri} as {accept}");
         }
     }
-    let licence = http
-        .get(format!("{base}/vocab/licence/mulu-open"))
-        .header("accept", "text/turtle")
-        .send()
-        .await
-        .unwrap();
+    let licence = get_as(
+        http,
+        &format!("{base}/vocab/licence/mulu-open"),
+        "text/turtle",
+    )
+    .await;
     assert_eq!(licence.headers()["vary"], "accept");
     let licence = turtle(&licence.text().await.unwrap());
     assert!(
@@ -328,12 +333,7 @@ async fn recommended_properties_and_every_iri_dereferences() {
     let see_other = |path: String, accept: &'static str| {
         let no_redirects = &no_redirects;
         async move {
-            let response = no_redirects
-                .get(format!("{base}{path}"))
-                .header("accept", accept)
-                .send()
-                .await
-                .unwrap();
+            let response = get_as(no_redirects, &format!("{base}{path}"), accept).await;
             assert_eq!(
                 response.status(),
                 StatusCode::SEE_OTHER,
@@ -366,12 +366,7 @@ async fn recommended_properties_and_every_iri_dereferences() {
         format!("/datasets/{id}"),
         "/vocab/kind".into(),
     ] {
-        let response = http
-            .get(format!("{base}{path}"))
-            .header("accept", "application/pdf")
-            .send()
-            .await
-            .unwrap();
+        let response = get_as(http, &format!("{base}{path}"), "application/pdf").await;
         assert_eq!(response.status(), StatusCode::NOT_ACCEPTABLE, "{path}");
         assert_eq!(
             response.headers()["content-type"],

@@ -2,13 +2,13 @@
 //! `modified_since`) and one document per dataset at `/datasets/{id}.ttl` / `.jsonld` (or
 //! `/datasets/{id}` with `Accept`).
 
+use std::collections::{BTreeSet, HashMap};
+
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use std::collections::{BTreeSet, HashMap};
-
 use catalog::store::{PublicOrder, PublicPage};
 use catalog::{PublicEntry, PublicItem, PublicKind};
 use serde::Deserialize;

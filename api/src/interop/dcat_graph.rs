@@ -14,7 +14,7 @@ use oxrdf::{Graph, GraphNameRef, Literal, NamedNode, Term, Triple};
 use uuid::Uuid;
 
 use super::landing_page;
-use super::period::{Instant, coverage_period};
+use super::period::coverage_period;
 use super::vocab::{self, Licence, PublisherType, Scheme};
 
 const DCAT: &str = "http://www.w3.org/ns/dcat#";
@@ -76,14 +76,6 @@ fn term(ns: &str, local: &str) -> NamedNode {
 
 fn zh(text: &str) -> Literal {
     Literal::new_language_tagged_literal_unchecked(text, "zh")
-}
-
-fn instant(i: Instant) -> Literal {
-    let (value, datatype) = i.lexical();
-    Literal::new_typed_literal(
-        value,
-        NamedNode::new_unchecked(format!("http://www.w3.org/2001/XMLSchema#{datatype}")),
-    )
 }
 
 fn date_time(t: DateTime<Utc>) -> Literal {
@@ -438,10 +430,10 @@ impl DcatGraph {
                     self.add(&ds, term(DCT, "temporal"), node.clone());
                     self.typed(&node, term(DCT, "PeriodOfTime"));
                     if let Some(start) = period.start {
-                        self.add(&node, term(DCAT, "startDate"), instant(start));
+                        self.add(&node, term(DCAT, "startDate"), start.literal());
                     }
                     if let Some(end) = period.end {
-                        self.add(&node, term(DCAT, "endDate"), instant(end));
+                        self.add(&node, term(DCAT, "endDate"), end.literal());
                     }
                 }
                 let rights = NamedNode::new_unchecked(format!("{}#access-rights", ds.as_str()));

@@ -15,6 +15,7 @@ use super::vocab::{self, Concept, LICENCES, SCHEMES, Scheme};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiPath;
 use crate::portal::layout::{not_found, page};
+use crate::portal::search::search_href;
 use crate::state::AppState;
 
 const OFFERED: [Representation; 3] = [
@@ -132,12 +133,8 @@ fn concept_page(scheme: &Scheme, c: &Concept) -> Markup {
             dt { "标识" } dd { code { (c.code) } }
             dt { "所属词表" } dd { a href=(format!("/vocab/{}", scheme.id)) { (scheme.title) } }
         }
-        p { a href=(format!("/search?q={}", urlencoding(&c.label))) { "检索相关条目" } }
+        p { a href=(search_href(&c.label)) { "检索相关条目" } }
     }
-}
-
-fn urlencoding(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 /// The node a concept is in the export: licences are licence documents, regions locations,

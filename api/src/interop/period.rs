@@ -3,6 +3,8 @@
 //! gives no period: the export never guesses.
 
 use chrono::NaiveDate;
+use oxrdf::Literal;
+use oxrdf::vocab::xsd;
 
 /// One end of a period, as precise as the text says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,12 +15,14 @@ pub enum Instant {
 }
 
 impl Instant {
-    /// The lexical form and the local name of its XML Schema datatype.
-    pub fn lexical(self) -> (String, &'static str) {
+    /// As an RDF literal: `xsd:gYear`, `xsd:gYearMonth` or `xsd:date`, as precise as the text.
+    pub fn literal(self) -> Literal {
         match self {
-            Instant::Year(y) => (format!("{y:04}"), "gYear"),
-            Instant::YearMonth(y, m) => (format!("{y:04}-{m:02}"), "gYearMonth"),
-            Instant::Date(d) => (d.format("%Y-%m-%d").to_string(), "date"),
+            Instant::Year(y) => Literal::new_typed_literal(format!("{y:04}"), xsd::G_YEAR),
+            Instant::YearMonth(y, m) => {
+                Literal::new_typed_literal(format!("{y:04}-{m:02}"), xsd::G_YEAR_MONTH)
+            }
+            Instant::Date(d) => Literal::new_typed_literal(d.to_string(), xsd::DATE),
         }
     }
 }

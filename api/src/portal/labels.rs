@@ -283,8 +283,5 @@ pub fn facet(name: &str) -> &str {
 
 /// GB/T 4754-2017 sections (门类), as "N 水利、环境和公共设施管理业".
 pub fn domain(code: &str) -> String {
-    match catalog::domain::industry::section_name(code) {
-        Some(name) => format!("{code} {name}"),
-        None => code.to_string(),
-    }
+    catalog::domain::industry::section_label(code)
 }

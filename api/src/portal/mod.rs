@@ -10,7 +10,7 @@ pub(crate) mod layout;
 mod pages;
 mod public;
 mod registrations;
-mod search;
+pub(crate) mod search;
 mod verify;
 
 use axum::Router;

@@ -123,6 +123,11 @@ fn value_label(facet: &str, value: &str) -> String {
     }
 }
 
+/// The search page for `q`.
+pub(crate) fn search_href(q: &str) -> String {
+    link(&Params::new(), "q", Some(q))
+}
+
 /// This page's URL with one parameter set (or removed with `None`), cursor reset.
 fn link(p: &Params, name: &str, value: Option<&str>) -> String {
     let mut next = p.clone();

@@ -33,6 +33,14 @@ pub fn section_name(letter: &str) -> Option<&'static str> {
         .map(|(_, name)| *name)
 }
 
+/// A section as pages show it: "N 水利、环境和公共设施管理业"; an unknown letter as given.
+pub fn section_label(letter: &str) -> String {
+    match section_name(letter) {
+        Some(name) => format!("{letter} {name}"),
+        None => letter.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -38,14 +38,7 @@ impl NegativeTarget {
                 category_path,
             } => {
                 let mut parts = vec!["类别".to_string()];
-                parts.extend(
-                    domain
-                        .as_deref()
-                        .map(|d| match super::industry::section_name(d) {
-                            Some(name) => format!("{d} {name}"),
-                            None => d.to_string(),
-                        }),
-                );
+                parts.extend(domain.as_deref().map(super::industry::section_label));
                 if !category_path.is_empty() {
                     parts.push(category_path.join(" / "));
                 }
