@@ -131,10 +131,23 @@ pub struct IndexArgs {
     /// memory and rebuilds it at every start.
     #[arg(long, env = "MULU_INDEX_DIR")]
     pub index_dir: Option<PathBuf>,
+    /// The deployment's own words for the segmenter (one per line, `#` comments), added to the
+    /// shipped search/data/words.txt: local places, departments, project names. The index is
+    /// rebuilt at the next start when the words change.
+    #[arg(long, env = "MULU_WORDS")]
+    pub words: Option<PathBuf>,
 }
 
 impl IndexArgs {
     pub fn open(&self, db: &DbArgs) -> Result<search::SearchIndex, CatalogError> {
+        if let Some(path) = &self.words {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                CatalogError::Config(format!("无法读取分词词典 {}：{e}", path.display()))
+            })?;
+            let n = search::set_deployment_words(&text)
+                .map_err(|e| CatalogError::Config(e.to_string()))?;
+            tracing::info!(path = %path.display(), words = n, "部署分词词典已加载");
+        }
         let opened = match &self.index_dir {
             Some(dir) if dir.as_os_str() == ":memory:" => search::SearchIndex::in_memory(),
             Some(dir) => search::SearchIndex::open_or_create(dir),

@@ -17,6 +17,7 @@ pub mod indexer;
 pub mod interop;
 pub mod middleware;
 pub mod openapi;
+pub mod places;
 pub mod portal;
 pub mod reindex_cli;
 pub mod routes;

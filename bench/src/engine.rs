@@ -32,6 +32,7 @@ fn doc(i: usize, r: &Record) -> SearchDoc {
         visible_to: vec![PUBLIC.to_owned()],
         updated_at: 1_700_000_000 + i as i64,
         url: format!("/resources/{i}"),
+        places: Vec::new(),
         codes: Vec::new(),
     }
 }

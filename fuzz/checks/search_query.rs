@@ -40,6 +40,7 @@ fn index() -> &'static SearchIndex {
                 }],
                 updated_at: i as i64,
                 url: String::new(),
+                places: Vec::new(),
                 codes: Vec::new(),
             })
             .collect();

@@ -25,7 +25,7 @@ use crate::model::{
     Suggestion, Viewer,
 };
 use crate::one_walk::rank_and_count;
-use crate::query::{ParsedQuery, combine, filters, is_prunable, text_query};
+use crate::query::{Matching, ParsedQuery, combine, filters, is_prunable, text_query};
 use crate::schema::{Fields, SCHEMA_VERSION, build_schema, register_tokenizers};
 use crate::suggest;
 use crate::synonyms::Synonyms;
@@ -38,11 +38,15 @@ const ONE_WALK_MATCHES: u64 = 2 * crate::tally::EXACT_MATCHES;
 /// "No sequence number applied yet".
 pub(crate) const NO_SEQ: i64 = i64::MIN;
 
-/// What each commit records: the schema it was written with and the change-log position reached.
+/// What each commit records: the schema and the segmenter's dictionary it was written with, and
+/// the change-log position reached.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct CommitPayload {
     pub schema: u32,
     pub seq: Option<i64>,
+    /// [`crate::words::fingerprint`]: other words segment text into other terms.
+    #[serde(default)]
+    pub words: Option<u64>,
 }
 
 impl CommitPayload {
@@ -225,8 +229,8 @@ impl SearchIndex {
         let query_for = |lane: Lane, except| {
             let text = match lane {
                 Lane::Code => code.as_deref().map(|key| code_query(f, key)),
-                Lane::Words { relaxed } => {
-                    (!parsed.is_empty()).then(|| text_query(f, &parsed, relaxed, &synonyms))
+                Lane::Words(matching) => {
+                    (!parsed.is_empty()).then(|| text_query(f, &parsed, matching, &synonyms))
                 }
             };
             combine(
@@ -287,9 +291,12 @@ impl SearchIndex {
         if code.is_some() {
             lanes.push(Lane::Code);
         }
-        lanes.push(Lane::Words { relaxed: false });
+        lanes.push(Lane::Words(Matching::All));
+        if parsed.has_han_words() {
+            lanes.push(Lane::Words(Matching::AllBySound));
+        }
         if parsed.clause_count() > 1 {
-            lanes.push(Lane::Words { relaxed: true });
+            lanes.push(Lane::Words(Matching::Most));
         }
         let mut lane = lanes[0];
         let (mut total, mut page, mut facet_fruit) = (Tally::exact(0), Vec::new(), None);
@@ -301,7 +308,8 @@ impl SearchIndex {
                 break;
             }
         }
-        let relaxed = lane == Lane::Words { relaxed: true };
+        let relaxed = lane == Lane::Words(Matching::Most);
+        let by_sound = lane == Lane::Words(Matching::AllBySound);
 
         let more = page.len() > req.limit;
         let highlighter = Highlighter::new(&parsed);
@@ -330,7 +338,10 @@ impl SearchIndex {
             )?,
             None => (BTreeMap::new(), false),
         };
-        let did_you_mean = if total.count == 0 || relaxed {
+        let did_you_mean = if by_sound {
+            hits.first()
+                .and_then(|top| suggest::respelled(&parsed, &top.title))
+        } else if total.count == 0 || relaxed {
             suggest::did_you_mean(&searcher, f, &parsed, &req.viewer)?
         } else {
             None
@@ -344,6 +355,7 @@ impl SearchIndex {
             next_cursor,
             did_you_mean,
             relaxed,
+            by_sound,
             exact_code: lane == Lane::Code,
         })
     }
@@ -372,8 +384,9 @@ impl SearchIndex {
 }
 
 fn compatible(index: &Index, schema: &Schema) -> bool {
-    let version_ok = CommitPayload::read(index).is_none_or(|p| p.schema == SCHEMA_VERSION);
-    version_ok && index.schema() == *schema
+    let payload_ok = CommitPayload::read(index)
+        .is_none_or(|p| p.schema == SCHEMA_VERSION && p.words == Some(crate::words::fingerprint()));
+    payload_ok && index.schema() == *schema
 }
 
 fn hit(stored: Stored, score: f32, highlighter: &Highlighter) -> Hit {
@@ -390,10 +403,10 @@ fn hit(stored: Stored, score: f32, highlighter: &Highlighter) -> Hit {
     }
 }
 
-/// Which query a search runs: an identifier's exact lane, or the words (all of them, or, when
-/// nothing matched them all, most).
+/// Which query a search runs: an identifier's exact lane, or the words (all of them as typed;
+/// when nothing holds them, all of them as typed or as they sound; then most).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Lane {
     Code,
-    Words { relaxed: bool },
+    Words(Matching),
 }

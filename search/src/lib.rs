@@ -30,6 +30,7 @@ mod tally;
 mod text;
 mod tokenizer;
 mod union;
+mod words;
 mod writer;
 
 pub use code::code_key;
@@ -41,6 +42,8 @@ pub use model::{
     ListingRequest, ListingResults, ListingSort, MAX_LIMIT, MAX_LISTING_LIMIT, PUBLIC, SearchDoc,
     SearchRequest, SearchResults, SortOrder, Suggestion, Viewer, org_visibility,
 };
+pub use query::words_of;
 pub use synonyms::Synonyms;
 pub use tokenizer::{CharToken, index_tokens};
+pub use words::{parse_words, set_deployment_words};
 pub use writer::{IndexWriterHandle, spawn_writer};

@@ -23,7 +23,7 @@ use crate::filter::TermsFilter;
 use crate::model::{
     FacetCount, FacetFilters, ListingRequest, ListingResults, ListingSort, MAX_LISTING_LIMIT,
 };
-use crate::query::{ParsedQuery, combine, facet_term, filters, text_query};
+use crate::query::{Matching, ParsedQuery, combine, facet_term, filters, text_query};
 use crate::schema::Fields;
 use crate::synonyms::Synonyms;
 use crate::tally::tally_exact;
@@ -48,7 +48,12 @@ pub fn listing(
     }
     let parsed = ParsedQuery::parse(&req.q);
     let query_for = |relaxed: bool| {
-        let text = (!parsed.is_empty()).then(|| text_query(f, &parsed, relaxed, synonyms));
+        let matching = if relaxed {
+            Matching::Most
+        } else {
+            Matching::All
+        };
+        let text = (!parsed.is_empty()).then(|| text_query(f, &parsed, matching, synonyms));
         combine(text, listing_filters(f, searcher, req))
     };
     let counter = (!req.facets.is_empty()).then(|| FacetCounter::of(req.facets.clone()));

@@ -332,6 +332,10 @@ pub struct SearchDoc {
     /// that is one of them, in any form, finds it first (`code_key`).
     #[serde(default)]
     pub codes: Vec<String>,
+    /// Names of the places the entry is about, from the province down (四川省, 成都市, 武侯区):
+    /// searchable like its text, so 成都 不动产 finds Chengdu's entries that do not name the city.
+    #[serde(default)]
+    pub places: Vec<String>,
 }
 
 /// Who is searching.
@@ -480,6 +484,10 @@ pub struct SearchResults {
     pub did_you_mean: Option<String>,
     /// True when no document matched every word and the results match only most of them.
     pub relaxed: bool,
+    /// True when no document held a word as typed and the results hold a word that sounds the
+    /// same (an input-method slip: 不洞产 for 不动产); `did_you_mean` spells the query as found.
+    #[serde(default)]
+    pub by_sound: bool,
     /// True when the query is an identifier (resource code, USCC, registration query code) and
     /// the hits are the entries it names; a page may go straight to a single one.
     #[serde(default)]

@@ -18,11 +18,12 @@ use crate::filter::TermsFilter;
 use crate::guarded::GuardedPhrase;
 
 use crate::model::{EntityKind, FacetFilters, FacetName, Viewer};
-use crate::pinyin::split_syllables;
+use crate::pinyin::{readings, split_syllables};
 use crate::schema::Fields;
 use crate::synonyms::Synonyms;
 use crate::text::{fold, is_han};
 use crate::tokenizer::{CharToken, GRAM_CHARS, query_words};
+use crate::words::words_read_as;
 
 /// Longer queries are cut here (chars): nobody types more, and it bounds the work.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -38,6 +39,22 @@ const W_INITIALS: f32 = 1.0;
 const W_PHRASE: f32 = 2.0;
 /// A synonym's match, below the form that was typed (`synonyms`).
 const W_SYNONYM: f32 = 0.6;
+/// A word matched by its sound in a title (a homophone typed for it), below any spelled match.
+const W_SOUND: f32 = 0.5;
+/// Readings tried per word matched by sound (one per combination of its heteronyms).
+const MAX_SOUNDINGS: usize = 4;
+
+/// How the words of a query must match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Matching {
+    /// Every word, as spelled (or as a synonym, or in pinyin).
+    All,
+    /// Every word, and a Han word may instead sound the same in a title (不洞产 finds 不动产): tried
+    /// when nothing holds the words as typed, the commonest input-method slip.
+    AllBySound,
+    /// Most words: when nothing holds them all.
+    Most,
+}
 
 /// Opening and closing quote characters (after width folding).
 const QUOTES: [char; 7] = ['"', '“', '”', '「', '」', '『', '』'];
@@ -217,10 +234,28 @@ impl ParsedQuery {
             .map(|(_, w)| w)
     }
 
+    /// Whether an unquoted word is two or more Han characters (one that may have been typed as
+    /// a homophone).
+    pub fn has_han_words(&self) -> bool {
+        self.loose
+            .words
+            .iter()
+            .any(|(_, w)| w.len_chars() >= 2 && w.text.chars().all(is_han))
+    }
+
     /// Number of required clauses (unquoted words + quoted phrases).
     pub fn clause_count(&self) -> usize {
         self.loose.words.len() + self.phrases.len()
     }
+}
+
+/// The words a query is searched by, folded and segmented as the search does (成都不动产 →
+/// 成都, 不动产): for callers that look for names in them.
+pub fn words_of(q: &str) -> Vec<String> {
+    ParsedQuery::parse(q)
+        .words()
+        .map(|w| w.text.clone())
+        .collect()
 }
 
 /// Single Han characters typed side by side are one word: jieba leaves 经开 (经济开发区) or 部县
@@ -313,7 +348,7 @@ pub fn is_prunable(q: &ParsedQuery) -> bool {
 /// Alternatives for one word: its characters anywhere (title, tags or body: the `text` field,
 /// which decides whether the word matches), in the title or tags (which add score), its pinyin in
 /// the title.
-fn word_alternatives(f: &Fields, w: &QWord, synonyms: &Synonyms) -> Word {
+fn word_alternatives(f: &Fields, w: &QWord, synonyms: &Synonyms, by_sound: bool) -> Word {
     // A 2-character word is its own single pair: that one term scores as the spelling and as the
     // whole word (below, for longer words) together.
     let whole_too = if w.is_pair() { 2.0 } else { 1.0 };
@@ -339,9 +374,20 @@ fn word_alternatives(f: &Fields, w: &QWord, synonyms: &Synonyms) -> Word {
     // The word's synonyms match where its own characters do not: the word is any of these.
     let before = alts.len();
     alts.extend(synonym_queries(f, &w.text, synonyms));
+    if by_sound {
+        alts.extend(sound_queries(f, w));
+    }
     if w.letters {
-        // Pinyin matches titles the text field does not spell: the word is any of these.
+        // Pinyin matches titles the text field does not spell, and the places and names it reads
+        // as match wherever they are written: the word is any of these.
         alts.extend(pinyin_queries(f, &w.text));
+        for word in words_read_as(&w.text) {
+            let run = Run::of(&QWord::new(word.clone()));
+            alts.push(Alternative::new(
+                run_query(f.text, f.text_grams, &run),
+                W_BODY * W_PINYIN,
+            ));
+        }
         return Word::any(alts);
     }
     if alts.len() > before {
@@ -372,6 +418,43 @@ fn synonym_queries(f: &Fields, text: &str, synonyms: &Synonyms) -> Vec<Alternati
         ));
     }
     out
+}
+
+/// Titles where a Han word of two or more characters sounds as typed: its readings as a phrase of
+/// the title's pinyin (a heteronym's readings make several).
+fn sound_queries(f: &Fields, w: &QWord) -> Vec<Alternative> {
+    if w.len_chars() < 2 || !w.text.chars().all(is_han) {
+        return Vec::new();
+    }
+    let mut soundings: Vec<Vec<String>> = vec![Vec::new()];
+    for c in w.text.chars() {
+        let rs = readings(c);
+        if rs.is_empty() {
+            return Vec::new();
+        }
+        soundings = soundings
+            .iter()
+            .flat_map(|prefix| {
+                rs.iter().map(move |r| {
+                    let mut next = prefix.clone();
+                    next.push(r.clone());
+                    next
+                })
+            })
+            .take(MAX_SOUNDINGS)
+            .collect();
+    }
+    soundings
+        .iter()
+        .map(|sounds| {
+            let atoms: Vec<(usize, &str)> = sounds
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i, s.as_str()))
+                .collect();
+            Alternative::new(atoms_query(f.title_pinyin, &atoms, 0), W_TITLE * W_SOUND)
+        })
+        .collect()
 }
 
 /// Title matches for letters read as full pinyin (`budongchan`) or as initials (`bdcdj`).
@@ -412,13 +495,14 @@ fn run_alternatives(f: &Fields, run: &Run) -> Vec<Alternative> {
     ]
 }
 
-/// The text part of a search. `relaxed`: most (not all) unquoted words must match.
+/// The text part of a search, its words matching as `matching` says.
 pub fn text_query(
     f: &Fields,
     q: &ParsedQuery,
-    relaxed: bool,
+    matching: Matching,
     synonyms: &Synonyms,
 ) -> Box<dyn Query> {
+    let by_sound = matching == Matching::AllBySound;
     // Several words that together are one form of a synonym group (社会保险, cut 社会 + 保险):
     // the run as typed, or any other form of the group.
     let loose = &q.loose;
@@ -435,7 +519,7 @@ pub fn text_query(
     {
         // tantivy's own union of terms, unwrapped, so that the top-level query is the union
         // itself: its page skips what cannot rank (block-max WAND).
-        let word = word_alternatives(f, w, synonyms);
+        let word = word_alternatives(f, w, synonyms, by_sound);
         return Box::new(BooleanQuery::union(
             word.alternatives()
                 .iter()
@@ -447,7 +531,7 @@ pub fn text_query(
         .loose
         .words
         .iter()
-        .map(|(_, w)| word_alternatives(f, w, synonyms))
+        .map(|(_, w)| word_alternatives(f, w, synonyms, by_sound))
         .collect();
     for p in &q.phrases {
         groups.push(Word::covered(run_alternatives(f, p)));
@@ -464,7 +548,7 @@ pub fn text_query(
     } else {
         Vec::new()
     };
-    if !relaxed {
+    if matching != Matching::Most {
         // Every word required: ranked by MaxScore over the alternatives (see `conjunction`).
         return Box::new(AllWords::new(groups, bonus));
     }

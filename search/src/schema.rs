@@ -15,7 +15,9 @@ use crate::tokenizer::{CHINESE, CharTokenizer, GRAMS, gram_tokens, index_tokens}
 /// 5: the listing's facets (owner, tag, format) and sort columns (listing_id, listing_name,
 /// listing_modified).
 /// 6: `codes`, the exact lane for identifiers; traditional characters folded to simplified.
-pub const SCHEMA_VERSION: u32 = 6;
+/// 7: place names searchable in `text`; region codes faceted with their ancestors; the domain
+/// dictionary (whose own fingerprint is checked too, see `words`).
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Handles of every field.
 #[derive(Debug, Clone)]

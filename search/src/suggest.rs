@@ -136,6 +136,23 @@ pub fn did_you_mean(
     Ok(None)
 }
 
+/// The query as `title` spells it, spaced as typed: each Han word the title does not hold,
+/// replaced by the title's run that sounds like it. `None` when nothing changes.
+pub fn respelled(parsed: &ParsedQuery, title: &str) -> Option<String> {
+    let folded_title = crate::text::fold(title);
+    let mut query = parsed.folded.clone();
+    for (_, w) in &parsed.loose.words {
+        if folded_title.contains(&w.text) || !w.text.chars().all(is_han) {
+            continue;
+        }
+        let sounds: Vec<Vec<String>> = w.text.chars().map(readings).collect();
+        if let Some(found) = sounding_like(title, &sounds) {
+            query = query.replacen(&w.text, &found, 1);
+        }
+    }
+    (query != parsed.folded).then_some(query)
+}
+
 /// The first run of `title` characters that can be read as `sounds`, position by position.
 fn sounding_like(title: &str, sounds: &[Vec<String>]) -> Option<String> {
     let chars: Vec<char> = title.chars().collect();

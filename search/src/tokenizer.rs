@@ -5,12 +5,10 @@
 //! single characters make 1-character queries work, and pairs let a query cover a word with few,
 //! rare terms instead of many common characters (a 2-character word is one term).
 
-use std::sync::LazyLock;
-
-use jieba_rs::Jieba;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use crate::text::{fold, is_han, is_word_char};
+use crate::words::JIEBA;
 
 /// Dictionary-only segmentation (no HMM): the same text segments the same way in a document and
 /// in a query, and unknown words still match through their single characters.
@@ -18,8 +16,6 @@ const HMM: bool = false;
 
 /// Longest token we index, in chars: longer alphanumeric runs are noise (hashes, base64).
 const MAX_TOKEN_CHARS: usize = 64;
-
-pub(crate) static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
 
 /// Name under which [`index_tokens`] is registered.
 pub const CHINESE: &str = "mulu_zh";

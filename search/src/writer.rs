@@ -327,6 +327,7 @@ impl Worker {
         let payload = serde_json::to_string(&CommitPayload {
             schema: SCHEMA_VERSION,
             seq,
+            words: Some(crate::words::fingerprint()),
         })
         .unwrap_or_default();
         let mut prepared = self.writer.prepare_commit()?;

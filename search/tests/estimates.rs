@@ -35,6 +35,7 @@ fn doc(i: usize) -> SearchDoc {
         },
         updated_at: 1_700_000_000 + i as i64,
         url: format!("/resources/{i}"),
+        places: Vec::new(),
         codes: Vec::new(),
     }
 }

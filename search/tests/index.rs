@@ -20,6 +20,7 @@ fn doc(id: &str, title: &str, visible_to: &[&str]) -> SearchDoc {
         visible_to: visible_to.iter().map(|s| s.to_string()).collect(),
         updated_at: 1_700_000_000,
         url: format!("/resources/{id}"),
+        places: Vec::new(),
         codes: Vec::new(),
     }
 }
@@ -449,6 +450,7 @@ fn an_identifier_finds_what_it_names_for_those_who_may_see_it() {
     let index = SearchIndex::in_memory().unwrap();
     let writer = spawn_writer(&index).unwrap();
     let coded = |id: &str, title: &str, code: &str, visible: &[&str]| SearchDoc {
+        places: Vec::new(),
         codes: vec![code.to_owned()],
         ..doc(id, title, visible)
     };

@@ -78,6 +78,7 @@ fn doc(i: usize, generation: usize) -> SearchDoc {
         visible_to,
         updated_at: 1_700_000_000,
         url: format!("/x/{i}"),
+        places: Vec::new(),
         codes: Vec::new(),
     }
 }
@@ -430,6 +431,7 @@ fn totals_past_the_sampling_threshold_are_exact() {
             visible_to: vec![PUBLIC.to_owned()],
             updated_at: i as i64,
             url: String::new(),
+            places: Vec::new(),
             codes: Vec::new(),
         })
         .collect();

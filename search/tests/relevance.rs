@@ -2,6 +2,8 @@
 //! title matches above description-only matches, exact phrases above scattered words, short,
 //! mixed-script and pinyin queries.
 
+#[path = "relevance/classes.rs"]
+mod classes;
 mod common;
 
 use common::{Record, corpus_index, records};

@@ -849,6 +849,26 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
     assert_eq!(count, 24, "the 24 published resources, never the draft");
     assert!(b.client.find(Locator::Css("aside a.on")).await.is_ok());
 
+    // A place in the query finds the entries about it (the operator is in Luzhou, its name does
+    // not say so) and is offered as a region filter, by name; the facet names regions too.
+    b.open("/search?q=泸州%20水务").await;
+    b.check_page().await;
+    let hits = b.all_text("ol.hits h3").await;
+    assert!(
+        hits.iter().any(|t| t.contains("川南水务数据公司")),
+        "{hits:?}"
+    );
+    assert_eq!(b.text("#places a").await, "四川省泸州市");
+    b.click("#places a").await;
+    assert!(
+        b.path().await.contains("region=510500"),
+        "{}",
+        b.path().await
+    );
+    let chosen = b.all_text("aside a.on").await;
+    assert!(chosen.iter().any(|c| c.contains("泸州市")), "{chosen:?}");
+    assert!(b.client.find(Locator::Css("#places")).await.is_err());
+
     // A resource: current version and its published history.
     let id = &world.resources[5];
     b.open(&format!("/resources/{id}")).await;

@@ -241,6 +241,38 @@ async fn short_and_pinyin_queries_over_the_demo_data() {
         let found = titles(&api, q, None).await;
         assert!(found.iter().any(|t| t == expected), "{q}: {found:?}");
     }
+
+    // A place finds what is about it though the title does not name it (the exchange is in
+    // Chengdu), typed in characters or pinyin, and is offered as a region filter.
+    let exchange = "演示数据交易所（演示）";
+    for q in ["成都 交易所", "成都交易所", "chengdu jiaoyisuo"] {
+        let found = titles(&api, q, None).await;
+        assert!(found.iter().any(|t| t == exchange), "{q}: {found:?}");
+    }
+    let (_, answer, _) = api
+        .call(Method::GET, &query("成都 交易所"), None, None)
+        .await;
+    assert_eq!(answer["places"][0]["region"], "510100", "{answer}");
+    assert_eq!(answer["places"][0]["name"], "四川省成都市", "{answer}");
+    let filtered = format!("{}&region=510100", query("成都 交易所"));
+    let (_, answer, _) = api.call(Method::GET, &filtered, None, None).await;
+    assert_eq!(answer["places"], serde_json::json!([]), "{answer}");
+    assert!(answer["total"].as_u64().unwrap() >= 1, "{answer}");
+
+    // A homophone typed for a word (an input-method slip) still finds it, and says how it reads.
+    let (_, answer, _) = api
+        .call(Method::GET, &query("不洞产登记"), None, None)
+        .await;
+    assert_eq!(answer["by_sound"], true, "{answer}");
+    assert_eq!(answer["did_you_mean"], "不动产登记", "{answer}");
+    assert!(
+        answer["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["title"] == "不动产登记业务办理量"),
+        "{answer}"
+    );
 }
 
 #[tokio::test]

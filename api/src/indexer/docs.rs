@@ -11,6 +11,7 @@ use catalog::domain::edition::DirectoryEdition;
 use catalog::domain::negative_list::NegativeListEntry;
 use catalog::domain::organization::Organization;
 use catalog::domain::product::Product;
+use catalog::domain::region::RegionCode;
 use catalog::domain::registration::{Registration, RegistrationStatus};
 use catalog::domain::resource::{Resource, ResourceContent};
 use catalog::store::{Record, Table};
@@ -111,6 +112,35 @@ pub async fn apply(
     record: &Record,
     batch: &mut ChangeBatch,
 ) -> Result<(), CatalogError> {
+    let before = batch.upserts.len();
+    apply_record(catalog, names, table, record, batch).await?;
+    for doc in &mut batch.upserts[before..] {
+        doc.places = place_names(doc.facets.region.as_deref());
+    }
+    Ok(())
+}
+
+/// The names of a document's region from the province down (四川省, 成都市, 武侯区): a place typed
+/// in a query finds the entries about it.
+fn place_names(region: Option<&str>) -> Vec<String> {
+    region
+        .and_then(|r| RegionCode::parse(r).ok())
+        .map(|code| {
+            code.names_from_province()
+                .into_iter()
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn apply_record(
+    catalog: &Catalog,
+    names: &mut OrgNames,
+    table: Table,
+    record: &Record,
+    batch: &mut ChangeBatch,
+) -> Result<(), CatalogError> {
     match table {
         Table::Resources => resource(catalog, names, record, batch).await,
         Table::Organizations => {
@@ -195,6 +225,7 @@ fn resource_doc(
         visible_to,
         updated_at,
         url,
+        places: Vec::new(),
         codes: vec![code.as_str().to_owned()],
     }
 }
@@ -290,6 +321,7 @@ fn organization(org: Organization, public: bool, batch: &mut ChangeBatch) {
         visible_to: vec![PUBLIC.to_owned()],
         updated_at: org.updated_at.timestamp(),
         url: format!("/organizations/{}", org.uscc.as_str()),
+        places: Vec::new(),
         codes: vec![org.uscc.as_str().to_owned()],
     });
 }
@@ -320,6 +352,7 @@ fn negative_entry(entry: NegativeListEntry, public: bool, batch: &mut ChangeBatc
         visible_to: vec![PUBLIC.to_owned()],
         updated_at: entry.updated_at.timestamp(),
         url: format!("/negative-list#{}", entry.id),
+        places: Vec::new(),
         codes: Vec::new(),
     });
 }
@@ -355,6 +388,7 @@ fn edition(edition: DirectoryEdition, public: bool, batch: &mut ChangeBatch) {
             visible_to: vec![PUBLIC.to_owned()],
             updated_at: edition.published_at.timestamp(),
             url: format!("/directory/{}#{}", edition.number, line.code.as_str()),
+            places: Vec::new(),
             codes: Vec::new(),
         });
     }
@@ -376,6 +410,7 @@ fn authorization(a: Authorization, public: bool, batch: &mut ChangeBatch) {
         visible_to: visible(public, Some(a.plan.implementing_body_id)),
         updated_at: a.updated_at.timestamp(),
         url: format!("/authorizations/{}", a.id),
+        places: Vec::new(),
         codes: Vec::new(),
     });
 }
@@ -418,6 +453,7 @@ fn product(
         visible_to: visible(public, Some(p.operator_id)),
         updated_at: p.updated_at.timestamp(),
         url: format!("/products/{}", p.id),
+        places: Vec::new(),
         codes: Vec::new(),
     });
 }
@@ -469,6 +505,7 @@ fn registration(
         } else {
             format!("/registrations/{}", r.id)
         },
+        places: Vec::new(),
         codes: r
             .query_code
             .iter()
@@ -499,6 +536,7 @@ fn disclosure(d: Disclosure, public: bool, discloser: Option<String>, batch: &mu
         visible_to: visible(public, Some(d.discloser_id)),
         updated_at: d.updated_at.timestamp(),
         url: format!("/disclosures/{}", d.id),
+        places: Vec::new(),
         codes: Vec::new(),
     });
 }

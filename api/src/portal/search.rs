@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use catalog::domain::RegionCode;
 use maud::{Markup, html};
-use search::{EntityKind, FacetFilters, SearchRequest, SortOrder, Viewer};
+use search::{EntityKind, FacetCount, FacetFilters, SearchRequest, SortOrder, Viewer};
 
 use super::labels::{domain, facet, label};
 use super::layout::{PortalError, PortalResult, marked, page};
@@ -119,8 +120,48 @@ fn facet_item(
 fn value_label(facet: &str, value: &str) -> String {
     match facet {
         "domain" => domain(value),
+        "region" => match RegionCode::parse(value) {
+            Ok(code) => code
+                .own_name()
+                .map_or_else(|| code.full_name(), str::to_owned),
+            Err(_) => value.to_string(),
+        },
         _ => label(value).to_string(),
     }
+}
+
+/// The region values worth offering, province → prefecture → county: an entry counts under its
+/// county, prefecture and province alike, so the list shows one tier at a time — the top tier the
+/// results reach (and, when that is one division, the tier below it), or the chosen region with
+/// the tier inside it.
+fn region_tier<'a>(counts: &'a [FacetCount], chosen: &[String]) -> Vec<&'a FacetCount> {
+    let parent = |c: &FacetCount| {
+        RegionCode::parse(&c.value)
+            .ok()
+            .and_then(|code| code.parent())
+            .map(|p| p.as_str().to_owned())
+    };
+    let present = |code: &str| counts.iter().any(|c| c.value == code);
+    let top: Vec<&str> = counts
+        .iter()
+        .filter(|c| parent(c).is_none_or(|p| !present(&p)))
+        .map(|c| c.value.as_str())
+        .collect();
+    let open: Vec<&str> = match (chosen, top.as_slice()) {
+        ([one], _) => vec![one.as_str()],
+        ([], [only]) => vec![*only],
+        _ => Vec::new(),
+    };
+    counts
+        .iter()
+        .filter(|c| {
+            let p = parent(c);
+            chosen.contains(&c.value)
+                || (open.is_empty() && top.contains(&c.value.as_str()))
+                || (chosen.is_empty() && top.contains(&c.value.as_str()))
+                || p.is_some_and(|p| open.contains(&p.as_str()))
+        })
+        .collect()
 }
 
 /// The search page for `q`.
@@ -180,6 +221,7 @@ pub async fn search(
             .into_response());
         }
     };
+    let places = crate::places::named_in(&request.q, !request.filters.region.is_empty());
     let index = state.search.clone();
     let results = crate::cpu::off_the_workers(move || index.search(&request))
         .await
@@ -209,9 +251,21 @@ pub async fn search(
             h1 { (title) }
             (search_box(&q))
             @if let Some(suggestion) = &results.did_you_mean {
-                p { "您是不是要找：" a href=(link(&p, "q", Some(suggestion))) { (suggestion) } }
+                @if results.by_sound {
+                    p #respelled { "没有与“" (q) "”完全一致的结果，以下是读音相同的“" a href=(link(&p, "q", Some(suggestion))) { (suggestion) } "”的结果。" }
+                } @else {
+                    p { "您是不是要找：" a href=(link(&p, "q", Some(suggestion))) { (suggestion) } }
+                }
             }
             p.muted role="status" { "共找到 " @if results.total_estimated { "约 " } strong #total { (results.total) } " 条结果" @if results.relaxed { "（已放宽匹配条件）" } }
+            @if !places.is_empty() {
+                p #places { "只看地区："
+                    @for (i, place) in places.iter().enumerate() {
+                        @if i > 0 { "、" }
+                        a href=(link(&p, "region", Some(place.region.as_str()))) { (place.name) }
+                    }
+                }
+            }
             div.layout {
                 aside.facets aria-label="筛选" {
                     @if results.facets_estimated {
@@ -221,6 +275,7 @@ pub async fn search(
                         @if let Some(counts) = results.facets.get(name).filter(|c| !c.is_empty()) {
                             h2 { (facet(name)) }
                             @let chosen = values(&p, name);
+                            @let counts: Vec<&FacetCount> = if name == "region" { region_tier(counts, &chosen) } else { counts.iter().collect() };
                             // The first few values; the rest fold away (chosen ones always show).
                             @let (head, tail): (Vec<_>, Vec<_>) = counts.iter().enumerate().partition(|(i, c)| *i < FACET_SHOWN || chosen.contains(&c.value));
                             ul { @for (_, c) in &head { (facet_item(&p, name, &chosen, &c.value, c.count, results.facets_estimated)) } }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use search::{
     EntityKind, FacetFilters, SearchRequest, SearchResults, SortOrder, Suggestion, Viewer,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,6 +21,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::middleware::paging::NextPage;
 use crate::openapi::{ParameterSchemas, Problems};
+use crate::places::{self, PlaceHint};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -150,8 +151,19 @@ impl SearchQuery {
 /// developer tools show it; the bench uses it to tell engine time from HTTP time).
 const SERVER_TIMING: HeaderName = HeaderName::from_static("server-timing");
 
+/// A search's results and the places its words name.
+#[derive(Debug, Serialize, ToSchema)]
+struct SearchAnswer {
+    #[serde(flatten)]
+    results: SearchResults,
+    /// Places the query names (成都 → 四川省成都市), to offer as a `region` filter; empty when
+    /// the search is filtered by region already.
+    places: Vec<PlaceHint>,
+}
+
 /// The answer, timed, with `Link: <…cursor=…>; rel="next"` when there is a next page.
 async fn run(state: &AppState, request: SearchRequest) -> ApiResult<Response> {
+    let places = places::named_in(&request.q, !request.filters.region.is_empty());
     let index = state.search.clone();
     let (results, took) = off_the_workers(move || {
         let started = Instant::now();
@@ -164,12 +176,13 @@ async fn run(state: &AppState, request: SearchRequest) -> ApiResult<Response> {
         param: "cursor",
         value,
     });
-    Ok(([(SERVER_TIMING, timing)], next, Json(results)).into_response())
+    let answer = SearchAnswer { results, places };
+    Ok(([(SERVER_TIMING, timing)], next, Json(answer)).into_response())
 }
 
 /// Searches every kind of public entry (and, with a token, the caller's own unpublished ones).
 #[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchQuery),
-    responses((status = 200, body = SearchResults), Problems))]
+    responses((status = 200, body = SearchAnswer), Problems))]
 async fn search_all(
     State(state): State<AppState>,
     caller: Caller,
@@ -188,7 +201,7 @@ struct KindPath {
 
 /// Searches one kind of entry; the same parameters as `/api/v1/search` (its `kind` is ignored).
 #[utoipa::path(get, path = "/api/v1/search/{kind}", tag = "search", params(KindPath, SearchQuery),
-    responses((status = 200, body = SearchResults), Problems))]
+    responses((status = 200, body = SearchAnswer), Problems))]
 async fn search_kind(
     State(state): State<AppState>,
     caller: Caller,

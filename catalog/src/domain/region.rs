@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::InvalidValue;
 
 /// The 34 province-level divisions: code prefix and name.
-const PROVINCES: [(&str, &str); 34] = [
+pub(super) const PROVINCES: [(&str, &str); 34] = [
     ("11", "北京市"),
     ("12", "天津市"),
     ("13", "河北省"),
@@ -116,6 +116,15 @@ impl RegionCode {
             ("00", _) => RegionLevel::Province,
             (_, "00") => RegionLevel::Prefecture,
             _ => RegionLevel::County,
+        }
+    }
+
+    /// The division one tier up: 510104 → 510100 → 510000 → none.
+    pub fn parent(&self) -> Option<RegionCode> {
+        match self.level() {
+            RegionLevel::Province => None,
+            RegionLevel::Prefecture => Some(RegionCode(self.province_code())),
+            RegionLevel::County => Some(RegionCode(format!("{}00", &self.0[..4]))),
         }
     }
 

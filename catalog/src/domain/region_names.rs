@@ -77,6 +77,86 @@ pub fn divisions_within(ancestor: &RegionCode) -> Vec<(RegionCode, String)> {
     out
 }
 
+/// Tier suffixes a place is typed without (成都市 → 成都, 南山区 → 南山), longest first.
+const SUFFIXES: [&str; 18] = [
+    "特别行政区",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "林区",
+    "特区",
+    "新区",
+    "地区",
+    "省",
+    "市",
+    "区",
+    "县",
+    "盟",
+    "旗",
+];
+
+/// A name without its tier suffix, when at least two characters remain.
+fn without_suffix(name: &str) -> Option<&str> {
+    SUFFIXES.iter().find_map(|s| {
+        let rest = name.strip_suffix(s)?;
+        (rest.chars().count() >= 2).then_some(rest)
+    })
+}
+
+/// Every division by its own name and by that name without its suffix.
+static BY_NAME: LazyLock<BTreeMap<&'static str, Vec<RegionCode>>> = LazyLock::new(|| {
+    let mut out: BTreeMap<&'static str, Vec<RegionCode>> = BTreeMap::new();
+    let provinces = super::region::PROVINCES
+        .iter()
+        .map(|(prefix, name)| (format!("{prefix}0000"), *name));
+    let below = NAMES
+        .iter()
+        .filter(|(_, name)| !PLACEHOLDERS.contains(name))
+        .map(|(code, name)| ((*code).to_owned(), *name));
+    for (code, name) in provinces.chain(below) {
+        let Ok(code) = RegionCode::parse(&code) else {
+            continue;
+        };
+        for key in [Some(name), without_suffix(name)].into_iter().flatten() {
+            let codes = out.entry(key).or_default();
+            if !codes.contains(&code) {
+                codes.push(code.clone());
+            }
+        }
+    }
+    out
+});
+
+impl RegionCode {
+    /// The divisions a typed place name means: 成都 and 成都市 → 510100; 朝阳区 → Beijing's and
+    /// Changchun's. Empty when it names none.
+    pub fn named(name: &str) -> &'static [RegionCode] {
+        BY_NAME.get(name.trim()).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Own names from the province down, without placeholder tiers: 四川省, 成都市, 武侯区.
+    pub fn names_from_province(&self) -> Vec<&'static str> {
+        let code = self.as_str();
+        let tiers = match self.level() {
+            RegionLevel::Province => vec![],
+            RegionLevel::Prefecture => vec![code.to_owned()],
+            RegionLevel::County => vec![format!("{}00", &code[..4]), code.to_owned()],
+        };
+        std::iter::once(self.province_name())
+            .chain(
+                tiers
+                    .iter()
+                    .filter_map(|t| NAMES.get(t.as_str()).copied())
+                    .filter(|n| !PLACEHOLDERS.contains(n)),
+            )
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +179,21 @@ mod tests {
         assert_eq!(code("510502").own_name(), Some("江阳区"));
         assert_eq!(code("510000").own_name(), Some("四川省"));
         assert_eq!(code("510599").own_name(), None);
+    }
+
+    #[test]
+    fn places_by_the_names_people_type() {
+        assert_eq!(RegionCode::named("成都"), [code("510100")]);
+        assert_eq!(RegionCode::named("成都市"), [code("510100")]);
+        assert_eq!(RegionCode::named("四川"), [code("510000")]);
+        assert!(RegionCode::named("南山区").contains(&code("440305")));
+        assert!(RegionCode::named("朝阳区").len() >= 2);
+        assert!(RegionCode::named("不动产").is_empty());
+        assert_eq!(
+            code("510104").names_from_province(),
+            ["四川省", "成都市", "锦江区"]
+        );
+        assert_eq!(code("110101").names_from_province(), ["北京市", "东城区"]);
     }
 
     #[test]

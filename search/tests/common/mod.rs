@@ -87,8 +87,17 @@ pub fn to_doc(r: &Record) -> SearchDoc {
         visible_to: vec![PUBLIC.to_owned()],
         updated_at: unix_seconds(r.update_time.as_deref()),
         url: format!("/resources/{}", r.id),
-        codes: Vec::new(),
+        places: r.province.iter().chain(&r.city).cloned().collect(),
+        codes: vec![code_of(r)],
     }
+}
+
+/// A resource code for the record (Mulu's form: region, eight digits, check letter), from its id.
+pub fn code_of(r: &Record) -> String {
+    let hash = r.id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    format!("340000-{:08}-T", hash % 100_000_000)
 }
 
 /// Indexes `docs` in one batch and waits for the commit.
