@@ -6,8 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=target/client-venv
-[ -x $venv/bin/python ] || python3 -m venv $venv
-$venv/bin/pip install -q openapi-python-client==0.29.1 openapi-spec-validator==0.9.0
+[ -x $venv/bin/openapi-python-client ] || scripts/python-tools.sh client
 $venv/bin/openapi-spec-validator openapi/openapi.json
 out=target/generated-client
 rm -rf $out && mkdir -p $out

@@ -11,8 +11,7 @@ shapes=${MULU_DCAT_SHAPES:-../shared/dcat-ap}
 [ -f "$shapes/shapes.ttl" ] || { echo "no DCAT-AP shapes at $shapes" >&2; exit 1; }
 
 venv=target/interop-venv
-[ -x $venv/bin/python ] || python3 -m venv $venv
-$venv/bin/pip install -q pyshacl==0.40.1 ckanapi==4.11 requests
+[ -x $venv/bin/pyshacl ] || scripts/python-tools.sh interop
 
 mulu="$(scripts/mulu-bin.sh)"
 data=$(mktemp -d)

@@ -11,10 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 EXAMPLES="${1:-25}"
 VENV="target/py-venv"
-if [ ! -x "$VENV/bin/schemathesis" ]; then
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==4.32.5"
-fi
+[ -x "$VENV/bin/schemathesis" ] || scripts/python-tools.sh schemathesis
 MULU="$(scripts/mulu-bin.sh)"
 WORK="$(mktemp -d)"
 # Each chain stops its server; this stops whatever is left if the script itself is stopped.

@@ -212,7 +212,7 @@ impl SearchIndex {
             });
         }
         let f = &self.inner.fields;
-        let parsed = ParsedQuery::parse(&req.q);
+        let mut parsed = ParsedQuery::parse(&req.q);
         let mode = if parsed.is_empty() || req.sort == SortOrder::UpdatedDesc {
             SortMode::Updated
         } else {
@@ -224,6 +224,7 @@ impl SearchIndex {
             None => None,
         };
         let searcher = self.searcher();
+        parsed.mark_unspelled(f, &searcher);
         let synonyms = self.synonyms();
         let code = query_code_key(&req.q);
         let query_for = |lane: Lane, except| {
@@ -292,7 +293,7 @@ impl SearchIndex {
             lanes.push(Lane::Code);
         }
         lanes.push(Lane::Words(Matching::All));
-        if parsed.has_han_words() {
+        if parsed.has_unspelled_words() {
             lanes.push(Lane::Words(Matching::AllBySound));
         }
         if parsed.clause_count() > 1 {

@@ -49,8 +49,8 @@ const MAX_SOUNDINGS: usize = 4;
 pub enum Matching {
     /// Every word, as spelled (or as a synonym, or in pinyin).
     All,
-    /// Every word, and a Han word may instead sound the same in a title (不洞产 finds 不动产): tried
-    /// when nothing holds the words as typed, the commonest input-method slip.
+    /// Every word, and a Han word no entry spells may instead sound the same in a title (不洞产
+    /// finds 不动产): tried when nothing holds the words as typed, the commonest input-method slip.
     AllBySound,
     /// Most words: when nothing holds them all.
     Most,
@@ -70,6 +70,9 @@ pub struct QWord {
     pub atoms: Vec<(usize, String)>,
     /// Only ASCII letters: may be pinyin.
     pub letters: bool,
+    /// Han characters no entry holds in this sequence: likely typed as a homophone
+    /// ([`ParsedQuery::mark_unspelled`]).
+    pub unspelled: bool,
 }
 
 impl QWord {
@@ -91,6 +94,7 @@ impl QWord {
             text,
             atoms,
             letters,
+            unspelled: false,
         }
     }
 
@@ -234,13 +238,30 @@ impl ParsedQuery {
             .map(|(_, w)| w)
     }
 
-    /// Whether an unquoted word is two or more Han characters (one that may have been typed as
-    /// a homophone).
-    pub fn has_han_words(&self) -> bool {
-        self.loose
-            .words
-            .iter()
-            .any(|(_, w)| w.len_chars() >= 2 && w.text.chars().all(is_han))
+    /// Marks the unquoted Han words of two or more characters that no entry spells (a term the
+    /// index does not hold: the pair, the 3–4 character run, or one of a longer word's 4-character
+    /// runs). Only those are then matched by sound: an input-method slip, not a rare word.
+    pub fn mark_unspelled(&mut self, f: &Fields, searcher: &Searcher) {
+        let held =
+            |field: Field, text: &str| searcher.doc_freq(&term(field, text)).is_ok_and(|n| n > 0);
+        for (_, w) in &mut self.loose.words {
+            let chars: Vec<char> = w.text.chars().collect();
+            if chars.len() < 2 || !chars.iter().all(|c| is_han(*c)) {
+                continue;
+            }
+            w.unspelled = match chars.len() {
+                2 => !held(f.text, &w.text),
+                3 | 4 => !held(f.text_grams, &w.text),
+                _ => chars
+                    .windows(4)
+                    .any(|run| !held(f.text_grams, &run.iter().collect::<String>())),
+            };
+        }
+    }
+
+    /// Whether a word was marked unspelled.
+    pub fn has_unspelled_words(&self) -> bool {
+        self.loose.words.iter().any(|(_, w)| w.unspelled)
     }
 
     /// Number of required clauses (unquoted words + quoted phrases).
@@ -374,7 +395,7 @@ fn word_alternatives(f: &Fields, w: &QWord, synonyms: &Synonyms, by_sound: bool)
     // The word's synonyms match where its own characters do not: the word is any of these.
     let before = alts.len();
     alts.extend(synonym_queries(f, &w.text, synonyms));
-    if by_sound {
+    if by_sound && w.unspelled {
         alts.extend(sound_queries(f, w));
     }
     if w.letters {

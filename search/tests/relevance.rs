@@ -215,15 +215,19 @@ fn key_words(title: &str) -> String {
 
 #[test]
 fn known_items_are_found_by_words_from_their_title() {
-    let sample = sample(240);
+    // A title without two words to type (all single characters) is left out, not counted found.
+    let sample: Vec<(&Record, String)> = sample(240)
+        .into_iter()
+        .map(|r| (r, key_words(&r.title)))
+        .filter(|(_, q)| !q.is_empty())
+        .collect();
     let mut found = 0;
     let mut missed = Vec::new();
-    for r in &sample {
-        let q = key_words(&r.title);
-        if q.is_empty() || found_in_top10(r, &q) {
+    for (r, q) in &sample {
+        if found_in_top10(r, q) {
             found += 1;
         } else {
-            missed.push((q, r.title.clone()));
+            missed.push((q.clone(), r.title.clone()));
         }
     }
     let rate = found as f64 / sample.len() as f64;
