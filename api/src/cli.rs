@@ -290,6 +290,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CatalogError> {
     init_logging(args.log_json);
     // Settings first: a bad one stops the start before anything is opened.
     let web = args.web.config()?;
+    crate::portal::layout::configure_site(args.web.site());
     let policy = match &args.policy {
         Some(path) => PolicySet::load(path)?,
         None => PolicySet::builtin(),

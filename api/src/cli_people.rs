@@ -30,9 +30,34 @@ pub struct WebArgs {
     /// The ID-token claim matched against a person's single-sign-on subject.
     #[arg(long, env = "MULU_OIDC_CLAIM", default_value = "preferred_username")]
     pub oidc_claim: String,
+    /// The site's name in every page's header and title, e.g. 四川省公共数据授权运营目录.
+    #[arg(long, env = "MULU_SITE_NAME", default_value = crate::portal::layout::DEFAULT_SITE_NAME)]
+    pub site_name: String,
+    /// The ICP filing number (ICP备案号) in every page's footer, linked to the MIIT filing
+    /// system, e.g. 蜀ICP备12345678号-1.
+    #[arg(long, env = "MULU_ICP_FILING")]
+    pub icp_filing: Option<String>,
 }
 
 impl WebArgs {
+    /// The site's name and filing number, for every page.
+    pub fn site(&self) -> crate::portal::layout::Site {
+        let name = self.site_name.trim();
+        crate::portal::layout::Site {
+            name: if name.is_empty() {
+                crate::portal::layout::DEFAULT_SITE_NAME.to_owned()
+            } else {
+                name.to_owned()
+            },
+            icp_filing: self
+                .icp_filing
+                .as_deref()
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+                .map(str::to_owned),
+        }
+    }
+
     pub fn config(&self) -> Result<WebConfig, CatalogError> {
         let base = self.public_url.as_deref().map(public_base).transpose()?;
         Ok(WebConfig {

@@ -47,7 +47,7 @@ async fn register_provider(catalog: &Catalog, key: &ProviderKey, i: usize) -> Re
     let region = corpus::region_for(province, city.as_deref())
         .map(|r| r.as_str().to_string())
         .unwrap_or_else(|| "510000".to_string());
-    let name = format!("{}{}{}", province, city.as_deref().unwrap_or(""), dept);
+    let name = joined_name(&[province, city.as_deref().unwrap_or(""), dept]);
     let provider = register(
         catalog,
         &name,
@@ -57,6 +57,24 @@ async fn register_provider(catalog: &Catalog, key: &ProviderKey, i: usize) -> Re
     )
     .await?;
     Ok(provider.id)
+}
+
+/// Parts of a name joined without doubling a tier: 德阳市 + 市交通局 → 德阳市交通局, 四川省 +
+/// 省教育厅 → 四川省教育厅 (portals list departments by their short local names).
+fn joined_name(parts: &[&str]) -> String {
+    let mut name = String::new();
+    for part in parts {
+        let mut part = *part;
+        if let Some(tier) = name
+            .chars()
+            .last()
+            .filter(|c| matches!(c, '省' | '市' | '区' | '县'))
+        {
+            part = part.strip_prefix(tier).unwrap_or(part);
+        }
+        name.push_str(part);
+    }
+    name
 }
 
 /// Load the demo into an empty database; `today` is the service's clock (`MULU_TODAY` when pinned).
@@ -571,6 +589,19 @@ mod tests {
     use catalog::store::RecordFilter;
 
     use super::*;
+
+    #[test]
+    fn names_do_not_double_their_tier() {
+        assert_eq!(
+            joined_name(&["四川省", "德阳市", "市交通局"]),
+            "四川省德阳市交通局"
+        );
+        assert_eq!(joined_name(&["安徽省", "", "省教育厅"]), "安徽省教育厅");
+        assert_eq!(
+            joined_name(&["安徽省", "合肥市", "自然资源和规划局"]),
+            "安徽省合肥市自然资源和规划局"
+        );
+    }
 
     /// The back-dated registration fits every clock whatever day the demo starts on: a working
     /// day, a weekend, the days after National Day and Spring Festival, a year the calendar file

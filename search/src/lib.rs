@@ -34,6 +34,7 @@ mod words;
 mod writer;
 
 pub use code::code_key;
+pub use document::package_id;
 pub use error::SearchError;
 pub use index::SearchIndex;
 pub use listing::has_words;

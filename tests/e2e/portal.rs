@@ -751,10 +751,39 @@ async fn portal_in_a_real_browser() {
 }
 
 async fn walk(b: &Browser, api: &Api, world: &World) {
-    // Home: keyboard reaches the search box and its button; focus is visible.
+    // Home as a portal: what the catalog holds by kind, resources to browse by provider (a link
+    // that finds as many as it says), the newest ones.
     b.open("/").await;
     b.check_page().await;
     b.shots("home").await;
+    let resources = b
+        .client
+        .find(Locator::XPath(
+            "//section[@id='counts']//dt[a='数据资源']/following-sibling::dd",
+        ))
+        .await
+        .expect("a count of resources")
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(resources, "24", "the published resources, never the draft");
+    let newest = b.all_text("#newest ol li").await;
+    assert!((1..=8).contains(&newest.len()), "{newest:?}");
+    let provider = b.text("#browse-provider + ul li .count").await;
+    b.click("#browse-provider + ul li a").await;
+    assert!(
+        b.path().await.contains("kind=resource"),
+        "{}",
+        b.path().await
+    );
+    assert_eq!(
+        b.text("#total").await,
+        provider,
+        "the browse count is what it finds"
+    );
+    b.open("/").await;
+
+    // Home: keyboard reaches the search box and its button; focus is visible.
     let mut reached = false;
     for _ in 0..20 {
         b.client
@@ -831,6 +860,21 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
         second_page.iter().all(|t| !first_page.contains(t)),
         "page 2 repeats page 1: {second_page:?}"
     );
+    assert_eq!(b.text("#page").await, "2");
+    // Back by the page's own link, not the browser's.
+    b.click("a[rel=prev]").await;
+    assert_eq!(b.text("#page").await, "1");
+    let again: Vec<String> = serde_json::from_value(b.js(hits).await).unwrap();
+    assert_eq!(again, first_page, "previous page is the first page again");
+    // Newest first, on request.
+    b.click("nav.sort a:not([aria-current])").await;
+    assert!(
+        b.path().await.contains("sort=updated"),
+        "{}",
+        b.path().await
+    );
+    let dates: Vec<String> = serde_json::from_value(b.js(hits).await).unwrap();
+    assert_eq!(dates.len(), 20);
     b.client.back().await.unwrap();
     let facet = b
         .client
@@ -848,6 +892,13 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
     assert_eq!(filtered, count, "the facet count is what the filter finds");
     assert_eq!(count, 24, "the 24 published resources, never the draft");
     assert!(b.client.find(Locator::Css("aside a.on")).await.is_ok());
+    // The chosen filters in one bar; 清除全部 keeps the words and drops every filter.
+    let chosen = b.all_text("nav.chosen a.tag").await;
+    assert_eq!(chosen, ["类别：数据资源 ✕"], "{chosen:?}");
+    b.click("#clear-all").await;
+    assert!(!b.path().await.contains("kind="), "{}", b.path().await);
+    assert!(b.path().await.contains("q="), "{}", b.path().await);
+    assert_eq!(b.text("nav.main a[aria-current=page]").await, "检索");
 
     // A place in the query finds the entries about it (the operator is in Luzhou, its name does
     // not say so) and is offered as a region filter, by name; the facet names regions too.
@@ -968,6 +1019,25 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
         .await;
     assert_eq!(public["objections_filed"], 1, "{public}");
 
+    // The query code typed into the home page's box leads to its verification.
+    b.open("/").await;
+    b.client
+        .find(Locator::Css("#code"))
+        .await
+        .unwrap()
+        .send_keys(&world.query_code)
+        .await
+        .unwrap();
+    b.click("form.verify button[type=submit]").await;
+    b.check_page().await;
+    assert!(
+        b.path().await.starts_with("/verify?code="),
+        "{}",
+        b.path().await
+    );
+    let verdict = b.text("#verification").await;
+    assert!(verdict.contains("有效"), "{verdict}");
+
     // A registered product: query code and validity.
     b.open("/products").await;
     b.check_page().await;
@@ -1059,4 +1129,95 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
         );
         assert!(!xml.contains(DRAFT));
     }
+}
+
+/// What a deployment names its site, and what crawlers and browsers ask for: robots.txt, a
+/// sitemap of the sections and every public resource, the icon.
+#[tokio::test]
+async fn the_site_has_its_name_filing_robots_sitemap_and_icon() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start(&[
+        "--demo",
+        "--demo-corpus",
+        "builtin",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--site-name",
+        "测试省公共数据授权运营目录",
+        "--icp-filing",
+        "蜀ICP备00000000号-1",
+    ]);
+    let http = reqwest::Client::new();
+    let get = |path: &str| http.get(format!("{}{path}", server.base)).send();
+
+    let home = get("/").await.unwrap().text().await.unwrap();
+    assert!(
+        home.contains("<title>首页 · 测试省公共数据授权运营目录</title>"),
+        "{home}"
+    );
+    assert!(
+        home.contains("蜀ICP备00000000号-1"),
+        "the filing in the footer"
+    );
+    assert!(
+        home.contains("href=\"https://beian.miit.gov.cn/\""),
+        "linked to the MIIT system"
+    );
+
+    let robots = get("/robots.txt").await.unwrap().text().await.unwrap();
+    assert!(robots.contains("Disallow: /workbench"), "{robots}");
+    assert!(
+        robots.contains(&format!("Sitemap: {}/sitemap.xml", server.base)),
+        "{robots}"
+    );
+
+    // The demo's resources, as the public API counts them, once the index has them.
+    let started = Instant::now();
+    let public: u64 = loop {
+        let found: Value = get("/api/v1/search/resource?limit=0")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let total = found["total"].as_u64().unwrap();
+        if total > 0 || started.elapsed() > Duration::from_secs(10) {
+            break total;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(public > 0);
+    let index = get("/sitemap.xml").await.unwrap().text().await.unwrap();
+    assert!(index.contains("/sitemap/sections.xml"), "{index}");
+    assert!(index.contains("/sitemap/resources-0.xml"), "{index}");
+    let listed = get("/sitemap/resources-0.xml")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let locs: Vec<&str> = listed
+        .split("<loc>")
+        .skip(1)
+        .filter_map(|l| l.split("</loc>").next())
+        .collect();
+    assert_eq!(locs.len() as u64, public, "every public resource: {listed}");
+    let first = locs[0].strip_prefix(&server.base).unwrap();
+    assert!(first.starts_with("/resources/"), "{first}");
+    assert_eq!(get(first).await.unwrap().status(), StatusCode::OK);
+    for missing in [
+        "/sitemap/resources-99.xml",
+        "/sitemap/x.xml",
+        "/sitemap/resources--1.xml",
+    ] {
+        assert_eq!(
+            get(missing).await.unwrap().status(),
+            StatusCode::NOT_FOUND,
+            "{missing}"
+        );
+    }
+
+    let icon = get("/favicon.ico").await.unwrap();
+    assert_eq!(icon.headers()["content-type"], "image/svg+xml");
 }

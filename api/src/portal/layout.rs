@@ -1,7 +1,11 @@
 //! The page shell (lang="zh-CN", skip link, navigation), the Chinese 404/500 pages, and small
 //! building blocks shared by every page: field lists, pagers.
 
+use std::sync::OnceLock;
+
+use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use catalog::CatalogError;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
@@ -9,25 +13,79 @@ use serde_json::Value;
 
 use super::labels::{ORDER, label};
 
+/// The site's name when the deployment gives none.
+pub const DEFAULT_SITE_NAME: &str = "公共数据授权运营目录";
+
+/// The site as the deployment names it (`--site-name`, `--icp-filing`), set once at start.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub name: String,
+    /// ICP备案号, shown in every footer and linked to the MIIT filing system.
+    pub icp_filing: Option<String>,
+}
+
+static SITE: OnceLock<Site> = OnceLock::new();
+
+pub fn configure_site(site: Site) {
+    // One process serves one site: the first setting stays.
+    let _ = SITE.set(site);
+}
+
+pub fn site_name() -> &'static str {
+    SITE.get().map_or(DEFAULT_SITE_NAME, |s| s.name.as_str())
+}
+
+fn icp_filing() -> Option<&'static str> {
+    SITE.get().and_then(|s| s.icp_filing.as_deref())
+}
+
+tokio::task_local! {
+    /// The path of the request a page is rendered for: the navigation marks where the reader is.
+    static REQUEST_PATH: String;
+}
+
+/// Middleware: pages rendered while handling this request know its path.
+pub async fn remember_path(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    REQUEST_PATH.scope(path, next.run(request)).await
+}
+
+/// `aria-current="page"` for the navigation entry of the section the request is in.
+fn current(href: &str) -> Option<&'static str> {
+    REQUEST_PATH
+        .try_with(|path| {
+            path == href || path.strip_prefix(href).is_some_and(|r| r.starts_with('/'))
+        })
+        .unwrap_or(false)
+        .then_some("page")
+}
+
 /// A whole HTML page; `title` is also the page's only `<h1>` unless `body` brings its own hero.
 pub fn page(title: &str, body: Markup) -> Markup {
     shell(title, public_nav(), body)
 }
 
-/// The public site's navigation, with the way into the workbench.
+/// The public site's sections, in navigation order.
+const SECTIONS: [(&str, &str); 9] = [
+    ("/search", "检索"),
+    ("/directory", "运营目录"),
+    ("/negative-list", "负面清单"),
+    ("/publicity", "公示公告"),
+    ("/products", "登记产品"),
+    ("/verify", "登记查询"),
+    ("/authorizations", "授权信息"),
+    ("/disclosures", "年度披露"),
+    ("/workbench", "工作台登录"),
+];
+
+/// The public site's navigation, with the way into the workbench; the current section marked.
 fn public_nav() -> Markup {
     html! {
         nav.main aria-label="主导航" {
             ul {
-                li { a href="/search" { "检索" } }
-                li { a href="/directory" { "运营目录" } }
-                li { a href="/negative-list" { "负面清单" } }
-                li { a href="/publicity" { "公示公告" } }
-                li { a href="/products" { "登记产品" } }
-                li { a href="/verify" { "登记查询" } }
-                li { a href="/authorizations" { "授权信息" } }
-                li { a href="/disclosures" { "年度披露" } }
-                li { a href="/workbench" { "工作台登录" } }
+                @for (href, name) in SECTIONS {
+                    li { a href=(href) aria-current=[current(href)] { (name) } }
+                }
             }
         }
     }
@@ -42,7 +100,8 @@ pub fn shell(title: &str, header: Markup, body: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · 公共数据授权运营目录" }
+                title { (title) " · " (site_name()) }
+                link rel="icon" type="image/svg+xml" href="/favicon.svg";
                 link rel="stylesheet" href="/static/portal.css";
                 link rel="alternate" type="application/atom+xml" title="公示公告" href="/feeds/publicity.atom";
                 link rel="alternate" type="application/atom+xml" title="目录版本" href="/feeds/editions.atom";
@@ -52,7 +111,7 @@ pub fn shell(title: &str, header: Markup, body: Markup) -> Markup {
                 a.skip href="#content" { "跳到正文" }
                 header.site {
                     div.wrap {
-                        a.brand href="/" { "公共数据授权运营目录" }
+                        a.brand href="/" { (site_name()) }
                         (header)
                     }
                 }
@@ -60,6 +119,11 @@ pub fn shell(title: &str, header: Markup, body: Markup) -> Markup {
                 footer.site {
                     "本站仅展示已公开的信息。 "
                     a href="/api/v1/openapi.json" { "开放接口" }
+                    " · " a href="/catalog.ttl" { "DCAT 目录" }
+                    " · " a href="/api/3/action/package_search" { "CKAN 接口" }
+                    @if let Some(filing) = icp_filing() {
+                        " · " a href="https://beian.miit.gov.cn/" rel="noopener noreferrer" { (filing) }
+                    }
                 }
                 script src="/static/portal.js" defer {}
             }
@@ -115,6 +179,19 @@ pub fn not_found() -> (StatusCode, Markup) {
         p { a href="/" { "返回首页" } " · " a href="/search" { "检索目录" } }
     };
     (StatusCode::NOT_FOUND, page("页面不存在", body))
+}
+
+/// `n` with thousands separators, as people read numbers: 12,345.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Fields of a JSON object as a definition list with Chinese labels; `skip` names fields the

@@ -5,12 +5,14 @@
 mod assets;
 mod directory;
 mod feeds;
+mod home;
 pub(crate) mod labels;
 pub(crate) mod layout;
 mod pages;
 mod public;
 mod registrations;
 pub(crate) mod search;
+mod site;
 mod verify;
 
 use axum::Router;
@@ -22,7 +24,12 @@ use layout::{PortalError, PortalResult};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(pages::home))
+        .route("/", get(home::home))
+        .route("/robots.txt", get(site::robots))
+        .route("/sitemap.xml", get(site::sitemap_index))
+        .route("/sitemap/{file}", get(site::sitemap))
+        .route("/favicon.svg", get(site::icon))
+        .route("/favicon.ico", get(site::icon))
         .route("/search", get(search::search))
         .route("/resources", get(pages::resources))
         .route("/resources/{id}", get(pages::resource))
@@ -48,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .route("/organizations/{uscc}", get(public::organization))
         .route("/feeds/{feed}", get(feeds::feed))
         .route("/static/{file}", get(assets::asset))
+        .layer(axum::middleware::from_fn(layout::remember_path))
 }
 
 /// Path ids that do not parse are simply pages that do not exist.

@@ -13,32 +13,6 @@ use super::layout::{PortalError, PortalResult, date, fields, json, page, pager, 
 use super::uuid;
 use crate::state::AppState;
 
-pub async fn home() -> Markup {
-    page(
-        "首页",
-        html! {
-            h1 { "公共数据授权运营目录" }
-            p.muted { "检索已发布的公共数据资源、运营目录、登记结果与公示公告。" }
-            (search_box(""))
-            h2 { "浏览" }
-            ul {
-                li { a href="/resources" { "已发布的数据资源" } }
-                li { a href="/directory" { "授权运营目录（各版本及差异）" } }
-                li { a href="/negative-list" { "负面清单" } }
-                li { a href="/publicity" { "登记公示（可提出异议）" } }
-                li { a href="/products" { "已登记的数据产品" } }
-                li { a href="/authorizations" { "授权运营信息" } " · " a href="/disclosures" { "年度披露" } }
-            }
-            h2 { "订阅" }
-            ul {
-                li { a href="/feeds/publicity.atom" { "公示公告（Atom）" } }
-                li { a href="/feeds/editions.atom" { "目录版本（Atom）" } }
-                li { a href="/feeds/registrations.atom" { "登记结果（Atom）" } }
-            }
-        },
-    )
-}
-
 /// The one search box (home and search page).
 pub fn search_box(q: &str) -> Markup {
     html! {

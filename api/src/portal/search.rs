@@ -73,8 +73,12 @@ fn request(p: &Params) -> Result<SearchRequest, String> {
             delivery_form: values(p, "delivery_form"),
             scene_category: values(p, "scene_category"),
         },
-        sort: SortOrder::Relevance,
-        limit: 20,
+        sort: if p.get("sort").is_some_and(|s| s == "updated") {
+            SortOrder::UpdatedDesc
+        } else {
+            SortOrder::Relevance
+        },
+        limit: PER_PAGE,
         cursor: p
             .get("cursor")
             .filter(|c| !c.is_empty() && c.len() <= 200)
@@ -92,6 +96,10 @@ pub fn by_provider(name: &str) -> String {
 
 /// Facet values shown before "more".
 const FACET_SHOWN: usize = 8;
+/// Hits per page.
+const PER_PAGE: usize = 20;
+/// Earlier pages a page remembers (for "previous"): a cursor is about 40 characters.
+const PAGES_REMEMBERED: usize = 50;
 
 /// One facet value: a link that adds the filter, or (when chosen) removes it; with its count,
 /// marked 约 when it was estimated from a sample.
@@ -116,8 +124,13 @@ fn facet_item(
     }
 }
 
+/// The search page filtered to one facet value (nothing typed).
+pub(crate) fn filter_href(name: &str, value: &str) -> String {
+    link(&Params::new(), name, Some(value))
+}
+
 /// A facet value as people read it.
-fn value_label(facet: &str, value: &str) -> String {
+pub(crate) fn value_label(facet: &str, value: &str) -> String {
     match facet {
         "domain" => domain(value),
         "region" => match RegionCode::parse(value) {
@@ -134,7 +147,7 @@ fn value_label(facet: &str, value: &str) -> String {
 /// county, prefecture and province alike, so the list shows one tier at a time — the top tier the
 /// results reach (and, when that is one division, the tier below it), or the chosen region with
 /// the tier inside it.
-fn region_tier<'a>(counts: &'a [FacetCount], chosen: &[String]) -> Vec<&'a FacetCount> {
+pub(crate) fn region_tier<'a>(counts: &'a [FacetCount], chosen: &[String]) -> Vec<&'a FacetCount> {
     let parent = |c: &FacetCount| {
         RegionCode::parse(&c.value)
             .ok()
@@ -169,16 +182,80 @@ pub(crate) fn search_href(q: &str) -> String {
     link(&Params::new(), "q", Some(q))
 }
 
-/// This page's URL with one parameter set (or removed with `None`), cursor reset.
+/// This page's URL with one parameter set (or removed with `None`), back on the first page.
 fn link(p: &Params, name: &str, value: Option<&str>) -> String {
     let mut next = p.clone();
-    next.remove("cursor");
+    for key in ["cursor", "prev", "page"] {
+        next.remove(key);
+    }
     match value {
         Some(v) => next.insert(name.to_string(), v.to_string()),
         None => next.remove(name),
     };
-    let query: Vec<(String, String)> = next.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    href(next)
+}
+
+fn href(params: Params) -> String {
+    let query: Vec<(String, String)> = params.into_iter().filter(|(_, v)| !v.is_empty()).collect();
     format!("/search?{}", url_encode(&query))
+}
+
+/// The cursors of the pages between the first and this one, oldest first (the first page has
+/// none; at most [`PAGES_REMEMBERED`], the oldest forgotten).
+fn earlier_pages(p: &Params) -> Vec<String> {
+    match p.get("prev") {
+        Some(prev) if p.contains_key("cursor") => prev
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .take(PAGES_REMEMBERED)
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// This page's number: 1 without a cursor, else as the link that led here says.
+fn page_number(p: &Params) -> u64 {
+    if !p.contains_key("cursor") {
+        return 1;
+    }
+    p.get("page")
+        .and_then(|n| n.parse::<u64>().ok())
+        .filter(|n| *n >= 2)
+        .unwrap_or(2)
+}
+
+/// This page's URL at page `number`, reached by `cursor` (none: the first page) after the pages
+/// `earlier`.
+fn page_href(p: &Params, cursor: Option<&str>, earlier: &[String], number: u64) -> String {
+    let mut next = p.clone();
+    for key in ["cursor", "prev", "page"] {
+        next.remove(key);
+    }
+    if let Some(c) = cursor.filter(|c| !c.is_empty()) {
+        next.insert("cursor".into(), c.to_owned());
+        let from = earlier.len().saturating_sub(PAGES_REMEMBERED);
+        next.insert("prev".into(), earlier[from..].join(","));
+        next.insert("page".into(), number.to_string());
+    }
+    href(next)
+}
+
+/// The same search without one chosen value.
+fn without(p: &Params, name: &str, value: &str) -> String {
+    let rest: Vec<String> = values(p, name).into_iter().filter(|v| v != value).collect();
+    let rest = rest.join(",");
+    link(p, name, Some(rest.as_str()).filter(|r| !r.is_empty()))
+}
+
+/// The same words, every filter cleared.
+fn cleared(p: &Params) -> String {
+    let kept: Params = p
+        .iter()
+        .filter(|(k, _)| k.as_str() == "q" || k.as_str() == "sort")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    href(kept)
 }
 
 fn url_encode(pairs: &[(String, String)]) -> String {
@@ -257,7 +334,29 @@ pub async fn search(
                     p { "您是不是要找：" a href=(link(&p, "q", Some(suggestion))) { (suggestion) } }
                 }
             }
-            p.muted role="status" { "共找到 " @if results.total_estimated { "约 " } strong #total { (results.total) } " 条结果" @if results.relaxed { "（已放宽匹配条件）" } }
+            @let earlier = earlier_pages(&p);
+            @let page_number = page_number(&p);
+            @let pages = results.total.div_ceil(PER_PAGE as u64).max(1);
+            p.muted role="status" { "共找到 " @if results.total_estimated { "约 " } strong #total { (results.total) } " 条结果" @if results.relaxed { "（已放宽匹配条件）" } "，第 " span #page { (page_number) } " 页 / 共 " @if results.total_estimated { "约 " } (pages) " 页" }
+            @let chosen: Vec<(&str, String)> = FILTERS.iter().flat_map(|name| values(&p, name).into_iter().map(move |v| (*name, v))).collect();
+            @if !chosen.is_empty() {
+                nav.chosen aria-label="已选条件" {
+                    "已选："
+                    @for (name, value) in &chosen {
+                        a.tag href=(without(&p, name, value)) title="取消此条件" { (facet(name)) "：" (value_label(name, value)) " ✕" }
+                    }
+                    a #clear-all href=(cleared(&p)) { "清除全部" }
+                }
+            }
+            @if !q.is_empty() {
+                @let by_time = p.get("sort").is_some_and(|s| s == "updated");
+                nav.sort aria-label="排序" {
+                    "排序："
+                    a href=(link(&p, "sort", None)) aria-current=[(!by_time).then_some("true")] { "相关度" }
+                    " · "
+                    a href=(link(&p, "sort", Some("updated"))) aria-current=[by_time.then_some("true")] { "更新时间" }
+                }
+            }
             @if !places.is_empty() {
                 p #places { "只看地区："
                     @for (i, place) in places.iter().enumerate() {
@@ -266,8 +365,9 @@ pub async fn search(
                     }
                 }
             }
+            a.to-filters href="#filters" { "筛选结果" }
             div.layout {
-                aside.facets aria-label="筛选" {
+                aside.facets #filters aria-label="筛选" {
                     @if results.facets_estimated {
                         p.muted { "结果较多，各筛选项的条数为抽样估计。" }
                     }
@@ -306,9 +406,15 @@ pub async fn search(
                     @if results.hits.is_empty() { p { "没有找到相关结果，请换个关键词试试。" } }
                     @if results.next_cursor.is_some() || p.contains_key("cursor") {
                         nav.pager aria-label="分页" {
-                            @if p.contains_key("cursor") { a href=(link(&p, "cursor", None)) { "回到第一页" } }
+                            @if p.contains_key("cursor") {
+                                a href=(link(&p, "cursor", None)) { "第一页" }
+                                @let (before, back) = earlier.split_at(earlier.len().saturating_sub(1));
+                                a rel="prev" href=(page_href(&p, back.first().map(String::as_str), before, page_number - 1)) { "上一页" }
+                            }
+                            span aria-current="page" { "第 " (page_number) " 页" }
                             @if let Some(cursor) = &results.next_cursor {
-                                a rel="next" href=({ let mut n = p.clone(); n.insert("cursor".into(), cursor.clone()); format!("/search?{}", url_encode(&n.into_iter().collect::<Vec<_>>())) }) { "下一页" }
+                                @let through: Vec<String> = earlier.iter().cloned().chain(p.get("cursor").cloned()).collect();
+                                a rel="next" href=(page_href(&p, Some(cursor), &through, page_number + 1)) { "下一页" }
                             }
                         }
                     }

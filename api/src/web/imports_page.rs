@@ -22,6 +22,7 @@ use super::import_jobs::{JobView, Outcome as JobOutcome, Phase, Upload};
 use super::pages::{FormError, respond, workbench_page};
 use super::session::{Session, check_csrf, csrf_field};
 use super::workbench::org_of;
+use crate::portal::layout::thousands;
 use crate::state::AppState;
 use catalog::SignedIn;
 
@@ -471,7 +472,11 @@ fn job_progress(phase: &Phase, dry_run: bool) -> Markup {
     let (value, text) = match phase {
         Phase::Writing { written, total } => (
             Some((*written, *total)),
-            format!("已写入 {} / {} 行", grouped(*written), grouped(*total)),
+            format!(
+                "已写入 {} / {} 行",
+                thousands(*written as u64),
+                thousands(*total as u64)
+            ),
         ),
         Phase::Waiting => (None, "排队中：另一个导入结束后开始读取本文件。".to_string()),
         _ if dry_run => (
@@ -534,7 +539,11 @@ fn phase_label(phase: &Phase) -> String {
         Phase::Waiting => "排队等待".to_string(),
         Phase::Checking => "读取与检查".to_string(),
         Phase::Writing { written, total } => {
-            format!("写入 {}/{}", grouped(*written), grouped(*total))
+            format!(
+                "写入 {}/{}",
+                thousands(*written as u64),
+                thousands(*total as u64)
+            )
         }
         Phase::Done(_) => "完成".to_string(),
         Phase::Failed(_) => "失败".to_string(),
@@ -547,19 +556,6 @@ fn time(t: DateTime<Utc>) -> Markup {
     html! {
         time datetime=(t.to_rfc3339()) { (t.with_timezone(&china).format("%Y-%m-%d %H:%M:%S")) }
     }
-}
-
-/// `n` with thousands separators: 12,345.
-fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The importer's report: what was found, the problems counted by kind, then row by row.
@@ -662,7 +658,7 @@ fn report_section(r: &ImportReport, file: &str) -> Markup {
 
 #[cfg(test)]
 mod tests {
-    use super::grouped;
+    use super::thousands;
 
     #[test]
     fn counts_are_grouped_by_thousands() {
@@ -672,7 +668,7 @@ mod tests {
             (1200, "1,200"),
             (1_234_567, "1,234,567"),
         ] {
-            assert_eq!(grouped(n), text);
+            assert_eq!(thousands(n as u64), text);
         }
     }
 }

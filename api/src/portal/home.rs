@@ -1,0 +1,146 @@
+//! The home page as a portal: what the catalog holds (counts by kind, resources by industry,
+//! provider, region, open type and grade, each a link into the search), the newest resources, and
+//! the two boxes people come with: words to search and a query code to verify. Every number is
+//! the search index's count of what the public may see, so it is what the link then finds.
+
+use axum::extract::State;
+use maud::{Markup, html};
+use search::{EntityKind, FacetCount, SearchRequest, SearchResults, SortOrder, Viewer};
+
+use super::labels::{domain, facet, label};
+use super::layout::{PortalResult, page, site_name, thousands};
+use super::pages::search_box;
+use super::search::{filter_href, region_tier, value_label};
+use crate::state::AppState;
+
+/// Values shown per browse list (the rest are one click away in the search's facets).
+const BROWSE_SHOWN: usize = 10;
+/// Newest resources listed.
+const NEWEST: usize = 8;
+
+/// The public view of everything, or of resources, with facet counts.
+fn overview(kinds: Vec<EntityKind>, limit: usize) -> SearchRequest {
+    SearchRequest {
+        kinds,
+        sort: SortOrder::UpdatedDesc,
+        limit,
+        viewer: Viewer::Anonymous,
+        facets: true,
+        ..SearchRequest::default()
+    }
+}
+
+pub async fn home(State(state): State<AppState>) -> PortalResult<Markup> {
+    let index = state.search.clone();
+    let (everything, resources) = crate::cpu::off_the_workers(move || {
+        Ok::<_, search::SearchError>((
+            index.search(&overview(Vec::new(), 0))?,
+            index.search(&overview(vec![EntityKind::Resource], NEWEST))?,
+        ))
+    })
+    .await
+    .map_err(|_| super::layout::PortalError::Internal("首页统计任务异常中止".into()))??;
+    let name = site_name();
+    Ok(page(
+        "首页",
+        html! {
+            h1 { (name) }
+            p.muted { "检索已发布的公共数据资源、运营目录、登记结果与公示公告。" }
+            div.boxes {
+                (search_box(""))
+                form.verify role="search" method="get" action="/verify" aria-label="登记结果查询" {
+                    label for="code" { "登记结果查询码" }
+                    input #code name="code" type="text" autocomplete="off" placeholder="登记证书上的查询码";
+                    button type="submit" { "核验" }
+                }
+            }
+            (counts(&everything))
+            h2 { "浏览数据资源" }
+            div.browse {
+                (browse(&resources, "domain", "按行业"))
+                (browse(&resources, "provider", "按数源单位"))
+                (browse(&resources, "region", "按地区"))
+                (browse(&resources, "open_type", "按开放类型"))
+                (browse(&resources, "grade", "按分级"))
+            }
+            section #newest aria-labelledby="newest-h" {
+                h2 #newest-h { "最新发布的数据资源" }
+                ol.newest {
+                    @for hit in &resources.hits {
+                        li { a href=(hit.url) { (hit.title) } " " span.muted { (date_of(hit.updated_at)) } }
+                    }
+                }
+                p { a href=(filter_href("kind", "resource")) { "全部数据资源（" (thousands(resources.total)) "）" } }
+            }
+            h2 { "订阅" }
+            ul {
+                li { a href="/feeds/publicity.atom" { "公示公告（Atom）" } }
+                li { a href="/feeds/editions.atom" { "目录版本（Atom）" } }
+                li { a href="/feeds/registrations.atom" { "登记结果（Atom）" } }
+            }
+        },
+    ))
+}
+
+/// How many public entries of each kind, each a link to them.
+fn counts(everything: &SearchResults) -> Markup {
+    let kinds = everything.facets.get("kind").cloned().unwrap_or_default();
+    html! {
+        section #counts aria-labelledby="counts-h" {
+            h2 #counts-h { "目录概况" }
+            dl.counts {
+                @for c in &kinds {
+                    div {
+                        dt { a href=(filter_href("kind", &c.value)) { (label(&c.value)) } }
+                        dd { (thousands(c.count)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One facet of the resources as a list of links with a bar each (a `<meter>`: read out as a
+/// number, drawn without script or inline style).
+fn browse(resources: &SearchResults, name: &str, title: &str) -> Markup {
+    let all = resources.facets.get(name).cloned().unwrap_or_default();
+    let shown: Vec<&FacetCount> = if name == "region" {
+        region_tier(&all, &[])
+    } else {
+        all.iter().collect()
+    };
+    let shown = &shown[..shown.len().min(BROWSE_SHOWN)];
+    let max = shown.iter().map(|c| c.count).max().unwrap_or(1).max(1);
+    let id = format!("browse-{name}");
+    html! {
+        @if !shown.is_empty() {
+            section.browse-list aria-labelledby=(id) {
+                h3 #(id) title=(facet(name)) { (title) }
+                ul {
+                    @for c in shown {
+                        li {
+                            a href=(resource_filter(name, &c.value)) {
+                                (if name == "domain" { domain(&c.value) } else { value_label(name, &c.value) })
+                            }
+                            meter min="0" max=(max) value=(c.count) { (c.count) }
+                            span.count { (thousands(c.count)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The search for resources with one facet value.
+fn resource_filter(name: &str, value: &str) -> String {
+    format!("{}&kind=resource", filter_href(name, value))
+}
+
+/// The day (Beijing time) of Unix seconds: 2026-12-04.
+fn date_of(seconds: i64) -> String {
+    let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .map(|t| t.with_timezone(&beijing).format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
