@@ -74,7 +74,7 @@ from mulu_client.models import (
     RegistrarStep,
     ReviewFinding,
     ResourceStep,
-    SearchResults,
+    SearchAnswer,
     SearchSort,
 )
 
@@ -336,7 +336,7 @@ def main():
         if any(h.title == "出行指数" for h in found.hits):
             break
         time.sleep(0.2)
-    check(isinstance(found, SearchResults) and any(h.title == "出行指数" for h in found.hits),
+    check(isinstance(found, SearchAnswer) and found.places == [] and any(h.title == "出行指数" for h in found.hits),
           "the registered product is found by search")
     check(all(h.updated_at.tzinfo is not None for h in found.hits), "hit times are RFC 3339")
     template = directory_template_xlsx.sync_detailed(client=s.client())
