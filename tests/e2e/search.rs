@@ -479,3 +479,49 @@ async fn a_deployment_replaces_the_synonym_table_without_a_restart() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("第 1 行"), "{stderr}");
 }
+
+#[tokio::test]
+async fn a_deployment_adds_its_own_words_to_the_segmenter() {
+    let dir = tempfile::tempdir().unwrap();
+    let places = |answer: &serde_json::Value| answer["places"].as_array().unwrap().len();
+    // Without the deployment's words, 成都高新 is the city and a word: the city is offered.
+    let plain = Api {
+        http: Client::new(),
+        server: Server::start_demo(&dir.path().join("plain")),
+    };
+    let (_, answer, _) = plain
+        .call(Method::GET, &query("成都高新"), None, None)
+        .await;
+    assert_eq!(places(&answer), 1, "{answer}");
+
+    // With 成都高新 as one of its words it is one name, not the city and a word.
+    let words = dir.path().join("words.txt");
+    std::fs::write(&words, "# 本地地名\n成都高新\n").unwrap();
+    let data = dir.path().join("data");
+    let own = Api {
+        http: Client::new(),
+        server: Server::start(&[
+            "--demo",
+            "--demo-corpus",
+            "builtin",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--words",
+            words.to_str().unwrap(),
+        ]),
+    };
+    let (_, answer, _) = own.call(Method::GET, &query("成都高新"), None, None).await;
+    assert_eq!(places(&answer), 0, "{answer}");
+
+    // A file that cannot be read stops the start, saying which.
+    let out = std::process::Command::new(crate::server::MULU)
+        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path().join("other"))
+        .arg("--words")
+        .arg(dir.path().join("missing.txt"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("无法读取分词词典"), "{stderr}");
+}
