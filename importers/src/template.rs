@@ -58,6 +58,18 @@ pub fn table_xlsx(
     book.save_to_buffer()
 }
 
+/// The same table as CSV: UTF-8 with a BOM (so spreadsheet programs read the Chinese), every
+/// cell neutralized.
+pub fn table_csv(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    // Writing to a Vec cannot fail.
+    let _ = writer.write_record(headers.iter().map(|h| neutralize(h).into_owned()));
+    for row in rows {
+        let _ = writer.write_record(row.iter().map(|v| neutralize(v).into_owned()));
+    }
+    writer.into_inner().unwrap_or_default()
+}
+
 /// The workbook template as bytes.
 pub fn xlsx_template() -> Result<Vec<u8>, XlsxError> {
     directory_xlsx(&[])
@@ -279,14 +291,9 @@ pub fn directory_csv(entries: &[ResourceContent]) -> Vec<u8> {
 
 /// The resource sheet's header and `rows`, every cell neutralized, UTF-8 with a BOM.
 fn csv_sheet(rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let headers = RESOURCE_COLUMNS.iter().map(display_header);
-    // Writing to a Vec cannot fail.
-    let _ = writer.write_record(headers.map(|h| neutralize(&h).into_owned()));
-    for row in rows {
-        let _ = writer.write_record(row.iter().map(|v| neutralize(v).into_owned()));
-    }
-    writer.into_inner().unwrap_or_default()
+    let headers: Vec<String> = RESOURCE_COLUMNS.iter().map(display_header).collect();
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    table_csv(&headers, &rows.collect::<Vec<_>>())
 }
 
 #[cfg(test)]

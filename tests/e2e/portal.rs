@@ -861,6 +861,44 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
         "page 2 repeats page 1: {second_page:?}"
     );
     assert_eq!(b.text("#page").await, "2");
+    // The results as a spreadsheet: the link on the page, opened and read back.
+    let xlsx = b
+        .client
+        .find(Locator::Css("#download-xlsx"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let bytes = api
+        .http
+        .get(format!("{}{xlsx}", api.server.base))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut book, "检索结果").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[0][0], "名称");
+    assert_eq!(rows.len() as u64, total + 1, "every hit, then the header");
+    let links: Vec<&str> = rows[1..].iter().map(|r| r[7].as_str()).collect();
+    assert!(
+        links.iter().all(|l| l.starts_with(&api.server.base)),
+        "{links:?}"
+    );
+    assert!(
+        first_page
+            .iter()
+            .all(|h| links.iter().any(|l| l.ends_with(h.as_str())))
+    );
     // Back by the page's own link, not the browser's.
     b.click("a[rel=prev]").await;
     assert_eq!(b.text("#page").await, "1");
@@ -1048,6 +1086,27 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
     let validity = b.text("#validity").await;
     assert!(validity.starts_with("2026-09-16"), "{validity}");
     b.shots("product").await;
+
+    // The negative list as CSV: what the page lists, readable by a spreadsheet (UTF-8 with BOM).
+    b.open("/negative-list").await;
+    let listed = b.all_text("section.entry h2").await.len();
+    let csv = api
+        .http
+        .get(format!("{}/negative-list.csv", api.server.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        csv.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let csv = csv.bytes().await.unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "a BOM");
+    let mut reader = ::csv::Reader::from_reader(&csv[3..]);
+    assert_eq!(&reader.headers().unwrap()[0], "对象");
+    assert_eq!(reader.records().count(), listed);
 
     // Organization, negative list, authorizations, disclosures, 404.
     for path in [

@@ -4,6 +4,7 @@
 
 mod assets;
 mod directory;
+mod downloads;
 mod feeds;
 mod home;
 pub(crate) mod labels;
@@ -35,6 +36,10 @@ pub fn router() -> Router<AppState> {
         .route("/resources/{id}", get(pages::resource))
         .route("/resources/{id}/versions/{n}", get(pages::resource_version))
         .route("/negative-list", get(pages::negative_list))
+        .route("/negative-list.csv", get(downloads::negative_list_csv))
+        .route("/negative-list.xlsx", get(downloads::negative_list_xlsx))
+        .route("/search.csv", get(downloads::search_csv))
+        .route("/search.xlsx", get(downloads::search_xlsx))
         .route("/directory", get(directory::editions))
         .route("/directory/diff", get(directory::diff))
         .route("/directory/{edition}", get(directory::edition))

@@ -187,6 +187,7 @@ pub async fn negative_list(State(state): State<AppState>) -> PortalResult<Markup
         html! {
             h1 { "负面清单" }
             p.muted { "列入负面清单的数据不得纳入授权运营；清单实行动态管理，到期重新评估。" }
+            p.downloads { "下载：" a #download-csv href="/negative-list.csv" { "CSV" } " · " a #download-xlsx href="/negative-list.xlsx" { "Excel" } }
             @for e in &entries {
                 @let d = &e.details;
                 section.entry id=(e.id.to_string()) {

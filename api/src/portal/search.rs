@@ -29,7 +29,7 @@ const FILTERS: [&str; 11] = [
     "scene_category",
 ];
 
-type Params = BTreeMap<String, String>;
+pub(crate) type Params = BTreeMap<String, String>;
 
 fn values(p: &Params, name: &str) -> Vec<String> {
     p.get(name)
@@ -43,7 +43,7 @@ fn values(p: &Params, name: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn request(p: &Params) -> Result<SearchRequest, String> {
+pub(crate) fn request(p: &Params) -> Result<SearchRequest, String> {
     let kinds = values(p, "kind")
         .iter()
         .map(|k| {
@@ -241,6 +241,16 @@ fn page_href(p: &Params, cursor: Option<&str>, earlier: &[String], number: u64) 
     href(next)
 }
 
+/// This search's results as a spreadsheet (`csv` or `xlsx`), from the first hit.
+fn download_href(p: &Params, extension: &str) -> String {
+    let mut params = p.clone();
+    for key in ["cursor", "prev", "page"] {
+        params.remove(key);
+    }
+    let query: Vec<(String, String)> = params.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    format!("/search.{extension}?{}", url_encode(&query))
+}
+
 /// The same search without one chosen value.
 fn without(p: &Params, name: &str, value: &str) -> String {
     let rest: Vec<String> = values(p, name).into_iter().filter(|v| v != value).collect();
@@ -404,6 +414,12 @@ pub async fn search(
                         }
                     }
                     @if results.hits.is_empty() { p { "没有找到相关结果，请换个关键词试试。" } }
+                    @else {
+                        p.downloads { "下载结果（前 " (super::downloads::SEARCH_ROWS) " 条）："
+                            a #download-csv href=(download_href(&p, "csv")) { "CSV" } " · "
+                            a #download-xlsx href=(download_href(&p, "xlsx")) { "Excel" }
+                        }
+                    }
                     @if results.next_cursor.is_some() || p.contains_key("cursor") {
                         nav.pager aria-label="分页" {
                             @if p.contains_key("cursor") {

@@ -19,7 +19,7 @@ mod public;
 mod registrant;
 mod registrations;
 mod resources;
-mod samples;
+pub(crate) mod samples;
 mod search;
 
 use axum::Router;

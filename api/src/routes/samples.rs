@@ -133,7 +133,7 @@ async fn download(
 }
 
 /// Percent-encode a file name for `filename*` (RFC 5987): unreserved characters stay.
-pub(super) fn rfc5987(name: &str) -> String {
+pub(crate) fn rfc5987(name: &str) -> String {
     name.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
