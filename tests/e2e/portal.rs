@@ -992,6 +992,38 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
     b.open("/directory/2").await;
     b.check_page().await;
     b.shots("edition").await;
+    // The edition as a spreadsheet: its lines, in the page's columns and order.
+    let codes: Vec<String> = serde_json::from_value(
+        b.js("return [...document.querySelectorAll('table tbody tr td:first-child')].map(td => td.textContent)")
+            .await,
+    )
+    .unwrap();
+    let href = b
+        .client
+        .find(Locator::Css("#download-xlsx"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(href, "/directory/2.xlsx");
+    let bytes = api
+        .http
+        .get(format!("{}{href}", api.server.base))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut book, "授权运营目录第2版").unwrap();
+    let listed: Vec<String> = sheet.rows().skip(1).map(|r| r[0].to_string()).collect();
+    assert_eq!(listed, codes);
+    let (status, _) = api.html("/directory/2.pdf").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 
     // Publicity notice and the objection form.
     b.open("/publicity").await;

@@ -1,10 +1,12 @@
 //! Operation-directory editions: the list, one frozen edition, the diff between two.
 
 use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
 use catalog::domain::edition::EditionLine;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::downloads::{Format, download};
 use super::labels::domain;
 use super::layout::{PortalError, PortalResult, date, page, text};
 use crate::state::AppState;
@@ -46,12 +48,63 @@ pub async fn editions(State(state): State<AppState>) -> PortalResult<Markup> {
     ))
 }
 
-fn line_row(l: &EditionLine, class: &str) -> Markup {
-    let kind = [l.domain.as_deref().map(domain), l.theme.clone()]
+/// The columns of an edition's table, on the page and in its downloads.
+pub const LINE_COLUMNS: [&str; 10] = [
+    "资源代码",
+    "名称",
+    "类型",
+    "数源单位",
+    "格式",
+    "更新频率",
+    "分级",
+    "共享类型",
+    "开放类型",
+    "使用限制与条件",
+];
+
+fn kind_of(l: &EditionLine) -> String {
+    [l.domain.as_deref().map(domain), l.theme.clone()]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
-        .join(" · ");
+        .join(" · ")
+}
+
+fn conditions_of(l: &EditionLine) -> String {
+    let mut out = l.usage_restrictions.clone().unwrap_or_default();
+    if let Some(c) = &l.condition {
+        if !out.is_empty() {
+            out.push('；');
+        }
+        out.push_str(&format!("运营条件：{c}"));
+    }
+    if !l.withheld_items.is_empty() {
+        out.push_str(&format!(
+            " 不予开放的信息项：{}",
+            l.withheld_items.join("、")
+        ));
+    }
+    out
+}
+
+/// One line as the downloads write it, in [`LINE_COLUMNS`] order.
+pub fn line_cells(l: &EditionLine) -> Vec<String> {
+    vec![
+        l.code.as_str().to_owned(),
+        l.name.clone(),
+        kind_of(l),
+        l.provider_name.clone(),
+        l.formats.join("、"),
+        l.update_frequency.to_string(),
+        l.grade.to_string(),
+        l.share_type.to_string(),
+        l.open_type.to_string(),
+        conditions_of(l),
+    ]
+}
+
+fn line_row(l: &EditionLine, class: &str) -> Markup {
+    let kind = kind_of(l);
     html! {
         tr class=(class) id=(l.code.as_str()) {
             td { a href=(format!("/resources/{}", l.resource_id)) { (l.code.as_str()) } }
@@ -63,29 +116,33 @@ fn line_row(l: &EditionLine, class: &str) -> Markup {
             td { (l.grade) }
             td { (l.share_type) }
             td { (l.open_type) }
-            td {
-                (l.usage_restrictions.as_deref().unwrap_or(""))
-                @if let Some(c) = &l.condition { @if l.usage_restrictions.is_some() { "；" } "运营条件：" (c) }
-                @if !l.withheld_items.is_empty() { " 不予开放的信息项：" (l.withheld_items.join("、")) }
-            }
+            td { (conditions_of(l)) }
         }
     }
 }
 
 fn line_head() -> Markup {
-    html! { thead { tr {
-        th scope="col" { "资源代码" } th scope="col" { "名称" } th scope="col" { "类型" } th scope="col" { "数源单位" }
-        th scope="col" { "格式" } th scope="col" { "更新频率" } th scope="col" { "分级" } th scope="col" { "共享类型" }
-        th scope="col" { "开放类型" } th scope="col" { "使用限制与条件" }
-    } } }
+    html! { thead { tr { @for c in LINE_COLUMNS { th scope="col" { (c) } } } } }
 }
 
+/// One edition's page, or (`3.csv`, `3.xlsx`) its lines as a spreadsheet.
 pub async fn edition(
     State(state): State<AppState>,
     Path(raw): Path<String>,
-) -> PortalResult<Markup> {
-    let number: u32 = raw.parse().map_err(|_| PortalError::NotFound)?;
+) -> PortalResult<Response> {
+    let (number, format) = match raw.split_once('.') {
+        Some((n, "csv")) => (n, Some(Format::Csv)),
+        Some((n, "xlsx")) => (n, Some(Format::Xlsx)),
+        Some(_) => return Err(PortalError::NotFound),
+        None => (raw.as_str(), None),
+    };
+    let number: u32 = number.parse().map_err(|_| PortalError::NotFound)?;
     let e = state.catalog.edition(number).await?;
+    if let Some(format) = format {
+        let rows: Vec<Vec<String>> = e.lines.iter().map(line_cells).collect();
+        let name = format!("授权运营目录第{}版", e.number);
+        return download(format, &name, &name, &LINE_COLUMNS, &rows);
+    }
     Ok(page(
         &e.title,
         html! {
@@ -95,13 +152,15 @@ pub async fn edition(
             @if e.number > 1 {
                 p { a href=(format!("/directory/diff?from={}&to={}", e.number - 1, e.number)) { "与上一版比较" } }
             }
+            p.downloads { "下载本版：" a #download-csv href=(format!("/directory/{}.csv", e.number)) { "CSV" } " · " a #download-xlsx href=(format!("/directory/{}.xlsx", e.number)) { "Excel" } }
             div.scroll { table {
                 caption.muted { "共 " (e.lines.len()) " 条" }
                 (line_head())
                 tbody { @for l in &e.lines { (line_row(l, "")) } }
             } }
         },
-    ))
+    )
+    .into_response())
 }
 
 #[derive(Debug, Deserialize)]

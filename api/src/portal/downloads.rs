@@ -1,5 +1,5 @@
-//! What the public pages show, to take away as a spreadsheet: the negative list and a search's
-//! results, each as CSV and xlsx (`importers::template` writes them: every cell text, formulas
+//! What the public pages show, to take away as a spreadsheet: the negative list, a search's
+//! results and (from `directory.rs`) an edition, each as CSV and xlsx (`importers::template` writes them: every cell text, formulas
 //! neutralized).
 
 use axum::extract::{Query, State};
@@ -25,7 +25,7 @@ pub enum Format {
     Xlsx,
 }
 
-fn download(
+pub fn download(
     format: Format,
     sheet: &str,
     file: &str,
