@@ -966,6 +966,21 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
     assert!(body.contains("新版：增加高锰酸盐指数"), "current version");
     let history = b.all_text("#history li").await;
     assert_eq!(history.len(), 2, "{history:?}");
+    // How to obtain it, by its open type, and where it stands: the editions listing it.
+    let obtain = b.text("#obtain").await;
+    assert!(obtain.contains("开放"), "{obtain}");
+    let code = api.get_json(&format!("/api/v1/resources/{id}")).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let edition = api.get_json("/api/v1/directory/editions/2").await;
+    let listed = edition["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["code"] == code.as_str());
+    let standing = b.text("#standing").await;
+    assert_eq!(standing.contains("第 2 版"), listed, "{standing}");
     b.shots("resource").await;
     b.click(&format!("a[href='/resources/{id}/versions/1']"))
         .await;

@@ -194,6 +194,9 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// Counts people read with thousands separators (1,085 records).
+const COUNT_FIELDS: [&str; 2] = ["record_count", "objections_filed"];
+
 /// Fields of a JSON object as a definition list with Chinese labels; `skip` names fields the
 /// page shows elsewhere (or never: internal ids).
 pub fn fields(value: &Value, skip: &[&str]) -> Markup {
@@ -216,6 +219,9 @@ pub fn fields(value: &Value, skip: &[&str]) -> Markup {
                             }
                             Value::String(code) if key == "domain" => (super::labels::domain(code)),
                             Value::String(code) if REGION_FIELDS.contains(&key.as_str()) => (region_name(code)),
+                            Value::Number(n) if COUNT_FIELDS.contains(&key.as_str()) && n.is_u64() => {
+                                (thousands(n.as_u64().unwrap_or_default()))
+                            }
                             // Prices are kept in fen (分); people read yuan.
                             Value::Number(n) if key.ends_with("_fen") => {
                                 (format!("{:.2} 元", n.as_f64().unwrap_or_default() / 100.0))

@@ -2,6 +2,7 @@
 
 use axum::extract::{Path, Query, State};
 use catalog::PublicResource;
+use catalog::domain::OpenType;
 use catalog::domain::negative_list::{NegativeScope, NegativeTarget};
 use catalog::domain::organization::OrgStatus;
 use maud::{Markup, html};
@@ -141,7 +142,72 @@ pub async fn resource(
         &history,
         r.version,
     );
-    Ok(page(&r.content.name, body))
+    let standing = standing(&state, &r).await?;
+    Ok(page(&r.content.name, html! { (body) (standing) }))
+}
+
+/// How to obtain the data, by its open type, and where the resource stands for authorized
+/// operation: the directory editions that list it and any negative-list entry on it.
+async fn standing(state: &AppState, r: &PublicResource) -> PortalResult<Markup> {
+    let editions: Vec<(u32, String)> = state
+        .catalog
+        .editions()
+        .await?
+        .into_iter()
+        .filter(|e| e.lines.iter().any(|l| l.code == r.code))
+        .map(|e| (e.number, e.title))
+        .collect();
+    let negative: Vec<_> = state
+        .catalog
+        .negative_list(true)
+        .await?
+        .into_iter()
+        .filter(
+            |e| matches!(&e.details.target, NegativeTarget::Resource { code } if *code == r.code),
+        )
+        .collect();
+    let c = &r.content;
+    Ok(html! {
+        section #obtain aria-labelledby="obtain-h" {
+            h2 #obtain-h { "如何获取" }
+            @match c.open_type {
+                OpenType::Unconditional => {
+                    p { "无条件开放：可直接获取"
+                        @if !c.formats.is_empty() { "（" (c.formats.join("、")) "）" } "。" }
+                }
+                OpenType::Conditional => {
+                    p { "有条件开放：向数据管理部门提出数据需求申请，经审核同意后按条件使用。" }
+                    @if let Some(condition) = &c.open_condition { p { "开放条件：" (condition) } }
+                }
+                OpenType::None => {
+                    p { "不予开放。" }
+                    @if let Some(reason) = c.open_condition.as_ref().or(c.usage_restrictions.as_ref()) { p { "说明：" (reason) } }
+                }
+            }
+            p.actions {
+                a.button href="/workbench/demands" { "需求申请" } " "
+                a.button href="/workbench/feedback" { "数据纠错" } " "
+                span.muted { "（登录工作台办理）" }
+            }
+        }
+        section #standing aria-labelledby="standing-h" {
+            h2 #standing-h { "授权运营" }
+            @if editions.is_empty() {
+                p { "未列入已发布的授权运营目录。" }
+            } @else {
+                p { "列入授权运营目录："
+                    @for (i, (n, title)) in editions.iter().enumerate() {
+                        @if i > 0 { "、" }
+                        a href=(format!("/directory/{n}#{}", r.code.as_str())) title=(title) { "第 " (n) " 版" }
+                    }
+                }
+            }
+            @for e in &negative {
+                p.alert { "已列入负面清单（" (text(&json(&e.details.kind))) "）："
+                    a href=(format!("/negative-list#{}", e.id)) { "查看条目" } }
+            }
+        }
+    })
 }
 
 pub async fn resource_version(
