@@ -1161,6 +1161,7 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
         "/negative-list".to_string(),
         "/authorizations".to_string(),
         "/disclosures".to_string(),
+        "/developers".to_string(),
         "/resources".to_string(),
         format!("/resources/{}", world.draft),
         format!("/search?q={DRAFT}"),
@@ -1323,6 +1324,21 @@ async fn the_site_has_its_name_filing_robots_sitemap_and_icon() {
             "{missing}"
         );
     }
+
+    // The Chinese page in front of the API reference.
+    let guide = get("/developers").await.unwrap().text().await.unwrap();
+    assert!(guide.contains("<h1>开放接口</h1>"), "{guide}");
+    for link in [
+        "href=\"/docs/\"",
+        "href=\"/api/v1/openapi.json\"",
+        "/api/v1/verify/{code}",
+    ] {
+        assert!(guide.contains(link), "{link}");
+    }
+    assert!(
+        home.contains("href=\"/developers\""),
+        "the footer leads to it"
+    );
 
     let icon = get("/favicon.ico").await.unwrap();
     assert_eq!(icon.headers()["content-type"], "image/svg+xml");

@@ -118,7 +118,7 @@ pub fn shell(title: &str, header: Markup, body: Markup) -> Markup {
                 main #content.wrap tabindex="-1" { (body) }
                 footer.site {
                     "本站仅展示已公开的信息。 "
-                    a href="/api/v1/openapi.json" { "开放接口" }
+                    a href="/developers" { "开放接口" }
                     " · " a href="/catalog.ttl" { "DCAT 目录" }
                     " · " a href="/api/3/action/package_search" { "CKAN 接口" }
                     @if let Some(filing) = icp_filing() {

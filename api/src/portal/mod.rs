@@ -3,6 +3,7 @@
 //! Rule 8: nothing here takes a caller's token into account; every page is what anyone sees.
 
 mod assets;
+mod developers;
 mod directory;
 mod downloads;
 mod feeds;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/favicon.svg", get(site::icon))
         .route("/favicon.ico", get(site::icon))
         .route("/search", get(search::search))
+        .route("/developers", get(developers::developers))
         .route("/resources", get(pages::resources))
         .route("/resources/{id}", get(pages::resource))
         .route("/resources/{id}/versions/{n}", get(pages::resource_version))

@@ -13,7 +13,7 @@ use crate::state::AppState;
 const PER_SITEMAP: usize = search::MAX_LISTING_LIMIT;
 
 /// The public sections, as the navigation lists them.
-const SECTIONS: [&str; 9] = [
+const SECTIONS: [&str; 10] = [
     "/",
     "/search",
     "/resources",
@@ -23,6 +23,7 @@ const SECTIONS: [&str; 9] = [
     "/products",
     "/authorizations",
     "/disclosures",
+    "/developers",
 ];
 
 const ICON: &str = include_str!("../../static/favicon.svg");
