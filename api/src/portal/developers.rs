@@ -6,8 +6,11 @@ use maud::{Markup, html};
 
 use super::layout::page;
 
-/// The public operations, by area: method and path, what it answers.
-const AREAS: [(&str, &[(&str, &str, &str)]); 6] = [
+/// One operation: method, path (with an example query where it helps), what it answers.
+type Operation = (&'static str, &'static str, &'static str);
+
+/// The public operations, by area.
+const AREAS: [(&str, &[Operation]); 6] = [
     (
         "检索",
         &[
