@@ -750,6 +750,35 @@ async fn portal_in_a_real_browser() {
     println!("portal walk done in {:?}", started.elapsed());
 }
 
+/// The workbook the page's `#download-xlsx` link gives, sheet `name` as text rows.
+async fn linked_sheet(b: &Browser, api: &Api, name: &str) -> Vec<Vec<String>> {
+    let href = b
+        .client
+        .find(Locator::Css("#download-xlsx"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let bytes = api
+        .http
+        .get(format!("{}{href}", api.server.base))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut book, name).unwrap();
+    sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
 async fn walk(b: &Browser, api: &Api, world: &World) {
     // Home as a portal: what the catalog holds by kind, resources to browse by provider (a link
     // that finds as many as it says), the newest ones.
@@ -862,31 +891,7 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
     );
     assert_eq!(b.text("#page").await, "2");
     // The results as a spreadsheet: the link on the page, opened and read back.
-    let xlsx = b
-        .client
-        .find(Locator::Css("#download-xlsx"))
-        .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
-    let bytes = api
-        .http
-        .get(format!("{}{xlsx}", api.server.base))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let mut book: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    let sheet = calamine::Reader::worksheet_range(&mut book, "检索结果").unwrap();
-    let rows: Vec<Vec<String>> = sheet
-        .rows()
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .collect();
+    let rows = linked_sheet(b, api, "检索结果").await;
     assert_eq!(rows[0][0], "名称");
     assert_eq!(rows.len() as u64, total + 1, "every hit, then the header");
     let links: Vec<&str> = rows[1..].iter().map(|r| r[7].as_str()).collect();
@@ -1013,29 +1018,8 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
             .await,
     )
     .unwrap();
-    let href = b
-        .client
-        .find(Locator::Css("#download-xlsx"))
-        .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(href, "/directory/2.xlsx");
-    let bytes = api
-        .http
-        .get(format!("{}{href}", api.server.base))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let mut book: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    let sheet = calamine::Reader::worksheet_range(&mut book, "授权运营目录第2版").unwrap();
-    let listed: Vec<String> = sheet.rows().skip(1).map(|r| r[0].to_string()).collect();
+    let rows = linked_sheet(b, api, "授权运营目录第2版").await;
+    let listed: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
     assert_eq!(listed, codes);
     let (status, _) = api.html("/directory/2.pdf").await;
     assert_eq!(status, StatusCode::NOT_FOUND);

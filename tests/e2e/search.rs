@@ -468,15 +468,7 @@ async fn a_deployment_replaces_the_synonym_table_without_a_restart() {
     assert!(titles(&api, "大巴", None).await.iter().any(|t| t == bus));
 
     // A broken table stops the start, saying where.
-    let out = std::process::Command::new(crate::server::MULU)
-        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path().join("other"))
-        .arg("--synonyms")
-        .arg(&table)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = refused_start(dir.path(), "--synonyms", &table);
     assert!(stderr.contains("第 1 行"), "{stderr}");
 }
 
@@ -514,14 +506,20 @@ async fn a_deployment_adds_its_own_words_to_the_segmenter() {
     assert_eq!(places(&answer), 0, "{answer}");
 
     // A file that cannot be read stops the start, saying which.
+    let stderr = refused_start(dir.path(), "--words", &dir.path().join("missing.txt"));
+    assert!(stderr.contains("无法读取分词词典"), "{stderr}");
+}
+
+/// `mulu serve` with `flag file` in a fresh data directory under `dir`: it must not start; its
+/// error output.
+fn refused_start(dir: &std::path::Path, flag: &str, file: &std::path::Path) -> String {
     let out = std::process::Command::new(crate::server::MULU)
         .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path().join("other"))
-        .arg("--words")
-        .arg(dir.path().join("missing.txt"))
+        .arg(dir.join("other"))
+        .arg(flag)
+        .arg(file)
         .output()
         .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("无法读取分词词典"), "{stderr}");
+    assert!(!out.status.success(), "{flag} {} started", file.display());
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
