@@ -436,19 +436,7 @@ async fn a_deployment_replaces_the_synonym_table_without_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let table = dir.path().join("synonyms.txt");
     std::fs::write(&table, "# 本地写法\n巴士 公交\n").unwrap();
-    let data = dir.path().join("data");
-    let api = Api {
-        http: Client::new(),
-        server: Server::start(&[
-            "--demo",
-            "--demo-corpus",
-            "builtin",
-            "--data-dir",
-            data.to_str().unwrap(),
-            "--synonyms",
-            table.to_str().unwrap(),
-        ]),
-    };
+    let api = demo_with(dir.path(), "--synonyms", &table);
     let bus = "公交线路及站点信息";
     await_found(&api, "巴士", None, bus, Duration::from_secs(10)).await;
     // The shipped table is replaced, not added to.
@@ -489,8 +477,19 @@ async fn a_deployment_adds_its_own_words_to_the_segmenter() {
     // With 成都高新 as one of its words it is one name, not the city and a word.
     let words = dir.path().join("words.txt");
     std::fs::write(&words, "# 本地地名\n成都高新\n").unwrap();
-    let data = dir.path().join("data");
-    let own = Api {
+    let own = demo_with(dir.path(), "--words", &words);
+    let (_, answer, _) = own.call(Method::GET, &query("成都高新"), None, None).await;
+    assert_eq!(places(&answer), 0, "{answer}");
+
+    // A file that cannot be read stops the start, saying which.
+    let stderr = refused_start(dir.path(), "--words", &dir.path().join("missing.txt"));
+    assert!(stderr.contains("无法读取分词词典"), "{stderr}");
+}
+
+/// The built-in demo in `dir/data`, served with `flag file` (a deployment's own table).
+fn demo_with(dir: &std::path::Path, flag: &str, file: &std::path::Path) -> Api {
+    let data = dir.join("data");
+    Api {
         http: Client::new(),
         server: Server::start(&[
             "--demo",
@@ -498,16 +497,10 @@ async fn a_deployment_adds_its_own_words_to_the_segmenter() {
             "builtin",
             "--data-dir",
             data.to_str().unwrap(),
-            "--words",
-            words.to_str().unwrap(),
+            flag,
+            file.to_str().unwrap(),
         ]),
-    };
-    let (_, answer, _) = own.call(Method::GET, &query("成都高新"), None, None).await;
-    assert_eq!(places(&answer), 0, "{answer}");
-
-    // A file that cannot be read stops the start, saying which.
-    let stderr = refused_start(dir.path(), "--words", &dir.path().join("missing.txt"));
-    assert!(stderr.contains("无法读取分词词典"), "{stderr}");
+    }
 }
 
 /// `mulu serve` with `flag file` in a fresh data directory under `dir`: it must not start; its
