@@ -839,6 +839,24 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
         .send_keys("水质")
         .await
         .unwrap();
+    // Titles are suggested as one types (the box's datalist, filled from the suggest API).
+    let started = Instant::now();
+    let suggested: Vec<String> =
+        loop {
+            let found: Vec<String> = serde_json::from_value(
+            b.js("return [...document.querySelectorAll('#q-suggestions option')].map(o => o.value)")
+                .await,
+        )
+        .unwrap();
+            if !found.is_empty() || started.elapsed() > Duration::from_secs(5) {
+                break found;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+    assert!(
+        !suggested.is_empty() && suggested.iter().all(|s| s.contains("水质")),
+        "{suggested:?}"
+    );
     b.client
         .active_element()
         .await

@@ -19,7 +19,8 @@ pub fn search_box(q: &str) -> Markup {
     html! {
         form.search role="search" action="/search" method="get" {
             label for="q" { "检索关键词" }
-            input #q type="search" name="q" value=(q) placeholder="资源名称、数源单位、代码或拼音";
+            input #q type="search" name="q" value=(q) placeholder="资源名称、数源单位、代码或拼音" list="q-suggestions" autocomplete="off";
+            datalist #q-suggestions {}
             button type="submit" { "检索" }
         }
     }
