@@ -1,6 +1,7 @@
 //! The index handle: opening (or rebuilding an incompatible index), and the read side: search,
 //! facets, highlights, suggestions.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -212,7 +213,7 @@ impl SearchIndex {
             });
         }
         let f = &self.inner.fields;
-        let mut parsed = ParsedQuery::parse(&req.q);
+        let parsed = ParsedQuery::parse(&req.q);
         let mode = if parsed.is_empty() || req.sort == SortOrder::UpdatedDesc {
             SortMode::Updated
         } else {
@@ -224,12 +225,17 @@ impl SearchIndex {
             None => None,
         };
         let searcher = self.searcher();
-        parsed.mark_unspelled(f, &searcher);
         let synonyms = self.synonyms();
         let code = query_code_key(&req.q);
+        // The words with those no entry spells marked: looked up only when the words as typed
+        // match nothing (most searches never need it).
+        let sounded: OnceCell<ParsedQuery> = OnceCell::new();
         let query_for = |lane: Lane, except| {
             let text = match lane {
                 Lane::Code => code.as_deref().map(|key| code_query(f, key)),
+                Lane::Words(Matching::AllBySound) => sounded
+                    .get()
+                    .map(|marked| text_query(f, marked, Matching::AllBySound, &synonyms)),
                 Lane::Words(matching) => {
                     (!parsed.is_empty()).then(|| text_query(f, &parsed, matching, &synonyms))
                 }
@@ -293,15 +299,20 @@ impl SearchIndex {
             lanes.push(Lane::Code);
         }
         lanes.push(Lane::Words(Matching::All));
-        if parsed.has_unspelled_words() {
-            lanes.push(Lane::Words(Matching::AllBySound));
-        }
+        lanes.push(Lane::Words(Matching::AllBySound));
         if parsed.clause_count() > 1 {
             lanes.push(Lane::Words(Matching::Most));
         }
         let mut lane = lanes[0];
         let (mut total, mut page, mut facet_fruit) = (Tally::exact(0), Vec::new(), None);
         for candidate in lanes {
+            if candidate == Lane::Words(Matching::AllBySound)
+                && !sounded
+                    .get_or_init(|| parsed.with_unspelled(f, &searcher))
+                    .has_unspelled_words()
+            {
+                continue;
+            }
             lane = candidate;
             let query = query_for(lane, None);
             (total, page, facet_fruit) = main_pass(query.as_ref(), lane)?;

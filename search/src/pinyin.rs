@@ -40,6 +40,30 @@ pub fn readings(c: char) -> Vec<String> {
     out
 }
 
+/// The ways `word` can be read, one syllable per character, heteronyms making several (at most
+/// `max`, first readings first); none when a character has no reading.
+pub fn soundings(word: &str, max: usize) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = vec![Vec::new()];
+    for c in word.chars() {
+        let rs = readings(c);
+        if rs.is_empty() {
+            return Vec::new();
+        }
+        out = out
+            .iter()
+            .flat_map(|prefix| {
+                rs.iter().map(move |r| {
+                    let mut next = prefix.clone();
+                    next.push(r.clone());
+                    next
+                })
+            })
+            .take(max)
+            .collect();
+    }
+    out
+}
+
 /// Every syllable the dictionary knows, and every prefix of one.
 static SYLLABLES: LazyLock<(HashSet<String>, HashSet<String>)> = LazyLock::new(|| {
     let mut full = HashSet::new();

@@ -18,7 +18,7 @@ use crate::filter::TermsFilter;
 use crate::guarded::GuardedPhrase;
 
 use crate::model::{EntityKind, FacetFilters, FacetName, Viewer};
-use crate::pinyin::{readings, split_syllables};
+use crate::pinyin::{soundings, split_syllables};
 use crate::schema::Fields;
 use crate::synonyms::Synonyms;
 use crate::text::{fold, is_han};
@@ -71,7 +71,7 @@ pub struct QWord {
     /// Only ASCII letters: may be pinyin.
     pub letters: bool,
     /// Han characters no entry holds in this sequence: likely typed as a homophone
-    /// ([`ParsedQuery::mark_unspelled`]).
+    /// ([`ParsedQuery::with_unspelled`]).
     pub unspelled: bool,
 }
 
@@ -238,13 +238,15 @@ impl ParsedQuery {
             .map(|(_, w)| w)
     }
 
-    /// Marks the unquoted Han words of two or more characters that no entry spells (a term the
-    /// index does not hold: the pair, the 3–4 character run, or one of a longer word's 4-character
-    /// runs). Only those are then matched by sound: an input-method slip, not a rare word.
-    pub fn mark_unspelled(&mut self, f: &Fields, searcher: &Searcher) {
+    /// The query with its unquoted Han words of two or more characters that no entry spells
+    /// marked (a term the index does not hold: the pair, the 3–4 character run, or one of a longer
+    /// word's 4-character runs). Only those are then matched by sound: an input-method slip, not
+    /// a rare word.
+    pub fn with_unspelled(&self, f: &Fields, searcher: &Searcher) -> ParsedQuery {
         let held =
             |field: Field, text: &str| searcher.doc_freq(&term(field, text)).is_ok_and(|n| n > 0);
-        for (_, w) in &mut self.loose.words {
+        let mut marked = self.clone();
+        for (_, w) in &mut marked.loose.words {
             let chars: Vec<char> = w.text.chars().collect();
             if chars.len() < 2 || !chars.iter().all(|c| is_han(*c)) {
                 continue;
@@ -257,6 +259,7 @@ impl ParsedQuery {
                     .any(|run| !held(f.text_grams, &run.iter().collect::<String>())),
             };
         }
+        marked
     }
 
     /// Whether a word was marked unspelled.
@@ -447,24 +450,7 @@ fn sound_queries(f: &Fields, w: &QWord) -> Vec<Alternative> {
     if w.len_chars() < 2 || !w.text.chars().all(is_han) {
         return Vec::new();
     }
-    let mut soundings: Vec<Vec<String>> = vec![Vec::new()];
-    for c in w.text.chars() {
-        let rs = readings(c);
-        if rs.is_empty() {
-            return Vec::new();
-        }
-        soundings = soundings
-            .iter()
-            .flat_map(|prefix| {
-                rs.iter().map(move |r| {
-                    let mut next = prefix.clone();
-                    next.push(r.clone());
-                    next
-                })
-            })
-            .take(MAX_SOUNDINGS)
-            .collect();
-    }
+    let soundings = soundings(&w.text, MAX_SOUNDINGS);
     soundings
         .iter()
         .map(|sounds| {

@@ -11,7 +11,7 @@ use std::sync::{LazyLock, OnceLock};
 use jieba_rs::Jieba;
 
 use crate::error::SearchError;
-use crate::pinyin::readings;
+use crate::pinyin::soundings;
 
 const SHIPPED: &str = include_str!("../data/words.txt");
 
@@ -32,12 +32,12 @@ pub fn parse_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Adds the deployment's words (`--words`) to the shipped ones. Only before the first search or
-/// index write: the segmenter is built once per process.
+/// Adds the deployment's words (`--words`) to the shipped ones. Only before the first search,
+/// index write or index open: the word list is read once per process.
 pub fn set_deployment_words(text: &str) -> Result<usize, SearchError> {
     let words = parse_words(text);
     let n = words.len();
-    if LazyLock::get(&JIEBA).is_some() || DEPLOYMENT.set(words).is_err() {
+    if LazyLock::get(&WORDS).is_some() || DEPLOYMENT.set(words).is_err() {
         return Err(SearchError::InvalidRequest {
             field: "words".into(),
             message: "分词词典须在检索开始前设置".into(),
@@ -46,30 +46,36 @@ pub fn set_deployment_words(text: &str) -> Result<usize, SearchError> {
     Ok(n)
 }
 
-fn all_words() -> impl Iterator<Item = String> {
-    parse_words(SHIPPED)
-        .into_iter()
-        .chain(DEPLOYMENT.get().into_iter().flatten().cloned())
-}
+/// The shipped words and the deployment's, read once: the segmenter, the fingerprint and the
+/// pinyin map are all made from this list.
+static WORDS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let mut words = parse_words(SHIPPED);
+    words.extend(DEPLOYMENT.get().into_iter().flatten().cloned());
+    words
+});
 
 pub(crate) static JIEBA: LazyLock<Jieba> = LazyLock::new(|| {
     let mut jieba = Jieba::new();
-    for word in all_words() {
+    for word in WORDS.iter() {
         // The least frequency that keeps the word whole on its own: in a longer run, jieba's
         // own words still win where they are likelier (城市中心 stays 城市 中心 beside 市中区).
-        let freq = jieba.suggest_freq(&word);
-        jieba.add_word(&word, Some(freq), None);
+        let freq = jieba.suggest_freq(word);
+        jieba.add_word(word, Some(freq), None);
     }
     jieba
 });
 
-/// Identifies the dictionary an index was built with (FNV-1a: stable across builds).
+/// Identifies the dictionary an index was built with (FNV-1a: stable across builds); every
+/// commit records it.
 pub(crate) fn fingerprint() -> u64 {
-    all_words().fold(0xcbf2_9ce4_8422_2325, |hash, word| {
-        word.bytes().chain([b'\n']).fold(hash, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    static FINGERPRINT: LazyLock<u64> = LazyLock::new(|| {
+        WORDS.iter().fold(0xcbf2_9ce4_8422_2325, |hash, word| {
+            word.bytes().chain([b'\n']).fold(hash, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+            })
         })
-    })
+    });
+    *FINGERPRINT
 }
 
 /// Longest dictionary word read as pinyin, in characters.
@@ -83,36 +89,19 @@ const MAX_WORDS_PER_SPELLING: usize = 4;
 /// whichever is typed finds it).
 static BY_PINYIN: LazyLock<HashMap<String, Vec<String>>> = LazyLock::new(|| {
     let mut map: HashMap<String, Vec<String>> = HashMap::new();
-    for word in all_words() {
+    for word in WORDS.iter() {
         if word.chars().count() > MAX_PINYIN_WORD_CHARS {
             continue;
         }
-        for spelling in spellings(&word) {
-            let words = map.entry(spelling).or_default();
-            if !words.contains(&word) && words.len() < MAX_WORDS_PER_SPELLING {
+        for sounds in soundings(word, MAX_SPELLINGS) {
+            let words = map.entry(sounds.concat()).or_default();
+            if !words.contains(word) && words.len() < MAX_WORDS_PER_SPELLING {
                 words.push(word.clone());
             }
         }
     }
     map
 });
-
-/// The word's pinyin, one string per combination of readings, at most [`MAX_SPELLINGS`].
-fn spellings(word: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
-    for c in word.chars() {
-        let rs = readings(c);
-        if rs.is_empty() {
-            return Vec::new();
-        }
-        out = out
-            .iter()
-            .flat_map(|prefix| rs.iter().map(move |r| format!("{prefix}{r}")))
-            .take(MAX_SPELLINGS)
-            .collect();
-    }
-    out
-}
 
 /// Dictionary words that `letters` spell in pinyin: a place, department or catalog word typed in
 /// Latin letters (chengdu, budongchan) is also searched as written in characters.
