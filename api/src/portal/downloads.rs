@@ -10,7 +10,7 @@ use catalog::domain::negative_list::{NegativeScope, NegativeTarget};
 use importers::template::{table_csv, table_xlsx};
 
 use super::labels::label;
-use super::layout::{PortalError, PortalResult, json, text};
+use super::layout::{PortalError, PortalResult, day_of, json, text};
 use super::search::{Params, request, value_label};
 use crate::routes::samples::rfc5987;
 use crate::state::AppState;
@@ -161,9 +161,7 @@ async fn search(state: &AppState, p: Params, format: Format) -> PortalResult<Res
                     .as_deref()
                     .map(|s| label(s).to_owned())
                     .unwrap_or_default(),
-                chrono::DateTime::from_timestamp(h.updated_at, 0)
-                    .map(|t| t.format("%Y-%m-%d").to_string())
-                    .unwrap_or_default(),
+                day_of(h.updated_at),
                 format!("{base}{}", h.url),
             ]
         })

@@ -7,8 +7,8 @@ use axum::extract::State;
 use maud::{Markup, html};
 use search::{EntityKind, FacetCount, SearchRequest, SearchResults, SortOrder, Viewer};
 
-use super::labels::{domain, facet, label};
-use super::layout::{PortalResult, page, site_name, thousands};
+use super::labels::{facet, label};
+use super::layout::{PortalResult, day_of, page, site_name, thousands};
 use super::pages::search_box;
 use super::search::{filter_href, region_tier, value_label};
 use crate::state::AppState;
@@ -67,7 +67,7 @@ pub async fn home(State(state): State<AppState>) -> PortalResult<Markup> {
                 h2 #newest-h { "最新发布的数据资源" }
                 ol.newest {
                     @for hit in &resources.hits {
-                        li { a href=(hit.url) { (hit.title) } " " span.muted { (date_of(hit.updated_at)) } }
+                        li { a href=(hit.url) { (hit.title) } " " span.muted { (day_of(hit.updated_at)) } }
                     }
                 }
                 p { a href=(filter_href("kind", "resource")) { "全部数据资源（" (thousands(resources.total)) "）" } }
@@ -120,7 +120,7 @@ fn browse(resources: &SearchResults, name: &str, title: &str) -> Markup {
                     @for c in shown {
                         li {
                             a href=(resource_filter(name, &c.value)) {
-                                (if name == "domain" { domain(&c.value) } else { value_label(name, &c.value) })
+                                (value_label(name, &c.value))
                             }
                             meter min="0" max=(max) value=(c.count) { (c.count) }
                             span.count { (thousands(c.count)) }
@@ -135,12 +135,4 @@ fn browse(resources: &SearchResults, name: &str, title: &str) -> Markup {
 /// The search for resources with one facet value.
 fn resource_filter(name: &str, value: &str) -> String {
     format!("{}&kind=resource", filter_href(name, value))
-}
-
-/// The day (Beijing time) of Unix seconds: 2026-12-04.
-fn date_of(seconds: i64) -> String {
-    let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset");
-    chrono::DateTime::from_timestamp(seconds, 0)
-        .map(|t| t.with_timezone(&beijing).format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
 }

@@ -316,3 +316,10 @@ pub fn beijing(t: &chrono::DateTime<chrono::Utc>) -> String {
 pub fn date(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d").to_string()
 }
+
+/// The day of Unix seconds, as [`date`] writes it (the search index keeps times in seconds).
+pub fn day_of(seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .map(|t| date(&t))
+        .unwrap_or_default()
+}

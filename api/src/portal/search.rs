@@ -1,7 +1,7 @@
 //! The search page: the app's search index as an anonymous viewer (so no draft, ever), facets as
 //! filter links with counts, `<mark>` highlights from the index, cursor pagination.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -154,10 +154,10 @@ pub(crate) fn region_tier<'a>(counts: &'a [FacetCount], chosen: &[String]) -> Ve
             .and_then(|code| code.parent())
             .map(|p| p.as_str().to_owned())
     };
-    let present = |code: &str| counts.iter().any(|c| c.value == code);
+    let present: HashSet<&str> = counts.iter().map(|c| c.value.as_str()).collect();
     let top: Vec<&str> = counts
         .iter()
-        .filter(|c| parent(c).is_none_or(|p| !present(&p)))
+        .filter(|c| parent(c).is_none_or(|p| !present.contains(p.as_str())))
         .map(|c| c.value.as_str())
         .collect();
     let open: Vec<&str> = match (chosen, top.as_slice()) {
@@ -170,8 +170,7 @@ pub(crate) fn region_tier<'a>(counts: &'a [FacetCount], chosen: &[String]) -> Ve
         .filter(|c| {
             let p = parent(c);
             chosen.contains(&c.value)
-                || (open.is_empty() && top.contains(&c.value.as_str()))
-                || (chosen.is_empty() && top.contains(&c.value.as_str()))
+                || ((open.is_empty() || chosen.is_empty()) && top.contains(&c.value.as_str()))
                 || p.is_some_and(|p| open.contains(&p.as_str()))
         })
         .collect()
@@ -184,10 +183,7 @@ pub(crate) fn search_href(q: &str) -> String {
 
 /// This page's URL with one parameter set (or removed with `None`), back on the first page.
 fn link(p: &Params, name: &str, value: Option<&str>) -> String {
-    let mut next = p.clone();
-    for key in ["cursor", "prev", "page"] {
-        next.remove(key);
-    }
+    let mut next = first_page(p);
     match value {
         Some(v) => next.insert(name.to_string(), v.to_string()),
         None => next.remove(name),
@@ -195,9 +191,22 @@ fn link(p: &Params, name: &str, value: Option<&str>) -> String {
     href(next)
 }
 
+/// The same search's parameters without its place in the pages.
+fn first_page(p: &Params) -> Params {
+    let mut params = p.clone();
+    for key in ["cursor", "prev", "page"] {
+        params.remove(key);
+    }
+    params
+}
+
 fn href(params: Params) -> String {
+    href_at("/search", params)
+}
+
+fn href_at(path: &str, params: Params) -> String {
     let query: Vec<(String, String)> = params.into_iter().filter(|(_, v)| !v.is_empty()).collect();
-    format!("/search?{}", url_encode(&query))
+    format!("{path}?{}", url_encode(&query))
 }
 
 /// The cursors of the pages between the first and this one, oldest first (the first page has
@@ -228,10 +237,7 @@ fn page_number(p: &Params) -> u64 {
 /// This page's URL at page `number`, reached by `cursor` (none: the first page) after the pages
 /// `earlier`.
 fn page_href(p: &Params, cursor: Option<&str>, earlier: &[String], number: u64) -> String {
-    let mut next = p.clone();
-    for key in ["cursor", "prev", "page"] {
-        next.remove(key);
-    }
+    let mut next = first_page(p);
     if let Some(c) = cursor.filter(|c| !c.is_empty()) {
         next.insert("cursor".into(), c.to_owned());
         let from = earlier.len().saturating_sub(PAGES_REMEMBERED);
@@ -243,12 +249,7 @@ fn page_href(p: &Params, cursor: Option<&str>, earlier: &[String], number: u64) 
 
 /// This search's results as a spreadsheet (`csv` or `xlsx`), from the first hit.
 fn download_href(p: &Params, extension: &str) -> String {
-    let mut params = p.clone();
-    for key in ["cursor", "prev", "page"] {
-        params.remove(key);
-    }
-    let query: Vec<(String, String)> = params.into_iter().filter(|(_, v)| !v.is_empty()).collect();
-    format!("/search.{extension}?{}", url_encode(&query))
+    href_at(&format!("/search.{extension}"), first_page(p))
 }
 
 /// The same search without one chosen value.

@@ -39,22 +39,11 @@ impl RegionCode {
     /// The name from the province down, without placeholder tiers: 四川省泸州市江阳区,
     /// 北京市东城区, 湖北省仙桃市. An unknown code reads 四川省（510599）.
     pub fn full_name(&self) -> String {
-        let code = self.as_str();
-        let mut name = self.province_name().to_string();
-        let tiers = match self.level() {
-            RegionLevel::Province => vec![],
-            RegionLevel::Prefecture => vec![code.to_string()],
-            RegionLevel::County => vec![format!("{}00", &code[..4]), code.to_string()],
-        };
-        for tier in tiers {
-            match NAMES.get(tier.as_str()) {
-                Some(n) if PLACEHOLDERS.contains(n) => {}
-                Some(n) => name.push_str(n),
-                None if tier == code => return format!("{name}（{code}）"),
-                None => {}
-            }
+        let name = self.names_from_province().concat();
+        match self.own_name() {
+            Some(_) => name,
+            None => format!("{name}（{}）", self.as_str()),
         }
-        name
     }
 }
 
