@@ -1342,6 +1342,32 @@ async fn the_site_has_its_name_filing_robots_sitemap_and_icon() {
         "the footer leads to it"
     );
 
+    // The sections, but not what robots.txt keeps crawlers out of.
+    let sections = get("/sitemap/sections.xml")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(sections.contains("/directory</loc>"), "{sections}");
+    assert!(!sections.contains("/search</loc>"), "{sections}");
+
+    // A page number no one reaches by following links is still only a number.
+    let first = get("/search").await.unwrap().text().await.unwrap();
+    let next = first
+        .split("rel=\"next\" href=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a second page of everything")
+        .replace("&amp;", "&");
+    let at = next.find("page=").expect("the next link numbers its page");
+    let end = next[at..].find('&').map_or(next.len(), |e| at + e);
+    let huge = format!("{}page={}{}", &next[..at], u64::MAX, &next[end..]);
+    let answer = get(&huge).await.unwrap();
+    assert_eq!(answer.status(), StatusCode::OK, "{huge}");
+    let shown = answer.text().await.unwrap();
+    assert!(shown.contains(&format!("第 {} 页", u64::MAX)), "{shown}");
+
     let icon = get("/favicon.ico").await.unwrap();
     assert_eq!(icon.headers()["content-type"], "image/svg+xml");
 }

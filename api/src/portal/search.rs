@@ -426,12 +426,12 @@ pub async fn search(
                             @if p.contains_key("cursor") {
                                 a href=(link(&p, "cursor", None)) { "第一页" }
                                 @let (before, back) = earlier.split_at(earlier.len().saturating_sub(1));
-                                a rel="prev" href=(page_href(&p, back.first().map(String::as_str), before, page_number - 1)) { "上一页" }
+                                a rel="prev" href=(page_href(&p, back.first().map(String::as_str), before, page_number.saturating_sub(1))) { "上一页" }
                             }
                             span aria-current="page" { "第 " (page_number) " 页" }
                             @if let Some(cursor) = &results.next_cursor {
                                 @let through: Vec<String> = earlier.iter().cloned().chain(p.get("cursor").cloned()).collect();
-                                a rel="next" href=(page_href(&p, Some(cursor), &through, page_number + 1)) { "下一页" }
+                                a rel="next" href=(page_href(&p, Some(cursor), &through, page_number.saturating_add(1))) { "下一页" }
                             }
                         }
                     }

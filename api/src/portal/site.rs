@@ -12,10 +12,10 @@ use crate::state::AppState;
 /// Resources per sitemap file (the protocol allows 50,000; a page of the index's listing is 1,000).
 const PER_SITEMAP: usize = search::MAX_LISTING_LIMIT;
 
-/// The public sections, as the navigation lists them.
-const SECTIONS: [&str; 10] = [
+/// The public sections, as the navigation lists them (not the search: robots.txt keeps crawlers
+/// out of its endless combinations).
+const SECTIONS: [&str; 9] = [
     "/",
-    "/search",
     "/resources",
     "/directory",
     "/negative-list",
