@@ -10,6 +10,7 @@ use catalog::domain::authorization::{
     Announcement, Authorization, AuthorizationMode, NewAuthorization, OperatorApplication,
     OperatorType, Qualification, SelectionMethod,
 };
+use catalog::domain::disclosure::{DisclosureContent, NewDisclosure};
 use catalog::domain::negative_list::{
     NegativeKind, NegativeReason, NegativeScope, NegativeTarget, NewNegativeListEntry,
 };
@@ -18,11 +19,11 @@ use catalog::domain::product::{DeliveryForm, NewProduct, ReviewFinding, SceneCat
 use catalog::domain::registration::{
     Materials, NewRegistration, Registration, RegistrationSubject, RegistrationType,
 };
-use catalog::domain::resource::Resource;
+use catalog::domain::resource::{DataItem, Resource};
 use catalog::domain::{RegionCode, Uscc};
 use catalog::store::Table;
 use catalog::{Actor, Catalog, CatalogError, EditionLineRequest, EditionRequest, Role};
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use importers::corpus::{self, CorpusRecord};
 use uuid::Uuid;
 
@@ -34,6 +35,9 @@ const BATCH: usize = 1000;
 const WINDOW: usize = 200_000;
 /// Published resources kept for the workflow examples (the rest are only counted).
 const KEPT: usize = 61;
+
+/// Resources of the administration's region given data items (the corpus lists none).
+const ITEMIZED: usize = 40;
 
 /// (province, city, department): one provider organization each.
 type ProviderKey = (String, Option<String>, String);
@@ -132,6 +136,7 @@ pub async fn load(catalog: &Catalog, source: Option<&str>, today: NaiveDate) -> 
     let mut providers: HashMap<ProviderKey, Uuid> = HashMap::new();
     let mut published: Vec<Resource> = Vec::with_capacity(KEPT);
     let mut loaded = 0usize;
+    let mut itemized = 0usize;
     let mut records = records.peekable();
     while records.peek().is_some() {
         let window = records
@@ -150,6 +155,8 @@ pub async fn load(catalog: &Catalog, source: Option<&str>, today: NaiveDate) -> 
                 .push(r);
         }
         for (key, rows) in by_provider {
+            let local = corpus::region_for(&key.0, key.1.as_deref())
+                .is_some_and(|r| r.is_within(&admin.region));
             let provider = match providers.get(&key) {
                 Some(id) => *id,
                 None => {
@@ -161,7 +168,15 @@ pub async fn load(catalog: &Catalog, source: Option<&str>, today: NaiveDate) -> 
             for chunk in rows.chunks(BATCH) {
                 let contents = chunk
                     .iter()
-                    .map(|r| corpus::map_record(r).content)
+                    .map(|r| {
+                        let mut content = corpus::map_record(r).content;
+                        // Some of the examples' resources describe their columns (信息项).
+                        if local && itemized < ITEMIZED {
+                            content.data_items = demo_items();
+                            itemized += 1;
+                        }
+                        content
+                    })
                     .collect();
                 let stored = catalog
                     .import_published_resources(&system, provider, contents)
@@ -323,8 +338,46 @@ pub async fn load(catalog: &Catalog, source: Option<&str>, today: NaiveDate) -> 
             &operator,
             Actor::new(Role::Registrar, registrar.id),
             &sources,
+            "区域经济运行分析报告（演示）",
         )
         .await?;
+        // The implementing body's annual statement (N 18), published.
+        let statement = catalog
+            .draft_disclosure(
+                &admin_actor,
+                NewDisclosure {
+                    year: today.year() - 1,
+                    content: DisclosureContent::ImplementingBody {
+                        authorized_parties: format!("{}（演示）", operator.name),
+                        content_and_scope: format!(
+                            "《{}》：{}，共 {} 项数据资源",
+                            auth.plan.plan_name,
+                            auth.plan.scope_description,
+                            auth.plan.resource_ids.len()
+                        ),
+                        term: format!("{} 至 {}", auth.plan.term_start, auth.plan.term_end),
+                        fee_ceilings: "公共治理、公益事业场景免费；产业发展、行业发展场景按政府指导价上限收费（演示）"
+                            .to_string(),
+                    },
+                },
+                today,
+            )
+            .await?;
+        catalog
+            .publish_disclosure(&admin_actor, statement.id, None)
+            .await?;
+        // A second product whose registration is in publicity today, open to objections.
+        let in_publicity = register_product(
+            catalog,
+            &days.in_publicity(catalog.calendar()),
+            &auth,
+            &operator,
+            Actor::new(Role::Registrar, registrar.id),
+            &[candidates[dropped + 2]],
+            "公共交通出行热力图服务（演示）",
+        )
+        .await?;
+        tracing::info!(product = %in_publicity.subject_name, "演示登记公示中");
         tracing::info!(
             product = %coded.subject_name,
             query_code = coded.query_code.as_ref().map(|c| c.as_str()).unwrap_or_default(),
@@ -371,6 +424,7 @@ pub async fn load(catalog: &Catalog, source: Option<&str>, today: NaiveDate) -> 
 /// The working days of the demo's authorization and product registration, counted back from the
 /// last working day up to `today` so that the registration's publicity has ended and its code is
 /// issued on that day. Each step leaves the next one inside its legal deadline.
+#[derive(Clone, Copy)]
 struct Timeline {
     selection_publicized: NaiveDate,
     /// Agreement signed, authorization active, term starts.
@@ -383,7 +437,8 @@ struct Timeline {
     accepted: NaiveDate,
     /// Formal review done (R 11): publicity runs from the next working day.
     publicized: NaiveDate,
-    coded: NaiveDate,
+    /// The query code's day; `None` leaves the registration in its publicity.
+    coded: Option<NaiveDate>,
 }
 
 impl Timeline {
@@ -415,7 +470,25 @@ impl Timeline {
             submitted,
             accepted,
             publicized,
-            coded,
+            coded: Some(coded),
+        }
+    }
+
+    /// The same product steps, but the registration publicized the working day before the
+    /// last one up to today, so that its publicity runs today.
+    fn in_publicity(&self, calendar: &WorkingCalendar) -> Timeline {
+        let back = |from: NaiveDate, n: u32| working_days_before(calendar, from, n);
+        let last = self.coded.expect("the demo's first product is coded");
+        let publicized = back(last, 1);
+        let accepted = back(publicized, 1);
+        let submitted = back(accepted, 1);
+        Timeline {
+            evidence: back(submitted, 1),
+            submitted,
+            accepted,
+            publicized,
+            coded: None,
+            ..*self
         }
     }
 }
@@ -442,6 +515,7 @@ async fn register_product(
     operator: &Organization,
     registrar: Actor,
     sources: &[&Resource],
+    name: &str,
 ) -> Result<Registration> {
     let op_actor = Actor::new(Role::Operator, operator.id);
     let admin_actor = Actor::new(Role::DataAdmin, auth.plan.implementing_body_id);
@@ -456,7 +530,7 @@ async fn register_product(
             &op_actor,
             operator.id,
             NewProduct {
-                name: "区域经济运行分析报告（演示）".to_string(),
+                name: name.to_string(),
                 summary: format!(
                     "以授权范围内的“{}”等公共数据加工形成的分析报告，只含汇总统计结果，不含原始数据（演示）",
                     source_names.join("”“")
@@ -518,13 +592,58 @@ async fn register_product(
     catalog
         .accept_registration(&registrar, registration.id, days.accepted, None)
         .await?;
-    catalog
+    let publicized = catalog
         .publicize_registration(&registrar, registration.id, days.publicized, None)
-        .await?;
-    Ok(catalog
-        .issue_query_code(&registrar, registration.id, None, days.coded, None)
         .await?
-        .value)
+        .value;
+    match days.coded {
+        Some(on) => Ok(catalog
+            .issue_query_code(&registrar, registration.id, None, on, None)
+            .await?
+            .value),
+        None => Ok(publicized),
+    }
+}
+
+/// The columns of a statistical table, as the demo's itemized resources describe them.
+fn demo_items() -> Vec<DataItem> {
+    let item =
+        |name: &str, english: &str, data_type: &str, length: &str, description: &str| DataItem {
+            name: name.to_string(),
+            english_name: Some(english.to_string()),
+            data_type: data_type.to_string(),
+            length_format: Some(length.to_string()),
+            value_domain: None,
+            sensitivity: None,
+            description: Some(description.to_string()),
+        };
+    vec![
+        item("统计年度", "TJND", "字符型", "4", "四位年份"),
+        item(
+            "行政区划代码",
+            "XZQHDM",
+            "字符型",
+            "12",
+            "GB/T 2260 行政区划代码",
+        ),
+        item(
+            "行政区划名称",
+            "XZQHMC",
+            "字符型",
+            "50",
+            "县级及以上行政区划名称",
+        ),
+        item("指标名称", "ZBMC", "字符型", "100", "统计指标的名称"),
+        item("指标值", "ZBZ", "数值型", "18,2", "保留两位小数"),
+        item("计量单位", "JLDW", "字符型", "20", "指标值的计量单位"),
+        item(
+            "更新日期",
+            "GXRQ",
+            "日期型",
+            "YYYY-MM-DD",
+            "本条数据的更新日期",
+        ),
+    ]
 }
 
 /// Register a demo organization with a generated, valid USCC (labelled 演示 in its name).
@@ -625,12 +744,24 @@ mod tests {
 
             let all = RecordFilter::default();
             let products = catalog.products(&all).await.unwrap();
-            assert_eq!(products.len(), 1, "{today}");
-            assert_eq!(products[0].status, ProductStatus::Registered, "{today}");
+            assert_eq!(products.len(), 2, "{today}");
             let registrations = catalog.registrations(&all).await.unwrap();
-            assert_eq!(registrations.len(), 1, "{today}");
-            let r = &registrations[0];
-            assert_eq!(r.status, RegistrationStatus::Coded, "{today}");
+            assert_eq!(registrations.len(), 2, "{today}");
+            let (coded, publicized): (Vec<_>, Vec<_>) = registrations
+                .iter()
+                .partition(|r| r.status == RegistrationStatus::Coded);
+            let (r, p) = (coded[0], publicized[0]);
+            // The second one's publicity runs today: anyone may object now.
+            assert_eq!(p.status, RegistrationStatus::Publicized, "{today}");
+            assert_eq!(
+                p.publicity_outcome(today),
+                Some(catalog::domain::registration::PublicityOutcome::Running),
+                "{today}"
+            );
+            let registered = products
+                .iter()
+                .find(|x| x.status == ProductStatus::Registered);
+            assert!(registered.is_some(), "{today}");
             assert!(r.query_code.is_some(), "{today}");
             let coded = r.valid_from.unwrap();
             // Coded on the last working day up to today.
@@ -643,6 +774,11 @@ mod tests {
                     .all(|d| !catalog.calendar().is_working_day(d)),
                 "{today}: coded {coded}"
             );
+            let statements = catalog
+                .public_disclosures(RecordFilter::default())
+                .await
+                .unwrap();
+            assert_eq!(statements.len(), 1, "{today}: a published annual statement");
             assert!(r.publicity_end.unwrap() < coded, "{today}");
         }
     }

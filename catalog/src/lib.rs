@@ -26,5 +26,5 @@ pub use service::{AuditPage, AuditQuery, feed_action_label, require_audit_reader
 pub use service::{AuthorizationDuty, AuthorizationView, CorrectionCase, DutyKind, FeedbackQueue};
 pub use service::{ClaimedDelivery, DeliveryQuery, DraftFeed, FeedOutcome, SampleDownload};
 pub use service::{EditionPreview, RefusedLine, RegistrationObligation, UncertainDeadline};
-pub use service::{ProductView, ScopeCandidate};
+pub use service::{EditionRef, Notices, ProductView, ScopeCandidate};
 pub use service::{PublicCatalogPage, PublicEntry, PublicItem, PublicKind, PublicProduct};

@@ -217,6 +217,7 @@ struct World {
     in_publicity: String,
     coded_product: String,
     query_code: String,
+    authorization: String,
 }
 
 fn cli_setup(d: &Path) -> [String; 5] {
@@ -422,6 +423,7 @@ async fn build_world() -> World {
         in_publicity: registrations[1].clone(),
         coded_product: products[0].clone(),
         query_code: coded["query_code"].as_str().unwrap().to_string(),
+        authorization: auth,
     }
 }
 
@@ -796,6 +798,12 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
         .await
         .unwrap();
     assert_eq!(resources, "24", "the published resources, never the draft");
+    // Registrations coded by month: the one coded on 09-16.
+    // (The table is folded under 查看数字: read it as a screen reader would, not as painted.)
+    let months = b
+        .js("return [...document.querySelectorAll('#table-coded tbody tr')].map(tr => [...tr.cells].map(c => c.textContent).join(' '))")
+        .await;
+    assert_eq!(months, json!(["2026年09月 1"]), "{months:?}");
     let newest = b.all_text("#newest ol li").await;
     assert!((1..=8).contains(&newest.len()), "{newest:?}");
     let provider = b.text("#browse-provider + ul li .count").await;
@@ -1005,6 +1013,24 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
     let standing = b.text("#standing").await;
     assert_eq!(standing.contains("第 2 版"), listed, "{standing}");
     b.shots("resource").await;
+    // The same entry for machines: its DCAT record and CKAN package, linked from the page.
+    let links: Vec<String> = serde_json::from_value(
+        b.js("return [...document.querySelectorAll('#machine-links a[type]')].map(a => a.getAttribute('href'))")
+            .await,
+    )
+    .unwrap();
+    assert_eq!(links.len(), 4, "{links:?}");
+    for href in &links {
+        let response = api
+            .http
+            .get(format!("{}{href}", api.server.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{href}");
+        let body = response.text().await.unwrap();
+        assert!(body.contains(id.as_str()), "{href} describes the resource");
+    }
     b.click(&format!("a[href='/resources/{id}/versions/1']"))
         .await;
     b.check_page().await;
@@ -1105,6 +1131,50 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
         .get_json(&format!("/api/v1/registrations/{}", world.in_publicity))
         .await;
     assert_eq!(public["objections_filed"], 1, "{public}");
+    // The notice now shows the objection (its day and state, never who) and that it is paused.
+    b.open(&format!("/publicity/{}", world.in_publicity)).await;
+    b.check_page().await;
+    let outcome = b.text("#outcome").await;
+    assert!(outcome.contains("异议复核中"), "{outcome}");
+    let objections = b
+        .all_text("table[aria-labelledby=objections-h] tbody tr")
+        .await;
+    assert_eq!(objections.len(), 1, "{objections:?}");
+    assert!(objections[0].contains("待复核"), "{objections:?}");
+    assert!(!b.text("main").await.contains("王五"), "no objector's name");
+    // The current notices as a spreadsheet, then the past ones with their outcomes.
+    b.open("/publicity").await;
+    b.check_page().await;
+    let current = linked_sheet(b, api, "登记公示").await;
+    assert_eq!(current[0][0], "登记对象");
+    assert!(
+        current[1..].iter().any(|r| r[0] == "流域水质年度报告"),
+        "{current:?}"
+    );
+    b.click("a[href='/publicity/past']").await;
+    b.check_page().await;
+    let past = b.all_text("table.notices tbody tr").await;
+    assert!(
+        past.iter()
+            .any(|r| r.contains("水质指数接口") && r.contains("准予登记")),
+        "{past:?}"
+    );
+    assert!(
+        !past.iter().any(|r| r.contains("流域水质年度报告")),
+        "{past:?}"
+    );
+    let sheet = linked_sheet(b, api, "往期公示").await;
+    assert_eq!(sheet.len(), past.len() + 1, "{sheet:?}");
+    assert!(
+        sheet[1..].iter().any(|r| r[5] == world.query_code),
+        "{sheet:?}"
+    );
+    b.shots("publicity-past").await;
+    b.click("table.notices tbody a").await;
+    b.check_page().await;
+    assert!(b.text("#outcome").await.contains("准予登记"));
+    b.click("#subject a").await;
+    assert_eq!(b.path().await, format!("/products/{}", world.coded_product));
 
     // The query code typed into the home page's box leads to its verification.
     b.open("/").await;
@@ -1135,6 +1205,42 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
     let validity = b.text("#validity").await;
     assert!(validity.starts_with("2026-09-16"), "{validity}");
     b.shots("product").await;
+    // It links its registration record, says where it is listed, and leads to its authorization.
+    assert!(b.text("#listings-h ~ p").await.contains("暂无"));
+    b.click("#registration-record").await;
+    b.check_page().await;
+    assert!(b.text("#outcome").await.contains("准予登记"));
+    b.open(&format!("/products/{}", world.coded_product)).await;
+    assert_eq!(b.text("#authorization").await, "流域水环境数据授权运营");
+    b.click("#authorization").await;
+    b.check_page().await;
+    assert_eq!(
+        b.path().await,
+        format!("/authorizations/{}", world.authorization)
+    );
+    // The authorization: its resources by name, the region by name, its steps in order.
+    let scope = b.all_text("#scope tbody tr").await;
+    assert_eq!(scope.len(), 1, "{scope:?}");
+    assert!(scope[0].contains("渠江流域水质自动监测数据"), "{scope:?}");
+    assert!(b.text("#jurisdiction").await.contains("四川省"));
+    let steps = b.all_text("#timeline li").await;
+    assert!(steps.len() >= 4, "{steps:?}");
+    assert!(steps.last().unwrap().contains("运营中"), "{steps:?}");
+    b.shots("authorization").await;
+    // The resource in its scope names the authorization and the registered product made from it.
+    b.click("#scope tbody a").await;
+    b.check_page().await;
+    assert!(
+        b.text("#authorizations")
+            .await
+            .contains("流域水环境数据授权运营")
+    );
+    let made = b.all_text("#products li").await;
+    assert_eq!(
+        made,
+        vec!["水质指数接口".to_string()],
+        "registered ones only"
+    );
 
     // The negative list as CSV: what the page lists, readable by a spreadsheet (UTF-8 with BOM).
     b.open("/negative-list").await;
@@ -1158,20 +1264,26 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
     assert_eq!(reader.records().count(), listed);
 
     // Organization, negative list, authorizations, disclosures, 404.
-    for path in [
-        format!("/organizations/{}", world.provider),
-        "/negative-list".to_string(),
-        "/authorizations".to_string(),
-        "/disclosures".to_string(),
-        "/developers".to_string(),
-        "/resources".to_string(),
-        format!("/resources/{}", world.draft),
-        format!("/search?q={DRAFT}"),
-        "/search?q=鹭鸶洲".to_string(),
-        "/search?q=lusizhou".to_string(),
+    for (path, shot) in [
+        (format!("/organizations/{}", world.provider), "organization"),
+        ("/negative-list".to_string(), "negative-list"),
+        ("/authorizations".to_string(), "authorizations"),
+        ("/disclosures".to_string(), "disclosures"),
+        ("/developers".to_string(), "developers"),
+        ("/resources".to_string(), "resources"),
+        ("/publicity".to_string(), "publicity"),
+        ("/products".to_string(), "products"),
+        ("/directory".to_string(), "directory"),
+        (format!("/resources/{}", world.draft), "not-found"),
+        (format!("/search?q={DRAFT}"), "search-none"),
+        ("/search?q=鹭鸶洲".to_string(), ""),
+        ("/search?q=lusizhou".to_string(), ""),
     ] {
         b.open(&path).await;
         b.check_page().await;
+        if !shot.is_empty() {
+            b.shots(shot).await;
+        }
         if path.starts_with("/search") {
             assert_eq!(b.text("#total").await, "0", "{path} finds the draft");
         }

@@ -21,9 +21,18 @@ async fn a_cancellation_goes_from_the_operator_through_the_registrar_to_its_end(
     sign_in(b, "yunying").await;
     b.click("a[href='/workbench/my-registrations']").await;
     b.check_page().await;
-    let row = b.text("#registrations tbody tr:has(td.status)").await;
-    assert!(row.contains("已赋码") && row.contains("有效期至"), "{row}");
-    b.click("#registrations tbody a").await;
+    // (The demo's second registration is in publicity: the coded one is picked by its state.)
+    let rows = b.all_text("#registrations tbody tr").await;
+    let coded = rows
+        .iter()
+        .position(|r| r.contains("已赋码"))
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert!(rows[coded].contains("有效期至"), "{}", rows[coded]);
+    b.click(&format!(
+        "#registrations tbody tr:nth-child({}) a",
+        coded + 1
+    ))
+    .await;
     let registration = b.path().await.rsplit('/').next().unwrap().to_string();
     assert!(b.text("#code").await.len() > 10);
     assert!(b.text("#validity").await.contains(" 至 "));

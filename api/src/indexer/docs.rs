@@ -387,7 +387,7 @@ fn edition(edition: DirectoryEdition, public: bool, batch: &mut ChangeBatch) {
             },
             visible_to: vec![PUBLIC.to_owned()],
             updated_at: edition.published_at.timestamp(),
-            url: format!("/directory/{}#{}", edition.number, line.code.as_str()),
+            url: crate::portal::directory_line_href(edition.number, line.code.as_str()),
             places: Vec::new(),
             codes: Vec::new(),
         });

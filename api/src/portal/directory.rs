@@ -125,10 +125,61 @@ fn line_head() -> Markup {
     html! { thead { tr { @for c in LINE_COLUMNS { th scope="col" { (c) } } } } }
 }
 
+/// Lines on one page of an edition (a provincial directory runs to thousands).
+const LINES_PER_PAGE: usize = 200;
+
+/// Which page of an edition: by number, or the one holding a resource code (links from a
+/// resource or an authorization name the code; the fragment then scrolls to its line).
+#[derive(Debug, Default, Deserialize)]
+pub struct EditionQuery {
+    page: Option<String>,
+    code: Option<String>,
+}
+
+/// The link to a resource's line in an edition.
+pub fn line_href(edition: u32, code: &str) -> String {
+    format!("/directory/{edition}?code={code}#{code}")
+}
+
+/// The page to show (1-based) and how many there are: the one holding the asked code, else the
+/// asked page within range, else the first.
+fn page_of(codes: &[&str], q: &EditionQuery) -> (usize, usize) {
+    let pages = codes.len().div_ceil(LINES_PER_PAGE).max(1);
+    let by_code = q
+        .code
+        .as_deref()
+        .and_then(|code| codes.iter().position(|c| *c == code))
+        .map(|i| i / LINES_PER_PAGE + 1);
+    let by_number = q
+        .page
+        .as_deref()
+        .and_then(|p| p.parse::<usize>().ok())
+        .map(|p| p.clamp(1, pages));
+    (by_code.or(by_number).unwrap_or(1), pages)
+}
+
+fn edition_pager(number: u32, page: usize, pages: usize) -> Markup {
+    let href = |p: usize| format!("/directory/{number}?page={p}");
+    html! {
+        @if pages > 1 {
+            nav.pager aria-label="分页" {
+                @if page > 1 { a rel="prev" href=(href(page - 1)) { "上一页" } }
+                @for p in 1..=pages {
+                    @if p == page { span aria-current="page" { (p) } }
+                    @else if p == 1 || p == pages || p.abs_diff(page) <= 2 { a href=(href(p)) { (p) } }
+                    @else if p.abs_diff(page) == 3 { span { "…" } }
+                }
+                @if page < pages { a rel="next" href=(href(page + 1)) { "下一页" } }
+            }
+        }
+    }
+}
+
 /// One edition's page, or (`3.csv`, `3.xlsx`) its lines as a spreadsheet.
 pub async fn edition(
     State(state): State<AppState>,
     Path(raw): Path<String>,
+    Query(q): Query<EditionQuery>,
 ) -> PortalResult<Response> {
     let (number, format) = match raw.split_once('.') {
         Some((n, "csv")) => (n, Some(Format::Csv)),
@@ -143,6 +194,9 @@ pub async fn edition(
         let name = format!("授权运营目录第{}版", e.number);
         return download(format, &name, &name, &LINE_COLUMNS, &rows);
     }
+    let codes: Vec<&str> = e.lines.iter().map(|l| l.code.as_str()).collect();
+    let (at, pages) = page_of(&codes, &q);
+    let shown = &e.lines[(at - 1) * LINES_PER_PAGE..(at * LINES_PER_PAGE).min(e.lines.len())];
     Ok(page(
         &e.title,
         html! {
@@ -154,10 +208,14 @@ pub async fn edition(
             }
             p.downloads { "下载本版：" a #download-csv href=(format!("/directory/{}.csv", e.number)) { "CSV" } " · " a #download-xlsx href=(format!("/directory/{}.xlsx", e.number)) { "Excel" } }
             div.scroll { table {
-                caption.muted { "共 " (e.lines.len()) " 条" }
+                caption.muted {
+                    "共 " (super::layout::thousands(e.lines.len() as u64)) " 条"
+                    @if pages > 1 { "，第 " (at) " / " (pages) " 页" }
+                }
                 (line_head())
-                tbody { @for l in &e.lines { (line_row(l, "")) } }
+                tbody { @for l in shown { (line_row(l, "")) } }
             } }
+            (edition_pager(e.number, at, pages))
         },
     )
     .into_response())
@@ -219,4 +277,33 @@ pub async fn diff(
             }
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(page: Option<&str>, code: Option<&str>) -> EditionQuery {
+        EditionQuery {
+            page: page.map(String::from),
+            code: code.map(String::from),
+        }
+    }
+
+    #[test]
+    fn a_long_edition_opens_at_the_page_of_the_asked_line() {
+        let owned: Vec<String> = (0..450).map(|i| format!("C{i}")).collect();
+        let codes: Vec<&str> = owned.iter().map(String::as_str).collect();
+        assert_eq!(page_of(&codes, &query(None, None)), (1, 3));
+        assert_eq!(page_of(&codes, &query(Some("2"), None)), (2, 3));
+        // Out of range or not a number: clamped, or the first page.
+        assert_eq!(page_of(&codes, &query(Some("99"), None)), (3, 3));
+        assert_eq!(page_of(&codes, &query(Some("0"), None)), (1, 3));
+        assert_eq!(page_of(&codes, &query(Some("二"), None)), (1, 3));
+        // A code wins over a page number; line 399 is the last of page 2, 400 the first of 3.
+        assert_eq!(page_of(&codes, &query(Some("1"), Some("C399"))), (2, 3));
+        assert_eq!(page_of(&codes, &query(None, Some("C400"))), (3, 3));
+        assert_eq!(page_of(&codes, &query(None, Some("nope"))), (1, 3));
+        assert_eq!(page_of(&[], &query(Some("5"), None)), (1, 1));
+    }
 }

@@ -3,6 +3,8 @@
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
+use catalog::Notices;
+use catalog::domain::registration::RegistrationStatus;
 use catalog::store::RecordFilter;
 use chrono::{DateTime, NaiveDate, Utc};
 use maud::{Markup, PreEscaped, html};
@@ -31,11 +33,11 @@ pub async fn feed(
     let (title, mut entries) = match name.as_str() {
         "publicity.atom" => (
             "登记公示",
-            registrations(&state, &["publicized", "under_objection"], "/publicity").await?,
+            registrations(&state, Notices::Current.statuses(), "/publicity").await?,
         ),
         "registrations.atom" => (
             "登记结果",
-            registrations(&state, &["coded"], "/products").await?,
+            registrations(&state, &[RegistrationStatus::Coded], "/products").await?,
         ),
         "editions.atom" => ("授权运营目录版本", editions(&state).await?),
         _ => return Err(PortalError::NotFound),
@@ -72,11 +74,11 @@ pub async fn feed(
 
 async fn registrations(
     state: &AppState,
-    statuses: &[&str],
+    statuses: &[RegistrationStatus],
     base: &str,
 ) -> PortalResult<Vec<super::feeds::Entry>> {
     let filter = RecordFilter {
-        statuses: statuses.iter().map(|s| s.to_string()).collect(),
+        statuses: statuses.iter().map(|s| s.as_str().to_string()).collect(),
         public_only: true,
         ..RecordFilter::default()
     };

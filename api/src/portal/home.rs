@@ -3,6 +3,8 @@
 //! the two boxes people come with: words to search and a query code to verify. Every number is
 //! the search index's count of what the public may see, so it is what the link then finds.
 
+use std::collections::BTreeMap;
+
 use axum::extract::State;
 use maud::{Markup, html};
 use search::{EntityKind, FacetCount, SearchRequest, SearchResults, SortOrder, Viewer};
@@ -12,11 +14,14 @@ use super::layout::{PortalResult, day_of, page, site_name, thousands};
 use super::pages::search_box;
 use super::search::{filter_href, region_tier, value_label};
 use crate::state::AppState;
+use crate::web::stats;
 
 /// Values shown per browse list (the rest are one click away in the search's facets).
 const BROWSE_SHOWN: usize = 10;
 /// Newest resources listed.
 const NEWEST: usize = 8;
+/// Months in the registrations chart, ending with the latest that had a registration coded.
+const MONTHS: usize = 12;
 
 /// The public view of everything, or of resources, with facet counts.
 fn overview(kinds: Vec<EntityKind>, limit: usize) -> SearchRequest {
@@ -40,6 +45,10 @@ pub async fn home(State(state): State<AppState>) -> PortalResult<Markup> {
     })
     .await
     .map_err(|_| super::layout::PortalError::Internal("首页统计任务异常中止".into()))??;
+    let coded = state.catalog.coded_by_month().await?;
+    let by_month: BTreeMap<(i32, u32), Vec<usize>> =
+        coded.iter().map(|(month, n)| (*month, vec![*n])).collect();
+    let months = stats::month_rows(&by_month, 1, MONTHS);
     let name = site_name();
     Ok(page(
         "首页",
@@ -71,6 +80,16 @@ pub async fn home(State(state): State<AppState>) -> PortalResult<Markup> {
                     }
                 }
                 p { a href=(filter_href("kind", "resource")) { "全部数据资源（" (thousands(resources.total)) "）" } }
+            }
+            @if !months.is_empty() {
+                section #registrations-by-month aria-labelledby="by-month-h" {
+                    h2 #by-month-h { "登记结果（按月）" }
+                    (stats::bar_chart("chart-coded", "每月赋码的登记", &["赋码登记"], &months))
+                    details { summary { "查看数字" }
+                        (stats::table("table-coded", "每月赋码的登记", "月份", &["赋码登记"], &months, true))
+                    }
+                    p { a href="/publicity/past" { "往期公示及结果" } }
+                }
             }
             h2 { "订阅" }
             ul {

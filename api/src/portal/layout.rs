@@ -323,3 +323,18 @@ pub fn day_of(seconds: i64) -> String {
         .map(|t| date(&t))
         .unwrap_or_default()
 }
+
+/// The same entry for machines: its DCAT record (Turtle, JSON-LD), its CKAN package and its JSON
+/// in the API, as links at the foot of its page.
+pub fn machine_links(id: uuid::Uuid, api_path: &str) -> Markup {
+    html! {
+        p.machine-links #machine-links {
+            "元数据："
+            a href=(format!("/datasets/{id}.ttl")) type="text/turtle" { "DCAT（Turtle）" } " · "
+            a href=(format!("/datasets/{id}.jsonld")) type="application/ld+json" { "DCAT（JSON-LD）" } " · "
+            a href=(format!("/api/3/action/package_show?id={id}")) type="application/json" { "CKAN" } " · "
+            a href=(api_path) type="application/json" { "JSON" } " · "
+            a href="/developers" { "接口说明" }
+        }
+    }
+}

@@ -12,6 +12,7 @@ pub(crate) mod labels;
 pub(crate) mod layout;
 mod pages;
 mod public;
+mod publicity;
 mod registrations;
 pub(crate) mod search;
 mod site;
@@ -45,7 +46,12 @@ pub fn router() -> Router<AppState> {
         .route("/directory", get(directory::editions))
         .route("/directory/diff", get(directory::diff))
         .route("/directory/{edition}", get(directory::edition))
-        .route("/publicity", get(registrations::publicity))
+        .route("/publicity", get(publicity::publicity))
+        .route("/publicity.csv", get(publicity::current_csv))
+        .route("/publicity.xlsx", get(publicity::current_xlsx))
+        .route("/publicity/past", get(publicity::past))
+        .route("/publicity/past.csv", get(publicity::past_csv))
+        .route("/publicity/past.xlsx", get(publicity::past_xlsx))
         .route(
             "/publicity/{id}",
             get(registrations::notice).post(registrations::object),
@@ -64,6 +70,8 @@ pub fn router() -> Router<AppState> {
         .route("/static/{file}", get(assets::asset))
         .layer(axum::middleware::from_fn(layout::remember_path))
 }
+
+pub use directory::line_href as directory_line_href;
 
 /// Path ids that do not parse are simply pages that do not exist.
 fn uuid(raw: &str) -> PortalResult<Uuid> {

@@ -144,20 +144,16 @@ pub async fn resource(
         r.version,
     );
     let standing = standing(&state, &r).await?;
-    Ok(page(&r.content.name, html! { (body) (standing) }))
+    let machine = super::layout::machine_links(r.id, &format!("/api/v1/resources/{}", r.id));
+    Ok(page(&r.content.name, html! { (body) (standing) (machine) }))
 }
 
 /// How to obtain the data, by its open type, and where the resource stands for authorized
 /// operation: the directory editions that list it and any negative-list entry on it.
 async fn standing(state: &AppState, r: &PublicResource) -> PortalResult<Markup> {
-    let editions: Vec<(u32, String)> = state
-        .catalog
-        .editions()
-        .await?
-        .into_iter()
-        .filter(|e| e.lines.iter().any(|l| l.code == r.code))
-        .map(|e| (e.number, e.title))
-        .collect();
+    let editions = state.catalog.editions_listing(&r.code).await?;
+    let authorizations = state.catalog.authorizations_using(r.id).await?;
+    let products = state.catalog.products_using(r.id).await?;
     let negative: Vec<_> = state
         .catalog
         .negative_list(true)
@@ -197,11 +193,24 @@ async fn standing(state: &AppState, r: &PublicResource) -> PortalResult<Markup> 
                 p { "未列入已发布的授权运营目录。" }
             } @else {
                 p { "列入授权运营目录："
-                    @for (i, (n, title)) in editions.iter().enumerate() {
+                    @for (i, e) in editions.iter().enumerate() {
                         @if i > 0 { "、" }
-                        a href=(format!("/directory/{n}#{}", r.code.as_str())) title=(title) { "第 " (n) " 版" }
+                        a href=(super::directory::line_href(e.number, r.code.as_str())) title=(e.title) { "第 " (e.number) " 版" }
                     }
                 }
+            }
+            @if !authorizations.is_empty() {
+                h3 { "授权运营" }
+                ul #authorizations { @for a in &authorizations { li {
+                    a href=(format!("/authorizations/{}", a.id)) { (a.plan.plan_name) }
+                    " " span.tag { (a.status.label()) }
+                } } }
+            }
+            @if !products.is_empty() {
+                h3 { "已登记的数据产品" }
+                ul #products { @for p in &products { li {
+                    a href=(format!("/products/{}", p.id)) { (p.details.name) }
+                } } }
             }
             @for e in &negative {
                 p.alert { "已列入负面清单（" (text(&json(&e.details.kind))) "）："

@@ -6,7 +6,7 @@ use catalog::domain::organization::OrgStatus;
 use catalog::store::RecordFilter;
 use maud::{Markup, html};
 
-use super::layout::{PortalError, PortalResult, fields, json, page, pager};
+use super::layout::{PortalError, PortalResult, beijing, fields, json, page, pager, text};
 use super::pages::{After, PAGE, next, org_link};
 use super::uuid;
 use crate::state::AppState;
@@ -21,6 +21,19 @@ const SKIP: &[&str] = &[
     "discloser_id",
     "contact",
     "created_at",
+];
+
+/// What the authorization page shows in its own sections.
+const AUTHORIZATION_SHOWN: &[&str] = &[
+    "plan_name",
+    "scope",
+    "scope_description",
+    "objections",
+    "jurisdiction",
+    "term_start",
+    "term_end",
+    "termination",
+    "status",
 ];
 
 fn filter(after: &After) -> RecordFilter {
@@ -61,16 +74,57 @@ pub async fn authorization(
         Some(id) => Some(org_link(&state, id).await),
         None => None,
     };
+    let p = &a.plan;
     Ok(page(
-        &a.plan.plan_name,
+        &p.plan_name,
         html! {
-            h1 { (a.plan.plan_name) }
+            h1 { (p.plan_name) }
+            p.muted { (a.status.label()) " · " (a.jurisdiction.full_name()) }
             dl.fields {
                 dt { "实施机构" } dd { (body) }
                 @if let Some(operator) = operator { dt { "运营机构" } dd { (operator) } }
-                dt { "授权资源" } dd { (a.plan.resource_ids.len()) " 项" }
+                dt { "适用地区" } dd #jurisdiction { (a.jurisdiction.full_name()) }
+                dt { "授权期限" } dd { (p.term_start) " 至 " (p.term_end) }
+                @if let Some(t) = &a.termination {
+                    dt { "终止" } dd { (t.on) " · " (text(&json(&t.reason))) "：" (t.detail) }
+                }
             }
-            (fields(&json(&a), SKIP))
+            h2 #scope-h { "授权范围（" (a.scope.len().max(p.resource_ids.len())) " 项数据资源）" }
+            p { (p.scope_description) }
+            @if !a.scope.is_empty() {
+                div.scroll { table #scope aria-labelledby="scope-h" {
+                    thead { tr {
+                        th scope="col" { "数据资源" } th scope="col" { "资源代码" } th scope="col" { "分级" }
+                        th scope="col" { "目录版本" } th scope="col" { "使用条件" }
+                    } }
+                    tbody { @for line in &a.scope { tr {
+                        td { a href=(format!("/resources/{}", line.resource_id)) { (line.name) } }
+                        td { (line.code.as_str()) }
+                        td { (text(&json(&line.grade))) }
+                        td { a href=(super::directory::line_href(line.edition, line.code.as_str())) { "第 " (line.edition) " 版" } }
+                        td {
+                            @for c in line.condition.iter().chain(line.restrictions.iter()) { (c) br; }
+                            @if !line.withheld_items.is_empty() { "不含信息项：" (line.withheld_items.join("、")) }
+                        }
+                    } } }
+                } }
+            }
+            @if !a.objections.is_empty() {
+                h2 { "公示期间的异议" }
+                ul { @for o in &a.objections { li {
+                    (o.filed_on) " 提出 · " (o.status.label())
+                    @if let Some(d) = &o.decision { "：" (d) }
+                } } }
+            }
+            h2 #timeline-h { "办理过程" }
+            ol #timeline aria-labelledby="timeline-h" {
+                @for change in &a.history { li {
+                    time datetime=(change.at.to_rfc3339()) { (beijing(&change.at)) } " "
+                    strong { (change.status.label()) }
+                    @if let Some(note) = &change.note { "：" (note) }
+                } }
+            }
+            (fields(&json(&a), &[SKIP, AUTHORIZATION_SHOWN].concat()))
         },
     ))
 }

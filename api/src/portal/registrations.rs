@@ -8,7 +8,7 @@ use catalog::PublicProduct;
 use catalog::domain::identity;
 use catalog::domain::product::ProductStatus;
 use catalog::domain::registration::{
-    NewObjection, PublicRegistration, RegistrationStatus, Standing,
+    NewObjection, PublicRegistration, RegistrationStatus, RegistrationSubject, Standing,
 };
 use catalog::store::RecordFilter;
 use chrono::NaiveDate;
@@ -40,53 +40,9 @@ const SKIP: &[&str] = &[
     "implementing_body_id",
     "resource_ids",
     "applicants",
+    "objections",
+    "publicity",
 ];
-
-/// Registrations in publicity (or paused by an objection), as the API lists them.
-pub async fn in_publicity(
-    state: &AppState,
-    after: Option<Uuid>,
-) -> PortalResult<Vec<PublicRegistration>> {
-    let filter = RecordFilter {
-        statuses: vec!["publicized".into(), "under_objection".into()],
-        public_only: true,
-        after_id: after.map(|id| id.to_string()),
-        limit: Some(PAGE),
-        ..RecordFilter::default()
-    };
-    let items = state.catalog.registrations(&filter).await?;
-    Ok(items
-        .iter()
-        .filter_map(|r| r.public_view(state.clock.today()))
-        .collect())
-}
-
-pub async fn publicity(
-    State(state): State<AppState>,
-    Query(after): Query<After>,
-) -> PortalResult<Markup> {
-    let items = in_publicity(&state, after.id()).await?;
-    Ok(page(
-        "登记公示",
-        html! {
-            h1 { "登记公示" }
-            p.muted { "公示期内，任何单位和个人可以实名提出异议。" }
-            ul {
-                @for r in &items {
-                    li {
-                        a href=(format!("/publicity/{}", r.id)) { (r.subject_name) }
-                        " " span.muted {
-                            "公示期 " (r.publicity_start.map(|d| d.to_string()).unwrap_or_default())
-                            " 至 " (r.publicity_end.map(|d| d.to_string()).unwrap_or_default())
-                        }
-                    }
-                }
-            }
-            @if items.is_empty() { p { "目前没有处于公示期的登记。" } }
-            (pager("/publicity", after.id().is_some(), next(&items, |r| r.id)))
-        },
-    ))
-}
 
 async fn public_registration(state: &AppState, raw: &str) -> PortalResult<PublicRegistration> {
     let r = state.catalog.registration(uuid(raw)?).await?.value;
@@ -168,7 +124,43 @@ fn notice_page(
             @if let Some((start, end)) = window {
                 p { "公示期：" strong { (start) " 至 " (end) } "。公示期内，任何单位和个人可以实名提出异议并提供证据材料。" }
             }
-            dl.fields { dt { "登记申请人" } dd { (registrant) } }
+            dl.fields {
+                dt { "登记申请人" } dd { (registrant) }
+                dt { "登记对象" } dd #subject {
+                    @match r.subject {
+                        RegistrationSubject::Product { product_id } if r.standing != Standing::NotCoded => {
+                            a href=(format!("/products/{product_id}")) { (r.subject_name) }
+                        }
+                        RegistrationSubject::Resource { resource_id } => {
+                            a href=(format!("/resources/{resource_id}")) { (r.subject_name) }
+                        }
+                        _ => (r.subject_name),
+                    }
+                }
+                dt { "公示结果" } dd #outcome { (super::publicity::outcome(r)) }
+                @if let Some(code) = &r.query_code {
+                    dt { "登记结果" } dd {
+                        (r.standing.label()) " · "
+                        a href=(format!("/verify?code={}", code.as_str())) { "核验查询码 " (code.as_str()) }
+                    }
+                }
+            }
+            @if let Standing::Ended { on, reason } = &r.standing {
+                p.alert role="note" {
+                    "登记结果已失效" @if let Some(on) = on { "（" (on) " 起）" } "：" (reason)
+                }
+            }
+            @if !r.objections.is_empty() {
+                h2 #objections-h { "异议及处理" }
+                div.scroll { table aria-labelledby="objections-h" {
+                    thead { tr { th scope="col" { "提出日期" } th scope="col" { "处理结果" } th scope="col" { "决定" } } }
+                    tbody { @for o in &r.objections { tr {
+                        td { (o.filed_on) } td { (o.status.label()) }
+                        td { (o.decision.as_deref().unwrap_or("审查中")) }
+                    } } }
+                } }
+                p.muted { "异议人的身份和联系方式不予公开。" }
+            }
             (fields(&json(r), SKIP))
             @if !open {
                 p.notice role="note" {
@@ -367,6 +359,17 @@ pub async fn product(
             sources.push((r.id, r.content.name));
         }
     }
+    let authorization = state
+        .catalog
+        .public_authorization(p.details.authorization_id)
+        .await
+        .ok()
+        .map(|a| (a.id, a.plan.plan_name));
+    let mut listings = Vec::new();
+    for l in state.catalog.product_listings(p.id).await? {
+        let exchange = org_link(&state, l.exchange_id).await;
+        listings.push((l, exchange));
+    }
     Ok(page(
         &p.details.name,
         html! {
@@ -390,14 +393,48 @@ pub async fn product(
                     }
                 }
             }
+            @if let Some(r) = &registration {
+                p { a #registration-record href=(format!("/registrations/{}", r.id)) { "查看登记公示及结果" } }
+            }
             h2 { "产品信息" }
             dl.fields {
                 dt { "运营机构" } dd { (operator) }
+                @if let Some((id, name)) = &authorization {
+                    dt { "授权运营" } dd { a #authorization href=(format!("/authorizations/{id}")) { (name) } }
+                }
+                @if let Some(sample) = &p.sample {
+                    dt { "样例数据" } dd {
+                        a #sample href=(format!("/api/v1/products/{}/sample", p.id)) {
+                            (sample.file_name.as_deref().unwrap_or("下载样例"))
+                        }
+                        " " span.muted { "（" (super::layout::thousands(sample.size)) " 字节）" }
+                    }
+                }
                 dt { "来源数据资源" } dd {
                     ul.plain { @for (id, name) in &sources { li { a href=(format!("/resources/{id}")) { (name) } } } }
                 }
             }
+            h2 #listings-h { "交易场所挂牌" }
+            @if listings.is_empty() {
+                p { "暂无数据交易场所报告的挂牌。" }
+            } @else {
+                div.scroll { table #listings aria-labelledby="listings-h" {
+                    thead { tr { th scope="col" { "交易场所" } th scope="col" { "挂牌编号" } th scope="col" { "状态" } th scope="col" { "价格（元）" } } }
+                    tbody { @for (l, exchange) in &listings { tr {
+                        td { (exchange) }
+                        td { @if let Some(url) = &l.url { a href=(url) rel="noopener" { (l.listing_ref) } } @else { (l.listing_ref) } }
+                        td { (l.status.label()) }
+                        td { (yuan(l.price_fen)) }
+                    } } }
+                } }
+            }
             (fields(&json(&p.details), SKIP))
+            (super::layout::machine_links(p.id, &format!("/api/v1/products/{}", p.id)))
         },
     ))
+}
+
+/// 分 as 元 with two decimals and thousands separators.
+fn yuan(fen: u64) -> String {
+    format!("{}.{:02}", super::layout::thousands(fen / 100), fen % 100)
 }

@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use catalog::PublicProduct;
 use catalog::domain::QueryCode;
 use catalog::domain::product::{NewProduct, Product, ReviewFinding};
 use catalog::domain::registration::{
@@ -12,6 +11,7 @@ use catalog::domain::registration::{
     RegistrationStatus, RevocationReason,
 };
 use catalog::store::RecordFilter;
+use catalog::{Notices, PublicProduct};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -39,6 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(resubmit))
         .routes(routes!(object))
         .routes(routes!(publicity))
+        .routes(routes!(past_publicity))
         .routes(routes!(verify_code))
         .routes(routes!(registrar_list))
         .routes(routes!(registrar_step))
@@ -231,21 +232,31 @@ async fn publicity(
     State(state): State<AppState>,
     ApiQuery(page): ApiQuery<Page>,
 ) -> ApiResult<Listing<PublicRegistration>> {
-    let filter = RecordFilter {
-        statuses: vec!["publicized".into(), "under_objection".into()],
-        ..page.public_filter()?
-    };
-    let items = state.catalog.registrations(&filter).await?;
-    let today = state.clock.today();
-    let listing = Listing::page(items, page.limit()?, |r| r.id);
-    Ok(Listing {
-        items: listing
-            .items
-            .iter()
-            .filter_map(|r| r.public_view(today))
-            .collect(),
-        next: listing.next,
-    })
+    notices(&state, Notices::Current, &page).await
+}
+
+/// Past publicity notices with their outcomes (registered, terminated on an objection,
+/// withdrawn), in publicity order.
+#[utoipa::path(get, path = "/api/v1/publicity/past", tag = "public", params(Page),
+    responses((status = 200, body = Listing<PublicRegistration>), Problems))]
+async fn past_publicity(
+    State(state): State<AppState>,
+    ApiQuery(page): ApiQuery<Page>,
+) -> ApiResult<Listing<PublicRegistration>> {
+    notices(&state, Notices::Past, &page).await
+}
+
+async fn notices(
+    state: &AppState,
+    which: Notices,
+    page: &Page,
+) -> ApiResult<Listing<PublicRegistration>> {
+    let limit = page.limit()?;
+    let items = state
+        .catalog
+        .publicity_notices(which, page.after, limit, state.clock.today())
+        .await?;
+    Ok(Listing::page(items, limit, |r| r.id))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -27,7 +27,7 @@ mod registrar_page;
 mod registration_parts;
 pub mod session;
 mod sign_in;
-mod stats;
+pub(crate) mod stats;
 mod upload;
 mod webhooks_page;
 mod workbench;

@@ -26,7 +26,7 @@ const TOP_PROVIDERS: usize = 10;
 const MONTHS: usize = 12;
 
 /// One row of a chart: its label and one count per series.
-pub(super) type Row = (String, Vec<usize>);
+pub(crate) type Row = (String, Vec<usize>);
 
 /// Every state, in the lifecycle's order, zeros included.
 const STATUSES: [ResourceStatus; 6] = [
@@ -145,7 +145,7 @@ pub fn by_month(entries: &[Resource], months: usize) -> Vec<Row> {
 
 /// At most `months` consecutive months ending with the latest that has data, each with its
 /// `series` counts (zeros for months without data).
-pub(super) fn month_rows(
+pub(crate) fn month_rows(
     counts: &BTreeMap<(i32, u32), Vec<usize>>,
     series: usize,
     months: usize,
@@ -232,7 +232,7 @@ pub fn bar_chart(id: &str, title: &str, series: &[&str], rows: &[Row]) -> Markup
     let height = legend + rows.len() as f64 * row_height + 4.0;
     let title_id = format!("{id}-title");
     html! {
-        svg.chart id=(id) role="img" aria-labelledby=(title_id) xmlns="http://www.w3.org/2000/svg"
+        svg.chart id=(id) role="img" aria-labelledby=(title_id)
             viewBox={ "0 0 " (num(WIDTH)) " " (num(height)) } width="100%"
             font-size="14" {
             title id=(title_id) { (title) "，数字见下表" }

@@ -95,6 +95,26 @@ pub struct Objection {
     pub publicity_days_left: u32,
 }
 
+/// What anyone may read of an objection: the day it was filed and how it was decided; never who
+/// filed it, nor the grounds and evidence (rule 10).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ObjectionOutcome {
+    pub filed_on: NaiveDate,
+    pub status: ObjectionStatus,
+    /// The deciding body's decision, once made.
+    pub decision: Option<String>,
+}
+
+impl Objection {
+    pub fn outcome(&self) -> ObjectionOutcome {
+        ObjectionOutcome {
+            filed_on: self.filed_on,
+            status: self.status,
+            decision: self.decision.clone(),
+        }
+    }
+}
+
 /// The deciding body's decision on one objection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ObjectionDecision {

@@ -203,7 +203,9 @@ impl RegistrationStatus {
     }
 }
 
-pub use super::objection::{NewObjection, Objection, ObjectionDecision, ObjectionStatus};
+pub use super::objection::{
+    NewObjection, Objection, ObjectionDecision, ObjectionOutcome, ObjectionStatus,
+};
 
 /// R 20 grounds for revocation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -888,7 +890,64 @@ impl Registration {
                 | RegistrationStatus::Revoked
                 | RegistrationStatus::Completed
                 | RegistrationStatus::Withdrawn
+                | RegistrationStatus::Terminated
         ) && self.publicity_start.is_some()
+    }
+
+    /// Where its publicity stands on `today` (R 12): `None` before it was ever publicized.
+    pub fn publicity_outcome(&self, today: NaiveDate) -> Option<PublicityOutcome> {
+        let (start, end) = self.publicity_start.zip(self.publicity_end)?;
+        Some(match self.status {
+            RegistrationStatus::Publicized if today < start => PublicityOutcome::NotStarted,
+            RegistrationStatus::Publicized if today <= end => PublicityOutcome::Running,
+            RegistrationStatus::Publicized => PublicityOutcome::Closed,
+            RegistrationStatus::UnderObjection => PublicityOutcome::UnderObjection,
+            RegistrationStatus::Terminated => PublicityOutcome::Terminated,
+            RegistrationStatus::Withdrawn => PublicityOutcome::Withdrawn,
+            _ => PublicityOutcome::Registered,
+        })
+    }
+}
+
+/// A publicity notice's state for the public (R 12): running, paused by an objection, or how it
+/// ended. Current notices take objections; past ones show their outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PublicityOutcome {
+    NotStarted,
+    Running,
+    /// Paused while an objection is reviewed.
+    UnderObjection,
+    /// The period ran out; the registration body has not decided yet.
+    Closed,
+    /// Registered after the publicity (coded; it may have ended since).
+    Registered,
+    /// An objection was upheld and the registration terminated.
+    Terminated,
+    Withdrawn,
+}
+
+impl PublicityOutcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            PublicityOutcome::NotStarted => "公示尚未开始",
+            PublicityOutcome::Running => "公示中",
+            PublicityOutcome::UnderObjection => "异议复核中，公示暂停",
+            PublicityOutcome::Closed => "公示期满，待办结",
+            PublicityOutcome::Registered => "公示期满，准予登记",
+            PublicityOutcome::Terminated => "异议成立，终止登记",
+            PublicityOutcome::Withdrawn => "申请人已撤回",
+        }
+    }
+
+    /// A notice still in its publicity (listed as current, open or soon open to objections).
+    pub fn is_current(self) -> bool {
+        matches!(
+            self,
+            PublicityOutcome::NotStarted
+                | PublicityOutcome::Running
+                | PublicityOutcome::UnderObjection
+        )
     }
 }
 
@@ -951,6 +1010,10 @@ pub struct PublicRegistration {
     pub publicity_end: Option<NaiveDate>,
     pub objections_filed: usize,
     pub objection_flag: bool,
+    /// Each objection's filing day and decision, in filing order (never who, nor why).
+    pub objections: Vec<ObjectionOutcome>,
+    /// Where the publicity stands on the day of this view, or how it ended.
+    pub publicity: Option<PublicityOutcome>,
     pub query_code: Option<QueryCode>,
     pub external_code: Option<String>,
     pub valid_from: Option<NaiveDate>,
@@ -980,6 +1043,8 @@ impl Registration {
             publicity_end: self.publicity_end,
             objections_filed: self.objections.len(),
             objection_flag: self.objection_flag,
+            objections: self.objections.iter().map(Objection::outcome).collect(),
+            publicity: self.publicity_outcome(today),
             query_code: self.query_code.clone(),
             external_code: self.external_code.clone(),
             valid_from: self.valid_from,

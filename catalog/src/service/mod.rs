@@ -30,8 +30,11 @@ mod product_views;
 mod products;
 mod public_catalog;
 mod public_products;
+mod publicity;
 mod registrant;
+mod registration_stats;
 mod registrations;
+mod resource_uses;
 mod resources;
 mod samples;
 mod secrets;
@@ -57,6 +60,8 @@ pub use obligations::RegistrationObligation;
 pub use product_views::ProductView;
 pub use public_catalog::{PublicCatalogPage, PublicEntry, PublicItem, PublicKind};
 pub use public_products::PublicProduct;
+pub use publicity::Notices;
+pub use resource_uses::EditionRef;
 pub use resources::PublicResource;
 pub use samples::SampleDownload;
 pub use sign_in::{
@@ -76,6 +81,8 @@ pub struct Catalog {
     calendar: Arc<WorkingCalendar>,
     sign_in: Arc<SignInPolicy>,
     privacy: Arc<PrivacyPolicy>,
+    editions_by_code: Arc<resource_uses::EditionsCache>,
+    coded_by_month: Arc<registration_stats::CodedByMonthCache>,
 }
 
 impl Catalog {
@@ -86,6 +93,8 @@ impl Catalog {
             calendar: Arc::new(calendar),
             sign_in: Arc::new(SignInPolicy::default()),
             privacy: Arc::new(PrivacyPolicy::default()),
+            editions_by_code: Arc::default(),
+            coded_by_month: Arc::default(),
         }
     }
 

@@ -20,7 +20,7 @@ pub struct PublicProduct {
     pub product: Product,
     /// The registration result: query code, whether it is in force on the day asked, validity.
     /// `None` only for products registered before results were linked.
-    pub registration: Option<PublicRegistration>,
+    pub registration: Option<Box<PublicRegistration>>,
 }
 
 impl Catalog {
@@ -60,7 +60,7 @@ impl Catalog {
         Ok(products
             .into_iter()
             .map(|product| PublicProduct {
-                registration: results.remove(&product.id),
+                registration: results.remove(&product.id).map(Box::new),
                 product,
             })
             .collect())
