@@ -71,11 +71,26 @@ pub async fn an_agreement_states_what_n14_requires_and_is_filed_in_time(env: Env
         c.sign_agreement(&w.a(), auth.id, d("2026-03-16"), silent, None).await,
         Err(CatalogError::Invalid { ref field, .. }) if field == "liability"
     ));
-    let mut unhashed = terms();
-    unhashed.document.sha256 = "协议原件".to_string();
+    // Not a hash, 64 characters that are not hex, 63 hex digits: each refused.
+    for sha256 in ["协议原件".to_string(), "z".repeat(64), "a".repeat(63)] {
+        let mut unhashed = terms();
+        unhashed.document.sha256 = sha256;
+        assert!(matches!(
+            c.sign_agreement(&w.a(), auth.id, d("2026-03-16"), unhashed, None).await,
+            Err(CatalogError::Invalid { ref field, .. }) if field == "document.sha256"
+        ));
+    }
+    // Nothing signed, nothing to file.
     assert!(matches!(
-        c.sign_agreement(&w.a(), auth.id, d("2026-03-16"), unhashed, None).await,
-        Err(CatalogError::Invalid { ref field, .. }) if field == "document.sha256"
+        c.record_filing(
+            &w.a(),
+            auth.id,
+            filing(FilingKind::Agreement),
+            d("2026-03-16"),
+            None
+        )
+        .await,
+        Err(CatalogError::InvalidTransition(_))
     ));
     let signed = c
         .sign_agreement(&w.a(), auth.id, d("2026-03-16"), terms(), None)
@@ -246,6 +261,27 @@ pub async fn a_suspension_closes_access_until_rectified(env: Env) {
     c.check_operator_access(w.operator.id, r.id, d("2026-06-02"))
         .await
         .unwrap();
+    // Suspended again near the end of the term: it may resume on the term's last day, not after.
+    c.suspend_authorization(
+        &w.a(),
+        auth,
+        suspension("2027-12-31"),
+        d("2027-12-20"),
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        c.resume_authorization(&w.a(), auth, "已整改".to_string(), d("2028-01-01"), None)
+            .await,
+        Err(CatalogError::InvalidTransition(ref m)) if m.contains("届满")
+    ));
+    let resumed = c
+        .resume_authorization(&w.a(), auth, "已整改".to_string(), d("2027-12-31"), None)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(resumed.status, AuthorizationStatus::Active);
 }
 
 pub async fn renewal_follows_the_jurisdiction_window_and_term_limit(env: Env) {
@@ -275,7 +311,8 @@ pub async fn renewal_follows_the_jurisdiction_window_and_term_limit(env: Env) {
         Err(CatalogError::Forbidden(_))
     ));
     // Rule 3 holds for the renewed term: from 2029-01-01, at most to 2031-12-31.
-    c.apply_for_renewal(&w.o(), auth, d("2032-06-30"), d("2028-10-08"))
+    // The window opens three months before the end (2028-09-30): that day is inside it.
+    c.apply_for_renewal(&w.o(), auth, d("2032-06-30"), d("2028-09-30"))
         .await
         .unwrap();
     assert!(duties(&env, &w.a(), auth, "2028-10-09").await.contains(&(
@@ -440,6 +477,15 @@ pub async fn a_closed_authorization_records_destruction_evaluations_and_reports(
         .await,
         Err(CatalogError::InvalidTransition(_))
     ));
+    c.record_filing(
+        &w.a(),
+        auth,
+        filing(FilingKind::Plan),
+        d("2027-05-09"),
+        None,
+    )
+    .await
+    .unwrap();
     c.terminate_authorization(
         &w.a(),
         auth,
@@ -465,18 +511,44 @@ pub async fn a_closed_authorization_records_destruction_evaluations_and_reports(
         c.record_destruction(&w.a(), auth, destruction("2027-08-01"), d("2027-05-21"), None).await,
         Err(CatalogError::Invalid { ref field, .. }) if field == "logs_kept_until"
     ));
+    // Once terminated, the termination is filed, once (the plan's filing is another matter).
+    c.record_filing(
+        &w.a(),
+        auth,
+        filing(FilingKind::Termination),
+        d("2027-05-11"),
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        c.record_filing(
+            &w.a(),
+            auth,
+            filing(FilingKind::Termination),
+            d("2027-05-12"),
+            None
+        )
+        .await,
+        Err(CatalogError::Conflict(_))
+    ));
+    // A destruction cannot be recorded as done tomorrow; done today, it is.
+    assert!(matches!(
+        c.record_destruction(&w.a(), auth, destruction("2027-11-20"), d("2027-05-19"), None).await,
+        Err(CatalogError::Invalid { ref field, .. }) if field == "completed_on"
+    ));
     let closed = c
         .record_destruction(
             &w.a(),
             auth,
             destruction("2027-11-20"),
-            d("2027-05-21"),
+            d("2027-05-20"),
             None,
         )
         .await
         .unwrap()
         .value;
-    assert_eq!(closed.destruction.unwrap().recorded_on, d("2027-05-21"));
+    assert_eq!(closed.destruction.unwrap().recorded_on, d("2027-05-20"));
     assert_eq!(closed.termination.unwrap().on, d("2027-05-10"));
     assert!(
         !duties(&env, &w.a(), auth, "2027-05-22")
@@ -700,5 +772,94 @@ pub async fn an_announcement_states_its_terms_and_selection_needs_the_qualificat
     assert!(
         public.plan.announcement.is_some(),
         "the announcement itself is public"
+    );
+}
+
+/// N 14(十二): a change of scope is a new agreement version, drawn from the operation directory
+/// in force (C 6.2) like the first scope; access follows the new scope at once (rule 5).
+pub async fn a_scope_change_is_a_new_agreement_version_from_the_directory(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let first = env
+        .published(&w.provider, &w.admin, content("公交刷卡"))
+        .await;
+    let second = env
+        .published(&w.provider, &w.admin, content("地铁客流"))
+        .await;
+    let unlisted = env
+        .published(&w.provider, &w.admin, content("出租车轨迹"))
+        .await;
+    let auth = active_authorization(&env, &w, vec![first.id], "2026-01-01", "2027-12-31").await;
+    // The directory in force does not list these yet: refused, nothing changes.
+    let refused = c
+        .change_authorization_scope(
+            &w.a(),
+            auth,
+            vec![second.id],
+            terms(),
+            d("2026-06-01"),
+            None,
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(CatalogError::RuleViolation { .. })),
+        "{refused:?}"
+    );
+    super::listed(&env, &w, &[first.id, second.id]).await;
+    assert!(
+        c.change_authorization_scope(
+            &w.o(),
+            auth,
+            vec![second.id],
+            terms(),
+            d("2026-06-01"),
+            None
+        )
+        .await
+        .is_err(),
+        "only the implementing body changes it"
+    );
+    assert!(matches!(
+        c.change_authorization_scope(&w.a(), auth, vec![], terms(), d("2026-06-01"), None)
+            .await,
+        Err(CatalogError::Invalid { ref field, .. }) if field == "resource_ids"
+    ));
+    let changed = c
+        .change_authorization_scope(
+            &w.a(),
+            auth,
+            vec![second.id],
+            terms(),
+            d("2026-06-01"),
+            None,
+        )
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(changed.agreements.len(), 2);
+    assert_eq!(changed.agreements[1].change, AgreementChange::ScopeChanged);
+    assert_eq!(changed.agreements[1].resource_ids, vec![second.id]);
+    assert_eq!(changed.plan.resource_ids, vec![second.id]);
+    assert_eq!(
+        changed
+            .scope
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["地铁客流"]
+    );
+    c.check_operator_access(w.operator.id, second.id, d("2026-06-02"))
+        .await
+        .unwrap();
+    assert!(
+        c.check_operator_access(w.operator.id, first.id, d("2026-06-02"))
+            .await
+            .is_err(),
+        "the resource left the scope"
+    );
+    assert!(
+        c.check_operator_access(w.operator.id, unlisted.id, d("2026-06-02"))
+            .await
+            .is_err()
     );
 }

@@ -67,6 +67,8 @@ for_each_backend!(
     the_public_objects_to_a_developer_admission,
     an_agreement_states_what_n14_requires_and_is_filed_in_time,
     a_suspension_closes_access_until_rectified,
+    a_scope_change_is_a_new_agreement_version_from_the_directory,
+    access_refusals_say_whether_access_closed_or_never_was,
     renewal_follows_the_jurisdiction_window_and_term_limit,
     a_closed_authorization_records_destruction_evaluations_and_reports,
     a_timely_renewal_application_keeps_the_result_until_renewed,

@@ -111,6 +111,13 @@ pub async fn a_negative_list_entry_binds_its_own_region_only(env: Env) {
         matches!(lift, Err(CatalogError::Forbidden(ref m)) if m.contains("辖区")),
         "{lift:?}"
     );
+    // A review due today is not yet overdue; the day after, it is.
+    assert_eq!(
+        c.negative_reviews_overdue(&w.a(), d("2026-06-30"))
+            .await
+            .unwrap(),
+        (0, None)
+    );
     let today = d("2026-07-01");
     assert_eq!(
         c.negative_reviews_overdue(&w.a(), today).await.unwrap(),
@@ -496,5 +503,63 @@ pub async fn holders_owe_a_first_registration_within_twenty_working_days(env: En
     assert_eq!(
         filed.registration_status,
         Some(RegistrationStatus::Submitted)
+    );
+}
+
+/// Rule 5's refusals say why: access after the term (before housekeeping marks it expired) or
+/// after termination is closed (AccessClosed); a resource outside the operator's own scope, or an
+/// operator with no authorization, is not authorized at all (ProductScope), whatever another
+/// operator's authorization says.
+pub async fn access_refusals_say_whether_access_closed_or_never_was(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let r = env
+        .published(&w.provider, &w.admin, content("公交刷卡"))
+        .await;
+    let other = env
+        .published(&w.provider, &w.admin, content("地铁客流"))
+        .await;
+    let auth = super::active_authorization(&env, &w, vec![r.id], "2026-01-01", "2026-12-31").await;
+    c.check_operator_access(w.operator.id, r.id, d("2026-12-31"))
+        .await
+        .expect("the term's last day is inside it");
+    assert_rule(
+        c.check_operator_access(w.operator.id, r.id, d("2027-01-01"))
+            .await,
+        Rule::AccessClosed,
+        "resource_id",
+    );
+    let rival = env
+        .org("另一运营公司", "510500", &[OrgKind::Operator])
+        .await;
+    assert_rule(
+        c.check_operator_access(rival.id, r.id, d("2027-01-01"))
+            .await,
+        Rule::ProductScope,
+        "resource_id",
+    );
+    c.terminate_authorization(
+        &w.a(),
+        auth,
+        catalog::domain::authorization::NewTermination {
+            reason: catalog::domain::authorization::TerminationReason::MajorSecurityIncident,
+            detail: "发生数据泄露事件".to_string(),
+        },
+        d("2026-06-01"),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_rule(
+        c.check_operator_access(w.operator.id, r.id, d("2026-06-02"))
+            .await,
+        Rule::AccessClosed,
+        "resource_id",
+    );
+    assert_rule(
+        c.check_operator_access(w.operator.id, other.id, d("2026-06-02"))
+            .await,
+        Rule::ProductScope,
+        "resource_id",
     );
 }

@@ -512,7 +512,30 @@ pub async fn rule1_category_entries_and_item_scopes(env: Env) {
             description: None,
         },
     ];
+    let item = |name: &str| DataItem {
+        name: name.into(),
+        english_name: None,
+        data_type: "字符型".into(),
+        length_format: None,
+        value_domain: None,
+        sensitivity: None,
+        description: None,
+    };
+    let mut bus = content("公交线路");
+    bus.domain = Some("G".to_string());
+    bus.data_items = vec![item("线路"), item("车牌号"), item("司机姓名")];
     let traffic = env.published(&w.provider, &w.admin, traffic).await;
+    let bus = env.published(&w.provider, &w.admin, bus).await;
+    // 限制 on the bus line's driver names: used under the condition, not withheld (C 6.1).
+    let mut restricted = negative(
+        NegativeTarget::Resource {
+            code: bus.code.clone(),
+        },
+        NegativeScope::DataItems(vec!["司机姓名".into()]),
+    );
+    restricted.kind = NegativeKind::Restricted;
+    restricted.conditions = Some("仅限脱敏后使用".into());
+    c.add_negative_entry(&w.a(), restricted).await.unwrap();
     c.add_negative_entry(
         &w.a(),
         negative(
@@ -542,12 +565,21 @@ pub async fn rule1_category_entries_and_item_scopes(env: Env) {
         Rule::NegativeList,
         "lines[0].resource_id",
     );
-    // An item-scoped entry keeps the resource but withholds the item on its line.
+    // An item-scoped entry keeps the resource but withholds the item on its line, and only on
+    // its own resource's line (the bus line has a 车牌号 too); a 限制 entry withholds nothing
+    // and conditions its line instead, and a 禁止 entry conditions nothing.
     let edition = c
-        .publish_edition(&w.a(), w.admin.id, lines(&[traffic.id]))
+        .publish_edition(&w.a(), w.admin.id, lines(&[traffic.id, bus.id]))
         .await
         .unwrap();
-    assert_eq!(edition.lines[0].withheld_items, vec!["车牌号".to_string()]);
+    let (traffic_line, bus_line) = (&edition.lines[0], &edition.lines[1]);
+    assert_eq!(traffic_line.withheld_items, vec!["车牌号".to_string()]);
+    assert!(traffic_line.restrictions.is_empty(), "{traffic_line:?}");
+    assert!(bus_line.withheld_items.is_empty(), "{bus_line:?}");
+    assert_eq!(
+        bus_line.restrictions,
+        vec!["负面清单限制（信息项 司机姓名）：仅限脱敏后使用".to_string()]
+    );
     // Invalid entries are refused with their field.
     let mut bad = negative(
         NegativeTarget::Resource {
