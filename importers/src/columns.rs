@@ -32,7 +32,7 @@ const fn col(
     }
 }
 
-pub const RESOURCE_COLUMNS: [Column; 21] = [
+pub const RESOURCE_COLUMNS: [Column; 22] = [
     col("资源名称", "name", true, "不超过200字"),
     col("资源摘要", "summary", true, "不超过4000字"),
     col("标签", "tags", false, "多个用“；”或“,”分隔"),
@@ -78,6 +78,12 @@ pub const RESOURCE_COLUMNS: [Column; 21] = [
     ),
     col("使用限制", "usage_restrictions", false, ""),
     col("质量说明", "quality_notes", false, ""),
+    col(
+        "来源页面",
+        "source_url",
+        false,
+        "原发布页面的网址（http:// 或 https://）",
+    ),
     col("发布日期", "release_date", false, "YYYY-MM-DD"),
 ];
 

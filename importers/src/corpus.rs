@@ -253,6 +253,7 @@ pub fn map_record(r: &CorpusRecord) -> Mapped {
             release_date,
             related_codes: Vec::new(),
             data_items: Vec::new(),
+            source_url: None,
         },
         notes,
     }

@@ -509,6 +509,7 @@ fn read_resource(
                 release_date,
                 related_codes: Vec::new(),
                 data_items: Vec::new(),
+                source_url: r.text("来源页面"),
             })
         }
         _ => None,

@@ -188,6 +188,7 @@ fn resource_row(c: &ResourceContent) -> Vec<String> {
                 .unwrap_or_default(),
             "usage_restrictions" => opt(&c.usage_restrictions),
             "quality_notes" => opt(&c.quality_notes),
+            "source_url" => opt(&c.source_url),
             "release_date" => c
                 .release_date
                 .map(|d| d.format("%Y-%m-%d").to_string())

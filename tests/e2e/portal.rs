@@ -26,6 +26,10 @@ const OPERATOR: &str = "91510500000000003C";
 const REGISTRAR: &str = "12510000000000004T";
 /// The draft's title: unique enough that any occurrence on a page is the draft leaking.
 const DRAFT: &str = "鹭鸶洲未公开草稿资源";
+/// The resource imported with its page on the source portal (a link out, never loaded).
+const SOURCED: usize = 6;
+const SOURCE_PAGE: &str = "https://data.example.gov.cn/dataset/water-6";
+
 const PLACES: [&str; 24] = [
     "岷江",
     "沱江",
@@ -273,11 +277,15 @@ async fn build_world() -> World {
     let mut resources = Vec::new();
     for (i, place) in PLACES.iter().enumerate() {
         let name = format!("{place}流域水质自动监测数据");
+        let mut c = content(&name, i);
+        if i == SOURCED {
+            c["source_url"] = json!(SOURCE_PAGE);
+        }
         let r = api
             .post(
                 "/api/v1/workspace/resources",
                 &provider,
-                json!({"content": content(&name, i)}),
+                json!({"content": c}),
             )
             .await;
         let id = r["id"].as_str().unwrap().to_string();
@@ -1037,6 +1045,24 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
     let old = b.text("main").await;
     assert!(old.contains("这是历史版本"), "{old}");
     assert!(!old.contains("新版："), "version 1 shows version 1");
+
+    // An entry imported from another portal links its page there.
+    b.open(&format!("/resources/{}", world.resources[SOURCED]))
+        .await;
+    b.check_page().await;
+    let source = b.client.find(Locator::Css("#source a")).await.unwrap();
+    assert_eq!(
+        source.attr("href").await.unwrap().as_deref(),
+        Some(SOURCE_PAGE)
+    );
+    assert!(
+        source
+            .attr("rel")
+            .await
+            .unwrap()
+            .unwrap()
+            .contains("external")
+    );
 
     // Editions: list, compare form, diff.
     b.open("/directory").await;

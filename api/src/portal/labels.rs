@@ -82,6 +82,7 @@ pub fn label(key: &str) -> &str {
         "release_date" => "发布日期",
         "related_codes" => "关联资源代码",
         "data_items" => "信息项",
+        "source_url" => "来源页面",
         "passed" => "审查结论",
         "report_ref" => "审查报告",
         "reviewed_on" => "审查日期",

@@ -100,7 +100,10 @@ fn resource_body(r: &PublicResource, provider: Markup, history: &[u32], shown: u
                 "这是历史版本。" a href=(format!("/resources/{}", r.id)) { "查看现行版本（第 " (r.version) " 版）" }
             }
         }
-        (fields(&json(&r.content), &["name", "data_items"]))
+        @if let Some(url) = &r.content.source_url {
+            p #source { "来源页面：" a href=(url) rel="external noopener noreferrer" { (url) } }
+        }
+        (fields(&json(&r.content), &["name", "data_items", "source_url"]))
         @if !r.content.data_items.is_empty() {
             h2 { "信息项" }
             div.scroll { table {

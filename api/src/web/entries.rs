@@ -331,6 +331,7 @@ fn entry_form(
                 (text_input("content.related_codes", "关联资源代码", &value("content.related_codes", c.map(|c| c.related_codes.iter().map(|r| r.as_str().to_string()).collect::<Vec<_>>().join("，")).unwrap_or_default()), error, Some("多个代码以逗号分隔")))
                 (area("content.usage_restrictions", "使用限制", &value("content.usage_restrictions", opt(c.and_then(|c| c.usage_restrictions.as_ref()))), error))
                 (area("content.quality_notes", "数据质量说明", &value("content.quality_notes", opt(c.and_then(|c| c.quality_notes.as_ref()))), error))
+                (text_input("content.source_url", "来源页面", &value("content.source_url", opt(c.and_then(|c| c.source_url.as_ref()))), error, Some("原发布页面的网址，如 https://data.example.gov.cn/dataset/123")))
             }
             fieldset #data-items {
                 legend { "信息项" }
@@ -458,6 +459,7 @@ fn content_from(f: &FormFields) -> Result<ResourceContent, CatalogError> {
         "related_codes": split_list(f.get("content.related_codes"), &[',', '，', '、']),
         "usage_restrictions": optional(f.get("content.usage_restrictions")),
         "quality_notes": optional(f.get("content.quality_notes")),
+        "source_url": optional(f.get("content.source_url")),
         "data_items": items_from(f)?,
     });
     let content: ResourceContent = serde_path_to_error::deserialize(value).map_err(|e| {

@@ -426,6 +426,7 @@ mod tests {
                 release_date: None,
                 related_codes: vec![],
                 data_items: vec![],
+                source_url: None,
             },
             return_reasons: vec![],
             withdrawal_reason: None,

@@ -74,6 +74,10 @@ pub struct ResourceContent {
     pub related_codes: Vec<ResourceCode>,
     #[serde(default)]
     pub data_items: Vec<DataItem>,
+    /// 来源页面: the entry's page on the portal it was harvested or imported from (http or
+    /// https), kept so that anyone can check it against its source.
+    #[serde(default)]
+    pub source_url: Option<String>,
 }
 
 const GB4754_SECTIONS: &str = "ABCDEFGHIJKLMNOPQRST";
@@ -110,6 +114,9 @@ impl ResourceContent {
             ));
         }
         self.check_texts()?;
+        if let Some(url) = &self.source_url {
+            check_source_url(url)?;
+        }
         if self.share_type == ShareType::Conditional && blank(&self.share_condition) {
             return Err(CatalogError::invalid(
                 "content.share_condition",
@@ -156,6 +163,27 @@ impl ResourceContent {
             }
         }
         Ok(())
+    }
+}
+
+/// Characters in a source page's address.
+pub const MAX_SOURCE_URL_CHARS: usize = 2000;
+
+/// A source page is an absolute http(s) address of reasonable length.
+fn check_source_url(url: &str) -> Result<()> {
+    let field = "content.source_url";
+    if url.chars().count() > MAX_SOURCE_URL_CHARS {
+        return Err(CatalogError::invalid(
+            field,
+            format!("来源页面地址最长 {MAX_SOURCE_URL_CHARS} 个字符"),
+        ));
+    }
+    match url::Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(()),
+        _ => Err(CatalogError::invalid(
+            field,
+            format!("来源页面地址“{url}”应为以 http:// 或 https:// 开头的完整网址"),
+        )),
     }
 }
 
@@ -514,6 +542,32 @@ mod tests {
         c.summary = "第一行\n第二行\t制表".into();
         c.quality_notes = Some("一\r\n二".into());
         assert!(c.validate().is_ok());
+    }
+
+    #[test]
+    fn a_source_page_is_a_whole_web_address() {
+        let mut c = content();
+        for good in [
+            "https://data.sc.gov.cn/dataset/123",
+            "http://10.0.0.1/a?b=c",
+        ] {
+            c.source_url = Some(good.to_string());
+            assert!(c.validate().is_ok(), "{good}");
+        }
+        let long = format!("https://x.cn/{}", "a".repeat(MAX_SOURCE_URL_CHARS));
+        for bad in [
+            "data.sc.gov.cn/dataset/123",
+            "javascript:alert(1)",
+            "ftp://x.cn/a",
+            "https://",
+            &long,
+        ] {
+            c.source_url = Some(bad.to_string());
+            assert!(
+                matches!(c.validate(), Err(CatalogError::Invalid { ref field, .. }) if field == "content.source_url"),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -40,6 +40,12 @@ pub async fn preview_explains_every_refused_line_and_writes_nothing(env: Env) {
     c.publish_edition(&w.a(), w.admin.id, lines(&[kept.id, dropped.id]))
         .await
         .unwrap();
+    // The administration's 待办: published entries the current edition does not list yet, and
+    // since when the oldest has waited.
+    let (waiting, since) = c.awaiting_edition(&w.a()).await.unwrap();
+    assert_eq!(waiting, 4, "added, listed, core and important");
+    let added_at = c.resource(added.id).await.unwrap().value.published_at;
+    assert_eq!(since, added_at, "the oldest published of them");
     c.add_negative_entry(
         &w.a(),
         negative(

@@ -158,5 +158,6 @@ pub fn content(name: &str) -> ResourceContent {
         release_date: None,
         related_codes: vec![],
         data_items: vec![],
+        source_url: None,
     }
 }

@@ -491,6 +491,25 @@ pub async fn holders_owe_a_first_registration_within_twenty_working_days(env: En
     )
     .await
     .unwrap();
+    // Only the holder (or the administration) registers a resource: another provider may not.
+    let mut materials = super::materials();
+    materials.evidence_on = started;
+    let refused = c
+        .submit_registration(
+            &rival,
+            NewRegistration {
+                subject: RegistrationSubject::Resource { resource_id: r2.id },
+                kind: RegistrationType::Initial,
+                amends: None,
+                materials,
+            },
+            due,
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(CatalogError::Forbidden(_))),
+        "{refused:?}"
+    );
     let late = due.succ_opt().unwrap();
     let seen = c.registration_obligations(&w.a(), late).await.unwrap();
     let overdue: Vec<_> = seen

@@ -1556,12 +1556,20 @@ pub async fn rule5_termination_flags_registrations_and_blocks_new_ones(env: Env)
             .await
             .unwrap();
     }
+    // A blank external code is no external code.
     let coded = c
-        .issue_query_code(&reg, r.id, None, d("2026-10-20"), None)
+        .issue_query_code(&reg, r.id, Some("  ".into()), d("2026-10-20"), None)
         .await
         .unwrap()
         .value;
     assert!(coded.in_force(d("2026-10-21")));
+    assert_eq!(coded.external_code, None);
+    // The operator's registration under another authorization of its own is not touched.
+    let (_, elsewhere, _) = reviewed_product(&env, &w).await;
+    let elsewhere = c
+        .submit_registration(&w.o(), application(elsewhere), d("2026-09-21"))
+        .await
+        .unwrap();
     c.terminate_authorization(
         &w.a(),
         auth,
@@ -1576,6 +1584,13 @@ pub async fn rule5_termination_flags_registrations_and_blocks_new_ones(env: Env)
     .unwrap();
     let flagged = c.registration(r.id).await.unwrap().value;
     assert!(flagged.access_closed, "rule 5 flags the coded result");
+    assert!(
+        !c.registration(elsewhere.id)
+            .await
+            .unwrap()
+            .value
+            .access_closed
+    );
     // Flagged, the result is no longer in force anywhere (verify, listings, public views).
     assert!(!flagged.in_force(d("2026-11-03")));
     assert!(matches!(

@@ -182,6 +182,7 @@ pub fn map(package: &Value) -> Mapped {
             release_date,
             related_codes: Vec::new(),
             data_items: Vec::new(),
+            source_url: text(&package["url"]).filter(|u| super::is_web_address(u)),
         },
         notes: notes.0,
     }
@@ -200,9 +201,18 @@ mod tests {
             "extras": [{"key": "frequency", "value": "daily"}],
             "resources": [{"format": "CSV"}, {"format": "csv"}, {"mimetype": "application/json"}],
             "metadata_created": "2023-05-06T01:02:03.456",
-            "license_title": "CC-BY-4.0"
+            "license_title": "CC-BY-4.0",
+            "url": "https://data.example.gov.cn/dataset/air-quality"
         });
         let m = map(&package);
+        // The source page is kept; a package whose url is not a web address has none.
+        assert_eq!(
+            m.content.source_url.as_deref(),
+            Some("https://data.example.gov.cn/dataset/air-quality")
+        );
+        let mut local = package.clone();
+        local["url"] = serde_json::json!("javascript:alert(1)");
+        assert_eq!(map(&local).content.source_url, None);
         assert_eq!(m.content.name, "空气质量监测");
         assert_eq!(m.content.summary, "空气质量监测");
         assert_eq!(m.content.update_frequency.as_str(), "每日");

@@ -232,6 +232,14 @@ fn map(graph: &Graph, s: NamedOrBlankNodeRef) -> Mapped {
         NamedOrBlankNodeRef::NamedNode(n) => Some(format!("采集自 DCAT 目录：{}", n.as_str())),
         NamedOrBlankNodeRef::BlankNode(_) => None,
     };
+    // Its page on the source portal: the landing page, else the dataset's own address.
+    let source_url = v
+        .value(s, DCAT, "landingPage")
+        .or_else(|| match s {
+            NamedOrBlankNodeRef::NamedNode(n) => Some(n.as_str().to_string()),
+            NamedOrBlankNodeRef::BlankNode(_) => None,
+        })
+        .filter(|u| super::is_web_address(u));
     Mapped {
         content: ResourceContent {
             name,
@@ -260,6 +268,7 @@ fn map(graph: &Graph, s: NamedOrBlankNodeRef) -> Mapped {
             release_date,
             related_codes: Vec::new(),
             data_items: Vec::new(),
+            source_url,
         },
         notes: notes.0,
     }
@@ -302,6 +311,8 @@ mod tests {
         assert_eq!(c.open_type, OpenType::Unconditional);
         assert_eq!(c.formats, vec!["csv"]);
         assert_eq!(c.release_date.unwrap().to_string(), "2024-03-01");
+        // Without a landing page, the dataset's own address is its source page.
+        assert_eq!(c.source_url.as_deref(), Some("http://example.org/ds/1"));
         c.validate().unwrap();
         assert_eq!(
             next_page(&graph).as_deref(),

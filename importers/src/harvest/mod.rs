@@ -167,3 +167,10 @@ pub(crate) fn push_unique(list: &mut Vec<String>, value: String) {
         list.push(value);
     }
 }
+
+/// An absolute http(s) address: what a source page may be (anything else is left out, not
+/// refused: the rest of the dataset still maps).
+pub(crate) fn is_web_address(raw: &str) -> bool {
+    reqwest::Url::parse(raw.trim())
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+}
