@@ -78,13 +78,13 @@ pub const RESOURCE_COLUMNS: [Column; 22] = [
     ),
     col("使用限制", "usage_restrictions", false, ""),
     col("质量说明", "quality_notes", false, ""),
+    col("发布日期", "release_date", false, "YYYY-MM-DD"),
     col(
         "来源页面",
         "source_url",
         false,
         "原发布页面的网址（http:// 或 https://）",
     ),
-    col("发布日期", "release_date", false, "YYYY-MM-DD"),
 ];
 
 pub const ITEM_COLUMNS: [Column; 8] = [

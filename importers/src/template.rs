@@ -278,6 +278,7 @@ pub fn csv_template() -> Vec<u8> {
         "",
         "",
         "2025-01-15",
+        "",
     ];
     csv_sheet(std::iter::once(
         example.iter().map(|s| s.to_string()).collect(),
