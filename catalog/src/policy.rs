@@ -199,10 +199,6 @@ impl PolicySet {
         &self.jurisdictions[&self.default_key]
     }
 
-    pub fn all(&self) -> impl Iterator<Item = &JurisdictionPolicy> {
-        self.jurisdictions.values()
-    }
-
     /// The most specific jurisdiction whose region contains `region`, else the default.
     pub fn for_region(&self, region: &RegionCode) -> &JurisdictionPolicy {
         self.jurisdictions
@@ -432,6 +428,26 @@ mod tests {
         assert_eq!(set.for_region(&region("130600")).key, "national");
         assert_eq!(set.for_region(&region("370200")).key, "shandong");
         assert_eq!(set.for_region(&region("110101")).key, "national");
+    }
+
+    #[test]
+    fn a_city_policy_inside_a_province_policy_wins_for_the_city_only() {
+        let text = format!(
+            "{BUILTIN_POLICY}\n[jurisdiction.guiyang]\nname = \"贵阳市\"\nparent = \"guizhou\"\nregion = \"520100\"\n"
+        );
+        let set = PolicySet::from_toml(&text).unwrap();
+        assert_eq!(set.for_region(&region("520102")).key, "guiyang");
+        assert_eq!(set.for_region(&region("520100")).key, "guiyang");
+        assert_eq!(set.for_region(&region("520200")).key, "guizhou");
+        assert_eq!(set.for_region(&region("520000")).key, "guizhou");
+    }
+
+    #[test]
+    fn values_a_file_leaves_out_take_their_defaults() {
+        let text = BUILTIN_POLICY.replace("sample_max_bytes = 1048576\n", "");
+        assert_ne!(text, BUILTIN_POLICY);
+        let set = PolicySet::from_toml(&text).unwrap();
+        assert_eq!(set.default_policy().sample_max_bytes, 1024 * 1024);
     }
 
     #[test]

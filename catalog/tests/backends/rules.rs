@@ -542,6 +542,16 @@ pub async fn access_refusals_say_whether_access_closed_or_never_was(env: Env) {
     c.check_operator_access(w.operator.id, r.id, d("2026-12-31"))
         .await
         .expect("the term's last day is inside it");
+    // The public reads it, without its applicants and their applications (C 8.2).
+    let public = c
+        .public_authorizations(&catalog::store::RecordFilter {
+            public_only: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let seen = public.iter().find(|a| a.id == auth).expect("listed");
+    assert!(seen.applicants.is_empty() && seen.applications.is_empty());
     assert_rule(
         c.check_operator_access(w.operator.id, r.id, d("2027-01-01"))
             .await,
