@@ -95,7 +95,7 @@ pub async fn negative_list(state: &AppState, format: Format) -> PortalResult<Res
                 d.approved_by.clone(),
                 d.approved_on.to_string(),
                 d.next_review_on.to_string(),
-                label(e.status.as_str()).to_owned(),
+                e.status.label().to_owned(),
             ]
         })
         .collect();

@@ -154,7 +154,7 @@ pub fn label(key: &str) -> &str {
         "draft" => "草稿",
         "published" => "已发布",
         "publicized" => "公示中",
-        "under_objection" => "异议处理中",
+        "under_objection" => "异议复核中",
         "coded" => "已赋码",
         "registered" => "已登记",
         "active" => "有效",

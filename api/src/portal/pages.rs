@@ -9,7 +9,6 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::labels::label;
 use super::layout::{PortalError, PortalResult, date, fields, json, page, pager, text};
 use super::uuid;
 use crate::state::AppState;
@@ -288,7 +287,7 @@ pub async fn negative_list(State(state): State<AppState>) -> PortalResult<Markup
                         dt { "批准机关" } dd { (d.approved_by) }
                         dt { "批准日期" } dd { (d.approved_on) }
                         dt { "下次评估日期" } dd { (d.next_review_on) }
-                        dt { "状态" } dd { (label(e.status.as_str())) }
+                        dt { "状态" } dd { (e.status.label()) }
                     }
                 }
             }

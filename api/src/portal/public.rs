@@ -56,7 +56,7 @@ pub async fn authorizations(
             h1 { "授权运营信息" }
             ul { @for a in &items { li {
                 a href=(format!("/authorizations/{}", a.id)) { (a.plan.plan_name) }
-                " " span.tag { (super::labels::label(a.status.as_str())) }
+                " " span.tag { (a.status.label()) }
             } } }
             @if items.is_empty() { p { "暂无公开的授权信息。" } }
             (pager("/authorizations", after.id().is_some(), next(&items, |a| a.id)))

@@ -108,6 +108,13 @@ impl NegativeStatus {
             NegativeStatus::Lifted => "lifted",
         }
     }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            NegativeStatus::Active => "有效",
+            NegativeStatus::Lifted => "已解除",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]

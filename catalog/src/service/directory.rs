@@ -449,3 +449,30 @@ fn edition_line(
         restrictions,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::PolicySet;
+
+    /// Rule 2 as each policy sets it: core data kept out unless a policy lets it in, important
+    /// data only with a condition unless a policy waives it.
+    #[test]
+    fn grade_rules_follow_the_jurisdiction_policy() {
+        let mut policy = PolicySet::builtin().default_policy().clone();
+        let core = ("电网调度数据", GradeLevel::Core);
+        let important = ("企业用电数据", GradeLevel::Important);
+        let check = |p: &JurisdictionPolicy, line, condition| {
+            check_grade(p, line, condition, "lines[0]", "lines[0].condition")
+        };
+        assert!(check(&policy, core, None).is_err());
+        assert!(check(&policy, important, None).is_err());
+        assert!(check(&policy, important, Some("  ")).is_err());
+        assert!(check(&policy, important, Some("仅以隐私计算方式提供")).is_ok());
+        assert!(check(&policy, ("公交线路", GradeLevel::General), None).is_ok());
+        policy.core_data_in_directory = true;
+        policy.important_data_requires_condition = false;
+        assert!(check(&policy, core, None).is_ok());
+        assert!(check(&policy, important, None).is_ok());
+    }
+}
