@@ -79,53 +79,70 @@ fn table(notices: &[PublicRegistration], names: &HashMap<Uuid, String>) -> Marku
     }
 }
 
+/// What each list says of itself: its title and note, the other list, its downloads.
+struct ListPage {
+    path: &'static str,
+    title: &'static str,
+    note: &'static str,
+    empty: &'static str,
+    other: (&'static str, &'static str),
+}
+
+const CURRENT: ListPage = ListPage {
+    path: "/publicity",
+    title: "登记公示",
+    note: "公示期内，任何单位和个人可以实名提出异议。",
+    empty: "目前没有处于公示期的登记。",
+    other: ("/publicity/past", "往期公示及结果"),
+};
+
+const PAST: ListPage = ListPage {
+    path: "/publicity/past",
+    title: "往期公示",
+    note: "公示期已结束的登记及其结果：准予登记、异议成立终止登记或申请人撤回。",
+    empty: "暂无往期公示。",
+    other: ("/publicity", "当前公示"),
+};
+
+async fn list(state: &AppState, which: Notices, after: &After) -> PortalResult<Markup> {
+    let l = match which {
+        Notices::Current => &CURRENT,
+        Notices::Past => &PAST,
+    };
+    let items = state
+        .catalog
+        .publicity_notices(which, after.id(), PAGE, state.clock.today())
+        .await?;
+    let names = registrant_names(state, &items).await;
+    Ok(page(
+        l.title,
+        html! {
+            h1 { (l.title) }
+            p.muted { (l.note) }
+            p.downloads {
+                a href=(l.other.0) { (l.other.1) } " · 下载："
+                a #download-csv href=(format!("{}.csv", l.path)) { "CSV" } " · "
+                a #download-xlsx href=(format!("{}.xlsx", l.path)) { "Excel" }
+                @if which == Notices::Current { " · " a href="/feeds/publicity.atom" { "订阅" } }
+            }
+            @if items.is_empty() { p { (l.empty) } } @else { (table(&items, &names)) }
+            (pager(l.path, after.id().is_some(), next(&items, |r| r.id)))
+        },
+    ))
+}
+
 pub async fn publicity(
     State(state): State<AppState>,
     Query(after): Query<After>,
 ) -> PortalResult<Markup> {
-    let items = state
-        .catalog
-        .publicity_notices(Notices::Current, after.id(), PAGE, state.clock.today())
-        .await?;
-    let names = registrant_names(&state, &items).await;
-    Ok(page(
-        "登记公示",
-        html! {
-            h1 { "登记公示" }
-            p.muted { "公示期内，任何单位和个人可以实名提出异议。" }
-            p.downloads {
-                a href="/publicity/past" { "往期公示及结果" } " · 下载："
-                a #download-csv href="/publicity.csv" { "CSV" } " · " a #download-xlsx href="/publicity.xlsx" { "Excel" }
-                " · " a href="/feeds/publicity.atom" { "订阅" }
-            }
-            @if items.is_empty() { p { "目前没有处于公示期的登记。" } } @else { (table(&items, &names)) }
-            (pager("/publicity", after.id().is_some(), next(&items, |r| r.id)))
-        },
-    ))
+    list(&state, Notices::Current, &after).await
 }
 
 pub async fn past(
     State(state): State<AppState>,
     Query(after): Query<After>,
 ) -> PortalResult<Markup> {
-    let items = state
-        .catalog
-        .publicity_notices(Notices::Past, after.id(), PAGE, state.clock.today())
-        .await?;
-    let names = registrant_names(&state, &items).await;
-    Ok(page(
-        "往期公示",
-        html! {
-            h1 { "往期公示" }
-            p.muted { "公示期已结束的登记及其结果：准予登记、异议成立终止登记或申请人撤回。" }
-            p.downloads {
-                a href="/publicity" { "当前公示" } " · 下载："
-                a #download-csv href="/publicity/past.csv" { "CSV" } " · " a #download-xlsx href="/publicity/past.xlsx" { "Excel" }
-            }
-            @if items.is_empty() { p { "暂无往期公示。" } } @else { (table(&items, &names)) }
-            (pager("/publicity/past", after.id().is_some(), next(&items, |r| r.id)))
-        },
-    ))
+    list(&state, Notices::Past, &after).await
 }
 
 const HEADERS: [&str; 8] = [
@@ -180,8 +197,8 @@ async fn notices_table(state: &AppState, which: Notices, format: Format) -> Port
         })
         .collect();
     let name = match which {
-        Notices::Current => "登记公示",
-        Notices::Past => "往期公示",
+        Notices::Current => CURRENT.title,
+        Notices::Past => PAST.title,
     };
     download(format, name, name, &HEADERS, &rows)
 }

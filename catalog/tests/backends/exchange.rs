@@ -1083,4 +1083,23 @@ pub async fn interested_parties_ask_for_corrections_the_registrar_decides(env: E
         .unwrap();
     assert_eq!(case.request.status, CorrectionRequestStatus::Refused);
     assert_eq!(case.request.decision.unwrap().reason, "已按前一申请更正");
+    // A page of the worklist is a page of the registrar's own region, however many of other
+    // regions come first.
+    let guizhou = World::in_region(&env, "520100").await;
+    let gz = registrar(
+        &env.org("贵州登记中心", "520000", &[OrgKind::Registrar])
+            .await,
+    );
+    let (own, _) = coded(&env, &guizhou, &gz).await;
+    let first = c
+        .registrar_worklist(
+            &gz,
+            RecordFilter {
+                limit: Some(1),
+                ..RecordFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(first.iter().map(|r| r.id).collect::<Vec<_>>(), vec![own]);
 }

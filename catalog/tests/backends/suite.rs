@@ -490,28 +490,6 @@ pub async fn rule1_category_entries_and_item_scopes(env: Env) {
     let mut health = content("门诊病历");
     health.domain = Some("Q".to_string());
     let health = env.published(&w.provider, &w.admin, health).await;
-    let mut traffic = content("路况");
-    traffic.domain = Some("G".to_string());
-    traffic.data_items = vec![
-        DataItem {
-            name: "路段".into(),
-            english_name: None,
-            data_type: "字符型".into(),
-            length_format: None,
-            value_domain: None,
-            sensitivity: None,
-            description: None,
-        },
-        DataItem {
-            name: "车牌号".into(),
-            english_name: None,
-            data_type: "字符型".into(),
-            length_format: None,
-            value_domain: None,
-            sensitivity: None,
-            description: None,
-        },
-    ];
     let item = |name: &str| DataItem {
         name: name.into(),
         english_name: None,
@@ -521,6 +499,9 @@ pub async fn rule1_category_entries_and_item_scopes(env: Env) {
         sensitivity: None,
         description: None,
     };
+    let mut traffic = content("路况");
+    traffic.domain = Some("G".to_string());
+    traffic.data_items = vec![item("路段"), item("车牌号")];
     let mut bus = content("公交线路");
     bus.domain = Some("G".to_string());
     bus.data_items = vec![item("线路"), item("车牌号"), item("司机姓名")];
