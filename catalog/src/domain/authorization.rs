@@ -370,6 +370,10 @@ pub struct ScopeLine {
     pub restrictions: Vec<String>,
 }
 
+/// Materials one application may attach, and qualifications it may declare.
+pub const MAX_MATERIALS: usize = 50;
+pub const MAX_DECLARATIONS: usize = 20;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Authorization {
     pub id: Uuid,
@@ -561,8 +565,17 @@ impl Authorization {
                 "申请须附书面申请与支持材料（C 8.2）",
             ));
         }
-        if application.materials.len() > 50 || application.declarations.len() > 20 {
-            return Err(CatalogError::invalid("materials", "材料至多 50 项"));
+        if application.materials.len() > MAX_MATERIALS {
+            return Err(CatalogError::invalid(
+                "materials",
+                format!("材料至多 {MAX_MATERIALS} 项"),
+            ));
+        }
+        if application.declarations.len() > MAX_DECLARATIONS {
+            return Err(CatalogError::invalid(
+                "declarations",
+                format!("资格声明至多 {MAX_DECLARATIONS} 项"),
+            ));
         }
         for (i, m) in application.materials.iter().enumerate() {
             require_text(&format!("materials[{i}]"), m, 500)?;

@@ -721,6 +721,19 @@ pub async fn an_announcement_states_its_terms_and_selection_needs_the_qualificat
         c.apply_for_authorization(&w.o(), auth, w.operator.id, no_materials, d("2026-03-02")).await,
         Err(CatalogError::Invalid { ref field, .. }) if field == "materials"
     ));
+    // Bounded: 51 materials, or 21 declarations, are refused at their field.
+    let mut many = qualified();
+    many.materials = (0..51).map(|i| format!("材料{i}")).collect();
+    assert!(matches!(
+        c.apply_for_authorization(&w.o(), auth, w.operator.id, many, d("2026-03-02")).await,
+        Err(CatalogError::Invalid { ref field, .. }) if field == "materials"
+    ));
+    let mut declared = qualified();
+    declared.declarations = (0..21).map(|i| Qualification::REQUIRED[i % 6]).collect();
+    assert!(matches!(
+        c.apply_for_authorization(&w.o(), auth, w.operator.id, declared, d("2026-03-02")).await,
+        Err(CatalogError::Invalid { ref field, .. }) if field == "declarations"
+    ));
     assert!(matches!(
         c.apply_for_authorization(&w.o(), auth, w.operator.id, qualified(), d("2026-04-01"))
             .await,
