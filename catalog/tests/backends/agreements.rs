@@ -746,10 +746,16 @@ pub async fn an_announcement_states_its_terms_and_selection_needs_the_qualificat
     let surveyor = env
         .org("测绘运营公司", "510500", &[OrgKind::Operator])
         .await;
+    // At the caps exactly (50 materials, 20 declarations): taken.
     let mut everything = qualified();
     everything
         .declarations
         .push(Qualification::SpecialQualification);
+    while everything.declarations.len() < 20 {
+        let again = Qualification::REQUIRED[everything.declarations.len() % 6];
+        everything.declarations.push(again);
+    }
+    everything.materials = (0..50).map(|i| format!("支持材料{i}")).collect();
     c.apply_for_authorization(
         &Actor::new(Role::Operator, surveyor.id),
         auth,
