@@ -70,6 +70,7 @@ for_each_backend!(
     a_scope_change_is_a_new_agreement_version_from_the_directory,
     access_refusals_say_whether_access_closed_or_never_was,
     operation_starts_only_inside_the_term,
+    product_prices_follow_their_scene,
     renewal_follows_the_jurisdiction_window_and_term_limit,
     a_closed_authorization_records_destruction_evaluations_and_reports,
     a_timely_renewal_application_keeps_the_result_until_renewed,

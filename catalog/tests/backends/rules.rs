@@ -592,3 +592,56 @@ pub async fn access_refusals_say_whether_access_closed_or_never_was(env: Env) {
         "resource_id",
     );
 }
+
+/// Prices by scene: free for public governance and public good; for industry, a government
+/// guidance ceiling is stated and the price stays at or under it.
+pub async fn product_prices_follow_their_scene(env: Env) {
+    use catalog::domain::product::SceneCategory;
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let r = env
+        .published(&w.provider, &w.admin, content("公交刷卡"))
+        .await;
+    let auth = super::active_authorization(&env, &w, vec![r.id], "2026-01-05", "2028-12-31").await;
+    let priced = |scene, price: Option<u64>, ceiling: Option<u64>| {
+        let mut p = super::product(auth, vec![r.id]);
+        p.scene_category = scene;
+        p.price_fen = price;
+        p.ceiling_fen = ceiling;
+        p
+    };
+    let refused = [
+        (
+            priced(SceneCategory::PublicGood, Some(100), None),
+            "price_fen",
+        ),
+        (
+            priced(SceneCategory::Industry, Some(100), None),
+            "ceiling_fen",
+        ),
+        (priced(SceneCategory::Industry, None, None), "ceiling_fen"),
+        (
+            priced(SceneCategory::Industry, Some(200), Some(100)),
+            "price_fen",
+        ),
+    ];
+    for (product, at) in refused {
+        let result = c
+            .create_product(&w.o(), w.operator.id, product, d("2026-09-01"))
+            .await;
+        assert!(
+            matches!(&result, Err(CatalogError::Invalid { field, .. }) if field == at),
+            "{at}: {result:?}"
+        );
+    }
+    for product in [
+        priced(SceneCategory::PublicGood, None, None),
+        priced(SceneCategory::PublicGood, Some(0), None),
+        priced(SceneCategory::Industry, Some(100), Some(100)),
+        priced(SceneCategory::Industry, Some(50), Some(100)),
+    ] {
+        c.create_product(&w.o(), w.operator.id, product, d("2026-09-01"))
+            .await
+            .unwrap();
+    }
+}
