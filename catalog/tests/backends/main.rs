@@ -71,6 +71,7 @@ for_each_backend!(
     access_refusals_say_whether_access_closed_or_never_was,
     operation_starts_only_inside_the_term,
     product_prices_follow_their_scene,
+    applications_need_their_materials_and_may_be_refused_with_a_reason,
     renewal_follows_the_jurisdiction_window_and_term_limit,
     a_closed_authorization_records_destruction_evaluations_and_reports,
     a_timely_renewal_application_keeps_the_result_until_renewed,

@@ -645,3 +645,69 @@ pub async fn product_prices_follow_their_scene(env: Env) {
             .unwrap();
     }
 }
+
+/// R 7–10 at the door: the materials an application needs (the evidence filed before, on the
+/// day at the latest; a product's information and scenes), and the registrar's 不予受理 with its
+/// reason, only while the application waits for acceptance.
+pub async fn applications_need_their_materials_and_may_be_refused_with_a_reason(env: Env) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let registrar = env.org("登记中心", "510000", &[OrgKind::Registrar]).await;
+    let reg = Actor::new(Role::Registrar, registrar.id);
+    let (_, product_id, _) = super::reviewed_product(&env, &w).await;
+    let submitted_on = d("2026-09-21");
+    let spoiled = |spoil: fn(&mut catalog::domain::registration::Materials)| {
+        let mut application = super::application(product_id);
+        spoil(&mut application.materials);
+        application
+    };
+    let cases: [(fn(&mut catalog::domain::registration::Materials), &str); 4] = [
+        (
+            |m| m.risk_assessment = " ".into(),
+            "materials.risk_assessment",
+        ),
+        (|m| m.evidence_on = d("2026-09-22"), "materials.evidence_on"),
+        (|m| m.product_info = None, "materials.product_info"),
+        (
+            |m| m.scenario_info = Some(String::new()),
+            "materials.scenario_info",
+        ),
+    ];
+    for (spoil, at) in cases {
+        let result = c
+            .submit_registration(&w.o(), spoiled(spoil), submitted_on)
+            .await;
+        assert!(
+            matches!(&result, Err(CatalogError::Invalid { field, .. }) if field == at),
+            "{at}: {result:?}"
+        );
+    }
+    // Evidence filed the same day is in time.
+    let r = c
+        .submit_registration(
+            &w.o(),
+            spoiled(|m| m.evidence_on = d("2026-09-21")),
+            submitted_on,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        c.refuse_registration(&reg, r.id, " ", d("2026-09-22"), None).await,
+        Err(CatalogError::Invalid { ref field, .. }) if field == "reason"
+    ));
+    let refused = c
+        .refuse_registration(&reg, r.id, "申请材料与授权范围不符", d("2026-09-22"), None)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(refused.status, RegistrationStatus::NotAccepted);
+    assert_eq!(
+        refused.end_reason.as_deref(),
+        Some("申请材料与授权范围不符")
+    );
+    assert!(matches!(
+        c.refuse_registration(&reg, r.id, "再次不予受理", d("2026-09-23"), None)
+            .await,
+        Err(CatalogError::InvalidTransition(_))
+    ));
+}
