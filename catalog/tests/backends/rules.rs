@@ -656,12 +656,13 @@ pub async fn applications_need_their_materials_and_may_be_refused_with_a_reason(
     let reg = Actor::new(Role::Registrar, registrar.id);
     let (_, product_id, _) = super::reviewed_product(&env, &w).await;
     let submitted_on = d("2026-09-21");
-    let spoiled = |spoil: fn(&mut catalog::domain::registration::Materials)| {
+    type Spoil = fn(&mut catalog::domain::registration::Materials);
+    let spoiled = |spoil: Spoil| {
         let mut application = super::application(product_id);
         spoil(&mut application.materials);
         application
     };
-    let cases: [(fn(&mut catalog::domain::registration::Materials), &str); 4] = [
+    let cases: [(Spoil, &str); 4] = [
         (
             |m| m.risk_assessment = " ".into(),
             "materials.risk_assessment",
