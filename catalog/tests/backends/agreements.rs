@@ -587,7 +587,21 @@ pub async fn a_timely_renewal_application_keeps_the_result_until_renewed(env: En
         .unwrap()
         .value;
     let valid_to = coded.valid_to.unwrap();
-    let applied = valid_to - chrono::Days::new(30);
+    // The window: its first day is in it; the day before it and the day after expiry are not.
+    let window = c.policy().default_policy().renewal_window_days;
+    let applied = valid_to - chrono::Days::new(u64::from(window));
+    for outside in [
+        applied - chrono::Days::new(1),
+        valid_to + chrono::Days::new(1),
+    ] {
+        assert!(
+            matches!(
+                c.apply_for_registration_renewal(&w.o(), id, outside).await,
+                Err(CatalogError::Invalid { ref field, .. }) if field == "today"
+            ),
+            "{outside}"
+        );
+    }
     // Only the registrant applies.
     assert!(
         c.apply_for_registration_renewal(&reg, id, applied)
