@@ -1203,6 +1203,9 @@ pub async fn product_registration_runs_to_a_query_code(env: Env) {
         .await
         .unwrap();
     assert_eq!(r.acceptance_due, d("2026-09-24"), "3 working days");
+    // What the registrar works against in each state (its worklist's order).
+    assert_eq!(r.next_deadline(), Some(("受理", d("2026-09-24"))));
+    assert_eq!(r.running_deadlines(), vec![("acceptance", d("2026-09-24"))]);
     assert!(matches!(
         c.accept_registration(&w.o(), r.id, d("2026-09-22"), None)
             .await,
@@ -1218,6 +1221,14 @@ pub async fn product_registration_runs_to_a_query_code(env: Env) {
         Some(d("2026-10-27")),
         "20 working days across 中秋 and National Day"
     );
+    assert_eq!(
+        accepted.next_deadline(),
+        Some(("形式审查", d("2026-10-27")))
+    );
+    assert_eq!(
+        accepted.running_deadlines(),
+        vec![("formal_review", d("2026-10-27"))]
+    );
     let publicized = c
         .publicize_registration(&reg, r.id, d("2026-09-29"), None)
         .await
@@ -1227,6 +1238,14 @@ pub async fn product_registration_runs_to_a_query_code(env: Env) {
     assert_eq!(
         (publicized.publicity_start, publicized.publicity_end),
         (Some(d("2026-09-30")), Some(d("2026-10-19")))
+    );
+    assert_eq!(
+        publicized.next_deadline(),
+        Some(("公示期满", d("2026-10-19")))
+    );
+    assert_eq!(
+        publicized.running_deadlines(),
+        vec![("publicity", d("2026-10-19"))]
     );
     assert!(
         c.issue_query_code(&reg, r.id, None, d("2026-10-19"), None)
@@ -1285,6 +1304,8 @@ pub async fn product_registration_runs_to_a_query_code(env: Env) {
         Some(d("2028-12-31")),
         "capped by the agreement term"
     );
+    assert_eq!(coded.next_deadline(), Some(("有效期届满", d("2028-12-31"))));
+    assert!(coded.running_deadlines().is_empty());
     let code = coded.query_code.clone().unwrap();
     catalog::domain::QueryCode::parse(code.as_str()).unwrap();
     assert_eq!(c.registration_by_code(&code).await.unwrap().id, r.id);
