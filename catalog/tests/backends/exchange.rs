@@ -125,6 +125,11 @@ pub async fn cancellation_applications_complete_within_ten_working_days(env: Env
         .unwrap()
         .value;
     assert_eq!(accepted.completion_due, Some(d("2026-11-16")));
+    assert_eq!(
+        accepted.next_deadline(),
+        Some(("办结注销", d("2026-11-16"))),
+        "an accepted cancellation waits for completion, not formal review"
+    );
     assert_eq!(accepted.review_due, None, "no formal review");
     assert!(accepted.overdue(d("2026-11-16")).is_empty());
     assert_eq!(accepted.overdue(d("2026-11-17")), vec!["cancellation"]);
