@@ -156,6 +156,10 @@ pub async fn cancellation_applications_complete_within_ten_working_days(env: Env
     assert_eq!(done.status, RegistrationStatus::Completed);
     let cancelled = c.registration(target).await.unwrap().value;
     assert_eq!(cancelled.status, RegistrationStatus::Cancelled);
+    assert!(matches!(
+        cancelled.standing(d("2026-11-06")),
+        catalog::domain::registration::Standing::Ended { .. }
+    ));
     assert!(
         cancelled
             .end_reason
@@ -396,6 +400,15 @@ pub async fn listings_need_coded_registrations_and_stay_with_their_exchange(env:
     )
     .await
     .unwrap();
+    let revoked = c.registration(target).await.unwrap().value;
+    assert!(
+        matches!(
+            revoked.standing(d("2026-10-23")),
+            catalog::domain::registration::Standing::Ended { ref reason, .. } if reason.contains("存证材料不实")
+        ),
+        "{:?}",
+        revoked.standing(d("2026-10-23"))
+    );
     assert!(matches!(
         c.update_listing(&a, l.id, update(ListingStatus::Listed, 50_000), today, None)
             .await,

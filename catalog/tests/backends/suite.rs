@@ -1225,6 +1225,8 @@ pub async fn product_registration_runs_to_a_query_code(env: Env) {
         accepted.next_deadline(),
         Some(("形式审查", d("2026-10-27")))
     );
+    assert!(accepted.overdue(d("2026-10-27")).is_empty(), "due that day");
+    assert_eq!(accepted.overdue(d("2026-10-28")), vec!["formal_review"]);
     assert_eq!(
         accepted.running_deadlines(),
         vec![("formal_review", d("2026-10-27"))]
@@ -1305,6 +1307,12 @@ pub async fn product_registration_runs_to_a_query_code(env: Env) {
         "capped by the agreement term"
     );
     assert_eq!(coded.next_deadline(), Some(("有效期届满", d("2028-12-31"))));
+    // In force through its last day, ended the day after.
+    assert!(coded.in_force(d("2028-12-31")));
+    assert!(matches!(
+        coded.standing(d("2029-01-01")),
+        catalog::domain::registration::Standing::Ended { on: Some(on), .. } if on == d("2029-01-01")
+    ));
     assert!(coded.running_deadlines().is_empty());
     let code = coded.query_code.clone().unwrap();
     catalog::domain::QueryCode::parse(code.as_str()).unwrap();
