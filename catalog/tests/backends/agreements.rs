@@ -897,35 +897,6 @@ pub async fn a_scope_change_is_a_new_agreement_version_from_the_directory(env: E
     );
 }
 
-/// An authorization signed for `start`–`end` over `resource` (not yet active).
-async fn signed_authorization(
-    env: &Env,
-    w: &World,
-    resource: Uuid,
-    start: &str,
-    end: &str,
-) -> Uuid {
-    let c = &env.catalog;
-    let auth = c
-        .announce_authorization(&w.a(), super::plan(&w.admin, vec![resource], start, end))
-        .await
-        .unwrap()
-        .id;
-    c.apply_for_authorization(&w.o(), auth, w.operator.id, qualified(), d("2026-02-01"))
-        .await
-        .unwrap();
-    c.select_operator(&w.a(), auth, w.operator.id, None)
-        .await
-        .unwrap();
-    c.publicize_selection(&w.a(), auth, d("2026-05-11"), None)
-        .await
-        .unwrap();
-    c.sign_agreement(&w.a(), auth, d("2026-05-29"), terms(), None)
-        .await
-        .unwrap();
-    auth
-}
-
 /// Operation starts inside the agreed term only: from its first day through its last.
 pub async fn operation_starts_only_inside_the_term(env: Env) {
     let w = World::new(&env).await;
@@ -934,7 +905,11 @@ pub async fn operation_starts_only_inside_the_term(env: Env) {
         .published(&w.provider, &w.admin, content("公交刷卡"))
         .await;
     super::listed(&env, &w, &[r.id]).await;
-    let early = signed_authorization(&env, &w, r.id, "2026-06-01", "2026-06-02").await;
+    let term = ("2026-06-01", "2026-06-02");
+    let signed = || {
+        super::signed_authorization(&env, &w, vec![r.id], term, d("2026-05-11"), d("2026-05-29"))
+    };
+    let early = signed().await;
     for outside in ["2026-05-31", "2026-06-03"] {
         assert!(
             matches!(
@@ -950,7 +925,7 @@ pub async fn operation_starts_only_inside_the_term(env: Env) {
         .unwrap()
         .value;
     assert_eq!(first_day.activated_on, Some(d("2026-06-01")));
-    let late = signed_authorization(&env, &w, r.id, "2026-06-01", "2026-06-02").await;
+    let late = signed().await;
     let last_day = c
         .activate_authorization(&w.a(), late, d("2026-06-02"), None)
         .await

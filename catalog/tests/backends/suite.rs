@@ -684,31 +684,47 @@ async fn active_authorization(
     start: &str,
     end: &str,
 ) -> Uuid {
-    let c = &env.catalog;
     listed(env, w, &resources).await;
-    let auth = c
-        .announce_authorization(&w.a(), plan(&w.admin, resources, start, end))
-        .await
-        .unwrap();
-    c.apply_for_authorization(&w.o(), auth.id, w.operator.id, qualified(), d("2026-02-01"))
-        .await
-        .unwrap();
-    c.select_operator(&w.a(), auth.id, w.operator.id, None)
-        .await
-        .unwrap();
-    c.publicize_selection(&w.a(), auth.id, d(start), None)
-        .await
-        .unwrap();
     let sign_on = d(start) + Months::new(1);
-    c.sign_agreement(&w.a(), auth.id, sign_on, terms(), None)
-        .await
-        .unwrap();
-    let active = c
-        .activate_authorization(&w.a(), auth.id, sign_on, None)
+    let auth = signed_authorization(env, w, resources, (start, end), d(start), sign_on).await;
+    let active = env
+        .catalog
+        .activate_authorization(&w.a(), auth, sign_on, None)
         .await
         .unwrap();
     assert_eq!(active.value.status, AuthorizationStatus::Active);
-    auth.id
+    auth
+}
+
+/// An authorization over listed `resources` for the term `(start, end)`, its operator selected,
+/// publicized on `publicized` and signed on `signed` (not yet active).
+async fn signed_authorization(
+    env: &Env,
+    w: &World,
+    resources: Vec<Uuid>,
+    (start, end): (&str, &str),
+    publicized: NaiveDate,
+    signed: NaiveDate,
+) -> Uuid {
+    let c = &env.catalog;
+    let auth = c
+        .announce_authorization(&w.a(), plan(&w.admin, resources, start, end))
+        .await
+        .unwrap()
+        .id;
+    c.apply_for_authorization(&w.o(), auth, w.operator.id, qualified(), d("2026-02-01"))
+        .await
+        .unwrap();
+    c.select_operator(&w.a(), auth, w.operator.id, None)
+        .await
+        .unwrap();
+    c.publicize_selection(&w.a(), auth, publicized, None)
+        .await
+        .unwrap();
+    c.sign_agreement(&w.a(), auth, signed, terms(), None)
+        .await
+        .unwrap();
+    auth
 }
 
 pub async fn rule5_termination_and_expiry_close_access(env: Env) {
