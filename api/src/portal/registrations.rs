@@ -8,10 +8,9 @@ use catalog::PublicProduct;
 use catalog::domain::identity;
 use catalog::domain::product::ProductStatus;
 use catalog::domain::registration::{
-    NewObjection, PublicRegistration, RegistrationStatus, RegistrationSubject, Standing,
+    NewObjection, PublicRegistration, PublicityOutcome, RegistrationSubject, Standing,
 };
 use catalog::store::RecordFilter;
-use chrono::NaiveDate;
 use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -108,14 +107,13 @@ fn input(
 fn notice_page(
     r: &PublicRegistration,
     registrant: Markup,
-    today: NaiveDate,
     form: &ObjectionForm,
     errors: &Errors,
 ) -> Markup {
-    // Objections are taken while the publicity runs (and not while one is being reviewed).
+    // Objections are taken while the publicity runs (and not while one is being reviewed): the
+    // catalog's outcome of the notice on the day of the view says so.
     let window = r.publicity_start.zip(r.publicity_end);
-    let open = r.status == RegistrationStatus::Publicized
-        && window.is_some_and(|(start, end)| start <= today && today <= end);
+    let open = r.publicity == Some(PublicityOutcome::Running);
     page(
         &r.subject_name,
         html! {
@@ -164,9 +162,9 @@ fn notice_page(
             (fields(&json(r), SKIP))
             @if !open {
                 p.notice role="note" {
-                    @match r.status {
-                        RegistrationStatus::UnderObjection => "该登记的异议正在处理中，暂停受理新的异议。",
-                        RegistrationStatus::Publicized if window.is_some_and(|(start, _)| today < start) => "公示期尚未开始，届时可提出异议。",
+                    @match r.publicity {
+                        Some(PublicityOutcome::UnderObjection) => "该登记的异议正在处理中，暂停受理新的异议。",
+                        Some(PublicityOutcome::NotStarted) => "公示期尚未开始，届时可提出异议。",
                         _ => "公示期已结束，不再受理异议。",
                     }
                 }
@@ -194,7 +192,6 @@ pub async fn notice(State(state): State<AppState>, Path(id): Path<String>) -> Po
     Ok(notice_page(
         &r,
         org_link(&state, r.registrant_id).await,
-        state.clock.today(),
         &ObjectionForm::default(),
         &Vec::new(),
     ))
@@ -276,13 +273,7 @@ pub async fn object(
     }
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
-        notice_page(
-            &r,
-            org_link(&state, r.registrant_id).await,
-            state.clock.today(),
-            &form,
-            &errors,
-        ),
+        notice_page(&r, org_link(&state, r.registrant_id).await, &form, &errors),
     ))
 }
 

@@ -36,14 +36,6 @@ pub fn registrations_by_status(rs: &[Registration]) -> Vec<(String, usize)> {
         .collect()
 }
 
-/// The day a registration was coded (its history's coding step).
-fn coded_on(r: &Registration) -> Option<NaiveDate> {
-    r.history
-        .iter()
-        .find(|e| e.status == RegistrationStatus::Coded)
-        .map(|e| e.on)
-}
-
 /// Per month: applications made, registrations coded.
 pub fn registrations_by_month(rs: &[Registration], months: usize) -> Vec<Row> {
     let mut counts: BTreeMap<(i32, u32), Vec<usize>> = BTreeMap::new();
@@ -52,7 +44,7 @@ pub fn registrations_by_month(rs: &[Registration], months: usize) -> Vec<Row> {
         counts
             .entry(key(r.submitted_on))
             .or_insert_with(|| vec![0; 2])[0] += 1;
-        if let Some(on) = coded_on(r) {
+        if let Some(on) = r.coded_on() {
             counts.entry(key(on)).or_insert_with(|| vec![0; 2])[1] += 1;
         }
     }
@@ -79,7 +71,7 @@ pub fn time_to_code(
     let mut late_short = 0;
     let mut late_long = 0;
     for r in rs {
-        let Some(on) = coded_on(r) else { continue };
+        let Some(on) = r.coded_on() else { continue };
         let p = policy.for_region(&r.jurisdiction);
         let statutory = p.registration_acceptance_working_days
             + p.formal_review_working_days

@@ -876,6 +876,14 @@ impl Registration {
         }
     }
 
+    /// The day its query code was issued (its history's coding step), if it was.
+    pub fn coded_on(&self) -> Option<NaiveDate> {
+        self.history
+            .iter()
+            .find(|e| e.status == RegistrationStatus::Coded)
+            .map(|e| e.on)
+    }
+
     pub fn in_force(&self, today: NaiveDate) -> bool {
         matches!(self.standing(today), Standing::InForce { .. })
     }

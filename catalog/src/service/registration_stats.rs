@@ -7,7 +7,6 @@ use std::sync::{Arc, RwLock};
 use chrono::Datelike;
 
 use super::Catalog;
-use crate::domain::registration::RegistrationStatus;
 use crate::error::Result;
 use crate::store::RecordFilter;
 
@@ -37,12 +36,8 @@ impl Catalog {
         };
         let mut counts = BTreeMap::new();
         for r in self.registrations(&filter).await? {
-            let coded = r
-                .history
-                .iter()
-                .find(|e| e.status == RegistrationStatus::Coded);
-            if let Some(e) = coded {
-                *counts.entry((e.on.year(), e.on.month())).or_default() += 1;
+            if let Some(on) = r.coded_on() {
+                *counts.entry((on.year(), on.month())).or_default() += 1;
             }
         }
         let counts = Arc::new(counts);
