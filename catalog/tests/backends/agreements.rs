@@ -634,6 +634,29 @@ pub async fn a_timely_renewal_application_keeps_the_result_until_renewed(env: En
         "capped by the agreement"
     );
     assert_eq!(renewed.renewal_applied_on, None);
+
+    // The expiry day itself is still in the window.
+    let last_day = super::reviewed_product_in(&env, &w, auth, r.id, "通勤时长指数").await;
+    let id = c
+        .submit_registration(&w.o(), super::application(last_day), d("2026-09-21"))
+        .await
+        .unwrap()
+        .id;
+    c.accept_registration(&reg, id, d("2026-09-22"), None)
+        .await
+        .unwrap();
+    c.publicize_registration(&reg, id, d("2026-09-29"), None)
+        .await
+        .unwrap();
+    c.issue_query_code(&reg, id, None, d("2026-10-20"), None)
+        .await
+        .unwrap();
+    let on_expiry = c
+        .apply_for_registration_renewal(&w.o(), id, valid_to)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(on_expiry.renewal_applied_on, Some(valid_to));
 }
 
 /// SD 17: in Shandong an operator obtains a resource only through an approved demand, for the
