@@ -52,7 +52,7 @@ token_for() {
 
 # Revoking one's own token is allowed, and the stateful phase finds the token it runs with in
 # GET /api/v1/tokens and revokes it: every later request would be a 401. Revocation is tested in
-# catalog/tests/backends/people.rs and tests/e2e/people.rs instead.
+# catalog/tests/backends/suite/people.rs and tests/e2e/people.rs instead.
 # Exit status 1 for a finding about Mulu (a check failure, a schema error); Hypothesis' own
 # internal errors ("Runtime Error", seen as a flaky KeyError in its lambda cache) are reported but
 # are not findings about the API.

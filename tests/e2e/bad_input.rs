@@ -1,10 +1,11 @@
 //! Hostile and broken input gets a 4xx problem, never a 500, and changes nothing: oversize bodies,
 //! deeply nested JSON, invalid UTF-8, SQL and tantivy query syntax, control characters.
 
-use reqwest::{Client, Method, StatusCode};
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::server::{Api, Server, mulu};
+use crate::app::{ADMIN, PROVIDER, TestApp};
+use crate::server::Api;
 
 async fn audit_head(api: &Api, token: &str) -> i64 {
     let (s, body, _) = api
@@ -16,75 +17,15 @@ async fn audit_head(api: &Api, token: &str) -> i64 {
 
 #[tokio::test]
 async fn hostile_input_is_a_client_error_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    mulu(
-        d,
-        &[
-            "org",
-            "create",
-            "--uscc",
-            "11510000000000001L",
-            "--name",
-            "省数据局",
-            "--region",
-            "510000",
-            "--kind",
-            "data_admin",
-        ],
-    );
-    mulu(
-        d,
-        &[
-            "org",
-            "create",
-            "--uscc",
-            "11510500000000002H",
-            "--name",
-            "市统计局",
-            "--region",
-            "510500",
-            "--kind",
-            "provider",
-        ],
-    );
-    let admin = mulu(
-        d,
-        &[
-            "token",
-            "create",
-            "--org",
-            "11510000000000001L",
-            "--role",
-            "data_admin",
-            "--name",
-            "a",
-        ],
-    );
-    let provider = mulu(
-        d,
-        &[
-            "token",
-            "create",
-            "--org",
-            "11510500000000002H",
-            "--role",
-            "provider",
-            "--name",
-            "p",
-        ],
-    );
-    let api = Api {
-        http: Client::new(),
-        server: Server::start(&[
-            "--data-dir",
-            d.to_str().unwrap(),
-            "--public-rate",
-            "100000",
-            "--public-burst",
-            "100000",
-        ]),
-    };
+    let provider_org = PROVIDER.named("市统计局");
+    let app = TestApp::new().with_orgs(&[ADMIN, provider_org]);
+    let [admin, provider] = app.tokens([&ADMIN, &provider_org]);
+    let api = app.serve_with(&[
+        "--public-rate",
+        "100000",
+        "--public-burst",
+        "100000",
+    ]);
     let before = audit_head(&api, &admin).await;
     let ws = api.server.url("/api/v1/workspace/resources");
 

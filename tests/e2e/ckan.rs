@@ -6,13 +6,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use reqwest::{Client, Method, StatusCode};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::server::{Api, Server, mulu};
+use crate::app::{ADMIN, Org, PROVIDER, TestApp};
+use crate::server::{Api, Server};
 
-const ADMIN_USCC: &str = "11510000000000001L";
-const PROVIDER_USCC: &str = "11510500000000002H";
+/// The provider whose CKAN organization the tests read.
+const STATS: Org = PROVIDER.named("市统计局");
+const PROVIDER_USCC: &str = STATS.uscc;
 /// Words only unpublished content carries; no public output may contain them.
 pub const DRAFT_MARKER: &str = "草稿标记犀牛湾";
 pub const EDIT_MARKER: &str = "未发布修改标记";
@@ -24,7 +26,7 @@ pub struct Fixture {
     pub published: Vec<String>,
     pub draft: String,
     pub approved: String,
-    _dir: tempfile::TempDir,
+    _app: TestApp,
 }
 
 fn content(name: &str, tags: &[&str]) -> Value {
@@ -49,49 +51,9 @@ async fn ok(api: &Api, method: Method, path: &str, token: &str, body: Option<Val
 }
 
 pub async fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    for (uscc, name, region, kind) in [
-        (ADMIN_USCC, "省数据局", "510000", "data_admin"),
-        (PROVIDER_USCC, "市统计局", "510500", "provider"),
-    ] {
-        mulu(
-            d,
-            &[
-                "org", "create", "--uscc", uscc, "--name", name, "--region", region, "--kind", kind,
-            ],
-        );
-    }
-    let admin = mulu(
-        d,
-        &[
-            "token",
-            "create",
-            "--org",
-            ADMIN_USCC,
-            "--role",
-            "data_admin",
-            "--name",
-            "审核",
-        ],
-    );
-    let provider = mulu(
-        d,
-        &[
-            "token",
-            "create",
-            "--org",
-            PROVIDER_USCC,
-            "--role",
-            "provider",
-            "--name",
-            "报送",
-        ],
-    );
-    let api = Api {
-        http: Client::new(),
-        server: Server::start_empty(d),
-    };
+    let app = TestApp::new().with_orgs(&[ADMIN, STATS]);
+    let [admin, provider] = app.tokens([&ADMIN, &STATS]);
+    let api = app.serve();
     let create = |name: String, tags: Vec<&'static str>| {
         let api = &api;
         let provider = provider.clone();
@@ -150,7 +112,7 @@ pub async fn fixture() -> Fixture {
         published,
         draft,
         approved,
-        _dir: dir,
+        _app: app,
     }
 }
 
@@ -438,25 +400,10 @@ async fn paging_sorts_filters_and_facets_read_the_public_catalog_only() {
 /// The same paging, filters and export over PostgreSQL (the page query is backend SQL).
 #[tokio::test]
 async fn paging_and_filters_on_postgresql() {
-    let Ok(url) = std::env::var("MULU_TEST_DATABASE_URL") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must set MULU_TEST_DATABASE_URL"
-        );
-        eprintln!("MULU_TEST_DATABASE_URL not set: skipping");
+    let Some(database_url) = crate::server::fresh_database().await else {
         return;
     };
-    let schema = format!("e2e_{}", uuid::Uuid::now_v7().simple());
-    let admin = sqlx::PgPool::connect(&url).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let separator = if url.contains('?') { '&' } else { '?' };
-    let api = Api {
-        http: Client::new(),
-        server: Server::start_demo_on(&format!("{url}{separator}options=-csearch_path%3D{schema}")),
-    };
+    let api = Api::over(Server::start_demo_on(&database_url));
     let names: Vec<String> =
         serde_json::from_value(result(&api, "package_list", &[]).await).unwrap();
     assert!(names.len() >= 10, "{names:?}");
@@ -511,7 +458,6 @@ async fn paging_and_filters_on_postgresql() {
     );
 }
 
-const OTHER_PROVIDER_USCC: &str = "12510500000000003H";
 /// A tag and a format only a draft carries.
 const DRAFT_TAG: &str = "草稿专用标签";
 const DRAFT_FORMAT: &str = "draftfmt";
@@ -527,30 +473,12 @@ type Entry = (
 
 /// Two providers' published resources with varied tags, formats and groups (one without a
 /// group, one without tags or formats), and a draft with a tag and format of its own.
-async fn varied() -> (Api, usize, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    for (uscc, name, region, kind) in [
-        (ADMIN_USCC, "省数据局", "510000", "data_admin"),
-        (PROVIDER_USCC, "市统计局", "510500", "provider"),
-        (OTHER_PROVIDER_USCC, "市气象台", "510500", "provider"),
-    ] {
-        mulu(
-            d,
-            &[
-                "org", "create", "--uscc", uscc, "--name", name, "--region", region, "--kind", kind,
-            ],
-        );
-    }
-    let admin = crate::server::token(d, ADMIN_USCC, "data_admin");
-    let providers = [
-        crate::server::token(d, PROVIDER_USCC, "provider"),
-        crate::server::token(d, OTHER_PROVIDER_USCC, "provider"),
-    ];
-    let api = Api {
-        http: Client::new(),
-        server: Server::start_empty(d),
-    };
+async fn varied() -> (Api, usize, TestApp) {
+    let weather = PROVIDER.named("市气象台").with_uscc("12510500000000003H");
+    let app = TestApp::new().with_orgs(&[ADMIN, STATS, weather]);
+    let [admin, stats, weather] = app.tokens([&ADMIN, &STATS, &weather]);
+    let providers = [stats, weather];
+    let api = app.serve();
     let entries: [Entry; 8] = [
         (
             "常住人口统计年报",
@@ -640,7 +568,7 @@ async fn varied() -> (Api, usize, tempfile::TempDir) {
         assert!(std::time::Instant::now() < deadline, "{found}");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    (api, published, dir)
+    (api, published, app)
 }
 
 /// Waits until the index holds every public package (the organization facet counts them all).

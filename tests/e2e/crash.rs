@@ -8,71 +8,18 @@ use std::time::{Duration, Instant};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::json;
 
-use crate::server::{Api, Server, mulu};
+use crate::app::{ADMIN, PROVIDER, TestApp};
+use crate::server::{Api, Server};
 
 const ROUNDS: usize = 20;
 const WRITERS: usize = 6;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn kill_9_during_concurrent_writes_loses_nothing_acknowledged() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    mulu(
-        d,
-        &[
-            "org",
-            "create",
-            "--uscc",
-            "11510000000000001L",
-            "--name",
-            "省数据局",
-            "--region",
-            "510000",
-            "--kind",
-            "data_admin",
-        ],
-    );
-    mulu(
-        d,
-        &[
-            "org",
-            "create",
-            "--uscc",
-            "11510500000000002H",
-            "--name",
-            "市统计局",
-            "--region",
-            "510500",
-            "--kind",
-            "provider",
-        ],
-    );
-    let admin = mulu(
-        d,
-        &[
-            "token",
-            "create",
-            "--org",
-            "11510000000000001L",
-            "--role",
-            "data_admin",
-            "--name",
-            "a",
-        ],
-    );
-    let provider = mulu(
-        d,
-        &[
-            "token",
-            "create",
-            "--org",
-            "11510500000000002H",
-            "--role",
-            "provider",
-            "--name",
-            "p",
-        ],
-    );
+    let provider_org = PROVIDER.named("市统计局");
+    let app = TestApp::new().with_orgs(&[ADMIN, provider_org]);
+    let d = app.dir();
+    let [admin, provider] = app.tokens([&ADMIN, &provider_org]);
     let acknowledged: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
     let published: Arc<Mutex<Vec<String>>> = Arc::default();
     let http = Client::builder()

@@ -1,41 +1,26 @@
 //! Operators ask for data per scenario and report quality problems; providers answer; the
 //! administration reviews; an auditor exports the chain and anyone verifies the file offline.
 
-use reqwest::{Client, Method, StatusCode};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::server::{Api, MULU, Server, mulu, token};
+use crate::app::{ADMIN, OPERATOR, Org, PROVIDER, TestApp};
+use crate::server::MULU;
 
-fn org(d: &std::path::Path, uscc: &str, name: &str, kinds: &[&str]) -> String {
-    let mut args = vec![
-        "org", "create", "--uscc", uscc, "--name", name, "--region", "510000",
-    ];
-    for k in kinds {
-        args.extend(["--kind", k]);
-    }
-    mulu(d, &args)
-}
+/// Every organization of these tests is provincial.
+const ADMIN_AUDITOR: Org = ADMIN.also("auditor");
+const STATS: Org = PROVIDER.named("市统计局").in_region("510000");
+const COMPANY: Org = OPERATOR.named("数据运营公司").in_region("510000");
+/// Registers itself through the API (GZ 14).
+const DEVELOPER: Org = Org::new("12510000000000004T", "某数据科技有限公司", "510000", "developer");
 
 #[tokio::test]
 async fn demand_feedback_and_audit_export_over_http() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    org(
-        d,
-        "11510000000000001L",
-        "省数据局",
-        &["data_admin", "auditor"],
-    );
-    org(d, "11510500000000002H", "市统计局", &["provider"]);
-    org(d, "91510500000000003C", "数据运营公司", &["operator"]);
-    let admin = token(d, "11510000000000001L", "data_admin");
-    let auditor = token(d, "11510000000000001L", "auditor");
-    let provider = token(d, "11510500000000002H", "provider");
-    let operator = token(d, "91510500000000003C", "operator");
-    let api = Api {
-        http: Client::new(),
-        server: Server::start_empty(d),
-    };
+    let app = TestApp::new().with_orgs(&[ADMIN_AUDITOR, STATS, COMPANY]);
+    let d = app.dir();
+    let [admin, provider, operator] = app.tokens([&ADMIN_AUDITOR, &STATS, &COMPANY]);
+    let auditor = app.token_as(&ADMIN_AUDITOR, "auditor");
+    let api = app.serve();
     let call = |m: Method, path: &str, t: &str, body: Option<Value>| {
         let t = t.to_string();
         let path = path.to_string();
@@ -217,16 +202,9 @@ async fn demand_feedback_and_audit_export_over_http() {
 
 #[tokio::test]
 async fn disclosures_are_drafted_published_corrected_and_public() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    org(d, "11510000000000001L", "省数据局", &["data_admin"]);
-    org(d, "91510500000000003C", "数据运营公司", &["operator"]);
-    let admin = token(d, "11510000000000001L", "data_admin");
-    let operator = token(d, "91510500000000003C", "operator");
-    let api = Api {
-        http: Client::new(),
-        server: Server::start_on(d, "2026-02-10"),
-    };
+    let app = TestApp::new().with_orgs(&[ADMIN, COMPANY]);
+    let [admin, operator] = app.tokens([&ADMIN, &COMPANY]);
+    let api = app.serve_on("2026-02-10");
     let statement = |usage: &str| {
         json!({"kind": "operator", "product_list": "出行指数（数据接口）",
                "data_usage": usage, "actual_fees": "0 元"})
@@ -315,10 +293,8 @@ async fn disclosures_are_drafted_published_corrected_and_public() {
 
 #[tokio::test]
 async fn a_developer_registers_itself_is_publicized_then_admitted() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    org(d, "11510000000000001L", "省数据局", &["data_admin"]);
-    let admin = token(d, "11510000000000001L", "data_admin");
+    let app = TestApp::new().with_org(ADMIN);
+    let admin = app.token(&ADMIN);
     let application = json!({
         "organization": {
             "uscc": "12510000000000004T", "name": "某数据科技有限公司", "region": "510000",
@@ -327,10 +303,7 @@ async fn a_developer_registers_itself_is_publicized_then_admitted() {
         "qualifications": "具备数据安全管理制度与等保三级系统",
         "intended_use": "基于已登记的出行指数开发通勤服务",
     });
-    let api = Api {
-        http: Client::new(),
-        server: Server::start_on(d, "2026-09-28"),
-    };
+    let api = app.serve_on("2026-09-28");
     let (s, applied, _) = api
         .call(
             Method::POST,
@@ -379,10 +352,7 @@ async fn a_developer_registers_itself_is_publicized_then_admitted() {
     assert_eq!(s, StatusCode::CONFLICT, "not before publicity ends ({end})");
     drop(api);
 
-    let api = Api {
-        http: Client::new(),
-        server: Server::start_on(d, "2026-12-01"),
-    };
+    let api = app.serve_on("2026-12-01");
     let (s, admitted, _) = api
         .call(
             Method::POST,
@@ -406,7 +376,7 @@ async fn a_developer_registers_itself_is_publicized_then_admitted() {
         json!(["developer"]),
         "the kinds asked for are not granted"
     );
-    let developer = token(d, "12510000000000004T", "developer");
+    let developer = app.token(&DEVELOPER);
     assert!(developer.starts_with("mulu_"));
     let (s, _, _) = api
         .call(

@@ -2,7 +2,8 @@
 
 use reqwest::StatusCode;
 
-use crate::server::{Server, mulu, token};
+use crate::app::{ADMIN, TestApp};
+use crate::server::Server;
 
 #[tokio::test]
 async fn anonymous_callers_are_rate_limited_with_a_problem_and_retry_after() {
@@ -45,28 +46,12 @@ async fn anonymous_callers_are_rate_limited_with_a_problem_and_retry_after() {
 
 #[tokio::test]
 async fn metrics_count_requests_by_route_template() {
-    let dir = tempfile::tempdir().unwrap();
-    mulu(
-        dir.path(),
-        &[
-            "org",
-            "create",
-            "--uscc",
-            "11510000000000001L",
-            "--name",
-            "省数据局",
-            "--region",
-            "510000",
-            "--kind",
-            "data_admin",
-            "--kind",
-            "auditor",
-        ],
-    );
-    let admin = token(dir.path(), "11510000000000001L", "system_admin");
-    let auditor = token(dir.path(), "11510000000000001L", "auditor");
-    let data_admin = token(dir.path(), "11510000000000001L", "data_admin");
-    let server = Server::start_empty(dir.path());
+    let admin_org = ADMIN.also("auditor");
+    let app = TestApp::new().with_org(admin_org);
+    let admin = app.token_as(&admin_org, "system_admin");
+    let auditor = app.token_as(&admin_org, "auditor");
+    let data_admin = app.token(&admin_org);
+    let server = app.server_with(&[]);
     let client = reqwest::Client::new();
     // Rule 8: the counts include unpublished documents; anonymous callers and other roles get none.
     let anonymous = client.get(server.url("/metrics")).send().await.unwrap();

@@ -2,7 +2,6 @@
 //! (SSRF), token guessing, and connections that are slow, crowded or cut short.
 
 use std::net::{IpAddr, SocketAddr};
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -12,19 +11,10 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::server::{Api, Server, mulu, token};
+use crate::app::{ADMIN, EXCHANGE, TestApp};
+use crate::server::{Api, Server, person_token};
 
 const SECRET: &str = "edge-security-secret-0001";
-
-/// A token for a demo person (through the CLI, acting as the service).
-fn token_for(d: &Path, account: &str, role: &str) -> String {
-    mulu(
-        d,
-        &[
-            "token", "create", "--user", account, "--role", role, "--name", "e2e",
-        ],
-    )
-}
 
 /// A loopback listener that counts every connection made to it and answers 204.
 async fn counting_listener() -> (SocketAddr, Arc<AtomicUsize>) {
@@ -86,8 +76,8 @@ async fn webhook_targets_inside_the_network_are_refused_at_registration_and_at_d
 
     // Where the deployment allows private targets, an endpoint may name a loopback host.
     let open = serve_demo(data, true);
-    let exchange = token_for(d, "jiaoyi", "exchange");
-    let registrar = token_for(d, "dengji", "registrar");
+    let exchange = person_token(d, "jiaoyi", "exchange");
+    let registrar = person_token(d, "dengji", "registrar");
     let hook = format!("http://localhost:{}/hook", receiver.port());
     let (status, endpoint, _) = open
         .call(
@@ -238,15 +228,6 @@ async fn webhook_targets_inside_the_network_are_refused_at_registration_and_at_d
     assert!(hits.load(Ordering::SeqCst) > 0, "delivered once allowed");
 }
 
-fn org(d: &Path, uscc: &str, name: &str, kind: &str) {
-    mulu(
-        d,
-        &[
-            "org", "create", "--uscc", uscc, "--name", name, "--region", "510000", "--kind", kind,
-        ],
-    );
-}
-
 fn from(address: &str) -> Client {
     Client::builder()
         .local_address(address.parse::<IpAddr>().unwrap())
@@ -256,13 +237,9 @@ fn from(address: &str) -> Client {
 
 #[tokio::test]
 async fn token_guessing_is_throttled_per_client_and_logged_and_tokens_have_their_own_limit() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    org(d, "91510000000000005Q", "甲数据交易所", "exchange");
-    let valid = token(d, "91510000000000005Q", "exchange");
-    let server = Server::start(&[
-        "--data-dir",
-        d.to_str().unwrap(),
+    let app = TestApp::new().with_org(EXCHANGE);
+    let valid = app.token(&EXCHANGE);
+    let server = app.server_with(&[
         "--token-rate",
         "1",
         "--token-burst",
@@ -422,15 +399,10 @@ async fn closed_within(stream: &mut TcpStream, within: Duration) -> bool {
 
 #[tokio::test]
 async fn slow_idle_and_crowding_connections_are_cut_and_early_refusals_close_the_connection() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    org(d, "91510000000000005Q", "甲数据交易所", "exchange");
-    org(d, "11510000000000001L", "省数据局", "auditor");
-    let exchange = token(d, "91510000000000005Q", "exchange");
-    let auditor = token(d, "11510000000000001L", "auditor");
-    let server = Server::start(&[
-        "--data-dir",
-        d.to_str().unwrap(),
+    let auditor_org = ADMIN.with_kind("auditor");
+    let app = TestApp::new().with_orgs(&[EXCHANGE, auditor_org]);
+    let [exchange, auditor] = app.tokens([&EXCHANGE, &auditor_org]);
+    let server = app.server_with(&[
         "--header-timeout-secs",
         "2",
         "--max-connections-per-client",

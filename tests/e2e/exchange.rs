@@ -15,7 +15,8 @@ use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::server::{Api, Server, mulu, token};
+use crate::app::{ADMIN, EXCHANGE, OPERATOR, PROVIDER, REGISTRAR, TestApp};
+use crate::server::{Api, Server};
 
 const SECRET: &str = "exchange-shared-secret-0001";
 /// Fast retries and polling, and a short timeout so a lease never holds a retry up for long; the
@@ -103,15 +104,6 @@ impl Receiver {
     }
 }
 
-fn org(d: &Path, uscc: &str, name: &str, region: &str, kind: &str) -> String {
-    mulu(
-        d,
-        &[
-            "org", "create", "--uscc", uscc, "--name", name, "--region", region, "--kind", kind,
-        ],
-    )
-}
-
 fn on(d: &Path, today: &str) -> Api {
     Api {
         http: Client::new(),
@@ -128,38 +120,13 @@ async fn ok(api: &Api, method: Method, path: &str, token: &str, body: Value) -> 
 
 #[tokio::test]
 async fn signed_webhooks_listings_samples_and_cancellation_over_http() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let admin_id = org(d, "11510000000000001L", "省数据局", "510000", "data_admin");
-    org(d, "11510500000000002H", "市交通局", "510500", "provider");
-    org(
-        d,
-        "91510500000000003C",
-        "出行数据公司",
-        "510500",
-        "operator",
-    );
-    org(d, "12510000000000004T", "省登记中心", "510000", "registrar");
-    org(
-        d,
-        "91510000000000005Q",
-        "甲数据交易所",
-        "510000",
-        "exchange",
-    );
-    org(
-        d,
-        "91510000000000006U",
-        "乙数据交易所",
-        "510000",
-        "exchange",
-    );
-    let admin = token(d, "11510000000000001L", "data_admin");
-    let provider = token(d, "11510500000000002H", "provider");
-    let operator = token(d, "91510500000000003C", "operator");
-    let registrar = token(d, "12510000000000004T", "registrar");
-    let exchange = token(d, "91510000000000005Q", "exchange");
-    let rival = token(d, "91510000000000006U", "exchange");
+    let rival_org = EXCHANGE.named("乙数据交易所").with_uscc("91510000000000006U");
+    let app =
+        TestApp::new().with_orgs(&[ADMIN, PROVIDER, OPERATOR, REGISTRAR, EXCHANGE, rival_org]);
+    let d = app.dir();
+    let admin_id = app.org_id(&ADMIN).to_string();
+    let [admin, provider, operator, registrar, exchange, rival] =
+        app.tokens([&ADMIN, &PROVIDER, &OPERATOR, &REGISTRAR, &EXCHANGE, &rival_org]);
     let receiver = Receiver::default();
     let hook = receiver.start().await;
 

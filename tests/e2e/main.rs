@@ -1,5 +1,6 @@
 //! End-to-end: the real `mulu` binary on a random port, driven over HTTP and from the command line.
 
+mod app;
 mod audit_cli;
 mod bad_input;
 mod ckan;

@@ -13,7 +13,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::portal::{Driver, browser};
-use crate::server::{Server, mulu};
+use crate::app::{Org, TestApp};
+use crate::server::{Server, person_token};
 
 pub(crate) const DEMO_PASSWORD: &str = "Mulu-Demo-2026";
 const DEMO_TOTP_SECRET: &str = "MULUDEMOMULUDEMOMULUDEMOMULUDEMO";
@@ -238,7 +239,7 @@ async fn wrong_passwords_lock_the_security_admin_unlocks_and_forms_need_their_to
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
 
     // The lock and the unlock are audit events; the unlock names the security administrator.
-    let auditor = token_for(dir.path(), "jianguan", "auditor");
+    let auditor = person_token(dir.path(), "jianguan", "auditor");
     let export = reqwest::Client::new()
         .get(server.url("/api/v1/audit/export"))
         .bearer_auth(&auditor)
@@ -263,53 +264,16 @@ async fn wrong_passwords_lock_the_security_admin_unlocks_and_forms_need_their_to
     );
 }
 
-/// A token for a demo person (through the CLI, acting as the service).
-fn token_for(d: &Path, account: &str, role: &str) -> String {
-    mulu(
-        d,
-        &[
-            "token", "create", "--user", account, "--role", role, "--name", "e2e",
-        ],
-    )
-}
-
 #[tokio::test]
 async fn a_data_administration_is_refused_in_another_region_and_every_write_names_its_person() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let org = |uscc: &str, name: &str, region: &str, kind: &str| {
-        mulu(
-            d,
-            &[
-                "org", "create", "--uscc", uscc, "--name", name, "--region", region, "--kind", kind,
-            ],
-        );
-    };
-    org(
-        "11520000000000001Q",
-        "贵州省大数据发展管理局",
-        "520000",
-        "data_admin",
-    );
-    org(
-        "113700000000000023",
-        "山东省大数据局",
-        "370000",
-        "data_admin",
-    );
-    org("11370100000000003B", "济南市统计局", "370100", "provider");
-    org(
-        "113700000000000049",
-        "山东省审计监督局",
-        "370000",
-        "auditor",
-    );
-    let (guizhou, shandong, provider, auditor) = (
-        crate::server::token(d, "11520000000000001Q", "data_admin"),
-        crate::server::token(d, "113700000000000023", "data_admin"),
-        crate::server::token(d, "11370100000000003B", "provider"),
-        crate::server::token(d, "113700000000000049", "auditor"),
-    );
+    let guizhou = Org::new("11520000000000001Q", "贵州省大数据发展管理局", "520000", "data_admin");
+    let shandong = Org::new("113700000000000023", "山东省大数据局", "370000", "data_admin");
+    let jinan = Org::new("11370100000000003B", "济南市统计局", "370100", "provider");
+    let audit = Org::new("113700000000000049", "山东省审计监督局", "370000", "auditor");
+    let app = TestApp::new().with_orgs(&[guizhou, shandong, jinan, audit]);
+    let d = app.dir();
+    let [guizhou, shandong, provider, auditor] =
+        app.tokens([&guizhou, &shandong, &jinan, &audit]);
     let server = Server::start_empty(d);
     let http = reqwest::Client::new();
     let call = |method: reqwest::Method, path: &str, token: &str, body: Option<Value>| {

@@ -18,12 +18,12 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::server::{MULU, Server, mulu};
+use crate::app::{ADMIN, OPERATOR, Org, PROVIDER, REGISTRAR, TestApp};
+use crate::server::{MULU, Server};
 
-const ADMIN: &str = "11510000000000001L";
-const PROVIDER: &str = "11510500000000002H";
-const OPERATOR: &str = "91510500000000003C";
-const REGISTRAR: &str = "12510000000000004T";
+/// The portal's people: their names are on its pages.
+const WATER_BUREAU: Org = PROVIDER.named("市生态环境局");
+const WATER_COMPANY: Org = OPERATOR.named("川南水务数据公司");
 /// The draft's title: unique enough that any occurrence on a page is the draft leaking.
 const DRAFT: &str = "鹭鸶洲未公开草稿资源";
 /// The resource imported with its page on the source portal (a link out, never loaded).
@@ -212,7 +212,7 @@ fn content(name: &str, i: usize) -> Value {
 }
 
 struct World {
-    dir: tempfile::TempDir,
+    app: TestApp,
     provider: String,
     /// The published resources, in creation order; `[5]` has two published versions.
     resources: Vec<String>,
@@ -224,43 +224,20 @@ struct World {
     authorization: String,
 }
 
-fn cli_setup(d: &Path) -> [String; 5] {
-    let org = |uscc: &str, name: &str, region: &str, kind: &str| {
-        mulu(
-            d,
-            &[
-                "org", "create", "--uscc", uscc, "--name", name, "--region", region, "--kind", kind,
-            ],
-        )
-    };
-    let admin_id = org(ADMIN, "省数据局", "510000", "data_admin");
-    org(PROVIDER, "市生态环境局", "510500", "provider");
-    org(OPERATOR, "川南水务数据公司", "510500", "operator");
-    org(REGISTRAR, "省登记中心", "510000", "registrar");
-    let token = |uscc: &str, role: &str| {
-        mulu(
-            d,
-            &[
-                "token", "create", "--org", uscc, "--role", role, "--name", role,
-            ],
-        )
-    };
-    [
-        admin_id,
-        token(ADMIN, "data_admin"),
-        token(PROVIDER, "provider"),
-        token(OPERATOR, "operator"),
-        token(REGISTRAR, "registrar"),
-    ]
+fn cli_setup() -> (TestApp, [String; 5]) {
+    let app = TestApp::new().with_orgs(&[ADMIN, WATER_BUREAU, WATER_COMPANY, REGISTRAR]);
+    let admin_id = app.org_id(&ADMIN).to_string();
+    let [admin, provider, operator, registrar] =
+        app.tokens([&ADMIN, &WATER_BUREAU, &WATER_COMPANY, &REGISTRAR]);
+    (app, [admin_id, admin, provider, operator, registrar])
 }
 
 /// Builds the world over four pinned days: 08-03 directory, editions, authorization and its
 /// operator publicized; 09-01 agreement, products and registrations (one publicized); 09-16 the first is coded and the second publicized. The
 /// browser then runs on 09-17, inside the second one's publicity.
 async fn build_world() -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let [admin_id, admin, provider, operator, registrar] = cli_setup(d);
+    let (app, [admin_id, admin, provider, operator, registrar]) = cli_setup();
+    let d = app.dir();
 
     let api = Api::on(d, "2026-08-03");
     let publish = |id: String| {
@@ -424,8 +401,8 @@ async fn build_world() -> World {
     drop(api);
 
     World {
-        dir,
-        provider: PROVIDER.to_string(),
+        provider: WATER_BUREAU.uscc.to_string(),
+        app,
         resources,
         draft,
         in_publicity: registrations[1].clone(),
@@ -743,7 +720,7 @@ async fn portal_in_a_real_browser() {
     let driver = Driver::start(&driver_path);
     let world = build_world().await;
     println!("data built in {:?}", started.elapsed());
-    let api = Api::on(world.dir.path(), "2026-09-17");
+    let api = Api::on(world.app.dir(), "2026-09-17");
     let shots = Path::new(MULU)
         .parent()
         .and_then(Path::parent)

@@ -6,11 +6,9 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::server::{Server, mulu, token};
+use crate::app::{ADMIN, OPERATOR, PROVIDER, TestApp};
+use crate::server::Server;
 
-const ADMIN: &str = "11510000000000001L";
-const PROVIDER: &str = "11510500000000002H";
-const OPERATOR: &str = "91510500000000003C";
 /// Words that may appear only in internal views.
 const VALUE_DOMAIN: &str = "值域甲乙丙丁";
 const DRAFT_TITLE: &str = "未发布的修改稿标题";
@@ -39,24 +37,10 @@ async fn text(http: &reqwest::Client, server: &Server, path: &str) -> String {
 
 #[tokio::test]
 async fn every_public_surface_shows_only_the_public_view() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let org = |uscc: &str, name: &str, region: &str, kind: &str| {
-        mulu(
-            d,
-            &[
-                "org", "create", "--uscc", uscc, "--name", name, "--region", region, "--kind", kind,
-            ],
-        )
-    };
-    let admin_id = org(ADMIN, "省数据局", "510000", "data_admin");
-    org(PROVIDER, "市交通局", "510500", "provider");
-    org(OPERATOR, "出行数据公司", "510500", "operator");
-    let (admin, provider, operator) = (
-        token(d, ADMIN, "data_admin"),
-        token(d, PROVIDER, "provider"),
-        token(d, OPERATOR, "operator"),
-    );
+    let app = TestApp::new().with_orgs(&[ADMIN, PROVIDER, OPERATOR]);
+    let d = app.dir();
+    let admin_id = app.org_id(&ADMIN).to_string();
+    let [admin, provider, operator] = app.tokens([&ADMIN, &PROVIDER, &OPERATOR]);
     let server = Server::start_empty(d);
     let http = reqwest::Client::new();
     let send = |method: reqwest::Method, path: String, token: &str, body: Value| {

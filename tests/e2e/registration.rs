@@ -6,7 +6,8 @@ use std::path::Path;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use crate::server::{Server, mulu};
+use crate::app::{ADMIN, OPERATOR, PROVIDER, REGISTRAR, TestApp};
+use crate::server::Server;
 
 struct Session {
     server: Server,
@@ -99,120 +100,11 @@ fn objection() -> Value {
 
 #[tokio::test]
 async fn product_from_authorization_to_coded_registration() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let admin_id = mulu(
-        d,
-        &[
-            "org",
-            "create",
-            "--uscc",
-            "11510000000000001L",
-            "--name",
-            "省数据局",
-            "--region",
-            "510000",
-            "--kind",
-            "data_admin",
-        ],
-    );
-    mulu(
-        d,
-        &[
-            "org",
-            "create",
-            "--uscc",
-            "11510500000000002H",
-            "--name",
-            "市交通局",
-            "--region",
-            "510500",
-            "--kind",
-            "provider",
-        ],
-    );
-    mulu(
-        d,
-        &[
-            "org",
-            "create",
-            "--uscc",
-            "91510500000000003C",
-            "--name",
-            "出行数据公司",
-            "--region",
-            "510500",
-            "--kind",
-            "operator",
-        ],
-    );
-    mulu(
-        d,
-        &[
-            "org",
-            "create",
-            "--uscc",
-            "12510000000000004T",
-            "--name",
-            "省登记中心",
-            "--region",
-            "510000",
-            "--kind",
-            "registrar",
-        ],
-    );
-    let admin = mulu(
-        d,
-        &[
-            "token",
-            "create",
-            "--org",
-            "11510000000000001L",
-            "--role",
-            "data_admin",
-            "--name",
-            "a",
-        ],
-    );
-    let provider = mulu(
-        d,
-        &[
-            "token",
-            "create",
-            "--org",
-            "11510500000000002H",
-            "--role",
-            "provider",
-            "--name",
-            "p",
-        ],
-    );
-    let operator = mulu(
-        d,
-        &[
-            "token",
-            "create",
-            "--org",
-            "91510500000000003C",
-            "--role",
-            "operator",
-            "--name",
-            "o",
-        ],
-    );
-    let registrar = mulu(
-        d,
-        &[
-            "token",
-            "create",
-            "--org",
-            "12510000000000004T",
-            "--role",
-            "registrar",
-            "--name",
-            "r",
-        ],
-    );
+    let app = TestApp::new().with_orgs(&[ADMIN, PROVIDER, OPERATOR, REGISTRAR]);
+    let d = app.dir();
+    let admin_id = app.org_id(&ADMIN);
+    let [admin, provider, operator, registrar] =
+        app.tokens([&ADMIN, &PROVIDER, &OPERATOR, &REGISTRAR]);
 
     // 2026-08-03: directory entries, the authorization announced, its operator publicized.
     let s = Session::on(d, "2026-08-03");

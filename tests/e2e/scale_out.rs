@@ -5,30 +5,16 @@
 //! the suite runs many servers at once on two cores, so the window is wider: the test proves the
 //! nodes follow each other, not the figure.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use reqwest::{Client, Method, StatusCode};
 use serde_json::json;
 
-use crate::server::{Api, MULU, Server, fresh_database};
+use crate::app::{ADMIN, PROVIDER, TestApp};
+use crate::server::{Api, Server, fresh_database};
 
 /// How long a loaded test machine may take to show a write on both nodes.
 const FOLLOW_WINDOW: Duration = Duration::from_secs(10);
-
-fn mulu_pg(database_url: &str, args: &[&str]) -> String {
-    let out = Command::new(MULU)
-        .args(args)
-        .args(["--database-url", database_url])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "mulu {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
 
 fn node(database_url: &str, index_dir: &std::path::Path) -> Server {
     Server::start(&[
@@ -63,62 +49,9 @@ async fn a_write_through_node_a_is_found_through_node_b() {
         return;
     };
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    mulu_pg(
-        &db,
-        &[
-            "org",
-            "create",
-            "--uscc",
-            "11510000000000001L",
-            "--name",
-            "省数据局",
-            "--region",
-            "510000",
-            "--kind",
-            "data_admin",
-        ],
-    );
-    mulu_pg(
-        &db,
-        &[
-            "org",
-            "create",
-            "--uscc",
-            "11510500000000002H",
-            "--name",
-            "市统计局",
-            "--region",
-            "510500",
-            "--kind",
-            "provider",
-        ],
-    );
-    let admin = mulu_pg(
-        &db,
-        &[
-            "token",
-            "create",
-            "--org",
-            "11510000000000001L",
-            "--role",
-            "data_admin",
-            "--name",
-            "a",
-        ],
-    );
-    let provider = mulu_pg(
-        &db,
-        &[
-            "token",
-            "create",
-            "--org",
-            "11510500000000002H",
-            "--role",
-            "provider",
-            "--name",
-            "p",
-        ],
-    );
+    let stats = PROVIDER.named("市统计局");
+    let app = TestApp::on_postgres(db.clone()).with_orgs(&[ADMIN, stats]);
+    let [admin, provider] = app.tokens([&ADMIN, &stats]);
     let http = Client::new();
     let a = Api {
         http: http.clone(),

@@ -7,69 +7,16 @@ use std::time::{Duration, Instant};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 
+use crate::app::{ADMIN, Org, PROVIDER, TestApp};
 use crate::server::{Api, Server, mulu};
 
-const ADMIN_USCC: &str = "11510000000000001L";
-const PROVIDER_USCC: &str = "11510500000000002H";
+/// The provider of these tests; its name is searched for.
+const STATS: Org = PROVIDER.named("市统计局");
 
-fn setup(d: &std::path::Path) -> (String, String) {
-    mulu(
-        d,
-        &[
-            "org",
-            "create",
-            "--uscc",
-            ADMIN_USCC,
-            "--name",
-            "省数据局",
-            "--region",
-            "510000",
-            "--kind",
-            "data_admin",
-        ],
-    );
-    mulu(
-        d,
-        &[
-            "org",
-            "create",
-            "--uscc",
-            PROVIDER_USCC,
-            "--name",
-            "市统计局",
-            "--region",
-            "510500",
-            "--kind",
-            "provider",
-        ],
-    );
-    let admin = mulu(
-        d,
-        &[
-            "token",
-            "create",
-            "--org",
-            ADMIN_USCC,
-            "--role",
-            "data_admin",
-            "--name",
-            "审核台",
-        ],
-    );
-    let provider = mulu(
-        d,
-        &[
-            "token",
-            "create",
-            "--org",
-            PROVIDER_USCC,
-            "--role",
-            "provider",
-            "--name",
-            "报送",
-        ],
-    );
-    (admin, provider)
+fn setup() -> (TestApp, String, String) {
+    let app = TestApp::new().with_orgs(&[ADMIN, STATS]);
+    let [admin, provider] = app.tokens([&ADMIN, &STATS]);
+    (app, admin, provider)
 }
 
 fn query(q: &str) -> String {
@@ -124,12 +71,8 @@ fn content(name: &str) -> Value {
 
 #[tokio::test]
 async fn drafts_stay_private_and_publication_is_searchable_within_a_second() {
-    let dir = tempfile::tempdir().unwrap();
-    let (admin, provider) = setup(dir.path());
-    let api = Api {
-        http: Client::new(),
-        server: Server::start_empty(dir.path()),
-    };
+    let (app, admin, provider) = setup();
+    let api = app.serve();
     let title = "犀牛湾湿地候鸟迁徙观测记录";
     let (s, created, _) = api
         .call(
@@ -277,36 +220,28 @@ async fn short_and_pinyin_queries_over_the_demo_data() {
 
 #[tokio::test]
 async fn after_kill_9_the_index_catches_up_with_writes_made_while_down() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_, _) = setup(dir.path());
+    let (app, _, _) = setup();
+    let dir = app.dir();
     let http = Client::new();
     {
         let api = Api {
             http: http.clone(),
-            server: Server::start_empty(dir.path()),
+            server: Server::start_empty(dir),
         };
         await_found(&api, "统计局", None, "市统计局", Duration::from_secs(2)).await;
         // Dropping the server kills it with SIGKILL.
     }
     // Written straight to the database while no server runs.
     mulu(
-        dir.path(),
+        dir,
         &[
-            "org",
-            "create",
-            "--uscc",
-            "12510500000000003H",
-            "--name",
-            "市气象台",
-            "--region",
-            "510500",
-            "--kind",
-            "provider",
+            "org", "create", "--uscc", "12510500000000003H", "--name", "市气象台",
+            "--region", "510500", "--kind", "provider",
         ],
     );
     let api = Api {
         http,
-        server: Server::start_empty(dir.path()),
+        server: Server::start_empty(dir),
     };
     await_found(&api, "气象台", None, "市气象台", Duration::from_secs(2)).await;
     // The old entries survived the kill: the index was reopened, not rebuilt empty.
@@ -314,7 +249,7 @@ async fn after_kill_9_the_index_catches_up_with_writes_made_while_down() {
 
     // `mulu reindex` rebuilds from the database (the server must not hold the index meanwhile).
     drop(api);
-    let out = mulu(dir.path(), &["reindex"]);
+    let out = mulu(dir, &["reindex"]);
     assert!(out.contains("已重建搜索索引"), "{out}");
 }
 

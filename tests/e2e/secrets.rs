@@ -6,7 +6,8 @@ use std::process::Command;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::json;
 
-use crate::server::{Api, MULU, Server, fresh_database, mulu, token};
+use crate::app::{ADMIN, EXCHANGE, TestApp};
+use crate::server::{Api, MULU, Server, fresh_database};
 
 const WEBHOOK_SECRET: &str = "whsec-never-logged-7f3a9c";
 const ROTATED_SECRET: &str = "whsec-rotated-never-logged-41be";
@@ -24,22 +25,10 @@ fn assert_absent(haystack: &str, secrets: &[&str], place: &str) {
 
 #[tokio::test]
 async fn tokens_and_webhook_secrets_stay_out_of_logs_and_audit() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    for (uscc, name, kind) in [
-        ("91510000000000005Q", "甲数据交易所", "exchange"),
-        ("11510000000000001L", "省数据局", "auditor"),
-    ] {
-        mulu(
-            d,
-            &[
-                "org", "create", "--uscc", uscc, "--name", name, "--region", "510000", "--kind",
-                kind,
-            ],
-        );
-    }
-    let exchange = token(d, "91510000000000005Q", "exchange");
-    let auditor = token(d, "11510000000000001L", "auditor");
+    let auditor_org = ADMIN.with_kind("auditor");
+    let app = TestApp::new().with_orgs(&[EXCHANGE, auditor_org]);
+    let d = app.dir();
+    let [exchange, auditor] = app.tokens([&EXCHANGE, &auditor_org]);
 
     for format in [&[][..], &["--log-json"][..]] {
         // The endpoint below is on loopback, which only this switch allows.

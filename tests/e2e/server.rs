@@ -172,12 +172,13 @@ pub fn mulu(data_dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
-/// Issue an API token for `uscc` in `role`; the secret, as printed once.
-pub fn token(d: &Path, uscc: &str, role: &str) -> String {
+/// A token for a demo person (`tianbao`, `dengji`, …) in one of their roles, through the CLI
+/// acting as the service, against the SQLite database in `data_dir`.
+pub fn person_token(data_dir: &Path, account: &str, role: &str) -> String {
     mulu(
-        d,
+        data_dir,
         &[
-            "token", "create", "--org", uscc, "--role", role, "--name", "e2e",
+            "token", "create", "--user", account, "--role", role, "--name", "e2e",
         ],
     )
 }
@@ -189,6 +190,13 @@ pub struct Api {
 }
 
 impl Api {
+    pub fn over(server: Server) -> Api {
+        Api {
+            http: reqwest::Client::new(),
+            server,
+        }
+    }
+
     pub async fn call(
         &self,
         method: reqwest::Method,

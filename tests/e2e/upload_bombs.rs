@@ -15,10 +15,10 @@ use reqwest::StatusCode;
 use reqwest::header::CONTENT_TYPE;
 use serde_json::Value;
 
+use crate::app::{PROVIDER, TestApp};
 use crate::server::{MULU, Server, mulu};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-const PROVIDER: &str = "11510500000000002H";
 const MIB: u64 = 1024 * 1024;
 /// README "Security": one upload raises the server's peak resident memory by at most this.
 const UPLOAD_BOUND: u64 = 512 * MIB;
@@ -211,33 +211,11 @@ fn has_chinese(text: &str) -> bool {
     text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
 
-/// The organization and a provider token, in `d`.
-fn setup(d: &Path) -> String {
-    mulu(
-        d,
-        &[
-            "org",
-            "create",
-            "--uscc",
-            PROVIDER,
-            "--name",
-            "市交通运输局",
-            "--region",
-            "510500",
-            "--kind",
-            "provider",
-        ],
-    );
-    let out = mulu(
-        d,
-        &[
-            "token", "create", "--org", PROVIDER, "--role", "provider", "--name", "bombs",
-        ],
-    );
-    out.split_whitespace()
-        .find(|w| w.starts_with("mulu_"))
-        .unwrap_or_else(|| panic!("no token in {out}"))
-        .to_string()
+/// The provider and its token.
+fn setup() -> (TestApp, String) {
+    let app = TestApp::new().with_org(PROVIDER);
+    let token = app.token(&PROVIDER);
+    (app, token)
 }
 
 struct Refusal {
@@ -286,7 +264,7 @@ fn import(d: &Path, file: &Path) -> (Option<i32>, Value, u64) {
     let mut child = Command::new(MULU)
         .arg("import")
         .arg(file)
-        .args(["--provider", PROVIDER, "--json", "--data-dir"])
+        .args(["--provider", PROVIDER.uscc, "--json", "--data-dir"])
         .arg(d)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -330,9 +308,8 @@ fn whole_file_message(report: &Value) -> String {
 
 #[tokio::test]
 async fn upload_bombs_are_refused_within_the_documented_memory() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let token = setup(d);
+    let (app, token) = setup();
+    let d = app.dir();
     let server = Server::start_empty(d);
 
     let bombs = [
@@ -405,9 +382,8 @@ async fn upload_bombs_are_refused_within_the_documented_memory() {
 
 #[tokio::test]
 async fn a_sheet_of_invalid_rows_gets_a_small_report_that_counts_every_problem() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let token = setup(d);
+    let (app, token) = setup();
+    let d = app.dir();
     let server = Server::start_empty(d);
     let bytes = invalid_rows();
 

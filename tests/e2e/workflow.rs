@@ -1,9 +1,9 @@
 //! A provider → data administration flow over HTTP with tokens, and the errors a client meets.
 
-use reqwest::{Client, Method, StatusCode};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::server::{Api, Server, mulu};
+use crate::app::{ADMIN, PROVIDER, TestApp};
 
 fn content(name: &str, grade: &str) -> Value {
     json!({
@@ -20,68 +20,11 @@ fn content(name: &str, grade: &str) -> Value {
 
 #[tokio::test]
 async fn provider_to_directory_over_http() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    mulu(
-        d,
-        &[
-            "org",
-            "create",
-            "--uscc",
-            "11510000000000001L",
-            "--name",
-            "省数据局",
-            "--region",
-            "510000",
-            "--kind",
-            "data_admin",
-        ],
-    );
-    let provider_id = mulu(
-        d,
-        &[
-            "org",
-            "create",
-            "--uscc",
-            "11510500000000002H",
-            "--name",
-            "市统计局",
-            "--region",
-            "510500",
-            "--kind",
-            "provider",
-        ],
-    );
-    let admin = mulu(
-        d,
-        &[
-            "token",
-            "create",
-            "--org",
-            "11510000000000001L",
-            "--role",
-            "data_admin",
-            "--name",
-            "审核台",
-        ],
-    );
-    let provider = mulu(
-        d,
-        &[
-            "token",
-            "create",
-            "--org",
-            "11510500000000002H",
-            "--role",
-            "provider",
-            "--name",
-            "报送系统",
-        ],
-    );
-    let api = Api {
-        http: Client::new(),
-        server: Server::start_empty(d),
-    };
+    let provider_org = PROVIDER.named("市统计局");
+    let app = TestApp::new().with_orgs(&[ADMIN, provider_org]);
+    let provider_id = app.org_id(&provider_org).to_string();
+    let [admin, provider] = app.tokens([&ADMIN, &provider_org]);
+    let api = app.serve();
     let ws = "/api/v1/workspace/resources";
 
     // No token, a bad token, the wrong role.
