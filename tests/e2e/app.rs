@@ -111,16 +111,8 @@ impl TestApp {
     /// Registers `org` (through the CLI, as an operator of the service would).
     pub fn with_org(mut self, org: Org) -> TestApp {
         let mut args = vec![
-            "org",
-            "create",
-            "--uscc",
-            org.uscc,
-            "--name",
-            org.name,
-            "--region",
-            org.region,
-            "--kind",
-            org.kind,
+            "org", "create", "--uscc", org.uscc, "--name", org.name, "--region", org.region,
+            "--kind", org.kind,
         ];
         if let Some(kind) = org.also {
             args.extend(["--kind", kind]);

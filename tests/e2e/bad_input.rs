@@ -20,12 +20,7 @@ async fn hostile_input_is_a_client_error_and_writes_nothing() {
     let provider_org = PROVIDER.named("市统计局");
     let app = TestApp::new().with_orgs(&[ADMIN, provider_org]);
     let [admin, provider] = app.tokens([&ADMIN, &provider_org]);
-    let api = app.serve_with(&[
-        "--public-rate",
-        "100000",
-        "--public-burst",
-        "100000",
-    ]);
+    let api = app.serve_with(&["--public-rate", "100000", "--public-burst", "100000"]);
     let before = audit_head(&api, &admin).await;
     let ws = api.server.url("/api/v1/workspace/resources");
 

@@ -12,7 +12,12 @@ const ADMIN_AUDITOR: Org = ADMIN.also("auditor");
 const STATS: Org = PROVIDER.named("市统计局").in_region("510000");
 const COMPANY: Org = OPERATOR.named("数据运营公司").in_region("510000");
 /// Registers itself through the API (GZ 14).
-const DEVELOPER: Org = Org::new("12510000000000004T", "某数据科技有限公司", "510000", "developer");
+const DEVELOPER: Org = Org::new(
+    "12510000000000004T",
+    "某数据科技有限公司",
+    "510000",
+    "developer",
+);
 
 #[tokio::test]
 async fn demand_feedback_and_audit_export_over_http() {

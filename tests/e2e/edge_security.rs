@@ -239,12 +239,7 @@ fn from(address: &str) -> Client {
 async fn token_guessing_is_throttled_per_client_and_logged_and_tokens_have_their_own_limit() {
     let app = TestApp::new().with_org(EXCHANGE);
     let valid = app.token(&EXCHANGE);
-    let server = app.server_with(&[
-        "--token-rate",
-        "1",
-        "--token-burst",
-        "30",
-    ]);
+    let server = app.server_with(&["--token-rate", "1", "--token-burst", "30"]);
     let url = server.url("/api/v1/negative-list");
 
     // 900 guesses from one address: 20 are looked at (401), the rest refused unread (429).

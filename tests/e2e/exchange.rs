@@ -120,13 +120,16 @@ async fn ok(api: &Api, method: Method, path: &str, token: &str, body: Value) -> 
 
 #[tokio::test]
 async fn signed_webhooks_listings_samples_and_cancellation_over_http() {
-    let rival_org = EXCHANGE.named("乙数据交易所").with_uscc("91510000000000006U");
+    let rival_org = EXCHANGE
+        .named("乙数据交易所")
+        .with_uscc("91510000000000006U");
     let app =
         TestApp::new().with_orgs(&[ADMIN, PROVIDER, OPERATOR, REGISTRAR, EXCHANGE, rival_org]);
     let d = app.dir();
     let admin_id = app.org_id(&ADMIN).to_string();
-    let [admin, provider, operator, registrar, exchange, rival] =
-        app.tokens([&ADMIN, &PROVIDER, &OPERATOR, &REGISTRAR, &EXCHANGE, &rival_org]);
+    let [admin, provider, operator, registrar, exchange, rival] = app.tokens([
+        &ADMIN, &PROVIDER, &OPERATOR, &REGISTRAR, &EXCHANGE, &rival_org,
+    ]);
     let receiver = Receiver::default();
     let hook = receiver.start().await;
 

@@ -5,7 +5,6 @@
 //! body that only looks like JSON is refused; a forged search cursor is refused; a formula
 //! written into an entry comes back from the spreadsheet export as text.
 
-
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};

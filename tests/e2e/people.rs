@@ -12,8 +12,8 @@ use fantoccini::Locator;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::portal::{Driver, browser};
 use crate::app::{Org, TestApp};
+use crate::portal::{Driver, browser};
 use crate::server::{Server, person_token};
 
 pub(crate) const DEMO_PASSWORD: &str = "Mulu-Demo-2026";
@@ -266,14 +266,28 @@ async fn wrong_passwords_lock_the_security_admin_unlocks_and_forms_need_their_to
 
 #[tokio::test]
 async fn a_data_administration_is_refused_in_another_region_and_every_write_names_its_person() {
-    let guizhou = Org::new("11520000000000001Q", "贵州省大数据发展管理局", "520000", "data_admin");
-    let shandong = Org::new("113700000000000023", "山东省大数据局", "370000", "data_admin");
+    let guizhou = Org::new(
+        "11520000000000001Q",
+        "贵州省大数据发展管理局",
+        "520000",
+        "data_admin",
+    );
+    let shandong = Org::new(
+        "113700000000000023",
+        "山东省大数据局",
+        "370000",
+        "data_admin",
+    );
     let jinan = Org::new("11370100000000003B", "济南市统计局", "370100", "provider");
-    let audit = Org::new("113700000000000049", "山东省审计监督局", "370000", "auditor");
+    let audit = Org::new(
+        "113700000000000049",
+        "山东省审计监督局",
+        "370000",
+        "auditor",
+    );
     let app = TestApp::new().with_orgs(&[guizhou, shandong, jinan, audit]);
     let d = app.dir();
-    let [guizhou, shandong, provider, auditor] =
-        app.tokens([&guizhou, &shandong, &jinan, &audit]);
+    let [guizhou, shandong, provider, auditor] = app.tokens([&guizhou, &shandong, &jinan, &audit]);
     let server = Server::start_empty(d);
     let http = reqwest::Client::new();
     let call = |method: reqwest::Method, path: &str, token: &str, body: Option<Value>| {

@@ -235,8 +235,16 @@ async fn after_kill_9_the_index_catches_up_with_writes_made_while_down() {
     mulu(
         dir,
         &[
-            "org", "create", "--uscc", "12510500000000003H", "--name", "市气象台",
-            "--region", "510500", "--kind", "provider",
+            "org",
+            "create",
+            "--uscc",
+            "12510500000000003H",
+            "--name",
+            "市气象台",
+            "--region",
+            "510500",
+            "--kind",
+            "provider",
         ],
     );
     let api = Api {
