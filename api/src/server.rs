@@ -8,7 +8,6 @@ use axum::http::header::{
 };
 use axum::http::{HeaderValue, Method};
 use axum::routing::get;
-use catalog::CatalogError;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -37,7 +36,7 @@ pub struct EdgeOptions {
     pub connections: ConnectionLimits,
 }
 
-pub fn app(state: AppState, edge: &EdgeOptions) -> Result<Router, CatalogError> {
+pub fn app(state: AppState, edge: &EdgeOptions) -> Result<Router, ServeError> {
     // Install the recorder before the first request is counted.
     metrics::handle();
     let limiter = PublicLimiter::new(edge.rate_limit);
@@ -106,13 +105,23 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
     tracing::info_span!("request", method = %request.method(), uri = %request.uri(), id)
 }
 
-fn cors(origins: &[String]) -> Result<CorsLayer, CatalogError> {
+/// Why the server did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("CORS 来源“{0}”无效")]
+    CorsOrigin(String),
+    #[error("无法在 {bind} 上提供服务：{source}")]
+    Bind {
+        bind: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn cors(origins: &[String]) -> Result<CorsLayer, ServeError> {
     let origins = origins
         .iter()
-        .map(|o| {
-            HeaderValue::from_str(o)
-                .map_err(|_| CatalogError::Config(format!("CORS 来源“{o}”无效")))
-        })
+        .map(|o| HeaderValue::from_str(o).map_err(|_| ServeError::CorsOrigin(o.clone())))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
@@ -124,10 +133,13 @@ fn cors(origins: &[String]) -> Result<CorsLayer, CatalogError> {
         .max_age(Duration::from_secs(3600)))
 }
 
-pub async fn serve(state: AppState, bind: &str, edge: &EdgeOptions) -> Result<(), CatalogError> {
+pub async fn serve(state: AppState, bind: &str, edge: &EdgeOptions) -> Result<(), ServeError> {
     let web = state.web.clone();
     let app = app(state, edge)?;
-    let io = |e: std::io::Error| CatalogError::Config(format!("无法在 {bind} 上提供服务：{e}"));
+    let io = |source| ServeError::Bind {
+        bind: bind.to_owned(),
+        source,
+    };
     let listener = tokio::net::TcpListener::bind(bind).await.map_err(io)?;
     let address = listener.local_addr().map_err(io)?;
     web.listening_on(address);

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use catalog::CatalogError;
 use catalog::audit::{AuditEvent, ChainReport, ChainVerifier};
 
-use crate::cli::DbArgs;
+use super::CliError;
+use super::args::DbArgs;
 
 /// Print the outcome in Chinese; exit 1 on a break.
 pub fn print_report(report: &ChainReport) -> ExitCode {
@@ -29,11 +30,11 @@ pub fn print_report(report: &ChainReport) -> ExitCode {
     }
 }
 
-pub async fn export(db: DbArgs) -> Result<ExitCode, CatalogError> {
+pub async fn export(db: DbArgs) -> Result<ExitCode, CliError> {
     const PAGE: i64 = 1000;
     let store = db.open().await?;
     let mut out = BufWriter::new(std::io::stdout().lock());
-    let io = |e: std::io::Error| CatalogError::Config(format!("写出失败：{e}"));
+    let io = |e: std::io::Error| CliError::io("写出失败")(e);
     let mut after = 0;
     loop {
         let events = store.audit_events(after, PAGE).await?;
@@ -51,14 +52,13 @@ pub async fn export(db: DbArgs) -> Result<ExitCode, CatalogError> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn verify_export(file: &Path) -> Result<ExitCode, CatalogError> {
+pub fn verify_export(file: &Path) -> Result<ExitCode, CliError> {
     let reader = std::fs::File::open(file)
         .map(BufReader::new)
-        .map_err(|e| CatalogError::Config(format!("无法读取 {}：{e}", file.display())))?;
+        .map_err(CliError::io(format!("无法读取 {}", file.display())))?;
     let mut verifier = ChainVerifier::default();
     for (n, line) in reader.lines().enumerate() {
-        let line =
-            line.map_err(|e| CatalogError::Config(format!("第 {} 行无法读取：{e}", n + 1)))?;
+        let line = line.map_err(CliError::io(format!("第 {} 行无法读取", n + 1)))?;
         if line.trim().is_empty() {
             continue;
         }
@@ -70,4 +70,11 @@ pub fn verify_export(file: &Path) -> Result<ExitCode, CatalogError> {
         }
     }
     Ok(print_report(&verifier.finish(None)))
+}
+
+pub async fn verify(db: DbArgs) -> Result<ExitCode, CliError> {
+    let store = db.open().await?;
+    let report = catalog::audit::verify_store(store.as_ref()).await?;
+    store.close().await;
+    Ok(print_report(&report))
 }

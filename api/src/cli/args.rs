@@ -1,18 +1,18 @@
-//! The `mulu` command line: serve, audit verify.
+//! Every argument of the `mulu` command line (clap), parsed once here; each subcommand's module
+//! takes its arguments from this one.
 
 use std::num::NonZeroU32;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::sync::Arc;
 
-use catalog::calendar::WorkingCalendar;
-use catalog::domain::organization::{NewOrganization, OrgKind, Organization};
-use catalog::domain::{RegionCode, Uscc};
-use catalog::error::AtField;
-use catalog::policy::PolicySet;
+use catalog::CatalogError;
 use catalog::store::{self, Store};
-use catalog::{Actor, Catalog, CatalogError};
 use clap::{Args, Parser, Subcommand};
+use importers::harvest;
+
+use super::CliError;
+use crate::web::WebConfig;
+use crate::web::oidc::OidcSettings;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -47,16 +47,16 @@ pub enum Command {
     /// People (accounts): bootstrap the first security administrator.
     User {
         #[command(subcommand)]
-        command: crate::cli_people::UserCommand,
+        command: UserCommand,
     },
     /// Rebuild the search index from the database (stop `mulu serve` on this index first).
     Reindex(ReindexArgs),
     /// Import a filled directory template (.xlsx/.csv) or a corpus file (.jsonl[.gz]) as drafts.
-    Import(crate::cli_import::ImportArgs),
+    Import(ImportArgs),
     /// Harvest a foreign catalog (DCAT or CKAN) as drafts.
     Harvest {
         #[command(subcommand)]
-        command: crate::cli_harvest::HarvestCommand,
+        command: HarvestCommand,
     },
     /// Print the OpenAPI 3.1 document (regenerate the committed one:
     /// `cargo run -p api --bin mulu -- openapi > openapi/openapi.json`).
@@ -86,7 +86,7 @@ pub enum OrgCommand {
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
     /// Issue a token; the secret is printed once and only its hash is stored.
-    Create(crate::cli_people::TokenCreateArgs),
+    Create(TokenCreateArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -139,13 +139,11 @@ pub struct IndexArgs {
 }
 
 impl IndexArgs {
-    pub fn open(&self, db: &DbArgs) -> Result<search::SearchIndex, CatalogError> {
+    pub fn open(&self, db: &DbArgs) -> Result<search::SearchIndex, CliError> {
         if let Some(path) = &self.words {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                CatalogError::Config(format!("无法读取分词词典 {}：{e}", path.display()))
-            })?;
-            let n = search::set_deployment_words(&text)
-                .map_err(|e| CatalogError::Config(e.to_string()))?;
+            let text = std::fs::read_to_string(path)
+                .map_err(CliError::io(format!("无法读取分词词典 {}", path.display())))?;
+            let n = search::set_deployment_words(&text)?;
             tracing::info!(path = %path.display(), words = n, "部署分词词典已加载");
         }
         let opened = match &self.index_dir {
@@ -153,7 +151,7 @@ impl IndexArgs {
             Some(dir) => search::SearchIndex::open_or_create(dir),
             None => search::SearchIndex::open_or_create(&db.data_dir.join("index")),
         };
-        opened.map_err(|e| CatalogError::Config(e.to_string()))
+        Ok(opened?)
     }
 }
 
@@ -234,132 +232,17 @@ pub struct ServeArgs {
     #[arg(long, env = "MULU_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 128)]
     pub max_connections_per_client: usize,
     #[command(flatten)]
-    pub webhooks: crate::webhook_worker::WebhookArgs,
+    pub webhooks: crate::jobs::webhooks::WebhookArgs,
     #[command(flatten)]
-    pub web: crate::cli_people::WebArgs,
+    pub web: WebArgs,
     /// Secret the search cursors are signed with (the same on every node). Default: a random
     /// key the first node keeps in the database.
     #[arg(long, env = "MULU_CURSOR_KEY", hide_env_values = true)]
     pub cursor_key: Option<String>,
 }
 
-pub async fn run(cli: Cli) -> ExitCode {
-    let outcome = match cli.command {
-        Command::Serve(args) => serve(*args).await,
-        Command::Reindex(args) => crate::reindex_cli::run(args).await,
-        Command::Import(args) => crate::cli_import::run(args).await,
-        Command::Harvest { command } => crate::cli_harvest::run(command).await,
-        Command::User { command } => crate::cli_people::run(command).await,
-        Command::Openapi => {
-            print!("{}", crate::openapi::document_json());
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Audit {
-            command: AuditCommand::Verify(db),
-        } => audit_verify(db).await,
-        Command::Audit {
-            command: AuditCommand::Export(db),
-        } => crate::audit_cli::export(db).await,
-        Command::Audit {
-            command: AuditCommand::VerifyExport { file },
-        } => crate::audit_cli::verify_export(&file),
-        Command::Org {
-            command:
-                OrgCommand::Create {
-                    db,
-                    uscc,
-                    name,
-                    region,
-                    kinds,
-                },
-        } => org_create(db, &uscc, &name, &region, &kinds).await,
-        Command::Token {
-            command: TokenCommand::Create(args),
-        } => crate::cli_people::token_create(args).await,
-    };
-    match outcome {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("错误：{e}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-async fn serve(args: ServeArgs) -> Result<ExitCode, CatalogError> {
-    init_logging(args.log_json);
-    // Settings first: a bad one stops the start before anything is opened.
-    let web = args.web.config()?;
-    crate::portal::layout::configure_site(args.web.site());
-    let policy = match &args.policy {
-        Some(path) => PolicySet::load(path)?,
-        None => PolicySet::builtin(),
-    };
-    let calendar = match &args.calendar {
-        Some(path) => WorkingCalendar::load(path)?,
-        None => WorkingCalendar::builtin(),
-    };
-    let store = args.db.open().await?;
-    let catalog = Catalog::new(store, policy, calendar);
-    // Read first: the demo dates its workflows by the same "today" the service runs on.
-    let clock = crate::clock::Clock::from_env().map_err(CatalogError::Config)?;
-    if args.demo {
-        crate::demo::load(&catalog, args.demo_corpus.as_deref(), clock.today()).await?;
-    }
-    let search = args.index.open(&args.db)?;
-    let cursor_secret = match args.cursor_key.as_deref().filter(|s| !s.is_empty()) {
-        Some(secret) => secret.as_bytes().to_vec(),
-        None => catalog.deployment_secret("search-cursor").await?,
-    };
-    search.set_cursor_key(&cursor_secret);
-    if let Some(path) = &args.synonyms {
-        crate::synonyms::watch(path.clone(), &search)?;
-    }
-    crate::indexer::start(catalog.clone(), &search)?;
-    crate::webhook_worker::spawn(catalog.clone(), args.webhooks.clone());
-    crate::housekeeping::spawn(catalog.clone(), clock);
-    let edge = crate::server::EdgeOptions {
-        cors_origins: args.cors_origins.clone(),
-        rate_limit: crate::middleware::rate_limit::RateLimit {
-            per_second: args.public_rate,
-            burst: args.public_burst,
-            trust_forwarded_for: args.trust_forwarded_for,
-            token_per_second: args.token_rate,
-            token_burst: args.token_burst,
-            auth_failures_per_minute: args.auth_failures_per_minute,
-        },
-        webhook_targets: args.webhooks.targets(),
-        connections: crate::server::ConnectionLimits {
-            header_timeout: std::time::Duration::from_secs(args.header_timeout_secs),
-            idle_timeout: std::time::Duration::from_secs(args.idle_timeout_secs),
-            per_client: if args.trust_forwarded_for {
-                0
-            } else {
-                args.max_connections_per_client
-            },
-        },
-        metrics_public: args.metrics_public,
-    };
-    let state = crate::state::AppState {
-        catalog,
-        clock,
-        search,
-        web: std::sync::Arc::new(web),
-        import_jobs: Default::default(),
-    };
-    crate::server::serve(state, &args.bind, &edge).await?;
-    Ok(ExitCode::SUCCESS)
-}
-
-async fn audit_verify(db: DbArgs) -> Result<ExitCode, CatalogError> {
-    let store = db.open().await?;
-    let report = catalog::audit::verify_store(store.as_ref()).await?;
-    store.close().await;
-    Ok(crate::audit_cli::print_report(&report))
-}
-
 /// Parse a snake_case enum value given on the command line.
-pub(crate) fn parse_enum<T: serde::de::DeserializeOwned>(
+pub fn parse_enum<T: serde::de::DeserializeOwned>(
     field: &str,
     raw: &str,
 ) -> Result<T, CatalogError> {
@@ -367,57 +250,198 @@ pub(crate) fn parse_enum<T: serde::de::DeserializeOwned>(
         .map_err(|_| CatalogError::invalid(field, format!("“{raw}”无效")))
 }
 
-async fn org_create(
-    db: DbArgs,
-    uscc: &str,
-    name: &str,
-    region: &str,
-    kinds: &[String],
-) -> Result<ExitCode, CatalogError> {
-    let catalog = Catalog::with_builtin_config(db.open().await?);
-    let input = NewOrganization {
-        uscc: Uscc::parse(uscc).at("uscc")?,
-        name: name.to_string(),
-        region: RegionCode::parse(region).at("region")?,
-        kinds: kinds
-            .iter()
-            .map(|k| parse_enum::<OrgKind>("kind", k))
-            .collect::<Result<_, _>>()?,
-        contact: None,
-    };
-    let org = catalog
-        .register_organization(&Actor::system(), input)
-        .await?;
-    println!("{}", org.id);
-    Ok(ExitCode::SUCCESS)
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Open an account as the service (bootstrap the first security administrator). Prints the
+    /// initial password when none is given; it must be changed at first sign-in.
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Sign-in name (3–32 letters, digits, `.`, `_`, `-`).
+        #[arg(long)]
+        account: String,
+        /// The person's name.
+        #[arg(long)]
+        name: String,
+        /// 统一社会信用代码 of the person's organization.
+        #[arg(long)]
+        org: String,
+        /// provider, data_admin, registrar, operator, developer, exchange, auditor,
+        /// system_admin, security_admin, audit_admin (repeatable; at most one of the last three).
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Initial password (read from the environment, never from history, when possible).
+        #[arg(long, env = "MULU_INITIAL_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// The single-sign-on claim value that identifies this person.
+        #[arg(long)]
+        sso_subject: Option<String>,
+    },
 }
 
-/// The organization whose 统一社会信用代码 is `uscc`, given on the command line as `field`: a
-/// malformed code or one not registered is that argument's error.
-pub(crate) async fn registered_org(
-    catalog: &Catalog,
-    uscc: &str,
-    field: &str,
-) -> Result<Organization, CatalogError> {
-    let uscc = Uscc::parse(uscc).at(field)?;
-    catalog
-        .organization_by_uscc(&uscc)
-        .await?
-        .ok_or_else(|| CatalogError::invalid(field, format!("机构 {uscc} 未登记")))
+#[derive(Debug, Clone, Args)]
+pub struct TokenCreateArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The account the token belongs to.
+    #[arg(long, conflicts_with = "org", required_unless_present = "org")]
+    pub user: Option<String>,
+    /// For scripts: the organization's 统一社会信用代码; the token then belongs to that
+    /// organization's interface account `svc.<uscc>` (`sys.`, `sec.`, `aud.` for the three duties), which is opened (or given the role) as needed.
+    #[arg(long)]
+    pub org: Option<String>,
+    /// The role the token acts in (one the person holds).
+    #[arg(long)]
+    pub role: String,
+    /// What the token is for, e.g. the system that uses it.
+    #[arg(long)]
+    pub name: String,
 }
 
-/// Logging when `RUST_LOG` is unset. tantivy warns "couldn't find segment in SegmentManager"
-/// whenever a merge's segments were merged by another merge first; the search writer merges again
-/// (`search::writer`), so at every demo start an operator saw a warning about nothing.
-const DEFAULT_LOG_FILTER: &str = "info,tantivy::indexer::segment_manager=error";
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// A filled template (.xlsx or .csv), or an open-data corpus file (.jsonl or .jsonl.gz).
+    pub file: PathBuf,
+    /// The provider's 统一社会信用代码; the drafts are created for it.
+    #[arg(long)]
+    pub provider: String,
+    /// Import the valid rows and report the rest (default: all or nothing).
+    #[arg(long)]
+    pub partial: bool,
+    /// Validate and report only; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the report as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
 
-fn init_logging(json: bool) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG_FILTER));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let _ = if json {
-        builder.json().try_init()
-    } else {
-        builder.try_init()
+#[derive(Debug, Subcommand)]
+pub enum HarvestCommand {
+    /// A DCAT catalog (Turtle or JSON-LD); pages are followed through `hydra:next`.
+    Dcat(HarvestArgs),
+    /// A CKAN portal through the Action API (`package_search`, start/rows paging).
+    Ckan {
+        #[command(flatten)]
+        args: HarvestArgs,
+        /// Packages per `package_search` page (1–1000).
+        #[arg(long, default_value_t = 100)]
+        rows: usize,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HarvestArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The catalog's address: a DCAT page, or a CKAN site (or its package_search URL).
+    pub url: String,
+    /// The provider's 统一社会信用代码; the drafts are created for it.
+    #[arg(long)]
+    pub provider: String,
+    /// Import the valid datasets and report the rest (default: all or nothing).
+    #[arg(long)]
+    pub partial: bool,
+    /// Fetch, validate and report only; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the report as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Stop after this many pages.
+    #[arg(long, default_value_t = harvest::DEFAULT_MAX_PAGES)]
+    pub max_pages: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WebArgs {
+    /// The address people reach Mulu at, e.g. https://data.example.gov.cn (https makes cookies
+    /// `Secure`; the single sign-on callback is built from it).
+    #[arg(long, env = "MULU_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// The OpenID Connect issuer of the province's identity platform (统一身份认证); enables
+    /// single sign-on.
+    #[arg(long, env = "MULU_OIDC_ISSUER", requires_all = ["oidc_client_id", "public_url"])]
+    pub oidc_issuer: Option<String>,
+    #[arg(long, env = "MULU_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    #[arg(long, env = "MULU_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+    /// The ID-token claim matched against a person's single-sign-on subject.
+    #[arg(long, env = "MULU_OIDC_CLAIM", default_value = "preferred_username")]
+    pub oidc_claim: String,
+    /// The site's name in every page's header and title, e.g. 四川省公共数据授权运营目录.
+    #[arg(long, env = "MULU_SITE_NAME", default_value = crate::portal::layout::DEFAULT_SITE_NAME)]
+    pub site_name: String,
+    /// The ICP filing number (ICP备案号) in every page's footer, linked to the MIIT filing
+    /// system, e.g. 蜀ICP备12345678号-1.
+    #[arg(long, env = "MULU_ICP_FILING")]
+    pub icp_filing: Option<String>,
+}
+
+impl WebArgs {
+    /// The site's name and filing number, for every page.
+    pub fn site(&self) -> crate::portal::layout::Site {
+        let name = self.site_name.trim();
+        crate::portal::layout::Site {
+            name: if name.is_empty() {
+                crate::portal::layout::DEFAULT_SITE_NAME.to_owned()
+            } else {
+                name.to_owned()
+            },
+            icp_filing: self
+                .icp_filing
+                .as_deref()
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+                .map(str::to_owned),
+        }
+    }
+
+    pub fn config(&self) -> Result<WebConfig, CliError> {
+        let base = self.public_url.as_deref().map(public_base).transpose()?;
+        Ok(WebConfig {
+            secure_cookies: base.as_deref().is_some_and(|u| u.starts_with("https://")),
+            public_base: base.clone().map(Into::into).unwrap_or_default(),
+            oidc: self.oidc_issuer.as_ref().map(|issuer| OidcSettings {
+                issuer: issuer.clone(),
+                client_id: self.oidc_client_id.clone().unwrap_or_default(),
+                client_secret: self.oidc_client_secret.clone().unwrap_or_default(),
+                redirect_url: format!(
+                    "{}/signin/oidc/callback",
+                    base.as_deref().unwrap_or_default()
+                ),
+                claim: self.oidc_claim.clone(),
+            }),
+            oidc_client: Default::default(),
+        })
+    }
+}
+
+/// `--public-url` as the base of absolute links: an http(s) URL with a host and nothing after its
+/// path, normalized (IDNA host, percent-encoded path) and without a trailing slash, so it can go
+/// into IRIs and XML unchanged.
+fn public_base(raw: &str) -> Result<String, CliError> {
+    let invalid = |why: &str| {
+        CliError::Setting(format!(
+            "--public-url“{raw}”无效：{why}（应如 https://data.example.gov.cn）"
+        ))
     };
+    let url = url::Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("只能是 http 或 https 地址"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("缺少主机名"));
+    }
+    if !url.username().is_empty()
+        || url.password().is_some()
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        return Err(invalid("不能含用户名、查询参数或片段"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
 }

@@ -4,41 +4,21 @@
 //! Templates are held to the same limits as uploads (`importers::limits`): a workbook bomb is
 //! refused before it is unpacked, and the report lists the first 1,000 problems and counts all.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use catalog::{Actor, Catalog, CatalogError, Role};
-use clap::Args;
 use importers::report::{
     ImportMode, ImportReport, Prepared, SourceFormat, import_prepared, prepare, read_path,
 };
 use importers::stream::{CorpusFile, import_corpus_stream};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::{DbArgs, registered_org};
+use super::CliError;
+use super::args::{DbArgs, ImportArgs};
+use super::org::registered_org;
 
-#[derive(Debug, Clone, Args)]
-pub struct ImportArgs {
-    #[command(flatten)]
-    pub db: DbArgs,
-    /// A filled template (.xlsx or .csv), or an open-data corpus file (.jsonl or .jsonl.gz).
-    pub file: PathBuf,
-    /// The provider's 统一社会信用代码; the drafts are created for it.
-    #[arg(long)]
-    pub provider: String,
-    /// Import the valid rows and report the rest (default: all or nothing).
-    #[arg(long)]
-    pub partial: bool,
-    /// Validate and report only; write nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Print the report as JSON instead of text.
-    #[arg(long)]
-    pub json: bool,
-}
-
-pub async fn run(args: ImportArgs) -> Result<ExitCode, CatalogError> {
+pub async fn run(args: ImportArgs) -> Result<ExitCode, CliError> {
     let started = Instant::now();
     let source = args.file.display().to_string();
     let mode = ImportMode {
@@ -68,7 +48,7 @@ async fn stream_and_report(
     gzip: bool,
     mode: ImportMode,
     started: Instant,
-) -> Result<ExitCode, CatalogError> {
+) -> Result<ExitCode, CliError> {
     let source = args.file.display().to_string();
     let file = std::fs::File::open(&args.file)
         .map_err(|e| CatalogError::invalid("file", format!("无法读取 {source}：{e}")))?;
@@ -150,7 +130,7 @@ pub async fn write_and_report(
     mode: ImportMode,
     json: bool,
     started: Instant,
-) -> Result<ExitCode, CatalogError> {
+) -> Result<ExitCode, CliError> {
     let parse_seconds = started.elapsed().as_secs_f64();
     let (catalog, actor, provider_id) = open_as_provider(db, uscc).await?;
     let rows = prepared.parsed.valid.len() as u64;
