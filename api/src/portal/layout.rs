@@ -194,6 +194,12 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// An amount kept in fen (分) as people read it: 元 with two decimals and thousands separators
+/// ("1,250.00 元"). Every page shows prices through this.
+pub fn yuan(fen: u64) -> String {
+    format!("{}.{:02} 元", thousands(fen / 100), fen % 100)
+}
+
 /// Counts people read with thousands separators (1,085 records).
 const COUNT_FIELDS: [&str; 2] = ["record_count", "objections_filed"];
 
@@ -223,8 +229,8 @@ pub fn fields(value: &Value, skip: &[&str]) -> Markup {
                                 (thousands(n.as_u64().unwrap_or_default()))
                             }
                             // Prices are kept in fen (分); people read yuan.
-                            Value::Number(n) if key.ends_with("_fen") => {
-                                (format!("{:.2} 元", n.as_f64().unwrap_or_default() / 100.0))
+                            Value::Number(n) if key.ends_with("_fen") && n.is_u64() => {
+                                (yuan(n.as_u64().unwrap_or_default()))
                             }
                             _ => (text(v)),
                         }

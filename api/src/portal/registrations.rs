@@ -410,12 +410,12 @@ pub async fn product(
                 p { "暂无数据交易场所报告的挂牌。" }
             } @else {
                 div.scroll { table #listings aria-labelledby="listings-h" {
-                    thead { tr { th scope="col" { "交易场所" } th scope="col" { "挂牌编号" } th scope="col" { "状态" } th scope="col" { "价格（元）" } } }
+                    thead { tr { th scope="col" { "交易场所" } th scope="col" { "挂牌编号" } th scope="col" { "状态" } th scope="col" { "价格" } } }
                     tbody { @for (l, exchange) in &listings { tr {
                         td { (exchange) }
                         td { @if let Some(url) = &l.url { a href=(url) rel="noopener" { (l.listing_ref) } } @else { (l.listing_ref) } }
                         td { (l.status.label()) }
-                        td { (yuan(l.price_fen)) }
+                        td { (super::layout::yuan(l.price_fen)) }
                     } } }
                 } }
             }
@@ -423,9 +423,4 @@ pub async fn product(
             (super::layout::machine_links(p.id, &format!("/api/v1/products/{}", p.id)))
         },
     ))
-}
-
-/// 分 as 元 with two decimals and thousands separators.
-fn yuan(fen: u64) -> String {
-    format!("{}.{:02}", super::layout::thousands(fen / 100), fen % 100)
 }

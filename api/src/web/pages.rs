@@ -304,11 +304,6 @@ pub fn xlsx_attachment(bytes: Vec<u8>, disposition: &'static str) -> Response {
     response
 }
 
-/// An amount in fen as people read it.
-pub fn yuan(fen: u64) -> String {
-    format!("{}.{:02} 元", fen / 100, fen % 100)
-}
-
 /// A decision on one item of an entity (`item`: the hidden field naming it), posted to `post`:
 /// the opinion and one button per outcome.
 pub fn decision_form(

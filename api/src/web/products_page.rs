@@ -21,14 +21,12 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::choices;
-use super::pages::{
-    EntityId, FormError, FormFields, refused_page, with_status, workbench_page, yuan,
-};
+use super::pages::{EntityId, FormError, FormFields, refused_page, with_status, workbench_page};
 use super::registration_parts::{materials_from, materials_inputs};
 use super::session::{Session, check_csrf, csrf_field, form_about};
 use super::upload::{self, UploadRefusal};
 use super::workbench::org_of;
-use crate::portal::layout::beijing;
+use crate::portal::layout::{beijing, yuan};
 use crate::state::AppState;
 
 pub const PATH: &str = "/workbench/products";
