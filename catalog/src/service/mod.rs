@@ -17,6 +17,7 @@ mod disclosures;
 mod entity;
 mod feed;
 mod feedback;
+mod head_cache;
 mod imports;
 mod jurisdiction;
 mod listings;
@@ -83,6 +84,8 @@ pub struct Catalog {
     privacy: Arc<PrivacyPolicy>,
     editions_by_code: Arc<resource_uses::EditionsCache>,
     coded_by_month: Arc<registration_stats::CodedByMonthCache>,
+    resource_uses: Arc<resource_uses::ResourceUsesCache>,
+    registration_results: Arc<public_products::RegistrationResultsCache>,
 }
 
 impl Catalog {
@@ -95,6 +98,8 @@ impl Catalog {
             privacy: Arc::new(PrivacyPolicy::default()),
             editions_by_code: Arc::default(),
             coded_by_month: Arc::default(),
+            resource_uses: Arc::default(),
+            registration_results: Arc::default(),
         }
     }
 

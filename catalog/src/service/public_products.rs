@@ -2,12 +2,14 @@
 //! (query code, standing, validity), the one view the JSON API, portal, CKAN and DCAT share.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::Catalog;
+use super::head_cache::HeadCache;
 use crate::domain::product::{Product, ProductStatus};
 use crate::domain::registration::{PublicRegistration, RegistrationSubject};
 use crate::error::{CatalogError, Result};
@@ -22,6 +24,9 @@ pub struct PublicProduct {
     /// `None` only for products registered before results were linked.
     pub registration: Option<Box<PublicRegistration>>,
 }
+
+/// Each product's latest public registration, as of one day.
+pub(super) type RegistrationResultsCache = HeadCache<NaiveDate, HashMap<Uuid, PublicRegistration>>;
 
 impl Catalog {
     /// One registered product with its registration result; `NotFound` for any other product.
@@ -52,44 +57,50 @@ impl Catalog {
         products: Vec<Product>,
         today: NaiveDate,
     ) -> Result<Vec<PublicProduct>> {
-        let mut results = if products.is_empty() {
-            HashMap::new()
+        let results = if products.is_empty() {
+            Arc::default()
         } else {
             self.registration_results(today).await?
         };
         Ok(products
             .into_iter()
             .map(|product| PublicProduct {
-                registration: results.remove(&product.id).map(Box::new),
+                registration: results.get(&product.id).cloned().map(Box::new),
                 product,
             })
             .collect())
     }
 
-    /// The latest public registration of every product that has one.
+    /// The latest public registration of every product that has one, as of `today`; worked out
+    /// again after a write or on another day (CKAN, DCAT and every product list ask for it).
     async fn registration_results(
         &self,
         today: NaiveDate,
-    ) -> Result<HashMap<Uuid, PublicRegistration>> {
-        let filter = RecordFilter {
-            public_only: true,
-            ..RecordFilter::default()
-        };
-        let mut latest: HashMap<Uuid, PublicRegistration> = HashMap::new();
-        for r in self.registrations(&filter).await? {
-            let RegistrationSubject::Product { product_id } = r.subject else {
-                continue;
-            };
-            let Some(public) = r.public_view(today) else {
-                continue;
-            };
-            match latest.get(&product_id) {
-                Some(seen) if seen.updated_at >= public.updated_at => {}
-                _ => {
-                    latest.insert(product_id, public);
+    ) -> Result<Arc<HashMap<Uuid, PublicRegistration>>> {
+        let head = self.store.audit_head().await?;
+        self.registration_results
+            .get_or_build(head, today, || async {
+                let filter = RecordFilter {
+                    public_only: true,
+                    ..RecordFilter::default()
+                };
+                let mut latest: HashMap<Uuid, PublicRegistration> = HashMap::new();
+                for r in self.registrations(&filter).await? {
+                    let RegistrationSubject::Product { product_id } = r.subject else {
+                        continue;
+                    };
+                    let Some(public) = r.public_view(today) else {
+                        continue;
+                    };
+                    match latest.get(&product_id) {
+                        Some(seen) if seen.updated_at >= public.updated_at => {}
+                        _ => {
+                            latest.insert(product_id, public);
+                        }
+                    }
                 }
-            }
-        }
-        Ok(latest)
+                Ok(latest)
+            })
+            .await
     }
 }

@@ -3,12 +3,13 @@
 //! its public page shows.
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::Catalog;
+use super::head_cache::HeadCache;
 use crate::domain::ResourceCode;
 use crate::domain::authorization::Authorization;
 use crate::domain::product::{Product, ProductStatus};
@@ -31,6 +32,16 @@ pub(super) struct EditionsByCode {
 }
 
 pub(super) type EditionsCache = RwLock<EditionsByCode>;
+
+/// By resource: the public authorizations whose scope holds it and the registered products made
+/// from it, each list in the order the store gives.
+#[derive(Debug, Default)]
+pub(super) struct ResourceUses {
+    authorizations: HashMap<Uuid, Vec<Authorization>>,
+    products: HashMap<Uuid, Vec<Product>>,
+}
+
+pub(super) type ResourceUsesCache = HeadCache<(), ResourceUses>;
 
 impl Catalog {
     /// The published editions that list `code`, oldest first.
@@ -69,31 +80,54 @@ impl Catalog {
 
     /// Public authorizations whose scope holds the resource (announced ones included).
     pub async fn authorizations_using(&self, resource_id: Uuid) -> Result<Vec<Authorization>> {
-        let filter = RecordFilter {
-            public_only: true,
-            ..RecordFilter::default()
-        };
         Ok(self
-            .authorizations(&filter)
+            .resource_uses()
             .await?
-            .into_iter()
-            .filter(|a| a.plan.resource_ids.contains(&resource_id))
-            .map(Authorization::public_view)
-            .collect())
+            .authorizations
+            .get(&resource_id)
+            .cloned()
+            .unwrap_or_default())
     }
 
     /// Registered products made from the resource.
     pub async fn products_using(&self, resource_id: Uuid) -> Result<Vec<Product>> {
-        let filter = RecordFilter {
-            public_only: true,
-            statuses: vec![ProductStatus::Registered.as_str().to_owned()],
-            ..RecordFilter::default()
-        };
         Ok(self
-            .products(&filter)
+            .resource_uses()
             .await?
-            .into_iter()
-            .filter(|p| p.details.source_resource_ids.contains(&resource_id))
-            .collect())
+            .products
+            .get(&resource_id)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    /// Every resource's public authorizations and registered products, built from one read of
+    /// each after a write (a resource page is read far more often than either changes).
+    async fn resource_uses(&self) -> Result<Arc<ResourceUses>> {
+        let head = self.store.audit_head().await?;
+        self.resource_uses
+            .get_or_build(head, (), || async {
+                let mut uses = ResourceUses::default();
+                let public = RecordFilter {
+                    public_only: true,
+                    ..RecordFilter::default()
+                };
+                for a in self.authorizations(&public).await? {
+                    let a = Authorization::public_view(a);
+                    for id in &a.plan.resource_ids {
+                        uses.authorizations.entry(*id).or_default().push(a.clone());
+                    }
+                }
+                let registered = RecordFilter {
+                    statuses: vec![ProductStatus::Registered.as_str().to_owned()],
+                    ..public
+                };
+                for p in self.products(&registered).await? {
+                    for id in &p.details.source_resource_ids {
+                        uses.products.entry(*id).or_default().push(p.clone());
+                    }
+                }
+                Ok(uses)
+            })
+            .await
     }
 }

@@ -55,6 +55,7 @@ for_each_backend!(
     upheld_objection_terminates_and_supplement_restarts_the_clock,
     rule4_products_need_scope_and_review,
     rule5_termination_flags_registrations_and_blocks_new_ones,
+    what_uses_a_resource_follows_every_write,
     restricted_negative_entries_allow_use_under_their_conditions,
     a_negative_list_entry_binds_its_own_region_only,
     a_scope_is_drawn_from_the_current_operation_directory,

@@ -454,3 +454,58 @@ pub async fn rule5_termination_flags_registrations_and_blocks_new_ones(env: Env)
         "source_resource_ids[0]",
     );
 }
+
+/// A resource's public page lists the authorizations whose scope holds it and the registered
+/// products made from it; the portal's chart counts coded registrations by month. All three are
+/// kept between writes and follow each write at once.
+pub async fn what_uses_a_resource_follows_every_write(env: Env) {
+    let w = World::new(&env).await;
+    let registrar = env.org("登记中心", "510000", &[OrgKind::Registrar]).await;
+    let reg = Actor::new(Role::Registrar, registrar.id);
+    let c = &env.catalog;
+    let months_before = c.coded_by_month().await.unwrap().len();
+    let (auth, product, r1) = reviewed_product(&env, &w).await;
+    let in_scope = c.authorizations_using(r1).await.unwrap();
+    assert_eq!(
+        in_scope.iter().map(|a| a.id).collect::<Vec<_>>(),
+        vec![auth]
+    );
+    assert!(
+        c.authorizations_using(uuid::Uuid::now_v7())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        c.products_using(r1).await.unwrap().is_empty(),
+        "reviewed, not registered"
+    );
+    let id = c
+        .submit_registration(&w.o(), application(product), d("2026-09-21"))
+        .await
+        .unwrap()
+        .id;
+    c.accept_registration(&reg, id, d("2026-09-22"), None)
+        .await
+        .unwrap();
+    c.publicize_registration(&reg, id, d("2026-09-29"), None)
+        .await
+        .unwrap();
+    assert!(c.products_using(r1).await.unwrap().is_empty());
+    c.issue_query_code(&reg, id, None, d("2026-10-20"), None)
+        .await
+        .unwrap();
+    let made = c.products_using(r1).await.unwrap();
+    assert_eq!(made.iter().map(|p| p.id).collect::<Vec<_>>(), vec![product]);
+    let months = c.coded_by_month().await.unwrap();
+    assert_eq!(months.get(&(2026, 10)), Some(&1), "{months:?}");
+    assert_eq!(months.len(), months_before + 1);
+    // The product's registration result, as every public product list shows it.
+    let listed = c
+        .public_product(product, d("2026-10-21"))
+        .await
+        .unwrap()
+        .registration
+        .expect("coded");
+    assert!(listed.query_code.is_some());
+}
