@@ -15,4 +15,6 @@ pub struct AppState {
     pub web: crate::web::SharedWebConfig,
     /// The workbench's background imports, in memory only (a restart forgets them).
     pub import_jobs: crate::web::import_jobs::ImportJobs,
+    /// Page views counted since the last batch (see `page_views`).
+    pub views: crate::page_views::ViewCounter,
 }

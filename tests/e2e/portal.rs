@@ -982,6 +982,42 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
     assert!(body.contains("新版：增加高锰酸盐指数"), "current version");
     let history = b.all_text("#history li").await;
     assert_eq!(history.len(), 2, "{history:?}");
+    // Read twice more by a person and three times by a crawler (not counted), it leads the home
+    // page's most viewed with the person's views.
+    let views_of_it = || {
+        let script = format!(
+            "const li = [...document.querySelectorAll('#most-viewed li')].find(li => \
+             li.querySelector('a').getAttribute('href') === '/resources/{id}'); \
+             return li ? li.textContent : ''"
+        );
+        async move { b.js(&script).await.as_str().unwrap_or_default().to_owned() }
+    };
+    b.open("/").await;
+    let before = views_of_it().await;
+    assert!(before.contains("浏览 1 次"), "the view above: {before}");
+    b.open(&format!("/resources/{id}")).await;
+    b.open(&format!("/resources/{id}")).await;
+    for _ in 0..3 {
+        let crawled = api
+            .http
+            .get(api.server.url(&format!("/resources/{id}")))
+            .header("user-agent", "Mozilla/5.0 (compatible; Baiduspider/2.0)")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(crawled.status(), StatusCode::OK);
+    }
+    b.open("/").await;
+    assert!(views_of_it().await.contains("浏览 3 次"));
+    let first = b
+        .js("return document.querySelector('#most-viewed li a').getAttribute('href')")
+        .await;
+    assert_eq!(
+        first,
+        json!(format!("/resources/{id}")),
+        "the most viewed leads"
+    );
+    b.open(&format!("/resources/{id}")).await;
     // How to obtain it, by its open type, and where it stands: the editions listing it.
     let obtain = b.text("#obtain").await;
     assert!(obtain.contains("开放"), "{obtain}");

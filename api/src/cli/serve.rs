@@ -42,6 +42,8 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, CliError> {
     crate::indexer::start(catalog.clone(), &search)?;
     crate::jobs::webhooks::spawn(catalog.clone(), args.webhooks.clone());
     crate::jobs::housekeeping::spawn(catalog.clone(), clock);
+    let views = crate::page_views::ViewCounter::default();
+    crate::jobs::page_views::spawn(catalog.clone(), views.clone());
     let edge = crate::server::EdgeOptions {
         cors_origins: args.cors_origins.clone(),
         rate_limit: crate::middleware::rate_limit::RateLimit {
@@ -70,6 +72,7 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, CliError> {
         search,
         web: std::sync::Arc::new(web),
         import_jobs: Default::default(),
+        views,
     };
     crate::server::serve(state, &args.bind, &edge).await?;
     Ok(ExitCode::SUCCESS)

@@ -20,6 +20,8 @@ use crate::web::stats;
 const BROWSE_SHOWN: usize = 10;
 /// Newest resources listed.
 const NEWEST: usize = 8;
+/// Entries in the most-viewed list.
+const MOST_VIEWED: usize = 8;
 /// Months in the registrations chart, ending with the latest that had a registration coded.
 const MONTHS: usize = 12;
 
@@ -45,6 +47,11 @@ pub async fn home(State(state): State<AppState>) -> PortalResult<Markup> {
     })
     .await
     .map_err(|_| super::layout::PortalError::Internal("首页统计任务异常中止".into()))??;
+    // This node's latest views first, so the list is as fresh as the page that shows it.
+    if let Err(e) = state.views.flush(&state.catalog).await {
+        tracing::warn!(error = %e, "浏览次数写入失败，下次重试");
+    }
+    let most_viewed = state.catalog.most_viewed_resources(MOST_VIEWED).await?;
     let coded = state.catalog.coded_by_month().await?;
     let by_month: BTreeMap<(i32, u32), Vec<usize>> =
         coded.iter().map(|(month, n)| (*month, vec![*n])).collect();
@@ -80,6 +87,19 @@ pub async fn home(State(state): State<AppState>) -> PortalResult<Markup> {
                     }
                 }
                 p { a href=(filter_href("kind", "resource")) { "全部数据资源（" (thousands(resources.total)) "）" } }
+            }
+            @if !most_viewed.is_empty() {
+                section #most-viewed aria-labelledby="most-viewed-h" {
+                    h2 #most-viewed-h { "浏览最多的数据资源" }
+                    ol.newest {
+                        @for (r, views) in &most_viewed {
+                            li {
+                                a href=(format!("/resources/{}", r.id)) { (r.content.name) }
+                                " " span.muted { "浏览 " (thousands(*views)) " 次" }
+                            }
+                        }
+                    }
+                }
             }
             @if !months.is_empty() {
                 section #registrations-by-month aria-labelledby="by-month-h" {

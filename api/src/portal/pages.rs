@@ -136,8 +136,10 @@ fn resource_body(r: &PublicResource, provider: Markup, history: &[u32], shown: u
 pub async fn resource(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
 ) -> PortalResult<Markup> {
     let r = state.catalog.public_resource(uuid(&id)?).await?;
+    state.views.count(r.id, &headers);
     let history = published_history(&state, &r).await?;
     let body = resource_body(
         &r,

@@ -25,6 +25,7 @@ mod negative_list;
 mod objectors;
 mod obligations;
 mod organizations;
+mod page_views;
 mod people;
 mod product_changes;
 mod product_views;

@@ -158,6 +158,10 @@ pub trait Store: Send + Sync + 'static {
     async fn personal_of(&self, subject_id: &str) -> Result<Vec<PersonalRecord>>;
     /// Erase every personal record whose retention ended by `now`; returns how many.
     async fn erase_personal_due(&self, now: DateTime<Utc>) -> Result<u64>;
+    /// Add page views, `(entity id, views)`, to each entity's count (statistics: no audit event).
+    async fn add_views(&self, counts: &[(String, i64)]) -> Result<()>;
+    /// The most viewed entities, most first (ties by id).
+    async fn most_viewed(&self, limit: i64) -> Result<Vec<(String, i64)>>;
     async fn close(&self);
 }
 

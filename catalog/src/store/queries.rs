@@ -629,6 +629,32 @@ macro_rules! shared_queries {
             Ok(done.rows_affected())
         }
 
+        pub(super) async fn add_views(conn: &mut Conn, counts: &[(String, i64)]) -> Result<()> {
+            for (entity_id, views) in counts {
+                sqlx::query(
+                    "INSERT INTO page_views (entity_id, views) VALUES ($1, $2) \
+                     ON CONFLICT (entity_id) DO UPDATE SET views = page_views.views + excluded.views",
+                )
+                .bind(entity_id)
+                .bind(views)
+                .execute(&mut *conn)
+                .await?;
+            }
+            Ok(())
+        }
+
+        pub(super) async fn most_viewed(conn: &mut Conn, limit: i64) -> Result<Vec<(String, i64)>> {
+            let rows = sqlx::query(
+                "SELECT entity_id, views FROM page_views ORDER BY views DESC, entity_id LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?;
+            rows.iter()
+                .map(|row| Ok((row.try_get("entity_id")?, row.try_get("views")?)))
+                .collect()
+        }
+
         /// A serialized write transaction.
         pub struct Tx(sqlx::Transaction<'static, $db>);
 
@@ -773,6 +799,15 @@ macro_rules! shared_queries {
             }
             async fn erase_personal_due(&self, now: chrono::DateTime<chrono::Utc>) -> Result<u64> {
                 erase_personal_due(&mut *self.pool.acquire().await?, now).await
+            }
+            async fn add_views(&self, counts: &[(String, i64)]) -> Result<()> {
+                let mut tx = self.pool.begin().await?;
+                add_views(&mut tx, counts).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+            async fn most_viewed(&self, limit: i64) -> Result<Vec<(String, i64)>> {
+                most_viewed(&mut *self.pool.acquire().await?, limit).await
             }
             async fn close(&self) {
                 self.pool.close().await;

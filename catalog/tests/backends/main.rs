@@ -42,6 +42,7 @@ for_each_backend!(
     preview_explains_every_refused_line_and_writes_nothing,
     signing_waits_for_the_publicity_period,
     public_views_hide_drafts_and_confidential_entries,
+    the_most_viewed_entries_are_public_ones,
     every_write_is_audited_and_tampering_is_detected,
     concurrent_writers_keep_one_audit_chain,
     thirty_two_writers_lose_no_update,

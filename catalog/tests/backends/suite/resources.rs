@@ -302,3 +302,59 @@ pub async fn public_views_hide_drafts_and_confidential_entries(env: Env) {
         "lines[0].resource_id",
     );
 }
+
+/// The portal's 最多浏览: views add up across batches (and nodes), only entries public now are
+/// shown, most viewed first; nothing of it enters the audit chain.
+pub async fn the_most_viewed_entries_are_public_ones(env: Env) {
+    use std::collections::HashMap;
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let mut ids = Vec::new();
+    for name in ["公交线路", "空气质量", "企业名录"] {
+        ids.push(env.published(&w.provider, &w.admin, content(name)).await.id);
+    }
+    let draft = c
+        .create_resource(&w.p(), w.provider.id, content("未发布草稿"))
+        .await
+        .unwrap()
+        .id;
+    let head = c.store().audit_head().await.unwrap();
+    let views = |pairs: &[(uuid::Uuid, u64)]| pairs.iter().copied().collect::<HashMap<_, _>>();
+    c.record_views(&views(&[
+        (ids[0], 5),
+        (ids[1], 9),
+        (ids[2], 1),
+        (draft, 100),
+    ]))
+    .await
+    .unwrap();
+    c.record_views(&HashMap::new()).await.unwrap();
+    let shown = |top: Vec<(catalog::PublicResource, u64)>| {
+        top.into_iter().map(|(r, n)| (r.id, n)).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        shown(c.most_viewed_resources(2).await.unwrap()),
+        vec![(ids[1], 9), (ids[0], 5)],
+        "the draft's views count for nothing shown"
+    );
+    // Another node's batch adds to the same counts.
+    c.record_views(&views(&[(ids[2], 10), (ids[0], 1)]))
+        .await
+        .unwrap();
+    assert_eq!(
+        shown(c.most_viewed_resources(3).await.unwrap()),
+        vec![(ids[2], 11), (ids[1], 9), (ids[0], 6)]
+    );
+    c.withdraw_resource(&w.p(), ids[2], "数据源停止更新", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        shown(c.most_viewed_resources(3).await.unwrap()),
+        vec![(ids[1], 9), (ids[0], 6)]
+    );
+    assert_eq!(
+        c.store().audit_head().await.unwrap(),
+        head + 1,
+        "only the withdrawal was audited"
+    );
+}
