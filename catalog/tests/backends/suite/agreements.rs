@@ -394,7 +394,16 @@ pub async fn a_closed_authorization_records_destruction_evaluations_and_reports(
         )),
         "{owed:?}"
     );
-    c.submit_operator_report(&w.o(), auth, report(2026), d("2027-04-02"))
+    // Up to 50 attachments.
+    let with_attachments = |n: usize| NewOperatorReport {
+        attachments: (1..=n).map(|i| format!("附件{i}.pdf")).collect(),
+        ..report(2026)
+    };
+    assert!(matches!(
+        c.submit_operator_report(&w.o(), auth, with_attachments(51), d("2027-04-02")).await,
+        Err(CatalogError::Invalid { ref field, .. }) if field == "attachments"
+    ));
+    c.submit_operator_report(&w.o(), auth, with_attachments(50), d("2027-04-02"))
         .await
         .unwrap();
     assert!(matches!(
@@ -433,10 +442,16 @@ pub async fn a_closed_authorization_records_destruction_evaluations_and_reports(
         Err(CatalogError::Forbidden(_))
     ));
     let evaluated = c
-        .record_evaluation(&w.a(), auth, evaluation, d("2027-04-05"), None)
+        .record_evaluation(&w.a(), auth, evaluation.clone(), d("2027-04-05"), None)
         .await
         .unwrap()
         .value;
+    // One evaluation per year.
+    assert!(matches!(
+        c.record_evaluation(&w.a(), auth, evaluation, d("2027-04-06"), None)
+            .await,
+        Err(CatalogError::Conflict(_))
+    ));
     assert_eq!(
         evaluated.evaluations[0].evaluation.grade,
         EvaluationGrade::Passed
