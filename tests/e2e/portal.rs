@@ -1076,6 +1076,15 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
             .unwrap()
             .contains("external")
     );
+    // Its DCAT record names that page as the dataset's documentation (foaf:page).
+    let (status, turtle) = api
+        .html(&format!("/datasets/{}.ttl", world.resources[SOURCED]))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        turtle.contains(&format!("foaf:page <{SOURCE_PAGE}>")),
+        "{turtle}"
+    );
 
     // Editions: list, compare form, diff.
     b.open("/directory").await;

@@ -412,6 +412,16 @@ impl DcatGraph {
                 if let Some(letter) = &c.domain {
                     self.theme(&ds, letter);
                 }
+                // The page the entry was imported from (a provider's own portal): its
+                // documentation (DCAT-AP `foaf:page`); the landing page stays ours.
+                if let Some(source) = c
+                    .source_url
+                    .as_deref()
+                    .and_then(|url| NamedNode::new(url).ok())
+                {
+                    self.add(&ds, term(FOAF, "page"), source.clone());
+                    self.typed(&source, term(FOAF, "Document"));
+                }
                 let freq = NamedNode::new_unchecked(vocab::frequency_iri(c.update_frequency));
                 self.add(&ds, term(DCT, "accrualPeriodicity"), freq.clone());
                 self.typed(&freq, term(DCT, "Frequency"));
