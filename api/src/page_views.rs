@@ -65,7 +65,10 @@ mod tests {
     fn crawlers_are_not_counted() {
         let mut headers = HeaderMap::new();
         assert!(!is_crawler(&headers));
-        headers.insert(USER_AGENT, HeaderValue::from_static("Mozilla/5.0 (Windows NT 10.0)"));
+        headers.insert(
+            USER_AGENT,
+            HeaderValue::from_static("Mozilla/5.0 (Windows NT 10.0)"),
+        );
         assert!(!is_crawler(&headers));
         headers.insert(USER_AGENT, HeaderValue::from_static("Baiduspider/2.0"));
         assert!(is_crawler(&headers));

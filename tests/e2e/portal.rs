@@ -510,6 +510,14 @@ impl Browser {
                         copy.querySelectorAll('h1, form[role=search]').forEach(e => e.remove());
                         return copy.textContent;
                     })(),
+                    // Words of the code that reach a person: an enum value or field name shown
+                    // as stored (machine links, code and addresses aside).
+                    codes: (() => {
+                        const copy = document.querySelector('main').cloneNode(true);
+                        copy.querySelectorAll('code, pre, #machine-links, form[role=search], .url').forEach(e => e.remove());
+                        const words = copy.textContent.match(/\b(draft|submitted|published|withdrawn|publicized|under_objection|coded|registered|active|lifted|review_passed|announced|signed|terminated|cancelled|revoked|data_admin|provider|registrar|operator|developer|exchange|auditor|negative_list_entry|directory_line)\b/g);
+                        return words || [];
+                    })(),
                 };"#)
             .await;
         assert_eq!(facts["lang"], "zh-CN", "{path}");
@@ -527,6 +535,11 @@ impl Browser {
         assert!(
             !facts["text"].as_str().unwrap().contains(DRAFT),
             "{path} renders the draft"
+        );
+        assert_eq!(
+            facts["codes"],
+            json!([]),
+            "{path}: values shown as the code stores them"
         );
         let keyboard = &facts["keyboard"];
         assert_eq!(

@@ -315,7 +315,7 @@ fn organization(org: Organization, public: bool, batch: &mut ChangeBatch) {
         tags: kinds,
         facets: Facets {
             region: Some(org.region.as_str().to_owned()),
-            status: Some("active".into()),
+            status: label(&org.status),
             ..Facets::default()
         },
         visible_to: vec![PUBLIC.to_owned()],
@@ -530,7 +530,7 @@ fn disclosure(d: Disclosure, public: bool, discloser: Option<String>, batch: &mu
         tags: vec![d.year.to_string()],
         facets: Facets {
             provider: discloser,
-            status: Some(if public { "published" } else { "draft" }.to_owned()),
+            status: label(&d.status),
             ..Facets::default()
         },
         visible_to: visible(public, Some(d.discloser_id)),

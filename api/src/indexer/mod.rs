@@ -5,6 +5,7 @@
 //! commit payload says where to resume; several nodes sharing one PostgreSQL each follow it.
 
 mod docs;
+pub mod labels;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};

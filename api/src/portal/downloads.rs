@@ -9,9 +9,9 @@ use axum::response::{IntoResponse, Response};
 use catalog::domain::negative_list::{NegativeScope, NegativeTarget};
 use importers::template::{table_csv, table_xlsx};
 
-use super::labels::label;
 use super::layout::{PortalError, PortalResult, day_of, json, text};
 use super::search::{Params, request, value_label};
+use crate::indexer::labels::{kind_label, status_label};
 use crate::routes::samples::rfc5987;
 use crate::state::AppState;
 
@@ -150,16 +150,16 @@ async fn search(state: &AppState, p: Params, format: Format) -> PortalResult<Res
             let f = &h.facets;
             vec![
                 h.title,
-                label(h.kind.as_str()).to_owned(),
+                kind_label(h.kind).to_owned(),
                 f.provider.clone().unwrap_or_default(),
                 f.region
                     .as_deref()
-                    .map(|r| value_label("region", r))
+                    .map(|r| value_label("region", r, &[]))
                     .unwrap_or_default(),
                 f.update_frequency.clone().unwrap_or_default(),
                 f.status
                     .as_deref()
-                    .map(|s| label(s).to_owned())
+                    .map(|s| status_label(h.kind, s).unwrap_or(s).to_owned())
                     .unwrap_or_default(),
                 day_of(h.updated_at),
                 format!("{base}{}", h.url),

@@ -9,7 +9,7 @@ use axum::extract::State;
 use maud::{Markup, html};
 use search::{EntityKind, FacetCount, SearchRequest, SearchResults, SortOrder, Viewer};
 
-use super::labels::{facet, label};
+use super::labels::facet;
 use super::layout::{PortalResult, day_of, page, site_name, thousands};
 use super::pages::search_box;
 use super::search::{filter_href, region_tier, value_label};
@@ -130,7 +130,7 @@ fn counts(everything: &SearchResults) -> Markup {
             dl.counts {
                 @for c in &kinds {
                     div {
-                        dt { a href=(filter_href("kind", &c.value)) { (label(&c.value)) } }
+                        dt { a href=(filter_href("kind", &c.value)) { (value_label("kind", &c.value, &[])) } }
                         dd { (thousands(c.count)) }
                     }
                 }
@@ -159,7 +159,7 @@ fn browse(resources: &SearchResults, name: &str, title: &str) -> Markup {
                     @for c in shown {
                         li {
                             a href=(resource_filter(name, &c.value)) {
-                                (value_label(name, &c.value))
+                                (value_label(name, &c.value, &[]))
                             }
                             meter min="0" max=(max) value=(c.count) { (c.count) }
                             span.count { (thousands(c.count)) }

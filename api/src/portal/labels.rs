@@ -1,4 +1,6 @@
-//! Chinese labels for field names and enum values shown on the portal. Unknown keys show as-is.
+//! Chinese labels for the field names of public views shown on the portal (unknown keys show as
+//! they are). Values are labelled by their own enums (`label()`; kinds and statuses in the index by
+//! `indexer::labels`), never here.
 
 pub fn label(key: &str) -> &str {
     match key {
@@ -159,39 +161,6 @@ pub fn label(key: &str) -> &str {
         "plan" => "实施方案",
         "agreement" => "授权运营协议",
         "signed" => "已签约",
-        // values
-        "draft" => "草稿",
-        "published" => "已发布",
-        "publicized" => "公示中",
-        "under_objection" => "异议复核中",
-        "coded" => "已赋码",
-        "registered" => "已登记",
-        "active" => "有效",
-        "lifted" => "已解除",
-        "conditional" => "有条件",
-        "unconditional" => "无条件",
-        "not_shared" => "不予共享",
-        "not_open" => "不予开放",
-        "core" => "核心数据",
-        "important" => "重要数据",
-        "general" => "一般数据",
-        "resource" => "数据资源",
-        "directory_line" => "目录条目",
-        "negative_list_entry" => "负面清单",
-        "registration" => "登记",
-        "publicity" => "公示",
-        "product" => "数据产品",
-        "disclosure" => "年度披露",
-        "organization" => "机构",
-        "authorization" => "授权",
-        "provider" => "数源单位",
-        "data_admin" => "数据管理部门",
-        "registrar" => "登记机构",
-        "operator" => "运营机构",
-        "developer" => "开发利用机构",
-        "exchange" => "数据交易所",
-        "auditor" => "监管机构",
-        "provider_facet" => "数源单位/运营机构",
         other => other,
     }
 }

@@ -8,6 +8,8 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use catalog::CatalogError;
+use catalog::domain::agreement::{AgreementChange, FilingKind};
+use catalog::domain::organization::OrgKind;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde_json::Value;
 
@@ -224,6 +226,10 @@ pub fn fields(value: &Value, skip: &[&str]) -> Markup {
                                 @for item in items { (fields(item, skip)) }
                             }
                             Value::String(code) if key == "domain" => (super::labels::domain(code)),
+                            Value::Array(kinds) if key == "kinds" => (org_kinds(kinds)),
+                            Value::String(code) if coded_label(key, code).is_some() => {
+                                (coded_label(key, code).unwrap_or_default())
+                            }
                             Value::String(code) if REGION_FIELDS.contains(&key.as_str()) => (region_name(code)),
                             Value::Number(n) if COUNT_FIELDS.contains(&key.as_str()) && n.is_u64() => {
                                 (thousands(n.as_u64().unwrap_or_default()))
@@ -239,6 +245,38 @@ pub fn fields(value: &Value, skip: &[&str]) -> Markup {
             }
         }
     }
+}
+
+/// A value the public views store as an enum's code, by that enum's own label (statuses are
+/// shown by each page from its entity's enum, never from here).
+fn coded_label(key: &str, code: &str) -> Option<&'static str> {
+    fn via<T: serde::de::DeserializeOwned>(
+        code: &str,
+        label: impl Fn(T) -> &'static str,
+    ) -> Option<&'static str> {
+        serde_json::from_value::<T>(Value::from(code))
+            .ok()
+            .map(label)
+    }
+    match key {
+        // An agreement version: signed, renewed, scope changed (N 14).
+        "change" => via(code, AgreementChange::label),
+        // A filing: the plan or the agreement (SD 12; LY).
+        "kind" => via(code, FilingKind::label),
+        _ => None,
+    }
+}
+
+/// An organization's kinds by their own labels ("数源单位、运营机构").
+fn org_kinds(kinds: &[Value]) -> String {
+    kinds
+        .iter()
+        .map(|k| match serde_json::from_value::<OrgKind>(k.clone()) {
+            Ok(kind) => kind.label().to_owned(),
+            Err(_) => text(k),
+        })
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 /// Fields that hold a GB/T 2260 code: people read the name (the code after it).
@@ -261,7 +299,7 @@ fn is_empty(v: &Value) -> bool {
     }
 }
 
-/// A scalar (or list of scalars) as text, enum values translated.
+/// A scalar (or list of scalars) as text.
 pub fn text(v: &Value) -> String {
     match v {
         // Timestamps in Beijing time, to the minute.
@@ -270,7 +308,7 @@ pub fn text(v: &Value) -> String {
                 .map(|t| beijing(&t.with_timezone(&chrono::Utc)))
                 .unwrap_or_default()
         }
-        Value::String(s) => label(s).to_string(),
+        Value::String(s) => s.clone(),
         Value::Bool(true) => "是".into(),
         Value::Bool(false) => "否".into(),
         Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join("、"),

@@ -157,7 +157,11 @@ pub async fn disclosure(
     let title = format!("{} 年度披露", d.year);
     Ok(page(
         &title,
-        html! { h1 { (title) } (fields(&json(&d), SKIP)) },
+        html! {
+            h1 { (title) }
+            p { span.tag { (d.status.label()) } }
+            (fields(&json(&d), &[SKIP, &["status"]].concat()))
+        },
     ))
 }
 
@@ -176,7 +180,8 @@ pub async fn organization(
         &org.name,
         html! {
             h1 { (org.name) }
-            (fields(&json(&org), &[SKIP, &["name"]].concat()))
+            // Only organizations in service have a page: their status says nothing.
+            (fields(&json(&org), &[SKIP, &["name", "status"]].concat()))
             p { a href=(super::search::by_provider(&org.name)) { "查看该机构公开的数据资源与产品" } }
         },
     ))

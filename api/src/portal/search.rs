@@ -9,9 +9,10 @@ use catalog::domain::RegionCode;
 use maud::{Markup, html};
 use search::{EntityKind, FacetCount, FacetFilters, SearchRequest, SortOrder, Viewer};
 
-use super::labels::{domain, facet, label};
+use super::labels::{domain, facet};
 use super::layout::{PortalError, PortalResult, marked, page};
 use super::pages::search_box;
+use crate::indexer::labels::{kind_label, kind_named, status_label, status_value_label};
 use crate::state::AppState;
 
 /// Filters a page may carry, in link order.
@@ -111,7 +112,7 @@ fn facet_item(
     count: u64,
     estimated: bool,
 ) -> Markup {
-    let shown = value_label(name, value);
+    let shown = value_label(name, value, &chosen_kinds(p));
     html! {
         li {
             @if chosen.iter().any(|c| c == value) {
@@ -129,9 +130,11 @@ pub(crate) fn filter_href(name: &str, value: &str) -> String {
     link(&Params::new(), name, Some(value))
 }
 
-/// A facet value as people read it.
-pub(crate) fn value_label(facet: &str, value: &str) -> String {
+/// A facet value as people read it; a status by the kinds of entry asked for (all when none).
+pub(crate) fn value_label(facet: &str, value: &str, kinds: &[EntityKind]) -> String {
     match facet {
+        "kind" => kind_named(value).map_or_else(|| value.to_owned(), |k| kind_label(k).to_owned()),
+        "status" => status_value_label(value, kinds),
         "domain" => domain(value),
         "region" => match RegionCode::parse(value) {
             Ok(code) => code
@@ -139,8 +142,16 @@ pub(crate) fn value_label(facet: &str, value: &str) -> String {
                 .map_or_else(|| code.full_name(), str::to_owned),
             Err(_) => value.to_string(),
         },
-        _ => label(value).to_string(),
+        _ => value.to_string(),
     }
+}
+
+/// The kinds of entry a page's filter asks for.
+pub(crate) fn chosen_kinds(p: &Params) -> Vec<EntityKind> {
+    values(p, "kind")
+        .iter()
+        .filter_map(|k| kind_named(k))
+        .collect()
 }
 
 /// The region values worth offering, province → prefecture → county: an entry counts under its
@@ -354,7 +365,7 @@ pub async fn search(
                 nav.chosen aria-label="已选条件" {
                     "已选："
                     @for (name, value) in &chosen {
-                        a.tag href=(without(&p, name, value)) title="取消此条件" { (facet(name)) "：" (value_label(name, value)) " ✕" }
+                        a.tag href=(without(&p, name, value)) title="取消此条件" { (facet(name)) "：" (value_label(name, value, &chosen_kinds(&p))) " ✕" }
                     }
                     a #clear-all href=(cleared(&p)) { "清除全部" }
                 }
@@ -405,8 +416,8 @@ pub async fn search(
                             li {
                                 h3 { a href=(hit.url) { (marked(&hit.title_html)) } }
                                 p.meta {
-                                    span.tag { (label(hit.kind.as_str())) }
-                                    @for value in [hit.facets.provider.as_deref(), hit.facets.update_frequency.as_deref(), hit.facets.status.as_deref().map(label)].into_iter().flatten() {
+                                    span.tag { (kind_label(hit.kind)) }
+                                    @for value in [hit.facets.provider.as_deref(), hit.facets.update_frequency.as_deref(), hit.facets.status.as_deref().map(|s| status_label(hit.kind, s).unwrap_or(s))].into_iter().flatten() {
                                         span.muted { " · " (value) }
                                     }
                                 }

@@ -28,7 +28,6 @@ use uuid::Uuid;
 use super::pages::{FormError, FormFields, respond, workbench_page};
 use super::session::{Session, check_csrf, csrf_field};
 use super::workbench::org_of;
-use crate::portal::labels::label;
 use crate::portal::layout::{beijing, date, pager};
 use crate::state::AppState;
 
@@ -148,7 +147,7 @@ fn entry_row(
             td { (chinese(d.reason)) }
             td { (d.legal_basis) }
             td { (d.approved_by) br; span.muted { (d.approved_on) } }
-            td.status { (label(e.status.as_str())) }
+            td.status { (e.status.label()) }
             td {
                 (d.next_review_on)
                 @if e.review_overdue(today) {
@@ -158,7 +157,7 @@ fn entry_row(
             td {
                 ol.history {
                     @for h in &e.history {
-                        li { (beijing(&h.at)) " " (label(h.status.as_str())) "：" (h.reason) }
+                        li { (beijing(&h.at)) " " (h.status.label()) "：" (h.reason) }
                     }
                 }
             }

@@ -71,6 +71,15 @@ pub enum OrgStatus {
     Deactivated,
 }
 
+impl OrgStatus {
+    pub fn label(&self) -> &'static str {
+        match self {
+            OrgStatus::Active => "正常",
+            OrgStatus::Deactivated => "已停用",
+        }
+    }
+}
+
 /// What a caller supplies to register an organization.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewOrganization {
