@@ -160,6 +160,9 @@ impl Cursor {
     }
 }
 
+/// One page: each document with the key it was ranked by, best first.
+pub type Page = Vec<(SortKey, Score, DocAddress)>;
+
 /// Collects the best `limit` documents strictly below `after`, by `mode`.
 pub struct PageCollector {
     pub mode: SortMode,
@@ -168,7 +171,7 @@ pub struct PageCollector {
 }
 
 impl Collector for PageCollector {
-    type Fruit = Vec<(SortKey, Score, DocAddress)>;
+    type Fruit = Page;
     type Child = PageSegmentCollector;
 
     fn for_segment(
@@ -220,10 +223,7 @@ impl Collector for PageCollector {
         Ok(page.harvest())
     }
 
-    fn merge_fruits(
-        &self,
-        fruits: Vec<Vec<(SortKey, Score, DocAddress)>>,
-    ) -> tantivy::Result<Self::Fruit> {
+    fn merge_fruits(&self, fruits: Vec<Page>) -> tantivy::Result<Self::Fruit> {
         let mut all: Vec<_> = fruits.into_iter().flatten().collect();
         all.sort_by_key(|e| std::cmp::Reverse(e.0));
         all.truncate(self.limit);
@@ -256,7 +256,7 @@ impl PageSegmentCollector {
 }
 
 impl SegmentCollector for PageSegmentCollector {
-    type Fruit = Vec<(SortKey, Score, DocAddress)>;
+    type Fruit = Page;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         if self.limit == 0 {
@@ -418,7 +418,7 @@ mod tests {
         w.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
         let term = |f, w: &str, boost: f32| -> Box<dyn Query> {
-            Box::new(BoostQuery::new(crate::query::term_query(f, w), boost))
+            Box::new(BoostQuery::new(crate::terms::term_query(f, w), boost))
         };
         let query = BooleanQuery::union(vec![term(title, "x", 3.0), term(body, "x", 1.0)]);
         let mut after = None;

@@ -17,16 +17,16 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use crate::SearchError;
+use crate::count::facets::FacetCounter;
+use crate::count::tally::tally_exact;
 use crate::cursor::{i64_bits, score_bits};
-use crate::facets::FacetCounter;
-use crate::filter::TermsFilter;
 use crate::model::{
     FacetCount, FacetFilters, ListingRequest, ListingResults, ListingSort, MAX_LISTING_LIMIT,
 };
+use crate::ops::filter::TermsFilter;
 use crate::query::{Matching, ParsedQuery, combine, facet_term, filters, text_query};
 use crate::schema::Fields;
 use crate::synonyms::Synonyms;
-use crate::tally::tally_exact;
 
 /// Whether `q` holds anything to search for: text that parses to no word (a lone quote,
 /// punctuation) would otherwise list everything.

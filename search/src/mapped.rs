@@ -137,7 +137,10 @@ impl Directory for ReleasableMmapDirectory {
 mod tests {
     use super::*;
     use tantivy::schema::{STORED, Schema, TEXT};
-    use tantivy::{Index, IndexWriter, TantivyDocument, doc};
+    use tantivy::{
+        DocAddress, Document, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher,
+        TantivyDocument, doc,
+    };
 
     /// Resident kilobytes of this process's mappings of files under `dir` (/proc/self/smaps).
     fn resident_kb(dir: &Path) -> u64 {
@@ -208,5 +211,79 @@ mod tests {
             "nothing of the index stays mapped"
         );
         assert_eq!(read_all(), before, "the pages read back are the same");
+    }
+
+    /// Writes `n` documents to a new index in `dir` and returns its reader's documents, read
+    /// back, with the files it mapped.
+    fn write_and_read(dir: &Path, n: u32) -> (Vec<String>, MappedFiles) {
+        let directory = ReleasableMmapDirectory::open(dir).unwrap();
+        let mapped = directory.mapped();
+        let mut schema = Schema::builder();
+        let body = schema.add_text_field("body", TEXT | STORED);
+        let index = Index::create(directory, schema.build(), Default::default()).unwrap();
+        let mut writer: IndexWriter<TantivyDocument> = index.writer(15_000_000).unwrap();
+        for i in 0..n {
+            writer
+                .add_document(doc!(body => format!("entry {i} of the catalog")))
+                .unwrap();
+        }
+        writer.commit().unwrap();
+        (read_every_doc(&index), mapped)
+    }
+
+    fn read_every_doc(index: &Index) -> Vec<String> {
+        let reader: IndexReader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .unwrap();
+        let searcher: Searcher = reader.searcher();
+        let mut docs = Vec::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for d in 0..segment.max_doc() {
+                let doc: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, d)).unwrap();
+                docs.push(doc.to_json(searcher.schema()));
+            }
+        }
+        docs.sort();
+        docs
+    }
+
+    /// Only files some reader still holds are remembered: once the index is closed nothing is
+    /// left to release (a strong reference would keep every file ever opened mapped). The files
+    /// reopen as they were written, released or not.
+    #[test]
+    fn closed_files_are_forgotten_and_reopen_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let (written, mapped) = write_and_read(dir.path(), 5_000);
+        assert_eq!(written.len(), 5_000);
+        assert_eq!(
+            mapped.release_pages(),
+            0,
+            "the index and its readers are gone"
+        );
+
+        let directory = ReleasableMmapDirectory::open(dir.path()).unwrap();
+        let reopened_mapped = directory.mapped();
+        let index = Index::open(directory).unwrap();
+        assert_eq!(read_every_doc(&index), written);
+        assert!(
+            written
+                .iter()
+                .any(|d| d.contains("entry 4999 of the catalog"))
+        );
+        let reader: IndexReader = index.reader().unwrap();
+        let searcher = reader.searcher();
+        assert!(
+            reopened_mapped.release_pages() > 0,
+            "the open segments are mapped"
+        );
+        assert_eq!(
+            read_every_doc(&index),
+            written,
+            "released pages read back the same"
+        );
+        drop((searcher, reader, index));
+        assert_eq!(reopened_mapped.release_pages(), 0);
     }
 }

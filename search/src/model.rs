@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::SearchError;
 
-/// Globally unique document id, e.g. `resource:<uuid>`; an upsert replaces the document with the same id.
-pub type DocId = String;
+/// The id of an indexed entry: its kind and the catalog entity's uuid, `<kind>:<uuid>` (e.g.
+/// `resource:<uuid>`; a resource's working copy `resource:<uuid>:working`). Globally unique: an
+/// upsert replaces the document with the same id. (Not tantivy's `DocId`, a segment's doc number.)
+pub type EntryId = String;
 
 /// The visibility value every anonymous caller may read.
 pub const PUBLIC: &str = "public";
@@ -315,7 +317,7 @@ impl FacetFilters {
 /// One searchable document, derived from a catalog entity by the caller.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchDoc {
-    pub id: DocId,
+    pub id: EntryId,
     pub kind: EntityKind,
     pub title: String,
     /// Summary, descriptions, data-item names… already filtered to what may be shown.
@@ -422,7 +424,7 @@ impl Default for SearchRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Hit {
-    pub id: DocId,
+    pub id: EntryId,
     pub kind: EntityKind,
     pub title: String,
     /// HTML-escaped title with matches wrapped in `<mark>`.
@@ -500,7 +502,7 @@ pub struct Suggestion {
     pub text: String,
     /// Escaped title with the typed part wrapped in `<mark>`.
     pub html: String,
-    pub id: DocId,
+    pub id: EntryId,
     pub kind: EntityKind,
     pub url: String,
 }
@@ -510,7 +512,7 @@ pub struct Suggestion {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ChangeBatch {
     pub upserts: Vec<SearchDoc>,
-    pub removals: Vec<DocId>,
+    pub removals: Vec<EntryId>,
     /// The change-log sequence number this batch brings the index up to (stored on commit).
     pub up_to_seq: Option<i64>,
     /// Delete every document first (reindex). A reset batch is committed at once, together with its
@@ -569,7 +571,7 @@ pub struct ListingResults {
     /// Exact number of matches.
     pub total: u64,
     /// The page's document ids, in order.
-    pub ids: Vec<DocId>,
+    pub ids: Vec<EntryId>,
     /// For each facet asked for: every value the matches carry, by count (most first), then value.
     pub facets: BTreeMap<FacetName, Vec<FacetCount>>,
     /// True when no document matched every word and the results match only most of them.

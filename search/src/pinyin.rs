@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use pinyin::ToPinyinMulti;
 
 use crate::text::{fold, is_han};
-use crate::tokenizer::CharToken;
+use crate::token::CharToken;
 
 /// Registered names of the two tokenizers.
 pub const PINYIN_FULL: &str = "mulu_pinyin";

@@ -7,22 +7,23 @@
 //! The whole word as a jieba term, the title, the tags, and the words appearing together as a
 //! phrase add score.
 
-use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
+use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
-use crate::at_least::AtLeast;
-use crate::conjunction::{AllWords, Alternative, Word, any_of};
 use crate::document::facet_value;
-use crate::filter::TermsFilter;
-use crate::guarded::GuardedPhrase;
-
 use crate::model::{EntityKind, FacetFilters, FacetName, Viewer};
+use crate::ops::at_least::AtLeast;
+use crate::ops::conjunction::{AllWords, Alternative, Word, any_of};
+use crate::ops::filter::TermsFilter;
+use crate::ops::guarded::GuardedPhrase;
 use crate::pinyin::{soundings, split_syllables};
 use crate::schema::Fields;
 use crate::synonyms::Synonyms;
+use crate::terms::{atoms_query, term, term_query};
 use crate::text::{fold, is_han};
-use crate::tokenizer::{CharToken, GRAM_CHARS, query_words};
+use crate::token::CharToken;
+use crate::tokenizer::{GRAM_CHARS, query_words};
 use crate::words::words_read_as;
 
 /// Longer queries are cut here (chars): nobody types more, and it bounds the work.
@@ -314,15 +315,6 @@ fn is_gram(text: &str) -> bool {
     GRAM_CHARS.contains(&text.chars().count()) && text.chars().all(is_han)
 }
 
-/// One term of `field`, scored by its frequency (no positions read): a Han character or pair, a
-/// run indexed whole in a `*_grams` field, a jieba word.
-pub(crate) fn term_query(field: Field, text: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        term(field, text),
-        IndexRecordOption::WithFreqs,
-    ))
-}
-
 /// A run in `field`: one term of its `grams` field where the run is indexed whole, else the
 /// phrase of its atoms.
 fn run_query(field: Field, grams: Field, run: &Run) -> Box<dyn Query> {
@@ -332,26 +324,6 @@ fn run_query(field: Field, grams: Field, run: &Run) -> Box<dyn Query> {
             GuardedPhrase::around(atoms_query(field, &run.atoms(), 0), grams, &run.text())
         }
         None => atoms_query(field, &run.atoms(), run.gaps),
-    }
-}
-
-fn term(field: Field, text: &str) -> Term {
-    Term::from_field_text(field, text)
-}
-
-/// The atoms at their offsets as one query on `field`: a term for one atom, else a phrase.
-pub fn atoms_query(field: Field, atoms: &[(usize, &str)], slop: u32) -> Box<dyn Query> {
-    match atoms {
-        [] => Box::new(EmptyQuery),
-        [(_, one)] => term_query(field, one),
-        many => {
-            let base = many[0].0;
-            let terms = many
-                .iter()
-                .map(|(o, t)| (o - base, term(field, t)))
-                .collect();
-            Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
-        }
     }
 }
 

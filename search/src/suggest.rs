@@ -10,8 +10,9 @@ use crate::document::from_tantivy;
 use crate::highlight::Highlighter;
 use crate::model::{Suggestion, Viewer};
 use crate::pinyin::{readings, split_syllables};
-use crate::query::{ParsedQuery, atoms_query, visibility_filter};
+use crate::query::{ParsedQuery, visibility_filter};
 use crate::schema::Fields;
+use crate::terms::atoms_query;
 use crate::text::is_han;
 
 /// Titles considered per suggestion returned (duplicates are folded).

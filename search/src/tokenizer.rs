@@ -8,6 +8,7 @@
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use crate::text::{fold, is_han, is_word_char};
+use crate::token::CharToken;
 use crate::words::JIEBA;
 
 /// Dictionary-only segmentation (no HMM): the same text segments the same way in a document and
@@ -19,16 +20,6 @@ const MAX_TOKEN_CHARS: usize = 64;
 
 /// Name under which [`index_tokens`] is registered.
 pub const CHINESE: &str = "mulu_zh";
-
-/// A token as this crate sees it: folded text and character span.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CharToken {
-    pub text: String,
-    /// Character offset of the first char (this is the tantivy position).
-    pub start: usize,
-    /// Character offset one past the last char.
-    pub end: usize,
-}
 
 /// Tokens for indexing: jieba search-mode words (dropping punctuation and spaces) plus every Han
 /// character on its own and every pair of adjacent Han characters, sorted by position,

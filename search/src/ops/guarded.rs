@@ -93,8 +93,8 @@ mod tests {
     use tantivy::{Index, IndexWriter, TantivyDocument};
 
     use super::*;
-    use crate::query::atoms_query;
     use crate::schema::{build_schema, register_tokenizers};
+    use crate::terms::atoms_query;
 
     /// With decoys that hold both covering runs apart, the guarded phrase finds and scores
     /// exactly what the phrase alone does.

@@ -1,18 +1,16 @@
-//! How many documents a query matches, and which facet values they hold, without walking every
-//! match of a large result. Matches are counted one by one up to [`EXACT_MATCHES`]; past that,
-//! if the rest of the index looks to hold many more, only a systematic sample of short doc-id
-//! windows is walked (one window in `step`, each match standing for `step`), sized for about
-//! [`SAMPLE_MATCHES`] more. A one-character query matching 700,000 of a million entries then
-//! reads ~15,000 of them, not all. (As search engines do: "about 720,000 results".)
+//! The sampling rule every count of a search's matches keeps. Matches are counted one by one up
+//! to [`EXACT_MATCHES`]; past that, if the rest of the index looks to hold many more, only a
+//! systematic sample of short doc-id windows counts (one window in `step`, each match standing
+//! for `step`), sized for about [`SAMPLE_MATCHES`] more. [`super::tally`] keeps it while seeking
+//! past what it leaves out; [`SampledFacets`] keeps it in a page pass that visits every match
+//! anyway, so both count the very same windows.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::{EnableScoring, Query};
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
-use crate::SearchError;
-use crate::facets::{FacetCounter, FacetFruit, FacetSegmentCounter};
+use crate::count::facets::{FacetCounter, FacetFruit, FacetSegmentCounter};
 
 /// Matches counted one by one before any are estimated.
 pub const EXACT_MATCHES: u64 = 10_000;
@@ -21,7 +19,7 @@ const SAMPLE_MATCHES: u64 = 5_000;
 /// Doc ids per sampled window: short, so the sample is spread over many places of the index
 /// (documents that arrived together sit together and share a provider), and the seek from one
 /// window to the next costs less than the matches it skips.
-const WINDOW: DocId = 32;
+pub(crate) const WINDOW: DocId = 32;
 
 /// A count of matches, exact or estimated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,93 +35,6 @@ impl Tally {
             estimated: false,
         }
     }
-}
-
-/// Counts what `query` matches in `searcher` (live documents only) and, with `facets`, the values
-/// of those facets the matches hold, both from the same walk (so from the same sample).
-pub fn tally(
-    searcher: &Searcher,
-    query: &dyn Query,
-    facets: Option<&FacetCounter>,
-) -> Result<(Tally, Option<FacetFruit>), SearchError> {
-    walk(searcher, query, facets, Sampler::new(searcher))
-}
-
-/// [`tally`] without the sample: every match counted one by one, however many (a listing whose
-/// total pages are walked by offset must be exact).
-pub fn tally_exact(
-    searcher: &Searcher,
-    query: &dyn Query,
-    facets: Option<&FacetCounter>,
-) -> Result<(u64, Option<FacetFruit>), SearchError> {
-    let (tally, fruit) = walk(searcher, query, facets, Sampler::exact(searcher))?;
-    Ok((tally.count, fruit))
-}
-
-fn walk(
-    searcher: &Searcher,
-    query: &dyn Query,
-    facets: Option<&FacetCounter>,
-    mut sampler: Sampler,
-) -> Result<(Tally, Option<FacetFruit>), SearchError> {
-    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let mut fruits = Vec::new();
-    for reader in searcher.segment_readers() {
-        let mut scorer = weight.scorer(reader, 1.0)?;
-        let alive = reader.alive_bitset();
-        let mut counter = facets.map(|f| f.for_segment(reader)).transpose()?;
-        sampler.start_segment(reader.max_doc());
-        let mut doc = scorer.doc();
-        while doc != TERMINATED {
-            match sampler.visit(doc) {
-                Visit::Count(weight) => {
-                    if alive.is_none_or(|a| a.is_alive(doc)) {
-                        sampler.count(weight);
-                        if let Some(c) = counter.as_mut() {
-                            c.add(doc, weight);
-                        }
-                    }
-                    doc = scorer.advance();
-                }
-                Visit::SkipTo(next) if next < reader.max_doc() => doc = scorer.seek(next),
-                Visit::SkipTo(_) => break,
-            }
-        }
-        sampler.end_segment();
-        fruits.extend(counter.map(|c| c.harvest(sampler.estimated())));
-    }
-    let fruit = facets.map(|f| f.merge(fruits));
-    Ok((sampler.tally(), fruit))
-}
-
-/// Doc ids between two windows of [`probe`]: one window in 64.
-const PROBE_STRIDE: DocId = 64 * WINDOW;
-
-/// About how many documents `query` matches, from one window of [`WINDOW`] doc ids in 64 (a
-/// few hundred seeks at a million entries, a fraction of a millisecond): enough to tell a result
-/// of some thousands from one of a hundred thousand, which the words' document frequencies
-/// cannot (区 + 服务机构 + 信 matches 8,000; 接口 + 服, 110,000).
-pub fn probe(searcher: &Searcher, query: &dyn Query) -> Result<u64, SearchError> {
-    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let mut sampled = 0u64;
-    for reader in searcher.segment_readers() {
-        let mut scorer = weight.scorer(reader, 1.0)?;
-        let mut doc = scorer.doc();
-        while doc != TERMINATED {
-            let start = doc - doc % PROBE_STRIDE;
-            if doc < start + WINDOW {
-                sampled += 1;
-                doc = scorer.advance();
-            } else {
-                let next = u64::from(start) + u64::from(PROBE_STRIDE);
-                if next >= u64::from(reader.max_doc()) {
-                    break;
-                }
-                doc = scorer.seek(next as DocId);
-            }
-        }
-    }
-    Ok(sampled * u64::from(PROBE_STRIDE / WINDOW))
 }
 
 /// What a match visited by [`Sampler::visit`] counts for.
@@ -246,8 +157,8 @@ impl Sampler {
 }
 
 /// Facet counts taken by a pass that visits every match anyway (a multi-word query's page), by
-/// the same rule as [`tally`]: the values of matches outside the sample are not read, so the
-/// facets need no second walk and agree with what `tally` would count.
+/// the same rule as [`super::tally::tally`]: the values of matches outside the sample are not
+/// read, so the facets need no second walk and agree with what `tally` would count.
 pub(crate) struct SampledFacets<'a> {
     counter: &'a FacetCounter,
     /// The rule's state between segments. Tantivy collects segments one after another (the

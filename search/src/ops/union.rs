@@ -329,7 +329,7 @@ mod tests {
         }
         w.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let t = crate::query::term_query;
+        let t = crate::terms::term_query;
         let alternatives = || vec![t(a, "x"), t(c, "x"), t(a, "missing")];
         let ours = AnyOf::new(alternatives());
         let theirs = BooleanQuery::union(alternatives());

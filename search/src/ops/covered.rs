@@ -7,11 +7,11 @@
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 
-use crate::conjunction::move_to;
-use crate::union::{matching_explanations, matching_scorers, sum_explanation};
+use crate::ops::seek::move_to;
+use crate::ops::union::{matching_explanations, matching_scorers, sum_explanation};
 
 /// Matches what `cover` matches; scores the sum of `cover` and the `extras` matching there, in
-/// that order (the order [`crate::union::AnyOf`] sums the same alternatives in).
+/// that order (the order [`crate::ops::union::AnyOf`] sums the same alternatives in).
 #[derive(Debug)]
 pub struct Covered {
     cover: Box<dyn Query>,
@@ -123,7 +123,7 @@ mod tests {
     use tantivy::{Index, doc};
 
     use super::*;
-    use crate::union::AnyOf;
+    use crate::ops::union::AnyOf;
 
     /// Where the cover holds everything the others match, the covered query finds and scores
     /// what the plain union does.
@@ -143,7 +143,7 @@ mod tests {
         }
         w.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let term = crate::query::term_query;
+        let term = crate::terms::term_query;
         let covered = Covered::new(term(text, "x"), vec![term(title, "x")]);
         let union = AnyOf::new(vec![term(text, "x"), term(title, "x")]);
         let count = |q: &dyn Query| searcher.search(q, &Count).unwrap();

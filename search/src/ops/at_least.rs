@@ -10,7 +10,7 @@
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
-use crate::union::{matching_explanations, matching_scorers, sum_explanation};
+use crate::ops::union::{matching_explanations, matching_scorers, sum_explanation};
 
 /// Matches what at least `required` of `words` match.
 #[derive(Debug)]
@@ -240,7 +240,7 @@ mod tests {
         writer.add_document(doc!(field => "z")).unwrap();
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let word = |w: &str| crate::query::term_query(field, w);
+        let word = |w: &str| crate::terms::term_query(field, w);
         let words = ["a", "b", "c", "d", "e", "q"];
         for required in 1..=words.len() {
             let ours = AtLeast::new(words.iter().map(|w| word(w)).collect(), required);

@@ -22,8 +22,9 @@ use tantivy::query::{
 };
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
-use crate::covered::Covered;
-use crate::union::AnyOf;
+use crate::ops::covered::Covered;
+use crate::ops::seek::move_to;
+use crate::ops::union::AnyOf;
 
 /// One way a word can match, and the boost it scores with.
 #[derive(Debug)]
@@ -383,7 +384,8 @@ enum Constraint {
     Filter(usize),
 }
 
-struct Plan {
+/// Which members a candidate must match one of, and the order its constraints are asked in.
+struct WalkPlan {
     essential: Vec<usize>,
     order: Vec<Constraint>,
 }
@@ -503,7 +505,7 @@ impl Segment {
     /// it), and the constraints a candidate meets, cheapest first. The essential union is a
     /// constraint only where it narrows: when it holds a whole group, every match of that group
     /// is in it anyway.
-    fn plan(&self, threshold: Score) -> Plan {
+    fn plan(&self, threshold: Score) -> WalkPlan {
         let mut sum: Score = 0.0;
         let mut skipped = 0;
         for &i in &self.by_max {
@@ -535,7 +537,7 @@ impl Segment {
             order.push((u64::from(filter.size_hint()), Constraint::Filter(f)));
         }
         order.sort_by_key(|(cost, _)| *cost);
-        Plan {
+        WalkPlan {
             essential,
             order: order.into_iter().map(|(_, c)| c).collect(),
         }
@@ -543,7 +545,7 @@ impl Segment {
 
     /// The first document at or after `target` meeting every constraint of `plan`; every
     /// group's members are left on or after it (the bonus's may still stand before it).
-    fn next_candidate(&mut self, plan: &Plan, mut target: DocId) -> DocId {
+    fn next_candidate(&mut self, plan: &WalkPlan, mut target: DocId) -> DocId {
         // The cheapest constraint leads: whenever another lands past the target, the leader
         // jumps there first (it skips furthest), then the others are asked again.
         if plan.order.is_empty() {
@@ -570,7 +572,7 @@ impl Segment {
     }
 
     /// Moves the `c`th constraint of `plan` to its first document at or after `target`.
-    fn move_constraint(&mut self, plan: &Plan, c: usize, target: DocId) -> DocId {
+    fn move_constraint(&mut self, plan: &WalkPlan, c: usize, target: DocId) -> DocId {
         match plan.order[c] {
             Constraint::Essential => next_of(&mut self.members, &plan.essential, target),
             Constraint::Group(g) => next_of(&mut self.members, self.groups[g].constraint(), target),
@@ -663,19 +665,6 @@ fn next_of(members: &mut [Member], indexes: &[usize], target: DocId) -> DocId {
     next
 }
 
-/// Moves `scorer` to its first document at or after `target`: one step when that is the next
-/// one (a walk's common case, and cheaper than a seek's search of the block).
-pub(crate) fn move_to(scorer: &mut dyn Scorer, target: DocId) -> DocId {
-    let doc = scorer.doc();
-    if doc >= target {
-        doc
-    } else if doc + 1 == target {
-        scorer.advance()
-    } else {
-        scorer.seek(target)
-    }
-}
-
 /// Whether a sum of bounds surely stays at or under `threshold` (with room for the rounding of
 /// summing the same numbers in another order).
 fn below(bound: Score, threshold: Score) -> bool {
@@ -690,7 +679,7 @@ mod tests {
     use tantivy::{DocAddress, Index, doc};
 
     use super::*;
-    use crate::filter::TermsFilter;
+    use crate::ops::filter::TermsFilter;
 
     const VOCABULARY: [&str; 6] = ["x", "y", "z", "w", "v", "u"];
 
@@ -733,7 +722,7 @@ mod tests {
         }
         w.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let term = crate::query::term_query;
+        let term = crate::terms::term_query;
         let phrase = |f, a: &str, z: &str| -> Box<dyn Query> {
             Box::new(PhraseQuery::new(vec![
                 Term::from_field_text(f, a),
