@@ -8,6 +8,7 @@ pub mod demo;
 pub mod demo_people;
 pub mod error;
 pub mod extract;
+pub mod import_gate;
 pub mod indexer;
 pub mod interop;
 pub mod jobs;

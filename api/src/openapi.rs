@@ -1,5 +1,7 @@
-//! The OpenAPI 3.1 document: collected from the handlers' `#[utoipa::path]` annotations by
-//! utoipa-axum, committed as `openapi/openapi.json` and served at `/api/v1/openapi.json`.
+//! The OpenAPI 3.1 document's parts: its header (`ApiDoc`), the problems every operation may
+//! answer, binary bodies, parameter schemas, and `finish`, which fills what utoipa leaves out.
+//! The routes use these; the document itself is assembled from the routes (`routes::document`),
+//! committed as `openapi/openapi.json` and served at `/api/v1/openapi.json`.
 
 use std::collections::BTreeMap;
 
@@ -90,12 +92,6 @@ impl IntoResponses for Problems {
         })
         .collect()
     }
-}
-
-/// The whole document, as the running server serves it.
-pub fn document() -> serde_json::Value {
-    let (_, api) = crate::routes::api_router().split_for_parts();
-    finish(api)
 }
 
 /// Fill what OpenAPI 3.1 requires but the annotations leave out, and say what the server
@@ -261,14 +257,6 @@ fn success_description(status: &str) -> &'static str {
         "204" => "已完成，无内容",
         _ => "成功",
     }
-}
-
-/// The document as committed in `openapi/openapi.json` (pretty JSON, trailing newline).
-pub fn document_json() -> String {
-    let mut json =
-        serde_json::to_string_pretty(&document()).expect("an OpenAPI document always serializes");
-    json.push('\n');
-    json
 }
 
 /// A file in a request or response body (an xlsx workbook, a product's sample): bytes, not JSON.

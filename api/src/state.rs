@@ -12,7 +12,7 @@ pub struct AppState {
     /// The local search index (derived data, following the database's change log).
     pub search: SearchIndex,
     /// Cookies and single sign-on of the signed-in web.
-    pub web: crate::web::SharedWebConfig,
+    pub web: crate::web::config::SharedWebConfig,
     /// The workbench's background imports, in memory only (a restart forgets them).
     pub import_jobs: crate::web::import_jobs::ImportJobs,
     /// Page views counted since the last batch (see `page_views`).

@@ -5,7 +5,7 @@
 fn committed_document_matches_the_code() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openapi.json");
     let committed = std::fs::read_to_string(path).expect("openapi/openapi.json is committed");
-    let generated = api::openapi::document_json();
+    let generated = api::routes::document_json();
     if committed != generated {
         let first_difference = committed
             .lines()
@@ -23,7 +23,7 @@ fn committed_document_matches_the_code() {
 
 #[test]
 fn every_operation_documents_its_problems_and_writes_their_security() {
-    let doc: serde_json::Value = serde_json::from_str(&api::openapi::document_json()).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&api::routes::document_json()).unwrap();
     let paths = doc["paths"].as_object().unwrap();
     assert!(paths.len() >= 40, "only {} paths documented", paths.len());
     for (path, item) in paths {
@@ -54,7 +54,7 @@ fn every_operation_documents_its_problems_and_writes_their_security() {
 /// (openapi-python-client in `.ci/run`) refuse documents without them.
 #[test]
 fn operation_ids_are_unique_and_responses_described() {
-    let doc: serde_json::Value = serde_json::from_str(&api::openapi::document_json()).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&api::routes::document_json()).unwrap();
     let mut seen = std::collections::BTreeMap::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
@@ -102,7 +102,7 @@ fn every_reference_resolves() {
             _ => {}
         }
     }
-    let doc: serde_json::Value = serde_json::from_str(&api::openapi::document_json()).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&api::routes::document_json()).unwrap();
     walk(&doc, &doc, "");
 }
 
@@ -110,7 +110,7 @@ fn every_reference_resolves() {
 /// called `list`, `step` or `object`, no parameter enum named after its operation.
 #[test]
 fn operation_ids_say_what_they_do() {
-    let doc: serde_json::Value = serde_json::from_str(&api::openapi::document_json()).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&api::routes::document_json()).unwrap();
     let vague = [
         "list", "create", "current", "update", "step", "object", "get_one", "draft", "publish",
         "revise", "own", "decide", "reject", "events", "export", "verify", "feed", "file",

@@ -26,7 +26,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Harvest { command } => harvest::run(command).await,
         Command::User { command } => people::run(command).await,
         Command::Openapi => {
-            print!("{}", crate::openapi::document_json());
+            print!("{}", crate::routes::document_json());
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {

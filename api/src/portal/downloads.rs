@@ -10,13 +10,10 @@ use catalog::domain::negative_list::{NegativeScope, NegativeTarget};
 use importers::template::{table_csv, table_xlsx};
 
 use super::layout::{PortalError, PortalResult, day_of, json, text};
-use super::search::{Params, request, value_label};
+use super::search::{Params, SEARCH_ROWS, request, value_label};
 use crate::indexer::labels::{kind_label, status_label};
 use crate::routes::samples::rfc5987;
 use crate::state::AppState;
-
-/// Hits a search download holds (the first pages, as ranked).
-pub const SEARCH_ROWS: usize = 1000;
 
 /// A table in the format its path names (`csv` or `xlsx`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,8 +11,7 @@ use search::{EntityKind, FacetCount, SearchRequest, SearchResults, SortOrder, Vi
 
 use super::labels::facet;
 use super::layout::{PortalResult, day_of, page, site_name, thousands};
-use super::pages::search_box;
-use super::search::{filter_href, region_tier, value_label};
+use super::search::{filter_href, region_tier, search_box, value_label};
 use crate::state::AppState;
 use crate::web::stats;
 

@@ -13,18 +13,6 @@ use super::layout::{PortalError, PortalResult, date, fields, json, page, pager, 
 use super::uuid;
 use crate::state::AppState;
 
-/// The one search box (home and search page).
-pub fn search_box(q: &str) -> Markup {
-    html! {
-        form.search role="search" action="/search" method="get" {
-            label for="q" { "检索关键词" }
-            input #q type="search" name="q" value=(q) placeholder="资源名称、数源单位、代码或拼音" list="q-suggestions" autocomplete="off";
-            datalist #q-suggestions {}
-            button type="submit" { "检索" }
-        }
-    }
-}
-
 #[derive(Debug, Deserialize)]
 pub struct After {
     after: Option<String>,

@@ -11,9 +11,23 @@ use search::{EntityKind, FacetCount, FacetFilters, SearchRequest, SortOrder, Vie
 
 use super::labels::{domain, facet};
 use super::layout::{PortalError, PortalResult, marked, page};
-use super::pages::search_box;
 use crate::indexer::labels::{kind_label, kind_named, status_label, status_value_label};
 use crate::state::AppState;
+
+/// The one search box (home and search page).
+pub fn search_box(q: &str) -> Markup {
+    html! {
+        form.search role="search" action="/search" method="get" {
+            label for="q" { "检索关键词" }
+            input #q type="search" name="q" value=(q) placeholder="资源名称、数源单位、代码或拼音" list="q-suggestions" autocomplete="off";
+            datalist #q-suggestions {}
+            button type="submit" { "检索" }
+        }
+    }
+}
+
+/// Hits a search download holds (the first pages, as ranked).
+pub const SEARCH_ROWS: usize = 1000;
 
 /// Filters a page may carry, in link order.
 const FILTERS: [&str; 11] = [
@@ -427,7 +441,7 @@ pub async fn search(
                     }
                     @if results.hits.is_empty() { p { "没有找到相关结果，请换个关键词试试。" } }
                     @else {
-                        p.downloads { "下载结果（前 " (super::downloads::SEARCH_ROWS) " 条）："
+                        p.downloads { "下载结果（前 " (SEARCH_ROWS) " 条）："
                             a #download-csv href=(download_href(&p, "csv")) { "CSV" } " · "
                             a #download-xlsx href=(download_href(&p, "xlsx")) { "Excel" }
                         }

@@ -19,7 +19,6 @@ use http_body_util::Limited;
 use importers::report::{ImportMode, ImportReport, SourceFormat, import_prepared, prepare};
 use importers::template::{csv_template, xlsx_template};
 use serde::{Deserialize, Serialize};
-use tokio::sync::Semaphore;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -36,14 +35,6 @@ const UPLOAD_PATH: &str = "/api/v1/imports";
 pub const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-/// Uploads read, validated and written at once. One upload within the importers' limits holds
-/// up to ~512 MiB (a 100,000-row workbook measured +376 MB; README "Security"), so the server's
-/// peak stays bounded however many arrive; the others wait their turn (within the request
-/// timeout). Imports are written one at a time anyway (writes are serialized).
-const CONCURRENT_IMPORTS: usize = 1;
-/// Shared by every way a file is uploaded (this route and the workbench's import page).
-pub static IMPORTS: Semaphore = Semaphore::const_new(CONCURRENT_IMPORTS);
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -133,9 +124,9 @@ async fn upload(
         }
     };
     let format = declared.unwrap_or_else(|| SourceFormat::sniff(&bytes));
-    // At most CONCURRENT_IMPORTS files are read and held at once; the permit is released when
+    // At most `import_gate::CONCURRENT_IMPORTS` files are read and held at once; the permit is released when
     // this one is written (or, should the request time out, when its reading ends).
-    let permit = IMPORTS
+    let permit = crate::import_gate::IMPORTS
         .acquire()
         .await
         .map_err(|_| ApiError::unavailable("导入暂不可用，请重试"))?;

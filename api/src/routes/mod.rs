@@ -31,7 +31,7 @@ use crate::error::ApiError;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 
-pub use imports::{IMPORT_BODY_LIMIT, IMPORTS, body_limit};
+pub use imports::{IMPORT_BODY_LIMIT, body_limit};
 
 /// Every documented operation; the OpenAPI document is collected from these.
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -57,6 +57,20 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(search::routes())
         .merge(imports::routes())
         .merge(exports::routes())
+}
+
+/// The whole OpenAPI document, as the running server serves it.
+pub fn document() -> serde_json::Value {
+    let (_, api) = api_router().split_for_parts();
+    crate::openapi::finish(api)
+}
+
+/// The document as committed in `openapi/openapi.json` (pretty JSON, trailing newline).
+pub fn document_json() -> String {
+    let mut json =
+        serde_json::to_string_pretty(&document()).expect("an OpenAPI document always serializes");
+    json.push('\n');
+    json
 }
 
 /// The API plus its document at `/api/v1/openapi.json` and Swagger UI (vendored) at `/docs`.

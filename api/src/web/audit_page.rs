@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::pages::{FormError, respond, workbench_page};
 use super::session::Session;
-use super::workbench::org_of;
+use super::session::org_of;
 use crate::portal::layout::beijing;
 use crate::state::AppState;
 

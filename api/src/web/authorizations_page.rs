@@ -25,9 +25,9 @@ use super::choices;
 use super::pages::{
     EntityId, FormError, FormFields, decision_form, refused_page, with_status, workbench_page,
 };
+use super::session::org_of;
 use super::session::{Session, check_csrf, csrf_field, form_about};
 use super::upload::{self, UploadRefusal};
-use super::workbench::org_of;
 use crate::portal::layout::beijing;
 use crate::state::AppState;
 

@@ -14,8 +14,8 @@ use maud::html;
 use uuid::Uuid;
 
 use super::pages::{EntityId, FormError, FormFields, refused_page, with_status, workbench_page};
+use super::session::org_of;
 use super::session::{Session, check_csrf, csrf_field, form_about};
-use super::workbench::org_of;
 use crate::state::AppState;
 
 pub const PATH: &str = "/workbench/demands";

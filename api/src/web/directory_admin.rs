@@ -26,8 +26,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::pages::{FormError, FormFields, respond, workbench_page};
+use super::session::org_of;
 use super::session::{Session, check_csrf, csrf_field};
-use super::workbench::org_of;
 use crate::portal::layout::{beijing, date, pager};
 use crate::state::AppState;
 

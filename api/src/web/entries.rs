@@ -19,8 +19,8 @@ use uuid::Uuid;
 
 use super::pages::{FormError, FormFields, respond, with_status, workbench_page};
 use super::region_select::region_select;
+use super::session::org_of;
 use super::session::{Session, check_csrf, csrf_field};
-use super::workbench::org_of;
 use crate::error::{ApiError, ApiResult};
 use crate::portal::labels::label;
 use crate::portal::layout::{beijing, text};

@@ -13,8 +13,8 @@ use maud::html;
 use uuid::Uuid;
 
 use super::pages::{FormError, respond, workbench_page};
+use super::session::org_of;
 use super::session::{Session, csrf_field, form_about};
-use super::workbench::org_of;
 use crate::portal::layout::beijing;
 use crate::state::AppState;
 

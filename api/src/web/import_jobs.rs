@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use importers::report::{ImportMode, ImportReport, SourceFormat, import_prepared, prepare};
 use uuid::Uuid;
 
-use super::pages::FormError;
+use super::forms::FormError;
 
 /// Unfinished jobs (waiting or running) one person may have at once.
 pub const PER_PERSON: usize = 3;
@@ -276,7 +276,7 @@ async fn run(job: Arc<Job>, upload: Upload) {
         ..
     } = upload;
     // One import is read and written at a time; this job holds the permit until it ends.
-    let Ok(_permit) = crate::routes::IMPORTS.acquire().await else {
+    let Ok(_permit) = crate::import_gate::IMPORTS.acquire().await else {
         job.set(Phase::Failed("导入暂不可用，请重新上传".to_string()));
         return;
     };

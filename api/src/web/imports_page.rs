@@ -20,8 +20,8 @@ use uuid::Uuid;
 
 use super::import_jobs::{JobView, Outcome as JobOutcome, Phase, Upload};
 use super::pages::{FormError, respond, workbench_page};
+use super::session::org_of;
 use super::session::{Session, check_csrf, csrf_field};
-use super::workbench::org_of;
 use crate::portal::layout::thousands;
 use crate::state::AppState;
 use catalog::SignedIn;
@@ -129,7 +129,7 @@ async fn receive(
             }
         };
     }
-    let Ok(permit) = crate::routes::IMPORTS.acquire().await else {
+    let Ok(permit) = crate::import_gate::IMPORTS.acquire().await else {
         let e = form_error(StatusCode::SERVICE_UNAVAILABLE, "导入暂不可用，请重试");
         return render(
             &state,

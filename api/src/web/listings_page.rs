@@ -14,8 +14,8 @@ use uuid::Uuid;
 
 use super::choices;
 use super::pages::{FormError, FormFields, refused_page, with_status, workbench_page};
+use super::session::org_of;
 use super::session::{Session, check_csrf, csrf_field, form_about};
-use super::workbench::org_of;
 use crate::portal::layout::yuan;
 use crate::state::AppState;
 

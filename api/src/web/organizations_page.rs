@@ -14,8 +14,8 @@ use catalog::{CatalogError, SignedIn};
 use maud::html;
 
 use super::pages::{FormError, FormFields, respond, with_status, workbench_page};
+use super::session::org_of;
 use super::session::{Session, check_csrf, csrf_field};
-use super::workbench::org_of;
 use crate::state::AppState;
 
 /// Every kind an organization may be registered as, in the order the form offers them.

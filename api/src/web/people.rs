@@ -13,8 +13,8 @@ use maud::{Markup, html};
 use uuid::Uuid;
 
 use super::pages::{FormError, FormFields, respond, with_status, workbench_page};
+use super::session::org_of;
 use super::session::{Session, check_csrf, csrf_field};
-use super::workbench::org_of;
 use crate::state::AppState;
 
 fn role_checkboxes(selected: &BTreeSet<Role>) -> Markup {

@@ -23,9 +23,9 @@ use uuid::Uuid;
 use super::choices;
 use super::pages::{EntityId, FormError, FormFields, refused_page, with_status, workbench_page};
 use super::registration_parts::{materials_from, materials_inputs};
+use super::session::org_of;
 use super::session::{Session, check_csrf, csrf_field, form_about};
 use super::upload::{self, UploadRefusal};
-use super::workbench::org_of;
 use crate::portal::layout::{beijing, yuan};
 use crate::state::AppState;
 

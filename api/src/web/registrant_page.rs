@@ -16,8 +16,8 @@ use uuid::Uuid;
 
 use super::pages::{FormError, FormFields, respond, workbench_page};
 use super::registration_parts::{history, materials_from, materials_inputs};
+use super::session::org_of;
 use super::session::{Session, csrf_field, form_about};
-use super::workbench::org_of;
 use crate::state::AppState;
 
 const PATH: &str = "/workbench/my-registrations";

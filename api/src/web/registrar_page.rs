@@ -21,8 +21,8 @@ use uuid::Uuid;
 
 use super::pages::{FormError, decision_form, respond, workbench_page};
 use super::registration_parts::history;
+use super::session::org_of;
 use super::session::{Session, csrf_field, form_about};
-use super::workbench::org_of;
 use crate::state::AppState;
 
 const PATH: &str = "/workbench/registrations";

@@ -179,8 +179,8 @@ pub async fn form_about(
     signed_in: &SignedIn,
     id: &str,
     body: &[u8],
-) -> Result<(super::pages::FormFields, uuid::Uuid), Response> {
-    let fields = super::pages::FormFields::parse(body);
+) -> Result<(super::forms::FormFields, uuid::Uuid), Response> {
+    let fields = super::forms::FormFields::parse(body);
     if let Some(refused) = check_csrf(signed_in, fields.get("csrf")) {
         return Err(refused);
     }
@@ -193,4 +193,17 @@ pub async fn form_about(
 /// The hidden field every form of a session carries.
 pub fn csrf_field(signed_in: &SignedIn) -> Markup {
     html! { input type="hidden" name="csrf" value=(signed_in.csrf); }
+}
+
+/// The organization a person acts for (for the header); a lookup failure only hides it.
+pub async fn org_of(
+    state: &AppState,
+    s: &SignedIn,
+) -> Option<catalog::domain::organization::Organization> {
+    state
+        .catalog
+        .organization(s.person.org_id)
+        .await
+        .ok()
+        .map(|o| o.value)
 }

@@ -19,8 +19,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::pages::{EntityId, FormError, FormFields, refused_page, with_status, workbench_page};
+use super::session::org_of;
 use super::session::{Session, check_csrf, csrf_field, form_about};
-use super::workbench::org_of;
 use crate::portal::layout::beijing;
 use crate::state::AppState;
 

@@ -4,7 +4,6 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use catalog::domain::authorization::AuthorizationStatus;
-use catalog::domain::organization::Organization;
 use catalog::domain::person::PersonStatus;
 use catalog::domain::product::ProductStatus;
 use catalog::domain::registration::RegistrationStatus;
@@ -16,19 +15,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::pages::{FormError, respond, workbench_page};
-use super::session::{Session, check_csrf, csrf_field};
+use super::session::{Session, check_csrf, csrf_field, org_of};
 use crate::portal::layout::beijing;
 use crate::state::AppState;
-
-/// The organization a person acts for (for the header); a lookup failure only hides it.
-pub async fn org_of(state: &AppState, s: &SignedIn) -> Option<Organization> {
-    state
-        .catalog
-        .organization(s.person.org_id)
-        .await
-        .ok()
-        .map(|o| o.value)
-}
 
 /// One line of the to-do list: what, how many, where to do it; the oldest due date (or, when
 /// the catalog knows none, since when the oldest has waited) and whether the count is overdue.
