@@ -16,7 +16,8 @@ pub fn open(dir: &Path) -> Result<SearchIndex> {
 
 pub fn request(q: &Query) -> SearchRequest {
     SearchRequest {
-        q: q.q.clone(),
+        q: search::QueryText::parse(q.q.as_str())
+            .expect("the benchmark's queries fit a search box"),
         limit: 10,
         facets: q.facets,
         ..SearchRequest::default()

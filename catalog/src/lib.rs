@@ -22,7 +22,9 @@ pub use service::{
     ActorName, NewSession, Objector, PrivacyPolicy, SessionStage, SignInPolicy, SignedIn,
     TotpEnrollment, constant_time_eq,
 };
-pub use service::{AuditPage, AuditQuery, feed_action_label, require_audit_reader};
+pub use service::{
+    AuditPage, AuditQuery, entity_type_label, feed_action_label, require_audit_reader,
+};
 pub use service::{AuthorizationDuty, AuthorizationView, CorrectionCase, DutyKind, FeedbackQueue};
 pub use service::{ClaimedDelivery, DeliveryQuery, DraftFeed, FeedOutcome, SampleDownload};
 pub use service::{EditionPreview, RefusedLine, RegistrationObligation, UncertainDeadline};

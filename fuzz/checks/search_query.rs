@@ -64,7 +64,15 @@ fn index() -> &'static SearchIndex {
 pub fn check(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let mut parts = text.splitn(3, '\u{1}');
-    let q = parts.next().unwrap_or_default().to_string();
+    let raw = parts.next().unwrap_or_default().to_string();
+    // Longer than a search box takes: refused as the caller's mistake, naming `q`.
+    let q = match search::QueryText::parse(raw.as_str()) {
+        Ok(q) => q,
+        Err(e) => {
+            assert_eq!(e.field(), Some("q"), "{e}");
+            return;
+        }
+    };
     let cursor = parts.next().map(str::to_string);
     let provider = parts.next().map(str::to_string);
     let mut request = SearchRequest {

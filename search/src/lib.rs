@@ -83,8 +83,8 @@ pub use index::SearchIndex;
 pub use listing::has_words;
 pub use model::{
     ChangeBatch, EntityKind, EntryId, FacetCount, FacetFilters, FacetName, Facets, Hit, Listing,
-    ListingRequest, ListingResults, ListingSort, MAX_LIMIT, MAX_LISTING_LIMIT, PUBLIC, SearchDoc,
-    SearchRequest, SearchResults, SortOrder, Suggestion, Viewer, org_visibility,
+    ListingRequest, ListingResults, ListingSort, MAX_LIMIT, MAX_LISTING_LIMIT, PUBLIC, QueryText,
+    SearchDoc, SearchRequest, SearchResults, SortOrder, Suggestion, Viewer, org_visibility,
 };
 pub use query::words_of;
 pub use synonyms::Synonyms;

@@ -388,11 +388,58 @@ impl FromStr for SortOrder {
 /// Largest page a caller may ask for.
 pub const MAX_LIMIT: usize = 100;
 
+/// Text typed into a search box: at most [`QueryText::MAX_CHARS`] characters. Parsed once where
+/// it arrives (the API, the portal, CKAN), so every surface refuses the same input with the same
+/// message instead of each cutting it at its own length.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct QueryText(String);
+
+impl QueryText {
+    /// Nobody types more, and it bounds a query's work.
+    pub const MAX_CHARS: usize = 200;
+
+    pub fn parse(raw: impl Into<String>) -> Result<QueryText, SearchError> {
+        let raw = raw.into();
+        if raw.chars().count() > Self::MAX_CHARS {
+            return Err(SearchError::InvalidRequest {
+                field: "q".into(),
+                message: format!("查询词最长 {} 个字符", Self::MAX_CHARS),
+            });
+        }
+        Ok(QueryText(raw))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for QueryText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for QueryText {
+    type Error = SearchError;
+    fn try_from(raw: String) -> Result<Self, SearchError> {
+        QueryText::parse(raw)
+    }
+}
+
+impl From<QueryText> for String {
+    fn from(q: QueryText) -> String {
+        q.0
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SearchRequest {
     /// Free text as typed; `"quoted words"` must appear as an exact phrase. Never parsed as syntax.
-    pub q: String,
+    pub q: QueryText,
     /// Restrict to these kinds (any of them); empty = all kinds.
     pub kinds: Vec<EntityKind>,
     pub filters: FacetFilters,
@@ -410,7 +457,7 @@ pub struct SearchRequest {
 impl Default for SearchRequest {
     fn default() -> Self {
         SearchRequest {
-            q: String::new(),
+            q: QueryText::default(),
             kinds: Vec::new(),
             filters: FacetFilters::default(),
             sort: SortOrder::Relevance,
@@ -547,7 +594,7 @@ pub enum ListingSort {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListingRequest {
     /// Free text as in [`SearchRequest::q`]; empty lists every document the filters let through.
-    pub q: String,
+    pub q: QueryText,
     /// Restrict to these kinds (any of them); empty = all kinds.
     pub kinds: Vec<EntityKind>,
     pub viewer: Viewer,

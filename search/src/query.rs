@@ -26,8 +26,9 @@ use crate::token::CharToken;
 use crate::tokenizer::{GRAM_CHARS, query_words};
 use crate::words::words_read_as;
 
-/// Longer queries are cut here (chars): nobody types more, and it bounds the work.
-pub const MAX_QUERY_CHARS: usize = 200;
+/// The longest query read ([`QueryText`](crate::QueryText) refuses longer ones where they
+/// arrive; a suggestion's prefix is held to it here).
+pub const MAX_QUERY_CHARS: usize = crate::model::QueryText::MAX_CHARS;
 /// At most this many words take part in the query.
 pub const MAX_WORDS: usize = 24;
 

@@ -245,7 +245,7 @@ proptest! {
         prop_assert_eq!(words_of(&q), words.clone());
         let viewer = if as_org { Viewer::Organization("a".into()) } else { Viewer::Anonymous };
         let req = SearchRequest {
-            q,
+            q: crate::QueryText::parse(q.as_str()).unwrap(),
             viewer: viewer.clone(),
             limit,
             sort: if by_time { SortOrder::UpdatedDesc } else { SortOrder::Relevance },

@@ -54,7 +54,7 @@ fn provider(i: usize) -> String {
 
 fn request(q: &str, sort: SortOrder) -> SearchRequest {
     SearchRequest {
-        q: q.into(),
+        q: search::QueryText::parse(q).unwrap(),
         limit: 10,
         facets: true,
         sort,

@@ -35,7 +35,7 @@ fn rt() -> tokio::runtime::Runtime {
 fn ids(index: &SearchIndex, q: &str, viewer: Viewer) -> Vec<String> {
     index
         .search(&SearchRequest {
-            q: q.into(),
+            q: search::QueryText::parse(q).unwrap(),
             viewer,
             limit: 100,
             ..SearchRequest::default()
@@ -313,7 +313,7 @@ fn hostile_queries_neither_fail_nor_leak() {
     ] {
         let r = index
             .search(&SearchRequest {
-                q: q.into(),
+                q: search::QueryText::parse(q).unwrap(),
                 ..SearchRequest::default()
             })
             .unwrap_or_else(|e| panic!("{q:?}: {e}"));
@@ -477,7 +477,7 @@ fn an_identifier_finds_what_it_names_for_those_who_may_see_it() {
     let exact = |q: &str, viewer: Viewer| {
         let r = index
             .search(&SearchRequest {
-                q: q.into(),
+                q: search::QueryText::parse(q).unwrap(),
                 viewer,
                 limit: 10,
                 ..SearchRequest::default()

@@ -162,7 +162,7 @@ const FACETS: [FacetName; 4] = [
 
 fn request(q: &str, required: &[(FacetName, &str)]) -> ListingRequest {
     ListingRequest {
-        q: q.into(),
+        q: search::QueryText::parse(q).unwrap(),
         kinds: vec![EntityKind::Resource, EntityKind::Product],
         viewer: Viewer::Anonymous,
         required: required.iter().map(|(n, v)| (*n, v.to_string())).collect(),
@@ -214,7 +214,7 @@ fn scores(index: &SearchIndex, q: &str) -> BTreeMap<String, f32> {
     loop {
         let page = index
             .search(&SearchRequest {
-                q: q.into(),
+                q: search::QueryText::parse(q).unwrap(),
                 limit: 100,
                 cursor,
                 ..SearchRequest::default()
@@ -450,7 +450,7 @@ fn totals_past_the_sampling_threshold_are_exact() {
     });
     let listed = index
         .listing(&ListingRequest {
-            q: "人口".into(),
+            q: search::QueryText::parse("人口").unwrap(),
             facets: vec![FacetName::Tag],
             limit: 10,
             offset: 19_995,

@@ -12,7 +12,7 @@ use search::{Hit, SearchRequest, SearchResults, SortOrder};
 fn search(q: &str, limit: usize) -> SearchResults {
     corpus_index()
         .search(&SearchRequest {
-            q: q.into(),
+            q: search::QueryText::parse(q).unwrap(),
             limit,
             ..SearchRequest::default()
         })
@@ -26,7 +26,7 @@ fn all_hits(q: &str, max: usize) -> Vec<Hit> {
     loop {
         let page = corpus_index()
             .search(&SearchRequest {
-                q: q.into(),
+                q: search::QueryText::parse(q).unwrap(),
                 limit: 100,
                 cursor: cursor.take(),
                 ..SearchRequest::default()
@@ -383,7 +383,7 @@ fn facet_counts_past_ten_thousand_matches_are_close_estimates() {
     // A smaller result is counted exactly.
     let few = corpus_index()
         .search(&SearchRequest {
-            q: "企业".into(),
+            q: search::QueryText::parse("企业").unwrap(),
             facets: true,
             ..SearchRequest::default()
         })
@@ -398,7 +398,7 @@ const STEP_BOUND: f64 = 8.0;
 fn facets_count_the_whole_result() {
     let r = corpus_index()
         .search(&SearchRequest {
-            q: "企业".into(),
+            q: search::QueryText::parse("企业").unwrap(),
             limit: 5,
             facets: true,
             ..SearchRequest::default()
@@ -412,7 +412,7 @@ fn facets_count_the_whole_result() {
     // Filtering on one value keeps the alternatives' counts for that facet.
     let first = open[0].value.clone();
     let mut filtered = SearchRequest {
-        q: "企业".into(),
+        q: search::QueryText::parse("企业").unwrap(),
         limit: 5,
         facets: true,
         ..SearchRequest::default()

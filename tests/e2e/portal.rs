@@ -515,7 +515,7 @@ impl Browser {
                     codes: (() => {
                         const copy = document.querySelector('main').cloneNode(true);
                         copy.querySelectorAll('code, pre, #machine-links, form[role=search], .url').forEach(e => e.remove());
-                        const words = copy.textContent.match(/\b(draft|submitted|published|withdrawn|publicized|under_objection|coded|registered|active|lifted|review_passed|announced|signed|terminated|cancelled|revoked|data_admin|provider|registrar|operator|developer|exchange|auditor|negative_list_entry|directory_line)\b/g);
+                        const words = copy.textContent.replace(/https?:\/\/\S+/g, '').match(/\b(draft|submitted|published|withdrawn|publicized|under_objection|coded|registered|active|lifted|review_passed|announced|signed|terminated|cancelled|revoked|data_admin|provider|registrar|operator|developer|exchange|auditor|negative_list_entry|directory_line)\b/g);
                         return words || [];
                     })(),
                 };"#)

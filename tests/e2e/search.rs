@@ -261,6 +261,45 @@ async fn after_kill_9_the_index_catches_up_with_writes_made_while_down() {
     assert!(out.contains("已重建搜索索引"), "{out}");
 }
 
+/// One limit for what a search box takes (200 characters), refused alike by the API, its
+/// suggestions, CKAN and the portal, with the same message; 200 characters pass everywhere.
+#[tokio::test]
+async fn a_query_longer_than_a_search_box_is_refused_alike_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = Api {
+        http: Client::new(),
+        server: Server::start_demo(dir.path()),
+    };
+    let get = |path: String| {
+        let http = api.http.clone();
+        let url = api.server.url(&path);
+        async move {
+            let response = http.get(url).send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+    let fits = "数".repeat(200);
+    let over = "数".repeat(201);
+    for q in [&fits, &over] {
+        let too_long = q == &over;
+        let (status, body) = get(format!("/api/v1/search?q={q}")).await;
+        assert_eq!(status.is_client_error(), too_long, "{status} {body}");
+        let (status, body) = get(format!("/api/v1/search/suggest?q={q}")).await;
+        assert_eq!(status.is_client_error(), too_long, "{status} {body}");
+        if too_long {
+            let problem: Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(problem["field"], "q", "{problem}");
+            assert!(body.contains("查询词最长 200 个字符"), "{body}");
+        }
+        let (_, body) = get(format!("/api/3/action/package_search?q={q}")).await;
+        let ckan: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(ckan["success"], !too_long, "{ckan}");
+        let (status, page) = get(format!("/search?q={q}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(page.contains("查询词最长 200 个字符"), too_long);
+    }
+}
+
 #[tokio::test]
 async fn a_code_typed_into_the_box_goes_straight_to_its_entry() {
     let dir = tempfile::tempdir().unwrap();

@@ -524,6 +524,10 @@ async fn package_search(state: &AppState, base: &str, params: &Params) -> CkanRe
         )
         .into());
     }
+    let q = q
+        .map(search::QueryText::parse)
+        .transpose()
+        .map_err(|e| Invalid::new("q", e.to_string()))?;
     let (filters, terms) = parse_filters(
         &params.text("fq")?.unwrap_or_default(),
         &params.list("fq_list")?,

@@ -14,7 +14,8 @@ use catalog::PublicEntry;
 use catalog::domain::organization::Organization;
 use catalog::store::{PublicOrder, PublicPage, RecordFilter};
 use search::{
-    EntityKind, FacetCount, FacetName, ListingRequest, ListingResults, ListingSort, Viewer,
+    EntityKind, FacetCount, FacetName, ListingRequest, ListingResults, ListingSort, QueryText,
+    Viewer,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -227,7 +228,7 @@ fn facet_of(field: &str) -> Option<FacetName> {
 /// One `package_search` as a listing of the index.
 pub struct Search<'a> {
     /// Text with searchable words, if any.
-    pub q: Option<&'a str>,
+    pub q: Option<QueryText>,
     pub owner: Option<Uuid>,
     pub filters: &'a Filters,
     pub terms: &'a FacetTerms,
@@ -264,7 +265,7 @@ impl Search<'_> {
             .filter_map(|f| facet_of(f))
             .collect();
         Some(ListingRequest {
-            q: self.q.unwrap_or_default().to_owned(),
+            q: self.q.clone().unwrap_or_default(),
             kinds: vec![EntityKind::Resource, EntityKind::Product],
             viewer: Viewer::Anonymous,
             required,
@@ -310,7 +311,7 @@ pub async fn packages_with(
     facets: Vec<FacetName>,
 ) -> CkanResult<(i64, Vec<PublicEntry>, Counts)> {
     let request = ListingRequest {
-        q: String::new(),
+        q: QueryText::default(),
         kinds: vec![EntityKind::Resource, EntityKind::Product],
         viewer: Viewer::Anonymous,
         required,

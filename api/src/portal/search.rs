@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use catalog::domain::RegionCode;
 use maud::{Markup, html};
-use search::{EntityKind, FacetCount, FacetFilters, SearchRequest, SortOrder, Viewer};
+use search::{EntityKind, FacetCount, FacetFilters, QueryText, SearchRequest, SortOrder, Viewer};
 
 use super::labels::{domain, facet};
 use super::layout::{PortalError, PortalResult, marked, page};
@@ -66,13 +66,7 @@ pub(crate) fn request(p: &Params) -> Result<SearchRequest, String> {
                 .map_err(|_| format!("未知类别“{k}”"))
         })
         .collect::<Result<_, _>>()?;
-    let q: String = p
-        .get("q")
-        .cloned()
-        .unwrap_or_default()
-        .chars()
-        .take(1000)
-        .collect();
+    let q = QueryText::parse(p.get("q").cloned().unwrap_or_default()).map_err(|e| e.to_string())?;
     Ok(SearchRequest {
         q,
         kinds,

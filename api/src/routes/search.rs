@@ -8,7 +8,8 @@ use axum::extract::State;
 use axum::http::HeaderName;
 use axum::response::{IntoResponse, Response};
 use search::{
-    EntityKind, FacetFilters, SearchRequest, SearchResults, SortOrder, Suggestion, Viewer,
+    EntityKind, FacetFilters, QueryText, SearchRequest, SearchResults, SortOrder, Suggestion,
+    Viewer,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -38,7 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 struct SearchQuery {
     /// What to look for, as typed: Chinese, English, digits or pinyin (`bdcdj`, `budongchan`).
     /// `"quoted words"` must appear together. Empty: everything, newest first.
-    #[param(max_length = 1000)]
+    #[param(max_length = 200)]
     q: Option<String>,
     /// Entity kinds, comma-separated (resource, directory_line, negative_list_entry, registration,
     /// publicity, product, disclosure, organization, authorization).
@@ -106,9 +107,6 @@ impl SearchQuery {
                 .map(|k| k.parse::<EntityKind>())
                 .collect::<Result<_, _>>()?,
         };
-        if self.q.as_ref().is_some_and(|q| q.chars().count() > 1000) {
-            return Err(ApiError::bad_request("q", "查询词最长 1000 个字符"));
-        }
         if self
             .cursor
             .as_ref()
@@ -121,7 +119,7 @@ impl SearchQuery {
             _ => return Err(ApiError::bad_request("limit", "limit 必须在 0 到 100 之间")),
         };
         Ok(SearchRequest {
-            q: self.q.clone().unwrap_or_default(),
+            q: QueryText::parse(self.q.clone().unwrap_or_default())?,
             kinds,
             filters: FacetFilters {
                 provider: list(&self.provider),
@@ -235,12 +233,9 @@ async fn suggest(
         n @ 1..=20 => n as usize,
         _ => return Err(ApiError::bad_request("limit", "limit 必须在 1 到 20 之间")),
     };
-    if q.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(ApiError::bad_request("q", "输入最长 200 个字符"));
-    }
+    let prefix = QueryText::parse(q.q.unwrap_or_default())?;
     let index = state.search.clone();
     let viewer = viewer(&caller);
-    let prefix = q.q.unwrap_or_default();
     let found = off_the_workers(move || index.suggest(&prefix, &viewer, limit)).await??;
     Ok(Json(found))
 }

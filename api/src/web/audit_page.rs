@@ -233,7 +233,7 @@ pub async fn list(
                                     td { (beijing(&e.at)) }
                                     td.who { (names.who(e)) }
                                     td.action { code { (e.action) } }
-                                    td { (e.entity_type) " " code { (e.entity_id) } }
+                                    td { (catalog::entity_type_label(&e.entity_type)) " " code { (e.entity_id) } }
                                 }
                             }
                         }
@@ -393,7 +393,7 @@ pub async fn export_xlsx(
                 beijing(&e.at),
                 names.who(e),
                 e.action.clone(),
-                e.entity_type.clone(),
+                catalog::entity_type_label(&e.entity_type).to_owned(),
                 e.entity_id.clone(),
                 e.hash.clone(),
             ]

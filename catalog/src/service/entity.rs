@@ -23,11 +23,44 @@ use crate::domain::resource::Resource;
 use crate::error::{CatalogError, Result};
 use crate::store::{RawBody, Record, Store, Table, WriteTx};
 
+/// What an audit event's entity type means to a person ("negative_list_entry" → 负面清单条目);
+/// the type itself when no entity has it.
+pub fn entity_type_label(entity_type: &str) -> &str {
+    fn of<T: Entity>() -> (&'static str, &'static str) {
+        (T::TYPE, T::LABEL)
+    }
+    use crate::domain::listing::ExchangeListing;
+    use crate::domain::webhook::{WebhookDelivery, WebhookEndpoint};
+    [
+        of::<Organization>(),
+        of::<Resource>(),
+        of::<NegativeListEntry>(),
+        of::<DirectoryEdition>(),
+        of::<Authorization>(),
+        of::<ApiToken>(),
+        of::<Product>(),
+        of::<Registration>(),
+        of::<DemandApplication>(),
+        of::<QualityFeedback>(),
+        of::<Disclosure>(),
+        of::<DeveloperApplication>(),
+        of::<Person>(),
+        of::<ExchangeListing>(),
+        of::<WebhookEndpoint>(),
+        of::<WebhookDelivery>(),
+    ]
+    .into_iter()
+    .find(|(t, _)| *t == entity_type)
+    .map_or(entity_type, |(_, label)| label)
+}
+
 /// A domain entity kept in one of the store's tables.
 pub(crate) trait Entity: Serialize + DeserializeOwned {
     const TABLE: Table;
     /// Name in audit events and error messages.
     const TYPE: &'static str;
+    /// What people call it (the audit log's 对象类型).
+    const LABEL: &'static str;
     fn id(&self) -> Uuid;
     fn natural_key(&self) -> Option<String> {
         None
@@ -173,6 +206,7 @@ pub(crate) async fn update<T: Entity>(
 impl Entity for Organization {
     const TABLE: Table = Table::Organizations;
     const TYPE: &'static str = "organization";
+    const LABEL: &'static str = "机构";
     fn id(&self) -> Uuid {
         self.id
     }
@@ -199,6 +233,7 @@ impl Entity for Organization {
 impl Entity for Resource {
     const TABLE: Table = Table::Resources;
     const TYPE: &'static str = "resource";
+    const LABEL: &'static str = "数据资源";
     fn id(&self) -> Uuid {
         self.id
     }
@@ -230,6 +265,7 @@ impl Entity for Resource {
 impl Entity for NegativeListEntry {
     const TABLE: Table = Table::NegativeList;
     const TYPE: &'static str = "negative_list_entry";
+    const LABEL: &'static str = "负面清单条目";
     fn id(&self) -> Uuid {
         self.id
     }
@@ -250,6 +286,7 @@ impl Entity for NegativeListEntry {
 impl Entity for DirectoryEdition {
     const TABLE: Table = Table::Editions;
     const TYPE: &'static str = "directory_edition";
+    const LABEL: &'static str = "运营目录版本";
     fn id(&self) -> Uuid {
         self.id
     }
@@ -276,6 +313,7 @@ impl Entity for DirectoryEdition {
 impl Entity for Authorization {
     const TABLE: Table = Table::Authorizations;
     const TYPE: &'static str = "authorization";
+    const LABEL: &'static str = "授权运营";
     fn id(&self) -> Uuid {
         self.id
     }
@@ -300,6 +338,7 @@ impl Entity for Authorization {
 impl Entity for ApiToken {
     const TABLE: Table = Table::ApiTokens;
     const TYPE: &'static str = "api_token";
+    const LABEL: &'static str = "访问令牌";
     fn id(&self) -> Uuid {
         self.id
     }
@@ -330,6 +369,7 @@ impl Entity for ApiToken {
 impl Entity for Product {
     const TABLE: Table = Table::Products;
     const TYPE: &'static str = "product";
+    const LABEL: &'static str = "数据产品";
     fn id(&self) -> Uuid {
         self.id
     }
@@ -354,6 +394,7 @@ impl Entity for Product {
 impl Entity for Registration {
     const TABLE: Table = Table::Registrations;
     const TYPE: &'static str = "registration";
+    const LABEL: &'static str = "登记";
     fn id(&self) -> Uuid {
         self.id
     }
@@ -401,6 +442,7 @@ pub(crate) async fn transition<T: Entity + Clone>(
 impl Entity for DemandApplication {
     const TABLE: Table = Table::Demands;
     const TYPE: &'static str = "demand";
+    const LABEL: &'static str = "数据需求";
     fn id(&self) -> Uuid {
         self.id
     }
@@ -425,6 +467,7 @@ impl Entity for DemandApplication {
 impl Entity for QualityFeedback {
     const TABLE: Table = Table::Feedback;
     const TYPE: &'static str = "quality_feedback";
+    const LABEL: &'static str = "质量反馈";
     fn id(&self) -> Uuid {
         self.id
     }
@@ -449,6 +492,7 @@ impl Entity for QualityFeedback {
 impl Entity for Disclosure {
     const TABLE: Table = Table::Disclosures;
     const TYPE: &'static str = "disclosure";
+    const LABEL: &'static str = "年度披露";
     fn id(&self) -> Uuid {
         self.id
     }
@@ -479,6 +523,7 @@ impl Entity for Disclosure {
 impl Entity for DeveloperApplication {
     const TABLE: Table = Table::Developers;
     const TYPE: &'static str = "developer_application";
+    const LABEL: &'static str = "开发利用机构申请";
     fn id(&self) -> Uuid {
         self.id
     }
@@ -500,6 +545,7 @@ impl Entity for DeveloperApplication {
 impl Entity for Person {
     const TABLE: Table = Table::People;
     const TYPE: &'static str = "person";
+    const LABEL: &'static str = "人员账号";
     fn id(&self) -> Uuid {
         self.id
     }

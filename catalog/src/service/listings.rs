@@ -14,6 +14,7 @@ use crate::store::{RecordFilter, Table};
 impl Entity for ExchangeListing {
     const TABLE: Table = Table::Listings;
     const TYPE: &'static str = "listing";
+    const LABEL: &'static str = "交易挂牌";
     fn id(&self) -> Uuid {
         self.id
     }

@@ -53,7 +53,7 @@ pub use authorization_views::{AuthorizationView, ScopeCandidate};
 pub use corrections::CorrectionCase;
 pub use deadlines::UncertainDeadline;
 pub use directory::{EditionLineRequest, EditionPreview, EditionRequest, RefusedLine};
-pub use entity::Versioned;
+pub use entity::{Versioned, entity_type_label};
 pub use feed::{FeedItem, FeedPage, feed_action_label};
 pub use feedback::FeedbackQueue;
 pub use imports::{DraftFeed, FeedOutcome};

@@ -20,6 +20,7 @@ use crate::store::{RecordFilter, Table};
 impl Entity for WebhookEndpoint {
     const TABLE: Table = Table::WebhookEndpoints;
     const TYPE: &'static str = "webhook_endpoint";
+    const LABEL: &'static str = "推送地址";
     fn id(&self) -> Uuid {
         self.id
     }
@@ -46,6 +47,7 @@ impl Entity for WebhookEndpoint {
 impl Entity for WebhookDelivery {
     const TABLE: Table = Table::WebhookDeliveries;
     const TYPE: &'static str = "webhook_delivery";
+    const LABEL: &'static str = "推送记录";
     fn id(&self) -> Uuid {
         self.id
     }
