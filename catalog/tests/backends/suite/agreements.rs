@@ -585,22 +585,8 @@ pub async fn a_timely_renewal_application_keeps_the_result_until_renewed(env: En
         .await;
     let auth = active_authorization(&env, &w, vec![r.id], "2026-01-05", "2030-12-31").await;
     let product = super::reviewed_product_in(&env, &w, auth, r.id, "出行指数").await;
-    let id = c
-        .submit_registration(&w.o(), super::application(product), d("2026-09-21"))
-        .await
-        .unwrap()
-        .id;
-    c.accept_registration(&reg, id, d("2026-09-22"), None)
-        .await
-        .unwrap();
-    c.publicize_registration(&reg, id, d("2026-09-29"), None)
-        .await
-        .unwrap();
-    let coded = c
-        .issue_query_code(&reg, id, None, d("2026-10-20"), None)
-        .await
-        .unwrap()
-        .value;
+    let id = super::code_registration(&env, &w, &reg, product).await;
+    let coded = c.registration(id).await.unwrap().value;
     let valid_to = coded.valid_to.unwrap();
     // The window: its first day is in it; the day before it and the day after expiry are not.
     let window = c.policy().default_policy().renewal_window_days;
@@ -652,20 +638,7 @@ pub async fn a_timely_renewal_application_keeps_the_result_until_renewed(env: En
 
     // The expiry day itself is still in the window.
     let last_day = super::reviewed_product_in(&env, &w, auth, r.id, "通勤时长指数").await;
-    let id = c
-        .submit_registration(&w.o(), super::application(last_day), d("2026-09-21"))
-        .await
-        .unwrap()
-        .id;
-    c.accept_registration(&reg, id, d("2026-09-22"), None)
-        .await
-        .unwrap();
-    c.publicize_registration(&reg, id, d("2026-09-29"), None)
-        .await
-        .unwrap();
-    c.issue_query_code(&reg, id, None, d("2026-10-20"), None)
-        .await
-        .unwrap();
+    let id = super::code_registration(&env, &w, &reg, last_day).await;
     let on_expiry = c
         .apply_for_registration_renewal(&w.o(), id, valid_to)
         .await

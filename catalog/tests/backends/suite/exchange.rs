@@ -19,7 +19,7 @@ use catalog::{Actor, CatalogError, DeliveryQuery, Role};
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::{World, application, d, materials, reviewed_product};
+use super::{World, application, code_registration, d, materials, reviewed_product};
 use crate::fixtures::Env;
 
 fn registrar(org: &catalog::domain::organization::Organization) -> Actor {
@@ -28,22 +28,8 @@ fn registrar(org: &catalog::domain::organization::Organization) -> Actor {
 
 /// A product registration taken to its query code on 2026-10-20; (registration, product).
 async fn coded(env: &Env, w: &World, reg: &Actor) -> (Uuid, Uuid) {
-    let c = &env.catalog;
     let (_, product_id, _) = reviewed_product(env, w).await;
-    let r = c
-        .submit_registration(&w.o(), application(product_id), d("2026-09-21"))
-        .await
-        .unwrap();
-    c.accept_registration(reg, r.id, d("2026-09-22"), None)
-        .await
-        .unwrap();
-    c.publicize_registration(reg, r.id, d("2026-09-29"), None)
-        .await
-        .unwrap();
-    c.issue_query_code(reg, r.id, None, d("2026-10-20"), None)
-        .await
-        .unwrap();
-    (r.id, product_id)
+    (code_registration(env, w, reg, product_id).await, product_id)
 }
 
 fn ground() -> CancellationRequest {
@@ -499,19 +485,7 @@ pub async fn samples_are_limited_hashed_and_public_once_registered(env: Env) {
         bytes
     );
 
-    let r = c
-        .submit_registration(&w.o(), application(product_id), d("2026-09-21"))
-        .await
-        .unwrap();
-    c.accept_registration(&reg, r.id, d("2026-09-22"), None)
-        .await
-        .unwrap();
-    c.publicize_registration(&reg, r.id, d("2026-09-29"), None)
-        .await
-        .unwrap();
-    c.issue_query_code(&reg, r.id, None, d("2026-10-20"), None)
-        .await
-        .unwrap();
+    code_registration(&env, &w, &reg, product_id).await;
     let public = c.sample(None, product_id).await.unwrap();
     assert_eq!(public.bytes, bytes);
     assert_eq!(public.sample.content_type.as_str(), "text/csv");

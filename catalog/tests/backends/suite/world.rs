@@ -343,3 +343,24 @@ pub mod registration_support {
 }
 
 pub use registration_support::*;
+
+/// A product's registration taken to its query code: applied for on 2026-09-21, accepted the
+/// next day, publicized on 09-29 and coded on 10-20 (after its ten working days); its id.
+pub async fn code_registration(env: &Env, w: &World, reg: &Actor, product_id: Uuid) -> Uuid {
+    let c = &env.catalog;
+    let id = c
+        .submit_registration(&w.o(), application(product_id), d("2026-09-21"))
+        .await
+        .unwrap()
+        .id;
+    c.accept_registration(reg, id, d("2026-09-22"), None)
+        .await
+        .unwrap();
+    c.publicize_registration(reg, id, d("2026-09-29"), None)
+        .await
+        .unwrap();
+    c.issue_query_code(reg, id, None, d("2026-10-20"), None)
+        .await
+        .unwrap();
+    id
+}
