@@ -9,7 +9,6 @@ pub mod demo_people;
 pub mod error;
 pub mod extract;
 pub mod import_gate;
-pub mod indexer;
 pub mod interop;
 pub mod jobs;
 pub mod middleware;

@@ -14,7 +14,7 @@ pub enum CliError {
     #[error(transparent)]
     Search(#[from] search::SearchError),
     #[error(transparent)]
-    Indexer(#[from] crate::indexer::IndexerError),
+    Indexer(#[from] indexer::IndexerError),
     #[error(transparent)]
     Serve(#[from] crate::server::ServeError),
     /// Reading a file or writing standard output failed.

@@ -14,13 +14,13 @@ pub async fn run(args: ReindexArgs) -> Result<ExitCode, CliError> {
     let index = args.index.open(&args.db)?;
     let writer = search::spawn_writer(&index)
         .map_err(|e| CliError::Setting(format!("{e}（是否有 mulu serve 正在使用该索引？）")))?;
-    let total = crate::indexer::rebuild_total(&catalog).await?;
+    let total = indexer::rebuild_total(&catalog).await?;
     let bar = ProgressBar::new(total).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} 条 {per_sec} 预计剩余 {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let started = Instant::now();
-    let rows = crate::indexer::rebuild(&catalog, &writer, |done| bar.set_position(done)).await?;
+    let rows = indexer::rebuild(&catalog, &writer, |done| bar.set_position(done)).await?;
     // One segment instead of dozens: each is a fixed cost to every query.
     writer.merge_segments().await?;
     bar.finish_and_clear();

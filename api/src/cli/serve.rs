@@ -39,7 +39,7 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, CliError> {
     if let Some(path) = &args.synonyms {
         crate::synonyms::watch(path.clone(), &search)?;
     }
-    crate::indexer::start(catalog.clone(), &search)?;
+    indexer::start(catalog.clone(), &search)?;
     crate::jobs::webhooks::spawn(catalog.clone(), args.webhooks.clone());
     crate::jobs::housekeeping::spawn(catalog.clone(), clock);
     let views = crate::page_views::ViewCounter::default();

@@ -279,26 +279,7 @@ pub fn concept(scheme: &Scheme, code: &str) -> Option<Concept> {
     }
 }
 
-/// A tag as CKAN accepts it (`tag_name_validator`: 2–100 characters, letters of any script,
-/// digits, space, `-`, `_`, `.`). Other characters become `-` (runs folded, ends trimmed);
-/// a tag left shorter than two characters is dropped, a longer one cut at 100.
-pub fn ckan_tag(raw: &str) -> Option<String> {
-    let mut out = String::new();
-    for c in raw.trim().chars() {
-        let kept = c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.');
-        let c = if kept { c } else { '-' };
-        if c == '-' && out.ends_with('-') {
-            continue;
-        }
-        out.push(c);
-    }
-    let out: String = out
-        .trim_matches(|c| c == '-' || c == ' ')
-        .chars()
-        .take(100)
-        .collect();
-    (out.chars().count() >= 2).then_some(out)
-}
+pub use indexer::ckan_tag;
 
 #[cfg(test)]
 mod tests {

@@ -91,7 +91,7 @@ pub async fn render(state: AppState, headers: axum::http::HeaderMap, public: boo
         };
         return ApiError::new(status, kind, title, detail).into_response();
     }
-    match crate::indexer::lag(&state.catalog, &state.search).await {
+    match indexer::lag(&state.catalog, &state.search).await {
         Ok(lag) => metrics::gauge!("mulu_search_index_lag").set(lag as f64),
         Err(e) => tracing::warn!(error = %e, "cannot read the change-log head"),
     }

@@ -136,10 +136,7 @@ pub struct EditionQuery {
     code: Option<String>,
 }
 
-/// The link to a resource's line in an edition.
-pub fn line_href(edition: u32, code: &str) -> String {
-    format!("/directory/{edition}?code={code}#{code}")
-}
+pub use indexer::directory_line_href as line_href;
 
 /// The page to show (1-based) and how many there are: the one holding the asked code, else the
 /// asked page within range, else the first.

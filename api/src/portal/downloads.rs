@@ -11,9 +11,9 @@ use importers::template::{table_csv, table_xlsx};
 
 use super::layout::{PortalError, PortalResult, day_of, json, text};
 use super::search::{Params, SEARCH_ROWS, request, value_label};
-use crate::indexer::labels::{kind_label, status_label};
 use crate::routes::samples::rfc5987;
 use crate::state::AppState;
+use indexer::labels::{kind_label, status_label};
 
 /// A table in the format its path names (`csv` or `xlsx`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

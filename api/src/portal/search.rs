@@ -11,8 +11,8 @@ use search::{EntityKind, FacetCount, FacetFilters, QueryText, SearchRequest, Sor
 
 use super::labels::{domain, facet};
 use super::layout::{PortalError, PortalResult, marked, page};
-use crate::indexer::labels::{kind_label, kind_named, status_label, status_value_label};
 use crate::state::AppState;
+use indexer::labels::{kind_label, kind_named, status_label, status_value_label};
 
 /// The one search box (home and search page).
 pub fn search_box(q: &str) -> Markup {

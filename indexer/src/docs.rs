@@ -270,7 +270,7 @@ async fn resource(
                     .content
                     .tags
                     .iter()
-                    .filter_map(|t| crate::interop::vocab::ckan_tag(t))
+                    .filter_map(|t| crate::ckan_tag(t))
                     .collect(),
                 formats: p.content.formats.clone(),
                 name: Some(p.code.as_str().to_ascii_lowercase()),
@@ -387,7 +387,7 @@ fn edition(edition: DirectoryEdition, public: bool, batch: &mut ChangeBatch) {
             },
             visible_to: vec![PUBLIC.to_owned()],
             updated_at: edition.published_at.timestamp(),
-            url: crate::portal::directory_line_href(edition.number, line.code.as_str()),
+            url: crate::directory_line_href(edition.number, line.code.as_str()),
             places: Vec::new(),
             codes: Vec::new(),
         });

@@ -6,6 +6,7 @@
 
 mod docs;
 pub mod labels;
+mod public_names;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -15,6 +16,7 @@ use catalog::{Catalog, CatalogError};
 use search::{ChangeBatch, IndexWriterHandle, SearchIndex};
 
 pub use docs::INDEXED;
+pub use public_names::{ckan_tag, directory_line_href};
 
 /// Events read per step.
 const EVENTS_PER_STEP: i64 = 1_000;
