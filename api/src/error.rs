@@ -117,7 +117,10 @@ impl From<CatalogError> for ApiError {
             CatalogError::Unauthenticated(_) => {
                 Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "未认证", detail)
             }
-            CatalogError::Storage(_) | CatalogError::Config(_) => {
+            CatalogError::Storage(_)
+            | CatalogError::Database(_)
+            | CatalogError::Migration(_)
+            | CatalogError::Config(_) => {
                 tracing::error!(error = %detail, "internal error");
                 Self::new(
                     StatusCode::INTERNAL_SERVER_ERROR,

@@ -72,8 +72,17 @@ pub enum CatalogError {
     /// A sign-in failed: wrong account or password, a locked or disabled account.
     #[error("{0}")]
     Unauthenticated(String),
+    /// Stored data that cannot be read back or written as it should (a body that does not parse,
+    /// a missing secret): a fault of the deployment, not of the caller.
     #[error("存储错误：{0}")]
     Storage(String),
+    /// The database failed (connection, I/O, a constraint other than a unique key); the driver's
+    /// error is kept as the source, so the log shows what the driver said.
+    #[error("数据库错误：{0}")]
+    Database(#[source] sqlx::Error),
+    /// The schema could not be brought up to date at start.
+    #[error("数据库迁移失败：{0}")]
+    Migration(#[source] sqlx::migrate::MigrateError),
     #[error("配置错误：{0}")]
     Config(String),
 }
@@ -120,12 +129,26 @@ impl From<sqlx::Error> for CatalogError {
         {
             return CatalogError::Conflict(format!("唯一约束冲突：{}", db.message()));
         }
-        CatalogError::Storage(e.to_string())
+        CatalogError::Database(e)
     }
 }
 
 impl From<sqlx::migrate::MigrateError> for CatalogError {
     fn from(e: sqlx::migrate::MigrateError) -> Self {
-        CatalogError::Storage(format!("数据库迁移失败：{e}"))
+        CatalogError::Migration(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CatalogError;
+
+    #[test]
+    fn a_database_failure_keeps_the_drivers_error_as_its_source() {
+        let e = CatalogError::from(sqlx::Error::PoolTimedOut);
+        assert!(matches!(e, CatalogError::Database(_)));
+        let source = std::error::Error::source(&e).expect("the driver's error");
+        assert_eq!(source.to_string(), sqlx::Error::PoolTimedOut.to_string());
+        assert!(e.to_string().starts_with("数据库错误："), "{e}");
     }
 }

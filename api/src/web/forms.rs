@@ -23,12 +23,18 @@ impl From<CatalogError> for FormError {
             CatalogError::Conflict(_) | CatalogError::InvalidTransition(_) => StatusCode::CONFLICT,
             CatalogError::Forbidden(_) => StatusCode::FORBIDDEN,
             CatalogError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-            CatalogError::Storage(_) | CatalogError::Config(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            CatalogError::Storage(_)
+            | CatalogError::Database(_)
+            | CatalogError::Migration(_)
+            | CatalogError::Config(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let (field, message) = match &e {
             CatalogError::Invalid { field, message } => (Some(field.clone()), message.clone()),
             CatalogError::RuleViolation { field, .. } => (Some(field.clone()), e.to_string()),
-            CatalogError::Storage(_) | CatalogError::Config(_) => {
+            CatalogError::Storage(_)
+            | CatalogError::Database(_)
+            | CatalogError::Migration(_)
+            | CatalogError::Config(_) => {
                 tracing::error!(error = %e, "workbench form failed");
                 (None, "服务内部错误，请稍后重试".to_string())
             }
