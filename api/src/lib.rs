@@ -13,6 +13,7 @@ pub mod interop;
 pub mod jobs;
 pub mod middleware;
 pub mod openapi;
+pub mod page_limit;
 pub mod page_views;
 pub mod places;
 pub mod portal;

@@ -14,6 +14,7 @@ use crate::auth::{As, AuditReaders};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 use crate::openapi::Problems;
+use crate::page_limit::PageLimit;
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -91,15 +92,7 @@ async fn events(
     _: As<AuditReaders>,
     ApiQuery(q): ApiQuery<EventsQuery>,
 ) -> ApiResult<Json<Vec<AuditEvent>>> {
-    let limit = match q.limit.unwrap_or(100) {
-        n @ 1..=1000 => n,
-        _ => {
-            return Err(ApiError::bad_request(
-                "limit",
-                "limit 必须在 1 到 1000 之间",
-            ));
-        }
-    };
+    let limit = PageLimit::parse(q.limit, 100, 1..=1000, "limit")?.as_i64();
     let after_seq = match q.after_seq.unwrap_or(0) {
         n @ 0.. => n,
         _ => return Err(ApiError::bad_request("after_seq", "after_seq 不能为负数")),

@@ -23,6 +23,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery, Body, Tagged, if_match};
 use crate::middleware::paging::NextPage;
 use crate::openapi::Problems;
+use crate::page_limit::PageLimit;
 use crate::state::AppState;
 
 /// 数据交易所: listings and webhooks are each exchange's own.
@@ -72,10 +73,7 @@ async fn feed(
         n @ 0.. => n,
         _ => return Err(ApiError::bad_request("after", "after 不能为负数")),
     };
-    let limit = match q.limit.unwrap_or(100) {
-        n @ 1..=500 => n as usize,
-        _ => return Err(ApiError::bad_request("limit", "limit 必须在 1 到 500 之间")),
-    };
+    let limit = PageLimit::parse(q.limit, 100, 1..=500, "limit")?.get();
     let page: FeedPage = state
         .catalog
         .registration_feed(after, limit, q.updated_since)

@@ -19,6 +19,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::middleware::paging::NextPage;
 use crate::openapi::Problems;
+use crate::page_limit::PageLimit;
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -45,10 +46,7 @@ pub struct Page {
 
 impl Page {
     pub fn limit(&self) -> ApiResult<i64> {
-        match self.limit.unwrap_or(50) {
-            n @ 1..=500 => Ok(n),
-            _ => Err(ApiError::bad_request("limit", "limit 必须在 1 到 500 之间")),
-        }
+        Ok(PageLimit::parse(self.limit, 50, 1..=500, "limit")?.as_i64())
     }
 
     /// The store filter for this page of public records.

@@ -18,6 +18,7 @@ use crate::auth::{As, CatalogReaders, Curators, DataAdmins, Providers};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery, Body, Tagged, if_match};
 use crate::openapi::{ParameterSchemas, Problems};
+use crate::page_limit::PageLimit;
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -85,10 +86,7 @@ async fn list(
     As(actor, _): As<CatalogReaders>,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Listing<Resource>> {
-    let limit = match q.limit.unwrap_or(50) {
-        n @ 1..=500 => n,
-        _ => return Err(ApiError::bad_request("limit", "limit 必须在 1 到 500 之间")),
-    };
+    let limit = PageLimit::parse(q.limit, 50, 1..=500, "limit")?.as_i64();
     let items: Vec<Resource> = state
         .catalog
         .resources_as(

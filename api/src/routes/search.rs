@@ -22,6 +22,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::middleware::paging::NextPage;
 use crate::openapi::{ParameterSchemas, Problems};
+use crate::page_limit::PageLimit;
 use crate::places::{self, PlaceHint};
 use crate::state::AppState;
 
@@ -114,10 +115,7 @@ impl SearchQuery {
         {
             return Err(ApiError::bad_request("cursor", "游标无效"));
         }
-        let limit = match self.limit.unwrap_or(20) {
-            n @ 0..=100 => n as usize,
-            _ => return Err(ApiError::bad_request("limit", "limit 必须在 0 到 100 之间")),
-        };
+        let limit = PageLimit::parse(self.limit, 20, 0..=search::MAX_LIMIT, "limit")?.get();
         Ok(SearchRequest {
             q: QueryText::parse(self.q.clone().unwrap_or_default())?,
             kinds,
@@ -229,10 +227,7 @@ async fn suggest(
     caller: Caller,
     ApiQuery(q): ApiQuery<SuggestQuery>,
 ) -> ApiResult<Json<Vec<Suggestion>>> {
-    let limit = match q.limit.unwrap_or(8) {
-        n @ 1..=20 => n as usize,
-        _ => return Err(ApiError::bad_request("limit", "limit 必须在 1 到 20 之间")),
-    };
+    let limit = PageLimit::parse(q.limit, 8, 1..=20, "limit")?.get();
     let prefix = QueryText::parse(q.q.unwrap_or_default())?;
     let index = state.search.clone();
     let viewer = viewer(&caller);
