@@ -184,6 +184,19 @@ async fn apply_record(
     }
 }
 
+/// The regions a region facet value lies within (GB/T 2260): a filter by a province finds what
+/// is filed under its prefectures and counties.
+fn enclosing(region: Option<&RegionCode>) -> Vec<String> {
+    region
+        .map(|r| {
+            r.enclosing()
+                .iter()
+                .map(|c| c.as_str().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// A resource's document; its code is what the exact lane finds it by.
 fn resource_doc(
     id: String,
@@ -219,6 +232,7 @@ fn resource_doc(
                 .coverage_region
                 .as_ref()
                 .map(|r| r.as_str().to_owned()),
+            enclosing_regions: enclosing(content.coverage_region.as_ref()),
             status: Some(status.to_owned()),
             ..Facets::default()
         },
@@ -315,6 +329,7 @@ fn organization(org: Organization, public: bool, batch: &mut ChangeBatch) {
         tags: kinds,
         facets: Facets {
             region: Some(org.region.as_str().to_owned()),
+            enclosing_regions: enclosing(Some(&org.region)),
             status: label(&org.status),
             ..Facets::default()
         },
@@ -404,6 +419,7 @@ fn authorization(a: Authorization, public: bool, batch: &mut ChangeBatch) {
         tags: a.plan.planned_products.clone(),
         facets: Facets {
             region: Some(a.jurisdiction.as_str().to_owned()),
+            enclosing_regions: enclosing(Some(&a.jurisdiction)),
             status: Some(a.status.as_str().to_owned()),
             ..Facets::default()
         },
@@ -490,6 +506,7 @@ fn registration(
         facets: Facets {
             provider: registrant,
             region: Some(r.jurisdiction.as_str().to_owned()),
+            enclosing_regions: enclosing(Some(&r.jurisdiction)),
             status: Some(r.status.as_str().to_owned()),
             ..Facets::default()
         },

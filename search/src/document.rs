@@ -51,31 +51,14 @@ pub fn to_tantivy(f: &Fields, doc: &SearchDoc) -> TantivyDocument {
         if let Some(v) = doc.facets.get(name).filter(|v| !v.trim().is_empty()) {
             d.add_facet(f.facet(name), facet_value(v));
             if name == FacetName::Region {
-                for ancestor in region_ancestors(v) {
-                    d.add_facet(f.facet(name), facet_value(&ancestor));
+                for enclosing in &doc.facets.enclosing_regions {
+                    d.add_facet(f.facet(name), facet_value(enclosing));
                 }
             }
         }
     }
     add_listing(f, doc, &mut d);
     d
-}
-
-/// The province and prefecture of a GB/T 2260 county or prefecture code (510104 → 510000,
-/// 510100): filtering by a region finds the entries of the places inside it, and its count
-/// includes them.
-fn region_ancestors(code: &str) -> Vec<String> {
-    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Vec::new();
-    }
-    let province = format!("{}0000", &code[..2]);
-    let prefecture = format!("{}00", &code[..4]);
-    [province, prefecture]
-        .into_iter()
-        .filter(|a| a.as_str() != code)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect()
 }
 
 /// The listing's facets (each value once: a facet counts documents) and sort columns.

@@ -220,6 +220,12 @@ pub struct Facets {
     pub delivery_form: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scene_category: Option<String>,
+    /// The regions `region` lies within (its province, its prefecture), filed under the region
+    /// facet too, so that a filter by a region finds the entries of the places inside it and its
+    /// count includes them. Given by the caller, who knows the code list (GB/T 2260); indexed,
+    /// never stored.
+    #[serde(skip)]
+    pub enclosing_regions: Vec<String>,
     /// What a catalog listing facets and sorts on besides these: indexed, never stored, never
     /// part of a hit.
     #[serde(skip)]

@@ -311,9 +311,17 @@ fn hostile_queries_neither_fail_nor_leak() {
         "<script>alert(1)</script>",
         "内部草稿",
     ] {
+        // Longer than a search box takes: refused where it arrives, as the caller's mistake.
+        let text = match search::QueryText::parse(q) {
+            Ok(text) => text,
+            Err(e) => {
+                assert!(e.is_client_error() && q.chars().count() > search::QueryText::MAX_CHARS);
+                continue;
+            }
+        };
         let r = index
             .search(&SearchRequest {
-                q: search::QueryText::parse(q).unwrap(),
+                q: text,
                 ..SearchRequest::default()
             })
             .unwrap_or_else(|e| panic!("{q:?}: {e}"));
@@ -501,4 +509,38 @@ fn an_identifier_finds_what_it_names_for_those_who_may_see_it() {
         exact("511000-00000002-R", Viewer::Organization("x".into())),
         (true, vec!["resource:b".to_owned()])
     );
+}
+
+/// The caller files an entry's region with the regions enclosing it: a filter by the province
+/// finds the county's entry and counts it; a sibling county's filter does not.
+#[test]
+fn a_region_filter_finds_what_lies_within_it() {
+    let index = SearchIndex::in_memory().unwrap();
+    let writer = spawn_writer(&index).unwrap();
+    let mut county = doc("county", "锦江区公交线路", &[PUBLIC]);
+    county.facets.region = Some("510104".into());
+    county.facets.enclosing_regions = vec!["510000".into(), "510100".into()];
+    rt().block_on(async {
+        writer
+            .send(ChangeBatch {
+                upserts: vec![county],
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        writer.flush().await.unwrap();
+    });
+    let found = |region: &str| {
+        let mut req = SearchRequest {
+            q: search::QueryText::parse("公交").unwrap(),
+            facets: true,
+            ..SearchRequest::default()
+        };
+        req.filters.region = vec![region.to_owned()];
+        index.search(&req).unwrap().total
+    };
+    assert_eq!(found("510000"), 1);
+    assert_eq!(found("510100"), 1);
+    assert_eq!(found("510104"), 1);
+    assert_eq!(found("510105"), 0);
 }

@@ -128,6 +128,18 @@ impl RegionCode {
         }
     }
 
+    /// The divisions this one lies within, province first (510104 → 510000, 510100).
+    pub fn enclosing(&self) -> Vec<RegionCode> {
+        let mut chain = Vec::new();
+        let mut next = self.parent();
+        while let Some(parent) = next {
+            next = parent.parent();
+            chain.push(parent);
+        }
+        chain.reverse();
+        chain
+    }
+
     /// True when `self` is `ancestor` or lies inside it: 130630 is within 130600 and 130000.
     pub fn is_within(&self, ancestor: &RegionCode) -> bool {
         let significant = match ancestor.level() {
@@ -171,6 +183,20 @@ mod tests {
 
     fn code(s: &str) -> RegionCode {
         RegionCode::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn a_division_lies_within_its_province_and_prefecture() {
+        let enclosing = |s: &str| -> Vec<String> {
+            code(s)
+                .enclosing()
+                .iter()
+                .map(|c| c.as_str().to_owned())
+                .collect()
+        };
+        assert_eq!(enclosing("510104"), ["510000", "510100"]);
+        assert_eq!(enclosing("510100"), ["510000"]);
+        assert!(enclosing("510000").is_empty());
     }
 
     #[test]
