@@ -19,9 +19,13 @@ for line in (root / "catalog/data/regions.tsv").read_text(encoding="utf-8").spli
     if name and name not in placeholders:
         divisions.append(name)
 
-# Longest first: 自治县 before 县.
-SUFFIXES = ["特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县",
-            "自治旗", "林区", "特区", "新区", "地区", "省", "市", "区", "县", "盟", "旗"]
+# The tier suffixes, longest first (自治县 before 县), as the catalog strips them from names
+# (`SUFFIXES` in catalog/src/domain/region_names.rs): one list for the region lookup and the words.
+names_rs = (root / "catalog/src/domain/region_names.rs").read_text(encoding="utf-8")
+SUFFIXES = re.findall(
+    r'"([^"]+)"', re.search(r"const SUFFIXES: \[&str; \d+\] = \[(.*?)\];", names_rs, re.S).group(1)
+)
+assert SUFFIXES, "SUFFIXES not found in region_names.rs"
 
 
 def short(name):

@@ -67,6 +67,7 @@ pub fn divisions_within(ancestor: &RegionCode) -> Vec<(RegionCode, String)> {
 }
 
 /// Tier suffixes a place is typed without (成都市 → 成都, 南山区 → 南山), longest first.
+// scripts/build-words.py reads this list (the segmenter's words): keep it one array literal.
 const SUFFIXES: [&str; 18] = [
     "特别行政区",
     "维吾尔自治区",
