@@ -2,38 +2,14 @@
 //! test binary.
 #![allow(dead_code)]
 
-use std::io::BufRead;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use search::{ChangeBatch, EntityKind, Facets, PUBLIC, SearchDoc, SearchIndex, spawn_writer};
-use serde::Deserialize;
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct Record {
-    pub id: String,
-    pub title: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub department: Option<String>,
-    #[serde(default)]
-    pub category: Option<String>,
-    #[serde(default)]
-    pub industry: Option<String>,
-    #[serde(default)]
-    pub tags: Option<String>,
-    #[serde(default)]
-    pub is_open: Option<String>,
-    #[serde(default)]
-    pub update_frequency: Option<String>,
-    #[serde(default)]
-    pub update_time: Option<String>,
-    #[serde(default)]
-    pub province: Option<String>,
-    #[serde(default)]
-    pub city: Option<String>,
-}
+/// One corpus line, as the importers read it (one record type for the importers, these tests
+/// and the benchmark's corpus).
+pub use importers::corpus::CorpusRecord as Record;
 
 pub fn corpus_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -43,11 +19,7 @@ pub fn corpus_path() -> PathBuf {
 pub fn records() -> &'static [Record] {
     static RECORDS: OnceLock<Vec<Record>> = OnceLock::new();
     RECORDS.get_or_init(|| {
-        let file = std::fs::File::open(corpus_path()).expect("the corpus in ../shared/corpus");
-        std::io::BufReader::new(flate2::read::GzDecoder::new(file))
-            .lines()
-            .map(|l| serde_json::from_str(&l.expect("line")).expect("record"))
-            .collect()
+        importers::corpus::read_corpus(&corpus_path()).expect("the corpus in ../shared/corpus")
     })
 }
 
@@ -67,7 +39,7 @@ pub fn to_doc(r: &Record) -> SearchDoc {
         id: doc_id(r),
         kind: EntityKind::Resource,
         title: r.title.clone(),
-        body: r.description.clone(),
+        body: r.description.clone().unwrap_or_default(),
         tags: r
             .tags
             .iter()
@@ -80,14 +52,14 @@ pub fn to_doc(r: &Record) -> SearchDoc {
             domain: r.category.clone().or_else(|| r.industry.clone()),
             open_type: r.is_open.clone(),
             update_frequency: r.update_frequency.clone(),
-            region: r.city.clone().or_else(|| r.province.clone()),
+            region: r.city.clone().or_else(|| Some(r.province.clone())),
             status: Some("published".into()),
             ..Facets::default()
         },
         visible_to: vec![PUBLIC.to_owned()],
         updated_at: unix_seconds(r.update_time.as_deref()),
         url: format!("/resources/{}", r.id),
-        places: r.province.iter().chain(&r.city).cloned().collect(),
+        places: std::iter::once(&r.province).chain(&r.city).cloned().collect(),
         codes: vec![code_of(r)],
     }
 }
