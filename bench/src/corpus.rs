@@ -5,40 +5,12 @@ use std::path::{Path, PathBuf};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::{Deserialize, Serialize};
 
 use crate::Result;
 
-/// One corpus line (the fields `importers::corpus` reads).
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct Record {
-    pub id: String,
-    pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub industry: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_open: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub update_frequency: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_formats: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publish_time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub update_time: Option<String>,
-    pub province: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    pub source: String,
-}
+/// One corpus line, as the importers read it (one record type for the importers, the search
+/// tests and this benchmark).
+pub use importers::corpus::CorpusRecord as Record;
 
 pub fn default_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

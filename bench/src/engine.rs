@@ -1,13 +1,15 @@
 //! `--engine-only`: the search engine alone, for profiling. Builds an index of the corpus in this
-//! process (the same `SearchDoc`s Mulu's indexer makes of a published resource, as far as the
-//! corpus has the fields), then runs the query mix one query at a time and prints latency per
+//! process (the `SearchDoc`s Mulu's indexer makes of a published resource: `indexer::
+//! published_resource_doc` over the content `mulu import` maps a record to), then runs the query mix one query at a time and prints latency per
 //! query kind, and the slowest queries. No server, no database, no peers.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-use search::{ChangeBatch, EntityKind, Facets, PUBLIC, SearchDoc, SearchIndex};
+use catalog::PublicResource;
+use catalog::domain::{RegionCode, ResourceCode};
+use search::{ChangeBatch, SearchDoc, SearchIndex};
 
 use crate::Result;
 use crate::corpus::{self, Record};
@@ -16,25 +18,20 @@ use crate::tantivy_peer;
 
 const BATCH: usize = 10_000;
 
+/// The document Mulu's indexer makes of the record once imported and published (its content as
+/// `mulu import` maps it, a code in one region, provider named as the corpus names it).
 fn doc(i: usize, r: &Record) -> SearchDoc {
-    SearchDoc {
-        id: format!("resource:{i}"),
-        kind: EntityKind::Resource,
-        title: r.title.clone(),
-        body: corpus::body(r).to_owned(),
-        tags: r.tags.iter().cloned().collect(),
-        facets: Facets {
-            provider: Some(corpus::provider(r).to_owned()),
-            domain: corpus::domain(r).map(str::to_owned),
-            status: Some("published".into()),
-            ..Facets::default()
-        },
-        visible_to: vec![PUBLIC.to_owned()],
-        updated_at: 1_700_000_000 + i as i64,
-        url: format!("/resources/{i}"),
-        places: Vec::new(),
-        codes: Vec::new(),
-    }
+    let region = RegionCode::parse("510000").expect("a real province");
+    let resource = PublicResource {
+        id: uuid::Uuid::from_u128(i as u128 + 1),
+        code: ResourceCode::new(&region, i as u64 + 1).expect("a code per entry"),
+        provider_id: uuid::Uuid::from_u128(u128::MAX),
+        version: 1,
+        content: importers::corpus::map_record(r).content,
+        published_at: chrono::DateTime::from_timestamp(1_700_000_000 + i as i64, 0)
+            .expect("a time in range"),
+    };
+    indexer::published_resource_doc(&resource, Some(corpus::provider(r).to_owned()))
 }
 
 pub async fn run(dir: &Path, records: &[Record], queries: &[Query], rounds: usize) -> Result<()> {

@@ -197,6 +197,21 @@ fn enclosing(region: Option<&RegionCode>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The public document of a published resource, as the follower writes it (without the CKAN
+/// listing values). The benchmark's engine-only run indexes its corpus through this, so it
+/// measures the documents Mulu makes.
+pub fn published_resource_doc(resource: &PublicResource, provider: Option<String>) -> SearchDoc {
+    resource_doc(
+        format!("resource:{}", resource.id),
+        (&resource.code, &resource.content),
+        "published",
+        provider,
+        visible(true, Some(resource.provider_id)),
+        resource.published_at.timestamp(),
+        format!("/resources/{}", resource.id),
+    )
+}
+
 /// A resource's document; its code is what the exact lane finds it by.
 fn resource_doc(
     id: String,

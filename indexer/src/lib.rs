@@ -15,7 +15,7 @@ use catalog::store::RecordFilter;
 use catalog::{Catalog, CatalogError};
 use search::{ChangeBatch, IndexWriterHandle, SearchIndex};
 
-pub use docs::INDEXED;
+pub use docs::{INDEXED, published_resource_doc};
 pub use public_names::{ckan_tag, directory_line_href};
 
 /// Events read per step.
