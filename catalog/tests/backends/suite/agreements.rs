@@ -944,3 +944,59 @@ pub async fn operation_starts_only_inside_the_term(env: Env) {
         .value;
     assert_eq!(last_day.status, AuthorizationStatus::Active);
 }
+
+/// The whole authorization record (applications, reports, the renewal request) is for its
+/// operator, the administrations whose region holds it and auditors; another operator — or any
+/// operator before one is selected — and another region's administration are refused.
+pub async fn the_full_authorization_record_is_for_its_operator_administration_and_auditors(
+    env: Env,
+) {
+    let w = World::new(&env).await;
+    let c = &env.catalog;
+    let r = env
+        .published(&w.provider, &w.admin, content("公交刷卡"))
+        .await;
+    let auth = active_authorization(&env, &w, vec![r.id], "2026-01-05", "2028-12-31").await;
+    let rival = env
+        .org("别家运营公司", "510500", &[OrgKind::Operator])
+        .await;
+    let elsewhere = env
+        .org("贵州省数据局", "520000", &[OrgKind::DataAdmin])
+        .await;
+    let auditor = env.org("审计局", "510000", &[OrgKind::Auditor]).await;
+    let read = |actor: Actor| async move { c.authorization_as(&actor, auth).await };
+    assert_eq!(read(w.o()).await.unwrap().value.id, auth);
+    assert_eq!(read(w.a()).await.unwrap().value.id, auth);
+    assert_eq!(
+        read(Actor::new(Role::Auditor, auditor.id))
+            .await
+            .unwrap()
+            .value
+            .id,
+        auth
+    );
+    for refused in [
+        Actor::new(Role::Operator, rival.id),
+        Actor::new(Role::DataAdmin, elsewhere.id),
+        w.p(),
+    ] {
+        assert!(
+            matches!(read(refused.clone()).await, Err(CatalogError::Forbidden(_))),
+            "{refused:?}"
+        );
+    }
+    // Announced, no operator selected yet: no operator reads it whole.
+    super::listed(&env, &w, &[r.id]).await;
+    let announced = c
+        .announce_authorization(
+            &w.a(),
+            super::plan(&w.admin, vec![r.id], "2026-04-01", "2028-03-31"),
+        )
+        .await
+        .unwrap()
+        .id;
+    assert!(matches!(
+        c.authorization_as(&w.o(), announced).await,
+        Err(CatalogError::Forbidden(_))
+    ));
+}

@@ -509,3 +509,130 @@ pub async fn what_uses_a_resource_follows_every_write(env: Env) {
         .expect("coded");
     assert!(listed.query_code.is_some());
 }
+
+/// R 12: where a notice's publicity stands, as the portal's current and past notices list it —
+/// not started, running through its last day, closed after it, paused by an objection, ended
+/// registered, terminated or withdrawn — and whether it is still current; and the standing of a
+/// result as vocabularies name it.
+pub async fn a_notice_runs_its_publicity_and_ends_with_its_outcome(env: Env) {
+    use catalog::domain::registration::{ObjectionDecision, PublicityOutcome, Standing};
+    let w = World::new(&env).await;
+    let registrar = env.org("登记中心", "510000", &[OrgKind::Registrar]).await;
+    let reg = Actor::new(Role::Registrar, registrar.id);
+    let c = &env.catalog;
+    let (auth, product, r1) = reviewed_product(&env, &w).await;
+    let publicized = |product| {
+        let reg = reg.clone();
+        let w = &w;
+        async move {
+            let id = c
+                .submit_registration(&w.o(), application(product), d("2026-09-21"))
+                .await
+                .unwrap()
+                .id;
+            c.accept_registration(&reg, id, d("2026-09-22"), None)
+                .await
+                .unwrap();
+            c.publicize_registration(&reg, id, d("2026-09-29"), None)
+                .await
+                .unwrap()
+                .value
+        }
+    };
+    let notice = publicized(product).await;
+    let (start, end) = (
+        notice.publicity_start.unwrap(),
+        notice.publicity_end.unwrap(),
+    );
+    let outcome = |day: chrono::NaiveDate| notice.publicity_outcome(day).unwrap();
+    assert_eq!(
+        outcome(start - chrono::Days::new(1)),
+        PublicityOutcome::NotStarted
+    );
+    assert_eq!(outcome(start), PublicityOutcome::Running);
+    assert_eq!(
+        outcome(end),
+        PublicityOutcome::Running,
+        "through its last day"
+    );
+    assert_eq!(
+        outcome(end + chrono::Days::new(1)),
+        PublicityOutcome::Closed
+    );
+    for current in [PublicityOutcome::NotStarted, PublicityOutcome::Running] {
+        assert!(current.is_current());
+    }
+    assert!(!PublicityOutcome::Closed.is_current());
+    assert_eq!(notice.standing(start).slug(), "not_coded");
+    assert_eq!(notice.coded_on(), None);
+
+    // An objection pauses it (still current); upheld, the notice ends terminated.
+    let objected = super::reviewed_product_in(&env, &w, auth, r1, "通勤指数").await;
+    let id = publicized(objected).await.id;
+    let objection = c
+        .file_objection(id, objection(), d("2026-09-30"))
+        .await
+        .unwrap();
+    let paused = c.registration(id).await.unwrap().value;
+    let paused = paused.publicity_outcome(d("2026-10-01")).unwrap();
+    assert_eq!(paused, PublicityOutcome::UnderObjection);
+    assert!(paused.is_current());
+    let ended = c
+        .decide_objection(
+            &reg,
+            id,
+            ObjectionDecision {
+                objection_id: objection,
+                upheld: true,
+                decision: "来源数据确含未授权个人信息".to_string(),
+            },
+            d("2026-10-09"),
+            None,
+        )
+        .await
+        .unwrap()
+        .value;
+    let terminated = ended.publicity_outcome(d("2026-10-09")).unwrap();
+    assert_eq!(terminated, PublicityOutcome::Terminated);
+    assert!(!terminated.is_current());
+
+    // Withdrawn by its applicant during publicity.
+    let withdrawn = super::reviewed_product_in(&env, &w, auth, r1, "拥堵指数").await;
+    let id = publicized(withdrawn).await.id;
+    let gone = c
+        .withdraw_registration(&w.o(), id, "产品调整", d("2026-10-02"), None)
+        .await
+        .unwrap()
+        .value;
+    let gone = gone.publicity_outcome(d("2026-10-02")).unwrap();
+    assert_eq!(gone, PublicityOutcome::Withdrawn);
+    assert!(!gone.is_current());
+
+    // Coded: registered, coded on its day, in force, and ended when revoked.
+    c.issue_query_code(&reg, notice.id, None, d("2026-10-20"), None)
+        .await
+        .unwrap();
+    let coded = c.registration(notice.id).await.unwrap().value;
+    let registered = coded.publicity_outcome(d("2026-10-21")).unwrap();
+    assert_eq!(registered, PublicityOutcome::Registered);
+    assert!(!registered.is_current());
+    assert_eq!(coded.coded_on(), Some(d("2026-10-20")));
+    assert_eq!(coded.standing(d("2026-10-21")).slug(), "in_force");
+    assert!(matches!(
+        coded.standing(d("2026-10-21")),
+        Standing::InForce { .. }
+    ));
+    let revoked = c
+        .revoke_registration(
+            &reg,
+            notice.id,
+            catalog::domain::registration::RevocationReason::ALL[0],
+            "以欺骗手段取得登记",
+            d("2026-11-02"),
+            None,
+        )
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(revoked.standing(d("2026-11-03")).slug(), "ended");
+}
