@@ -59,7 +59,10 @@ pub fn to_doc(r: &Record) -> SearchDoc {
         visible_to: vec![PUBLIC.to_owned()],
         updated_at: unix_seconds(r.update_time.as_deref()),
         url: format!("/resources/{}", r.id),
-        places: std::iter::once(&r.province).chain(&r.city).cloned().collect(),
+        places: std::iter::once(&r.province)
+            .chain(&r.city)
+            .cloned()
+            .collect(),
         codes: vec![code_of(r)],
     }
 }
