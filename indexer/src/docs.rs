@@ -335,7 +335,8 @@ fn organization(org: Organization, public: bool, batch: &mut ChangeBatch) {
         batch.removals.push(id);
         return;
     }
-    let kinds: Vec<String> = org.kinds.iter().filter_map(label).collect();
+    // By the names people type (数源单位, 运营机构), not the codes the API carries.
+    let kinds: Vec<String> = org.kinds.iter().map(|k| k.label().to_owned()).collect();
     batch.upserts.push(SearchDoc {
         id,
         kind: EntityKind::Organization,

@@ -202,6 +202,17 @@ async fn short_and_pinyin_queries_over_the_demo_data() {
     assert_eq!(answer["places"], serde_json::json!([]), "{answer}");
     assert!(answer["total"].as_u64().unwrap() >= 1, "{answer}");
 
+    // Organizations by what they are, in the words people use (数源单位), not the API's codes.
+    let (_, answer, _) = api
+        .call(
+            Method::GET,
+            &format!("{}&kind=organization", query("数源单位")),
+            None,
+            None,
+        )
+        .await;
+    assert!(answer["total"].as_u64().unwrap() >= 1, "{answer}");
+
     // A homophone typed for a word (an input-method slip) still finds it, and says how it reads.
     let (_, answer, _) = api
         .call(Method::GET, &query("不洞产登记"), None, None)
