@@ -4,13 +4,13 @@
 
 use catalog::domain::authorization::AuthorizationStatus;
 use catalog::domain::disclosure::DisclosureStatus;
+use catalog::domain::from_code;
 use catalog::domain::negative_list::NegativeStatus;
 use catalog::domain::organization::OrgStatus;
 use catalog::domain::product::ProductStatus;
 use catalog::domain::registration::RegistrationStatus;
 use catalog::domain::resource::ResourceStatus;
 use search::EntityKind;
-use serde::de::DeserializeOwned;
 
 /// Every kind, in the order pages list them.
 pub const KINDS: [EntityKind; 9] = [
@@ -48,24 +48,16 @@ pub fn kind_named(code: &str) -> Option<EntityKind> {
 /// The status `value` of an entry of `kind`, from the enum the indexer wrote it with; `None`
 /// when the kind has no such status (a directory line's "status" is its edition, already words).
 pub fn status_label(kind: EntityKind, value: &str) -> Option<&'static str> {
-    fn via<T: DeserializeOwned>(
-        value: &str,
-        label: impl Fn(&T) -> &'static str,
-    ) -> Option<&'static str> {
-        serde_json::from_value::<T>(serde_json::Value::from(value))
-            .ok()
-            .map(|status| label(&status))
-    }
     match kind {
-        EntityKind::Resource => via(value, |s: &ResourceStatus| s.label()),
-        EntityKind::NegativeListEntry => via(value, |s: &NegativeStatus| s.label()),
-        EntityKind::Authorization => via(value, |s: &AuthorizationStatus| s.label()),
-        EntityKind::Product => via(value, |s: &ProductStatus| s.label()),
+        EntityKind::Resource => from_code(value).map(ResourceStatus::label),
+        EntityKind::NegativeListEntry => from_code(value).map(NegativeStatus::label),
+        EntityKind::Authorization => from_code(value).map(AuthorizationStatus::label),
+        EntityKind::Product => from_code(value).map(ProductStatus::label),
         EntityKind::Registration | EntityKind::Publicity => {
-            via(value, |s: &RegistrationStatus| s.label())
+            from_code(value).map(RegistrationStatus::label)
         }
-        EntityKind::Disclosure => via(value, |s: &DisclosureStatus| s.label()),
-        EntityKind::Organization => via(value, OrgStatus::label),
+        EntityKind::Disclosure => from_code(value).map(DisclosureStatus::label),
+        EntityKind::Organization => from_code(value).map(|s: OrgStatus| s.label()),
         EntityKind::DirectoryLine => None,
     }
 }

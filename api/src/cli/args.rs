@@ -246,8 +246,8 @@ pub fn parse_enum<T: serde::de::DeserializeOwned>(
     field: &str,
     raw: &str,
 ) -> Result<T, CatalogError> {
-    serde_json::from_value(serde_json::Value::from(raw))
-        .map_err(|_| CatalogError::invalid(field, format!("“{raw}”无效")))
+    catalog::domain::from_code(raw)
+        .ok_or_else(|| CatalogError::invalid(field, format!("“{raw}”无效")))
 }
 
 #[derive(Debug, Subcommand)]

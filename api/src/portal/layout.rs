@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use catalog::CatalogError;
 use catalog::domain::agreement::{AgreementChange, FilingKind};
+use catalog::domain::from_code;
 use catalog::domain::organization::OrgKind;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde_json::Value;
@@ -227,9 +228,6 @@ pub fn fields(value: &Value, skip: &[&str]) -> Markup {
                             }
                             Value::String(code) if key == "domain" => (super::labels::domain(code)),
                             Value::Array(kinds) if key == "kinds" => (org_kinds(kinds)),
-                            Value::String(code) if coded_label(key, code).is_some() => {
-                                (coded_label(key, code).unwrap_or_default())
-                            }
                             Value::String(code) if REGION_FIELDS.contains(&key.as_str()) => (region_name(code)),
                             Value::Number(n) if COUNT_FIELDS.contains(&key.as_str()) && n.is_u64() => {
                                 (thousands(n.as_u64().unwrap_or_default()))
@@ -237,6 +235,9 @@ pub fn fields(value: &Value, skip: &[&str]) -> Markup {
                             // Prices are kept in fen (分); people read yuan.
                             Value::Number(n) if key.ends_with("_fen") && n.is_u64() => {
                                 (yuan(n.as_u64().unwrap_or_default()))
+                            }
+                            Value::String(code) => {
+                                (coded_label(key, code).map_or_else(|| text(v), str::to_owned))
                             }
                             _ => (text(v)),
                         }
@@ -250,19 +251,11 @@ pub fn fields(value: &Value, skip: &[&str]) -> Markup {
 /// A value the public views store as an enum's code, by that enum's own label (statuses are
 /// shown by each page from its entity's enum, never from here).
 fn coded_label(key: &str, code: &str) -> Option<&'static str> {
-    fn via<T: serde::de::DeserializeOwned>(
-        code: &str,
-        label: impl Fn(T) -> &'static str,
-    ) -> Option<&'static str> {
-        serde_json::from_value::<T>(Value::from(code))
-            .ok()
-            .map(label)
-    }
     match key {
         // An agreement version: signed, renewed, scope changed (N 14).
-        "change" => via(code, AgreementChange::label),
+        "change" => from_code(code).map(AgreementChange::label),
         // A filing: the plan or the agreement (SD 12; LY).
-        "kind" => via(code, FilingKind::label),
+        "kind" => from_code(code).map(FilingKind::label),
         _ => None,
     }
 }
@@ -271,9 +264,9 @@ fn coded_label(key: &str, code: &str) -> Option<&'static str> {
 fn org_kinds(kinds: &[Value]) -> String {
     kinds
         .iter()
-        .map(|k| match serde_json::from_value::<OrgKind>(k.clone()) {
-            Ok(kind) => kind.label().to_owned(),
-            Err(_) => text(k),
+        .map(|k| match k.as_str().and_then(from_code::<OrgKind>) {
+            Some(kind) => kind.label().to_owned(),
+            None => text(k),
         })
         .collect::<Vec<_>>()
         .join("、")

@@ -54,6 +54,12 @@ pub mod unique;
 pub mod uscc;
 pub mod webhook;
 
+/// An enum value from the code it is stored and sent as (`"data_admin"` → `OrgKind::DataAdmin`);
+/// `None` for any other text. Pages, the index's labels and the command line all read codes so.
+pub fn from_code<T: serde::de::DeserializeOwned>(code: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::from(code)).ok()
+}
+
 pub use classification::{Grade, GradeLevel, OpenType, ShareType, UpdateFrequency};
 pub use invalid::InvalidValue;
 pub use query_code::QueryCode;
