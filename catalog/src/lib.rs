@@ -28,5 +28,5 @@ pub use service::{
 pub use service::{AuthorizationDuty, AuthorizationView, CorrectionCase, DutyKind, FeedbackQueue};
 pub use service::{ClaimedDelivery, DeliveryQuery, DraftFeed, FeedOutcome, SampleDownload};
 pub use service::{EditionPreview, RefusedLine, RegistrationObligation, UncertainDeadline};
-pub use service::{EditionRef, Notices, ProductView, ScopeCandidate};
+pub use service::{EditionRef, Notices, ProductView, ResourceUse, ScopeCandidate};
 pub use service::{PublicCatalogPage, PublicEntry, PublicItem, PublicKind, PublicProduct};

@@ -21,10 +21,11 @@ use super::landing_page;
 use super::negotiate::{Representation, negotiate, vary_on_accept};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery};
+use crate::page_limit::PageLimit;
 use crate::state::AppState;
 
-const DEFAULT_PAGE_SIZE: i64 = 100;
-const MAX_PAGE_SIZE: i64 = 1000;
+const DEFAULT_PAGE_SIZE: usize = 100;
+const MAX_PAGE_SIZE: usize = 1000;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -93,13 +94,13 @@ async fn catalog_document(
             "page 必须是 1 到 1000000 之间的整数",
         ));
     }
-    let size = q.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
-    if !(1..=MAX_PAGE_SIZE).contains(&size) {
-        return Err(ApiError::bad_request(
-            "page_size",
-            format!("page_size 必须在 1 到 {MAX_PAGE_SIZE} 之间"),
-        ));
-    }
+    let size = PageLimit::parse(
+        q.page_size,
+        DEFAULT_PAGE_SIZE,
+        1..=MAX_PAGE_SIZE,
+        "page_size",
+    )?
+    .as_i64();
     let since = match q
         .modified_since
         .as_deref()

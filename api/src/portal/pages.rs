@@ -144,8 +144,10 @@ pub async fn resource(
 /// operation: the directory editions that list it and any negative-list entry on it.
 async fn standing(state: &AppState, r: &PublicResource) -> PortalResult<Markup> {
     let editions = state.catalog.editions_listing(&r.code).await?;
-    let authorizations = state.catalog.authorizations_using(r.id).await?;
-    let products = state.catalog.products_using(r.id).await?;
+    let catalog::ResourceUse {
+        authorizations,
+        products,
+    } = state.catalog.uses_of_resource(r.id).await?;
     let negative: Vec<_> = state
         .catalog
         .negative_list(true)

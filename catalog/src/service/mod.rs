@@ -63,7 +63,7 @@ pub use product_views::ProductView;
 pub use public_catalog::{PublicCatalogPage, PublicEntry, PublicItem, PublicKind};
 pub use public_products::PublicProduct;
 pub use publicity::Notices;
-pub use resource_uses::EditionRef;
+pub use resource_uses::{EditionRef, ResourceUse};
 pub use resources::PublicResource;
 pub use samples::SampleDownload;
 pub use sign_in::{

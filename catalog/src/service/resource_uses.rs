@@ -33,13 +33,16 @@ pub(super) struct EditionsByCode {
 
 pub(super) type EditionsCache = RwLock<EditionsByCode>;
 
-/// By resource: the public authorizations whose scope holds it and the registered products made
-/// from it, each list in the order the store gives.
-#[derive(Debug, Default)]
-pub(super) struct ResourceUses {
-    authorizations: HashMap<Uuid, Vec<Authorization>>,
-    products: HashMap<Uuid, Vec<Product>>,
+/// Where one resource is used: the public authorizations whose scope holds it and the registered
+/// products made from it, each list in the order the store gives.
+#[derive(Debug, Clone, Default)]
+pub struct ResourceUse {
+    pub authorizations: Vec<Authorization>,
+    pub products: Vec<Product>,
 }
+
+/// Every used resource's uses.
+type ResourceUses = HashMap<Uuid, ResourceUse>;
 
 pub(super) type ResourceUsesCache = HeadCache<(), ResourceUses>;
 
@@ -78,23 +81,12 @@ impl Catalog {
         Ok(found)
     }
 
-    /// Public authorizations whose scope holds the resource (announced ones included).
-    pub async fn authorizations_using(&self, resource_id: Uuid) -> Result<Vec<Authorization>> {
+    /// The public authorizations whose scope holds the resource (announced ones included) and
+    /// the registered products made from it.
+    pub async fn uses_of_resource(&self, resource_id: Uuid) -> Result<ResourceUse> {
         Ok(self
             .resource_uses()
             .await?
-            .authorizations
-            .get(&resource_id)
-            .cloned()
-            .unwrap_or_default())
-    }
-
-    /// Registered products made from the resource.
-    pub async fn products_using(&self, resource_id: Uuid) -> Result<Vec<Product>> {
-        Ok(self
-            .resource_uses()
-            .await?
-            .products
             .get(&resource_id)
             .cloned()
             .unwrap_or_default())
@@ -114,7 +106,7 @@ impl Catalog {
                 for a in self.authorizations(&public).await? {
                     let a = Authorization::public_view(a);
                     for id in &a.plan.resource_ids {
-                        uses.authorizations.entry(*id).or_default().push(a.clone());
+                        uses.entry(*id).or_default().authorizations.push(a.clone());
                     }
                 }
                 let registered = RecordFilter {
@@ -123,7 +115,7 @@ impl Catalog {
                 };
                 for p in self.products(&registered).await? {
                     for id in &p.details.source_resource_ids {
-                        uses.products.entry(*id).or_default().push(p.clone());
+                        uses.entry(*id).or_default().products.push(p.clone());
                     }
                 }
                 Ok(uses)

@@ -465,19 +465,20 @@ pub async fn what_uses_a_resource_follows_every_write(env: Env) {
     let c = &env.catalog;
     let months_before = c.coded_by_month().await.unwrap().len();
     let (auth, product, r1) = reviewed_product(&env, &w).await;
-    let in_scope = c.authorizations_using(r1).await.unwrap();
+    let in_scope = c.uses_of_resource(r1).await.unwrap().authorizations;
     assert_eq!(
         in_scope.iter().map(|a| a.id).collect::<Vec<_>>(),
         vec![auth]
     );
     assert!(
-        c.authorizations_using(uuid::Uuid::now_v7())
+        c.uses_of_resource(uuid::Uuid::now_v7())
             .await
             .unwrap()
+            .authorizations
             .is_empty()
     );
     assert!(
-        c.products_using(r1).await.unwrap().is_empty(),
+        c.uses_of_resource(r1).await.unwrap().products.is_empty(),
         "reviewed, not registered"
     );
     let id = c
@@ -491,11 +492,11 @@ pub async fn what_uses_a_resource_follows_every_write(env: Env) {
     c.publicize_registration(&reg, id, d("2026-09-29"), None)
         .await
         .unwrap();
-    assert!(c.products_using(r1).await.unwrap().is_empty());
+    assert!(c.uses_of_resource(r1).await.unwrap().products.is_empty());
     c.issue_query_code(&reg, id, None, d("2026-10-20"), None)
         .await
         .unwrap();
-    let made = c.products_using(r1).await.unwrap();
+    let made = c.uses_of_resource(r1).await.unwrap().products;
     assert_eq!(made.iter().map(|p| p.id).collect::<Vec<_>>(), vec![product]);
     let months = c.coded_by_month().await.unwrap();
     assert_eq!(months.get(&(2026, 10)), Some(&1), "{months:?}");
