@@ -114,13 +114,13 @@ const PAGES_REMEMBERED: usize = 50;
 /// marked 约 when it was estimated from a sample.
 fn facet_item(
     p: &Params,
-    name: &str,
+    (name, kinds): (&str, &[EntityKind]),
     chosen: &[String],
     value: &str,
     count: u64,
     estimated: bool,
 ) -> Markup {
-    let shown = value_label(name, value, &chosen_kinds(p));
+    let shown = value_label(name, value, kinds);
     html! {
         li {
             @if chosen.iter().any(|c| c == value) {
@@ -318,6 +318,8 @@ pub async fn search(
     } else {
         format!("“{q}”的检索结果")
     };
+    // The kinds asked for name the statuses the facets and chosen filters show.
+    let kinds = chosen_kinds(&p);
     let request = match request(&p) {
         Ok(r) => r,
         Err(message) => {
@@ -373,7 +375,7 @@ pub async fn search(
                 nav.chosen aria-label="已选条件" {
                     "已选："
                     @for (name, value) in &chosen {
-                        a.tag href=(without(&p, name, value)) title="取消此条件" { (facet(name)) "：" (value_label(name, value, &chosen_kinds(&p))) " ✕" }
+                        a.tag href=(without(&p, name, value)) title="取消此条件" { (facet(name)) "：" (value_label(name, value, &kinds)) " ✕" }
                     }
                     a #clear-all href=(cleared(&p)) { "清除全部" }
                 }
@@ -408,11 +410,11 @@ pub async fn search(
                             @let counts: Vec<&FacetCount> = if name == "region" { region_tier(counts, &chosen) } else { counts.iter().collect() };
                             // The first few values; the rest fold away (chosen ones always show).
                             @let (head, tail): (Vec<_>, Vec<_>) = counts.iter().enumerate().partition(|(i, c)| *i < FACET_SHOWN || chosen.contains(&c.value));
-                            ul { @for (_, c) in &head { (facet_item(&p, name, &chosen, &c.value, c.count, results.facets_estimated)) } }
+                            ul { @for (_, c) in &head { (facet_item(&p, (name, &kinds), &chosen, &c.value, c.count, results.facets_estimated)) } }
                             @if !tail.is_empty() {
                                 details {
                                     summary { "更多（" (tail.len()) "）" }
-                                    ul { @for (_, c) in &tail { (facet_item(&p, name, &chosen, &c.value, c.count, results.facets_estimated)) } }
+                                    ul { @for (_, c) in &tail { (facet_item(&p, (name, &kinds), &chosen, &c.value, c.count, results.facets_estimated)) } }
                                 }
                             }
                         }
