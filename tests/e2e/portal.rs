@@ -1030,6 +1030,7 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
         json!(format!("/resources/{id}")),
         "the most viewed leads"
     );
+    b.shots("home-most-viewed").await;
     b.open(&format!("/resources/{id}")).await;
     // How to obtain it, by its open type, and where it stands: the editions listing it.
     let obtain = b.text("#obtain").await;
