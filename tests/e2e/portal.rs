@@ -902,6 +902,12 @@ async fn walk(b: &Browser, api: &Api, world: &World) {
         "highlights: {marks:?}"
     );
     b.shots("search-results").await;
+    // A status is named by the kinds found: resources' `published` is 已发布 (a disclosure's
+    // would be 已公开, but none is among these results).
+    let published = b
+        .js("return [...document.querySelectorAll('aside.facets a')].filter(a => a.getAttribute('href').includes('status=published')).map(a => a.textContent)")
+        .await;
+    assert_eq!(published, json!(["已发布"]));
     let hits =
         "return [...document.querySelectorAll('ol.hits h3 a')].map(a => a.getAttribute('href'))";
     let first_page: Vec<String> = serde_json::from_value(b.js(hits).await).unwrap();

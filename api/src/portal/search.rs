@@ -318,8 +318,6 @@ pub async fn search(
     } else {
         format!("“{q}”的检索结果")
     };
-    // The kinds asked for name the statuses the facets and chosen filters show.
-    let kinds = chosen_kinds(&p);
     let request = match request(&p) {
         Ok(r) => r,
         Err(message) => {
@@ -345,6 +343,17 @@ pub async fn search(
             )
             .into_response());
         }
+    };
+    // Statuses are named by the kinds of entry at hand: those asked for, else those found.
+    let kinds = match chosen_kinds(&p) {
+        chosen if !chosen.is_empty() => chosen,
+        _ => results
+            .facets
+            .get("kind")
+            .into_iter()
+            .flatten()
+            .filter_map(|c| kind_named(&c.value))
+            .collect(),
     };
     // A code typed into the box (资源代码, 统一社会信用代码, 登记查询码) that names one entry
     // goes straight to it.
