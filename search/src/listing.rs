@@ -143,7 +143,7 @@ fn listing_filters(f: &Fields, searcher: &Searcher, req: &ListingRequest) -> Vec
 fn by_count(counts: HashMap<String, u64>) -> Vec<FacetCount> {
     let mut v: Vec<FacetCount> = counts
         .into_iter()
-        .map(|(value, count)| FacetCount { value, count })
+        .map(|(value, count)| FacetCount::exact(value, count))
         .collect();
     v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     v

@@ -515,6 +515,20 @@ mod rfc3339_seconds {
 pub struct FacetCount {
     pub value: String,
     pub count: u64,
+    /// True when `count` was estimated from a sample of a large result (show it as "about"); a
+    /// value held by fewer than 1,000 matches is counted exactly.
+    #[serde(default)]
+    pub estimated: bool,
+}
+
+impl FacetCount {
+    pub fn exact(value: String, count: u64) -> Self {
+        FacetCount {
+            value,
+            count,
+            estimated: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]

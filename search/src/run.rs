@@ -11,7 +11,8 @@ use tantivy::{Searcher, TantivyDocument};
 
 use crate::SearchError;
 use crate::code::{code_query, query_code_key};
-use crate::count::facets::{FacetCounter, FacetFruit, by_count, is_filtered};
+use crate::count::exact::{self, Budget};
+use crate::count::facets::{FacetCounter, FacetFruit, is_filtered};
 use crate::count::sampler::Tally;
 use crate::count::tally::tally;
 use crate::cursor::{Cursor, CursorKey, Page, PageCollector, SortKey, SortMode};
@@ -185,7 +186,8 @@ impl<'a> SearchRun<'a> {
     }
 
     /// Every facet's counts, and whether any is an estimate: those not under filter from the
-    /// lane's pass, each filtered one from a walk of its own with its filter left out.
+    /// lane's pass, each filtered one from a walk of its own with its filter left out; the small
+    /// values of a sampled count counted again exactly ([`crate::count::exact`]).
     pub fn facets(
         &self,
         lane: Lane,
@@ -194,10 +196,20 @@ impl<'a> SearchRun<'a> {
         let Some((shared, fruit)) = counted else {
             return Ok((BTreeMap::new(), false));
         };
+        let mut budget = Budget::per_search();
         let mut out = BTreeMap::new();
-        let mut estimated = fruit.estimated;
+        let query = self.query(lane, None);
         for (name, counts) in shared.names().iter().zip(fruit.counts) {
-            out.insert(name.as_str().to_owned(), by_count(counts));
+            let field = self.fields.facet(*name);
+            let listed = exact::listed(
+                &self.searcher,
+                field,
+                query.as_ref(),
+                counts,
+                fruit.estimated,
+                &mut budget,
+            )?;
+            out.insert(name.as_str().to_owned(), listed);
         }
         for name in FacetName::ALL
             .into_iter()
@@ -207,12 +219,17 @@ impl<'a> SearchRun<'a> {
             let query = self.query(lane, Some(name));
             let (_, fruit) = tally(&self.searcher, query.as_ref(), Some(&counter))?;
             let fruit = fruit.unwrap_or_default();
-            estimated |= fruit.estimated;
-            out.insert(
-                name.as_str().to_owned(),
-                by_count(fruit.counts.into_iter().next().unwrap_or_default()),
-            );
+            let listed = exact::listed(
+                &self.searcher,
+                self.fields.facet(name),
+                query.as_ref(),
+                fruit.counts.into_iter().next().unwrap_or_default(),
+                fruit.estimated,
+                &mut budget,
+            )?;
+            out.insert(name.as_str().to_owned(), listed);
         }
+        let estimated = out.values().flatten().any(|c| c.estimated);
         Ok((out, estimated))
     }
 

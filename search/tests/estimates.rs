@@ -141,3 +141,43 @@ fn a_large_one_word_result_has_close_estimates_and_a_smaller_one_exact_counts() 
         assert_eq!(c.count, exact, "{}", c.value);
     }
 }
+
+/// A large result's facets are sampled, but a value few matches hold is counted exactly (the
+/// portal showed one product among 40,000 resources as "约4"), and a value of a facet of few
+/// values is found even when the sample missed it.
+#[test]
+fn a_small_value_of_a_large_result_is_counted_exactly() {
+    let products = [13_101, 29_007, 47_011];
+    let mut docs: Vec<SearchDoc> = (0..DOCS).map(doc).collect();
+    for (n, i) in products.into_iter().enumerate() {
+        let d = &mut docs[i];
+        d.kind = EntityKind::Product;
+        d.title = format!("不动产登记数据产品 {n}");
+        d.facets.status = Some("registered".into());
+    }
+    let index = common::build(docs);
+    let about = index
+        .search(&request("登记", SortOrder::Relevance))
+        .unwrap();
+    assert!(about.total_estimated);
+    let count = |facet: &str, value: &str| {
+        about.facets[facet]
+            .iter()
+            .find(|c| c.value == value)
+            .map(|c| (c.count, c.estimated))
+    };
+    assert_eq!(count("kind", "product"), Some((3, false)));
+    assert_eq!(count("status", "registered"), Some((3, false)));
+    let (resources, estimated) = count("kind", "resource").unwrap();
+    assert!(estimated && resources > 30_000, "{resources}");
+    assert!(about.facets_estimated);
+
+    // The same when products are asked for apart: the kind facet is then counted with its own
+    // filter left out, from a sample of its own.
+    let mut only_products = request("登记", SortOrder::Relevance);
+    only_products.kinds = vec![EntityKind::Product];
+    let found = index.search(&only_products).unwrap();
+    assert_eq!(found.total, 3);
+    let product = found.facets["kind"].iter().find(|c| c.value == "product");
+    assert_eq!(product.map(|c| (c.count, c.estimated)), Some((3, false)));
+}

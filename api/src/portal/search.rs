@@ -116,10 +116,14 @@ fn facet_item(
     p: &Params,
     (name, kinds): (&str, &[EntityKind]),
     chosen: &[String],
-    value: &str,
-    count: u64,
-    estimated: bool,
+    c: &FacetCount,
 ) -> Markup {
+    let FacetCount {
+        value,
+        count,
+        estimated,
+    } = c;
+    let value = value.as_str();
     let shown = value_label(name, value, kinds);
     html! {
         li {
@@ -128,7 +132,7 @@ fn facet_item(
             } @else {
                 a href=(link(p, name, Some(value))) { (shown) }
             }
-            " " span.count { "(" @if estimated { "约" } (count) ")" }
+            " " span.count { "(" @if *estimated { "约" } (count) ")" }
         }
     }
 }
@@ -410,7 +414,7 @@ pub async fn search(
             div.layout {
                 aside.facets #filters aria-label="筛选" {
                     @if results.facets_estimated {
-                        p.muted { "结果较多，各筛选项的条数为抽样估计。" }
+                        p.muted { "结果较多，标“约”的条数为抽样估计，其余为精确计数。" }
                     }
                     @for name in FILTERS {
                         @if let Some(counts) = results.facets.get(name).filter(|c| !c.is_empty()) {
@@ -419,11 +423,11 @@ pub async fn search(
                             @let counts: Vec<&FacetCount> = if name == "region" { region_tier(counts, &chosen) } else { counts.iter().collect() };
                             // The first few values; the rest fold away (chosen ones always show).
                             @let (head, tail): (Vec<_>, Vec<_>) = counts.iter().enumerate().partition(|(i, c)| *i < FACET_SHOWN || chosen.contains(&c.value));
-                            ul { @for (_, c) in &head { (facet_item(&p, (name, &kinds), &chosen, &c.value, c.count, results.facets_estimated)) } }
+                            ul { @for (_, c) in &head { (facet_item(&p, (name, &kinds), &chosen, c)) } }
                             @if !tail.is_empty() {
                                 details {
                                     summary { "更多（" (tail.len()) "）" }
-                                    ul { @for (_, c) in &tail { (facet_item(&p, (name, &kinds), &chosen, &c.value, c.count, results.facets_estimated)) } }
+                                    ul { @for (_, c) in &tail { (facet_item(&p, (name, &kinds), &chosen, c)) } }
                                 }
                             }
                         }

@@ -159,11 +159,15 @@ fn by_value(reader: &FacetReader, counts: Vec<u32>) -> HashMap<String, u64> {
 }
 
 /// One facet's counts as the results list them: most first, then by value, at most
-/// [`MAX_FACET_VALUES`].
-pub fn by_count(counts: HashMap<String, u64>) -> Vec<FacetCount> {
+/// [`MAX_FACET_VALUES`]; `estimated` says which values' counts are estimates.
+pub fn by_count(counts: HashMap<String, u64>, estimated: impl Fn(&str) -> bool) -> Vec<FacetCount> {
     let mut v: Vec<FacetCount> = counts
         .into_iter()
-        .map(|(value, count)| FacetCount { value, count })
+        .map(|(value, count)| FacetCount {
+            estimated: estimated(&value),
+            value,
+            count,
+        })
         .collect();
     v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     v.truncate(MAX_FACET_VALUES);
@@ -307,7 +311,7 @@ mod tests {
         assert_eq!(tags_counted, tantivys(&searcher, &query, FacetName::Tag));
 
         // Listed most first, then by value, the first MAX_FACET_VALUES of them.
-        let listed = by_count(providers.clone());
+        let listed = by_count(providers.clone(), |_| false);
         assert_eq!(listed.len(), MAX_FACET_VALUES);
         assert!(listed.windows(2).all(|w| {
             w[0].count > w[1].count || (w[0].count == w[1].count && w[0].value < w[1].value)

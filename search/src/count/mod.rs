@@ -9,11 +9,13 @@
 //! | [`tally::probe`] | nothing in tantivy: a guess of a result's size before any walk | document frequencies cannot tell 区服务机构信 (8,292 matches) from 接口服 (113,641); one window in 64 can, for ~1 ms at 1M (session 15). It picks the plan (`Plan::OneWalk` or `Plan::PageThenTally`) | `tally::tests::a_large_count_is_a_flagged_close_estimate` (within a quarter; tells 1,000 from 30,000) |
 //! | [`sampler::Sampler`], [`sampler::SampledFacets`] | a facet collector in the page pass | the rule `tally` samples by, kept by a pass that visits every match, so facets need no second walk and agree with `tally`'s exactly. Session 14: no measurable gain (p99 10.68 / 10.22 → 10.33 / 10.57 ms); kept as one walk and one rule | `tests/estimates.rs` (time-sorted facets equal the relevance-sorted ones, two words equal one); `ops::one_walk::tests::page_count_and_facets_equal_top_docs_and_count` |
 //! | [`facets::FacetCounter`] | tantivy's `FacetCollector` | counts by term ordinal and turns only the ordinals that occurred into text, in one sorted dictionary walk; tantivy's walks each segment's whole facet dictionary per query. Session 8, 29k: mean / p50 / p99 1.71 / 1.14 / 6.91 → 1.23 / 0.79 / 4.78 ms | `facets::tests::counts_equal_a_brute_force_count_and_tantivys_facet_collector`; `tests/listing.rs` `totals_facets_and_pages_equal_a_brute_force_reading` |
+//! | [`exact::listed`] | nothing in tantivy: a sampled facet's small values counted again exactly | a sample is close for a value thousands of matches hold and wrong for one a few hold (one product among 40,000 resources listed as 约4, issue 30); a value's documents walked against the query, each side seeking to the other, within 20,000 steps a search | `exact::tests` (equal to `BooleanQuery` + `Count`; a missed value of a facet of few values found; a spent budget keeps the estimate); `tests/estimates.rs` `a_small_value_of_a_large_result_is_counted_exactly` |
 //!
-//! Dependencies run one way: `tally` → `sampler` → `facets`. A search's filtered facets (each
-//! counted with its own filter left out) are put together by its facets step,
-//! `SearchRun::facets` in [`crate::run`].
+//! Dependencies run one way: `tally` → `sampler` → `facets` ← `exact`. A search's filtered
+//! facets (each counted with its own filter left out) are put together by its facets step,
+//! `SearchRun::facets` in [`crate::run`], which also makes the small values exact.
 
+pub(crate) mod exact;
 pub(crate) mod facets;
 pub(crate) mod sampler;
 pub(crate) mod tally;
