@@ -516,7 +516,8 @@ pub struct FacetCount {
     pub value: String,
     pub count: u64,
     /// True when `count` was estimated from a sample of a large result (show it as "about"); a
-    /// value held by fewer than 1,000 matches is counted exactly.
+    /// value the sample counts below 100 is counted again exactly, as far as a search's budget
+    /// for it goes.
     #[serde(default)]
     pub estimated: bool,
 }

@@ -11,7 +11,7 @@ use tantivy::{Searcher, TantivyDocument};
 
 use crate::SearchError;
 use crate::code::{code_query, query_code_key};
-use crate::count::exact::{self, Budget};
+use crate::count::exact::{Budget, SmallValues};
 use crate::count::facets::{FacetCounter, FacetFruit, is_filtered};
 use crate::count::sampler::Tally;
 use crate::count::tally::tally;
@@ -197,20 +197,13 @@ impl<'a> SearchRun<'a> {
             return Ok((BTreeMap::new(), false));
         };
         let mut budget = Budget::per_search();
-        let mut out = BTreeMap::new();
+        let field = |name| self.fields.facet(name);
         let query = self.query(lane, None);
+        let mut shared_small = SmallValues::new(&self.searcher, query.as_ref(), &field);
         for (name, counts) in shared.names().iter().zip(fruit.counts) {
-            let field = self.fields.facet(*name);
-            let listed = exact::listed(
-                &self.searcher,
-                field,
-                query.as_ref(),
-                counts,
-                fruit.estimated,
-                &mut budget,
-            )?;
-            out.insert(name.as_str().to_owned(), listed);
+            shared_small.add(*name, counts, fruit.estimated);
         }
+        let mut listed = shared_small.listed(&mut budget)?;
         for name in FacetName::ALL
             .into_iter()
             .filter(|n| is_filtered(self.req, *n))
@@ -219,16 +212,15 @@ impl<'a> SearchRun<'a> {
             let query = self.query(lane, Some(name));
             let (_, fruit) = tally(&self.searcher, query.as_ref(), Some(&counter))?;
             let fruit = fruit.unwrap_or_default();
-            let listed = exact::listed(
-                &self.searcher,
-                self.fields.facet(name),
-                query.as_ref(),
-                fruit.counts.into_iter().next().unwrap_or_default(),
-                fruit.estimated,
-                &mut budget,
-            )?;
-            out.insert(name.as_str().to_owned(), listed);
+            let mut small = SmallValues::new(&self.searcher, query.as_ref(), &field);
+            let counts = fruit.counts.into_iter().next().unwrap_or_default();
+            small.add(name, counts, fruit.estimated);
+            listed.extend(small.listed(&mut budget)?);
         }
+        let out: BTreeMap<String, Vec<FacetCount>> = listed
+            .into_iter()
+            .map(|(name, counts)| (name.as_str().to_owned(), counts))
+            .collect();
         let estimated = out.values().flatten().any(|c| c.estimated);
         Ok((out, estimated))
     }
