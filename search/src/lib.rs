@@ -21,7 +21,8 @@
 //! | `Plan::CollectAll` | sorted by time (or an empty query), the identifier's lane, the relaxed query | one pass visits every match: `PageCollector`, `Count` and the sampled facets together | the same pass |
 //!
 //! Then the page's hits are read and highlighted, the facets under filter are counted apart
-//! (each with its own filter left out), and a respelling is suggested when the words matched
+//! (each with its own filter left out), a sampled facet's small values are counted again exactly
+//! (`count::exact`), and a respelling is suggested when the words matched
 //! nothing, only some of them did, or they were found by sound.
 //!
 //! # Operators: where the crate replaces or extends tantivy
@@ -43,6 +44,7 @@
 //! | `count/tally.rs` | `tally`, `tally_exact`, `probe` | `Count`, sampled past 10,000 matches |
 //! | `count/sampler.rs` | `Sampler`, `SampledFacets` | facet counting in a page pass, by `tally`'s sample |
 //! | `count/facets.rs` | `FacetCounter` | `FacetCollector` (counts by ordinal) |
+//! | `count/exact.rs` | `SmallValues` | nothing: a sampled facet's small values counted again exactly |
 //! | `cursor.rs` | `PageCollector` | `TopDocs`: keyset pages by score or time, ties by id hash (`pruned_pages_equal_exhaustive_pages`) |
 //! | `mapped.rs` | `ReleasableMmapDirectory` | `MmapDirectory`, giving a merge's pages back (peak RSS 1,333 → 786 MiB, session 17) |
 //!

@@ -475,3 +475,24 @@ pub async fn search(
     )
     .into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each value is marked 约 by its own count's flag: an exact small count beside sampled ones
+    /// is shown as it is.
+    #[test]
+    fn a_facet_value_is_marked_about_only_when_its_count_is_estimated() {
+        let shown = |estimated| {
+            let c = FacetCount {
+                value: "product".into(),
+                count: 3,
+                estimated,
+            };
+            facet_item(&Params::new(), ("kind", &[]), &[], &c).into_string()
+        };
+        assert!(shown(false).contains("(3)"), "{}", shown(false));
+        assert!(shown(true).contains("(约3)"), "{}", shown(true));
+    }
+}
