@@ -319,14 +319,14 @@ mod tests {
         name: FacetName,
         counts: &[(&str, u64)],
         estimated: bool,
-        budget: &mut Budget,
+        steps: u64,
     ) -> Vec<FacetCount> {
         let field = field(searcher);
         let query = x(word);
         let mut small = SmallValues::new(searcher, &query, &field);
         let counts = counts.iter().map(|(v, n)| ((*v).to_owned(), *n)).collect();
         small.add(name, counts, estimated);
-        small.listed(budget).unwrap().remove(0).1
+        small.listed(&mut Budget::of(steps)).unwrap().remove(0).1
     }
 
     fn tantivys(searcher: &Searcher, word: Field, name: FacetName, value: &str) -> u64 {
@@ -369,7 +369,7 @@ mod tests {
                 FacetName::Kind,
                 &counts,
                 true,
-                &mut Budget::per_search(),
+                STEPS_PER_SEARCH,
             );
             assert_eq!(
                 listed,
@@ -422,14 +422,7 @@ mod tests {
     fn a_spent_budget_keeps_the_estimate() {
         let (searcher, word) = index();
         let counts = [("resource", 29_400), ("product", 40)];
-        let listed = listed(
-            &searcher,
-            word,
-            FacetName::Kind,
-            &counts,
-            true,
-            &mut Budget::of(2),
-        );
+        let listed = listed(&searcher, word, FacetName::Kind, &counts, true, 2);
         assert_eq!(listed[1], count("product", 40, true));
     }
 
@@ -444,7 +437,7 @@ mod tests {
             FacetName::Kind,
             &counts,
             false,
-            &mut Budget::per_search(),
+            STEPS_PER_SEARCH,
         );
         assert_eq!(listed, vec![count("product", 40, false)]);
     }
