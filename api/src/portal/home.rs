@@ -120,6 +120,13 @@ pub async fn home(State(state): State<AppState>) -> PortalResult<Markup> {
     ))
 }
 
+/// A count with thousands separators, marked 约 when it is estimated from a sample (a catalog of
+/// more than 10,000 entries counts its facets on one).
+fn about(c: &FacetCount) -> String {
+    let n = thousands(c.count);
+    if c.estimated { format!("约 {n}") } else { n }
+}
+
 /// How many public entries of each kind, each a link to them.
 fn counts(everything: &SearchResults) -> Markup {
     let kinds = everything.facets.get("kind").cloned().unwrap_or_default();
@@ -130,7 +137,7 @@ fn counts(everything: &SearchResults) -> Markup {
                 @for c in &kinds {
                     div {
                         dt { a href=(filter_href("kind", &c.value)) { (value_label("kind", &c.value, &[])) } }
-                        dd { (thousands(c.count)) }
+                        dd { (about(c)) }
                     }
                 }
             }
@@ -161,7 +168,7 @@ fn browse(resources: &SearchResults, name: &str, title: &str) -> Markup {
                                 (value_label(name, &c.value, &[]))
                             }
                             meter min="0" max=(max) value=(c.count) { (c.count) }
-                            span.count { (thousands(c.count)) }
+                            span.count { (about(c)) }
                         }
                     }
                 }
@@ -173,4 +180,21 @@ fn browse(resources: &SearchResults, name: &str, title: &str) -> Markup {
 /// The search for resources with one facet value.
 fn resource_filter(name: &str, value: &str) -> String {
     format!("{}&kind=resource", filter_href(name, value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The overview's counts are sampled in a large catalog: those are marked, exact ones not.
+    #[test]
+    fn an_estimated_count_reads_as_about() {
+        let count = |estimated| FacetCount {
+            value: "resource".into(),
+            count: 970_412,
+            estimated,
+        };
+        assert_eq!(about(&count(true)), "约 970,412");
+        assert_eq!(about(&count(false)), "970,412");
+    }
 }
