@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Module graph of a Rust crate (scripts/test.sh fails on a cycle in search and api) from its `crate::` / `super::` paths; prints edges and cycles.
+"""Module graph of a Rust crate (scripts/test.sh fails on a cycle in any crate) from its `crate::` / `super::` paths; prints edges and cycles.
 
 usage: modgraph.py SRC_DIR [--tests] [--groups]
   --tests   also read test code (without it, code after the first #[cfg(test)] /

@@ -9,7 +9,11 @@ use sha2::{Digest, Sha256};
 use serde_json::value::RawValue;
 
 use crate::error::{CatalogError, Result};
-use crate::store::{RawBody, Store, WriteTx};
+
+/// A JSON body already serialized in canonical form (sorted keys, no spaces, see
+/// [`canonical_body`]): a bulk write stores one body as the row, its version snapshot and its
+/// audit event, and serializes it once (shared, not copied, between the three).
+pub type RawBody = std::sync::Arc<RawValue>;
 
 /// The `prev_hash` of the first event.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -139,13 +143,6 @@ pub struct AuditEntry<'a> {
     pub after: Option<Value>,
 }
 
-/// Append an event inside the caller's write transaction, chained to the newest one.
-pub async fn append(tx: &mut dyn WriteTx, entry: AuditEntry<'_>) -> Result<AuditEvent> {
-    let event = ChainHead::read(tx).await?.next(entry);
-    tx.insert_audit(&event).await?;
-    Ok(event)
-}
-
 /// The newest event's sequence number and hash: batch writers chain many events in memory from
 /// here and store them with `WriteTx::insert_audits` (same events as `append` one by one).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,14 +152,6 @@ pub struct ChainHead {
 }
 
 impl ChainHead {
-    pub async fn read(tx: &mut dyn WriteTx) -> Result<ChainHead> {
-        let (seq, hash) = tx
-            .last_audit()
-            .await?
-            .unwrap_or((0, GENESIS_HASH.to_string()));
-        Ok(ChainHead { seq, hash })
-    }
-
     /// The event for `entry`, chained after the head; the head moves to it.
     pub fn next(&mut self, entry: AuditEntry<'_>) -> AuditEvent {
         self.chain(entry, AuditEvent::compute_hash)
@@ -277,25 +266,6 @@ impl ChainVerifier {
             events: self.events,
             head_hash: self.prev_hash,
             first_break,
-        }
-    }
-}
-
-/// Verify the whole stored chain, page by page.
-pub async fn verify_store(store: &dyn Store) -> Result<ChainReport> {
-    const PAGE: i64 = 1000;
-    let mut verifier = ChainVerifier::default();
-    let mut after = 0;
-    loop {
-        let page = store.audit_events(after, PAGE).await?;
-        for event in &page {
-            if let Err(b) = verifier.check(event) {
-                return Ok(verifier.finish(Some(b)));
-            }
-        }
-        match page.last() {
-            Some(last) if page.len() as i64 == PAGE => after = last.seq,
-            _ => return Ok(verifier.finish(None)),
         }
     }
 }

@@ -3,9 +3,12 @@
 //! Layering: `domain` holds values that parse and pure state transitions; `policy` and `calendar`
 //! hold what a deployment sets (term limits, publicity days, working days); `service` runs each
 //! write as one transaction over a `store` backend, checks the rules and who may act (the `Actor`:
-//! person, organization, role, region), and appends its audit event in the same transaction.
+//! person, organization, role, region), and appends its audit event in the same transaction
+//! (`audit` is the hash chain itself, `audit_log` the chain kept in a store). Modules depend one
+//! way: `scripts/modgraph.py` fails the test run on a cycle.
 
 pub mod audit;
+pub mod audit_log;
 pub mod calendar;
 pub mod domain;
 pub mod error;

@@ -9,6 +9,7 @@ pub mod problems;
 pub mod report;
 pub mod rows;
 pub mod sheet;
+mod sheet_error;
 pub mod stream;
 pub mod template;
 mod zip_guard;

@@ -9,7 +9,22 @@ use std::collections::{BTreeMap, BinaryHeap};
 use serde::Serialize;
 
 use crate::limits::{Limits, clip};
-use crate::rows::RowProblem;
+
+/// One problem in the file. `row` 0 means the file as a whole; row 1 is the header row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct RowProblem {
+    pub sheet: String,
+    pub row: usize,
+    /// The column's header, e.g. "更新频率" (empty for problems of the whole file).
+    pub column: String,
+    /// The cell, e.g. "M5", when the column is present in the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
+    /// The value as found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    pub message: String,
+}
 
 /// How many problems of one kind a file had.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]

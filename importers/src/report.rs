@@ -684,4 +684,52 @@ mod tests {
         assert!(p.writable(false));
         assert_eq!(p.parsed.total_rows, 1);
     }
+
+    #[test]
+    /// The directory as exported (xlsx and CSV) reads back as the same entries.
+    fn exports_read_back_as_the_same_entries() {
+        use crate::template::tests::entry;
+        use crate::template::{directory_csv, directory_xlsx};
+
+        let entries = [entry("城市公交线路"), entry("地铁站点")];
+        let prepared = prepare(
+            &directory_xlsx(&entries).unwrap(),
+            SourceFormat::Xlsx,
+            "export.xlsx",
+        );
+        assert!(
+            prepared.parsed.problems.is_empty(),
+            "{:?}",
+            prepared.parsed.problems
+        );
+        let back: Vec<_> = prepared
+            .parsed
+            .valid
+            .into_iter()
+            .map(|r| r.content)
+            .collect();
+        assert_eq!(back, entries);
+
+        let prepared = prepare(&directory_csv(&entries), SourceFormat::Csv, "export.csv");
+        assert!(
+            prepared.parsed.problems.is_empty(),
+            "{:?}",
+            prepared.parsed.problems
+        );
+        let without_items: Vec<_> = entries
+            .iter()
+            .cloned()
+            .map(|mut e| {
+                e.data_items.clear();
+                e
+            })
+            .collect();
+        let back: Vec<_> = prepared
+            .parsed
+            .valid
+            .into_iter()
+            .map(|r| r.content)
+            .collect();
+        assert_eq!(back, without_items);
+    }
 }

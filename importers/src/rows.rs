@@ -8,7 +8,6 @@ use catalog::CatalogError;
 use catalog::domain::resource::{DataItem, ResourceContent};
 use catalog::domain::{Grade, OpenType, RegionCode, ShareType, UpdateFrequency};
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use crate::columns::{
     Column, ITEM_COLUMNS, ITEM_SHEET, RESOURCE_COLUMNS, RESOURCE_SHEET, normalize_header,
@@ -16,23 +15,9 @@ use crate::columns::{
 use crate::limits::{LimitExceeded, Limits};
 use crate::problems::{ProblemKind, ProblemLog};
 use crate::sheet::{Row, SheetError, Workbook};
-use crate::template::column_letter;
 
-/// One problem in the file. `row` 0 means the file as a whole; row 1 is the header row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct RowProblem {
-    pub sheet: String,
-    pub row: usize,
-    /// The column's header, e.g. "更新频率" (empty for problems of the whole file).
-    pub column: String,
-    /// The cell, e.g. "M5", when the column is present in the file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cell: Option<String>,
-    /// The value as found.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    pub message: String,
-}
+pub use crate::problems::RowProblem;
+use crate::template::column_letter;
 
 /// A valid resource row.
 #[derive(Debug, Clone)]

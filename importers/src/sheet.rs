@@ -9,33 +9,11 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use calamine::{DataRef, Reader, Xlsx, XlsxError};
 use chrono::{Days, NaiveDate};
 
+pub use crate::sheet_error::SheetError;
+
 use crate::limits::{LimitExceeded, Limits, size};
 use crate::template::column_letter;
 use crate::zip_guard;
-
-/// Why a file is not read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SheetError {
-    /// It cannot be read at all (Chinese message).
-    Unreadable(String),
-    /// It is over one of the limits.
-    TooLarge(LimitExceeded),
-}
-
-impl From<LimitExceeded> for SheetError {
-    fn from(e: LimitExceeded) -> Self {
-        SheetError::TooLarge(e)
-    }
-}
-
-impl SheetError {
-    pub fn message(&self) -> &str {
-        match self {
-            SheetError::Unreadable(m) => m,
-            SheetError::TooLarge(e) => &e.message,
-        }
-    }
-}
 
 /// What the uploaded bytes are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use std::io::{Cursor, Read};
 use zip::ZipArchive;
 
 use crate::limits::{LimitExceeded, Limits, RATIO_CHECKED_ABOVE, clip, size};
-use crate::sheet::SheetError;
+use crate::sheet_error::SheetError;
 
 /// How a part of the workbook is read by calamine, by its (lower-cased) path. The workbook must
 /// sit at `xl/workbook.xml` (`check_relationships`), so these paths are the ones it reads.

@@ -74,7 +74,7 @@ pub fn verify_export(file: &Path) -> Result<ExitCode, CliError> {
 
 pub async fn verify(db: DbArgs) -> Result<ExitCode, CliError> {
     let store = db.open().await?;
-    let report = catalog::audit::verify_store(store.as_ref()).await?;
+    let report = catalog::audit_log::verify_store(store.as_ref()).await?;
     store.close().await;
     Ok(print_report(&report))
 }

@@ -110,6 +110,6 @@ async fn verify(
     _: As<AuditReaders>,
 ) -> ApiResult<Json<ChainReport>> {
     Ok(Json(
-        catalog::audit::verify_store(state.catalog.store()).await?,
+        catalog::audit_log::verify_store(state.catalog.store()).await?,
     ))
 }

@@ -255,7 +255,7 @@ pub async fn list(
 pub async fn verify(State(state): State<AppState>, Session(s): Session) -> Response {
     let org = org_of(&state, &s).await;
     let report = match require_audit_reader(&s.actor()) {
-        Ok(()) => catalog::audit::verify_store(state.catalog.store()).await,
+        Ok(()) => catalog::audit_log::verify_store(state.catalog.store()).await,
         Err(e) => Err(e),
     };
     match report {

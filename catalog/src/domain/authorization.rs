@@ -1,10 +1,12 @@
 //! Authorizations (授权运营): the implementation plan (N 9), the agreement (N 14) and its lifecycle.
 
+pub mod agreement;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::agreement::{
+use self::agreement::{
     Agreement, AgreementChange, AgreementTerms, DestructionRecord, Evaluation, Filing,
     OperatorReport, RenewalRequest, Suspension,
 };

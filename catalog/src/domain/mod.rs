@@ -20,14 +20,11 @@ macro_rules! string_schema {
 }
 pub(crate) use string_schema;
 
-pub mod agreement;
-pub mod amendment;
 pub mod api_token;
 pub mod authorization;
 pub mod check_char;
 pub mod classification;
 pub mod content_diff;
-pub mod correction;
 pub mod demand;
 pub mod developer;
 pub mod disclosure;
@@ -53,6 +50,10 @@ pub mod text;
 pub mod unique;
 pub mod uscc;
 pub mod webhook;
+
+// Parts of the authorization and registration aggregates, by their short paths.
+pub use authorization::agreement;
+pub use registration::{amendment, correction};
 
 /// An enum value from the code it is stored and sent as (`"data_admin"` → `OrgKind::DataAdmin`);
 /// `None` for any other text. Pages, the index's labels and the command line all read codes so.

@@ -2,6 +2,9 @@
 //! objections, the query code, renewal, expiry, cancellation and revocation. All clocks count
 //! working days on the deployment's calendar.
 
+pub mod amendment;
+pub mod correction;
+
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -291,15 +294,15 @@ pub struct Registration {
     pub version: u32,
     /// The texts superseded by changes and corrections, oldest first.
     #[serde(default)]
-    pub versions: Vec<super::amendment::RegistrationVersion>,
+    pub versions: Vec<amendment::RegistrationVersion>,
     /// Cancellation applications: completed within the policy's working days of acceptance.
     #[serde(default)]
     pub completion_due: Option<NaiveDate>,
     #[serde(default)]
-    pub cancellation: Option<super::amendment::CancellationRequest>,
+    pub cancellation: Option<amendment::CancellationRequest>,
     /// Interested parties' correction requests (R 9 (三)); never public.
     #[serde(default)]
-    pub correction_requests: Vec<super::correction::CorrectionRequest>,
+    pub correction_requests: Vec<correction::CorrectionRequest>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

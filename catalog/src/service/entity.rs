@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::Actor;
 use crate::audit::{self, AuditEntry};
+use crate::audit_log;
 use crate::domain::api_token::{ApiToken, TokenStatus};
 use crate::domain::authorization::Authorization;
 use crate::domain::demand::DemandApplication;
@@ -142,7 +143,7 @@ pub(crate) async fn insert<T: Entity>(
 ) -> Result<()> {
     let record = to_record(value, 1)?;
     tx.insert(T::TABLE, &record).await?;
-    audit::append(
+    audit_log::append(
         tx,
         AuditEntry {
             actor: &actor.audit_name(),
@@ -185,7 +186,7 @@ pub(crate) async fn update<T: Entity>(
     }
     let record = to_record(after, before.row_version + 1)?;
     tx.update(T::TABLE, &record).await?;
-    audit::append(
+    audit_log::append(
         tx,
         AuditEntry {
             actor: &actor.audit_name(),

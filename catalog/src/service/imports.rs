@@ -15,6 +15,7 @@ use super::entity::{self, Entity};
 use super::resources::load_provider;
 use super::{Actor, Catalog, Role};
 use crate::audit::{ChainHead, CreatedEvent};
+use crate::audit_log;
 use crate::domain::resource::{Resource, ResourceContent, ResourceStatus};
 use crate::domain::{RegionCode, ResourceCode};
 use crate::error::{CatalogError, Result};
@@ -149,7 +150,7 @@ impl Catalog {
             next_row: 0,
             arrival,
             actor: actor.audit_name(),
-            head: ChainHead::read(tx.as_mut()).await?,
+            head: audit_log::chain_head(tx.as_mut()).await?,
         };
 
         let (chunks, mut prepared) = mpsc::channel(CHUNKS_AHEAD);

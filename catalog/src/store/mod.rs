@@ -4,7 +4,6 @@
 //! whole entity as a JSON body. Business rules never live here: the `service` layer loads, decides
 //! and writes inside one `WriteTx`, so every backend enforces exactly the same rules.
 
-mod pg_copy;
 mod postgres;
 mod public_page;
 mod queries;
@@ -65,10 +64,7 @@ impl Table {
     }
 }
 
-/// A JSON body already serialized in canonical form (sorted keys, no spaces): a bulk write stores
-/// one body as the row, its version snapshot and its audit event, and serializes it once (shared,
-/// not copied, between the three).
-pub type RawBody = std::sync::Arc<serde_json::value::RawValue>;
+pub use crate::audit::RawBody;
 
 /// One stored entity. `row_version` increases on every update (optimistic concurrency, ETags).
 /// The body is a `Value`, or a `RawBody` on the bulk path.

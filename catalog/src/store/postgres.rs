@@ -1,13 +1,15 @@
 //! PostgreSQL, for larger and multi-node deployments. Write transactions take one transaction-scoped
 //! advisory lock so the audit chain keeps a single total order across every node.
 
+mod copy;
+
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres};
 
+use self::copy::{insert_audits, insert_many, put_versions};
 use crate::store::Backend;
-use crate::store::pg_copy::{insert_audits, insert_many, put_versions};
 
 /// Arbitrary constant naming Mulu's write lock (`pg_advisory_xact_lock`).
 const WRITE_LOCK_KEY: i64 = 0x6d75_6c75; // "mulu"

@@ -35,13 +35,13 @@ pub async fn every_write_is_audited_and_tampering_is_detected(env: Env) {
     assert_eq!(approve.before.as_ref().unwrap()["status"], "submitted");
     assert_eq!(approve.after.as_ref().unwrap()["status"], "approved");
 
-    let report = catalog::audit::verify_store(c.store()).await.unwrap();
+    let report = catalog::audit_log::verify_store(c.store()).await.unwrap();
     assert_eq!((report.events, report.first_break), (8, None));
 
     env.exec_raw("UPDATE audit_events SET actor = 'someone-else' WHERE seq = 5")
         .await
         .unwrap();
-    let report = catalog::audit::verify_store(c.store()).await.unwrap();
+    let report = catalog::audit_log::verify_store(c.store()).await.unwrap();
     let broken = report.first_break.expect("the edit is detected");
     assert_eq!(broken.seq, 5);
     assert_eq!(
@@ -73,7 +73,7 @@ pub async fn concurrent_writers_keep_one_audit_chain(env: Env) {
     codes.sort();
     codes.dedup();
     assert_eq!(codes.len(), 16, "every concurrent writer got its own code");
-    let report = catalog::audit::verify_store(env.catalog.store())
+    let report = catalog::audit_log::verify_store(env.catalog.store())
         .await
         .unwrap();
     assert_eq!(report.first_break, None);
@@ -224,6 +224,6 @@ pub async fn thirty_two_writers_lose_no_update(env: Env) {
             "update {i} was lost: {tags:?}"
         );
     }
-    let report = catalog::audit::verify_store(c.store()).await.unwrap();
+    let report = catalog::audit_log::verify_store(c.store()).await.unwrap();
     assert_eq!(report.first_break, None);
 }

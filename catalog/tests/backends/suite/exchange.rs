@@ -169,7 +169,7 @@ pub async fn cancellation_applications_complete_within_ten_working_days(env: Env
             ("registration.cancel", target)
         ]
     );
-    let report = catalog::audit::verify_store(c.store()).await.unwrap();
+    let report = catalog::audit_log::verify_store(c.store()).await.unwrap();
     assert_eq!(report.first_break, None);
 }
 
@@ -745,7 +745,7 @@ pub async fn webhook_deliveries_are_queued_once_claimed_once_and_retried(env: En
         let text = format!("{:?}", e);
         !text.contains(secret) && !text.contains("rotated-secret")
     }));
-    let report = catalog::audit::verify_store(c.store()).await.unwrap();
+    let report = catalog::audit_log::verify_store(c.store()).await.unwrap();
     assert_eq!(report.first_break, None);
 }
 

@@ -97,7 +97,7 @@ pub async fn batch_import_stores_every_row_version_and_audit_event(env: Env) {
             .summary,
         tricky
     );
-    let report = catalog::audit::verify_store(c.store()).await.unwrap();
+    let report = catalog::audit_log::verify_store(c.store()).await.unwrap();
     assert_eq!(
         (report.events, report.first_break),
         (3 + n as i64 + 2, None)
@@ -193,7 +193,7 @@ pub async fn fed_import_writes_while_rows_arrive_and_rolls_back_without_commit(e
         .await
         .unwrap();
     assert_eq!(next.code.sequence(), 3_001);
-    let report = catalog::audit::verify_store(c.store()).await.unwrap();
+    let report = catalog::audit_log::verify_store(c.store()).await.unwrap();
     assert_eq!(report.first_break, None);
 
     // Only the provider itself feeds its directory.

@@ -283,7 +283,7 @@ pub async fn upheld_objection_terminates_and_supplement_restarts_the_clock(env: 
     let erased = c.objectors_as(&reg, r.id).await.unwrap();
     assert_eq!(erased[0].objector_name, None);
     assert!(erased[0].erased_at.is_some());
-    let report = catalog::audit::verify_store(c.store()).await.unwrap();
+    let report = catalog::audit_log::verify_store(c.store()).await.unwrap();
     assert_eq!(report.first_break, None);
 }
 

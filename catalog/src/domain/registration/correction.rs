@@ -8,9 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::agreement::DocumentRef;
-use super::organization::require_text;
-use super::registration::{Registration, RegistrationStatus, RegistrationType};
+use super::{Registration, RegistrationStatus, RegistrationType};
+use crate::domain::authorization::agreement::DocumentRef;
+use crate::domain::organization::require_text;
 use crate::error::{CatalogError, Result};
 
 /// What the request rests on (R 9 (三)).

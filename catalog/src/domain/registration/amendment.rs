@@ -9,8 +9,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::organization::require_text;
-use super::registration::{Materials, Registration, RegistrationStatus, RegistrationType};
+use super::{Materials, Registration, RegistrationStatus, RegistrationType};
+use crate::domain::organization::require_text;
 use crate::error::{CatalogError, Result};
 
 /// R 9 (四): when a registrant must apply for cancellation.

@@ -8,8 +8,8 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::authorization::{Authorization, AuthorizationStatus, ScopeLine};
-use super::organization::require_text;
+use super::{Authorization, AuthorizationStatus, ScopeLine};
+use crate::domain::organization::require_text;
 use crate::error::{CatalogError, Result};
 
 /// N 14 (一)–(十三): what the agreement says. Scope (一), term (二) and platform (四) come from the

@@ -15,10 +15,10 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
-use super::postgres::{insert_audits_values, insert_many_values, put_versions_values};
-use super::queries::{AUDIT_COLUMNS, RECORD_COLUMNS, VERSION_COLUMNS};
+use super::{insert_audits_values, insert_many_values, put_versions_values};
 use crate::audit::CreatedEvent;
 use crate::error::Result;
+use crate::store::queries::{AUDIT_COLUMNS, RECORD_COLUMNS, VERSION_COLUMNS};
 use crate::store::{RawBody, Record, Table, VersionRecord};
 
 /// Batches smaller than this are INSERTed: below it, the ~40 ms a COPY waits costs more than the
