@@ -692,30 +692,25 @@ mod tests {
         use crate::template::{directory_csv, directory_xlsx};
 
         let entries = [entry("城市公交线路"), entry("地铁站点")];
-        let prepared = prepare(
-            &directory_xlsx(&entries).unwrap(),
-            SourceFormat::Xlsx,
-            "export.xlsx",
-        );
-        assert!(
-            prepared.parsed.problems.is_empty(),
-            "{:?}",
-            prepared.parsed.problems
-        );
-        let back: Vec<_> = prepared
-            .parsed
-            .valid
-            .into_iter()
-            .map(|r| r.content)
-            .collect();
-        assert_eq!(back, entries);
-
-        let prepared = prepare(&directory_csv(&entries), SourceFormat::Csv, "export.csv");
-        assert!(
-            prepared.parsed.problems.is_empty(),
-            "{:?}",
-            prepared.parsed.problems
-        );
+        // Every row valid, read back as its entry.
+        let read_back = |bytes: &[u8], format, name| {
+            let prepared = prepare(bytes, format, name);
+            assert!(
+                prepared.parsed.problems.is_empty(),
+                "{name}: {:?}",
+                prepared.parsed.problems
+            );
+            let back: Vec<_> = prepared
+                .parsed
+                .valid
+                .into_iter()
+                .map(|r| r.content)
+                .collect();
+            back
+        };
+        let xlsx = directory_xlsx(&entries).unwrap();
+        assert_eq!(read_back(&xlsx, SourceFormat::Xlsx, "export.xlsx"), entries);
+        // The CSV is the resource sheet alone: no data items.
         let without_items: Vec<_> = entries
             .iter()
             .cloned()
@@ -724,12 +719,10 @@ mod tests {
                 e
             })
             .collect();
-        let back: Vec<_> = prepared
-            .parsed
-            .valid
-            .into_iter()
-            .map(|r| r.content)
-            .collect();
-        assert_eq!(back, without_items);
+        let csv = directory_csv(&entries);
+        assert_eq!(
+            read_back(&csv, SourceFormat::Csv, "export.csv"),
+            without_items
+        );
     }
 }
