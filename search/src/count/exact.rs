@@ -28,6 +28,9 @@ pub(crate) const SMALL_COUNT: u64 = 100;
 /// most a seek in the query's matches, ~2.5 µs at 1M), a segment walked [`SCORER_STEPS`] (the
 /// query's scorer there). About a millisecond.
 pub(crate) const STEPS_PER_SEARCH: u64 = 400;
+/// Values weighed for a search's exact counts, the smallest sampled counts first: a value costs
+/// at least a step, and one in a segment not yet walked twenty.
+const VALUES_WEIGHED: usize = 48;
 /// What making the query's scorer in a segment costs, in steps (~50 µs for a query of several
 /// words at 1M).
 const SCORER_STEPS: u64 = 20;
@@ -131,42 +134,48 @@ impl<'q> SmallValues<'q> {
     /// the fewest documents): each costs its documents, and the segments it adds to the walk.
     fn candidates(&self, budget: &mut Budget) -> Result<Vec<Candidate>, SearchError> {
         let readers = self.searcher.segment_readers();
-        // (sampled count, documents, documents in each segment, value)
-        let mut all: Vec<(u64, u64, Vec<u32>, Candidate)> = Vec::new();
+        let mut values: Vec<(u64, Candidate)> = Vec::new();
         for (facet, f) in self.facets.iter().enumerate() {
             if !f.estimated {
                 continue;
             }
             let field = (self.field)(f.name);
-            let mut values: Vec<(u64, String)> = by_count(f.counts.clone(), |_| true)
-                .into_iter()
-                .filter(|c| c.count < SMALL_COUNT)
-                .map(|c| (c.count, c.value))
-                .collect();
+            let candidate = |value| Candidate {
+                facet,
+                value,
+                field,
+            };
+            values.extend(
+                by_count(f.counts.clone(), |_| true)
+                    .into_iter()
+                    .filter(|c| c.count < SMALL_COUNT)
+                    .map(|c| (c.count, candidate(c.value))),
+            );
             if f.name == FacetName::Kind {
                 // There are few kinds: one the sample missed is looked for.
                 values.extend(
                     EntityKind::ALL
                         .iter()
                         .filter(|k| !f.counts.contains_key(k.as_str()))
-                        .map(|k| (0, k.as_str().to_owned())),
+                        .map(|k| (0, candidate(k.as_str().to_owned()))),
                 );
             }
-            for (sampled, value) in values {
-                let term = facet_term(field, &value);
-                let mut by_segment = Vec::with_capacity(readers.len());
-                for reader in readers {
-                    by_segment.push(reader.inverted_index(field)?.doc_freq(&term)?);
-                }
-                let docs = by_segment.iter().map(|n| u64::from(*n)).sum();
-                if docs > 0 {
-                    let c = Candidate {
-                        facet,
-                        value,
-                        field,
-                    };
-                    all.push((sampled, docs, by_segment, c));
-                }
+        }
+        // Only the smallest are weighed (a term lookup per segment each): the budget would not
+        // reach the others.
+        values.sort_by(|a, b| (a.0, a.1.facet, &a.1.value).cmp(&(b.0, b.1.facet, &b.1.value)));
+        values.truncate(VALUES_WEIGHED);
+        // (sampled count, documents, documents in each segment, value)
+        let mut all: Vec<(u64, u64, Vec<u32>, Candidate)> = Vec::new();
+        for (sampled, c) in values {
+            let term = facet_term(c.field, &c.value);
+            let mut by_segment = Vec::with_capacity(readers.len());
+            for reader in readers {
+                by_segment.push(reader.inverted_index(c.field)?.doc_freq(&term)?);
+            }
+            let docs = by_segment.iter().map(|n| u64::from(*n)).sum();
+            if docs > 0 {
+                all.push((sampled, docs, by_segment, c));
             }
         }
         all.sort_by(|a, b| (a.0, a.1, &a.3.value).cmp(&(b.0, b.1, &b.3.value)));
