@@ -685,8 +685,8 @@ mod tests {
         assert_eq!(p.parsed.total_rows, 1);
     }
 
-    #[test]
     /// The directory as exported (xlsx and CSV) reads back as the same entries.
+    #[test]
     fn exports_read_back_as_the_same_entries() {
         use crate::template::tests::entry;
         use crate::template::{directory_csv, directory_xlsx};

@@ -7,7 +7,7 @@
 //! keys (and never more than there are matches), and only the page's stored ids are read.
 
 use std::cmp::{Ordering, Reverse};
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap};
 use std::ops::Bound;
 
 use tantivy::collector::{Collector, SegmentCollector};
@@ -17,7 +17,7 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use crate::SearchError;
-use crate::count::facets::FacetCounter;
+use crate::count::facets::{FacetCounter, most_first};
 use crate::count::tally::tally_exact;
 use crate::cursor::{i64_bits, score_bits};
 use crate::model::{
@@ -103,7 +103,11 @@ pub fn listing(
         .iter()
         .zip(fruit.map(|f| f.counts).unwrap_or_default())
     {
-        facets.insert(*name, by_count(counts));
+        let listed = most_first(&counts)
+            .into_iter()
+            .map(|(value, count)| FacetCount::exact(value.to_owned(), count))
+            .collect();
+        facets.insert(*name, listed);
     }
     Ok(ListingResults {
         total,
@@ -137,16 +141,6 @@ fn listing_filters(f: &Fields, searcher: &Searcher, req: &ListingRequest) -> Vec
         )));
     }
     out
-}
-
-/// Values by count, most first, then by value.
-fn by_count(counts: HashMap<String, u64>) -> Vec<FacetCount> {
-    let mut v: Vec<FacetCount> = counts
-        .into_iter()
-        .map(|(value, count)| FacetCount::exact(value, count))
-        .collect();
-    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    v
 }
 
 /// A sort value: a time, or text (absent text sorts before any).

@@ -197,11 +197,10 @@ impl<'a> SearchRun<'a> {
             return Ok((BTreeMap::new(), false));
         };
         let mut budget = Budget::per_search();
-        let field = |name| self.fields.facet(name);
         let query = self.query(lane, None);
-        let mut shared_small = SmallValues::new(&self.searcher, query.as_ref(), &field);
+        let mut shared_small = SmallValues::new(&self.searcher, query.as_ref());
         for (name, counts) in shared.names().iter().zip(fruit.counts) {
-            shared_small.add(*name, counts, fruit.estimated);
+            shared_small.add(*name, self.fields.facet(*name), counts, fruit.estimated);
         }
         let mut listed = shared_small.listed(&mut budget)?;
         for name in FacetName::ALL
@@ -212,9 +211,9 @@ impl<'a> SearchRun<'a> {
             let query = self.query(lane, Some(name));
             let (_, fruit) = tally(&self.searcher, query.as_ref(), Some(&counter))?;
             let fruit = fruit.unwrap_or_default();
-            let mut small = SmallValues::new(&self.searcher, query.as_ref(), &field);
+            let mut small = SmallValues::new(&self.searcher, query.as_ref());
             let counts = fruit.counts.into_iter().next().unwrap_or_default();
-            small.add(name, counts, fruit.estimated);
+            small.add(name, self.fields.facet(name), counts, fruit.estimated);
             listed.extend(small.listed(&mut budget)?);
         }
         let out: BTreeMap<String, Vec<FacetCount>> = listed

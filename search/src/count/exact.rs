@@ -15,10 +15,10 @@ use std::collections::HashMap;
 
 use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Searcher, TERMINATED};
+use tantivy::{DocId, DocSet, Searcher, TERMINATED, Term};
 
 use crate::SearchError;
-use crate::count::facets::by_count;
+use crate::count::facets::{MAX_FACET_VALUES, by_count, most_first};
 use crate::model::{EntityKind, FacetCount, FacetName};
 use crate::query::facet_term;
 
@@ -62,6 +62,7 @@ impl Budget {
 /// One facet's counts, as the query's pass found them.
 struct Counted {
     name: FacetName,
+    field: Field,
     counts: HashMap<String, u64>,
     estimated: bool,
 }
@@ -71,35 +72,37 @@ struct Counted {
 pub(crate) struct SmallValues<'q> {
     searcher: &'q Searcher,
     query: &'q dyn Query,
-    field: &'q dyn Fn(FacetName) -> Field,
     facets: Vec<Counted>,
 }
 
-/// A value to count again: its facet (index into `facets`) and its term's field and text.
+/// A value to count again: its facet (index into `facets`), its text and its term.
 struct Candidate {
     facet: usize,
     value: String,
-    field: Field,
+    term: Term,
 }
 
 impl<'q> SmallValues<'q> {
-    pub fn new(
-        searcher: &'q Searcher,
-        query: &'q dyn Query,
-        field: &'q dyn Fn(FacetName) -> Field,
-    ) -> Self {
+    pub fn new(searcher: &'q Searcher, query: &'q dyn Query) -> Self {
         SmallValues {
             searcher,
             query,
-            field,
             facets: Vec::new(),
         }
     }
 
-    /// A facet's counts as the query's pass found them, `estimated` when from a sample.
-    pub fn add(&mut self, name: FacetName, counts: HashMap<String, u64>, estimated: bool) {
+    /// A facet's counts (its values in `field`) as the query's pass found them, `estimated` when
+    /// from a sample.
+    pub fn add(
+        &mut self,
+        name: FacetName,
+        field: Field,
+        counts: HashMap<String, u64>,
+        estimated: bool,
+    ) {
         self.facets.push(Counted {
             name,
+            field,
             counts,
             estimated,
         });
@@ -124,7 +127,7 @@ impl<'q> SmallValues<'q> {
                 let mut all = f.counts;
                 all.extend(exact.iter().map(|(v, n)| (v.clone(), *n)));
                 all.retain(|_, n| *n > 0);
-                let listed = by_count(all, |v| f.estimated && !exact.contains_key(v));
+                let listed = by_count(&all, |v| f.estimated && !exact.contains_key(v));
                 (f.name, listed)
             })
             .collect())
@@ -139,17 +142,18 @@ impl<'q> SmallValues<'q> {
             if !f.estimated {
                 continue;
             }
-            let field = (self.field)(f.name);
-            let candidate = |value| Candidate {
+            let candidate = |value: &str| Candidate {
                 facet,
-                value,
-                field,
+                value: value.to_owned(),
+                term: facet_term(f.field, value),
             };
+            // Of the values listed, those counted small.
             values.extend(
-                by_count(f.counts.clone(), |_| true)
+                most_first(&f.counts)
                     .into_iter()
-                    .filter(|c| c.count < SMALL_COUNT)
-                    .map(|c| (c.count, candidate(c.value))),
+                    .take(MAX_FACET_VALUES)
+                    .filter(|(_, n)| *n < SMALL_COUNT)
+                    .map(|(value, n)| (n, candidate(value))),
             );
             if f.name == FacetName::Kind {
                 // There are few kinds: one the sample missed is looked for.
@@ -157,7 +161,7 @@ impl<'q> SmallValues<'q> {
                     EntityKind::ALL
                         .iter()
                         .filter(|k| !f.counts.contains_key(k.as_str()))
-                        .map(|k| (0, candidate(k.as_str().to_owned()))),
+                        .map(|k| (0, candidate(k.as_str()))),
                 );
             }
         }
@@ -168,10 +172,9 @@ impl<'q> SmallValues<'q> {
         // (sampled count, documents, documents in each segment, value)
         let mut all: Vec<(u64, u64, Vec<u32>, Candidate)> = Vec::new();
         for (sampled, c) in values {
-            let term = facet_term(c.field, &c.value);
             let mut by_segment = Vec::with_capacity(readers.len());
             for reader in readers {
-                by_segment.push(reader.inverted_index(c.field)?.doc_freq(&term)?);
+                by_segment.push(reader.inverted_index(c.term.field())?.doc_freq(&c.term)?);
             }
             let docs = by_segment.iter().map(|n| u64::from(*n)).sum();
             if docs > 0 {
@@ -210,10 +213,9 @@ impl<'q> SmallValues<'q> {
         for reader in self.searcher.segment_readers() {
             let mut docs: Vec<(DocId, usize)> = Vec::new();
             for (i, c) in candidates.iter().enumerate() {
-                let term = facet_term(c.field, &c.value);
-                let inverted = reader.inverted_index(c.field)?;
+                let inverted = reader.inverted_index(c.term.field())?;
                 if let Some(mut postings) =
-                    inverted.read_postings(&term, IndexRecordOption::Basic)?
+                    inverted.read_postings(&c.term, IndexRecordOption::Basic)?
                 {
                     while postings.doc() != TERMINATED {
                         docs.push((postings.doc(), i));
@@ -330,11 +332,10 @@ mod tests {
         estimated: bool,
         steps: u64,
     ) -> Vec<FacetCount> {
-        let field = field(searcher);
         let query = x(word);
-        let mut small = SmallValues::new(searcher, &query, &field);
+        let mut small = SmallValues::new(searcher, &query);
         let counts = counts.iter().map(|(v, n)| ((*v).to_owned(), *n)).collect();
-        small.add(name, counts, estimated);
+        small.add(name, field(searcher)(name), counts, estimated);
         small.listed(&mut Budget::of(steps)).unwrap().remove(0).1
     }
 
@@ -398,16 +399,18 @@ mod tests {
         let (searcher, word) = index();
         let field = field(&searcher);
         let query = x(word);
-        let mut small = SmallValues::new(&searcher, &query, &field);
+        let mut small = SmallValues::new(&searcher, &query);
         let kinds = [("resource", 29_400), ("product", 40)];
         small.add(
             FacetName::Kind,
+            field(FacetName::Kind),
             kinds.map(|(v, n)| (v.to_owned(), n)).into(),
             true,
         );
         let providers = [("q", 70), ("p", 90)];
         small.add(
             FacetName::Provider,
+            field(FacetName::Provider),
             providers.map(|(v, n)| (v.to_owned(), n)).into(),
             true,
         );

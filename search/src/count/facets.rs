@@ -158,20 +158,28 @@ fn by_value(reader: &FacetReader, counts: Vec<u32>) -> HashMap<String, u64> {
     out
 }
 
-/// One facet's counts as the results list them: most first, then by value, at most
-/// [`MAX_FACET_VALUES`]; `estimated` says which values' counts are estimates.
-pub fn by_count(counts: HashMap<String, u64>, estimated: impl Fn(&str) -> bool) -> Vec<FacetCount> {
-    let mut v: Vec<FacetCount> = counts
+/// A facet's values in the order results list them: most first, then by value.
+pub fn most_first(counts: &HashMap<String, u64>) -> Vec<(&str, u64)> {
+    let mut v: Vec<(&str, u64)> = counts.iter().map(|(v, n)| (v.as_str(), *n)).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    v
+}
+
+/// One facet's counts as a search lists them: [`most_first`], at most [`MAX_FACET_VALUES`];
+/// `estimated` says which values' counts are estimates.
+pub fn by_count(
+    counts: &HashMap<String, u64>,
+    estimated: impl Fn(&str) -> bool,
+) -> Vec<FacetCount> {
+    most_first(counts)
         .into_iter()
+        .take(MAX_FACET_VALUES)
         .map(|(value, count)| FacetCount {
-            estimated: estimated(&value),
-            value,
+            estimated: estimated(value),
+            value: value.to_owned(),
             count,
         })
-        .collect();
-    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    v.truncate(MAX_FACET_VALUES);
-    v
+        .collect()
 }
 
 #[cfg(test)]
@@ -311,7 +319,7 @@ mod tests {
         assert_eq!(tags_counted, tantivys(&searcher, &query, FacetName::Tag));
 
         // Listed most first, then by value, the first MAX_FACET_VALUES of them.
-        let listed = by_count(providers.clone(), |_| false);
+        let listed = by_count(&providers, |_| false);
         assert_eq!(listed.len(), MAX_FACET_VALUES);
         assert!(listed.windows(2).all(|w| {
             w[0].count > w[1].count || (w[0].count == w[1].count && w[0].value < w[1].value)
