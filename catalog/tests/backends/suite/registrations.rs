@@ -481,17 +481,9 @@ pub async fn what_uses_a_resource_follows_every_write(env: Env) {
         c.uses_of_resource(r1).await.unwrap().products.is_empty(),
         "reviewed, not registered"
     );
-    let id = c
-        .submit_registration(&w.o(), application(product), d("2026-09-21"))
+    let id = super::publicized_registration(&env, &w, &reg, product)
         .await
-        .unwrap()
         .id;
-    c.accept_registration(&reg, id, d("2026-09-22"), None)
-        .await
-        .unwrap();
-    c.publicize_registration(&reg, id, d("2026-09-29"), None)
-        .await
-        .unwrap();
     assert!(c.uses_of_resource(r1).await.unwrap().products.is_empty());
     c.issue_query_code(&reg, id, None, d("2026-10-20"), None)
         .await
@@ -522,24 +514,7 @@ pub async fn a_notice_runs_its_publicity_and_ends_with_its_outcome(env: Env) {
     let reg = Actor::new(Role::Registrar, registrar.id);
     let c = &env.catalog;
     let (auth, product, r1) = reviewed_product(&env, &w).await;
-    let publicized = |product| {
-        let reg = reg.clone();
-        let w = &w;
-        async move {
-            let id = c
-                .submit_registration(&w.o(), application(product), d("2026-09-21"))
-                .await
-                .unwrap()
-                .id;
-            c.accept_registration(&reg, id, d("2026-09-22"), None)
-                .await
-                .unwrap();
-            c.publicize_registration(&reg, id, d("2026-09-29"), None)
-                .await
-                .unwrap()
-                .value
-        }
-    };
+    let publicized = |product| super::publicized_registration(&env, &w, &reg, product);
     let notice = publicized(product).await;
     let (start, end) = (
         notice.publicity_start.unwrap(),

@@ -344,9 +344,14 @@ pub mod registration_support {
 
 pub use registration_support::*;
 
-/// A product's registration taken to its query code: applied for on 2026-09-21, accepted the
-/// next day, publicized on 09-29 and coded on 10-20 (after its ten working days); its id.
-pub async fn code_registration(env: &Env, w: &World, reg: &Actor, product_id: Uuid) -> Uuid {
+/// A product's registration in publicity: applied for on 2026-09-21, accepted the next day and
+/// publicized on 09-29; as publicized.
+pub async fn publicized_registration(
+    env: &Env,
+    w: &World,
+    reg: &Actor,
+    product_id: Uuid,
+) -> catalog::domain::registration::Registration {
     let c = &env.catalog;
     let id = c
         .submit_registration(&w.o(), application(product_id), d("2026-09-21"))
@@ -358,8 +363,16 @@ pub async fn code_registration(env: &Env, w: &World, reg: &Actor, product_id: Uu
         .unwrap();
     c.publicize_registration(reg, id, d("2026-09-29"), None)
         .await
-        .unwrap();
-    c.issue_query_code(reg, id, None, d("2026-10-20"), None)
+        .unwrap()
+        .value
+}
+
+/// A product's registration taken to its query code: [`publicized_registration`], then coded
+/// on 2026-10-20 (after its ten working days); its id.
+pub async fn code_registration(env: &Env, w: &World, reg: &Actor, product_id: Uuid) -> Uuid {
+    let id = publicized_registration(env, w, reg, product_id).await.id;
+    env.catalog
+        .issue_query_code(reg, id, None, d("2026-10-20"), None)
         .await
         .unwrap();
     id
