@@ -234,19 +234,13 @@ async fn answers_compress_revalidate_link_and_name_their_request() {
         .unwrap();
     assert_eq!(brotli.headers()["content-encoding"], "br");
     // Search pages link with their cursor (once the index has caught up with the demo data).
-    let mut search_link = None;
-    for _ in 0..150 {
-        let search = client
-            .get(server.url("/api/v1/search?q=%E6%95%B0%E6%8D%AE&limit=1"))
-            .send()
-            .await
-            .unwrap();
-        search_link = search.headers().get("link").cloned();
-        if search_link.is_some() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+    server.search_current().await;
+    let search = client
+        .get(server.url("/api/v1/search?q=%E6%95%B0%E6%8D%AE&limit=1"))
+        .send()
+        .await
+        .unwrap();
+    let search_link = search.headers().get("link").cloned();
     let search_link = search_link.expect("a search page with more behind it links the next");
     assert!(
         search_link.to_str().unwrap().contains("&cursor="),

@@ -446,18 +446,9 @@ async fn forged_search_cursors_are_refused_and_real_ones_survive_a_restart() {
         }
         http.get(url).send()
     };
-    // The index follows the demo's writes within moments of the start: wait until it has
-    // caught up (the total holds still), or a document indexed later could sort between pages.
-    let mut first = Value::Null;
-    let mut last_total = Value::Null;
-    for _ in 0..300 {
-        first = search("").await.unwrap().json().await.unwrap();
-        if first["next_cursor"].is_string() && first["total"] == last_total {
-            break;
-        }
-        last_total = first["total"].clone();
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    }
+    // A document indexed later could sort between pages: read once the index has caught up.
+    server.search_current().await;
+    let first: Value = search("").await.unwrap().json().await.unwrap();
     let cursor = first["next_cursor"].as_str().unwrap().to_string();
     let second = search(&cursor).await.unwrap();
     assert_eq!(second.status(), StatusCode::OK);

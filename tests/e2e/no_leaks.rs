@@ -184,7 +184,7 @@ async fn check_seed(seed: u64) {
         }
     }
     // The index has caught up before anything is read.
-    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    api.server.search_current().await;
 
     let paths = get_paths();
     assert!(paths.len() >= 20, "too few GET operations: {paths:?}");

@@ -63,7 +63,11 @@ async fn check_demo_directory(server: &Server) {
     );
     let (status, _, ready) = get(server, "/readyz").await;
     assert_eq!(status, 200);
-    assert_eq!(ready["resources"], 12, "the built-in demo set");
+    assert!(
+        ready.get("resources").is_none(),
+        "no count of entries in every state: {ready}"
+    );
+    server.search_current().await;
 
     let (status, _, page) = get(server, "/api/v1/resources?limit=5").await;
     assert_eq!(status, 200);

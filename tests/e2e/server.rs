@@ -134,6 +134,28 @@ impl Server {
         Server { child, base, log }
     }
 
+    /// Waits until `/readyz` says the search index holds every change (it rebuilds or catches up
+    /// in the background after a start), so what a test reads from it is complete.
+    pub async fn search_current(&self) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let ready: serde_json::Value = reqwest::get(self.url("/readyz"))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if ready["search_index"] == "current" {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the search index catches up within 60 s: {ready}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// What the server has logged so far, one line per entry.
     pub fn log_text(&self) -> String {
         self.log.lock().unwrap().join("\n")
