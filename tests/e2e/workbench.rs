@@ -67,6 +67,8 @@ async fn start_with(what: &str, today: Option<&str>) -> Option<BrowserSession> {
         base: server.base.clone(),
         shots,
     };
+    // Pages that search (the portal, pickers) are complete once the index has caught up.
+    server.search_current().await;
     Some(BrowserSession {
         b,
         server,
