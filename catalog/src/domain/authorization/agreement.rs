@@ -305,19 +305,14 @@ pub fn years_of_operation(a: &Authorization, today: NaiveDate) -> std::ops::Rang
     start.year()..=end.year()
 }
 
-impl Authorization {
-    fn require_status(&self, allowed: &[AuthorizationStatus], action: &str) -> Result<()> {
-        if allowed.contains(&self.status) {
-            Ok(())
-        } else {
-            Err(CatalogError::InvalidTransition(format!(
-                "授权“{}”当前状态为{}，不能{action}",
-                self.plan.plan_name,
-                self.status.label()
-            )))
-        }
-    }
+/// Whether a yearly filing waits for its year to end (a report does, an evaluation not).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum YearEnded {
+    Needed,
+    NotNeeded,
+}
 
+impl Authorization {
     /// The current agreement's version number (0 before signing).
     pub fn agreement_version(&self) -> u32 {
         self.agreements.last().map_or(0, |a| a.version)
@@ -395,7 +390,7 @@ impl Authorization {
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.require_status(&[AuthorizationStatus::Active], "暂停运营")?;
+        self.expect(&[AuthorizationStatus::Active], "暂停运营")?;
         require_text("detail", &suspension.detail, 2000)?;
         if suspension.rectify_by <= today {
             return Err(CatalogError::invalid("rectify_by", "整改期限应晚于今天"));
@@ -424,7 +419,7 @@ impl Authorization {
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.require_status(&[AuthorizationStatus::Suspended], "恢复运营")?;
+        self.expect(&[AuthorizationStatus::Suspended], "恢复运营")?;
         require_text("rectification", rectification, 2000)?;
         if today > self.plan.term_end {
             return Err(CatalogError::InvalidTransition(format!(
@@ -458,7 +453,7 @@ impl Authorization {
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.require_status(&[AuthorizationStatus::Active], "申请续约")?;
+        self.expect(&[AuthorizationStatus::Active], "申请续约")?;
         if self
             .renewal
             .as_ref()
@@ -500,7 +495,7 @@ impl Authorization {
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.require_status(&[AuthorizationStatus::Active], "续约")?;
+        self.expect(&[AuthorizationStatus::Active], "续约")?;
         terms.check()?;
         let Some(renewal) = self
             .renewal
@@ -552,7 +547,7 @@ impl Authorization {
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.require_status(
+        self.expect(
             &[AuthorizationStatus::Active, AuthorizationStatus::Signed],
             "变更授权范围",
         )?;
@@ -619,6 +614,36 @@ impl Authorization {
         Ok(())
     }
 
+    /// A yearly filing (evaluation, report) is for a year of operation — one that has ended,
+    /// where `ended` says so — and only one per year.
+    fn yearly_filing(
+        &self,
+        year: i32,
+        today: NaiveDate,
+        ended: YearEnded,
+        on_file: bool,
+        filed: &str,
+    ) -> Result<()> {
+        let must_have_ended = ended == YearEnded::Needed;
+        if (must_have_ended && year >= today.year())
+            || !years_of_operation(self, today).contains(&year)
+        {
+            let which = if must_have_ended {
+                "已结束的"
+            } else {
+                "该授权的"
+            };
+            return Err(CatalogError::invalid(
+                "year",
+                format!("{year} 年不是{which}运营年度"),
+            ));
+        }
+        if on_file {
+            return Err(CatalogError::Conflict(format!("{year} 年度{filed}")));
+        }
+        Ok(())
+    }
+
     /// The yearly evaluation of a year the authorization operated in; one per year.
     pub fn record_evaluation(
         &mut self,
@@ -627,22 +652,17 @@ impl Authorization {
         now: DateTime<Utc>,
     ) -> Result<()> {
         require_text("summary", &evaluation.summary, 8000)?;
-        if !years_of_operation(self, today).contains(&evaluation.year) {
-            return Err(CatalogError::invalid(
-                "year",
-                format!("{} 年不是该授权的运营年度", evaluation.year),
-            ));
-        }
-        if self
+        let on_file = self
             .evaluations
             .iter()
-            .any(|e| e.evaluation.year == evaluation.year)
-        {
-            return Err(CatalogError::Conflict(format!(
-                "{} 年度评价已登记",
-                evaluation.year
-            )));
-        }
+            .any(|e| e.evaluation.year == evaluation.year);
+        self.yearly_filing(
+            evaluation.year,
+            today,
+            YearEnded::NotNeeded,
+            on_file,
+            "评价已登记",
+        )?;
         self.evaluations.push(Evaluation {
             evaluation,
             evaluated_on: today,
@@ -662,18 +682,14 @@ impl Authorization {
         if report.attachments.len() > 50 {
             return Err(CatalogError::invalid("attachments", "附件至多 50 项"));
         }
-        if report.year >= today.year() || !years_of_operation(self, today).contains(&report.year) {
-            return Err(CatalogError::invalid(
-                "year",
-                format!("{} 年不是已结束的运营年度", report.year),
-            ));
-        }
-        if self.reports.iter().any(|r| r.report.year == report.year) {
-            return Err(CatalogError::Conflict(format!(
-                "{} 年度运营报告已报送",
-                report.year
-            )));
-        }
+        let on_file = self.reports.iter().any(|r| r.report.year == report.year);
+        self.yearly_filing(
+            report.year,
+            today,
+            YearEnded::Needed,
+            on_file,
+            "运营报告已报送",
+        )?;
         self.reports.push(OperatorReport {
             report,
             submitted_on: today,

@@ -441,6 +441,21 @@ pub async fn a_closed_authorization_records_destruction_evaluations_and_reports(
         .await,
         Err(CatalogError::Forbidden(_))
     ));
+    // An evaluation is of a year the authorization operated in (it may be the current one).
+    assert!(matches!(
+        c.record_evaluation(
+            &w.a(),
+            auth,
+            NewEvaluation {
+                year: 2024,
+                ..evaluation.clone()
+            },
+            d("2027-04-05"),
+            None
+        )
+        .await,
+        Err(CatalogError::Invalid { ref field, .. }) if field == "year"
+    ));
     let evaluated = c
         .record_evaluation(&w.a(), auth, evaluation.clone(), d("2027-04-05"), None)
         .await
