@@ -10,7 +10,7 @@ use maud::{Markup, html};
 use search::{EntityKind, FacetCount, SearchRequest, SearchResults, SortOrder, Viewer};
 
 use super::labels::facet;
-use super::layout::{PortalResult, day_of, page, site_name, thousands};
+use super::layout::{PortalResult, count_about, day_of, page, site_name, thousands};
 use super::search::{filter_href, region_tier, search_box, value_label};
 use crate::state::AppState;
 use crate::web::stats;
@@ -120,11 +120,9 @@ pub async fn home(State(state): State<AppState>) -> PortalResult<Markup> {
     ))
 }
 
-/// A count with thousands separators, marked 约 when it is estimated from a sample (a catalog of
-/// more than 10,000 entries counts its facets on one).
+/// A facet value's count, marked 约 when sampled.
 fn about(c: &FacetCount) -> String {
-    let n = thousands(c.count);
-    if c.estimated { format!("约 {n}") } else { n }
+    count_about(c.count, c.estimated)
 }
 
 /// How many public entries of each kind, each a link to them.

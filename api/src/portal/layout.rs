@@ -197,6 +197,13 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A count as people read it (thousands separators), marked 约 when it is estimated from a
+/// sample (a search of more than 10,000 matches counts its facets on one).
+pub fn count_about(n: u64, estimated: bool) -> String {
+    let n = thousands(n);
+    if estimated { format!("约 {n}") } else { n }
+}
+
 /// An amount kept in fen (分) as people read it: 元 with two decimals and thousands separators
 /// ("1,250.00 元"). Every page shows prices through this.
 pub fn yuan(fen: u64) -> String {

@@ -10,7 +10,7 @@ use maud::{Markup, html};
 use search::{EntityKind, FacetCount, FacetFilters, QueryText, SearchRequest, SortOrder, Viewer};
 
 use super::labels::{domain, facet};
-use super::layout::{PortalError, PortalResult, marked, page};
+use super::layout::{PortalError, PortalResult, count_about, marked, page, thousands};
 use crate::state::AppState;
 use indexer::labels::{kind_label, kind_named, status_label, status_value_label};
 
@@ -132,7 +132,7 @@ fn facet_item(
             } @else {
                 a href=(link(p, name, Some(value))) { (shown) }
             }
-            " " span.count { "(" @if *estimated { "约" } (count) ")" }
+            " " span.count { "(" (count_about(*count, *estimated)) ")" }
         }
     }
 }
@@ -382,7 +382,7 @@ pub async fn search(
             @let earlier = earlier_pages(&p);
             @let page_number = page_number(&p);
             @let pages = results.total.div_ceil(PER_PAGE as u64).max(1);
-            p.muted role="status" { "共找到 " @if results.total_estimated { "约 " } strong #total { (results.total) } " 条结果" @if results.relaxed { "（已放宽匹配条件）" } "，第 " span #page { (page_number) } " 页 / 共 " @if results.total_estimated { "约 " } (pages) " 页" }
+            p.muted role="status" { "共找到 " @if results.total_estimated { "约 " } strong #total { (thousands(results.total)) } " 条结果" @if results.relaxed { "（已放宽匹配条件）" } "，第 " span #page { (page_number) } " 页 / 共 " (count_about(pages, results.total_estimated)) " 页" }
             @let chosen: Vec<(&str, String)> = FILTERS.iter().flat_map(|name| values(&p, name).into_iter().map(move |v| (*name, v))).collect();
             @if !chosen.is_empty() {
                 nav.chosen aria-label="已选条件" {
@@ -493,6 +493,6 @@ mod tests {
             facet_item(&Params::new(), ("kind", &[]), &[], &c).into_string()
         };
         assert!(shown(false).contains("(3)"), "{}", shown(false));
-        assert!(shown(true).contains("(约3)"), "{}", shown(true));
+        assert!(shown(true).contains("(约 3)"), "{}", shown(true));
     }
 }
