@@ -176,6 +176,12 @@ impl SearchIndex {
         }
     }
 
+    /// No position is durable yet: the index is being rebuilt from the database (after a start on
+    /// an empty index, or a reset), so what it counts and finds is partial until the end.
+    pub fn rebuilding(&self) -> bool {
+        self.last_applied_seq().is_none()
+    }
+
     /// Documents in the index (all visibilities).
     pub fn doc_count(&self) -> u64 {
         self.inner.reader.searcher().num_docs()

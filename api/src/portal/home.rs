@@ -10,7 +10,9 @@ use maud::{Markup, html};
 use search::{EntityKind, FacetCount, SearchRequest, SearchResults, SortOrder, Viewer};
 
 use super::labels::facet;
-use super::layout::{PortalResult, count_about, day_of, page, site_name, thousands};
+use super::layout::{
+    PortalResult, count_about, day_of, page, rebuilding_notice, site_name, thousands,
+};
 use super::search::{filter_href, region_tier, search_box, value_label};
 use crate::state::AppState;
 use crate::web::stats;
@@ -61,6 +63,7 @@ pub async fn home(State(state): State<AppState>) -> PortalResult<Markup> {
         html! {
             h1 { (name) }
             p.muted { "检索已发布的公共数据资源、运营目录、登记结果与公示公告。" }
+            (rebuilding_notice(&state.search))
             div.boxes {
                 (search_box(""))
                 form.verify role="search" method="get" action="/verify" aria-label="登记结果查询" {
@@ -178,21 +181,4 @@ fn browse(resources: &SearchResults, name: &str, title: &str) -> Markup {
 /// The search for resources with one facet value.
 fn resource_filter(name: &str, value: &str) -> String {
     format!("{}&kind=resource", filter_href(name, value))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The overview's counts are sampled in a large catalog: those are marked, exact ones not.
-    #[test]
-    fn an_estimated_count_reads_as_about() {
-        let count = |estimated| FacetCount {
-            value: "resource".into(),
-            count: 970_412,
-            estimated,
-        };
-        assert_eq!(about(&count(true)), "约 970,412");
-        assert_eq!(about(&count(false)), "970,412");
-    }
 }

@@ -197,6 +197,18 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// Said on the pages drawn from the search index (home, search) while it is rebuilt: their counts
+/// and results are partial until then.
+pub fn rebuilding_notice(index: &search::SearchIndex) -> Markup {
+    html! {
+        @if index.rebuilding() {
+            p.caution #index-rebuilding role="status" {
+                "检索索引正在重建，以下统计与检索结果暂不完整，请稍后刷新。"
+            }
+        }
+    }
+}
+
 /// A count as people read it (thousands separators), marked 约 when it is estimated from a
 /// sample (a search of more than 10,000 matches counts its facets on one).
 pub fn count_about(n: u64, estimated: bool) -> String {
@@ -380,5 +392,37 @@ pub fn machine_links(id: uuid::Uuid, api_path: &str) -> Markup {
             a href=(api_path) type="application/json" { "JSON" } " · "
             a href="/developers" { "接口说明" }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh index has no position until its rebuild commits one: pages say they are partial
+    /// until then, and not after.
+    #[tokio::test]
+    async fn pages_say_so_while_the_index_is_rebuilt() {
+        let index = search::SearchIndex::in_memory().unwrap();
+        let notice = || rebuilding_notice(&index).into_string();
+        assert!(notice().contains("检索索引正在重建"), "{}", notice());
+        let writer = search::spawn_writer(&index).unwrap();
+        writer
+            .send(search::ChangeBatch {
+                reset: true,
+                up_to_seq: Some(7),
+                ..search::ChangeBatch::default()
+            })
+            .await
+            .unwrap();
+        writer.flush().await.unwrap();
+        assert_eq!(notice(), "");
+    }
+
+    #[test]
+    fn counts_read_with_separators_and_about_when_estimated() {
+        assert_eq!(count_about(970_412, true), "约 970,412");
+        assert_eq!(count_about(970_412, false), "970,412");
+        assert_eq!(count_about(3, true), "约 3");
     }
 }

@@ -10,7 +10,9 @@ use maud::{Markup, html};
 use search::{EntityKind, FacetCount, FacetFilters, QueryText, SearchRequest, SortOrder, Viewer};
 
 use super::labels::{domain, facet};
-use super::layout::{PortalError, PortalResult, count_about, marked, page, thousands};
+use super::layout::{
+    PortalError, PortalResult, count_about, marked, page, rebuilding_notice, thousands,
+};
 use crate::state::AppState;
 use indexer::labels::{kind_label, kind_named, status_label, status_value_label};
 
@@ -372,6 +374,7 @@ pub async fn search(
         html! {
             h1 { (title) }
             (search_box(&q))
+            (rebuilding_notice(&state.search))
             @if let Some(suggestion) = &results.did_you_mean {
                 @if results.by_sound {
                     p #respelled { "没有与“" (q) "”完全一致的结果，以下是读音相同的“" a href=(link(&p, "q", Some(suggestion))) { (suggestion) } "”的结果。" }

@@ -32,6 +32,8 @@ async fn live() -> &'static str {
 enum SearchIndexState {
     Current,
     CatchingUp,
+    /// Rebuilt from the database (after a start on an empty index): partial until it ends.
+    Rebuilding,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -49,7 +51,9 @@ async fn ready(State(state): State<AppState>) -> ApiResult<Json<Readiness>> {
     let lag = indexer::lag(&state.catalog, &state.search).await?;
     Ok(Json(Readiness {
         status: "ready".into(),
-        search_index: if lag == 0 {
+        search_index: if state.search.rebuilding() {
+            SearchIndexState::Rebuilding
+        } else if lag == 0 {
             SearchIndexState::Current
         } else {
             SearchIndexState::CatchingUp
