@@ -32,6 +32,11 @@ start_server() {
   local base
   base="$(sed -n 's/^listening on //p' "$data/serve.log" | head -n 1)"
   [ -n "$base" ] || { cat "$data/serve.log" >&2; echo "server did not start" >&2; return 1; }
+  # Answers drawn from the search index are the same on every run once it has caught up.
+  for _ in $(seq 1 600); do
+    curl -sf "$base/readyz" | grep -q '"search_index":"current"' && break
+    sleep 0.1
+  done
   echo "$base"
 }
 
