@@ -163,6 +163,7 @@ async fn short_and_pinyin_queries_over_the_demo_data() {
         server: Server::start_demo(dir.path()),
     };
     // The demo index is built in the background right after start.
+    api.server.search_current().await;
     await_found(
         &api,
         "公交",
