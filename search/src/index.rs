@@ -198,6 +198,8 @@ impl SearchIndex {
 
     /// One page of results for `req`, only ever from documents the viewer may see.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
+        // Read before the searcher is taken: a rebuild that ends meanwhile is still reported.
+        let partial = self.rebuilding();
         let run = SearchRun::new(
             req,
             &self.inner.fields,
@@ -238,6 +240,7 @@ impl SearchIndex {
             relaxed: lane == Lane::Words(Matching::Most),
             by_sound: lane == Lane::Words(Matching::AllBySound),
             exact_code: lane == Lane::Code,
+            partial,
         })
     }
 

@@ -562,6 +562,10 @@ pub struct SearchResults {
     /// the hits are the entries it names; a page may go straight to a single one.
     #[serde(default)]
     pub exact_code: bool,
+    /// True while the index is being rebuilt from the database (after a start on an empty
+    /// index): totals, facets and hits cover only what it holds so far.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 /// One suggest-as-you-type completion: a title visible to the viewer.

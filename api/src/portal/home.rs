@@ -63,7 +63,7 @@ pub async fn home(State(state): State<AppState>) -> PortalResult<Markup> {
         html! {
             h1 { (name) }
             p.muted { "检索已发布的公共数据资源、运营目录、登记结果与公示公告。" }
-            (rebuilding_notice(&state.search))
+            (rebuilding_notice(&everything))
             div.boxes {
                 (search_box(""))
                 form.verify role="search" method="get" action="/verify" aria-label="登记结果查询" {

@@ -198,10 +198,10 @@ pub fn thousands(n: u64) -> String {
 }
 
 /// Said on the pages drawn from the search index (home, search) while it is rebuilt: their counts
-/// and results are partial until then.
-pub fn rebuilding_notice(index: &search::SearchIndex) -> Markup {
+/// and results are partial until then (`SearchResults::partial`).
+pub fn rebuilding_notice(results: &search::SearchResults) -> Markup {
     html! {
-        @if index.rebuilding() {
+        @if results.partial {
             p.caution #index-rebuilding role="status" {
                 "检索索引正在重建，以下统计与检索结果暂不完整，请稍后刷新。"
             }
@@ -399,12 +399,15 @@ pub fn machine_links(id: uuid::Uuid, api_path: &str) -> Markup {
 mod tests {
     use super::*;
 
-    /// A fresh index has no position until its rebuild commits one: pages say they are partial
-    /// until then, and not after.
+    /// A fresh index has no position until its rebuild commits one: its results say they are
+    /// partial, and pages say so, until then and not after.
     #[tokio::test]
     async fn pages_say_so_while_the_index_is_rebuilt() {
         let index = search::SearchIndex::in_memory().unwrap();
-        let notice = || rebuilding_notice(&index).into_string();
+        let notice = || {
+            let results = index.search(&search::SearchRequest::default()).unwrap();
+            rebuilding_notice(&results).into_string()
+        };
         assert!(notice().contains("检索索引正在重建"), "{}", notice());
         let writer = search::spawn_writer(&index).unwrap();
         writer

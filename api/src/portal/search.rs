@@ -374,7 +374,7 @@ pub async fn search(
         html! {
             h1 { (title) }
             (search_box(&q))
-            (rebuilding_notice(&state.search))
+            (rebuilding_notice(&results))
             @if let Some(suggestion) = &results.did_you_mean {
                 @if results.by_sound {
                     p #respelled { "没有与“" (q) "”完全一致的结果，以下是读音相同的“" a href=(link(&p, "q", Some(suggestion))) { (suggestion) } "”的结果。" }
