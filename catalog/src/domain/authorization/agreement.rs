@@ -497,15 +497,7 @@ impl Authorization {
     ) -> Result<()> {
         self.expect(&[AuthorizationStatus::Active], "续约")?;
         terms.check()?;
-        let Some(renewal) = self
-            .renewal
-            .as_mut()
-            .filter(|r| r.status == RenewalStatus::Pending)
-        else {
-            return Err(CatalogError::InvalidTransition(
-                "没有待审核的续约申请".to_string(),
-            ));
-        };
+        let renewal = self.pending_renewal()?;
         renewal.status = RenewalStatus::Approved;
         let proposed_end = renewal.proposed_end;
         let start = self
@@ -520,17 +512,17 @@ impl Authorization {
         Ok(())
     }
 
-    pub fn refuse_renewal(&mut self, answer: &str, now: DateTime<Utc>) -> Result<()> {
-        require_text("answer", answer, 2000)?;
-        let Some(renewal) = self
-            .renewal
+    /// The renewal request awaiting an answer.
+    fn pending_renewal(&mut self) -> Result<&mut RenewalRequest> {
+        self.renewal
             .as_mut()
             .filter(|r| r.status == RenewalStatus::Pending)
-        else {
-            return Err(CatalogError::InvalidTransition(
-                "没有待审核的续约申请".to_string(),
-            ));
-        };
+            .ok_or_else(|| CatalogError::InvalidTransition("没有待审核的续约申请".to_string()))
+    }
+
+    pub fn refuse_renewal(&mut self, answer: &str, now: DateTime<Utc>) -> Result<()> {
+        require_text("answer", answer, 2000)?;
+        let renewal = self.pending_renewal()?;
         renewal.status = RenewalStatus::Refused;
         renewal.answer = Some(answer.trim().to_string());
         self.updated_at = now;
