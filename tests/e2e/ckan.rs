@@ -338,21 +338,16 @@ async fn paging_sorts_filters_and_facets_read_the_public_catalog_only() {
     let unknown_org = result(api, "package_search", &[("fq", "organization:nobody")]).await;
     assert_eq!(unknown_org["count"], 0);
 
-    // Text search through the index (which follows the change log: allow it a few seconds). The
-    // last entry published is found once the index holds every published entry.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let found = result(api, "package_search", &[("q", "第6号人口统计年报")]).await;
-        // Until it is indexed, the entries matching most of the words are found instead.
-        if found["results"][0]["title"]
+    // Text search through the index, once it holds every change: the last entry published is
+    // found first (not the entries matching most of the words).
+    api.server.search_current().await;
+    let found = result(api, "package_search", &[("q", "第6号人口统计年报")]).await;
+    assert!(
+        found["results"][0]["title"]
             .as_str()
-            .is_some_and(|t| t.contains("第6号"))
-        {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "{found}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+            .is_some_and(|t| t.contains("第6号")),
+        "{found}"
+    );
 
     // Facets (from the index, caught up now): counts over the whole result, CKAN's two shapes.
     let faceted = result(
@@ -427,7 +422,7 @@ async fn paging_and_filters_on_postgresql() {
     .await;
     assert_eq!(since.len(), times.iter().filter(|t| **t >= mid).count());
     // Text search and facets: the page's entries are read by id from PostgreSQL.
-    await_indexed(&api).await;
+    api.server.search_current().await;
     for query in [
         vec![("q", "信息")],
         vec![("q", "数据"), ("sort", "name asc")],
@@ -558,40 +553,12 @@ async fn varied() -> (Api, usize, TestApp) {
             ok(&api, Method::POST, &path, token, None).await;
         }
     }
-    // The index follows the change log: wait until it lists every published entry.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let found = result(&api, "package_search", &[("q", "目录"), ("rows", "0")]).await;
-        if found["count"] == published {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "{found}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    // The index follows the change log: once it holds every change it lists every published
+    // entry.
+    api.server.search_current().await;
+    let found = result(&api, "package_search", &[("q", "目录"), ("rows", "0")]).await;
+    assert_eq!(found["count"], published, "{found}");
     (api, published, app)
-}
-
-/// Waits until the index holds every public package (the organization facet counts them all).
-async fn await_indexed(api: &Api) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let found = result(
-            api,
-            "package_search",
-            &[
-                ("rows", "0"),
-                ("facet.field", r#"["organization"]"#),
-                ("facet.limit", "-1"),
-            ],
-        )
-        .await;
-        let indexed: u64 = facet_map(&found, "organization").values().sum();
-        if indexed == found["count"].as_u64().unwrap() {
-            return;
-        }
-        assert!(std::time::Instant::now() < deadline, "{found}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
 }
 
 /// Value → number of packages, for one CKAN facet field, from package dictionaries.
